@@ -1,0 +1,24 @@
+//! Rust SDK for the Cozmox voice-AI API.
+//!
+//! - [`models`]: one typed struct or enum per component of the API
+//!   (sessions, assistants, customers, phone numbers…), decoded with serde.
+//! - [`Client`]: one method per operation, builder style.
+//!
+//! ```
+//! use cozmox::models::Session;
+//!
+//! let json = r#"{"id": "s1", "orgId": "o1",
+//!                "createdAt": "2023-11-07T05:31:56Z", "updatedAt": "2023-11-07T05:31:56Z",
+//!                "status": "active"}"#;
+//! let session: Session = serde_json::from_str(json)?;
+//! assert_eq!(session.id, "s1");
+//!
+//! // Calls go through the generated client:
+//! let client = cozmox::Client::new("https://api.cozmox.ai");
+//! let _request = client.session_controller_find_one().id("s1");
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+pub use cozmox_client::*;
+/// The API's data types, one per component of the OpenAPI description.
+pub use cozmox_models as models;

@@ -1,0 +1,140 @@
+//! `cargo xtask bench-gen`: side by side in one run, (1) the whole pipeline
+//! against plain progenitor generating tokens for the same normalized
+//! document, and (2) a clean build (`CARGO_INCREMENTAL=0`) of the generated
+//! crates against plain progenitor's single-file output. Reports min and
+//! median, and ratios; it is a benchmark, never a test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use progenitor_impl::{GenerationSettings, Generator};
+
+use crate::pipeline::{self, Target};
+use crate::{Error, client, load, normalize, scaffold, write};
+
+/// Min and median of some durations, in seconds.
+pub fn min_median(samples: &mut [Duration]) -> (f64, f64) {
+    samples.sort();
+    let min = samples.first().map_or(0.0, Duration::as_secs_f64);
+    let median = samples.get(samples.len() / 2).map_or(0.0, Duration::as_secs_f64);
+    (min, median)
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T, Error>) -> Result<(f64, f64), Error> {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        f()?;
+        samples.push(start.elapsed());
+    }
+    Ok(min_median(&mut samples))
+}
+
+/// Plain progenitor (default settings) on an already normalized document.
+pub fn plain_progenitor(doc: &serde_json::Value) -> Result<String, Error> {
+    let spec = client::parse_openapi(doc)?;
+    let tokens = crate::catch_panic("progenitor", || {
+        Generator::new(&GenerationSettings::default())
+            .generate_tokens(&spec)
+            .map_err(|e| Error::new(format!("plain progenitor: {e}")))
+    })?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::new(format!("plain progenitor output: {e}")))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Run the benchmark and print its table.
+pub fn run(root: &Path, docs: &[PathBuf], runs: usize, build: bool) -> Result<(), Error> {
+    let mut inputs = vec![root.join("openapi")];
+    inputs.extend(docs.iter().cloned());
+    println!("bench-gen: {runs} runs each, seconds as min / median");
+    println!("{:<44} {:>17} {:>17} {:>7}", "input", "pipeline", "plain progenitor", "ratio");
+    for input in &inputs {
+        let pipeline_t = time(runs, || pipeline::run_path(input, &Target::standalone()))?;
+        let mut doc = load::load(input)?.doc;
+        normalize::normalize(&mut doc);
+        let plain_t = time(runs, || {
+            let spec = client::parse_openapi(&doc)?;
+            crate::catch_panic("progenitor", || {
+                Generator::new(&GenerationSettings::default())
+                    .generate_tokens(&spec)
+                    .map_err(|e| Error::new(format!("plain progenitor: {e}")))
+            })
+        })?;
+        println!(
+            "{:<44} {:>7.3} / {:>7.3} {:>7.3} / {:>7.3} {:>6.2}x",
+            input.file_name().and_then(|n| n.to_str()).unwrap_or("?"),
+            pipeline_t.0,
+            pipeline_t.1,
+            plain_t.0,
+            plain_t.1,
+            pipeline_t.1 / plain_t.1.max(1e-9)
+        );
+    }
+    if build {
+        for input in inputs.iter().skip(1) {
+            build_comparison(root, input, runs.clamp(1, 3))?;
+        }
+    }
+    Ok(())
+}
+
+fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<(), Error> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_INCREMENTAL", "0")
+        .status()
+        .map_err(|e| Error::new(format!("cannot run cargo: {e}")))?;
+    if status.success() { Ok(()) } else { Err(Error::new(format!("cargo {args:?} failed in {}", dir.display()))) }
+}
+
+/// Clean build of the generated crates vs plain progenitor's single file,
+/// dependencies pre-built so only generated code is timed.
+fn build_comparison(root: &Path, input: &Path, runs: usize) -> Result<(), Error> {
+    let work = root.join("target/bench-gen").join(input.file_stem().and_then(|s| s.to_str()).unwrap_or("doc"));
+    let target_dir = root.join("target/bench-gen/target");
+    let ours = work.join("ours");
+    let plain = work.join("plain");
+    let generated = pipeline::run_path(input, &Target::standalone())?;
+    write::ensure_files(&ours, &generated.owned_dirs, &generated.files, false)?;
+
+    let mut doc = load::load(input)?.doc;
+    normalize::normalize(&mut doc);
+    let code = plain_progenitor(&doc)?;
+    let deps: String = scaffold::RUNTIME_DEPS.iter().map(|(n, spec)| format!("{n} = {spec}\n")).collect();
+    let manifest = format!(
+        "[package]\nname = \"plain-progenitor\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{deps}"
+    );
+    let files = std::collections::BTreeMap::from([
+        (PathBuf::from("Cargo.toml"), manifest),
+        (PathBuf::from("src/lib.rs"), format!("#![allow(warnings)]\n{code}")),
+    ]);
+    write::ensure_files(&plain, &[], &files, false)?;
+
+    // Warm the dependencies once for both.
+    cargo(&ours, &target_dir, &["build", "--quiet", "--workspace"])?;
+    cargo(&plain, &target_dir, &["build", "--quiet"])?;
+    let mut ours_t = Vec::new();
+    let mut plain_t = Vec::new();
+    for _ in 0..runs {
+        cargo(&ours, &target_dir, &["clean", "--quiet", "-p", "api-models", "-p", "api-client"])?;
+        let start = Instant::now();
+        cargo(&ours, &target_dir, &["build", "--quiet", "--workspace"])?;
+        ours_t.push(start.elapsed());
+        cargo(&plain, &target_dir, &["clean", "--quiet", "-p", "plain-progenitor"])?;
+        let start = Instant::now();
+        cargo(&plain, &target_dir, &["build", "--quiet"])?;
+        plain_t.push(start.elapsed());
+    }
+    let (o_min, o_med) = min_median(&mut ours_t);
+    let (p_min, p_med) = min_median(&mut plain_t);
+    println!(
+        "clean build (debug, CARGO_INCREMENTAL=0) of {}: generated crates {o_min:.1} / {o_med:.1} s, plain progenitor {p_min:.1} / {p_med:.1} s, ratio {:.2}x (min) {:.2}x (median)",
+        input.display(),
+        o_min / p_min.max(1e-9),
+        o_med / p_med.max(1e-9)
+    );
+    Ok(())
+}

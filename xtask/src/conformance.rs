@@ -1,0 +1,104 @@
+//! `cargo xtask conformance DOC.json…`: import → generate (into a temporary
+//! standalone workspace) → `cargo check`, for each document; a line per
+//! document and a total.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::pipeline::{self, Target};
+use crate::{Error, import, load, write};
+
+/// The result for one document.
+#[derive(Debug)]
+pub struct DocResult {
+    /// The document's path.
+    pub doc: PathBuf,
+    /// Components in it.
+    pub schemas: usize,
+    /// Operations in it.
+    pub operations: usize,
+    /// Normalization rules fired (`name×count, …`).
+    pub rules: String,
+    /// `Ok` or the first failure.
+    pub outcome: Result<(), String>,
+    /// Seconds for import + generate, and for `cargo check`.
+    pub generate_secs: f64,
+    /// Seconds for `cargo check`.
+    pub check_secs: f64,
+}
+
+/// Import `doc` into `work/openapi`, generate a standalone workspace into
+/// `work/ws`, and `cargo check` it with `target_dir` (shared between runs so
+/// dependencies build once).
+pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
+    let mut result = DocResult {
+        doc: doc.to_path_buf(),
+        schemas: 0,
+        operations: 0,
+        rules: String::new(),
+        outcome: Ok(()),
+        generate_secs: 0.0,
+        check_secs: 0.0,
+    };
+    let start = Instant::now();
+    let generated = (|| -> Result<pipeline::Generated, Error> {
+        let original = load::read_json(doc)?;
+        let spec_dir = work.join("openapi");
+        let _ = std::fs::remove_dir_all(&spec_dir);
+        write::ensure_files(&spec_dir, &[PathBuf::from(load::SCHEMAS_DIR)], &import::split(&original)?, false)?;
+        let loaded = load::load(&spec_dir)?;
+        if loaded.doc != original {
+            return Err(Error::new("import followed by assembly did not give back the document"));
+        }
+        let generated = pipeline::run(loaded.doc, &Target::standalone())?;
+        write::ensure_files(&work.join("ws"), &generated.owned_dirs, &generated.files, false)?;
+        Ok(generated)
+    })();
+    result.generate_secs = start.elapsed().as_secs_f64();
+    let generated = match generated {
+        Ok(g) => g,
+        Err(e) => {
+            result.outcome = Err(e.to_string());
+            return result;
+        }
+    };
+    result.schemas = generated.components.len();
+    result.operations = generated.operation_routes.len();
+    result.rules = generated.report.summary();
+
+    let start = Instant::now();
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--quiet", "--workspace", "--message-format=short"])
+        .current_dir(work.join("ws"))
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output();
+    result.check_secs = start.elapsed().as_secs_f64();
+    result.outcome = match out {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => {
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).take(10).collect();
+            Err(format!("cargo check failed:\n{}", errors.join("\n")))
+        }
+        Err(e) => Err(format!("cannot run cargo: {e}")),
+    };
+    result
+}
+
+/// One line per document.
+pub fn line(r: &DocResult) -> String {
+    let status = match &r.outcome {
+        Ok(()) => "pass".to_string(),
+        Err(e) => format!("FAIL: {e}"),
+    };
+    format!(
+        "{}: {} schemas, {} operations, rules fired: {}; generate {:.2} s, cargo check {:.1} s: {status}",
+        r.doc.display(),
+        r.schemas,
+        r.operations,
+        r.rules,
+        r.generate_secs,
+        r.check_secs
+    )
+}

@@ -1,0 +1,103 @@
+//! `cargo xtask import DOC.json`: split a whole OpenAPI 3.0 document, as
+//! vendors publish it, into the `openapi/` layout — `openapi.json` without
+//! `components.schemas`, and one JSON Schema file per component. Assembly
+//! ([`crate::load::assemble_dir`]) gives back the same document.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use crate::Error;
+use crate::load::{COMPONENT_REF, DOCUMENT_FILE, SCHEMA_DIALECT, SCHEMAS_DIR, rewrite_refs};
+
+/// The files of the `openapi/` layout for `doc`, relative to the folder.
+pub fn split(doc: &Value) -> Result<BTreeMap<PathBuf, String>, Error> {
+    let mut doc = doc.clone();
+    let schemas = doc
+        .pointer_mut("/components")
+        .and_then(Value::as_object_mut)
+        .and_then(|c| c.remove("schemas"))
+        .unwrap_or(Value::Object(Map::new()));
+    let Value::Object(schemas) = schemas else {
+        return Err(Error::at("document", "/components/schemas", "is not an object"));
+    };
+    if doc.pointer("/components").and_then(Value::as_object).is_some_and(Map::is_empty) {
+        if let Some(root) = doc.as_object_mut() {
+            root.remove("components");
+        }
+    }
+    let mut files = BTreeMap::new();
+    for (name, schema) in schemas {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
+            return Err(Error::at(&name, "", "component name is not `^[a-zA-Z0-9._-]+$`, cannot be a file name"));
+        }
+        let mut file = Map::new();
+        file.insert("$schema".into(), Value::String(SCHEMA_DIALECT.into()));
+        file.insert("$id".into(), Value::String(format!("{COMPONENT_REF}{name}")));
+        match schema {
+            Value::Object(m) => file.extend(m),
+            other => {
+                return Err(Error::at(&name, "", format!("component schema is not an object: {other}")));
+            }
+        }
+        files.insert(PathBuf::from(SCHEMAS_DIR).join(format!("{name}.json")), to_pretty(&Value::Object(file)));
+    }
+    rewrite_refs(&mut doc, &|r| r.strip_prefix(COMPONENT_REF).map(|name| format!("{SCHEMAS_DIR}/{name}.json")));
+    files.insert(PathBuf::from(DOCUMENT_FILE), to_pretty(&doc));
+    Ok(files)
+}
+
+/// Two-space pretty JSON with a final newline.
+pub fn to_pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn split_then_assemble_gives_back_the_document() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}},
+            "components": {
+                "schemas": {"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+                            "B": {"type": "string"}},
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+            }
+        });
+        let files = split(&doc).unwrap();
+        assert_eq!(files.len(), 3);
+        let main: Value = serde_json::from_str(&files[&PathBuf::from("openapi.json")]).unwrap();
+        assert_eq!(
+            main.pointer("/paths/~1a/get/responses/200/content/application~1json/schema/$ref"),
+            Some(&json!("schemas/A.json"))
+        );
+        let a: Value = serde_json::from_str(&files[&PathBuf::from("schemas/A.json")]).unwrap();
+        assert_eq!(a["$id"], "#/components/schemas/A");
+        assert_eq!(a["properties"]["b"]["$ref"], "#/components/schemas/B");
+
+        let dir = std::env::temp_dir().join(format!("xtask-import-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (rel, text) in &files {
+            std::fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(rel), text).unwrap();
+        }
+        let back = crate::load::assemble_dir(&dir).unwrap();
+        assert_eq!(back, doc);
+    }
+
+    #[test]
+    fn bad_component_name_is_named() {
+        let doc = json!({"components": {"schemas": {"a/b": {}}}});
+        let err = split(&doc).unwrap_err();
+        assert_eq!(err.component.as_deref(), Some("a/b"));
+    }
+}

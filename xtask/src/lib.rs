@@ -1,0 +1,90 @@
+//! The Cozmox SDK generator, as a library so that each stage can be tested on
+//! its own input (and so that the workspace tests can run the pipeline).
+//!
+//! Stages, one module each: [`load`] → [`normalize`] → [`models`] (typify) →
+//! [`client`] (progenitor) → [`postprocess`] → [`format`] → [`write`].
+//! [`pipeline`] runs them in order; [`import`] splits a vendor document into
+//! the `openapi/` layout; [`conformance`] and [`bench`] run the pipeline on
+//! other documents.
+
+pub mod bench;
+pub mod client;
+pub mod conformance;
+pub mod format;
+pub mod import;
+pub mod load;
+pub mod models;
+pub mod normalize;
+pub mod pipeline;
+pub mod postprocess;
+pub mod scaffold;
+pub mod write;
+
+use std::fmt;
+
+/// An error of the generator: what went wrong and, where it is known, in
+/// which component and at which JSON pointer of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// The component (schema name) or operation the error is about.
+    pub component: Option<String>,
+    /// JSON pointer inside that component (or the document) where it happened.
+    pub pointer: Option<String>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl Error {
+    /// An error that is not tied to one place of the input.
+    pub fn new(message: impl Into<String>) -> Self {
+        Error { component: None, pointer: None, message: message.into() }
+    }
+
+    /// An error about `component` at JSON `pointer`.
+    pub fn at(component: &str, pointer: &str, message: impl Into<String>) -> Self {
+        Error {
+            component: Some(component.to_string()),
+            pointer: Some(pointer.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.component, &self.pointer) {
+            (Some(c), Some(p)) if !p.is_empty() => write!(f, "{c} at {p}: {}", self.message),
+            (Some(c), _) => write!(f, "{c}: {}", self.message),
+            (None, Some(p)) => write!(f, "at {p}: {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Escape one JSON pointer token (RFC 6901).
+pub fn pointer_token(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Run `f`, turning a panic inside a third-party generator into an [`Error`]
+/// naming `what`. typify and progenitor panic on some inputs; the pipeline
+/// must report those, never crash.
+pub fn catch_panic<T>(what: &str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(prev);
+    match result {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Err(Error::new(format!("{what} panicked: {msg}")))
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! `cargo xtask`: the Cozmox SDK's generator commands. See the README.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use xtask::pipeline::{self, Target};
+use xtask::{Error, bench, conformance, import, load, write};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Generate and check the Cozmox SDK")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Generate the models and client crates from openapi/ (or --spec).
+    Generate {
+        /// Write nothing; fail with a diff if the committed output is stale.
+        #[arg(long)]
+        check: bool,
+        /// An OpenAPI document or an openapi/-style folder (default: openapi/).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Write a standalone buildable workspace into this folder instead of
+        /// the project's crates.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// List every place each normalization rule fired.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Split a whole OpenAPI document into the openapi/ layout.
+    Import {
+        /// The vendor's OpenAPI 3.0 JSON document.
+        doc: PathBuf,
+        /// Destination folder (default: openapi/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// import → generate → cargo check, for each document.
+    Conformance {
+        /// OpenAPI documents.
+        #[arg(required = true)]
+        docs: Vec<PathBuf>,
+    },
+    /// Benchmark the pipeline and the build of its output against plain progenitor.
+    BenchGen {
+        /// Extra documents to measure (e.g. ../shared/upstream/*.json).
+        docs: Vec<PathBuf>,
+        /// Runs per measurement (min and median are reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Skip the clean-build comparison (slow).
+        #[arg(long)]
+        no_build: bool,
+    },
+}
+
+/// The workspace root (xtask lives one level below it).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Generate { check, spec, out, verbose } => generate(check, spec, out, verbose),
+        Cmd::Import { doc, out } => run_import(&doc, out),
+        Cmd::Conformance { docs } => run_conformance(&docs),
+        Cmd::BenchGen { docs, runs, no_build } => bench::run(&project_root(), &docs, runs, !no_build),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, verbose: bool) -> Result<(), Error> {
+    let start = Instant::now();
+    let root = project_root();
+    let spec = spec.unwrap_or_else(|| root.join("openapi"));
+    let (dest, target) = match &out {
+        Some(dir) => (dir.clone(), Target::standalone()),
+        None => (root.clone(), Target::project()),
+    };
+    let generated = pipeline::run_path(&spec, &target)?;
+    let outcome = write::ensure_files(&dest, &generated.owned_dirs, &generated.files, check)?;
+    println!(
+        "generate: {} schemas, {} operations from {}",
+        generated.components.len(),
+        generated.operation_routes.len(),
+        spec.display()
+    );
+    println!("normalization rules fired: {}", generated.report.summary());
+    if verbose {
+        for (rule, places) in &generated.report.fired {
+            for p in places {
+                println!("  {rule}: {p}");
+            }
+        }
+        for (stage, t) in &generated.timings {
+            println!("  {stage}: {:.3} s", t.as_secs_f64());
+        }
+    }
+    let verb = if check { "stale" } else { "written" };
+    println!(
+        "files {verb}: {} ({} unchanged) in {}; {:.2} s",
+        outcome.changes.len(),
+        outcome.unchanged,
+        dest.display(),
+        start.elapsed().as_secs_f64()
+    );
+    for c in &outcome.changes {
+        println!("  {c:?}");
+    }
+    if check && !outcome.changes.is_empty() {
+        eprintln!("{}", outcome.diff);
+        let mut fix = String::from("cargo xtask generate");
+        if let Some(s) = spec.to_str().filter(|_| spec != root.join("openapi")) {
+            fix.push_str(&format!(" --spec {s}"));
+        }
+        if let Some(o) = &out {
+            fix.push_str(&format!(" --out {}", o.display()));
+        }
+        return Err(Error::new(format!("generated code is stale; run `{fix}` and commit the result")));
+    }
+    Ok(())
+}
+
+fn run_import(doc: &Path, out: Option<PathBuf>) -> Result<(), Error> {
+    let dest = out.unwrap_or_else(|| project_root().join("openapi"));
+    let original = load::read_json(doc)?;
+    let files = import::split(&original)?;
+    let outcome = write::ensure_files(&dest, &[PathBuf::from(load::SCHEMAS_DIR)], &files, false)?;
+    let back = load::assemble_dir(&dest)?;
+    if back != original {
+        return Err(Error::new("import followed by assembly did not give back the document"));
+    }
+    println!(
+        "import: {} component files and {} into {} ({} changed, {} unchanged)",
+        files.len() - 1,
+        load::DOCUMENT_FILE,
+        dest.display(),
+        outcome.changes.len(),
+        outcome.unchanged
+    );
+    Ok(())
+}
+
+fn run_conformance(docs: &[PathBuf]) -> Result<(), Error> {
+    let root = project_root();
+    let target_dir = root.join("target/conformance");
+    let mut failed = 0;
+    for (i, doc) in docs.iter().enumerate() {
+        let work = std::env::temp_dir().join(format!("cozmox-conformance-{}-{i}", std::process::id()));
+        let result = conformance::check_document(doc, &work, &target_dir);
+        println!("{}", conformance::line(&result));
+        if result.outcome.is_err() {
+            failed += 1;
+        } else {
+            let _ = std::fs::remove_dir_all(&work);
+        }
+    }
+    println!("conformance: {} passed, {failed} failed", docs.len() - failed);
+    if failed > 0 {
+        return Err(Error::new(format!("{failed} document(s) failed conformance")));
+    }
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! Stage 3, **generate models**: typify over `components.schemas` of a
+//! normalized document.
+//!
+//! OpenAPI 3.0 schemas are JSON Schema with a few differences; the one typify
+//! must see is `nullable: true`, which becomes a `null` alternative here
+//! ([`to_json_schema`]). Everything else passes through.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use serde_json::{Map, Value};
+use typify::{TypeSpace, TypeSpaceSettings};
+
+use crate::{Error, catch_panic, load::COMPONENT_REF};
+
+/// Derives added to every generated type, beyond typify's own
+/// (`Clone, Debug, Deserialize, Serialize`).
+pub const EXTRA_DERIVES: &[&str] = &["PartialEq"];
+
+/// The models of a document: typify's tokens and the Rust name of every
+/// component.
+pub struct Models {
+    /// All generated items.
+    pub tokens: TokenStream,
+    /// Component name (as in the document) → Rust type name.
+    pub names: BTreeMap<String, String>,
+}
+
+/// The components of a normalized document, converted for typify.
+pub fn component_schemas(doc: &Value) -> Result<BTreeMap<String, schemars::schema::Schema>, Error> {
+    let mut out = BTreeMap::new();
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+        return Ok(out);
+    };
+    for (name, schema) in schemas {
+        let converted = to_json_schema(schema);
+        let schema: schemars::schema::Schema = serde_path_to_error::deserialize(&converted).map_err(|e| {
+            Error::at(name, &json_pointer_of(&e.path().to_string()), format!("not a schema typify can read: {}", e.inner()))
+        })?;
+        out.insert(name.clone(), schema);
+    }
+    Ok(out)
+}
+
+/// `a.b[0].c` (serde_path_to_error) → `/a/b/0/c`.
+pub fn json_pointer_of(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    for seg in path.split('.') {
+        let mut rest = seg;
+        while let Some(open) = rest.find('[') {
+            let (head, tail) = rest.split_at(open);
+            if !head.is_empty() {
+                out.push('/');
+                out.push_str(&crate::pointer_token(head));
+            }
+            let close = tail.find(']').unwrap_or(tail.len());
+            out.push('/');
+            out.push_str(&tail[1..close]);
+            rest = tail.get(close + 1..).unwrap_or("");
+        }
+        if !rest.is_empty() {
+            out.push('/');
+            out.push_str(&crate::pointer_token(rest));
+        }
+    }
+    out
+}
+
+/// Rewrite OpenAPI 3.0's `nullable: true` into JSON Schema, recursively.
+pub fn to_json_schema(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (k, v) in map {
+                let v = match k.as_str() {
+                    // Values that are data, not schemas.
+                    "enum" | "example" | "default" | "const" | "examples" | "discriminator" => v.clone(),
+                    "properties" | "patternProperties" | "$defs" | "definitions" => match v {
+                        Value::Object(props) => {
+                            Value::Object(props.iter().map(|(n, s)| (n.clone(), to_json_schema(s))).collect())
+                        }
+                        other => other.clone(),
+                    },
+                    _ => to_json_schema(v),
+                };
+                out.insert(k.clone(), v);
+            }
+            if out.remove("nullable") == Some(Value::Bool(true)) {
+                make_nullable(out)
+            } else {
+                Value::Object(out)
+            }
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+fn make_nullable(mut schema: Map<String, Value>) -> Value {
+    if let Some(Value::String(t)) = schema.get("type").cloned() {
+        schema.insert("type".into(), Value::Array(vec![Value::String(t), Value::String("null".into())]));
+        if let Some(Value::Array(values)) = schema.get_mut("enum") {
+            if !values.contains(&Value::Null) {
+                values.push(Value::Null);
+            }
+        }
+        return Value::Object(schema);
+    }
+    // `$ref`, `allOf`, unions: an alternative with null, keeping the docs
+    // on the outer schema.
+    let mut outer = Map::new();
+    for key in ["description", "title", "default", "example", "deprecated", "readOnly", "writeOnly"] {
+        if let Some(v) = schema.remove(key) {
+            outer.insert(key.into(), v);
+        }
+    }
+    let null = Value::Object(Map::from_iter([("type".to_string(), Value::String("null".into()))]));
+    outer.insert("oneOf".into(), Value::Array(vec![Value::Object(schema), null]));
+    Value::Object(outer)
+}
+
+/// typify settings shared by every run.
+pub fn settings() -> TypeSpaceSettings {
+    let mut s = TypeSpaceSettings::default();
+    s.with_struct_builder(false);
+    for d in EXTRA_DERIVES {
+        s.with_derive(d.to_string());
+    }
+    s
+}
+
+/// Run typify over the components of `doc`.
+pub fn generate(doc: &Value) -> Result<Models, Error> {
+    let schemas = component_schemas(doc)?;
+    let names_in_order: Vec<String> = schemas.keys().cloned().collect();
+    catch_panic("typify", || {
+        let mut space = TypeSpace::new(&settings());
+        space
+            .add_ref_types(schemas)
+            .map_err(|e| Error::new(format!("typify cannot convert the components: {e}")))?;
+        let mut names = BTreeMap::new();
+        for name in names_in_order {
+            let reference = schemars::schema::Schema::new_ref(format!("{COMPONENT_REF}{name}"));
+            let id = space
+                .add_type(&reference)
+                .map_err(|e| Error::at(&name, "", format!("typify: {e}")))?;
+            let ty = space.get_type(&id).map_err(|e| Error::at(&name, "", format!("typify: {e}")))?;
+            names.insert(name, ty.name());
+        }
+        Ok(Models { tokens: space.to_stream(), names })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nullable_string_becomes_type_list() {
+        assert_eq!(
+            to_json_schema(&json!({"type": "string", "nullable": true, "enum": ["a"]})),
+            json!({"type": ["string", "null"], "enum": ["a", null]})
+        );
+    }
+
+    #[test]
+    fn nullable_ref_becomes_one_of_with_null() {
+        assert_eq!(
+            to_json_schema(&json!({"properties": {"a": {"description": "d", "allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}}})),
+            json!({"properties": {"a": {"description": "d", "oneOf": [{"allOf": [{"$ref": "#/components/schemas/A"}]}, {"type": "null"}]}}})
+        );
+    }
+
+    #[test]
+    fn property_named_nullable_is_not_the_keyword() {
+        let s = json!({"properties": {"nullable": {"type": "boolean"}}});
+        assert_eq!(to_json_schema(&s), s);
+    }
+
+    #[test]
+    fn pointer_from_serde_path() {
+        assert_eq!(json_pointer_of("properties.a.items[2].type"), "/properties/a/items/2/type");
+        assert_eq!(json_pointer_of("."), "");
+    }
+
+    #[test]
+    fn generates_named_types() {
+        let doc = json!({"components": {"schemas": {
+            "CreateThingDTO": {"type": "object", "properties": {"a": {"type": "string"}}},
+        }}});
+        let m = generate(&doc).unwrap();
+        assert_eq!(m.names["CreateThingDTO"], "CreateThingDto");
+        assert!(m.tokens.to_string().contains("CreateThingDto"));
+    }
+}

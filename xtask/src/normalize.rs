@@ -1,0 +1,503 @@
+//! Stage 2, **normalize**: rewrite a document so typify and progenitor can
+//! take it, without changing what it means on the wire.
+//!
+//! Normalization is a table of named rules ([`RULES`]), applied in order to any
+//! input. Each rule is data: a name, a one-line summary, and a rewrite of one
+//! schema node (or of the whole document). Rules never look at a schema's
+//! name: a quirk is recognised by its shape. Every firing is recorded with its
+//! JSON pointer, so `cargo xtask generate` can report which rules fired and how
+//! often, and a reviewer can find each place.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::pointer_token;
+
+/// What a rule rewrites.
+pub enum Scope {
+    /// Called on every schema object of the document (components, parameters,
+    /// bodies, responses, and everything nested in them), parents before
+    /// children. Returns whether the rule changed the node.
+    Schema(fn(&mut Map<String, Value>) -> bool),
+    /// Called once on the whole document; returns the JSON pointers it changed.
+    Document(fn(&mut Value) -> Vec<String>),
+}
+
+/// One named normalization rule.
+pub struct Rule {
+    /// Stable kebab-case name, printed when the rule fires.
+    pub name: &'static str,
+    /// What the rule recognises and what it rewrites it into.
+    pub summary: &'static str,
+    /// The rewrite.
+    pub scope: Scope,
+}
+
+/// Where each rule fired: rule name → JSON pointers (document order).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Rule name → the pointers of the nodes it rewrote.
+    pub fired: BTreeMap<&'static str, Vec<String>>,
+}
+
+impl Report {
+    /// Total number of rewrites.
+    pub fn total(&self) -> usize {
+        self.fired.values().map(Vec::len).sum()
+    }
+
+    /// `name×count` pairs, e.g. `null-member×12, enum-on-array×3`.
+    pub fn summary(&self) -> String {
+        if self.fired.is_empty() {
+            return "none".to_string();
+        }
+        self.fired
+            .iter()
+            .map(|(k, v)| format!("{k}×{}", v.len()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The rules, in the order they are applied.
+pub static RULES: &[Rule] = &[
+    Rule {
+        name: "drop-json-schema-ids",
+        summary: "`$schema`/`$id`/`$comment` inside schemas: dropped (JSON Schema file metadata, not OpenAPI 3.0)",
+        scope: Scope::Schema(drop_json_schema_ids),
+    },
+    Rule {
+        name: "type-list-to-nullable",
+        summary: "`type: [T, \"null\"]` (JSON Schema 2020-12): `type: T` with `nullable: true`",
+        scope: Scope::Schema(type_list_to_nullable),
+    },
+    Rule {
+        name: "null-union-member",
+        summary: "a `{type: null}` member of oneOf/anyOf: removed, and the schema marked `nullable: true`",
+        scope: Scope::Schema(null_union_member),
+    },
+    Rule {
+        name: "const-to-enum",
+        summary: "`const: v` (JSON Schema 2020-12): `enum: [v]`",
+        scope: Scope::Schema(const_to_enum),
+    },
+    Rule {
+        name: "examples-to-example",
+        summary: "`examples` on a schema (not in OpenAPI 3.0): its first item becomes `example`",
+        scope: Scope::Schema(examples_to_example),
+    },
+    Rule {
+        name: "enum-type-from-values",
+        summary: "an `enum` whose values are all strings but whose `type` says otherwise (e.g. `object`): `type: string`",
+        scope: Scope::Schema(enum_type_from_values),
+    },
+    Rule {
+        name: "enum-on-array",
+        summary: "`enum` on a `type: array` schema: moved onto `items` (dropped if `items` has its own), since it lists item values",
+        scope: Scope::Schema(enum_on_array),
+    },
+    Rule {
+        name: "empty-allof-member",
+        summary: "an empty `{}` member of allOf: removed; an allOf left with one member that is a bare `$ref` keeps its siblings",
+        scope: Scope::Schema(empty_allof_member),
+    },
+];
+
+/// Apply every rule of [`RULES`] to `doc`, in order.
+pub fn normalize(doc: &mut Value) -> Report {
+    apply_rules(doc, RULES)
+}
+
+/// Apply `rules` to `doc`, in order, recording where each one fired.
+pub fn apply_rules(doc: &mut Value, rules: &[Rule]) -> Report {
+    let mut report = Report::default();
+    for rule in rules {
+        let hits = match &rule.scope {
+            Scope::Schema(f) => {
+                let mut hits = Vec::new();
+                visit_document_schemas(doc, &mut |ptr, node| {
+                    if f(node) {
+                        hits.push(ptr.to_string());
+                    }
+                });
+                hits
+            }
+            Scope::Document(f) => f(doc),
+        };
+        if !hits.is_empty() {
+            report.fired.insert(rule.name, hits);
+        }
+    }
+    report
+}
+
+/// Call `f` on every schema object of an OpenAPI 3.0 document, with its
+/// JSON pointer, parents before children.
+pub fn visit_document_schemas(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+    let Some(root) = doc.as_object_mut() else { return };
+    if let Some(Value::Object(comps)) = root.get_mut("components") {
+        for (kind, entries) in comps.iter_mut() {
+            let Value::Object(entries) = entries else { continue };
+            for (name, entry) in entries.iter_mut() {
+                let ptr = format!("/components/{}/{}", pointer_token(kind), pointer_token(name));
+                match kind.as_str() {
+                    "schemas" => visit_schema(entry, &ptr, f),
+                    "parameters" | "headers" => visit_parameter(entry, &ptr, f),
+                    "requestBodies" | "responses" => visit_content_holder(entry, &ptr, f),
+                    _ => {}
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            let base = format!("/paths/{}", pointer_token(path));
+            for (key, op) in item.iter_mut() {
+                let ptr = format!("{base}/{}", pointer_token(key));
+                if key == "parameters" {
+                    visit_parameters(op, &ptr, f);
+                    continue;
+                }
+                let Value::Object(op) = op else { continue };
+                if let Some(params) = op.get_mut("parameters") {
+                    visit_parameters(params, &format!("{ptr}/parameters"), f);
+                }
+                if let Some(body) = op.get_mut("requestBody") {
+                    visit_content_holder(body, &format!("{ptr}/requestBody"), f);
+                }
+                if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                    for (code, resp) in responses.iter_mut() {
+                        let rptr = format!("{ptr}/responses/{}", pointer_token(code));
+                        visit_content_holder(resp, &rptr, f);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn visit_parameters(params: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+    if let Value::Array(items) = params {
+        for (i, p) in items.iter_mut().enumerate() {
+            visit_parameter(p, &format!("{ptr}/{i}"), f);
+        }
+    }
+}
+
+fn visit_parameter(param: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+    if let Some(schema) = param.get_mut("schema") {
+        visit_schema(schema, &format!("{ptr}/schema"), f);
+    }
+    visit_content_holder(param, ptr, f);
+}
+
+fn visit_content_holder(holder: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+    if let Some(Value::Object(content)) = holder.get_mut("content") {
+        for (mime, media) in content.iter_mut() {
+            let mptr = format!("{ptr}/content/{}", pointer_token(mime));
+            if let Some(schema) = media.get_mut("schema") {
+                visit_schema(schema, &format!("{mptr}/schema"), f);
+            }
+        }
+    }
+    if let Some(Value::Object(headers)) = holder.get_mut("headers") {
+        for (name, h) in headers.iter_mut() {
+            visit_parameter(h, &format!("{ptr}/headers/{}", pointer_token(name)), f);
+        }
+    }
+}
+
+/// Keywords whose value is one schema.
+const SCHEMA_KEYS: &[&str] = &["items", "additionalProperties", "not", "contains", "propertyNames"];
+/// Keywords whose value is a list of schemas.
+const SCHEMA_LIST_KEYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value maps names to schemas.
+const SCHEMA_MAP_KEYS: &[&str] = &["properties", "patternProperties", "$defs", "definitions"];
+
+/// Call `f` on `schema` and then on every schema nested in it.
+pub fn visit_schema(schema: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+    let Value::Object(node) = schema else { return };
+    f(ptr, node);
+    for (key, child) in node.iter_mut() {
+        let k = key.as_str();
+        if SCHEMA_KEYS.contains(&k) {
+            visit_schema(child, &format!("{ptr}/{k}"), f);
+        } else if SCHEMA_LIST_KEYS.contains(&k) {
+            if let Value::Array(items) = child {
+                for (i, item) in items.iter_mut().enumerate() {
+                    visit_schema(item, &format!("{ptr}/{k}/{i}"), f);
+                }
+            }
+        } else if SCHEMA_MAP_KEYS.contains(&k) {
+            if let Value::Object(map) = child {
+                for (name, item) in map.iter_mut() {
+                    visit_schema(item, &format!("{ptr}/{k}/{}", pointer_token(name)), f);
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The rules. Each takes one schema node and says whether it changed it.
+
+fn drop_json_schema_ids(node: &mut Map<String, Value>) -> bool {
+    let mut changed = false;
+    for k in ["$schema", "$id", "$comment"] {
+        changed |= node.remove(k).is_some();
+    }
+    changed
+}
+
+fn type_list_to_nullable(node: &mut Map<String, Value>) -> bool {
+    let Some(Value::Array(types)) = node.get("type") else { return false };
+    let mut rest: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+    let had_null = rest.len() != types.len();
+    match rest.len() {
+        0 => {
+            node.remove("type");
+        }
+        1 => {
+            node.insert("type".into(), rest.remove(0));
+        }
+        // Several non-null types: express as anyOf of single-typed schemas.
+        _ => {
+            node.remove("type");
+            let members = rest.into_iter().map(|t| Value::Object(Map::from_iter([("type".to_string(), t)])));
+            node.insert("anyOf".into(), Value::Array(members.collect()));
+        }
+    }
+    if had_null {
+        node.insert("nullable".into(), Value::Bool(true));
+    }
+    true
+}
+
+fn is_null_schema(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => {
+            m.get("type").and_then(Value::as_str) == Some("null")
+                || m.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null())
+        }
+        _ => false,
+    }
+}
+
+fn null_union_member(node: &mut Map<String, Value>) -> bool {
+    let mut changed = false;
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(members)) = node.get_mut(key) else { continue };
+        let before = members.len();
+        members.retain(|m| !is_null_schema(m));
+        if members.len() == before {
+            continue;
+        }
+        changed = true;
+        if members.len() == 1 {
+            // `oneOf: [X, null]` is just a nullable X.
+            let only = members.remove(0);
+            node.remove(key);
+            node.insert("allOf".into(), Value::Array(vec![only]));
+        } else if members.is_empty() {
+            node.remove(key);
+        }
+    }
+    if node.get("type").and_then(Value::as_str) == Some("null") {
+        // A schema that only admits null: an open value that may be null.
+        node.remove("type");
+        changed = true;
+    }
+    if changed {
+        node.insert("nullable".into(), Value::Bool(true));
+    }
+    changed
+}
+
+fn const_to_enum(node: &mut Map<String, Value>) -> bool {
+    let Some(v) = node.remove("const") else { return false };
+    node.insert("enum".into(), Value::Array(vec![v]));
+    true
+}
+
+fn examples_to_example(node: &mut Map<String, Value>) -> bool {
+    let Some(examples) = node.remove("examples") else { return false };
+    if !node.contains_key("example") {
+        if let Value::Array(mut items) = examples {
+            if !items.is_empty() {
+                node.insert("example".into(), items.remove(0));
+            }
+        }
+    }
+    true
+}
+
+fn enum_type_from_values(node: &mut Map<String, Value>) -> bool {
+    let Some(Value::Array(values)) = node.get("enum") else { return false };
+    let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+    if non_null.is_empty() || !non_null.iter().all(|v| v.is_string()) {
+        return false;
+    }
+    match node.get("type").and_then(Value::as_str) {
+        Some("string") | Some("array") => false,
+        _ => {
+            node.insert("type".into(), Value::String("string".into()));
+            true
+        }
+    }
+}
+
+fn enum_on_array(node: &mut Map<String, Value>) -> bool {
+    if node.get("type").and_then(Value::as_str) != Some("array") || !node.contains_key("enum") {
+        return false;
+    }
+    let Some(values) = node.remove("enum") else { return false };
+    match node.get_mut("items") {
+        Some(Value::Object(items)) => {
+            if !items.contains_key("enum") && !items.contains_key("$ref") {
+                items.insert("enum".into(), values);
+            }
+        }
+        _ => {
+            node.insert("items".into(), Value::Object(Map::from_iter([("enum".to_string(), values)])));
+        }
+    }
+    true
+}
+
+fn empty_allof_member(node: &mut Map<String, Value>) -> bool {
+    let Some(Value::Array(members)) = node.get_mut("allOf") else { return false };
+    let before = members.len();
+    members.retain(|m| m.as_object().is_none_or(|o| !o.is_empty()));
+    if members.len() == before {
+        return false;
+    }
+    if members.is_empty() {
+        node.remove("allOf");
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Run one rule (by name) over a document holding `schema` as component
+    /// `X`; return the rewritten schema and the pointers it fired at.
+    fn run(rule: &str, schema: Value) -> (Value, Vec<String>) {
+        let rule = RULES.iter().find(|r| r.name == rule).expect("rule exists");
+        let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"X": schema}}});
+        let report = apply_rules(&mut doc, std::slice::from_ref(rule));
+        let fired = report.fired.get(rule.name).cloned().unwrap_or_default();
+        (doc["components"]["schemas"]["X"].take(), fired)
+    }
+
+    #[test]
+    fn rule_names_are_unique_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.name), "duplicate rule {}", r.name);
+            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn drop_json_schema_ids() {
+        let (s, fired) = run("drop-json-schema-ids", json!({"$id": "x", "$schema": "y", "type": "object"}));
+        assert_eq!(s, json!({"type": "object"}));
+        assert_eq!(fired, ["/components/schemas/X"]);
+    }
+
+    #[test]
+    fn type_list_to_nullable() {
+        let (s, fired) = run(
+            "type-list-to-nullable",
+            json!({"properties": {"a": {"type": ["string", "null"]}, "b": {"type": "string"}}}),
+        );
+        assert_eq!(s["properties"]["a"], json!({"type": "string", "nullable": true}));
+        assert_eq!(s["properties"]["b"], json!({"type": "string"}));
+        assert_eq!(fired, ["/components/schemas/X/properties/a"]);
+    }
+
+    #[test]
+    fn null_union_member() {
+        let (s, fired) = run(
+            "null-union-member",
+            json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}, {"$ref": "#/components/schemas/B"}]}),
+        );
+        assert_eq!(
+            s,
+            json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}], "nullable": true})
+        );
+        assert_eq!(fired.len(), 1);
+        let (s, _) = run("null-union-member", json!({"anyOf": [{"type": "string"}, {"type": "null"}]}));
+        assert_eq!(s, json!({"allOf": [{"type": "string"}], "nullable": true}));
+    }
+
+    #[test]
+    fn const_to_enum() {
+        let (s, fired) = run("const-to-enum", json!({"type": "string", "const": "a"}));
+        assert_eq!(s, json!({"type": "string", "enum": ["a"]}));
+        assert_eq!(fired.len(), 1);
+    }
+
+    #[test]
+    fn examples_to_example() {
+        let (s, fired) = run("examples-to-example", json!({"type": "string", "examples": ["a", "b"]}));
+        assert_eq!(s, json!({"type": "string", "example": "a"}));
+        assert_eq!(fired.len(), 1);
+    }
+
+    #[test]
+    fn enum_type_from_values() {
+        let (s, fired) = run("enum-type-from-values", json!({"type": "object", "enum": ["a", "b"]}));
+        assert_eq!(s, json!({"type": "string", "enum": ["a", "b"]}));
+        assert_eq!(fired.len(), 1);
+        let (_, fired) = run("enum-type-from-values", json!({"type": "number", "enum": [1, 2]}));
+        assert!(fired.is_empty());
+    }
+
+    #[test]
+    fn enum_on_array() {
+        let (s, fired) = run(
+            "enum-on-array",
+            json!({"type": "array", "enum": ["a", "b"], "items": {"type": "string", "enum": ["a", "b"]}}),
+        );
+        assert_eq!(s, json!({"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}));
+        assert_eq!(fired.len(), 1);
+        let (s, _) = run("enum-on-array", json!({"type": "array", "enum": ["a"], "items": {"type": "string"}}));
+        assert_eq!(s, json!({"type": "array", "items": {"type": "string", "enum": ["a"]}}));
+    }
+
+    #[test]
+    fn empty_allof_member() {
+        let (s, fired) = run("empty-allof-member", json!({"allOf": [{}, {"type": "string"}]}));
+        assert_eq!(s, json!({"allOf": [{"type": "string"}]}));
+        assert_eq!(fired.len(), 1);
+    }
+
+    #[test]
+    fn visitor_reaches_parameters_bodies_and_responses() {
+        let mut doc = json!({"paths": {"/a": {
+            "parameters": [{"name": "p", "in": "query", "schema": {"const": 1}}],
+            "post": {
+                "parameters": [{"name": "q", "in": "query", "schema": {"const": 2}}],
+                "requestBody": {"content": {"application/json": {"schema": {"const": 3}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"items": {"const": 4}}}}}}
+            }
+        }}});
+        let rule = RULES.iter().find(|r| r.name == "const-to-enum").unwrap();
+        let report = apply_rules(&mut doc, std::slice::from_ref(rule));
+        assert_eq!(
+            report.fired["const-to-enum"],
+            [
+                "/paths/~1a/parameters/0/schema",
+                "/paths/~1a/post/parameters/0/schema",
+                "/paths/~1a/post/requestBody/content/application~1json/schema",
+                "/paths/~1a/post/responses/200/content/application~1json/schema/items",
+            ]
+        );
+    }
+}

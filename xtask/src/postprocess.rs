@@ -1,0 +1,383 @@
+//! Stage 5, **post-process**: parse what typify and progenitor emitted and
+//! split it into units a reviewer can read: the Rust of each component (its
+//! type, the anonymous types nested in it, their impls) and of each operation
+//! (its `Client` method and builder). The split feeds the snapshot tests; the
+//! generated files themselves stay whole.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::{Item, ImplItem};
+
+use crate::Error;
+
+/// Parse a token stream as a Rust file.
+pub fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {
+    syn::parse2(tokens).map_err(|e| Error::new(format!("{what}: generated tokens do not parse as Rust: {e}")))
+}
+
+/// The identifier a top-level item defines or implements, if any.
+fn item_key(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        Item::Type(t) => Some(t.ident.to_string()),
+        Item::Impl(i) => type_ident(&i.self_ty),
+        _ => None,
+    }
+}
+
+fn type_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => type_ident(&r.elem),
+        _ => None,
+    }
+}
+
+fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            TokenTree::Group(g) => idents(g.stream(), out),
+            TokenTree::Literal(l) => {
+                // `#[serde(default = "defaults::x")]` names a function in a string.
+                let s = l.to_string();
+                if let Some(rest) = s.strip_prefix("\"defaults::") {
+                    out.insert(format!("defaults::{}", rest.trim_end_matches('"')));
+                }
+            }
+            TokenTree::Punct(_) => {}
+        }
+    }
+}
+
+/// One unit of generated code: items in output order.
+type Units = BTreeMap<String, Vec<(usize, Item)>>;
+
+/// Group the items of typify's output by the type they define or implement;
+/// `builder::X` items join `X`, `defaults::f` functions are units of their own.
+fn units(file: &syn::File) -> Units {
+    let mut units: Units = BTreeMap::new();
+    let mut pos = 0usize;
+    for item in &file.items {
+        pos += 1;
+        if let Item::Mod(m) = item {
+            let name = m.ident.to_string();
+            if let Some((_, inner)) = &m.content {
+                for inner_item in inner {
+                    pos += 1;
+                    let key = match (name.as_str(), inner_item) {
+                        ("defaults", Item::Fn(f)) => Some(format!("defaults::{}", f.sig.ident)),
+                        ("builder", it) => item_key(it),
+                        _ => None,
+                    };
+                    if let Some(key) = key {
+                        let wrapped = wrap_in_mod(&name, inner_item.clone());
+                        units.entry(key).or_default().push((pos, wrapped));
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some(key) = item_key(item) {
+            units.entry(key).or_default().push((pos, item.clone()));
+        }
+    }
+    units
+}
+
+fn wrap_in_mod(name: &str, item: Item) -> Item {
+    let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+    syn::parse_quote! { pub mod #ident { #item } }
+}
+
+/// Split typify's output into one piece of Rust per component: the
+/// component's own type and every anonymous type reachable from it without
+/// passing through another component. A nested type reachable from several
+/// components goes to the one whose name prefixes its own (typify names nested
+/// types after their parent), else to the first in name order.
+pub fn split_by_component(file: &syn::File, names: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let units = units(file);
+    let mut edges: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (key, items) in &units {
+        let mut seen = BTreeSet::new();
+        for (_, item) in items {
+            idents(item.to_token_stream(), &mut seen);
+        }
+        seen.retain(|i| i != key && units.contains_key(i));
+        edges.insert(key, seen);
+    }
+    let roots: BTreeMap<&str, &str> = names.iter().map(|(c, r)| (r.as_str(), c.as_str())).collect();
+    let mut reached_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for rust_root in roots.keys() {
+        let mut stack = vec![*rust_root];
+        let mut visited = BTreeSet::new();
+        while let Some(t) = stack.pop() {
+            if !visited.insert(t) {
+                continue;
+            }
+            reached_by.entry(t).or_default().push(rust_root);
+            for next in edges.get(t).into_iter().flatten() {
+                if !roots.contains_key(next.as_str()) {
+                    stack.push(next.as_str());
+                }
+            }
+        }
+    }
+    let mut owned: BTreeMap<&str, Vec<(usize, Item)>> = BTreeMap::new();
+    for (key, items) in &units {
+        let owner = if roots.contains_key(key.as_str()) {
+            Some(key.as_str())
+        } else {
+            reached_by.get(key.as_str()).and_then(|rs| {
+                rs.iter()
+                    .filter(|r| key.starts_with(**r))
+                    .max_by_key(|r| r.len())
+                    .or_else(|| rs.iter().min())
+                    .copied()
+            })
+        };
+        if let Some(owner) = owner {
+            owned.entry(owner).or_default().extend(items.iter().cloned());
+        }
+    }
+    owned
+        .into_iter()
+        .filter_map(|(rust, mut items)| {
+            items.sort_by_key(|(p, _)| *p);
+            let file = syn::File { shebang: None, attrs: vec![], items: items.into_iter().map(|(_, i)| i).collect() };
+            roots.get(rust).map(|c| (c.to_string(), prettyplease::unparse(&file)))
+        })
+        .collect()
+}
+
+/// Give every `#[serde(untagged)]` enum a last variant holding the raw JSON,
+/// so a member the spec does not describe (a new server value, or a
+/// documentation placeholder) decodes instead of failing the whole response,
+/// and re-encodes unchanged. Returns the enums changed.
+pub fn open_untagged_unions(file: &mut syn::File) -> Vec<String> {
+    let mut changed = Vec::new();
+    for item in &mut file.items {
+        let Item::Enum(e) = item else { continue };
+        let untagged = e.attrs.iter().any(|a| {
+            a.path().is_ident("serde") && a.meta.to_token_stream().to_string().contains("untagged")
+        });
+        if !untagged {
+            continue;
+        }
+        let name = ["Unknown", "UnknownValue", "UnknownJsonValue"]
+            .into_iter()
+            .find(|n| e.variants.iter().all(|v| v.ident != *n))
+            .unwrap_or("UnknownJsonValue");
+        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        e.variants.push(syn::parse_quote! {
+            /// A value that matches none of the members the spec describes, kept as
+            /// sent so that it re-encodes unchanged.
+            #ident(::serde_json::Value)
+        });
+        changed.push(e.ident.to_string());
+    }
+    changed
+}
+
+/// Make optional fields lossless: typify gives an optional array or map
+/// `#[serde(default, skip_serializing_if = "…is_empty")]`, which re-encodes
+/// a present-but-empty `[]`/`{}` as absent (and a PATCH can then not clear a
+/// list), and gives a recursive optional field `Box<Option<T>>` that
+/// re-encodes absent as `null`. Both become `Option<…>` skipped when `None`.
+/// Returns `Struct.field` for each field changed.
+pub fn lossless_optional_fields(file: &mut syn::File) -> Vec<String> {
+    let mut changed = Vec::new();
+    for item in &mut file.items {
+        let Item::Struct(st) = item else { continue };
+        let syn::Fields::Named(fields) = &mut st.fields else { continue };
+        for field in &mut fields.named {
+            let Some(idx) = field.attrs.iter().position(|a| a.path().is_ident("serde")) else { continue };
+            let Ok(metas) = field.attrs[idx]
+                .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            let has_default = metas.iter().any(|m| m.path().is_ident("default"));
+            let skips_empty = metas.iter().any(|m| {
+                m.path().is_ident("skip_serializing_if")
+                    && m.to_token_stream().to_string().replace(' ', "").contains("is_empty")
+            });
+            let boxed_option = box_option_inner(&field.ty);
+            if !has_default || !(skips_empty || boxed_option.is_some()) {
+                continue;
+            }
+            let ty = &field.ty;
+            field.ty = match boxed_option {
+                Some(inner) => syn::parse_quote!(::std::option::Option<::std::boxed::Box<#inner>>),
+                None => syn::parse_quote!(::std::option::Option<#ty>),
+            };
+            let mut kept: Vec<syn::Meta> = metas
+                .into_iter()
+                .filter(|m| !m.path().is_ident("default") && !m.path().is_ident("skip_serializing_if"))
+                .collect();
+            kept.push(syn::parse_quote!(skip_serializing_if = "::std::option::Option::is_none"));
+            field.attrs[idx] = syn::parse_quote!(#[serde(#(#kept),*)]);
+            let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+            changed.push(format!("{}.{name}", st.ident));
+        }
+    }
+    changed
+}
+
+/// `Box<Option<T>>` → `Some(T)`.
+fn box_option_inner(ty: &syn::Type) -> Option<syn::Type> {
+    let outer = generic_arg(ty, "Box")?;
+    generic_arg(&outer, "Option")
+}
+
+fn generic_arg(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// Squash a name for matching across case conventions:
+/// `SessionController_findOne`, `session_controller_find_one` and
+/// `SessionControllerFindOne` all become `sessioncontrollerfindone`.
+pub fn squash(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Split progenitor's builder-style output into one piece of Rust per
+/// operation: its `Client` method and its `builder::` struct and impls.
+pub fn split_by_operation(file: &syn::File, operation_ids: &BTreeSet<String>) -> BTreeMap<String, String> {
+    let by_squash: BTreeMap<String, &String> = operation_ids.iter().map(|id| (squash(id), id)).collect();
+    let mut out: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    for item in &file.items {
+        match item {
+            Item::Impl(imp) if imp.trait_.is_none() && type_ident(&imp.self_ty).as_deref() == Some("Client") => {
+                for member in &imp.items {
+                    if let ImplItem::Fn(f) = member {
+                        if let Some(id) = by_squash.get(&squash(&f.sig.ident.to_string())) {
+                            let mut single = imp.clone();
+                            single.items = vec![member.clone()];
+                            out.entry((*id).clone()).or_default().push(Item::Impl(single));
+                        }
+                    }
+                }
+            }
+            Item::Mod(m) if m.ident == "builder" => {
+                for inner in m.content.iter().flat_map(|(_, items)| items) {
+                    if let Some(key) = item_key(inner) {
+                        if let Some(id) = by_squash.get(&squash(&key)) {
+                            out.entry((*id).clone()).or_default().push(wrap_in_mod("builder", inner.clone()));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.into_iter()
+        .map(|(id, items)| (id, prettyplease::unparse(&syn::File { shebang: None, attrs: vec![], items })))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn nested_types_go_to_their_component() {
+        let file: syn::File = syn::parse2(quote! {
+            pub struct Session { pub status: Option<SessionStatus>, pub costs: Vec<SessionCostsItem>, pub c: Cost }
+            pub enum SessionStatus { Active }
+            impl std::fmt::Display for SessionStatus { fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { Ok(()) } }
+            pub enum SessionCostsItem { A(Cost) }
+            pub struct Cost { pub kind: CostKind }
+            pub enum CostKind { X }
+            pub struct SessionCost { pub kind: CostKind }
+        })
+        .unwrap();
+        let names = BTreeMap::from([
+            ("Session".to_string(), "Session".to_string()),
+            ("Cost".to_string(), "Cost".to_string()),
+            ("SessionCost".to_string(), "SessionCost".to_string()),
+        ]);
+        let split = split_by_component(&file, &names);
+        assert!(split["Session"].contains("enum SessionStatus"));
+        assert!(split["Session"].contains("impl std::fmt::Display for SessionStatus"));
+        assert!(split["Session"].contains("enum SessionCostsItem"), "{}", split["Session"]);
+        assert!(!split["Session"].contains("struct Cost "));
+        // Reachable from Cost and SessionCost; neither prefixes it more than "Cost"... both
+        // reach it, "Cost" prefixes "CostKind".
+        assert!(split["Cost"].contains("enum CostKind"));
+        assert!(!split["SessionCost"].contains("enum CostKind"));
+    }
+
+    #[test]
+    fn untagged_unions_get_a_raw_fallback() {
+        let mut file: syn::File = syn::parse2(quote! {
+            #[serde(untagged)]
+            pub enum A { X(X), Unknown(Y) }
+            pub enum B { X }
+        })
+        .unwrap();
+        assert_eq!(open_untagged_unions(&mut file), ["A"]);
+        let text = prettyplease::unparse(&file);
+        assert!(text.contains("UnknownValue(::serde_json::Value)"), "{text}");
+        assert!(!text.contains("B {\n    X,\n    Unknown"));
+    }
+
+    #[test]
+    fn optional_collections_and_boxes_become_options() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub struct S {
+                #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+                pub headers: ::serde_json::Map<String, ::serde_json::Value>,
+                #[serde(rename = "toolIds", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub tool_ids: Vec<String>,
+                #[serde(default)]
+                pub items: ::std::boxed::Box<::std::option::Option<S>>,
+                #[serde(default = "defaults::x")]
+                pub n: f64,
+            }
+        })
+        .unwrap();
+        assert_eq!(lossless_optional_fields(&mut file), ["S.headers", "S.tool_ids", "S.items"]);
+        let text: String = prettyplease::unparse(&file).split_whitespace().collect();
+        assert!(text.contains("#[serde(skip_serializing_if=\"::std::option::Option::is_none\")]pubheaders:::std::option::Option<::serde_json::Map<"), "{text}");
+        assert!(text.contains("#[serde(rename=\"toolIds\",skip_serializing_if"), "{text}");
+        assert!(text.contains("pubitems:::std::option::Option<::std::boxed::Box<S>>"), "{text}");
+        assert!(text.contains("#[serde(default=\"defaults::x\")]pubn:f64"), "{text}");
+    }
+
+    #[test]
+    fn operations_are_split_by_id() {
+        let file: syn::File = syn::parse2(quote! {
+            impl Client {
+                pub fn session_controller_create(&self) -> builder::SessionControllerCreate<'_> { todo!() }
+                pub fn session_controller_remove(&self) -> builder::SessionControllerRemove<'_> { todo!() }
+            }
+            pub mod builder {
+                pub struct SessionControllerCreate<'a> { client: &'a super::Client }
+                impl<'a> SessionControllerCreate<'a> { pub fn send(self) {} }
+                pub struct SessionControllerRemove<'a> { client: &'a super::Client }
+            }
+        })
+        .unwrap();
+        let ids = BTreeSet::from(["SessionController_create".to_string(), "SessionController_remove".to_string()]);
+        let split = split_by_operation(&file, &ids);
+        assert!(split["SessionController_create"].contains("fn session_controller_create"));
+        assert!(split["SessionController_create"].contains("impl<'a> SessionControllerCreate<'a>"));
+        assert!(!split["SessionController_create"].contains("Remove"));
+    }
+}
