@@ -7,7 +7,10 @@ use xtask::pipeline::{self, Generated, Target};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// `../shared` next to the checkout, if present.
@@ -20,7 +23,8 @@ pub fn shared() -> Option<PathBuf> {
 pub fn generated() -> &'static Generated {
     static GENERATED: OnceLock<Generated> = OnceLock::new();
     GENERATED.get_or_init(|| {
-        pipeline::run_path(&root().join("openapi"), &Target::project()).unwrap_or_else(|e| panic!("pipeline failed: {e}"))
+        pipeline::run_path(&root().join("openapi"), &Target::project())
+            .unwrap_or_else(|e| panic!("pipeline failed: {e}"))
     })
 }
 
@@ -28,14 +32,21 @@ pub fn generated() -> &'static Generated {
 /// first `{` followed by `"id"`, then the next one).
 pub fn seed_examples() -> Option<Vec<serde_json::Value>> {
     let dir = shared()?.join("seeds");
-    let path = std::fs::read_dir(&dir).ok()?.filter_map(Result::ok).map(|e| e.path()).find(|p| {
-        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("003_"))
-    })?;
+    let path = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("003_"))
+        })?;
     let text = std::fs::read_to_string(path).ok()?;
     let mut out = Vec::new();
     let mut rest = text.as_str();
     while let Some(pos) = find_object_start(rest) {
-        let mut stream = serde_json::Deserializer::from_str(&rest[pos..]).into_iter::<serde_json::Value>();
+        let mut stream =
+            serde_json::Deserializer::from_str(&rest[pos..]).into_iter::<serde_json::Value>();
         match stream.next() {
             Some(Ok(v)) => {
                 let used = stream.byte_offset();
@@ -50,9 +61,7 @@ pub fn seed_examples() -> Option<Vec<serde_json::Value>> {
 
 fn find_object_start(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
-    (0..bytes.len()).find(|&i| {
-        bytes[i] == b'{' && s[i + 1..].trim_start().starts_with("\"id\"")
-    })
+    (0..bytes.len()).find(|&i| bytes[i] == b'{' && s[i + 1..].trim_start().starts_with("\"id\""))
 }
 
 /// JSON equality as JSON Schema defines it: numbers compare by value, so
@@ -62,13 +71,21 @@ pub fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     match (a, b) {
         (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
         (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq(x, y)),
-        (Object(x), Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w))),
+        (Object(x), Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
         _ => a == b,
     }
 }
 
 /// The first path where two JSON values differ (for failure messages).
-pub fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+pub fn first_difference(
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
     use serde_json::Value::*;
     match (a, b) {
         (Object(x), Object(y)) => {
@@ -84,9 +101,11 @@ pub fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str
             }
             None
         }
-        (Array(x), Array(y)) if x.len() == y.len() => {
-            x.iter().zip(y).enumerate().find_map(|(i, (v, w))| first_difference(v, w, &format!("{path}[{i}]")))
-        }
+        (Array(x), Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (v, w))| first_difference(v, w, &format!("{path}[{i}]"))),
         _ if json_eq(a, b) => None,
         _ => Some(format!("{path}: {a} vs {b}")),
     }

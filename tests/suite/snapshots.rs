@@ -17,8 +17,14 @@ fn component_snapshots() {
     let g = generated();
     settings().bind(|| {
         insta::glob!("../../openapi/schemas", "*.json", |path| {
-            let name = path.file_stem().and_then(|s| s.to_str()).expect("file name");
-            let code = g.components.get(name).unwrap_or_else(|| panic!("no Rust generated for component {name}"));
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("file name");
+            let code = g
+                .components
+                .get(name)
+                .unwrap_or_else(|| panic!("no Rust generated for component {name}"));
             insta::assert_snapshot!("component", code);
         });
     });

@@ -17,7 +17,9 @@ use crate::{Error, client, load, normalize, scaffold, write};
 pub fn min_median(samples: &mut [Duration]) -> (f64, f64) {
     samples.sort();
     let min = samples.first().map_or(0.0, Duration::as_secs_f64);
-    let median = samples.get(samples.len() / 2).map_or(0.0, Duration::as_secs_f64);
+    let median = samples
+        .get(samples.len() / 2)
+        .map_or(0.0, Duration::as_secs_f64);
     (min, median)
 }
 
@@ -39,7 +41,8 @@ pub fn plain_progenitor(doc: &serde_json::Value) -> Result<String, Error> {
             .generate_tokens(&spec)
             .map_err(|e| Error::new(format!("plain progenitor: {e}")))
     })?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::new(format!("plain progenitor output: {e}")))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| Error::new(format!("plain progenitor output: {e}")))?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -48,7 +51,10 @@ pub fn run(root: &Path, docs: &[PathBuf], runs: usize, build: bool) -> Result<()
     let mut inputs = vec![root.join("openapi")];
     inputs.extend(docs.iter().cloned());
     println!("bench-gen: {runs} runs each, seconds as min / median");
-    println!("{:<44} {:>17} {:>17} {:>7}", "input", "pipeline", "plain progenitor", "ratio");
+    println!(
+        "{:<44} {:>17} {:>17} {:>7}",
+        "input", "pipeline", "plain progenitor", "ratio"
+    );
     for input in &inputs {
         let pipeline_t = time(runs, || pipeline::run_path(input, &Target::standalone()))?;
         let mut doc = load::load(input)?.doc;
@@ -87,13 +93,22 @@ fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<(), Error> {
         .env("CARGO_INCREMENTAL", "0")
         .status()
         .map_err(|e| Error::new(format!("cannot run cargo: {e}")))?;
-    if status.success() { Ok(()) } else { Err(Error::new(format!("cargo {args:?} failed in {}", dir.display()))) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Error::new(format!(
+            "cargo {args:?} failed in {}",
+            dir.display()
+        )))
+    }
 }
 
 /// Clean build of the generated crates vs plain progenitor's single file,
 /// dependencies pre-built so only generated code is timed.
 fn build_comparison(root: &Path, input: &Path, runs: usize) -> Result<(), Error> {
-    let work = root.join("target/bench-gen").join(input.file_stem().and_then(|s| s.to_str()).unwrap_or("doc"));
+    let work = root
+        .join("target/bench-gen")
+        .join(input.file_stem().and_then(|s| s.to_str()).unwrap_or("doc"));
     let target_dir = root.join("target/bench-gen/target");
     let ours = work.join("ours");
     let plain = work.join("plain");
@@ -103,13 +118,19 @@ fn build_comparison(root: &Path, input: &Path, runs: usize) -> Result<(), Error>
     let mut doc = load::load(input)?.doc;
     normalize::normalize(&mut doc);
     let code = plain_progenitor(&doc)?;
-    let deps: String = scaffold::RUNTIME_DEPS.iter().map(|(n, spec)| format!("{n} = {spec}\n")).collect();
+    let deps: String = scaffold::RUNTIME_DEPS
+        .iter()
+        .map(|(n, spec)| format!("{n} = {spec}\n"))
+        .collect();
     let manifest = format!(
         "[package]\nname = \"plain-progenitor\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{deps}"
     );
     let files = std::collections::BTreeMap::from([
         (PathBuf::from("Cargo.toml"), manifest),
-        (PathBuf::from("src/lib.rs"), format!("#![allow(warnings)]\n{code}")),
+        (
+            PathBuf::from("src/lib.rs"),
+            format!("#![allow(warnings)]\n{code}"),
+        ),
     ]);
     write::ensure_files(&plain, &[], &files, false)?;
 
@@ -119,11 +140,19 @@ fn build_comparison(root: &Path, input: &Path, runs: usize) -> Result<(), Error>
     let mut ours_t = Vec::new();
     let mut plain_t = Vec::new();
     for _ in 0..runs {
-        cargo(&ours, &target_dir, &["clean", "--quiet", "-p", "api-models", "-p", "api-client"])?;
+        cargo(
+            &ours,
+            &target_dir,
+            &["clean", "--quiet", "-p", "api-models", "-p", "api-client"],
+        )?;
         let start = Instant::now();
         cargo(&ours, &target_dir, &["build", "--quiet", "--workspace"])?;
         ours_t.push(start.elapsed());
-        cargo(&plain, &target_dir, &["clean", "--quiet", "-p", "plain-progenitor"])?;
+        cargo(
+            &plain,
+            &target_dir,
+            &["clean", "--quiet", "-p", "plain-progenitor"],
+        )?;
         let start = Instant::now();
         cargo(&plain, &target_dir, &["build", "--quiet"])?;
         plain_t.push(start.elapsed());

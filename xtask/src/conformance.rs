@@ -46,13 +46,25 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
         let original = load::read_json(doc)?;
         let spec_dir = work.join("openapi");
         let _ = std::fs::remove_dir_all(&spec_dir);
-        write::ensure_files(&spec_dir, &[PathBuf::from(load::SCHEMAS_DIR)], &import::split(&original)?, false)?;
+        write::ensure_files(
+            &spec_dir,
+            &[PathBuf::from(load::SCHEMAS_DIR)],
+            &import::split(&original)?,
+            false,
+        )?;
         let loaded = load::load(&spec_dir)?;
         if loaded.doc != original {
-            return Err(Error::new("import followed by assembly did not give back the document"));
+            return Err(Error::new(
+                "import followed by assembly did not give back the document",
+            ));
         }
         let generated = pipeline::run(loaded.doc, &Target::standalone())?;
-        write::ensure_files(&work.join("ws"), &generated.owned_dirs, &generated.files, false)?;
+        write::ensure_files(
+            &work.join("ws"),
+            &generated.owned_dirs,
+            &generated.files,
+            false,
+        )?;
         Ok(generated)
     })();
     result.generate_secs = start.elapsed().as_secs_f64();
@@ -78,7 +90,11 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
         Ok(o) if o.status.success() => Ok(()),
         Ok(o) => {
             let stderr = String::from_utf8_lossy(&o.stderr);
-            let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).take(10).collect();
+            let errors: Vec<&str> = stderr
+                .lines()
+                .filter(|l| l.contains("error"))
+                .take(10)
+                .collect();
             Err(format!("cargo check failed:\n{}", errors.join("\n")))
         }
         Err(e) => Err(format!("cannot run cargo: {e}")),

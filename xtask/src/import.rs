@@ -20,30 +20,58 @@ pub fn split(doc: &Value) -> Result<BTreeMap<PathBuf, String>, Error> {
         .and_then(|c| c.remove("schemas"))
         .unwrap_or(Value::Object(Map::new()));
     let Value::Object(schemas) = schemas else {
-        return Err(Error::at("document", "/components/schemas", "is not an object"));
+        return Err(Error::at(
+            "document",
+            "/components/schemas",
+            "is not an object",
+        ));
     };
-    if doc.pointer("/components").and_then(Value::as_object).is_some_and(Map::is_empty) {
-        if let Some(root) = doc.as_object_mut() {
-            root.remove("components");
-        }
+    if doc
+        .pointer("/components")
+        .and_then(Value::as_object)
+        .is_some_and(Map::is_empty)
+        && let Some(root) = doc.as_object_mut()
+    {
+        root.remove("components");
     }
     let mut files = BTreeMap::new();
     for (name, schema) in schemas {
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
-            return Err(Error::at(&name, "", "component name is not `^[a-zA-Z0-9._-]+$`, cannot be a file name"));
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            return Err(Error::at(
+                &name,
+                "",
+                "component name is not `^[a-zA-Z0-9._-]+$`, cannot be a file name",
+            ));
         }
         let mut file = Map::new();
         file.insert("$schema".into(), Value::String(SCHEMA_DIALECT.into()));
-        file.insert("$id".into(), Value::String(format!("{COMPONENT_REF}{name}")));
+        file.insert(
+            "$id".into(),
+            Value::String(format!("{COMPONENT_REF}{name}")),
+        );
         match schema {
             Value::Object(m) => file.extend(m),
             other => {
-                return Err(Error::at(&name, "", format!("component schema is not an object: {other}")));
+                return Err(Error::at(
+                    &name,
+                    "",
+                    format!("component schema is not an object: {other}"),
+                ));
             }
         }
-        files.insert(PathBuf::from(SCHEMAS_DIR).join(format!("{name}.json")), to_pretty(&Value::Object(file)));
+        files.insert(
+            PathBuf::from(SCHEMAS_DIR).join(format!("{name}.json")),
+            to_pretty(&Value::Object(file)),
+        );
     }
-    rewrite_refs(&mut doc, &|r| r.strip_prefix(COMPONENT_REF).map(|name| format!("{SCHEMAS_DIR}/{name}.json")));
+    rewrite_refs(&mut doc, &|r| {
+        r.strip_prefix(COMPONENT_REF)
+            .map(|name| format!("{SCHEMAS_DIR}/{name}.json"))
+    });
     files.insert(PathBuf::from(DOCUMENT_FILE), to_pretty(&doc));
     Ok(files)
 }

@@ -18,6 +18,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod postprocess;
 pub mod scaffold;
+pub mod testcmd;
 pub mod write;
 
 use std::fmt;
@@ -37,7 +38,11 @@ pub struct Error {
 impl Error {
     /// An error that is not tied to one place of the input.
     pub fn new(message: impl Into<String>) -> Self {
-        Error { component: None, pointer: None, message: message.into() }
+        Error {
+            component: None,
+            pointer: None,
+            message: message.into(),
+        }
     }
 
     /// An error about `component` at JSON `pointer`.

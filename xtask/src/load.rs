@@ -40,7 +40,10 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
     } else {
         read_json(path)?
     };
-    Ok(Loaded { doc, source: path.to_path_buf() })
+    Ok(Loaded {
+        doc,
+        source: path.to_path_buf(),
+    })
 }
 
 /// Parse a JSON file, naming the file and position on failure.
@@ -75,14 +78,20 @@ pub fn read_component_files(dir: &Path) -> Result<BTreeMap<String, Value>, Error
                 return Err(Error::at(
                     &name,
                     "/$id",
-                    format!("file {} declares `$id` {id:?}, expected {expected_id:?}", path.display()),
+                    format!(
+                        "file {} declares `$id` {id:?}, expected {expected_id:?}",
+                        path.display()
+                    ),
                 ));
             }
             None => {
                 return Err(Error::at(
                     &name,
                     "/$id",
-                    format!("file {} has no `$id` (expected {expected_id:?})", path.display()),
+                    format!(
+                        "file {} has no `$id` (expected {expected_id:?})",
+                        path.display()
+                    ),
                 ));
             }
         }
@@ -103,7 +112,9 @@ pub fn assemble_dir(dir: &Path) -> Result<Value, Error> {
 /// file references (`schemas/X.json`) into component references.
 pub fn assemble(doc: &mut Value, components: BTreeMap<String, Value>) -> Result<(), Error> {
     let Some(root) = doc.as_object_mut() else {
-        return Err(Error::new("the OpenAPI document is not a JSON object".to_string()));
+        return Err(Error::new(
+            "the OpenAPI document is not a JSON object".to_string(),
+        ));
     };
     let comps = root
         .entry("components")
@@ -115,7 +126,9 @@ pub fn assemble(doc: &mut Value, components: BTreeMap<String, Value>) -> Result<
         .entry("schemas")
         .or_insert_with(|| Value::Object(Map::new()));
     let Some(schemas) = schemas.as_object_mut() else {
-        return Err(Error::new("`components.schemas` is not an object".to_string()));
+        return Err(Error::new(
+            "`components.schemas` is not an object".to_string(),
+        ));
     };
     for (name, mut schema) in components {
         if let Some(obj) = schema.as_object_mut() {
@@ -148,10 +161,10 @@ pub fn rewrite_refs(value: &mut Value, f: &dyn Fn(&str) -> Option<String>) {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
                 if k == "$ref" {
-                    if let Value::String(s) = v {
-                        if let Some(new) = f(s) {
-                            *s = new;
-                        }
+                    if let Value::String(s) = v
+                        && let Some(new) = f(s)
+                    {
+                        *s = new;
                     }
                 } else {
                     rewrite_refs(v, f);
@@ -188,7 +201,9 @@ mod tests {
         );
         assert_eq!(
             doc.pointer("/components/schemas/A"),
-            Some(&json!({"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}}))
+            Some(
+                &json!({"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}})
+            )
         );
     }
 

@@ -47,6 +47,12 @@ enum Cmd {
         #[arg(required = true)]
         docs: Vec<PathBuf>,
     },
+    /// Run every test of the workspace (installs the pinned cargo-insta first).
+    Test {
+        /// Extra arguments for `cargo insta test` (e.g. `-- --nocapture`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<String>,
+    },
     /// Benchmark the pipeline and the build of its output against plain progenitor.
     BenchGen {
         /// Extra documents to measure (e.g. ../shared/upstream/*.json).
@@ -62,16 +68,29 @@ enum Cmd {
 
 /// The workspace root (xtask lives one level below it).
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Cmd::Generate { check, spec, out, verbose } => generate(check, spec, out, verbose),
+        Cmd::Generate {
+            check,
+            spec,
+            out,
+            verbose,
+        } => generate(check, spec, out, verbose),
         Cmd::Import { doc, out } => run_import(&doc, out),
         Cmd::Conformance { docs } => run_conformance(&docs),
-        Cmd::BenchGen { docs, runs, no_build } => bench::run(&project_root(), &docs, runs, !no_build),
+        Cmd::Test { extra } => xtask::testcmd::run(&extra),
+        Cmd::BenchGen {
+            docs,
+            runs,
+            no_build,
+        } => bench::run(&project_root(), &docs, runs, !no_build),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -82,7 +101,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, verbose: bool) -> Result<(), Error> {
+fn generate(
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    verbose: bool,
+) -> Result<(), Error> {
     let start = Instant::now();
     let root = project_root();
     let spec = spec.unwrap_or_else(|| root.join("openapi"));
@@ -129,7 +153,9 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, verbose: b
         if let Some(o) = &out {
             fix.push_str(&format!(" --out {}", o.display()));
         }
-        return Err(Error::new(format!("generated code is stale; run `{fix}` and commit the result")));
+        return Err(Error::new(format!(
+            "generated code is stale; run `{fix}` and commit the result"
+        )));
     }
     Ok(())
 }
@@ -141,7 +167,9 @@ fn run_import(doc: &Path, out: Option<PathBuf>) -> Result<(), Error> {
     let outcome = write::ensure_files(&dest, &[PathBuf::from(load::SCHEMAS_DIR)], &files, false)?;
     let back = load::assemble_dir(&dest)?;
     if back != original {
-        return Err(Error::new("import followed by assembly did not give back the document"));
+        return Err(Error::new(
+            "import followed by assembly did not give back the document",
+        ));
     }
     println!(
         "import: {} component files and {} into {} ({} changed, {} unchanged)",
@@ -159,7 +187,8 @@ fn run_conformance(docs: &[PathBuf]) -> Result<(), Error> {
     let target_dir = root.join("target/conformance");
     let mut failed = 0;
     for (i, doc) in docs.iter().enumerate() {
-        let work = std::env::temp_dir().join(format!("cozmox-conformance-{}-{i}", std::process::id()));
+        let work =
+            std::env::temp_dir().join(format!("cozmox-conformance-{}-{i}", std::process::id()));
         let result = conformance::check_document(doc, &work, &target_dir);
         println!("{}", conformance::line(&result));
         if result.outcome.is_err() {
@@ -168,9 +197,14 @@ fn run_conformance(docs: &[PathBuf]) -> Result<(), Error> {
             let _ = std::fs::remove_dir_all(&work);
         }
     }
-    println!("conformance: {} passed, {failed} failed", docs.len() - failed);
+    println!(
+        "conformance: {} passed, {failed} failed",
+        docs.len() - failed
+    );
     if failed > 0 {
-        return Err(Error::new(format!("{failed} document(s) failed conformance")));
+        return Err(Error::new(format!(
+            "{failed} document(s) failed conformance"
+        )));
     }
     Ok(())
 }

@@ -29,14 +29,22 @@ pub struct Models {
 /// The components of a normalized document, converted for typify.
 pub fn component_schemas(doc: &Value) -> Result<BTreeMap<String, schemars::schema::Schema>, Error> {
     let mut out = BTreeMap::new();
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Ok(out);
     };
     for (name, schema) in schemas {
         let converted = to_json_schema(schema);
-        let schema: schemars::schema::Schema = serde_path_to_error::deserialize(&converted).map_err(|e| {
-            Error::at(name, &json_pointer_of(&e.path().to_string()), format!("not a schema typify can read: {}", e.inner()))
-        })?;
+        let schema: schemars::schema::Schema = serde_path_to_error::deserialize(&converted)
+            .map_err(|e| {
+                Error::at(
+                    name,
+                    &json_pointer_of(&e.path().to_string()),
+                    format!("not a schema typify can read: {}", e.inner()),
+                )
+            })?;
         out.insert(name.clone(), schema);
     }
     Ok(out)
@@ -77,11 +85,16 @@ pub fn to_json_schema(schema: &Value) -> Value {
             for (k, v) in map {
                 let v = match k.as_str() {
                     // Values that are data, not schemas.
-                    "enum" | "example" | "default" | "const" | "examples" | "discriminator" => v.clone(),
+                    "enum" | "example" | "default" | "const" | "examples" | "discriminator" => {
+                        v.clone()
+                    }
                     "properties" | "patternProperties" | "$defs" | "definitions" => match v {
-                        Value::Object(props) => {
-                            Value::Object(props.iter().map(|(n, s)| (n.clone(), to_json_schema(s))).collect())
-                        }
+                        Value::Object(props) => Value::Object(
+                            props
+                                .iter()
+                                .map(|(n, s)| (n.clone(), to_json_schema(s)))
+                                .collect(),
+                        ),
                         other => other.clone(),
                     },
                     _ => to_json_schema(v),
@@ -101,25 +114,83 @@ pub fn to_json_schema(schema: &Value) -> Value {
 
 fn make_nullable(mut schema: Map<String, Value>) -> Value {
     if let Some(Value::String(t)) = schema.get("type").cloned() {
-        schema.insert("type".into(), Value::Array(vec![Value::String(t), Value::String("null".into())]));
-        if let Some(Value::Array(values)) = schema.get_mut("enum") {
-            if !values.contains(&Value::Null) {
-                values.push(Value::Null);
-            }
+        schema.insert(
+            "type".into(),
+            Value::Array(vec![Value::String(t), Value::String("null".into())]),
+        );
+        if let Some(Value::Array(values)) = schema.get_mut("enum")
+            && !values.contains(&Value::Null)
+        {
+            values.push(Value::Null);
         }
         return Value::Object(schema);
     }
     // `$ref`, `allOf`, unions: an alternative with null, keeping the docs
     // on the outer schema.
     let mut outer = Map::new();
-    for key in ["description", "title", "default", "example", "deprecated", "readOnly", "writeOnly"] {
+    for key in [
+        "description",
+        "title",
+        "default",
+        "example",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    ] {
         if let Some(v) = schema.remove(key) {
             outer.insert(key.into(), v);
         }
     }
-    let null = Value::Object(Map::from_iter([("type".to_string(), Value::String("null".into()))]));
-    outer.insert("oneOf".into(), Value::Array(vec![Value::Object(schema), null]));
+    let null = Value::Object(Map::from_iter([(
+        "type".to_string(),
+        Value::String("null".into()),
+    )]));
+    outer.insert(
+        "oneOf".into(),
+        Value::Array(vec![Value::Object(schema), null]),
+    );
     Value::Object(outer)
+}
+
+/// Optional properties that may also be `null`, per component struct:
+/// Rust type name → JSON property names. Post-processing gives them a
+/// double option so absent, `null` and a value stay distinct (a PATCH with
+/// `null` clears a field; leaving it out keeps it).
+pub fn nullable_optional_properties(
+    doc: &Value,
+    names: &BTreeMap<String, String>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return out;
+    };
+    for (name, schema) in schemas {
+        let Some(rust) = names.get(name) else {
+            continue;
+        };
+        let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let fields: Vec<String> = props
+            .iter()
+            .filter(|(p, s)| {
+                !required.contains(&p.as_str()) && s.get("nullable") == Some(&Value::Bool(true))
+            })
+            .map(|(p, _)| p.clone())
+            .collect();
+        if !fields.is_empty() {
+            out.insert(rust.clone(), fields);
+        }
+    }
+    out
 }
 
 /// typify settings shared by every run.
@@ -136,7 +207,8 @@ pub fn settings() -> TypeSpaceSettings {
 pub fn generate(doc: &Value) -> Result<Models, Error> {
     let schemas = component_schemas(doc)?;
     let names_in_order: Vec<String> = schemas.keys().cloned().collect();
-    catch_panic("typify", || {
+    let all = schemas.clone();
+    let result = catch_panic("typify", || {
         let mut space = TypeSpace::new(&settings());
         space
             .add_ref_types(schemas)
@@ -147,11 +219,41 @@ pub fn generate(doc: &Value) -> Result<Models, Error> {
             let id = space
                 .add_type(&reference)
                 .map_err(|e| Error::at(&name, "", format!("typify: {e}")))?;
-            let ty = space.get_type(&id).map_err(|e| Error::at(&name, "", format!("typify: {e}")))?;
+            let ty = space
+                .get_type(&id)
+                .map_err(|e| Error::at(&name, "", format!("typify: {e}")))?;
             names.insert(name, ty.name());
         }
-        Ok(Models { tokens: space.to_stream(), names })
-    })
+        Ok(Models {
+            tokens: space.to_stream(),
+            names,
+        })
+    });
+    result.map_err(|e| blame_component(&all).unwrap_or(e))
+}
+
+/// typify reports errors (and panics) for a batch without saying which
+/// schema caused them. Convert each component alone, with every other
+/// component stubbed as an open schema so references still resolve, and
+/// return the first failure with the component's name.
+fn blame_component(schemas: &BTreeMap<String, schemars::schema::Schema>) -> Option<Error> {
+    let open = schemars::schema::Schema::Bool(true);
+    for name in schemas.keys() {
+        let batch = schemas
+            .iter()
+            .map(|(n, s)| (n.clone(), if n == name { s.clone() } else { open.clone() }));
+        let outcome = catch_panic("typify", || {
+            let mut space = TypeSpace::new(&settings());
+            space
+                .add_ref_types(batch)
+                .map_err(|e| Error::new(format!("typify: {e}")))?;
+            Ok(space.to_stream())
+        });
+        if let Err(e) = outcome {
+            return Some(Error::at(name, "", e.message));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -170,7 +272,9 @@ mod tests {
     #[test]
     fn nullable_ref_becomes_one_of_with_null() {
         assert_eq!(
-            to_json_schema(&json!({"properties": {"a": {"description": "d", "allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}}})),
+            to_json_schema(
+                &json!({"properties": {"a": {"description": "d", "allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}}})
+            ),
             json!({"properties": {"a": {"description": "d", "oneOf": [{"allOf": [{"$ref": "#/components/schemas/A"}]}, {"type": "null"}]}}})
         );
     }
@@ -183,7 +287,10 @@ mod tests {
 
     #[test]
     fn pointer_from_serde_path() {
-        assert_eq!(json_pointer_of("properties.a.items[2].type"), "/properties/a/items/2/type");
+        assert_eq!(
+            json_pointer_of("properties.a.items[2].type"),
+            "/properties/a/items/2/type"
+        );
         assert_eq!(json_pointer_of("."), "");
     }
 

@@ -98,6 +98,34 @@ pub static RULES: &[Rule] = &[
         scope: Scope::Schema(enum_on_array),
     },
     Rule {
+        name: "dedup-enum-values",
+        summary: "an `enum` listing a value more than once: each value kept once, in first-seen order",
+        scope: Scope::Schema(dedup_enum_values),
+    },
+    Rule {
+        name: "enum-unnameable-values",
+        summary: "a string `enum` whose values cannot all get distinct Rust variant names (e.g. `\"\"`, `#`, `*` all sanitize to `X`): \
+                  kept as `type: string`, the values moved to `x-enum-values`",
+        scope: Scope::Schema(enum_unnameable_values),
+    },
+    Rule {
+        name: "default-outside-schema",
+        summary: "a `default` its own schema rejects (wrong type, outside minimum/maximum, not in `enum`): dropped, \
+                  as typify refuses it; the server applies its defaults anyway",
+        scope: Scope::Schema(default_outside_schema),
+    },
+    Rule {
+        name: "undeclared-path-parameter",
+        summary: "a `{name}` in a path template that the operation does not declare: declared as a required string path parameter",
+        scope: Scope::Document(undeclared_path_parameter),
+    },
+    Rule {
+        name: "inline-name-collision",
+        summary: "an inline schema under a component property whose Rust name (parent + property, as typify names it) \
+                  is also a component's: given a `title` with an `Inline` suffix, so the two types do not collide",
+        scope: Scope::Document(inline_name_collision),
+    },
+    Rule {
         name: "empty-allof-member",
         summary: "an empty `{}` member of allOf: removed; an allOf left with one member that is a bare `$ref` keeps its siblings",
         scope: Scope::Schema(empty_allof_member),
@@ -135,12 +163,20 @@ pub fn apply_rules(doc: &mut Value, rules: &[Rule]) -> Report {
 /// Call `f` on every schema object of an OpenAPI 3.0 document, with its
 /// JSON pointer, parents before children.
 pub fn visit_document_schemas(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    let Some(root) = doc.as_object_mut() else { return };
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
     if let Some(Value::Object(comps)) = root.get_mut("components") {
         for (kind, entries) in comps.iter_mut() {
-            let Value::Object(entries) = entries else { continue };
+            let Value::Object(entries) = entries else {
+                continue;
+            };
             for (name, entry) in entries.iter_mut() {
-                let ptr = format!("/components/{}/{}", pointer_token(kind), pointer_token(name));
+                let ptr = format!(
+                    "/components/{}/{}",
+                    pointer_token(kind),
+                    pointer_token(name)
+                );
                 match kind.as_str() {
                     "schemas" => visit_schema(entry, &ptr, f),
                     "parameters" | "headers" => visit_parameter(entry, &ptr, f),
@@ -178,7 +214,11 @@ pub fn visit_document_schemas(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<
     }
 }
 
-fn visit_parameters(params: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+fn visit_parameters(
+    params: &mut Value,
+    ptr: &str,
+    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
+) {
     if let Value::Array(items) = params {
         for (i, p) in items.iter_mut().enumerate() {
             visit_parameter(p, &format!("{ptr}/{i}"), f);
@@ -193,7 +233,11 @@ fn visit_parameter(param: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Ma
     visit_content_holder(param, ptr, f);
 }
 
-fn visit_content_holder(holder: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+fn visit_content_holder(
+    holder: &mut Value,
+    ptr: &str,
+    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
+) {
     if let Some(Value::Object(content)) = holder.get_mut("content") {
         for (mime, media) in content.iter_mut() {
             let mptr = format!("{ptr}/content/{}", pointer_token(mime));
@@ -210,14 +254,24 @@ fn visit_content_holder(holder: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &
 }
 
 /// Keywords whose value is one schema.
-const SCHEMA_KEYS: &[&str] = &["items", "additionalProperties", "not", "contains", "propertyNames"];
+const SCHEMA_KEYS: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+];
 /// Keywords whose value is a list of schemas.
 const SCHEMA_LIST_KEYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value maps names to schemas.
 const SCHEMA_MAP_KEYS: &[&str] = &["properties", "patternProperties", "$defs", "definitions"];
 
 /// Call `f` on `schema` and then on every schema nested in it.
-pub fn visit_schema(schema: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+pub fn visit_schema(
+    schema: &mut Value,
+    ptr: &str,
+    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
+) {
     let Value::Object(node) = schema else { return };
     f(ptr, node);
     for (key, child) in node.iter_mut() {
@@ -230,11 +284,11 @@ pub fn visit_schema(schema: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut 
                     visit_schema(item, &format!("{ptr}/{k}/{i}"), f);
                 }
             }
-        } else if SCHEMA_MAP_KEYS.contains(&k) {
-            if let Value::Object(map) = child {
-                for (name, item) in map.iter_mut() {
-                    visit_schema(item, &format!("{ptr}/{k}/{}", pointer_token(name)), f);
-                }
+        } else if SCHEMA_MAP_KEYS.contains(&k)
+            && let Value::Object(map) = child
+        {
+            for (name, item) in map.iter_mut() {
+                visit_schema(item, &format!("{ptr}/{k}/{}", pointer_token(name)), f);
             }
         }
     }
@@ -252,8 +306,14 @@ fn drop_json_schema_ids(node: &mut Map<String, Value>) -> bool {
 }
 
 fn type_list_to_nullable(node: &mut Map<String, Value>) -> bool {
-    let Some(Value::Array(types)) = node.get("type") else { return false };
-    let mut rest: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+    let Some(Value::Array(types)) = node.get("type") else {
+        return false;
+    };
+    let mut rest: Vec<Value> = types
+        .iter()
+        .filter(|t| t.as_str() != Some("null"))
+        .cloned()
+        .collect();
     let had_null = rest.len() != types.len();
     match rest.len() {
         0 => {
@@ -265,7 +325,9 @@ fn type_list_to_nullable(node: &mut Map<String, Value>) -> bool {
         // Several non-null types: express as anyOf of single-typed schemas.
         _ => {
             node.remove("type");
-            let members = rest.into_iter().map(|t| Value::Object(Map::from_iter([("type".to_string(), t)])));
+            let members = rest
+                .into_iter()
+                .map(|t| Value::Object(Map::from_iter([("type".to_string(), t)])));
             node.insert("anyOf".into(), Value::Array(members.collect()));
         }
     }
@@ -279,7 +341,9 @@ fn is_null_schema(v: &Value) -> bool {
     match v {
         Value::Object(m) => {
             m.get("type").and_then(Value::as_str) == Some("null")
-                || m.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null())
+                || m.get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|e| e.len() == 1 && e[0].is_null())
         }
         _ => false,
     }
@@ -288,7 +352,9 @@ fn is_null_schema(v: &Value) -> bool {
 fn null_union_member(node: &mut Map<String, Value>) -> bool {
     let mut changed = false;
     for key in ["oneOf", "anyOf"] {
-        let Some(Value::Array(members)) = node.get_mut(key) else { continue };
+        let Some(Value::Array(members)) = node.get_mut(key) else {
+            continue;
+        };
         let before = members.len();
         members.retain(|m| !is_null_schema(m));
         if members.len() == before {
@@ -316,25 +382,30 @@ fn null_union_member(node: &mut Map<String, Value>) -> bool {
 }
 
 fn const_to_enum(node: &mut Map<String, Value>) -> bool {
-    let Some(v) = node.remove("const") else { return false };
+    let Some(v) = node.remove("const") else {
+        return false;
+    };
     node.insert("enum".into(), Value::Array(vec![v]));
     true
 }
 
 fn examples_to_example(node: &mut Map<String, Value>) -> bool {
-    let Some(examples) = node.remove("examples") else { return false };
-    if !node.contains_key("example") {
-        if let Value::Array(mut items) = examples {
-            if !items.is_empty() {
-                node.insert("example".into(), items.remove(0));
-            }
-        }
+    let Some(examples) = node.remove("examples") else {
+        return false;
+    };
+    if !node.contains_key("example")
+        && let Value::Array(mut items) = examples
+        && !items.is_empty()
+    {
+        node.insert("example".into(), items.remove(0));
     }
     true
 }
 
 fn enum_type_from_values(node: &mut Map<String, Value>) -> bool {
-    let Some(Value::Array(values)) = node.get("enum") else { return false };
+    let Some(Value::Array(values)) = node.get("enum") else {
+        return false;
+    };
     let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
     if non_null.is_empty() || !non_null.iter().all(|v| v.is_string()) {
         return false;
@@ -352,7 +423,9 @@ fn enum_on_array(node: &mut Map<String, Value>) -> bool {
     if node.get("type").and_then(Value::as_str) != Some("array") || !node.contains_key("enum") {
         return false;
     }
-    let Some(values) = node.remove("enum") else { return false };
+    let Some(values) = node.remove("enum") else {
+        return false;
+    };
     match node.get_mut("items") {
         Some(Value::Object(items)) => {
             if !items.contains_key("enum") && !items.contains_key("$ref") {
@@ -360,14 +433,240 @@ fn enum_on_array(node: &mut Map<String, Value>) -> bool {
             }
         }
         _ => {
-            node.insert("items".into(), Value::Object(Map::from_iter([("enum".to_string(), values)])));
+            node.insert(
+                "items".into(),
+                Value::Object(Map::from_iter([("enum".to_string(), values)])),
+            );
         }
     }
     true
 }
 
+fn dedup_enum_values(node: &mut Map<String, Value>) -> bool {
+    let Some(Value::Array(values)) = node.get_mut("enum") else {
+        return false;
+    };
+    let mut seen: Vec<Value> = Vec::with_capacity(values.len());
+    for v in values.iter() {
+        if !seen.contains(v) {
+            seen.push(v.clone());
+        }
+    }
+    if seen.len() == values.len() {
+        return false;
+    }
+    *values = seen;
+    true
+}
+
+/// The variant name typify gives an enum value (typify-impl 0.8's
+/// `sanitize(_, Case::Pascal)`), to predict collisions before it panics.
+pub fn variant_name(value: &str) -> String {
+    use heck::ToPascalCase;
+    let out = match value {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
+        _ => value
+            .replace('\'', "")
+            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+            .to_pascal_case(),
+    };
+    match out.chars().next() {
+        None => "X".to_string(),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("X{out}"),
+    }
+}
+
+fn enum_unnameable_values(node: &mut Map<String, Value>) -> bool {
+    let Some(Value::Array(values)) = node.get("enum") else {
+        return false;
+    };
+    let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    if strings.len() != values.iter().filter(|v| !v.is_null()).count() {
+        return false;
+    }
+    let mut names: Vec<String> = strings.iter().map(|v| variant_name(v)).collect();
+    names.sort();
+    let before = names.len();
+    names.dedup();
+    if names.len() == before {
+        return false;
+    }
+    if let Some(values) = node.remove("enum") {
+        node.insert("x-enum-values".into(), values);
+    }
+    true
+}
+
+fn default_outside_schema(node: &mut Map<String, Value>) -> bool {
+    let Some(default) = node.get("default") else {
+        return false;
+    };
+    let num = |k: &str| node.get(k).and_then(Value::as_f64);
+    let ty = node.get("type").and_then(Value::as_str);
+    let type_fits = match ty {
+        Some("integer") | Some("number") => default.as_f64().is_some_and(|v| {
+            num("minimum").is_none_or(|m| v >= m)
+                && num("maximum").is_none_or(|m| v <= m)
+                && (ty != Some("integer") || v.fract() == 0.0)
+        }),
+        Some("string") => default.is_string(),
+        Some("boolean") => default.is_boolean(),
+        Some("array") => default.is_array(),
+        Some("object") => default.is_object(),
+        _ => true,
+    };
+    let enum_fits = node
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_none_or(|values| values.contains(default));
+    let null_ok = default.is_null() && node.get("nullable") == Some(&Value::Bool(true));
+    if (type_fits && enum_fits) || null_ok {
+        return false;
+    }
+    node.remove("default");
+    true
+}
+
+fn undeclared_path_parameter(doc: &mut Value) -> Vec<String> {
+    let mut hits = Vec::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return hits;
+    };
+    for (path, item) in paths.iter_mut() {
+        let names: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split('}').next())
+            .collect();
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let declared_in = |params: Option<&Value>| -> Vec<String> {
+            params
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        };
+        let common = declared_in(item.get("parameters"));
+        for (method, op) in item.iter_mut() {
+            if method == "parameters" || !op.is_object() {
+                continue;
+            }
+            let mut declared = common.clone();
+            declared.extend(declared_in(op.get("parameters")));
+            for name in &names {
+                if declared.iter().any(|d| d == name) {
+                    continue;
+                }
+                let param = serde_json::json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
+                let Some(op) = op.as_object_mut() else {
+                    continue;
+                };
+                let params = op
+                    .entry("parameters")
+                    .or_insert_with(|| Value::Array(vec![]));
+                if let Value::Array(list) = params {
+                    list.push(param);
+                    hits.push(format!(
+                        "/paths/{}/{method}/parameters/{}",
+                        pointer_token(path),
+                        list.len() - 1
+                    ));
+                }
+            }
+        }
+    }
+    hits
+}
+
+/// typify's name for a type: `sanitize(name, Case::Pascal)`.
+pub fn type_name(name: &str) -> String {
+    variant_name(name)
+}
+
+/// Whether typify makes a named type of this inline schema.
+fn becomes_named_type(schema: &Map<String, Value>) -> bool {
+    !schema.contains_key("$ref")
+        && (schema.contains_key("properties")
+            || schema.contains_key("enum")
+            || schema
+                .get("oneOf")
+                .and_then(Value::as_array)
+                .is_some_and(|m| m.len() > 1)
+            || schema
+                .get("anyOf")
+                .and_then(Value::as_array)
+                .is_some_and(|m| m.len() > 1))
+}
+
+fn inline_name_collision(doc: &mut Value) -> Vec<String> {
+    let mut hits = Vec::new();
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return hits;
+    };
+    let mut taken: std::collections::BTreeSet<String> =
+        schemas.keys().map(|k| type_name(k)).collect();
+    for (component, schema) in schemas.iter_mut() {
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (prop, prop_schema) in props.iter_mut() {
+            let base = format!("{component}_{prop}");
+            let mut candidates: Vec<(String, &mut Value, String)> = Vec::new();
+            let ptr = format!(
+                "/components/schemas/{}/properties/{}",
+                pointer_token(component),
+                pointer_token(prop)
+            );
+            if prop_schema.get("type").and_then(Value::as_str) == Some("array") {
+                if let Some(items) = prop_schema.get_mut("items") {
+                    candidates.push((format!("{base}_item"), items, format!("{ptr}/items")));
+                }
+            } else {
+                candidates.push((base, prop_schema, ptr));
+            }
+            for (name, node, ptr) in candidates {
+                let Some(node) = node.as_object_mut() else {
+                    continue;
+                };
+                if !becomes_named_type(node) {
+                    continue;
+                }
+                let predicted = node
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .map(type_name)
+                    .unwrap_or_else(|| type_name(&name));
+                if !taken.contains(&predicted) {
+                    continue;
+                }
+                let mut fresh = format!("{predicted}Inline");
+                let mut n = 2;
+                while taken.contains(&fresh) {
+                    fresh = format!("{predicted}Inline{n}");
+                    n += 1;
+                }
+                taken.insert(fresh.clone());
+                node.insert("title".into(), Value::String(fresh));
+                hits.push(ptr);
+            }
+        }
+    }
+    hits
+}
+
 fn empty_allof_member(node: &mut Map<String, Value>) -> bool {
-    let Some(Value::Array(members)) = node.get_mut("allOf") else { return false };
+    let Some(Value::Array(members)) = node.get_mut("allOf") else {
+        return false;
+    };
     let before = members.len();
     members.retain(|m| m.as_object().is_none_or(|o| !o.is_empty()));
     if members.len() == before {
@@ -388,7 +687,8 @@ mod tests {
     /// `X`; return the rewritten schema and the pointers it fired at.
     fn run(rule: &str, schema: Value) -> (Value, Vec<String>) {
         let rule = RULES.iter().find(|r| r.name == rule).expect("rule exists");
-        let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"X": schema}}});
+        let mut doc =
+            json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"X": schema}}});
         let report = apply_rules(&mut doc, std::slice::from_ref(rule));
         let fired = report.fired.get(rule.name).cloned().unwrap_or_default();
         (doc["components"]["schemas"]["X"].take(), fired)
@@ -399,13 +699,20 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for r in RULES {
             assert!(seen.insert(r.name), "duplicate rule {}", r.name);
-            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            assert!(
+                r.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+            );
         }
     }
 
     #[test]
     fn drop_json_schema_ids() {
-        let (s, fired) = run("drop-json-schema-ids", json!({"$id": "x", "$schema": "y", "type": "object"}));
+        let (s, fired) = run(
+            "drop-json-schema-ids",
+            json!({"$id": "x", "$schema": "y", "type": "object"}),
+        );
         assert_eq!(s, json!({"type": "object"}));
         assert_eq!(fired, ["/components/schemas/X"]);
     }
@@ -416,7 +723,10 @@ mod tests {
             "type-list-to-nullable",
             json!({"properties": {"a": {"type": ["string", "null"]}, "b": {"type": "string"}}}),
         );
-        assert_eq!(s["properties"]["a"], json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            s["properties"]["a"],
+            json!({"type": "string", "nullable": true})
+        );
         assert_eq!(s["properties"]["b"], json!({"type": "string"}));
         assert_eq!(fired, ["/components/schemas/X/properties/a"]);
     }
@@ -432,7 +742,10 @@ mod tests {
             json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}], "nullable": true})
         );
         assert_eq!(fired.len(), 1);
-        let (s, _) = run("null-union-member", json!({"anyOf": [{"type": "string"}, {"type": "null"}]}));
+        let (s, _) = run(
+            "null-union-member",
+            json!({"anyOf": [{"type": "string"}, {"type": "null"}]}),
+        );
         assert_eq!(s, json!({"allOf": [{"type": "string"}], "nullable": true}));
     }
 
@@ -445,17 +758,26 @@ mod tests {
 
     #[test]
     fn examples_to_example() {
-        let (s, fired) = run("examples-to-example", json!({"type": "string", "examples": ["a", "b"]}));
+        let (s, fired) = run(
+            "examples-to-example",
+            json!({"type": "string", "examples": ["a", "b"]}),
+        );
         assert_eq!(s, json!({"type": "string", "example": "a"}));
         assert_eq!(fired.len(), 1);
     }
 
     #[test]
     fn enum_type_from_values() {
-        let (s, fired) = run("enum-type-from-values", json!({"type": "object", "enum": ["a", "b"]}));
+        let (s, fired) = run(
+            "enum-type-from-values",
+            json!({"type": "object", "enum": ["a", "b"]}),
+        );
         assert_eq!(s, json!({"type": "string", "enum": ["a", "b"]}));
         assert_eq!(fired.len(), 1);
-        let (_, fired) = run("enum-type-from-values", json!({"type": "number", "enum": [1, 2]}));
+        let (_, fired) = run(
+            "enum-type-from-values",
+            json!({"type": "number", "enum": [1, 2]}),
+        );
         assert!(fired.is_empty());
     }
 
@@ -465,15 +787,130 @@ mod tests {
             "enum-on-array",
             json!({"type": "array", "enum": ["a", "b"], "items": {"type": "string", "enum": ["a", "b"]}}),
         );
-        assert_eq!(s, json!({"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}));
+        assert_eq!(
+            s,
+            json!({"type": "array", "items": {"type": "string", "enum": ["a", "b"]}})
+        );
         assert_eq!(fired.len(), 1);
-        let (s, _) = run("enum-on-array", json!({"type": "array", "enum": ["a"], "items": {"type": "string"}}));
-        assert_eq!(s, json!({"type": "array", "items": {"type": "string", "enum": ["a"]}}));
+        let (s, _) = run(
+            "enum-on-array",
+            json!({"type": "array", "enum": ["a"], "items": {"type": "string"}}),
+        );
+        assert_eq!(
+            s,
+            json!({"type": "array", "items": {"type": "string", "enum": ["a"]}})
+        );
+    }
+
+    #[test]
+    fn dedup_enum_values() {
+        let (s, fired) = run(
+            "dedup-enum-values",
+            json!({"type": "string", "enum": ["a", "b", "a", "b"]}),
+        );
+        assert_eq!(s, json!({"type": "string", "enum": ["a", "b"]}));
+        assert_eq!(fired.len(), 1);
+    }
+
+    #[test]
+    fn enum_unnameable_values() {
+        let (s, fired) = run(
+            "enum-unnameable-values",
+            json!({"type": "string", "enum": ["", "#", "*"]}),
+        );
+        assert_eq!(
+            s,
+            json!({"type": "string", "x-enum-values": ["", "#", "*"]})
+        );
+        assert_eq!(fired.len(), 1);
+        let (s, fired) = run(
+            "enum-unnameable-values",
+            json!({"type": "string", "enum": ["a-b", "c"]}),
+        );
+        assert_eq!(s, json!({"type": "string", "enum": ["a-b", "c"]}));
+        assert!(fired.is_empty());
+        assert_eq!(variant_name("call.in-progress"), "CallInProgress");
+        assert_eq!(variant_name("="), "X");
+    }
+
+    #[test]
+    fn default_outside_schema() {
+        let (s, fired) = run(
+            "default-outside-schema",
+            json!({"type": "integer", "minimum": 1, "maximum": 5, "default": 10}),
+        );
+        assert_eq!(s, json!({"type": "integer", "minimum": 1, "maximum": 5}));
+        assert_eq!(fired.len(), 1);
+        let (_, fired) = run(
+            "default-outside-schema",
+            json!({"type": "string", "enum": ["a"], "default": ["a"]}),
+        );
+        assert_eq!(fired.len(), 1);
+        let (_, fired) = run(
+            "default-outside-schema",
+            json!({"type": "number", "minimum": 0, "default": 0.5}),
+        );
+        assert!(fired.is_empty());
+    }
+
+    #[test]
+    fn undeclared_path_parameter() {
+        let rule = RULES
+            .iter()
+            .find(|r| r.name == "undeclared-path-parameter")
+            .unwrap();
+        let mut doc = json!({"paths": {"/a/{id}": {
+            "get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]},
+            "delete": {}
+        }}});
+        let report = apply_rules(&mut doc, std::slice::from_ref(rule));
+        assert_eq!(
+            report.fired[rule.name],
+            ["/paths/~1a~1{id}/delete/parameters/0"]
+        );
+        assert_eq!(
+            doc["paths"]["/a/{id}"]["delete"]["parameters"][0]["name"],
+            "id"
+        );
+        assert_eq!(
+            doc["paths"]["/a/{id}"]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn inline_name_collision() {
+        let rule = RULES
+            .iter()
+            .find(|r| r.name == "inline-name-collision")
+            .unwrap();
+        let mut doc = json!({"components": {"schemas": {
+            "ToolCallResult": {"properties": {
+                "message": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+                "other": {"type": "string"}
+            }},
+            "ToolCallResultMessage": {"type": "object"}
+        }}});
+        let report = apply_rules(&mut doc, std::slice::from_ref(rule));
+        assert_eq!(
+            report.fired[rule.name],
+            ["/components/schemas/ToolCallResult/properties/message"]
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/ToolCallResult/properties/message/title"),
+            Some(&json!("ToolCallResultMessageInline"))
+        );
     }
 
     #[test]
     fn empty_allof_member() {
-        let (s, fired) = run("empty-allof-member", json!({"allOf": [{}, {"type": "string"}]}));
+        let (s, fired) = run(
+            "empty-allof-member",
+            json!({"allOf": [{}, {"type": "string"}]}),
+        );
         assert_eq!(s, json!({"allOf": [{"type": "string"}]}));
         assert_eq!(fired.len(), 1);
     }

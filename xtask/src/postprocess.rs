@@ -8,13 +8,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::{Item, ImplItem};
+use syn::{ImplItem, Item};
 
 use crate::Error;
 
 /// Parse a token stream as a Rust file.
 pub fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {
-    syn::parse2(tokens).map_err(|e| Error::new(format!("{what}: generated tokens do not parse as Rust: {e}")))
+    syn::parse2(tokens).map_err(|e| {
+        Error::new(format!(
+            "{what}: generated tokens do not parse as Rust: {e}"
+        ))
+    })
 }
 
 /// The identifier a top-level item defines or implements, if any.
@@ -100,7 +104,10 @@ fn wrap_in_mod(name: &str, item: Item) -> Item {
 /// passing through another component. A nested type reachable from several
 /// components goes to the one whose name prefixes its own (typify names nested
 /// types after their parent), else to the first in name order.
-pub fn split_by_component(file: &syn::File, names: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+pub fn split_by_component(
+    file: &syn::File,
+    names: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
     let units = units(file);
     let mut edges: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for (key, items) in &units {
@@ -111,7 +118,10 @@ pub fn split_by_component(file: &syn::File, names: &BTreeMap<String, String>) ->
         seen.retain(|i| i != key && units.contains_key(i));
         edges.insert(key, seen);
     }
-    let roots: BTreeMap<&str, &str> = names.iter().map(|(c, r)| (r.as_str(), c.as_str())).collect();
+    let roots: BTreeMap<&str, &str> = names
+        .iter()
+        .map(|(c, r)| (r.as_str(), c.as_str()))
+        .collect();
     let mut reached_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for rust_root in roots.keys() {
         let mut stack = vec![*rust_root];
@@ -142,15 +152,18 @@ pub fn split_by_component(file: &syn::File, names: &BTreeMap<String, String>) ->
             })
         };
         if let Some(owner) = owner {
-            owned.entry(owner).or_default().extend(items.iter().cloned());
+            owned
+                .entry(owner)
+                .or_default()
+                .extend(items.iter().cloned());
         }
     }
     owned
         .into_iter()
         .filter_map(|(rust, mut items)| {
             items.sort_by_key(|(p, _)| *p);
-            let file = syn::File { shebang: None, attrs: vec![], items: items.into_iter().map(|(_, i)| i).collect() };
-            roots.get(rust).map(|c| (c.to_string(), prettyplease::unparse(&file)))
+            let code = unparse_merging_mods(items.into_iter().map(|(_, i)| i).collect());
+            roots.get(rust).map(|c| (c.to_string(), code))
         })
         .collect()
 }
@@ -161,12 +174,30 @@ pub fn split_by_component(file: &syn::File, names: &BTreeMap<String, String>) ->
 /// and re-encodes unchanged. Returns the enums changed.
 pub fn open_untagged_unions(file: &mut syn::File) -> Vec<String> {
     let mut changed = Vec::new();
+    // typify implements Display/FromStr for unions of strings by matching on
+    // every variant, and such unions already accept any string: leave them.
+    let string_unions: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(i)
+                if i.trait_.as_ref().is_some_and(|(_, p, _)| {
+                    p.segments
+                        .last()
+                        .is_some_and(|s| s.ident == "Display" || s.ident == "FromStr")
+                }) =>
+            {
+                type_ident(&i.self_ty)
+            }
+            _ => None,
+        })
+        .collect();
     for item in &mut file.items {
         let Item::Enum(e) = item else { continue };
         let untagged = e.attrs.iter().any(|a| {
             a.path().is_ident("serde") && a.meta.to_token_stream().to_string().contains("untagged")
         });
-        if !untagged {
+        if !untagged || string_unions.contains(&e.ident.to_string()) {
             continue;
         }
         let name = ["Unknown", "UnknownValue", "UnknownJsonValue"]
@@ -194,18 +225,25 @@ pub fn lossless_optional_fields(file: &mut syn::File) -> Vec<String> {
     let mut changed = Vec::new();
     for item in &mut file.items {
         let Item::Struct(st) = item else { continue };
-        let syn::Fields::Named(fields) = &mut st.fields else { continue };
+        let syn::Fields::Named(fields) = &mut st.fields else {
+            continue;
+        };
         for field in &mut fields.named {
-            let Some(idx) = field.attrs.iter().position(|a| a.path().is_ident("serde")) else { continue };
-            let Ok(metas) = field.attrs[idx]
-                .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-            else {
+            let Some(idx) = field.attrs.iter().position(|a| a.path().is_ident("serde")) else {
+                continue;
+            };
+            let Ok(metas) = field.attrs[idx].parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            ) else {
                 continue;
             };
             let has_default = metas.iter().any(|m| m.path().is_ident("default"));
             let skips_empty = metas.iter().any(|m| {
                 m.path().is_ident("skip_serializing_if")
-                    && m.to_token_stream().to_string().replace(' ', "").contains("is_empty")
+                    && m.to_token_stream()
+                        .to_string()
+                        .replace(' ', "")
+                        .contains("is_empty")
             });
             let boxed_option = box_option_inner(&field.ty);
             if !has_default || !(skips_empty || boxed_option.is_some()) {
@@ -218,15 +256,102 @@ pub fn lossless_optional_fields(file: &mut syn::File) -> Vec<String> {
             };
             let mut kept: Vec<syn::Meta> = metas
                 .into_iter()
-                .filter(|m| !m.path().is_ident("default") && !m.path().is_ident("skip_serializing_if"))
+                .filter(|m| {
+                    !m.path().is_ident("default") && !m.path().is_ident("skip_serializing_if")
+                })
                 .collect();
-            kept.push(syn::parse_quote!(skip_serializing_if = "::std::option::Option::is_none"));
+            kept.push(syn::parse_quote!(
+                skip_serializing_if = "::std::option::Option::is_none"
+            ));
             field.attrs[idx] = syn::parse_quote!(#[serde(#(#kept),*)]);
-            let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+            let name = field
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             changed.push(format!("{}.{name}", st.ident));
         }
     }
     changed
+}
+
+/// Give the listed optional-and-nullable fields (`Struct` → JSON property
+/// names) the type `Option<Option<T>>`: `None` absent, `Some(None)` `null`,
+/// `Some(Some(v))` a value; and add the `nullable` helper module their
+/// `deserialize_with` names. Returns `Struct.field` for each field changed.
+pub fn double_option_fields(
+    file: &mut syn::File,
+    fields: &BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let mut changed = Vec::new();
+    for item in &mut file.items {
+        let Item::Struct(st) = item else { continue };
+        let Some(wanted) = fields.get(&st.ident.to_string()) else {
+            continue;
+        };
+        let syn::Fields::Named(named) = &mut st.fields else {
+            continue;
+        };
+        for field in &mut named.named {
+            let ident = field
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let json_name = serde_rename(&field.attrs)
+                .unwrap_or_else(|| ident.trim_start_matches("r#").to_string());
+            if !wanted.contains(&json_name) {
+                continue;
+            }
+            let Some(inner) = generic_arg(&field.ty, "Option") else {
+                continue;
+            };
+            field.ty = syn::parse_quote!(::std::option::Option<::std::option::Option<#inner>>);
+            field.attrs.retain(|a| !a.path().is_ident("serde"));
+            let rename = (json_name != ident).then(|| quote::quote!(rename = #json_name,));
+            field.attrs.push(syn::parse_quote!(#[serde(
+                #rename
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                deserialize_with = "nullable::deserialize"
+            )]));
+            changed.push(format!("{}.{ident}", st.ident));
+        }
+    }
+    if !changed.is_empty() {
+        file.items.push(syn::parse_quote! {
+            /// Decoding of optional fields that may be `null`: a present field,
+            /// `null` included, is `Some`; an absent one stays `None` by `default`.
+            mod nullable {
+                pub fn deserialize<'de, T, D>(d: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+                where
+                    T: ::serde::Deserialize<'de>,
+                    D: ::serde::Deserializer<'de>,
+                {
+                    <::std::option::Option<T> as ::serde::Deserialize>::deserialize(d).map(::std::option::Option::Some)
+                }
+            }
+        });
+    }
+    changed
+}
+
+/// The `rename = "…"` of a field's `#[serde(...)]`, if any.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let attr = attrs.iter().find(|a| a.path().is_ident("serde"))?;
+    let metas = attr
+        .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    metas.iter().find_map(|m| match m {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("rename") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 /// `Box<Option<T>>` → `Some(T)`.
@@ -241,44 +366,81 @@ fn generic_arg(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
     if last.ident != wrapper {
         return None;
     }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
     }
 }
 
+/// Format items, merging consecutive `pub mod m { … }` wrappers of the same
+/// module into one.
+fn unparse_merging_mods(items: Vec<Item>) -> String {
+    let mut merged: Vec<Item> = Vec::new();
+    for item in items {
+        if let (Some(Item::Mod(prev)), Item::Mod(next)) = (merged.last_mut(), &item)
+            && prev.ident == next.ident
+            && let (Some((_, a)), Some((_, b))) = (&mut prev.content, &next.content)
+        {
+            a.extend(b.iter().cloned());
+            continue;
+        }
+        merged.push(item);
+    }
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: vec![],
+        items: merged,
+    })
+}
+
 /// Squash a name for matching across case conventions:
 /// `SessionController_findOne`, `session_controller_find_one` and
 /// `SessionControllerFindOne` all become `sessioncontrollerfindone`.
 pub fn squash(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Split progenitor's builder-style output into one piece of Rust per
 /// operation: its `Client` method and its `builder::` struct and impls.
-pub fn split_by_operation(file: &syn::File, operation_ids: &BTreeSet<String>) -> BTreeMap<String, String> {
-    let by_squash: BTreeMap<String, &String> = operation_ids.iter().map(|id| (squash(id), id)).collect();
+pub fn split_by_operation(
+    file: &syn::File,
+    operation_ids: &BTreeSet<String>,
+) -> BTreeMap<String, String> {
+    let by_squash: BTreeMap<String, &String> =
+        operation_ids.iter().map(|id| (squash(id), id)).collect();
     let mut out: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     for item in &file.items {
         match item {
-            Item::Impl(imp) if imp.trait_.is_none() && type_ident(&imp.self_ty).as_deref() == Some("Client") => {
+            Item::Impl(imp)
+                if imp.trait_.is_none()
+                    && type_ident(&imp.self_ty).as_deref() == Some("Client") =>
+            {
                 for member in &imp.items {
-                    if let ImplItem::Fn(f) = member {
-                        if let Some(id) = by_squash.get(&squash(&f.sig.ident.to_string())) {
-                            let mut single = imp.clone();
-                            single.items = vec![member.clone()];
-                            out.entry((*id).clone()).or_default().push(Item::Impl(single));
-                        }
+                    if let ImplItem::Fn(f) = member
+                        && let Some(id) = by_squash.get(&squash(&f.sig.ident.to_string()))
+                    {
+                        let mut single = imp.clone();
+                        single.items = vec![member.clone()];
+                        out.entry((*id).clone())
+                            .or_default()
+                            .push(Item::Impl(single));
                     }
                 }
             }
             Item::Mod(m) if m.ident == "builder" => {
                 for inner in m.content.iter().flat_map(|(_, items)| items) {
-                    if let Some(key) = item_key(inner) {
-                        if let Some(id) = by_squash.get(&squash(&key)) {
-                            out.entry((*id).clone()).or_default().push(wrap_in_mod("builder", inner.clone()));
-                        }
+                    if let Some(key) = item_key(inner)
+                        && let Some(id) = by_squash.get(&squash(&key))
+                    {
+                        out.entry((*id).clone())
+                            .or_default()
+                            .push(wrap_in_mod("builder", inner.clone()));
                     }
                 }
             }
@@ -286,7 +448,7 @@ pub fn split_by_operation(file: &syn::File, operation_ids: &BTreeSet<String>) ->
         }
     }
     out.into_iter()
-        .map(|(id, items)| (id, prettyplease::unparse(&syn::File { shebang: None, attrs: vec![], items })))
+        .map(|(id, items)| (id, unparse_merging_mods(items)))
         .collect()
 }
 
@@ -315,7 +477,11 @@ mod tests {
         let split = split_by_component(&file, &names);
         assert!(split["Session"].contains("enum SessionStatus"));
         assert!(split["Session"].contains("impl std::fmt::Display for SessionStatus"));
-        assert!(split["Session"].contains("enum SessionCostsItem"), "{}", split["Session"]);
+        assert!(
+            split["Session"].contains("enum SessionCostsItem"),
+            "{}",
+            split["Session"]
+        );
         assert!(!split["Session"].contains("struct Cost "));
         // Reachable from Cost and SessionCost; neither prefixes it more than "Cost"... both
         // reach it, "Cost" prefixes "CostKind".
@@ -352,12 +518,48 @@ mod tests {
             }
         })
         .unwrap();
-        assert_eq!(lossless_optional_fields(&mut file), ["S.headers", "S.tool_ids", "S.items"]);
+        assert_eq!(
+            lossless_optional_fields(&mut file),
+            ["S.headers", "S.tool_ids", "S.items"]
+        );
         let text: String = prettyplease::unparse(&file).split_whitespace().collect();
         assert!(text.contains("#[serde(skip_serializing_if=\"::std::option::Option::is_none\")]pubheaders:::std::option::Option<::serde_json::Map<"), "{text}");
-        assert!(text.contains("#[serde(rename=\"toolIds\",skip_serializing_if"), "{text}");
-        assert!(text.contains("pubitems:::std::option::Option<::std::boxed::Box<S>>"), "{text}");
-        assert!(text.contains("#[serde(default=\"defaults::x\")]pubn:f64"), "{text}");
+        assert!(
+            text.contains("#[serde(rename=\"toolIds\",skip_serializing_if"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pubitems:::std::option::Option<::std::boxed::Box<S>>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[serde(default=\"defaults::x\")]pubn:f64"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn nullable_optional_fields_get_a_double_option() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub struct C {
+                #[serde(rename = "callerId", skip_serializing_if = "::std::option::Option::is_none")]
+                pub caller_id: ::std::option::Option<String>,
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub extension: ::std::option::Option<String>,
+            }
+        })
+        .unwrap();
+        let wanted = BTreeMap::from([(
+            "C".to_string(),
+            vec!["extension".to_string(), "callerId".to_string()],
+        )]);
+        assert_eq!(
+            double_option_fields(&mut file, &wanted),
+            ["C.caller_id", "C.extension"]
+        );
+        let text: String = prettyplease::unparse(&file).split_whitespace().collect();
+        assert!(text.contains("rename=\"callerId\",default,skip_serializing_if=\"::std::option::Option::is_none\",deserialize_with=\"nullable::deserialize\")]pubcaller_id:::std::option::Option<::std::option::Option<String>>"), "{text}");
+        assert!(text.contains("modnullable"));
     }
 
     #[test]
@@ -374,7 +576,10 @@ mod tests {
             }
         })
         .unwrap();
-        let ids = BTreeSet::from(["SessionController_create".to_string(), "SessionController_remove".to_string()]);
+        let ids = BTreeSet::from([
+            "SessionController_create".to_string(),
+            "SessionController_remove".to_string(),
+        ]);
         let split = split_by_operation(&file, &ids);
         assert!(split["SessionController_create"].contains("fn session_controller_create"));
         assert!(split["SessionController_create"].contains("impl<'a> SessionControllerCreate<'a>"));

@@ -39,23 +39,37 @@ fn normalize_newlines(s: &str) -> String {
 /// listed in `owned_dirs` (also relative to `root`): write what differs,
 /// delete files in those folders that are not in `files`. Files outside the
 /// owned folders are written but nothing else there is touched.
-pub fn ensure_files(root: &Path, owned_dirs: &[PathBuf], files: &BTreeMap<PathBuf, String>, check: bool) -> Result<Outcome, Error> {
+pub fn ensure_files(
+    root: &Path,
+    owned_dirs: &[PathBuf],
+    files: &BTreeMap<PathBuf, String>,
+    check: bool,
+) -> Result<Outcome, Error> {
     let mut out = Outcome::default();
     for (rel, contents) in files {
         let path = root.join(rel);
         let old = std::fs::read_to_string(&path).ok();
         match old {
-            Some(old) if normalize_newlines(&old) == normalize_newlines(contents) => out.unchanged += 1,
+            Some(old) if normalize_newlines(&old) == normalize_newlines(contents) => {
+                out.unchanged += 1
+            }
             old => {
-                let change = if old.is_some() { Change::Updated(rel.clone()) } else { Change::Created(rel.clone()) };
+                let change = if old.is_some() {
+                    Change::Updated(rel.clone())
+                } else {
+                    Change::Created(rel.clone())
+                };
                 if check {
-                    out.diff.push_str(&unified_diff(rel, old.as_deref().unwrap_or(""), contents));
+                    out.diff
+                        .push_str(&unified_diff(rel, old.as_deref().unwrap_or(""), contents));
                 } else {
                     if let Some(parent) = path.parent() {
-                        std::fs::create_dir_all(parent)
-                            .map_err(|e| Error::new(format!("cannot create {}: {e}", parent.display())))?;
+                        std::fs::create_dir_all(parent).map_err(|e| {
+                            Error::new(format!("cannot create {}: {e}", parent.display()))
+                        })?;
                     }
-                    std::fs::write(&path, contents).map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
+                    std::fs::write(&path, contents)
+                        .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
                 }
                 out.changes.push(change);
             }
@@ -71,7 +85,8 @@ pub fn ensure_files(root: &Path, owned_dirs: &[PathBuf], files: &BTreeMap<PathBu
                 let old = std::fs::read_to_string(&stale).unwrap_or_default();
                 out.diff.push_str(&unified_diff(&rel, &old, ""));
             } else {
-                std::fs::remove_file(&stale).map_err(|e| Error::new(format!("cannot delete {}: {e}", stale.display())))?;
+                std::fs::remove_file(&stale)
+                    .map_err(|e| Error::new(format!("cannot delete {}: {e}", stale.display())))?;
             }
             out.changes.push(Change::Deleted(rel));
         }
@@ -81,9 +96,13 @@ pub fn ensure_files(root: &Path, owned_dirs: &[PathBuf], files: &BTreeMap<PathBu
 
 fn list_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(out) };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(out);
+    };
     for entry in entries {
-        let path = entry.map_err(|e| Error::new(format!("cannot list {}: {e}", dir.display())))?.path();
+        let path = entry
+            .map_err(|e| Error::new(format!("cannot list {}: {e}", dir.display())))?
+            .path();
         if path.is_dir() {
             out.extend(list_files(&path)?);
         } else {
@@ -98,10 +117,18 @@ fn list_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
     let name = path.display().to_string();
     let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")).to_string();
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string();
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() > 200 {
-        format!("{}\n... ({} more diff lines)\n", lines[..200].join("\n"), lines.len() - 200)
+        format!(
+            "{}\n... ({} more diff lines)\n",
+            lines[..200].join("\n"),
+            lines.len() - 200
+        )
     } else {
         text
     }
@@ -126,14 +153,23 @@ mod tests {
         std::fs::write(root.join("gen/stale.rs"), "old").unwrap();
         let files = BTreeMap::from([(gen_dir.join("mod.rs"), "pub struct A;\n".to_string())]);
 
-        let checked = ensure_files(&root, &[gen_dir.clone()], &files, true).unwrap();
+        let checked = ensure_files(&root, std::slice::from_ref(&gen_dir), &files, true).unwrap();
         assert_eq!(checked.changes.len(), 2);
         assert!(checked.diff.contains("+pub struct A;"));
         assert!(checked.diff.contains("-old"));
-        assert!(root.join("gen/stale.rs").exists(), "check mode writes nothing");
+        assert!(
+            root.join("gen/stale.rs").exists(),
+            "check mode writes nothing"
+        );
 
-        let written = ensure_files(&root, &[gen_dir.clone()], &files, false).unwrap();
-        assert_eq!(written.changes, vec![Change::Created(gen_dir.join("mod.rs")), Change::Deleted(gen_dir.join("stale.rs"))]);
+        let written = ensure_files(&root, std::slice::from_ref(&gen_dir), &files, false).unwrap();
+        assert_eq!(
+            written.changes,
+            vec![
+                Change::Created(gen_dir.join("mod.rs")),
+                Change::Deleted(gen_dir.join("stale.rs"))
+            ]
+        );
         assert!(!root.join("gen/stale.rs").exists());
 
         let again = ensure_files(&root, &[gen_dir], &files, true).unwrap();

@@ -8,5 +8,6 @@
 //! Everything under `generated` is written by `cargo xtask generate` and is
 //! never edited by hand.
 
+#[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
 pub use generated::*;
