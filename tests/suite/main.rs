@@ -2,5 +2,6 @@
 
 mod common;
 mod fresh;
+mod pipeline;
 mod seeds;
 mod snapshots;

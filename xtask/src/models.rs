@@ -37,17 +37,79 @@ pub fn component_schemas(doc: &Value) -> Result<BTreeMap<String, schemars::schem
     };
     for (name, schema) in schemas {
         let converted = to_json_schema(schema);
-        let schema: schemars::schema::Schema = serde_path_to_error::deserialize(&converted)
-            .map_err(|e| {
+        let schema: schemars::schema::Schema =
+            serde_json::from_value(converted.clone()).map_err(|e| {
+                let (pointer, detail) =
+                    locate_unreadable(&converted, String::new()).unwrap_or_default();
                 Error::at(
                     name,
-                    &json_pointer_of(&e.path().to_string()),
-                    format!("not a schema typify can read: {}", e.inner()),
+                    &pointer,
+                    format!(
+                        "not a schema typify can read: {}",
+                        if detail.is_empty() {
+                            e.to_string()
+                        } else {
+                            detail
+                        }
+                    ),
                 )
             })?;
         out.insert(name.clone(), schema);
     }
     Ok(out)
+}
+
+fn readable(v: &Value) -> Result<(), String> {
+    serde_json::from_value::<schemars::schema::Schema>(v.clone())
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+/// schemars' `Schema` is an untagged enum, so serde cannot say where inside
+/// it a value is wrong: find the deepest nested schema that fails, then the
+/// keyword whose removal makes it readable. Returns (pointer, what failed).
+pub fn locate_unreadable(schema: &Value, pointer: String) -> Option<(String, String)> {
+    let node = schema.as_object()?;
+    readable(schema).err()?;
+    let mut children: Vec<(String, &Value)> = Vec::new();
+    for (k, v) in node {
+        let kp = format!("{pointer}/{}", crate::pointer_token(k));
+        match (k.as_str(), v) {
+            ("items" | "additionalProperties" | "not" | "contains" | "propertyNames", _) => {
+                children.push((kp, v))
+            }
+            ("allOf" | "anyOf" | "oneOf", Value::Array(items)) => children.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (format!("{kp}/{i}"), c)),
+            ),
+            ("properties" | "patternProperties" | "definitions" | "$defs", Value::Object(m)) => {
+                children.extend(
+                    m.iter()
+                        .map(|(n, c)| (format!("{kp}/{}", crate::pointer_token(n)), c)),
+                )
+            }
+            _ => {}
+        }
+    }
+    for (p, child) in children {
+        if readable(child).is_err() {
+            return locate_unreadable(child, p).or(Some((pointer.clone(), String::new())));
+        }
+    }
+    for key in node.keys() {
+        let mut without = node.clone();
+        let value = without.remove(key);
+        if readable(&Value::Object(without)).is_ok() {
+            let shown = value.map(|v| v.to_string()).unwrap_or_default();
+            return Some((
+                format!("{pointer}/{}", crate::pointer_token(key)),
+                format!("`{key}`: {shown} is not valid here"),
+            ));
+        }
+    }
+    Some((pointer, String::new()))
 }
 
 /// `a.b[0].c` (serde_path_to_error) → `/a/b/0/c`.

@@ -22,3 +22,8 @@
 pub use cozmox_client::*;
 /// The API's data types, one per component of the OpenAPI description.
 pub use cozmox_models as models;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
