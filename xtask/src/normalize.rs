@@ -126,6 +126,38 @@ pub static RULES: &[Rule] = &[
         scope: Scope::Document(inline_name_collision),
     },
     Rule {
+        name: "parameter-schema-keywords",
+        summary: "schema keywords (`allOf`, `type`, `enum`, `$ref`, …) on a Parameter Object itself, not in its `schema` \
+                  (invalid OpenAPI 3.0, ignored by readers): kept under `x-schema-keywords`",
+        scope: Scope::Document(parameter_schema_keywords),
+    },
+    Rule {
+        name: "reserved-header-parameter",
+        summary: "a header parameter named Accept, Content-Type or Authorization (OpenAPI 3.0: SHALL be ignored): removed",
+        scope: Scope::Document(reserved_header_parameter),
+    },
+    Rule {
+        name: "items-on-non-array",
+        summary: "`items` on a schema whose `type` is not `array` (ignored by JSON Schema): moved to `x-ignored-items`",
+        scope: Scope::Schema(items_on_non_array),
+    },
+    Rule {
+        name: "array-without-items",
+        summary: "`type: array` without `items` (OpenAPI 3.0 requires it): `items: {}`",
+        scope: Scope::Schema(array_without_items),
+    },
+    Rule {
+        name: "empty-enum-member",
+        summary: "a oneOf/anyOf member with `enum: []` (matches nothing, but readers treat it as no enum): removed",
+        scope: Scope::Schema(empty_enum_member),
+    },
+    Rule {
+        name: "redirect-download-without-body",
+        summary: "a bodiless 2xx next to a 3xx redirect (the payload is at the redirect target): \
+                  the 2xx gets an `application/octet-stream` binary body, so the client returns the bytes",
+        scope: Scope::Document(redirect_download_without_body),
+    },
+    Rule {
         name: "empty-allof-member",
         summary: "an empty `{}` member of allOf: removed; an allOf left with one member that is a bare `$ref` keeps its siblings",
         scope: Scope::Schema(empty_allof_member),
@@ -663,6 +695,149 @@ fn inline_name_collision(doc: &mut Value) -> Vec<String> {
     hits
 }
 
+/// Every operation of the document: (pointer, operation object).
+fn operations_mut(doc: &mut Value) -> Vec<(String, &mut Map<String, Value>)> {
+    let mut out = Vec::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return out;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            if method == "parameters" {
+                continue;
+            }
+            if let Some(op) = op.as_object_mut() {
+                out.push((format!("/paths/{}/{method}", pointer_token(path)), op));
+            }
+        }
+    }
+    out
+}
+
+/// Keywords that belong in a Parameter Object's `schema`, not on it.
+const PARAMETER_SCHEMA_KEYWORDS: &[&str] = &[
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "type",
+    "enum",
+    "$ref",
+    "items",
+    "properties",
+    "format",
+];
+
+fn parameter_schema_keywords(doc: &mut Value) -> Vec<String> {
+    let mut hits = Vec::new();
+    for (ptr, op) in operations_mut(doc) {
+        let Some(Value::Array(params)) = op.get_mut("parameters") else {
+            continue;
+        };
+        for (i, p) in params.iter_mut().enumerate() {
+            let Some(p) = p.as_object_mut() else { continue };
+            // A `$ref` parameter is a Reference Object, not a schema keyword.
+            if p.contains_key("name") {
+                let moved: Map<String, Value> = PARAMETER_SCHEMA_KEYWORDS
+                    .iter()
+                    .filter_map(|k| p.remove(*k).map(|v| (k.to_string(), v)))
+                    .collect();
+                if !moved.is_empty() {
+                    p.insert("x-schema-keywords".into(), Value::Object(moved));
+                    hits.push(format!("{ptr}/parameters/{i}"));
+                }
+            }
+        }
+    }
+    hits
+}
+
+fn reserved_header_parameter(doc: &mut Value) -> Vec<String> {
+    let mut hits = Vec::new();
+    for (ptr, op) in operations_mut(doc) {
+        let Some(Value::Array(params)) = op.get_mut("parameters") else {
+            continue;
+        };
+        let mut i = 0;
+        params.retain(|p| {
+            let reserved = p.get("in").and_then(Value::as_str) == Some("header")
+                && p.get("name").and_then(Value::as_str).is_some_and(|n| {
+                    ["accept", "content-type", "authorization"]
+                        .contains(&n.to_ascii_lowercase().as_str())
+                });
+            if reserved {
+                hits.push(format!("{ptr}/parameters/{i}"));
+            }
+            i += 1;
+            !reserved
+        });
+    }
+    hits
+}
+
+fn items_on_non_array(node: &mut Map<String, Value>) -> bool {
+    let ty = node.get("type").and_then(Value::as_str);
+    if ty.is_none() || ty == Some("array") || !node.contains_key("items") {
+        return false;
+    }
+    if let Some(items) = node.remove("items") {
+        node.insert("x-ignored-items".into(), items);
+    }
+    true
+}
+
+fn array_without_items(node: &mut Map<String, Value>) -> bool {
+    if node.get("type").and_then(Value::as_str) != Some("array") || node.contains_key("items") {
+        return false;
+    }
+    node.insert("items".into(), Value::Object(Map::new()));
+    true
+}
+
+fn empty_enum_member(node: &mut Map<String, Value>) -> bool {
+    let mut changed = false;
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(members)) = node.get_mut(key) else {
+            continue;
+        };
+        let before = members.len();
+        members.retain(|m| {
+            m.get("enum")
+                .and_then(Value::as_array)
+                .is_none_or(|e| !e.is_empty())
+        });
+        changed |= members.len() != before;
+    }
+    changed
+}
+
+fn redirect_download_without_body(doc: &mut Value) -> Vec<String> {
+    let mut hits = Vec::new();
+    for (ptr, op) in operations_mut(doc) {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            continue;
+        };
+        if !responses.keys().any(|c| c.starts_with('3')) {
+            continue;
+        }
+        for (code, resp) in responses.iter_mut() {
+            let Some(resp) = resp.as_object_mut() else {
+                continue;
+            };
+            if code.starts_with('2') && !resp.contains_key("content") {
+                resp.insert(
+                    "content".into(),
+                    serde_json::json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}),
+                );
+                hits.push(format!("{ptr}/responses/{code}"));
+            }
+        }
+    }
+    hits
+}
+
 fn empty_allof_member(node: &mut Map<String, Value>) -> bool {
     let Some(Value::Array(members)) = node.get_mut("allOf") else {
         return false;
@@ -902,6 +1077,96 @@ mod tests {
         assert_eq!(
             doc.pointer("/components/schemas/ToolCallResult/properties/message/title"),
             Some(&json!("ToolCallResultMessageInline"))
+        );
+    }
+
+    fn run_document(rule: &str, mut doc: Value) -> (Value, Vec<String>) {
+        let rule = RULES.iter().find(|r| r.name == rule).expect("rule exists");
+        let report = apply_rules(&mut doc, std::slice::from_ref(rule));
+        (
+            doc,
+            report.fired.get(rule.name).cloned().unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn parameter_schema_keywords() {
+        let (doc, fired) = run_document(
+            "parameter-schema-keywords",
+            json!({"paths": {"/a": {"get": {"parameters": [
+                {"name": "o", "in": "query", "allOf": [{"$ref": "#/components/schemas/O"}], "schema": {}},
+                {"name": "p", "in": "query", "schema": {"type": "string"}}
+            ]}}}}),
+        );
+        assert_eq!(fired, ["/paths/~1a/get/parameters/0"]);
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0],
+            json!({"name": "o", "in": "query", "schema": {},
+                   "x-schema-keywords": {"allOf": [{"$ref": "#/components/schemas/O"}]}})
+        );
+    }
+
+    #[test]
+    fn reserved_header_parameter() {
+        let (doc, fired) = run_document(
+            "reserved-header-parameter",
+            json!({"paths": {"/a": {"post": {"parameters": [
+                {"name": "Content-Type", "in": "header", "required": true, "schema": {"type": "string"}},
+                {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}
+            ]}}}}),
+        );
+        assert_eq!(fired, ["/paths/~1a/post/parameters/0"]);
+        assert_eq!(
+            doc["paths"]["/a"]["post"]["parameters"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn items_on_non_array() {
+        let (s, fired) = run(
+            "items-on-non-array",
+            json!({"type": "object", "items": {"$ref": "#/components/schemas/F"}}),
+        );
+        assert_eq!(
+            s,
+            json!({"type": "object", "x-ignored-items": {"$ref": "#/components/schemas/F"}})
+        );
+        assert_eq!(fired.len(), 1);
+    }
+
+    #[test]
+    fn array_without_items() {
+        let (s, fired) = run("array-without-items", json!({"type": "array"}));
+        assert_eq!(s, json!({"type": "array", "items": {}}));
+        assert_eq!(fired.len(), 1);
+    }
+
+    #[test]
+    fn empty_enum_member() {
+        let (s, fired) = run(
+            "empty-enum-member",
+            json!({"oneOf": [{"type": "string", "enum": []}, {"type": "string"}]}),
+        );
+        assert_eq!(s, json!({"oneOf": [{"type": "string"}]}));
+        assert_eq!(fired.len(), 1);
+    }
+
+    #[test]
+    fn redirect_download_without_body() {
+        let (doc, fired) = run_document(
+            "redirect-download-without-body",
+            json!({"paths": {"/f": {"get": {"responses": {"200": {"description": "ok"}, "302": {"description": "moved"}}}}}}),
+        );
+        assert_eq!(fired, ["/paths/~1f/get/responses/200"]);
+        assert_eq!(
+            doc.pointer(
+                "/paths/~1f/get/responses/200/content/application~1octet-stream/schema/format"
+            ),
+            Some(&json!("binary"))
         );
     }
 
