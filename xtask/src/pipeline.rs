@@ -128,7 +128,8 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
         &mut models_file,
         &nullable,
     ));
-    let client_file = postprocess::parse(quote! { #lint_allows #client_tokens }, "client")?;
+    let mut client_file = postprocess::parse(quote! { #lint_allows #client_tokens }, "client")?;
+    postprocess::share_conversion_error(&mut client_file, &target.models_crate);
     let components = postprocess::split_by_component(&models_file, &models.names);
     let operation_routes = client::operations(&doc);
     let ids: BTreeSet<String> = operation_routes.keys().cloned().collect();
