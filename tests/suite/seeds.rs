@@ -26,3 +26,18 @@ fn seed_examples_round_trip_through_session() {
         );
     }
 }
+
+#[test]
+fn unknown_enum_values_are_kept_and_re_encoded() {
+    use cozmox_models::SessionStatus;
+    let known: SessionStatus = serde_json::from_str(r#""active""#).expect("known value");
+    assert_eq!(known, SessionStatus::Active);
+    let new: SessionStatus =
+        serde_json::from_str(r#""archived""#).expect("a new server value decodes");
+    assert_eq!(new, SessionStatus::Unknown("archived".to_string()));
+    assert_eq!(serde_json::to_string(&new).unwrap(), r#""archived""#);
+    assert!(
+        serde_json::from_str::<SessionStatus>("1").is_err(),
+        "a number is still an error"
+    );
+}

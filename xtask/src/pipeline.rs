@@ -117,11 +117,12 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
     tick("client (progenitor)", &mut timings);
 
     let lint_allows = quote! {
-        #![allow(clippy::all, clippy::pedantic, missing_docs, rustdoc::all, unused_imports, dead_code)]
+        #![allow(clippy::all, clippy::pedantic, missing_docs, rustdoc::all, unused_imports, dead_code, irrefutable_let_patterns)]
     };
     let models_tokens = models.tokens.clone();
     let mut models_file = postprocess::parse(quote! { #lint_allows #models_tokens }, "models")?;
-    let opened = postprocess::open_untagged_unions(&mut models_file);
+    let mut opened = postprocess::open_untagged_unions(&mut models_file);
+    opened.extend(postprocess::open_string_enums(&mut models_file));
     let mut lossless = postprocess::lossless_optional_fields(&mut models_file);
     let nullable = models::nullable_optional_properties(&doc, &models.names);
     lossless.extend(postprocess::double_option_fields(
