@@ -7,7 +7,8 @@
     missing_docs,
     rustdoc::all,
     unused_imports,
-    dead_code
+    dead_code,
+    irrefutable_let_patterns
 )]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

@@ -7,8 +7,55 @@
     missing_docs,
     rustdoc::all,
     unused_imports,
-    dead_code
+    dead_code,
+    irrefutable_let_patterns
 )]
+/// A string enum that keeps values it does not know: `$unknown(String)`.
+macro_rules! open_string_enum {
+    (
+        $(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident =
+        $value:literal,)* } $unknown:ident
+    ) => {
+        $(#[$meta])* #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        #[non_exhaustive] pub enum $name { $($(#[$vmeta])* #[doc = concat!("`", $value,
+        "`")] $variant,)* #[doc =
+        r" A value this version of the SDK does not know, kept as sent."] $unknown
+        (::std::string::String), } impl $name { #[doc =
+        r" The value as sent on the wire."] pub fn as_str(& self) -> & str { match self {
+        $(Self:: $variant => $value,)* Self:: $unknown (value) => value, } } } impl
+        ::std::convert::From < & str > for $name { fn from(value : & str) -> Self { match
+        value { $($value => Self:: $variant,)* other => Self:: $unknown (other
+        .to_owned()), } } } impl ::std::str::FromStr for $name { type Err =
+        ::std::convert::Infallible; fn from_str(value : & str) -> ::std::result::Result <
+        Self, Self::Err > { Ok(Self::from(value)) } } impl ::std::fmt::Display for $name
+        { fn fmt(& self, f : & mut ::std::fmt::Formatter < '_ >) -> ::std::fmt::Result {
+        f.write_str(self.as_str()) } } impl ::serde::Serialize for $name { fn serialize <
+        S : ::serde::Serializer > (& self, serializer : S) -> ::std::result::Result <
+        S::Ok, S::Error > { serializer.serialize_str(self.as_str()) } } impl < 'de >
+        ::serde::Deserialize < 'de > for $name { fn deserialize < D :
+        ::serde::Deserializer < 'de >> (deserializer : D) -> ::std::result::Result <
+        Self, D::Error > { deserializer
+        .deserialize_str(open_string_enum_visitor::Visitor(::std::marker::PhantomData)) }
+        }
+    };
+}
+/// The one serde visitor every open string enum shares.
+mod open_string_enum_visitor {
+    pub struct Visitor<T>(pub ::std::marker::PhantomData<T>);
+    impl<'de, T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'de>
+    for Visitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: ::serde::de::Error>(
+            self,
+            value: &str,
+        ) -> ::std::result::Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+}
 ///A cost item of kind `analysis` (shape not shown in the seeds; other fields allowed).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AnalysisCost {
@@ -16,56 +63,9 @@ pub struct AnalysisCost {
     #[serde(rename = "type")]
     pub type_: AnalysisCostType,
 }
-///The kind of cost.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AnalysisCostType {
-    #[serde(rename = "analysis")]
-    Analysis,
-}
-impl ::std::fmt::Display for AnalysisCostType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Analysis => f.write_str("analysis"),
-        }
-    }
-}
-impl ::std::str::FromStr for AnalysisCostType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "analysis" => Ok(Self::Analysis),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AnalysisCostType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AnalysisCostType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The kind of cost."] pub enum AnalysisCostType { Analysis = "analysis", }
+    Unknown
 }
 ///Post-call analysis.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -113,56 +113,9 @@ pub struct AnthropicCredential {
     ///The credential provider.
     pub provider: AnthropicCredentialProvider,
 }
-///The credential provider.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AnthropicCredentialProvider {
-    #[serde(rename = "anthropic")]
-    Anthropic,
-}
-impl ::std::fmt::Display for AnthropicCredentialProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Anthropic => f.write_str("anthropic"),
-        }
-    }
-}
-impl ::std::str::FromStr for AnthropicCredentialProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "anthropic" => Ok(Self::Anthropic),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AnthropicCredentialProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AnthropicCredentialProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The credential provider."] pub enum AnthropicCredentialProvider { Anthropic
+    = "anthropic", } Unknown
 }
 ///Anthropic model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -216,56 +169,9 @@ pub struct AnthropicModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tools: ::std::option::Option<::std::vec::Vec<Tool>>,
 }
-///The model provider.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AnthropicModelProvider {
-    #[serde(rename = "anthropic")]
-    Anthropic,
-}
-impl ::std::fmt::Display for AnthropicModelProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Anthropic => f.write_str("anthropic"),
-        }
-    }
-}
-impl ::std::str::FromStr for AnthropicModelProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "anthropic" => Ok(Self::Anthropic),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AnthropicModelProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AnthropicModelProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The model provider."] pub enum AnthropicModelProvider { Anthropic =
+    "anthropic", } Unknown
 }
 ///Anthropic extended-thinking configuration, selected by `type`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -299,56 +205,9 @@ pub struct AnthropicThinkingEnabled {
     #[serde(rename = "type")]
     pub type_: AnthropicThinkingEnabledType,
 }
-///`AnthropicThinkingEnabledType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AnthropicThinkingEnabledType {
-    #[serde(rename = "enabled")]
-    Enabled,
-}
-impl ::std::fmt::Display for AnthropicThinkingEnabledType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Enabled => f.write_str("enabled"),
-        }
-    }
-}
-impl ::std::str::FromStr for AnthropicThinkingEnabledType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AnthropicThinkingEnabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AnthropicThinkingEnabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "`AnthropicThinkingEnabledType`"] pub enum AnthropicThinkingEnabledType {
+    Enabled = "enabled", } Unknown
 }
 ///A tool that calls an HTTP API.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -397,123 +256,13 @@ pub struct ApiRequestTool {
     )]
     pub variable_extraction_plan: ::std::option::Option<VariableExtractionPlan>,
 }
-///The HTTP method of the request.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ApiRequestToolMethod {
-    #[serde(rename = "POST")]
-    Post,
-    #[serde(rename = "GET")]
-    Get,
-    #[serde(rename = "PUT")]
-    Put,
-    #[serde(rename = "PATCH")]
-    Patch,
-    #[serde(rename = "DELETE")]
-    Delete,
+open_string_enum! {
+    #[doc = "The HTTP method of the request."] pub enum ApiRequestToolMethod { Post =
+    "POST", Get = "GET", Put = "PUT", Patch = "PATCH", Delete = "DELETE", } Unknown
 }
-impl ::std::fmt::Display for ApiRequestToolMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Post => f.write_str("POST"),
-            Self::Get => f.write_str("GET"),
-            Self::Put => f.write_str("PUT"),
-            Self::Patch => f.write_str("PATCH"),
-            Self::Delete => f.write_str("DELETE"),
-        }
-    }
-}
-impl ::std::str::FromStr for ApiRequestToolMethod {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "POST" => Ok(Self::Post),
-            "GET" => Ok(Self::Get),
-            "PUT" => Ok(Self::Put),
-            "PATCH" => Ok(Self::Patch),
-            "DELETE" => Ok(Self::Delete),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ApiRequestToolMethod {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ApiRequestToolMethod {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The kind of tool.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ApiRequestToolType {
-    #[serde(rename = "apiRequest")]
-    ApiRequest,
-}
-impl ::std::fmt::Display for ApiRequestToolType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ApiRequest => f.write_str("apiRequest"),
-        }
-    }
-}
-impl ::std::str::FromStr for ApiRequestToolType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "apiRequest" => Ok(Self::ApiRequest),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ApiRequestToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ApiRequestToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The kind of tool."] pub enum ApiRequestToolType { ApiRequest = "apiRequest",
+    } Unknown
 }
 ///Artifacts extracted from the session messages (shape not shown in the seeds).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -579,56 +328,9 @@ pub struct ArtifactPlan {
     )]
     pub video_recording_enabled: ::std::option::Option<bool>,
 }
-///`ArtifactPlanRecordingFormat`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ArtifactPlanRecordingFormat {
-    #[serde(rename = "wav;l16")]
-    WavL16,
-}
-impl ::std::fmt::Display for ArtifactPlanRecordingFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WavL16 => f.write_str("wav;l16"),
-        }
-    }
-}
-impl ::std::str::FromStr for ArtifactPlanRecordingFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "wav;l16" => Ok(Self::WavL16),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ArtifactPlanRecordingFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ArtifactPlanRecordingFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "`ArtifactPlanRecordingFormat`"] pub enum ArtifactPlanRecordingFormat {
+    WavL16 = "wav;l16", } Unknown
 }
 ///Assembly AI transcriber.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -700,107 +402,13 @@ pub struct AssemblyAiTranscriber {
     )]
     pub word_finalization_max_wait_time: ::std::option::Option<f64>,
 }
-///The language of the transcription.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AssemblyAiTranscriberLanguage {
-    #[serde(rename = "en")]
-    En,
+open_string_enum! {
+    #[doc = "The language of the transcription."] pub enum AssemblyAiTranscriberLanguage
+    { En = "en", } Unknown
 }
-impl ::std::fmt::Display for AssemblyAiTranscriberLanguage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::En => f.write_str("en"),
-        }
-    }
-}
-impl ::std::str::FromStr for AssemblyAiTranscriberLanguage {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "en" => Ok(Self::En),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AssemblyAiTranscriberLanguage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AssemblyAiTranscriberLanguage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The transcription provider.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AssemblyAiTranscriberProvider {
-    #[serde(rename = "assembly-ai")]
-    AssemblyAi,
-}
-impl ::std::fmt::Display for AssemblyAiTranscriberProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::AssemblyAi => f.write_str("assembly-ai"),
-        }
-    }
-}
-impl ::std::str::FromStr for AssemblyAiTranscriberProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "assembly-ai" => Ok(Self::AssemblyAi),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AssemblyAiTranscriberProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AssemblyAiTranscriberProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The transcription provider."] pub enum AssemblyAiTranscriberProvider {
+    AssemblyAi = "assembly-ai", } Unknown
 }
 ///Endpointing rule matched against the assistant's speech.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -821,57 +429,9 @@ pub struct AssistantCustomEndpointingRule {
     #[serde(rename = "type")]
     pub type_: AssistantCustomEndpointingRuleType,
 }
-///What the rule is matched against.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AssistantCustomEndpointingRuleType {
-    #[serde(rename = "assistant")]
-    Assistant,
-}
-impl ::std::fmt::Display for AssistantCustomEndpointingRuleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Assistant => f.write_str("assistant"),
-        }
-    }
-}
-impl ::std::str::FromStr for AssistantCustomEndpointingRuleType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "assistant" => Ok(Self::Assistant),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AssistantCustomEndpointingRuleType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AssistantCustomEndpointingRuleType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "What the rule is matched against."] pub enum
+    AssistantCustomEndpointingRuleType { Assistant = "assistant", } Unknown
 }
 ///An assistant hook, selected by `on`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -914,56 +474,9 @@ pub struct AssistantMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
 }
-///The role of the message author.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AssistantMessageRole {
-    #[serde(rename = "assistant")]
-    Assistant,
-}
-impl ::std::fmt::Display for AssistantMessageRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Assistant => f.write_str("assistant"),
-        }
-    }
-}
-impl ::std::str::FromStr for AssistantMessageRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "assistant" => Ok(Self::Assistant),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AssistantMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AssistantMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The role of the message author."] pub enum AssistantMessageRole { Assistant
+    = "assistant", } Unknown
 }
 ///Overrides for an assistant configuration (same fields as CreateAssistantDTO, plus variableValues).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1155,291 +668,31 @@ pub struct AssistantOverrides {
     )]
     pub voicemail_message: ::std::option::Option<::std::string::String>,
 }
-///`AssistantOverridesBackgroundSound`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AssistantOverridesBackgroundSound {
-    #[serde(rename = "office")]
-    Office,
+open_string_enum! {
+    #[doc = "`AssistantOverridesBackgroundSound`"] pub enum
+    AssistantOverridesBackgroundSound { Office = "office", } Unknown
 }
-impl ::std::fmt::Display for AssistantOverridesBackgroundSound {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Office => f.write_str("office"),
-        }
-    }
+open_string_enum! {
+    #[doc = "`AssistantOverridesClientMessagesItem`"] pub enum
+    AssistantOverridesClientMessagesItem { ConversationUpdate = "conversation-update",
+    FunctionCall = "function-call", Hang = "hang", ModelOutput = "model-output",
+    SpeechUpdate = "speech-update", StatusUpdate = "status-update", TransferUpdate =
+    "transfer-update", Transcript = "transcript", ToolCalls = "tool-calls",
+    UserInterrupted = "user-interrupted", VoiceInput = "voice-input", WorkflowNodeStarted
+    = "workflow.node.started", } Unknown
 }
-impl ::std::str::FromStr for AssistantOverridesBackgroundSound {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "office" => Ok(Self::Office),
-            _ => Err("invalid value".into()),
-        }
-    }
+open_string_enum! {
+    #[doc = "`AssistantOverridesFirstMessageMode`"] pub enum
+    AssistantOverridesFirstMessageMode { AssistantSpeaksFirst = "assistant-speaks-first",
+    } Unknown
 }
-impl ::std::convert::TryFrom<&str> for AssistantOverridesBackgroundSound {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AssistantOverridesBackgroundSound {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`AssistantOverridesClientMessagesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AssistantOverridesClientMessagesItem {
-    #[serde(rename = "conversation-update")]
-    ConversationUpdate,
-    #[serde(rename = "function-call")]
-    FunctionCall,
-    #[serde(rename = "hang")]
-    Hang,
-    #[serde(rename = "model-output")]
-    ModelOutput,
-    #[serde(rename = "speech-update")]
-    SpeechUpdate,
-    #[serde(rename = "status-update")]
-    StatusUpdate,
-    #[serde(rename = "transfer-update")]
-    TransferUpdate,
-    #[serde(rename = "transcript")]
-    Transcript,
-    #[serde(rename = "tool-calls")]
-    ToolCalls,
-    #[serde(rename = "user-interrupted")]
-    UserInterrupted,
-    #[serde(rename = "voice-input")]
-    VoiceInput,
-    #[serde(rename = "workflow.node.started")]
-    WorkflowNodeStarted,
-}
-impl ::std::fmt::Display for AssistantOverridesClientMessagesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ConversationUpdate => f.write_str("conversation-update"),
-            Self::FunctionCall => f.write_str("function-call"),
-            Self::Hang => f.write_str("hang"),
-            Self::ModelOutput => f.write_str("model-output"),
-            Self::SpeechUpdate => f.write_str("speech-update"),
-            Self::StatusUpdate => f.write_str("status-update"),
-            Self::TransferUpdate => f.write_str("transfer-update"),
-            Self::Transcript => f.write_str("transcript"),
-            Self::ToolCalls => f.write_str("tool-calls"),
-            Self::UserInterrupted => f.write_str("user-interrupted"),
-            Self::VoiceInput => f.write_str("voice-input"),
-            Self::WorkflowNodeStarted => f.write_str("workflow.node.started"),
-        }
-    }
-}
-impl ::std::str::FromStr for AssistantOverridesClientMessagesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "conversation-update" => Ok(Self::ConversationUpdate),
-            "function-call" => Ok(Self::FunctionCall),
-            "hang" => Ok(Self::Hang),
-            "model-output" => Ok(Self::ModelOutput),
-            "speech-update" => Ok(Self::SpeechUpdate),
-            "status-update" => Ok(Self::StatusUpdate),
-            "transfer-update" => Ok(Self::TransferUpdate),
-            "transcript" => Ok(Self::Transcript),
-            "tool-calls" => Ok(Self::ToolCalls),
-            "user-interrupted" => Ok(Self::UserInterrupted),
-            "voice-input" => Ok(Self::VoiceInput),
-            "workflow.node.started" => Ok(Self::WorkflowNodeStarted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AssistantOverridesClientMessagesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AssistantOverridesClientMessagesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`AssistantOverridesFirstMessageMode`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AssistantOverridesFirstMessageMode {
-    #[serde(rename = "assistant-speaks-first")]
-    AssistantSpeaksFirst,
-}
-impl ::std::fmt::Display for AssistantOverridesFirstMessageMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::AssistantSpeaksFirst => f.write_str("assistant-speaks-first"),
-        }
-    }
-}
-impl ::std::str::FromStr for AssistantOverridesFirstMessageMode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "assistant-speaks-first" => Ok(Self::AssistantSpeaksFirst),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AssistantOverridesFirstMessageMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AssistantOverridesFirstMessageMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`AssistantOverridesServerMessagesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AssistantOverridesServerMessagesItem {
-    #[serde(rename = "conversation-update")]
-    ConversationUpdate,
-    #[serde(rename = "end-of-call-report")]
-    EndOfCallReport,
-    #[serde(rename = "function-call")]
-    FunctionCall,
-    #[serde(rename = "hang")]
-    Hang,
-    #[serde(rename = "speech-update")]
-    SpeechUpdate,
-    #[serde(rename = "status-update")]
-    StatusUpdate,
-    #[serde(rename = "tool-calls")]
-    ToolCalls,
-    #[serde(rename = "transfer-destination-request")]
-    TransferDestinationRequest,
-    #[serde(rename = "user-interrupted")]
-    UserInterrupted,
-}
-impl ::std::fmt::Display for AssistantOverridesServerMessagesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ConversationUpdate => f.write_str("conversation-update"),
-            Self::EndOfCallReport => f.write_str("end-of-call-report"),
-            Self::FunctionCall => f.write_str("function-call"),
-            Self::Hang => f.write_str("hang"),
-            Self::SpeechUpdate => f.write_str("speech-update"),
-            Self::StatusUpdate => f.write_str("status-update"),
-            Self::ToolCalls => f.write_str("tool-calls"),
-            Self::TransferDestinationRequest => {
-                f.write_str("transfer-destination-request")
-            }
-            Self::UserInterrupted => f.write_str("user-interrupted"),
-        }
-    }
-}
-impl ::std::str::FromStr for AssistantOverridesServerMessagesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "conversation-update" => Ok(Self::ConversationUpdate),
-            "end-of-call-report" => Ok(Self::EndOfCallReport),
-            "function-call" => Ok(Self::FunctionCall),
-            "hang" => Ok(Self::Hang),
-            "speech-update" => Ok(Self::SpeechUpdate),
-            "status-update" => Ok(Self::StatusUpdate),
-            "tool-calls" => Ok(Self::ToolCalls),
-            "transfer-destination-request" => Ok(Self::TransferDestinationRequest),
-            "user-interrupted" => Ok(Self::UserInterrupted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AssistantOverridesServerMessagesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AssistantOverridesServerMessagesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "`AssistantOverridesServerMessagesItem`"] pub enum
+    AssistantOverridesServerMessagesItem { ConversationUpdate = "conversation-update",
+    EndOfCallReport = "end-of-call-report", FunctionCall = "function-call", Hang =
+    "hang", SpeechUpdate = "speech-update", StatusUpdate = "status-update", ToolCalls =
+    "tool-calls", TransferDestinationRequest = "transfer-destination-request",
+    UserInterrupted = "user-interrupted", } Unknown
 }
 ///Azure voice.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1469,56 +722,9 @@ pub struct AzureVoice {
     #[serde(rename = "voiceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub voice_id: ::std::option::Option<::std::string::String>,
 }
-///The voice provider.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AzureVoiceProvider {
-    #[serde(rename = "azure")]
-    Azure,
-}
-impl ::std::fmt::Display for AzureVoiceProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Azure => f.write_str("azure"),
-        }
-    }
-}
-impl ::std::str::FromStr for AzureVoiceProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "azure" => Ok(Self::Azure),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AzureVoiceProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AzureVoiceProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The voice provider."] pub enum AzureVoiceProvider { Azure = "azure", }
+    Unknown
 }
 ///Background-speech denoising.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1568,56 +774,9 @@ pub struct CallHookCallEnding {
     ///The event the hook runs on.
     pub on: CallHookCallEndingOn,
 }
-///The event the hook runs on.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CallHookCallEndingOn {
-    #[serde(rename = "call.ending")]
-    CallEnding,
-}
-impl ::std::fmt::Display for CallHookCallEndingOn {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CallEnding => f.write_str("call.ending"),
-        }
-    }
-}
-impl ::std::str::FromStr for CallHookCallEndingOn {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "call.ending" => Ok(Self::CallEnding),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CallHookCallEndingOn {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CallHookCallEndingOn {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The event the hook runs on."] pub enum CallHookCallEndingOn { CallEnding =
+    "call.ending", } Unknown
 }
 ///Hook that runs when the call is ringing.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1628,56 +787,9 @@ pub struct CallHookCallRinging {
     ///The event the hook runs on.
     pub on: CallHookCallRingingOn,
 }
-///The event the hook runs on.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CallHookCallRingingOn {
-    #[serde(rename = "call.ringing")]
-    CallRinging,
-}
-impl ::std::fmt::Display for CallHookCallRingingOn {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CallRinging => f.write_str("call.ringing"),
-        }
-    }
-}
-impl ::std::str::FromStr for CallHookCallRingingOn {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "call.ringing" => Ok(Self::CallRinging),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CallHookCallRingingOn {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CallHookCallRingingOn {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The event the hook runs on."] pub enum CallHookCallRingingOn { CallRinging =
+    "call.ringing", } Unknown
 }
 ///A filter on when a hook runs, selected by `type`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1710,56 +822,9 @@ pub struct CallHookFilterOneOf {
     #[serde(rename = "type")]
     pub type_: CallHookFilterOneOfType,
 }
-///The kind of filter.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CallHookFilterOneOfType {
-    #[serde(rename = "oneOf")]
-    OneOf,
-}
-impl ::std::fmt::Display for CallHookFilterOneOfType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::OneOf => f.write_str("oneOf"),
-        }
-    }
-}
-impl ::std::str::FromStr for CallHookFilterOneOfType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "oneOf" => Ok(Self::OneOf),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CallHookFilterOneOfType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CallHookFilterOneOfType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The kind of filter."] pub enum CallHookFilterOneOfType { OneOf = "oneOf", }
+    Unknown
 }
 ///How generated text is split into chunks for speech.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1816,56 +881,8 @@ pub struct Condition {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-///The comparison operator.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ConditionOperator {
-    #[serde(rename = "eq")]
-    Eq,
-}
-impl ::std::fmt::Display for ConditionOperator {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Eq => f.write_str("eq"),
-        }
-    }
-}
-impl ::std::str::FromStr for ConditionOperator {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "eq" => Ok(Self::Eq),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ConditionOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ConditionOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The comparison operator."] pub enum ConditionOperator { Eq = "eq", } Unknown
 }
 ///Cozmox smart endpointing.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1873,57 +890,9 @@ pub struct CozmoxSmartEndpointingPlan {
     ///The smart endpointing provider.
     pub provider: CozmoxSmartEndpointingPlanProvider,
 }
-///The smart endpointing provider.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CozmoxSmartEndpointingPlanProvider {
-    #[serde(rename = "cozmox")]
-    Cozmox,
-}
-impl ::std::fmt::Display for CozmoxSmartEndpointingPlanProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Cozmox => f.write_str("cozmox"),
-        }
-    }
-}
-impl ::std::str::FromStr for CozmoxSmartEndpointingPlanProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "cozmox" => Ok(Self::Cozmox),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CozmoxSmartEndpointingPlanProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CozmoxSmartEndpointingPlanProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The smart endpointing provider."] pub enum
+    CozmoxSmartEndpointingPlanProvider { Cozmox = "cozmox", } Unknown
 }
 ///An assistant configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2107,291 +1076,31 @@ pub struct CreateAssistantDto {
     )]
     pub voicemail_message: ::std::option::Option<::std::string::String>,
 }
-///`CreateAssistantDtoBackgroundSound`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CreateAssistantDtoBackgroundSound {
-    #[serde(rename = "office")]
-    Office,
+open_string_enum! {
+    #[doc = "`CreateAssistantDtoBackgroundSound`"] pub enum
+    CreateAssistantDtoBackgroundSound { Office = "office", } Unknown
 }
-impl ::std::fmt::Display for CreateAssistantDtoBackgroundSound {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Office => f.write_str("office"),
-        }
-    }
+open_string_enum! {
+    #[doc = "`CreateAssistantDtoClientMessagesItem`"] pub enum
+    CreateAssistantDtoClientMessagesItem { ConversationUpdate = "conversation-update",
+    FunctionCall = "function-call", Hang = "hang", ModelOutput = "model-output",
+    SpeechUpdate = "speech-update", StatusUpdate = "status-update", TransferUpdate =
+    "transfer-update", Transcript = "transcript", ToolCalls = "tool-calls",
+    UserInterrupted = "user-interrupted", VoiceInput = "voice-input", WorkflowNodeStarted
+    = "workflow.node.started", } Unknown
 }
-impl ::std::str::FromStr for CreateAssistantDtoBackgroundSound {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "office" => Ok(Self::Office),
-            _ => Err("invalid value".into()),
-        }
-    }
+open_string_enum! {
+    #[doc = "`CreateAssistantDtoFirstMessageMode`"] pub enum
+    CreateAssistantDtoFirstMessageMode { AssistantSpeaksFirst = "assistant-speaks-first",
+    } Unknown
 }
-impl ::std::convert::TryFrom<&str> for CreateAssistantDtoBackgroundSound {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateAssistantDtoBackgroundSound {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`CreateAssistantDtoClientMessagesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CreateAssistantDtoClientMessagesItem {
-    #[serde(rename = "conversation-update")]
-    ConversationUpdate,
-    #[serde(rename = "function-call")]
-    FunctionCall,
-    #[serde(rename = "hang")]
-    Hang,
-    #[serde(rename = "model-output")]
-    ModelOutput,
-    #[serde(rename = "speech-update")]
-    SpeechUpdate,
-    #[serde(rename = "status-update")]
-    StatusUpdate,
-    #[serde(rename = "transfer-update")]
-    TransferUpdate,
-    #[serde(rename = "transcript")]
-    Transcript,
-    #[serde(rename = "tool-calls")]
-    ToolCalls,
-    #[serde(rename = "user-interrupted")]
-    UserInterrupted,
-    #[serde(rename = "voice-input")]
-    VoiceInput,
-    #[serde(rename = "workflow.node.started")]
-    WorkflowNodeStarted,
-}
-impl ::std::fmt::Display for CreateAssistantDtoClientMessagesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ConversationUpdate => f.write_str("conversation-update"),
-            Self::FunctionCall => f.write_str("function-call"),
-            Self::Hang => f.write_str("hang"),
-            Self::ModelOutput => f.write_str("model-output"),
-            Self::SpeechUpdate => f.write_str("speech-update"),
-            Self::StatusUpdate => f.write_str("status-update"),
-            Self::TransferUpdate => f.write_str("transfer-update"),
-            Self::Transcript => f.write_str("transcript"),
-            Self::ToolCalls => f.write_str("tool-calls"),
-            Self::UserInterrupted => f.write_str("user-interrupted"),
-            Self::VoiceInput => f.write_str("voice-input"),
-            Self::WorkflowNodeStarted => f.write_str("workflow.node.started"),
-        }
-    }
-}
-impl ::std::str::FromStr for CreateAssistantDtoClientMessagesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "conversation-update" => Ok(Self::ConversationUpdate),
-            "function-call" => Ok(Self::FunctionCall),
-            "hang" => Ok(Self::Hang),
-            "model-output" => Ok(Self::ModelOutput),
-            "speech-update" => Ok(Self::SpeechUpdate),
-            "status-update" => Ok(Self::StatusUpdate),
-            "transfer-update" => Ok(Self::TransferUpdate),
-            "transcript" => Ok(Self::Transcript),
-            "tool-calls" => Ok(Self::ToolCalls),
-            "user-interrupted" => Ok(Self::UserInterrupted),
-            "voice-input" => Ok(Self::VoiceInput),
-            "workflow.node.started" => Ok(Self::WorkflowNodeStarted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateAssistantDtoClientMessagesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateAssistantDtoClientMessagesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`CreateAssistantDtoFirstMessageMode`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CreateAssistantDtoFirstMessageMode {
-    #[serde(rename = "assistant-speaks-first")]
-    AssistantSpeaksFirst,
-}
-impl ::std::fmt::Display for CreateAssistantDtoFirstMessageMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::AssistantSpeaksFirst => f.write_str("assistant-speaks-first"),
-        }
-    }
-}
-impl ::std::str::FromStr for CreateAssistantDtoFirstMessageMode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "assistant-speaks-first" => Ok(Self::AssistantSpeaksFirst),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateAssistantDtoFirstMessageMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateAssistantDtoFirstMessageMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`CreateAssistantDtoServerMessagesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CreateAssistantDtoServerMessagesItem {
-    #[serde(rename = "conversation-update")]
-    ConversationUpdate,
-    #[serde(rename = "end-of-call-report")]
-    EndOfCallReport,
-    #[serde(rename = "function-call")]
-    FunctionCall,
-    #[serde(rename = "hang")]
-    Hang,
-    #[serde(rename = "speech-update")]
-    SpeechUpdate,
-    #[serde(rename = "status-update")]
-    StatusUpdate,
-    #[serde(rename = "tool-calls")]
-    ToolCalls,
-    #[serde(rename = "transfer-destination-request")]
-    TransferDestinationRequest,
-    #[serde(rename = "user-interrupted")]
-    UserInterrupted,
-}
-impl ::std::fmt::Display for CreateAssistantDtoServerMessagesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ConversationUpdate => f.write_str("conversation-update"),
-            Self::EndOfCallReport => f.write_str("end-of-call-report"),
-            Self::FunctionCall => f.write_str("function-call"),
-            Self::Hang => f.write_str("hang"),
-            Self::SpeechUpdate => f.write_str("speech-update"),
-            Self::StatusUpdate => f.write_str("status-update"),
-            Self::ToolCalls => f.write_str("tool-calls"),
-            Self::TransferDestinationRequest => {
-                f.write_str("transfer-destination-request")
-            }
-            Self::UserInterrupted => f.write_str("user-interrupted"),
-        }
-    }
-}
-impl ::std::str::FromStr for CreateAssistantDtoServerMessagesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "conversation-update" => Ok(Self::ConversationUpdate),
-            "end-of-call-report" => Ok(Self::EndOfCallReport),
-            "function-call" => Ok(Self::FunctionCall),
-            "hang" => Ok(Self::Hang),
-            "speech-update" => Ok(Self::SpeechUpdate),
-            "status-update" => Ok(Self::StatusUpdate),
-            "tool-calls" => Ok(Self::ToolCalls),
-            "transfer-destination-request" => Ok(Self::TransferDestinationRequest),
-            "user-interrupted" => Ok(Self::UserInterrupted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateAssistantDtoServerMessagesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateAssistantDtoServerMessagesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "`CreateAssistantDtoServerMessagesItem`"] pub enum
+    CreateAssistantDtoServerMessagesItem { ConversationUpdate = "conversation-update",
+    EndOfCallReport = "end-of-call-report", FunctionCall = "function-call", Hang =
+    "hang", SpeechUpdate = "speech-update", StatusUpdate = "status-update", ToolCalls =
+    "tool-calls", TransferDestinationRequest = "transfer-destination-request",
+    UserInterrupted = "user-interrupted", } Unknown
 }
 ///A customer.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2590,60 +1299,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDtoName {
             })
     }
 }
-///This is the current status of the session. Can be either 'active' or 'completed'.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CreateSessionDtoStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "completed")]
-    Completed,
-}
-impl ::std::fmt::Display for CreateSessionDtoStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Active => f.write_str("active"),
-            Self::Completed => f.write_str("completed"),
-        }
-    }
-}
-impl ::std::str::FromStr for CreateSessionDtoStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "active" => Ok(Self::Active),
-            "completed" => Ok(Self::Completed),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateSessionDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CreateSessionDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc =
+    "This is the current status of the session. Can be either 'active' or 'completed'."]
+    pub enum CreateSessionDtoStatus { Active = "active", Completed = "completed", }
+    Unknown
 }
 ///A squad configuration (shape not shown in the seeds).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2720,56 +1380,9 @@ pub struct CustomKnowledgeBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server: ::std::option::Option<Server>,
 }
-///The knowledge base provider.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CustomKnowledgeBaseProvider {
-    #[serde(rename = "custom-knowledge-base")]
-    CustomKnowledgeBase,
-}
-impl ::std::fmt::Display for CustomKnowledgeBaseProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CustomKnowledgeBase => f.write_str("custom-knowledge-base"),
-        }
-    }
-}
-impl ::std::str::FromStr for CustomKnowledgeBaseProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "custom-knowledge-base" => Ok(Self::CustomKnowledgeBase),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CustomKnowledgeBaseProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CustomKnowledgeBaseProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The knowledge base provider."] pub enum CustomKnowledgeBaseProvider {
+    CustomKnowledgeBase = "custom-knowledge-base", } Unknown
 }
 ///A chat message with role `developer` (modelled from partial evidence; other fields allowed).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2792,56 +1405,9 @@ pub struct DeveloperMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
 }
-///The role of the message author.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum DeveloperMessageRole {
-    #[serde(rename = "developer")]
-    Developer,
-}
-impl ::std::fmt::Display for DeveloperMessageRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Developer => f.write_str("developer"),
-        }
-    }
-}
-impl ::std::str::FromStr for DeveloperMessageRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "developer" => Ok(Self::Developer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for DeveloperMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DeveloperMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The role of the message author."] pub enum DeveloperMessageRole { Developer
+    = "developer", } Unknown
 }
 ///Replace an exact string.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2861,56 +1427,9 @@ pub struct ExactReplacement {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-///`ExactReplacementType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ExactReplacementType {
-    #[serde(rename = "exact")]
-    Exact,
-}
-impl ::std::fmt::Display for ExactReplacementType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Exact => f.write_str("exact"),
-        }
-    }
-}
-impl ::std::str::FromStr for ExactReplacementType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "exact" => Ok(Self::Exact),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ExactReplacementType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ExactReplacementType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "`ExactReplacementType`"] pub enum ExactReplacementType { Exact = "exact", }
+    Unknown
 }
 ///Fallback transcribers.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2944,56 +1463,9 @@ pub struct FixedBackoffPlan {
     #[serde(rename = "type")]
     pub type_: FixedBackoffPlanType,
 }
-///`FixedBackoffPlanType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum FixedBackoffPlanType {
-    #[serde(rename = "fixed")]
-    Fixed,
-}
-impl ::std::fmt::Display for FixedBackoffPlanType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Fixed => f.write_str("fixed"),
-        }
-    }
-}
-impl ::std::str::FromStr for FixedBackoffPlanType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "fixed" => Ok(Self::Fixed),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for FixedBackoffPlanType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FixedBackoffPlanType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "`FixedBackoffPlanType`"] pub enum FixedBackoffPlanType { Fixed = "fixed", }
+    Unknown
 }
 ///How text is formatted before it is spoken.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3013,56 +1485,9 @@ pub struct FormatPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub replacements: ::std::option::Option<::std::vec::Vec<Replacement>>,
 }
-///`FormatPlanFormattersEnabled`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum FormatPlanFormattersEnabled {
-    #[serde(rename = "markdown")]
-    Markdown,
-}
-impl ::std::fmt::Display for FormatPlanFormattersEnabled {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Markdown => f.write_str("markdown"),
-        }
-    }
-}
-impl ::std::str::FromStr for FormatPlanFormattersEnabled {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "markdown" => Ok(Self::Markdown),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for FormatPlanFormattersEnabled {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FormatPlanFormattersEnabled {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "`FormatPlanFormattersEnabled`"] pub enum FormatPlanFormattersEnabled {
+    Markdown = "markdown", } Unknown
 }
 ///Fourier background-speech denoising.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3107,56 +1532,9 @@ pub struct FunctionParameters {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FunctionParametersType>,
 }
-///`FunctionParametersType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum FunctionParametersType {
-    #[serde(rename = "object")]
-    Object,
-}
-impl ::std::fmt::Display for FunctionParametersType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Object => f.write_str("object"),
-        }
-    }
-}
-impl ::std::str::FromStr for FunctionParametersType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "object" => Ok(Self::Object),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for FunctionParametersType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FunctionParametersType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "`FunctionParametersType`"] pub enum FunctionParametersType { Object =
+    "object", } Unknown
 }
 ///Voicemail detection by Google.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3175,57 +1553,9 @@ pub struct GoogleVoicemailDetectionPlan {
     ///The voicemail detection provider.
     pub provider: GoogleVoicemailDetectionPlanProvider,
 }
-///The voicemail detection provider.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GoogleVoicemailDetectionPlanProvider {
-    #[serde(rename = "google")]
-    Google,
-}
-impl ::std::fmt::Display for GoogleVoicemailDetectionPlanProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Google => f.write_str("google"),
-        }
-    }
-}
-impl ::std::str::FromStr for GoogleVoicemailDetectionPlanProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "google" => Ok(Self::Google),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for GoogleVoicemailDetectionPlanProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for GoogleVoicemailDetectionPlanProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The voicemail detection provider."] pub enum
+    GoogleVoicemailDetectionPlanProvider { Google = "google", } Unknown
 }
 ///HIPAA compliance setting.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3349,127 +1679,14 @@ pub struct JsonSchema {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<JsonSchemaType>,
 }
-///The format of the string value.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum JsonSchemaFormat {
-    #[serde(rename = "date-time")]
-    DateTime,
+open_string_enum! {
+    #[doc = "The format of the string value."] pub enum JsonSchemaFormat { DateTime =
+    "date-time", } Unknown
 }
-impl ::std::fmt::Display for JsonSchemaFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::DateTime => f.write_str("date-time"),
-        }
-    }
-}
-impl ::std::str::FromStr for JsonSchemaFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "date-time" => Ok(Self::DateTime),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for JsonSchemaFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for JsonSchemaFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The JSON type of the value.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum JsonSchemaType {
-    #[serde(rename = "string")]
-    String,
-    #[serde(rename = "number")]
-    Number,
-    #[serde(rename = "integer")]
-    Integer,
-    #[serde(rename = "boolean")]
-    Boolean,
-    #[serde(rename = "array")]
-    Array,
-    #[serde(rename = "object")]
-    Object,
-}
-impl ::std::fmt::Display for JsonSchemaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::String => f.write_str("string"),
-            Self::Number => f.write_str("number"),
-            Self::Integer => f.write_str("integer"),
-            Self::Boolean => f.write_str("boolean"),
-            Self::Array => f.write_str("array"),
-            Self::Object => f.write_str("object"),
-        }
-    }
-}
-impl ::std::str::FromStr for JsonSchemaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "string" => Ok(Self::String),
-            "number" => Ok(Self::Number),
-            "integer" => Ok(Self::Integer),
-            "boolean" => Ok(Self::Boolean),
-            "array" => Ok(Self::Array),
-            "object" => Ok(Self::Object),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for JsonSchemaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for JsonSchemaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The JSON type of the value."] pub enum JsonSchemaType { String = "string",
+    Number = "number", Integer = "integer", Boolean = "boolean", Array = "array", Object
+    = "object", } Unknown
 }
 ///Keypad (DTMF) input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3516,57 +1733,9 @@ pub struct LangfuseObservabilityPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-///The observability provider.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum LangfuseObservabilityPlanProvider {
-    #[serde(rename = "langfuse")]
-    Langfuse,
-}
-impl ::std::fmt::Display for LangfuseObservabilityPlanProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Langfuse => f.write_str("langfuse"),
-        }
-    }
-}
-impl ::std::str::FromStr for LangfuseObservabilityPlanProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "langfuse" => Ok(Self::Langfuse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for LangfuseObservabilityPlanProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LangfuseObservabilityPlanProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The observability provider."] pub enum LangfuseObservabilityPlanProvider {
+    Langfuse = "langfuse", } Unknown
 }
 ///A chat message, selected by `role`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3662,56 +1831,8 @@ pub struct ModelCost {
     #[serde(rename = "type")]
     pub type_: ModelCostType,
 }
-///The kind of cost.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ModelCostType {
-    #[serde(rename = "model")]
-    Model,
-}
-impl ::std::fmt::Display for ModelCostType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Model => f.write_str("model"),
-        }
-    }
-}
-impl ::std::str::FromStr for ModelCostType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "model" => Ok(Self::Model),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ModelCostType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ModelCostType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The kind of cost."] pub enum ModelCostType { Model = "model", } Unknown
 }
 ///Live listen/control of the call.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3808,56 +1929,9 @@ pub struct RegexOption {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RegexOptionType>,
 }
-///The option.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum RegexOptionType {
-    #[serde(rename = "ignore-case")]
-    IgnoreCase,
-}
-impl ::std::fmt::Display for RegexOptionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::IgnoreCase => f.write_str("ignore-case"),
-        }
-    }
-}
-impl ::std::str::FromStr for RegexOptionType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "ignore-case" => Ok(Self::IgnoreCase),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for RegexOptionType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RegexOptionType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The option."] pub enum RegexOptionType { IgnoreCase = "ignore-case", }
+    Unknown
 }
 ///A text replacement applied before speech, selected by `type`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3999,56 +2073,9 @@ pub struct SessionCost {
     #[serde(rename = "type")]
     pub type_: SessionCostType,
 }
-///The kind of cost.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum SessionCostType {
-    #[serde(rename = "session")]
-    Session,
-}
-impl ::std::fmt::Display for SessionCostType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Session => f.write_str("session"),
-        }
-    }
-}
-impl ::std::str::FromStr for SessionCostType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "session" => Ok(Self::Session),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SessionCostType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SessionCostType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The kind of cost."] pub enum SessionCostType { Session = "session", }
+    Unknown
 }
 ///`SessionCostsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4176,60 +2203,10 @@ pub struct SessionPaginatedResponse {
     ///The sessions on this page.
     pub results: ::std::vec::Vec<Session>,
 }
-///This is the current status of the session. Can be either 'active' or 'completed'.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum SessionStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "completed")]
-    Completed,
-}
-impl ::std::fmt::Display for SessionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Active => f.write_str("active"),
-            Self::Completed => f.write_str("completed"),
-        }
-    }
-}
-impl ::std::str::FromStr for SessionStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "active" => Ok(Self::Active),
-            "completed" => Ok(Self::Completed),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SessionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SessionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc =
+    "This is the current status of the session. Can be either 'active' or 'completed'."]
+    pub enum SessionStatus { Active = "active", Completed = "completed", } Unknown
 }
 ///Smart background-speech denoising.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -4367,55 +2344,9 @@ pub struct SuccessEvaluationPlan {
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
 }
-///The rubric used for the evaluation.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum SuccessEvaluationPlanRubric {
-    NumericScale,
-}
-impl ::std::fmt::Display for SuccessEvaluationPlanRubric {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::NumericScale => f.write_str("NumericScale"),
-        }
-    }
-}
-impl ::std::str::FromStr for SuccessEvaluationPlanRubric {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "NumericScale" => Ok(Self::NumericScale),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SuccessEvaluationPlanRubric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SuccessEvaluationPlanRubric {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The rubric used for the evaluation."] pub enum SuccessEvaluationPlanRubric {
+    NumericScale = "NumericScale", } Unknown
 }
 ///How a summary is generated.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -4456,56 +2387,9 @@ pub struct SystemMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
 }
-///The role of the message author.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum SystemMessageRole {
-    #[serde(rename = "system")]
-    System,
-}
-impl ::std::fmt::Display for SystemMessageRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::System => f.write_str("system"),
-        }
-    }
-}
-impl ::std::str::FromStr for SystemMessageRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "system" => Ok(Self::System),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SystemMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SystemMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The role of the message author."] pub enum SystemMessageRole { System =
+    "system", } Unknown
 }
 ///A tool the model can call, selected by `type`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4581,56 +2465,9 @@ pub struct ToolMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
 }
-///The role of the message author.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ToolMessageRole {
-    #[serde(rename = "tool")]
-    Tool,
-}
-impl ::std::fmt::Display for ToolMessageRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Tool => f.write_str("tool"),
-        }
-    }
-}
-impl ::std::str::FromStr for ToolMessageRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool" => Ok(Self::Tool),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ToolMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ToolMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The role of the message author."] pub enum ToolMessageRole { Tool = "tool",
+    } Unknown
 }
 ///Message spoken when the tool request starts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4650,56 +2487,9 @@ pub struct ToolMessageStart {
     #[serde(rename = "type")]
     pub type_: ToolMessageStartType,
 }
-///The kind of tool message.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ToolMessageStartType {
-    #[serde(rename = "request-start")]
-    RequestStart,
-}
-impl ::std::fmt::Display for ToolMessageStartType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::RequestStart => f.write_str("request-start"),
-        }
-    }
-}
-impl ::std::str::FromStr for ToolMessageStartType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "request-start" => Ok(Self::RequestStart),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ToolMessageStartType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ToolMessageStartType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The kind of tool message."] pub enum ToolMessageStartType { RequestStart =
+    "request-start", } Unknown
 }
 ///Speech-to-text configuration, selected by `provider`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4802,56 +2592,9 @@ pub struct TransferDestinationNumber {
     #[serde(rename = "type")]
     pub type_: TransferDestinationNumberType,
 }
-///The kind of destination.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TransferDestinationNumberType {
-    #[serde(rename = "number")]
-    Number,
-}
-impl ::std::fmt::Display for TransferDestinationNumberType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Number => f.write_str("number"),
-        }
-    }
-}
-impl ::std::str::FromStr for TransferDestinationNumberType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "number" => Ok(Self::Number),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TransferDestinationNumberType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TransferDestinationNumberType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The kind of destination."] pub enum TransferDestinationNumberType { Number =
+    "number", } Unknown
 }
 ///What happens when a transfer fails.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -4874,56 +2617,9 @@ pub struct TransferHookAction {
     #[serde(rename = "type")]
     pub type_: TransferHookActionType,
 }
-///The kind of action.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TransferHookActionType {
-    #[serde(rename = "transfer")]
-    Transfer,
-}
-impl ::std::fmt::Display for TransferHookActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Transfer => f.write_str("transfer"),
-        }
-    }
-}
-impl ::std::str::FromStr for TransferHookActionType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "transfer" => Ok(Self::Transfer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TransferHookActionType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TransferHookActionType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The kind of action."] pub enum TransferHookActionType { Transfer =
+    "transfer", } Unknown
 }
 ///How a call is transferred.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -4968,107 +2664,13 @@ pub struct TransferPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub twiml: ::std::option::Option<::std::string::String>,
 }
-///The transfer mode.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TransferPlanMode {
-    #[serde(rename = "blind-transfer")]
-    BlindTransfer,
+open_string_enum! {
+    #[doc = "The transfer mode."] pub enum TransferPlanMode { BlindTransfer =
+    "blind-transfer", } Unknown
 }
-impl ::std::fmt::Display for TransferPlanMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BlindTransfer => f.write_str("blind-transfer"),
-        }
-    }
-}
-impl ::std::str::FromStr for TransferPlanMode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "blind-transfer" => Ok(Self::BlindTransfer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TransferPlanMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TransferPlanMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The SIP verb used for the transfer.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TransferPlanSipVerb {
-    #[serde(rename = "refer")]
-    Refer,
-}
-impl ::std::fmt::Display for TransferPlanSipVerb {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Refer => f.write_str("refer"),
-        }
-    }
-}
-impl ::std::str::FromStr for TransferPlanSipVerb {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "refer" => Ok(Self::Refer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TransferPlanSipVerb {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TransferPlanSipVerb {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The SIP verb used for the transfer."] pub enum TransferPlanSipVerb { Refer =
+    "refer", } Unknown
 }
 ///Transport configuration, selected by `provider`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -5107,109 +2709,13 @@ pub struct TransportConfigurationTwilio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<f64>,
 }
-///The transport provider.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TransportConfigurationTwilioProvider {
-    #[serde(rename = "twilio")]
-    Twilio,
+open_string_enum! {
+    #[doc = "The transport provider."] pub enum TransportConfigurationTwilioProvider {
+    Twilio = "twilio", } Unknown
 }
-impl ::std::fmt::Display for TransportConfigurationTwilioProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Twilio => f.write_str("twilio"),
-        }
-    }
-}
-impl ::std::str::FromStr for TransportConfigurationTwilioProvider {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "twilio" => Ok(Self::Twilio),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TransportConfigurationTwilioProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for TransportConfigurationTwilioProvider {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///`TransportConfigurationTwilioRecordingChannels`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TransportConfigurationTwilioRecordingChannels {
-    #[serde(rename = "mono")]
-    Mono,
-}
-impl ::std::fmt::Display for TransportConfigurationTwilioRecordingChannels {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Mono => f.write_str("mono"),
-        }
-    }
-}
-impl ::std::str::FromStr for TransportConfigurationTwilioRecordingChannels {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "mono" => Ok(Self::Mono),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TransportConfigurationTwilioRecordingChannels {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for TransportConfigurationTwilioRecordingChannels {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "`TransportConfigurationTwilioRecordingChannels`"] pub enum
+    TransportConfigurationTwilioRecordingChannels { Mono = "mono", } Unknown
 }
 ///The mutable fields of a session (same schemas as CreateSessionDTO; none required).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -5368,60 +2874,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDtoName {
             })
     }
 }
-///This is the current status of the session. Can be either 'active' or 'completed'.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum UpdateSessionDtoStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "completed")]
-    Completed,
-}
-impl ::std::fmt::Display for UpdateSessionDtoStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Active => f.write_str("active"),
-            Self::Completed => f.write_str("completed"),
-        }
-    }
-}
-impl ::std::str::FromStr for UpdateSessionDtoStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "active" => Ok(Self::Active),
-            "completed" => Ok(Self::Completed),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for UpdateSessionDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for UpdateSessionDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc =
+    "This is the current status of the session. Can be either 'active' or 'completed'."]
+    pub enum UpdateSessionDtoStatus { Active = "active", Completed = "completed", }
+    Unknown
 }
 ///A chat message with role `user` (modelled from partial evidence; other fields allowed).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -5444,56 +2901,9 @@ pub struct UserMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
 }
-///The role of the message author.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum UserMessageRole {
-    #[serde(rename = "user")]
-    User,
-}
-impl ::std::fmt::Display for UserMessageRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::User => f.write_str("user"),
-        }
-    }
-}
-impl ::std::str::FromStr for UserMessageRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "user" => Ok(Self::User),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for UserMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for UserMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+open_string_enum! {
+    #[doc = "The role of the message author."] pub enum UserMessageRole { User = "user",
+    } Unknown
 }
 ///An alias for an extracted variable.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
