@@ -41,3 +41,31 @@ fn unknown_enum_values_are_kept_and_re_encoded() {
         "a number is still an error"
     );
 }
+
+#[test]
+fn decode_errors_name_the_json_path_and_missing_fields() {
+    let Some(examples) = seed_examples() else {
+        eprintln!("notice: ../shared/seeds is absent; skipping");
+        return;
+    };
+    let mut wrong = examples[0].clone();
+    wrong["customer"]["assistantOverrides"]["voice"]["speed"] = serde_json::json!("fast");
+    let text = wrong.to_string();
+    let err = serde_path_to_error::deserialize::<_, Session>(
+        &mut serde_json::Deserializer::from_str(&text),
+    )
+    .expect_err("a string speed is a type error");
+    assert_eq!(
+        err.path().to_string(),
+        "customer.assistantOverrides.voice.speed"
+    );
+
+    let mut missing = examples[0].clone();
+    missing.as_object_mut().unwrap().remove("orgId");
+    let err = serde_json::from_value::<Session>(missing).expect_err("orgId is required");
+    assert!(err.to_string().contains("missing field `orgId`"), "{err}");
+
+    let mut extra = examples[0].clone();
+    extra["somethingNew"] = serde_json::json!({"x": 1});
+    serde_json::from_value::<Session>(extra).expect("unknown fields are accepted");
+}

@@ -129,6 +129,7 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
         &mut models_file,
         &nullable,
     ));
+    postprocess::light_struct_deserialize(&mut models_file);
     let mut client_file = postprocess::parse(quote! { #lint_allows #client_tokens }, "client")?;
     postprocess::share_conversion_error(&mut client_file, &target.models_crate);
     let components = postprocess::split_by_component(&models_file, &models.names);

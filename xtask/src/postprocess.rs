@@ -623,6 +623,227 @@ pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
     names.into_iter().collect()
 }
 
+/// How a field of a struct decodes, from its `#[serde(...)]` attribute.
+struct FieldDecode {
+    ident: syn::Ident,
+    json: String,
+    ty: syn::Type,
+    /// `default` (`None` inside: `Default::default()`), or `default = "path"`.
+    default: Option<Option<syn::ExprPath>>,
+    /// `deserialize_with = "nullable::deserialize"`: `Option<Option<T>>`.
+    nullable: bool,
+}
+
+fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
+    let ident = field.ident.clone()?;
+    let mut json = ident.to_string().trim_start_matches("r#").to_string();
+    let mut default = None;
+    let mut nullable = false;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let metas = attr
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+            .ok()?;
+        for meta in metas {
+            let str_value = |m: &syn::Meta| match m {
+                syn::Meta::NameValue(nv) => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if meta.path().is_ident("rename") {
+                json = str_value(&meta)?;
+            } else if meta.path().is_ident("skip_serializing_if") {
+            } else if meta.path().is_ident("default") {
+                default = Some(match str_value(&meta) {
+                    Some(path) => Some(syn::parse_str(&path).ok()?),
+                    None => None,
+                });
+            } else if meta.path().is_ident("deserialize_with")
+                && str_value(&meta)? == "nullable::deserialize"
+            {
+                nullable = true;
+            } else {
+                return None;
+            }
+        }
+    }
+    Some(FieldDecode {
+        ident,
+        json,
+        ty: field.ty.clone(),
+        default,
+        nullable,
+    })
+}
+
+/// Replace serde's derived `Deserialize` of plain structs (named fields,
+/// no struct-level serde attributes, field attributes limited to what typify
+/// and the passes above emit) with a generated impl that only visits a map.
+/// serde's derive also emits a field-index enum with its own visitor and a
+/// `visit_seq` no JSON object needs; in a crate of a thousand structs that is
+/// most of the type- and borrow-checking time. Missing fields, defaults,
+/// `null` and unknown fields behave as with the derive. Returns the structs
+/// changed.
+pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
+    let mut changed = Vec::new();
+    let mut impls: Vec<Item> = Vec::new();
+    for item in &mut file.items {
+        let Item::Struct(st) = item else { continue };
+        if !st.generics.params.is_empty() || st.attrs.iter().any(|a| a.path().is_ident("serde")) {
+            continue;
+        }
+        let syn::Fields::Named(named) = &st.fields else {
+            continue;
+        };
+        let Some(fields) = named
+            .named
+            .iter()
+            .map(field_decode)
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let Some(derive_idx) = st.attrs.iter().position(|a| a.path().is_ident("derive")) else {
+            continue;
+        };
+        let Ok(paths) = st.attrs[derive_idx].parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let is_de = |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "Deserialize");
+        if !paths.iter().any(is_de) {
+            continue;
+        }
+        let kept = paths.iter().filter(|p| !is_de(p));
+        st.attrs[derive_idx] = syn::parse_quote!(#[derive(#(#kept),*)]);
+
+        let name = &st.ident;
+        let expecting = format!("an object ({name})");
+        let slots: Vec<syn::Ident> = (0..fields.len())
+            .map(|i| quote::format_ident!("f{i}"))
+            .collect();
+        let decls = fields.iter().zip(&slots).map(|(f, slot)| {
+            let ty = &f.ty;
+            quote::quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
+        });
+        let arms = fields.iter().zip(&slots).map(|(f, slot)| {
+            let json = &f.json;
+            if f.nullable {
+                let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
+                quote::quote!(#json => #slot = ::std::option::Option::Some(::std::option::Option::Some(map.next_value::<#inner>()?)),)
+            } else {
+                quote::quote!(#json => #slot = ::std::option::Option::Some(map.next_value()?),)
+            }
+        });
+        let inits = fields.iter().zip(&slots).map(|(f, slot)| {
+            let ident = &f.ident;
+            let json = &f.json;
+            let value = match (&f.default, f.nullable, generic_arg(&f.ty, "Option").is_some()) {
+                (_, true, _) => quote::quote!(#slot.flatten()),
+                (Some(Some(path)), _, _) => quote::quote!(#slot.unwrap_or_else(#path)),
+                (Some(None), _, _) => quote::quote!(#slot.unwrap_or_default()),
+                (None, _, true) => quote::quote!(#slot.flatten()),
+                (None, _, false) => quote::quote!(match #slot {
+                    ::std::option::Option::Some(value) => value,
+                    ::std::option::Option::None => return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(#json)),
+                }),
+            };
+            quote::quote!(#ident: #value,)
+        });
+        impls.push(syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    struct Visitor;
+                    impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                            #(#decls)*
+                            while let ::std::option::Option::Some(key) = map.next_key::<light_de::Key<'de>>()? {
+                                match key.as_str() {
+                                    #(#arms)*
+                                    _ => {
+                                        map.next_value::<::serde::de::IgnoredAny>()?;
+                                    }
+                                }
+                            }
+                            ::std::result::Result::Ok(#name { #(#inits)* })
+                        }
+                    }
+                    deserializer.deserialize_map(Visitor)
+                }
+            }
+        });
+        changed.push(name.to_string());
+    }
+    if changed.is_empty() {
+        return changed;
+    }
+    // Each impl right after its struct, so the per-component split keeps them together.
+    let mut by_name: BTreeMap<String, Item> = changed.iter().cloned().zip(impls).collect();
+    let mut items = Vec::with_capacity(file.items.len() + by_name.len() + 1);
+    for item in std::mem::take(&mut file.items) {
+        let key = match &item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        };
+        items.push(item);
+        if let Some(imp) = key.and_then(|k| by_name.remove(&k)) {
+            items.push(imp);
+        }
+    }
+    items.push(syn::parse_quote! {
+        /// The object key type the generated `Deserialize` impls share:
+        /// borrowed from the input when it can be, owned when it has escapes.
+        mod light_de {
+            pub enum Key<'de> {
+                Borrowed(&'de str),
+                Owned(::std::string::String),
+            }
+            impl Key<'_> {
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        Key::Borrowed(s) => s,
+                        Key::Owned(s) => s,
+                    }
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for Key<'de> {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    struct KeyVisitor;
+                    impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                        type Value = Key<'de>;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str("an object key")
+                        }
+                        fn visit_borrowed_str<E>(self, v: &'de str) -> ::std::result::Result<Key<'de>, E> {
+                            ::std::result::Result::Ok(Key::Borrowed(v))
+                        }
+                        fn visit_str<E>(self, v: &str) -> ::std::result::Result<Key<'de>, E> {
+                            ::std::result::Result::Ok(Key::Owned(v.to_owned()))
+                        }
+                        fn visit_string<E>(self, v: ::std::string::String) -> ::std::result::Result<Key<'de>, E> {
+                            ::std::result::Result::Ok(Key::Owned(v))
+                        }
+                    }
+                    deserializer.deserialize_str(KeyVisitor)
+                }
+            }
+        }
+    });
+    file.items = items;
+    changed
+}
+
 /// Squash a name for matching across case conventions:
 /// `SessionController_findOne`, `session_controller_find_one` and
 /// `SessionControllerFindOne` all become `sessioncontrollerfindone`.
@@ -835,6 +1056,52 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("pubenumTagged"), "{text}");
+    }
+
+    #[test]
+    fn plain_structs_get_a_map_only_deserialize() {
+        let mut file: syn::File = syn::parse2(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct S {
+                pub id: String,
+                #[serde(rename = "orgId", skip_serializing_if = "::std::option::Option::is_none")]
+                pub org_id: ::std::option::Option<String>,
+                #[serde(default = "defaults::s_n")]
+                pub n: f64,
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "nullable::deserialize")]
+                pub ext: ::std::option::Option<::std::option::Option<String>>,
+            }
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            #[serde(transparent)]
+            pub struct T(pub String);
+            #[derive(::serde::Deserialize)]
+            pub struct U { #[serde(flatten)] pub rest: ::serde_json::Map<String, ::serde_json::Value> }
+        })
+        .unwrap();
+        assert_eq!(light_struct_deserialize(&mut file), ["S"]);
+        let text: String = prettyplease::unparse(&file).split_whitespace().collect();
+        assert!(
+            text.contains("#[derive(::serde::Serialize,Clone,Debug)]pubstructS"),
+            "{text}"
+        );
+        assert!(
+            text.contains("impl<'de>::serde::Deserialize<'de>forS"),
+            "{text}"
+        );
+        assert!(text.contains("\"orgId\"=>f1="), "{text}");
+        assert!(text.contains("missing_field(\"id\")"), "{text}");
+        assert!(text.contains("f2.unwrap_or_else(defaults::s_n)"), "{text}");
+        assert!(
+            text.contains(
+                "#[derive(::serde::Deserialize,::serde::Serialize)]#[serde(transparent)]pubstructT"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[derive(::serde::Deserialize)]pubstructU"),
+            "{text}"
+        );
+        assert!(text.contains("modlight_de"), "{text}");
     }
 
     #[test]
