@@ -57,18 +57,61 @@ mod open_string_enum_visitor {
     }
 }
 ///A cost item of kind `analysis` (shape not shown in the seeds; other fields allowed).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AnalysisCost {
     ///The kind of cost.
     #[serde(rename = "type")]
     pub type_: AnalysisCostType,
+}
+impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AnalysisCost;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AnalysisCost)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalysisCost, A::Error> {
+                let mut f0: ::std::option::Option<AnalysisCostType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AnalysisCost {
+                    type_: match f0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc = "The kind of cost."] pub enum AnalysisCostType { Analysis = "analysis", }
     Unknown
 }
 ///Post-call analysis.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AnalysisPlan {
     #[serde(
         rename = "minMessagesThreshold",
@@ -101,8 +144,72 @@ pub struct AnalysisPlan {
     )]
     pub summary_plan: ::std::option::Option<SummaryPlan>,
 }
+impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AnalysisPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AnalysisPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalysisPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<StructuredDataMultiPlan>>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<StructuredDataPlan>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<SuccessEvaluationPlan>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<SummaryPlan>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "minMessagesThreshold" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "structuredDataMultiPlan" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "structuredDataPlan" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "successEvaluationPlan" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "summaryPlan" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AnalysisPlan {
+                    min_messages_threshold: f0.flatten(),
+                    structured_data_multi_plan: f1.flatten(),
+                    structured_data_plan: f2.flatten(),
+                    success_evaluation_plan: f3.flatten(),
+                    summary_plan: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///Anthropic credential.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AnthropicCredential {
     ///The API key.
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -113,12 +220,65 @@ pub struct AnthropicCredential {
     ///The credential provider.
     pub provider: AnthropicCredentialProvider,
 }
+impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AnthropicCredential;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AnthropicCredential)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnthropicCredential, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<AnthropicCredentialProvider> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "apiKey" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AnthropicCredential {
+                    api_key: f0.flatten(),
+                    name: f1.flatten(),
+                    provider: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("provider"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The credential provider."] pub enum AnthropicCredentialProvider { Anthropic
     = "anthropic", } Unknown
 }
 ///Anthropic model.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AnthropicModel {
     #[serde(
         rename = "emotionRecognitionEnabled",
@@ -169,6 +329,108 @@ pub struct AnthropicModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tools: ::std::option::Option<::std::vec::Vec<Tool>>,
 }
+impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AnthropicModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AnthropicModel)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnthropicModel, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<KnowledgeBase>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<Message>>,
+                > = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<AnthropicModelProvider> = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<
+                    ::std::option::Option<AnthropicThinking>,
+                > = ::std::option::Option::None;
+                let mut f10: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f11: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<Tool>>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "emotionRecognitionEnabled" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "knowledgeBase" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "knowledgeBaseId" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "maxTokens" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "messages" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "model" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "numFastTurns" => {
+                            f6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "provider" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "temperature" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "thinking" => f9 = ::std::option::Option::Some(map.next_value()?),
+                        "toolIds" => f10 = ::std::option::Option::Some(map.next_value()?),
+                        "tools" => f11 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AnthropicModel {
+                    emotion_recognition_enabled: f0.flatten(),
+                    knowledge_base: f1.flatten(),
+                    knowledge_base_id: f2.flatten(),
+                    max_tokens: f3.flatten(),
+                    messages: f4.flatten(),
+                    model: f5.flatten(),
+                    num_fast_turns: f6.flatten(),
+                    provider: match f7 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("provider"),
+                            );
+                        }
+                    },
+                    temperature: f8.flatten(),
+                    thinking: f9.flatten(),
+                    tool_ids: f10.flatten(),
+                    tools: f11.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The model provider."] pub enum AnthropicModelProvider { Anthropic =
     "anthropic", } Unknown
@@ -194,7 +456,7 @@ impl ::std::convert::From<AnthropicThinkingEnabled> for AnthropicThinking {
     }
 }
 ///Extended thinking enabled.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AnthropicThinkingEnabled {
     ///The token budget for thinking.
     #[serde(
@@ -205,12 +467,60 @@ pub struct AnthropicThinkingEnabled {
     #[serde(rename = "type")]
     pub type_: AnthropicThinkingEnabledType,
 }
+impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AnthropicThinkingEnabled;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AnthropicThinkingEnabled)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnthropicThinkingEnabled, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<AnthropicThinkingEnabledType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "budgetTokens" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "type" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AnthropicThinkingEnabled {
+                    budget_tokens: f0.flatten(),
+                    type_: match f1 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "`AnthropicThinkingEnabledType`"] pub enum AnthropicThinkingEnabledType {
     Enabled = "enabled", } Unknown
 }
 ///A tool that calls an HTTP API.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ApiRequestTool {
     ///The retry strategy for failed requests.
     #[serde(
@@ -256,6 +566,102 @@ pub struct ApiRequestTool {
     )]
     pub variable_extraction_plan: ::std::option::Option<VariableExtractionPlan>,
 }
+impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ApiRequestTool;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (ApiRequestTool)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApiRequestTool, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<BackoffPlan>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<ToolFunction>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<ToolExecutionMessage>>,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::std::option::Option<ApiRequestToolMethod>,
+                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<ApiRequestToolType> = ::std::option::Option::None;
+                let mut f10: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f11: ::std::option::Option<
+                    ::std::option::Option<VariableExtractionPlan>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "backoffPlan" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "body" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "description" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "function" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "headers" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "messages" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "method" => f6 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "timeoutSeconds" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "type" => f9 = ::std::option::Option::Some(map.next_value()?),
+                        "url" => f10 = ::std::option::Option::Some(map.next_value()?),
+                        "variableExtractionPlan" => {
+                            f11 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ApiRequestTool {
+                    backoff_plan: f0.flatten(),
+                    body: f1.flatten(),
+                    description: f2.flatten(),
+                    function: f3.flatten(),
+                    headers: f4.flatten(),
+                    messages: f5.flatten(),
+                    method: f6.flatten(),
+                    name: f7.flatten(),
+                    timeout_seconds: f8.flatten(),
+                    type_: match f9 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                    url: f10.flatten(),
+                    variable_extraction_plan: f11.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The HTTP method of the request."] pub enum ApiRequestToolMethod { Post =
     "POST", Get = "GET", Put = "PUT", Patch = "PATCH", Delete = "DELETE", } Unknown
@@ -289,7 +695,7 @@ for Artifact {
     }
 }
 ///Which artifacts are produced for the call.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ArtifactPlan {
     #[serde(
         rename = "pcapEnabled",
@@ -328,12 +734,88 @@ pub struct ArtifactPlan {
     )]
     pub video_recording_enabled: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ArtifactPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (ArtifactPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ArtifactPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<ArtifactPlanRecordingFormat>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<TranscriptPlan>,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "pcapEnabled" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "pcapS3PathPrefix" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "recordingEnabled" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "recordingFormat" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "recordingPath" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "transcriptPlan" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "videoRecordingEnabled" => {
+                            f6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ArtifactPlan {
+                    pcap_enabled: f0.flatten(),
+                    pcap_s3_path_prefix: f1.flatten(),
+                    recording_enabled: f2.flatten(),
+                    recording_format: f3.flatten(),
+                    recording_path: f4.flatten(),
+                    transcript_plan: f5.flatten(),
+                    video_recording_enabled: f6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "`ArtifactPlanRecordingFormat`"] pub enum ArtifactPlanRecordingFormat {
     WavL16 = "wav;l16", } Unknown
 }
 ///Assembly AI transcriber.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AssemblyAiTranscriber {
     #[serde(
         rename = "confidenceThreshold",
@@ -402,6 +884,122 @@ pub struct AssemblyAiTranscriber {
     )]
     pub word_finalization_max_wait_time: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AssemblyAiTranscriber;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AssemblyAiTranscriber)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AssemblyAiTranscriber, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<FallbackTranscriberPlan>,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<AssemblyAiTranscriberLanguage>,
+                > = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f10: ::std::option::Option<AssemblyAiTranscriberProvider> = ::std::option::Option::None;
+                let mut f11: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f12: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f13: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "confidenceThreshold" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "disablePartialTranscripts" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "enableUniversalStreamingApi" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "endOfTurnConfidenceThreshold" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "endUtteranceSilenceThreshold" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "fallbackPlan" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "formatTurns" => {
+                            f6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "language" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "maxTurnSilence" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "minEndOfTurnSilenceWhenConfident" => {
+                            f9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "provider" => {
+                            f10 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "realtimeUrl" => {
+                            f11 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "wordBoost" => {
+                            f12 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "wordFinalizationMaxWaitTime" => {
+                            f13 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AssemblyAiTranscriber {
+                    confidence_threshold: f0.flatten(),
+                    disable_partial_transcripts: f1.flatten(),
+                    enable_universal_streaming_api: f2.flatten(),
+                    end_of_turn_confidence_threshold: f3.flatten(),
+                    end_utterance_silence_threshold: f4.flatten(),
+                    fallback_plan: f5.flatten(),
+                    format_turns: f6.flatten(),
+                    language: f7.flatten(),
+                    max_turn_silence: f8.flatten(),
+                    min_end_of_turn_silence_when_confident: f9.flatten(),
+                    provider: match f10 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("provider"),
+                            );
+                        }
+                    },
+                    realtime_url: f11.flatten(),
+                    word_boost: f12.flatten(),
+                    word_finalization_max_wait_time: f13.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The language of the transcription."] pub enum AssemblyAiTranscriberLanguage
     { En = "en", } Unknown
@@ -411,7 +1009,7 @@ open_string_enum! {
     AssemblyAi = "assembly-ai", } Unknown
 }
 ///Endpointing rule matched against the assistant's speech.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AssistantCustomEndpointingRule {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub regex: ::std::option::Option<::std::string::String>,
@@ -428,6 +1026,66 @@ pub struct AssistantCustomEndpointingRule {
     ///What the rule is matched against.
     #[serde(rename = "type")]
     pub type_: AssistantCustomEndpointingRuleType,
+}
+impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AssistantCustomEndpointingRule;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AssistantCustomEndpointingRule)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AssistantCustomEndpointingRule, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<RegexOption>>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<AssistantCustomEndpointingRuleType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "regex" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "regexOptions" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "timeoutSeconds" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "type" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AssistantCustomEndpointingRule {
+                    regex: f0.flatten(),
+                    regex_options: f1.flatten(),
+                    timeout_seconds: f2.flatten(),
+                    type_: match f3 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc = "What the rule is matched against."] pub enum
@@ -454,7 +1112,7 @@ impl ::std::convert::From<CallHookCallEnding> for AssistantHook {
     }
 }
 ///A chat message with role `assistant` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AssistantMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -474,12 +1132,73 @@ pub struct AssistantMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AssistantMessage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AssistantMessage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AssistantMessage, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<AssistantMessageRole> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "secondsFromStart" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AssistantMessage {
+                    content: f0.flatten(),
+                    message: f1.flatten(),
+                    role: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("role"),
+                            );
+                        }
+                    },
+                    seconds_from_start: f3.flatten(),
+                    time: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum AssistantMessageRole { Assistant
     = "assistant", } Unknown
 }
 ///Overrides for an assistant configuration (same fields as CreateAssistantDTO, plus variableValues).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AssistantOverrides {
     ///Post-call analysis.
     #[serde(
@@ -668,6 +1387,256 @@ pub struct AssistantOverrides {
     )]
     pub voicemail_message: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AssistantOverrides;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AssistantOverrides)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AssistantOverrides, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<AnalysisPlan>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<ArtifactPlan>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<AssistantOverridesBackgroundSound>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<BackgroundSpeechDenoisingPlan>,
+                > = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<AssistantOverridesClientMessagesItem>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::std::option::Option<CompliancePlan>,
+                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<Credential>>,
+                > = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f10: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f11: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f12: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f13: ::std::option::Option<
+                    ::std::option::Option<AssistantOverridesFirstMessageMode>,
+                > = ::std::option::Option::None;
+                let mut f14: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<AssistantHook>>,
+                > = ::std::option::Option::None;
+                let mut f15: ::std::option::Option<
+                    ::std::option::Option<KeypadInputPlan>,
+                > = ::std::option::Option::None;
+                let mut f16: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f17: ::std::option::Option<::std::option::Option<MessagePlan>> = ::std::option::Option::None;
+                let mut f18: ::std::option::Option<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f19: ::std::option::Option<::std::option::Option<Model>> = ::std::option::Option::None;
+                let mut f20: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f21: ::std::option::Option<::std::option::Option<MonitorPlan>> = ::std::option::Option::None;
+                let mut f22: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f23: ::std::option::Option<
+                    ::std::option::Option<ObservabilityPlan>,
+                > = ::std::option::Option::None;
+                let mut f24: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
+                let mut f25: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<AssistantOverridesServerMessagesItem>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f26: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f27: ::std::option::Option<
+                    ::std::option::Option<StartSpeakingPlan>,
+                > = ::std::option::Option::None;
+                let mut f28: ::std::option::Option<
+                    ::std::option::Option<StopSpeakingPlan>,
+                > = ::std::option::Option::None;
+                let mut f29: ::std::option::Option<::std::option::Option<Transcriber>> = ::std::option::Option::None;
+                let mut f30: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<TransportConfiguration>>,
+                > = ::std::option::Option::None;
+                let mut f31: ::std::option::Option<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f32: ::std::option::Option<::std::option::Option<Voice>> = ::std::option::Option::None;
+                let mut f33: ::std::option::Option<
+                    ::std::option::Option<VoicemailDetection>,
+                > = ::std::option::Option::None;
+                let mut f34: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "analysisPlan" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "artifactPlan" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "backgroundDenoisingEnabled" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "backgroundSound" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "backgroundSpeechDenoisingPlan" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "clientMessages" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "compliancePlan" => {
+                            f6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "credentialIds" => {
+                            f7 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "credentials" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "endCallMessage" => {
+                            f9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "endCallPhrases" => {
+                            f10 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "firstMessage" => {
+                            f11 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "firstMessageInterruptionsEnabled" => {
+                            f12 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "firstMessageMode" => {
+                            f13 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "hooks" => f14 = ::std::option::Option::Some(map.next_value()?),
+                        "keypadInputPlan" => {
+                            f15 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "maxDurationSeconds" => {
+                            f16 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "messagePlan" => {
+                            f17 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "metadata" => {
+                            f18 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "model" => f19 = ::std::option::Option::Some(map.next_value()?),
+                        "modelOutputInMessagesEnabled" => {
+                            f20 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "monitorPlan" => {
+                            f21 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => f22 = ::std::option::Option::Some(map.next_value()?),
+                        "observabilityPlan" => {
+                            f23 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "server" => f24 = ::std::option::Option::Some(map.next_value()?),
+                        "serverMessages" => {
+                            f25 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "silenceTimeoutSeconds" => {
+                            f26 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "startSpeakingPlan" => {
+                            f27 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "stopSpeakingPlan" => {
+                            f28 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "transcriber" => {
+                            f29 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "transportConfigurations" => {
+                            f30 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "variableValues" => {
+                            f31 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "voice" => f32 = ::std::option::Option::Some(map.next_value()?),
+                        "voicemailDetection" => {
+                            f33 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "voicemailMessage" => {
+                            f34 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AssistantOverrides {
+                    analysis_plan: f0.flatten(),
+                    artifact_plan: f1.flatten(),
+                    background_denoising_enabled: f2.flatten(),
+                    background_sound: f3.flatten(),
+                    background_speech_denoising_plan: f4.flatten(),
+                    client_messages: f5.flatten(),
+                    compliance_plan: f6.flatten(),
+                    credential_ids: f7.flatten(),
+                    credentials: f8.flatten(),
+                    end_call_message: f9.flatten(),
+                    end_call_phrases: f10.flatten(),
+                    first_message: f11.flatten(),
+                    first_message_interruptions_enabled: f12.flatten(),
+                    first_message_mode: f13.flatten(),
+                    hooks: f14.flatten(),
+                    keypad_input_plan: f15.flatten(),
+                    max_duration_seconds: f16.flatten(),
+                    message_plan: f17.flatten(),
+                    metadata: f18.flatten(),
+                    model: f19.flatten(),
+                    model_output_in_messages_enabled: f20.flatten(),
+                    monitor_plan: f21.flatten(),
+                    name: f22.flatten(),
+                    observability_plan: f23.flatten(),
+                    server: f24.flatten(),
+                    server_messages: f25.flatten(),
+                    silence_timeout_seconds: f26.flatten(),
+                    start_speaking_plan: f27.flatten(),
+                    stop_speaking_plan: f28.flatten(),
+                    transcriber: f29.flatten(),
+                    transport_configurations: f30.flatten(),
+                    variable_values: f31.flatten(),
+                    voice: f32.flatten(),
+                    voicemail_detection: f33.flatten(),
+                    voicemail_message: f34.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "`AssistantOverridesBackgroundSound`"] pub enum
     AssistantOverridesBackgroundSound { Office = "office", } Unknown
@@ -695,7 +1664,7 @@ open_string_enum! {
     UserInterrupted = "user-interrupted", } Unknown
 }
 ///Azure voice.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AzureVoice {
     #[serde(
         rename = "cachingEnabled",
@@ -722,12 +1691,80 @@ pub struct AzureVoice {
     #[serde(rename = "voiceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub voice_id: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for AzureVoice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AzureVoice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (AzureVoice)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AzureVoice, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<ChunkPlan>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<FallbackVoicePlan>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<AzureVoiceProvider> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "cachingEnabled" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "chunkPlan" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "fallbackPlan" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "provider" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "speed" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "voiceId" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AzureVoice {
+                    caching_enabled: f0.flatten(),
+                    chunk_plan: f1.flatten(),
+                    fallback_plan: f2.flatten(),
+                    provider: match f3 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("provider"),
+                            );
+                        }
+                    },
+                    speed: f4.flatten(),
+                    voice_id: f5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The voice provider."] pub enum AzureVoiceProvider { Azure = "azure", }
     Unknown
 }
 ///Background-speech denoising.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct BackgroundSpeechDenoisingPlan {
     ///Fourier denoising.
     #[serde(
@@ -741,6 +1778,53 @@ pub struct BackgroundSpeechDenoisingPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub smart_denoising_plan: ::std::option::Option<SmartDenoisingPlan>,
+}
+impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BackgroundSpeechDenoisingPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (BackgroundSpeechDenoisingPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<BackgroundSpeechDenoisingPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<FourierDenoisingPlan>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<SmartDenoisingPlan>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "fourierDenoisingPlan" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "smartDenoisingPlan" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BackgroundSpeechDenoisingPlan {
+                    fourier_denoising_plan: f0.flatten(),
+                    smart_denoising_plan: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 ///Retry/backoff strategy, selected by `type`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -763,7 +1847,7 @@ impl ::std::convert::From<FixedBackoffPlan> for BackoffPlan {
     }
 }
 ///Hook that runs when the call is ending.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CallHookCallEnding {
     ///The actions to perform.
     #[serde(rename = "do", skip_serializing_if = "::std::option::Option::is_none")]
@@ -774,18 +1858,119 @@ pub struct CallHookCallEnding {
     ///The event the hook runs on.
     pub on: CallHookCallEndingOn,
 }
+impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CallHookCallEnding;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (CallHookCallEnding)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CallHookCallEnding, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<HookAction>>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<CallHookFilter>>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<CallHookCallEndingOn> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "do" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "filters" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "on" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CallHookCallEnding {
+                    do_: f0.flatten(),
+                    filters: f1.flatten(),
+                    on: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("on"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The event the hook runs on."] pub enum CallHookCallEndingOn { CallEnding =
     "call.ending", } Unknown
 }
 ///Hook that runs when the call is ringing.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CallHookCallRinging {
     ///The actions to perform.
     #[serde(rename = "do", skip_serializing_if = "::std::option::Option::is_none")]
     pub do_: ::std::option::Option<::std::vec::Vec<HookAction>>,
     ///The event the hook runs on.
     pub on: CallHookCallRingingOn,
+}
+impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CallHookCallRinging;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (CallHookCallRinging)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CallHookCallRinging, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<HookAction>>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<CallHookCallRingingOn> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "do" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "on" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CallHookCallRinging {
+                    do_: f0.flatten(),
+                    on: match f1 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("on"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc = "The event the hook runs on."] pub enum CallHookCallRingingOn { CallRinging =
@@ -812,7 +1997,7 @@ impl ::std::convert::From<CallHookFilterOneOf> for CallHookFilter {
     }
 }
 ///Matches when the value at `key` is one of the given values.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CallHookFilterOneOf {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -822,12 +2007,65 @@ pub struct CallHookFilterOneOf {
     #[serde(rename = "type")]
     pub type_: CallHookFilterOneOfType,
 }
+impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CallHookFilterOneOf;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (CallHookFilterOneOf)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CallHookFilterOneOf, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<CallHookFilterOneOfType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "key" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "oneOf" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "type" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CallHookFilterOneOf {
+                    key: f0.flatten(),
+                    one_of: f1.flatten(),
+                    type_: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The kind of filter."] pub enum CallHookFilterOneOfType { OneOf = "oneOf", }
     Unknown
 }
 ///How generated text is split into chunks for speech.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ChunkPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -852,8 +2090,61 @@ pub struct ChunkPlan {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ChunkPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (ChunkPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ChunkPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<FormatPlan>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "formatPlan" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "minCharacters" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "punctuationBoundaries" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ChunkPlan {
+                    enabled: f0.flatten(),
+                    format_plan: f1.flatten(),
+                    min_characters: f2.flatten(),
+                    punctuation_boundaries: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///Compliance settings.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct CompliancePlan {
     ///HIPAA compliance setting.
     #[serde(
@@ -868,8 +2159,55 @@ pub struct CompliancePlan {
     )]
     pub pci_enabled: ::std::option::Option<PciCompliancePlan>,
 }
+impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CompliancePlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (CompliancePlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CompliancePlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<HipaaCompliancePlan>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<PciCompliancePlan>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "hipaaEnabled" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "pciEnabled" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CompliancePlan {
+                    hipaa_enabled: f0.flatten(),
+                    pci_enabled: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///A condition on a parameter.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Condition {
     ///The comparison operator.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -881,21 +2219,112 @@ pub struct Condition {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for Condition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Condition;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (Condition)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Condition, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<ConditionOperator>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "operator" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "param" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "value" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Condition {
+                    operator: f0.flatten(),
+                    param: f1.flatten(),
+                    value: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The comparison operator."] pub enum ConditionOperator { Eq = "eq", } Unknown
 }
 ///Cozmox smart endpointing.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CozmoxSmartEndpointingPlan {
     ///The smart endpointing provider.
     pub provider: CozmoxSmartEndpointingPlanProvider,
+}
+impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CozmoxSmartEndpointingPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (CozmoxSmartEndpointingPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CozmoxSmartEndpointingPlan, A::Error> {
+                let mut f0: ::std::option::Option<CozmoxSmartEndpointingPlanProvider> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CozmoxSmartEndpointingPlan {
+                    provider: match f0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("provider"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc = "The smart endpointing provider."] pub enum
     CozmoxSmartEndpointingPlanProvider { Cozmox = "cozmox", } Unknown
 }
 ///An assistant configuration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct CreateAssistantDto {
     ///Post-call analysis.
     #[serde(
@@ -1076,6 +2505,247 @@ pub struct CreateAssistantDto {
     )]
     pub voicemail_message: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAssistantDto;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (CreateAssistantDto)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateAssistantDto, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<AnalysisPlan>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<ArtifactPlan>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<CreateAssistantDtoBackgroundSound>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<BackgroundSpeechDenoisingPlan>,
+                > = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<CreateAssistantDtoClientMessagesItem>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::std::option::Option<CompliancePlan>,
+                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<Credential>>,
+                > = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f10: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f11: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f12: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f13: ::std::option::Option<
+                    ::std::option::Option<CreateAssistantDtoFirstMessageMode>,
+                > = ::std::option::Option::None;
+                let mut f14: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<AssistantHook>>,
+                > = ::std::option::Option::None;
+                let mut f15: ::std::option::Option<
+                    ::std::option::Option<KeypadInputPlan>,
+                > = ::std::option::Option::None;
+                let mut f16: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f17: ::std::option::Option<::std::option::Option<MessagePlan>> = ::std::option::Option::None;
+                let mut f18: ::std::option::Option<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f19: ::std::option::Option<::std::option::Option<Model>> = ::std::option::Option::None;
+                let mut f20: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f21: ::std::option::Option<::std::option::Option<MonitorPlan>> = ::std::option::Option::None;
+                let mut f22: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f23: ::std::option::Option<
+                    ::std::option::Option<ObservabilityPlan>,
+                > = ::std::option::Option::None;
+                let mut f24: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
+                let mut f25: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<CreateAssistantDtoServerMessagesItem>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f26: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f27: ::std::option::Option<
+                    ::std::option::Option<StartSpeakingPlan>,
+                > = ::std::option::Option::None;
+                let mut f28: ::std::option::Option<
+                    ::std::option::Option<StopSpeakingPlan>,
+                > = ::std::option::Option::None;
+                let mut f29: ::std::option::Option<::std::option::Option<Transcriber>> = ::std::option::Option::None;
+                let mut f30: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<TransportConfiguration>>,
+                > = ::std::option::Option::None;
+                let mut f31: ::std::option::Option<::std::option::Option<Voice>> = ::std::option::Option::None;
+                let mut f32: ::std::option::Option<
+                    ::std::option::Option<VoicemailDetection>,
+                > = ::std::option::Option::None;
+                let mut f33: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "analysisPlan" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "artifactPlan" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "backgroundDenoisingEnabled" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "backgroundSound" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "backgroundSpeechDenoisingPlan" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "clientMessages" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "compliancePlan" => {
+                            f6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "credentialIds" => {
+                            f7 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "credentials" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "endCallMessage" => {
+                            f9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "endCallPhrases" => {
+                            f10 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "firstMessage" => {
+                            f11 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "firstMessageInterruptionsEnabled" => {
+                            f12 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "firstMessageMode" => {
+                            f13 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "hooks" => f14 = ::std::option::Option::Some(map.next_value()?),
+                        "keypadInputPlan" => {
+                            f15 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "maxDurationSeconds" => {
+                            f16 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "messagePlan" => {
+                            f17 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "metadata" => {
+                            f18 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "model" => f19 = ::std::option::Option::Some(map.next_value()?),
+                        "modelOutputInMessagesEnabled" => {
+                            f20 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "monitorPlan" => {
+                            f21 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => f22 = ::std::option::Option::Some(map.next_value()?),
+                        "observabilityPlan" => {
+                            f23 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "server" => f24 = ::std::option::Option::Some(map.next_value()?),
+                        "serverMessages" => {
+                            f25 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "silenceTimeoutSeconds" => {
+                            f26 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "startSpeakingPlan" => {
+                            f27 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "stopSpeakingPlan" => {
+                            f28 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "transcriber" => {
+                            f29 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "transportConfigurations" => {
+                            f30 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "voice" => f31 = ::std::option::Option::Some(map.next_value()?),
+                        "voicemailDetection" => {
+                            f32 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "voicemailMessage" => {
+                            f33 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CreateAssistantDto {
+                    analysis_plan: f0.flatten(),
+                    artifact_plan: f1.flatten(),
+                    background_denoising_enabled: f2.flatten(),
+                    background_sound: f3.flatten(),
+                    background_speech_denoising_plan: f4.flatten(),
+                    client_messages: f5.flatten(),
+                    compliance_plan: f6.flatten(),
+                    credential_ids: f7.flatten(),
+                    credentials: f8.flatten(),
+                    end_call_message: f9.flatten(),
+                    end_call_phrases: f10.flatten(),
+                    first_message: f11.flatten(),
+                    first_message_interruptions_enabled: f12.flatten(),
+                    first_message_mode: f13.flatten(),
+                    hooks: f14.flatten(),
+                    keypad_input_plan: f15.flatten(),
+                    max_duration_seconds: f16.flatten(),
+                    message_plan: f17.flatten(),
+                    metadata: f18.flatten(),
+                    model: f19.flatten(),
+                    model_output_in_messages_enabled: f20.flatten(),
+                    monitor_plan: f21.flatten(),
+                    name: f22.flatten(),
+                    observability_plan: f23.flatten(),
+                    server: f24.flatten(),
+                    server_messages: f25.flatten(),
+                    silence_timeout_seconds: f26.flatten(),
+                    start_speaking_plan: f27.flatten(),
+                    stop_speaking_plan: f28.flatten(),
+                    transcriber: f29.flatten(),
+                    transport_configurations: f30.flatten(),
+                    voice: f31.flatten(),
+                    voicemail_detection: f32.flatten(),
+                    voicemail_message: f33.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "`CreateAssistantDtoBackgroundSound`"] pub enum
     CreateAssistantDtoBackgroundSound { Office = "office", } Unknown
@@ -1103,7 +2773,7 @@ open_string_enum! {
     UserInterrupted = "user-interrupted", } Unknown
 }
 ///A customer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct CreateCustomerDto {
     ///Assistant overrides for this customer.
     #[serde(
@@ -1142,8 +2812,94 @@ pub struct CreateCustomerDto {
     #[serde(rename = "sipUri", skip_serializing_if = "::std::option::Option::is_none")]
     pub sip_uri: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CreateCustomerDto;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (CreateCustomerDto)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateCustomerDto, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<AssistantOverrides>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::option::Option<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "assistantOverrides" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "email" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "extension" => {
+                            f2 = ::std::option::Option::Some(
+                                ::std::option::Option::Some(
+                                    map
+                                        .next_value::<
+                                            ::std::option::Option<::std::string::String>,
+                                        >()?,
+                                ),
+                            );
+                        }
+                        "externalId" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "number" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "numberE164CheckEnabled" => {
+                            f6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "sipUri" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CreateCustomerDto {
+                    assistant_overrides: f0.flatten(),
+                    email: f1.flatten(),
+                    extension: f2.flatten(),
+                    external_id: f3.flatten(),
+                    name: f4.flatten(),
+                    number: f5.flatten(),
+                    number_e164_check_enabled: f6.flatten(),
+                    sip_uri: f7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///`CreateSessionDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct CreateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
@@ -1206,6 +2962,116 @@ If squadId is provided, this will be ignored.*/
     ///This is the current status of the session. Can be either 'active' or 'completed'.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CreateSessionDtoStatus>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSessionDto;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (CreateSessionDto)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateSessionDto, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<CreateAssistantDto>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<AssistantOverrides>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<CreateCustomerDto>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<CreateSessionDtoMessagesItem>>,
+                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<CreateSessionDtoName>,
+                > = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<
+                    ::std::option::Option<ImportTwilioPhoneNumberDto>,
+                > = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f10: ::std::option::Option<
+                    ::std::option::Option<CreateSquadDto>,
+                > = ::std::option::Option::None;
+                let mut f11: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f12: ::std::option::Option<
+                    ::std::option::Option<CreateSessionDtoStatus>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "assistant" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "assistantId" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "assistantOverrides" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "customer" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "customerId" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "expirationSeconds" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "messages" => f6 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "phoneNumber" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "phoneNumberId" => {
+                            f9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "squad" => f10 = ::std::option::Option::Some(map.next_value()?),
+                        "squadId" => f11 = ::std::option::Option::Some(map.next_value()?),
+                        "status" => f12 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CreateSessionDto {
+                    assistant: f0.flatten(),
+                    assistant_id: f1.flatten(),
+                    assistant_overrides: f2.flatten(),
+                    customer: f3.flatten(),
+                    customer_id: f4.flatten(),
+                    expiration_seconds: f5.flatten(),
+                    messages: f6.flatten(),
+                    name: f7.flatten(),
+                    phone_number: f8.flatten(),
+                    phone_number_id: f9.flatten(),
+                    squad: f10.flatten(),
+                    squad_id: f11.flatten(),
+                    status: f12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 ///`CreateSessionDtoMessagesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1372,7 +3238,7 @@ impl ::std::convert::From<AssistantCustomEndpointingRule> for CustomEndpointingR
     }
 }
 ///A knowledge base served by your own server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CustomKnowledgeBase {
     ///The knowledge base provider.
     pub provider: CustomKnowledgeBaseProvider,
@@ -1380,12 +3246,58 @@ pub struct CustomKnowledgeBase {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server: ::std::option::Option<Server>,
 }
+impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CustomKnowledgeBase;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (CustomKnowledgeBase)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomKnowledgeBase, A::Error> {
+                let mut f0: ::std::option::Option<CustomKnowledgeBaseProvider> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "server" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CustomKnowledgeBase {
+                    provider: match f0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("provider"),
+                            );
+                        }
+                    },
+                    server: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The knowledge base provider."] pub enum CustomKnowledgeBaseProvider {
     CustomKnowledgeBase = "custom-knowledge-base", } Unknown
 }
 ///A chat message with role `developer` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DeveloperMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1405,12 +3317,73 @@ pub struct DeveloperMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DeveloperMessage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (DeveloperMessage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeveloperMessage, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<DeveloperMessageRole> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "secondsFromStart" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DeveloperMessage {
+                    content: f0.flatten(),
+                    message: f1.flatten(),
+                    role: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("role"),
+                            );
+                        }
+                    },
+                    seconds_from_start: f3.flatten(),
+                    time: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum DeveloperMessageRole { Developer
     = "developer", } Unknown
 }
 ///Replace an exact string.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ExactReplacement {
     ///The text to replace.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1427,26 +3400,162 @@ pub struct ExactReplacement {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ExactReplacement;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (ExactReplacement)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ExactReplacement, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<ExactReplacementType> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "key" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "replaceAllEnabled" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "type" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "value" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ExactReplacement {
+                    key: f0.flatten(),
+                    replace_all_enabled: f1.flatten(),
+                    type_: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                    value: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "`ExactReplacementType`"] pub enum ExactReplacementType { Exact = "exact", }
     Unknown
 }
 ///Fallback transcribers.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct FallbackTranscriberPlan {
     ///The transcribers to try, in order.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transcribers: ::std::option::Option<::std::vec::Vec<Transcriber>>,
 }
+impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FallbackTranscriberPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (FallbackTranscriberPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FallbackTranscriberPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<Transcriber>>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "transcribers" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FallbackTranscriberPlan {
+                    transcribers: f0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///Fallback voices.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct FallbackVoicePlan {
     ///The voices to try, in order.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub voices: ::std::option::Option<::std::vec::Vec<Voice>>,
 }
+impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FallbackVoicePlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (FallbackVoicePlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FallbackVoicePlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<Voice>>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "voices" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FallbackVoicePlan {
+                    voices: f0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///Retry with a fixed delay between attempts.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FixedBackoffPlan {
     ///The delay between retries, in seconds.
     #[serde(
@@ -1463,12 +3572,65 @@ pub struct FixedBackoffPlan {
     #[serde(rename = "type")]
     pub type_: FixedBackoffPlanType,
 }
+impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FixedBackoffPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (FixedBackoffPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FixedBackoffPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<FixedBackoffPlanType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "baseDelaySeconds" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "maxRetries" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "type" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FixedBackoffPlan {
+                    base_delay_seconds: f0.flatten(),
+                    max_retries: f1.flatten(),
+                    type_: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "`FixedBackoffPlanType`"] pub enum FixedBackoffPlanType { Fixed = "fixed", }
     Unknown
 }
 ///How text is formatted before it is spoken.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct FormatPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -1485,12 +3647,67 @@ pub struct FormatPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub replacements: ::std::option::Option<::std::vec::Vec<Replacement>>,
 }
+impl<'de> ::serde::Deserialize<'de> for FormatPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FormatPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (FormatPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FormatPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<FormatPlanFormattersEnabled>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<Replacement>>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "formattersEnabled" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "numberToDigitsCutoff" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "replacements" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FormatPlan {
+                    enabled: f0.flatten(),
+                    formatters_enabled: f1.flatten(),
+                    number_to_digits_cutoff: f2.flatten(),
+                    replacements: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "`FormatPlanFormattersEnabled`"] pub enum FormatPlanFormattersEnabled {
     Markdown = "markdown", } Unknown
 }
 ///Fourier background-speech denoising.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct FourierDenoisingPlan {
     #[serde(
         rename = "baselineOffsetDb",
@@ -1520,8 +3737,69 @@ pub struct FourierDenoisingPlan {
     )]
     pub window_size_ms: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FourierDenoisingPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (FourierDenoisingPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FourierDenoisingPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "baselineOffsetDb" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "baselinePercentile" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "enabled" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "mediaDetectionEnabled" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "staticThreshold" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "windowSizeMs" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FourierDenoisingPlan {
+                    baseline_offset_db: f0.flatten(),
+                    baseline_percentile: f1.flatten(),
+                    enabled: f2.flatten(),
+                    media_detection_enabled: f3.flatten(),
+                    static_threshold: f4.flatten(),
+                    window_size_ms: f5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///The parameters a function accepts, as a JSON Schema object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct FunctionParameters {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
@@ -1532,12 +3810,64 @@ pub struct FunctionParameters {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FunctionParametersType>,
 }
+impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FunctionParameters;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (FunctionParameters)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FunctionParameters, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, JsonSchema>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<FunctionParametersType>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "properties" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "required" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "type" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FunctionParameters {
+                    properties: f0.flatten(),
+                    required: f1.flatten(),
+                    type_: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "`FunctionParametersType`"] pub enum FunctionParametersType { Object =
     "object", } Unknown
 }
 ///Voicemail detection by Google.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GoogleVoicemailDetectionPlan {
     ///How often detection is retried.
     #[serde(
@@ -1553,18 +3883,113 @@ pub struct GoogleVoicemailDetectionPlan {
     ///The voicemail detection provider.
     pub provider: GoogleVoicemailDetectionPlanProvider,
 }
+impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GoogleVoicemailDetectionPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (GoogleVoicemailDetectionPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GoogleVoicemailDetectionPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<VoicemailDetectionBackoffPlan>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    GoogleVoicemailDetectionPlanProvider,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "backoffPlan" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "beepMaxAwaitSeconds" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GoogleVoicemailDetectionPlan {
+                    backoff_plan: f0.flatten(),
+                    beep_max_await_seconds: f1.flatten(),
+                    provider: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("provider"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The voicemail detection provider."] pub enum
     GoogleVoicemailDetectionPlanProvider { Google = "google", } Unknown
 }
 ///HIPAA compliance setting.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct HipaaCompliancePlan {
     #[serde(
         rename = "hipaaEnabled",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub hipaa_enabled: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = HipaaCompliancePlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (HipaaCompliancePlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<HipaaCompliancePlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "hipaaEnabled" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(HipaaCompliancePlan {
+                    hipaa_enabled: f0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 ///An action a hook performs, selected by `type`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1587,7 +4012,7 @@ impl ::std::convert::From<TransferHookAction> for HookAction {
     }
 }
 ///A Twilio phone number to import.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ImportTwilioPhoneNumberDto {
     #[serde(
         rename = "assistantId",
@@ -1646,8 +4071,120 @@ pub struct ImportTwilioPhoneNumberDto {
     )]
     pub workflow_id: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ImportTwilioPhoneNumberDto;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (ImportTwilioPhoneNumberDto)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ImportTwilioPhoneNumberDto, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<TransferDestination>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<PhoneNumberHook>>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f10: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f11: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f12: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "assistantId" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "fallbackDestination" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "hooks" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "server" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "smsEnabled" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "squadId" => f6 = ::std::option::Option::Some(map.next_value()?),
+                        "twilioAccountSid" => {
+                            f7 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "twilioApiKey" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "twilioApiSecret" => {
+                            f9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "twilioAuthToken" => {
+                            f10 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "twilioPhoneNumber" => {
+                            f11 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "workflowId" => {
+                            f12 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ImportTwilioPhoneNumberDto {
+                    assistant_id: f0.flatten(),
+                    fallback_destination: f1.flatten(),
+                    hooks: f2.flatten(),
+                    name: f3.flatten(),
+                    server: f4.flatten(),
+                    sms_enabled: f5.flatten(),
+                    squad_id: f6.flatten(),
+                    twilio_account_sid: f7.flatten(),
+                    twilio_api_key: f8.flatten(),
+                    twilio_api_secret: f9.flatten(),
+                    twilio_auth_token: f10.flatten(),
+                    twilio_phone_number: f11.flatten(),
+                    workflow_id: f12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///A JSON Schema fragment (used for tool bodies/headers, extraction and structured-data schemas).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct JsonSchema {
     ///A description of the value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1679,6 +4216,90 @@ pub struct JsonSchema {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<JsonSchemaType>,
 }
+impl<'de> ::serde::Deserialize<'de> for JsonSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = JsonSchema;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (JsonSchema)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JsonSchema, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<JsonSchemaFormat>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<JsonSchema>>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, JsonSchema>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<
+                    ::std::option::Option<JsonSchemaType>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "enum" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "format" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "items" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "pattern" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "properties" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "required" => f6 = ::std::option::Option::Some(map.next_value()?),
+                        "title" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "type" => f8 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(JsonSchema {
+                    description: f0.flatten(),
+                    enum_: f1.flatten(),
+                    format: f2.flatten(),
+                    items: f3.flatten(),
+                    pattern: f4.flatten(),
+                    properties: f5.flatten(),
+                    required: f6.flatten(),
+                    title: f7.flatten(),
+                    type_: f8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The format of the string value."] pub enum JsonSchemaFormat { DateTime =
     "date-time", } Unknown
@@ -1689,7 +4310,7 @@ open_string_enum! {
     = "object", } Unknown
 }
 ///Keypad (DTMF) input.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct KeypadInputPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delimiters: ::std::option::Option<::std::string::String>,
@@ -1700,6 +4321,54 @@ pub struct KeypadInputPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
+}
+impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = KeypadInputPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (KeypadInputPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<KeypadInputPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "delimiters" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "enabled" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "timeoutSeconds" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(KeypadInputPlan {
+                    delimiters: f0.flatten(),
+                    enabled: f1.flatten(),
+                    timeout_seconds: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 ///A knowledge base, selected by `provider`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1722,7 +4391,7 @@ impl ::std::convert::From<CustomKnowledgeBase> for KnowledgeBase {
     }
 }
 ///Observability with Langfuse.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LangfuseObservabilityPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -1732,6 +4401,61 @@ pub struct LangfuseObservabilityPlan {
     pub provider: LangfuseObservabilityPlanProvider,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LangfuseObservabilityPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (LangfuseObservabilityPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LangfuseObservabilityPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<LangfuseObservabilityPlanProvider> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "metadata" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "provider" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "tags" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LangfuseObservabilityPlan {
+                    metadata: f0.flatten(),
+                    provider: match f1 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("provider"),
+                            );
+                        }
+                    },
+                    tags: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc = "The observability provider."] pub enum LangfuseObservabilityPlanProvider {
@@ -1776,7 +4500,7 @@ impl ::std::convert::From<DeveloperMessage> for Message {
     }
 }
 ///Idle and silence messages.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct MessagePlan {
     #[serde(
         rename = "idleMessageMaxSpokenCount",
@@ -1804,6 +4528,68 @@ pub struct MessagePlan {
     )]
     pub silence_timeout_message: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for MessagePlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MessagePlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (MessagePlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MessagePlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "idleMessageMaxSpokenCount" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "idleMessageResetCountOnUserSpeechEnabled" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "idleMessages" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "idleTimeoutSeconds" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "silenceTimeoutMessage" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MessagePlan {
+                    idle_message_max_spoken_count: f0.flatten(),
+                    idle_message_reset_count_on_user_speech_enabled: f1.flatten(),
+                    idle_messages: f2.flatten(),
+                    idle_timeout_seconds: f3.flatten(),
+                    silence_timeout_message: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///LLM configuration, selected by `provider`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
@@ -1825,17 +4611,60 @@ impl ::std::convert::From<AnthropicModel> for Model {
     }
 }
 ///A cost item of kind `model` (shape not shown in the seeds; other fields allowed).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ModelCost {
     ///The kind of cost.
     #[serde(rename = "type")]
     pub type_: ModelCostType,
 }
+impl<'de> ::serde::Deserialize<'de> for ModelCost {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ModelCost;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (ModelCost)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ModelCost, A::Error> {
+                let mut f0: ::std::option::Option<ModelCostType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ModelCost {
+                    type_: match f0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The kind of cost."] pub enum ModelCostType { Model = "model", } Unknown
 }
 ///Live listen/control of the call.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct MonitorPlan {
     #[serde(
         rename = "controlAuthenticationEnabled",
@@ -1858,6 +4687,59 @@ pub struct MonitorPlan {
     )]
     pub listen_enabled: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MonitorPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (MonitorPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MonitorPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "controlAuthenticationEnabled" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "controlEnabled" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "listenAuthenticationEnabled" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "listenEnabled" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MonitorPlan {
+                    control_authentication_enabled: f0.flatten(),
+                    control_enabled: f1.flatten(),
+                    listen_authentication_enabled: f2.flatten(),
+                    listen_enabled: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///Observability configuration, selected by `provider`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
@@ -1879,7 +4761,7 @@ impl ::std::convert::From<LangfuseObservabilityPlan> for ObservabilityPlan {
     }
 }
 ///Pagination metadata.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PaginationMeta {
     ///The current page.
     #[serde(rename = "currentPage")]
@@ -1891,14 +4773,127 @@ pub struct PaginationMeta {
     #[serde(rename = "totalItems")]
     pub total_items: f64,
 }
+impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PaginationMeta;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (PaginationMeta)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PaginationMeta, A::Error> {
+                let mut f0: ::std::option::Option<f64> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<f64> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<f64> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "currentPage" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "itemsPerPage" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "totalItems" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PaginationMeta {
+                    current_page: match f0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field(
+                                    "currentPage",
+                                ),
+                            );
+                        }
+                    },
+                    items_per_page: match f1 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field(
+                                    "itemsPerPage",
+                                ),
+                            );
+                        }
+                    },
+                    total_items: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field(
+                                    "totalItems",
+                                ),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///PCI compliance setting.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PciCompliancePlan {
     #[serde(
         rename = "pciEnabled",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pci_enabled: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PciCompliancePlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (PciCompliancePlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PciCompliancePlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "pciEnabled" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PciCompliancePlan {
+                    pci_enabled: f0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 ///A phone number hook, selected by `on`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1921,13 +4916,54 @@ impl ::std::convert::From<CallHookCallRinging> for PhoneNumberHook {
     }
 }
 ///An option applied to a regular expression.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RegexOption {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The option.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RegexOptionType>,
+}
+impl<'de> ::serde::Deserialize<'de> for RegexOption {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = RegexOption;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (RegexOption)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RegexOption, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<RegexOptionType>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "type" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RegexOption {
+                    enabled: f0.flatten(),
+                    type_: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc = "The option."] pub enum RegexOptionType { IgnoreCase = "ignore-case", }
@@ -1954,7 +4990,7 @@ impl ::std::convert::From<ExactReplacement> for Replacement {
     }
 }
 ///A server the platform sends requests to.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Server {
     ///The retry strategy for failed requests.
     #[serde(
@@ -1977,8 +5013,63 @@ pub struct Server {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for Server {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Server;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (Server)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Server, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<BackoffPlan>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "backoffPlan" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "headers" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "timeoutSeconds" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "url" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Server {
+                    backoff_plan: f0.flatten(),
+                    headers: f1.flatten(),
+                    timeout_seconds: f2.flatten(),
+                    url: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///`Session`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Session {
     /**These are the artifacts that were extracted from the session messages.
 They are only available after the session has completed.
@@ -2066,12 +5157,224 @@ If squadId is provided, this will be ignored.*/
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
+impl<'de> ::serde::Deserialize<'de> for Session {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Session;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (Session)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Session, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<Artifact>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<CreateAssistantDto>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<AssistantOverrides>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<SessionCostsItem>>,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::chrono::DateTime<::chrono::offset::Utc>,
+                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<CreateCustomerDto>,
+                > = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut f11: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
+                > = ::std::option::Option::None;
+                let mut f12: ::std::option::Option<::std::option::Option<SessionName>> = ::std::option::Option::None;
+                let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut f14: ::std::option::Option<
+                    ::std::option::Option<ImportTwilioPhoneNumberDto>,
+                > = ::std::option::Option::None;
+                let mut f15: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f16: ::std::option::Option<
+                    ::std::option::Option<CreateSquadDto>,
+                > = ::std::option::Option::None;
+                let mut f17: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f18: ::std::option::Option<
+                    ::std::option::Option<SessionStatus>,
+                > = ::std::option::Option::None;
+                let mut f19: ::std::option::Option<
+                    ::chrono::DateTime<::chrono::offset::Utc>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "artifact" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "assistant" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "assistantId" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "assistantOverrides" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "cost" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "costs" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "createdAt" => {
+                            f6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "customer" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "customerId" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "expirationSeconds" => {
+                            f9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "id" => f10 = ::std::option::Option::Some(map.next_value()?),
+                        "messages" => {
+                            f11 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => f12 = ::std::option::Option::Some(map.next_value()?),
+                        "orgId" => f13 = ::std::option::Option::Some(map.next_value()?),
+                        "phoneNumber" => {
+                            f14 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "phoneNumberId" => {
+                            f15 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "squad" => f16 = ::std::option::Option::Some(map.next_value()?),
+                        "squadId" => f17 = ::std::option::Option::Some(map.next_value()?),
+                        "status" => f18 = ::std::option::Option::Some(map.next_value()?),
+                        "updatedAt" => {
+                            f19 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Session {
+                    artifact: f0.flatten(),
+                    assistant: f1.flatten(),
+                    assistant_id: f2.flatten(),
+                    assistant_overrides: f3.flatten(),
+                    cost: f4.flatten(),
+                    costs: f5.flatten(),
+                    created_at: match f6 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("createdAt"),
+                            );
+                        }
+                    },
+                    customer: f7.flatten(),
+                    customer_id: f8.flatten(),
+                    expiration_seconds: f9.flatten(),
+                    id: match f10 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("id"),
+                            );
+                        }
+                    },
+                    messages: f11.flatten(),
+                    name: f12.flatten(),
+                    org_id: match f13 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("orgId"),
+                            );
+                        }
+                    },
+                    phone_number: f14.flatten(),
+                    phone_number_id: f15.flatten(),
+                    squad: f16.flatten(),
+                    squad_id: f17.flatten(),
+                    status: f18.flatten(),
+                    updated_at: match f19 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("updatedAt"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///A cost item of kind `session` (shape not shown in the seeds; other fields allowed).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SessionCost {
     ///The kind of cost.
     #[serde(rename = "type")]
     pub type_: SessionCostType,
+}
+impl<'de> ::serde::Deserialize<'de> for SessionCost {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SessionCost;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (SessionCost)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionCost, A::Error> {
+                let mut f0: ::std::option::Option<SessionCostType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SessionCost {
+                    type_: match f0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc = "The kind of cost."] pub enum SessionCostType { Session = "session", }
@@ -2196,12 +5499,65 @@ impl<'de> ::serde::Deserialize<'de> for SessionName {
     }
 }
 ///A page of sessions.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SessionPaginatedResponse {
     ///Pagination metadata.
     pub metadata: PaginationMeta,
     ///The sessions on this page.
     pub results: ::std::vec::Vec<Session>,
+}
+impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SessionPaginatedResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (SessionPaginatedResponse)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionPaginatedResponse, A::Error> {
+                let mut f0: ::std::option::Option<PaginationMeta> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::vec::Vec<Session>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "metadata" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "results" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SessionPaginatedResponse {
+                    metadata: match f0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("metadata"),
+                            );
+                        }
+                    },
+                    results: match f1 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("results"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc =
@@ -2209,10 +5565,46 @@ open_string_enum! {
     pub enum SessionStatus { Active = "active", Completed = "completed", } Unknown
 }
 ///Smart background-speech denoising.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SmartDenoisingPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SmartDenoisingPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (SmartDenoisingPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SmartDenoisingPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SmartDenoisingPlan {
+                    enabled: f0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 ///Smart endpointing, selected by `provider`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2235,7 +5627,7 @@ impl ::std::convert::From<CozmoxSmartEndpointingPlan> for SmartEndpointingPlan {
     }
 }
 ///When the assistant starts speaking.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct StartSpeakingPlan {
     #[serde(
         rename = "customEndpointingRules",
@@ -2269,8 +5661,72 @@ pub struct StartSpeakingPlan {
     )]
     pub wait_seconds: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StartSpeakingPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (StartSpeakingPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StartSpeakingPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<CustomEndpointingRule>>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<SmartEndpointingPlan>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<TranscriptionEndpointingPlan>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "customEndpointingRules" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "smartEndpointingEnabled" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "smartEndpointingPlan" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "transcriptionEndpointingPlan" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "waitSeconds" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StartSpeakingPlan {
+                    custom_endpointing_rules: f0.flatten(),
+                    smart_endpointing_enabled: f1.flatten(),
+                    smart_endpointing_plan: f2.flatten(),
+                    transcription_endpointing_plan: f3.flatten(),
+                    wait_seconds: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///When the assistant stops speaking because the user is speaking.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct StopSpeakingPlan {
     #[serde(
         rename = "acknowledgementPhrases",
@@ -2299,8 +5755,68 @@ pub struct StopSpeakingPlan {
     )]
     pub voice_seconds: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StopSpeakingPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (StopSpeakingPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StopSpeakingPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "acknowledgementPhrases" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "backoffSeconds" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "interruptionPhrases" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "numWords" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "voiceSeconds" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StopSpeakingPlan {
+                    acknowledgement_phrases: f0.flatten(),
+                    backoff_seconds: f1.flatten(),
+                    interruption_phrases: f2.flatten(),
+                    num_words: f3.flatten(),
+                    voice_seconds: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///A named structured-data plan.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct StructuredDataMultiPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -2308,8 +5824,51 @@ pub struct StructuredDataMultiPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<StructuredDataPlan>,
 }
+impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StructuredDataMultiPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (StructuredDataMultiPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StructuredDataMultiPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<StructuredDataPlan>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "key" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "plan" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StructuredDataMultiPlan {
+                    key: f0.flatten(),
+                    plan: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///How structured data is extracted from the call.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct StructuredDataPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -2326,8 +5885,61 @@ pub struct StructuredDataPlan {
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StructuredDataPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (StructuredDataPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StructuredDataPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "messages" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "schema" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "timeoutSeconds" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StructuredDataPlan {
+                    enabled: f0.flatten(),
+                    messages: f1.flatten(),
+                    schema: f2.flatten(),
+                    timeout_seconds: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///How the success of the call is evaluated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SuccessEvaluationPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -2344,12 +5956,67 @@ pub struct SuccessEvaluationPlan {
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SuccessEvaluationPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (SuccessEvaluationPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SuccessEvaluationPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<SuccessEvaluationPlanRubric>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "messages" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "rubric" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "timeoutSeconds" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SuccessEvaluationPlan {
+                    enabled: f0.flatten(),
+                    messages: f1.flatten(),
+                    rubric: f2.flatten(),
+                    timeout_seconds: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The rubric used for the evaluation."] pub enum SuccessEvaluationPlanRubric {
     NumericScale = "NumericScale", } Unknown
 }
 ///How a summary is generated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SummaryPlan {
     ///Whether the summary is generated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2366,8 +6033,58 @@ pub struct SummaryPlan {
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SummaryPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (SummaryPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SummaryPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "messages" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "timeoutSeconds" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SummaryPlan {
+                    enabled: f0.flatten(),
+                    messages: f1.flatten(),
+                    timeout_seconds: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///A chat message with role `system` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SystemMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2386,6 +6103,67 @@ pub struct SystemMessage {
     ///The time of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
+}
+impl<'de> ::serde::Deserialize<'de> for SystemMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SystemMessage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (SystemMessage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SystemMessage, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<SystemMessageRole> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "secondsFromStart" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SystemMessage {
+                    content: f0.flatten(),
+                    message: f1.flatten(),
+                    role: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("role"),
+                            );
+                        }
+                    },
+                    seconds_from_start: f3.flatten(),
+                    time: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum SystemMessageRole { System =
@@ -2432,7 +6210,7 @@ impl ::std::convert::From<ToolMessageStart> for ToolExecutionMessage {
     }
 }
 ///The function definition of a tool, as exposed to the model.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ToolFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -2444,8 +6222,63 @@ pub struct ToolFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for ToolFunction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ToolFunction;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (ToolFunction)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ToolFunction, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<FunctionParameters>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "parameters" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "strict" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ToolFunction {
+                    description: f0.flatten(),
+                    name: f1.flatten(),
+                    parameters: f2.flatten(),
+                    strict: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///A chat message with role `tool` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ToolMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2465,12 +6298,73 @@ pub struct ToolMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for ToolMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ToolMessage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (ToolMessage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ToolMessage, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<ToolMessageRole> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "secondsFromStart" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ToolMessage {
+                    content: f0.flatten(),
+                    message: f1.flatten(),
+                    role: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("role"),
+                            );
+                        }
+                    },
+                    seconds_from_start: f3.flatten(),
+                    time: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum ToolMessageRole { Tool = "tool",
     } Unknown
 }
 ///Message spoken when the tool request starts.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ToolMessageStart {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blocking: ::std::option::Option<bool>,
@@ -2486,6 +6380,69 @@ pub struct ToolMessageStart {
     ///The kind of tool message.
     #[serde(rename = "type")]
     pub type_: ToolMessageStartType,
+}
+impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ToolMessageStart;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (ToolMessageStart)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ToolMessageStart, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<Condition>>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<ToolMessageStartType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "blocking" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "conditions" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "content" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "contents" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "type" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ToolMessageStart {
+                    blocking: f0.flatten(),
+                    conditions: f1.flatten(),
+                    content: f2.flatten(),
+                    contents: f3.flatten(),
+                    type_: match f4 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 open_string_enum! {
     #[doc = "The kind of tool message."] pub enum ToolMessageStartType { RequestStart =
@@ -2512,7 +6469,7 @@ impl ::std::convert::From<AssemblyAiTranscriber> for Transcriber {
     }
 }
 ///How the transcript is produced.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TranscriptPlan {
     #[serde(
         rename = "assistantName",
@@ -2524,8 +6481,56 @@ pub struct TranscriptPlan {
     #[serde(rename = "userName", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TranscriptPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (TranscriptPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TranscriptPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "assistantName" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "enabled" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "userName" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TranscriptPlan {
+                    assistant_name: f0.flatten(),
+                    enabled: f1.flatten(),
+                    user_name: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///Endpointing timings based on the transcription.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TranscriptionEndpointingPlan {
     #[serde(
         rename = "onNoPunctuationSeconds",
@@ -2542,6 +6547,54 @@ pub struct TranscriptionEndpointingPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub on_punctuation_seconds: ::std::option::Option<f64>,
+}
+impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TranscriptionEndpointingPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (TranscriptionEndpointingPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TranscriptionEndpointingPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "onNoPunctuationSeconds" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "onNumberSeconds" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "onPunctuationSeconds" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TranscriptionEndpointingPlan {
+                    on_no_punctuation_seconds: f0.flatten(),
+                    on_number_seconds: f1.flatten(),
+                    on_punctuation_seconds: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 ///A transfer destination, selected by `type`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2564,7 +6617,7 @@ impl ::std::convert::From<TransferDestinationNumber> for TransferDestination {
     }
 }
 ///Transfer to a phone number.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TransferDestinationNumber {
     #[serde(rename = "callerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub caller_id: ::std::option::Option<::std::string::String>,
@@ -2592,12 +6645,94 @@ pub struct TransferDestinationNumber {
     #[serde(rename = "type")]
     pub type_: TransferDestinationNumberType,
 }
+impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TransferDestinationNumber;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (TransferDestinationNumber)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TransferDestinationNumber, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<::std::option::Option<TransferPlan>> = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<TransferDestinationNumberType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "callerId" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "description" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "extension" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "message" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "number" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "numberE164CheckEnabled" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "transferPlan" => {
+                            f6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "type" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TransferDestinationNumber {
+                    caller_id: f0.flatten(),
+                    description: f1.flatten(),
+                    extension: f2.flatten(),
+                    message: f3.flatten(),
+                    number: f4.flatten(),
+                    number_e164_check_enabled: f5.flatten(),
+                    transfer_plan: f6.flatten(),
+                    type_: match f7 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The kind of destination."] pub enum TransferDestinationNumberType { Number =
     "number", } Unknown
 }
 ///What happens when a transfer fails.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TransferFallbackPlan {
     #[serde(
         rename = "endCallEnabled",
@@ -2607,8 +6742,51 @@ pub struct TransferFallbackPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TransferFallbackPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (TransferFallbackPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TransferFallbackPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "endCallEnabled" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TransferFallbackPlan {
+                    end_call_enabled: f0.flatten(),
+                    message: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///Transfer the call.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TransferHookAction {
     ///Where the call is transferred to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2617,12 +6795,62 @@ pub struct TransferHookAction {
     #[serde(rename = "type")]
     pub type_: TransferHookActionType,
 }
+impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TransferHookAction;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (TransferHookAction)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TransferHookAction, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<TransferDestination>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<TransferHookActionType> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "destination" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "type" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TransferHookAction {
+                    destination: f0.flatten(),
+                    type_: match f1 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("type"),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The kind of action."] pub enum TransferHookActionType { Transfer =
     "transfer", } Unknown
 }
 ///How a call is transferred.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TransferPlan {
     ///What happens when the transfer fails.
     #[serde(
@@ -2664,6 +6892,93 @@ pub struct TransferPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub twiml: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for TransferPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TransferPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (TransferPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TransferPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<TransferFallbackPlan>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<TransferPlanMode>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<
+                    ::std::option::Option<TransferPlanSipVerb>,
+                > = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<::std::option::Option<SummaryPlan>> = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "fallbackPlan" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "holdAudioUrl" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "message" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "mode" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "sipHeadersInReferToEnabled" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "sipVerb" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "summaryPlan" => {
+                            f6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "timeout" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "transferCompleteAudioUrl" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "twiml" => f9 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TransferPlan {
+                    fallback_plan: f0.flatten(),
+                    hold_audio_url: f1.flatten(),
+                    message: f2.flatten(),
+                    mode: f3.flatten(),
+                    sip_headers_in_refer_to_enabled: f4.flatten(),
+                    sip_verb: f5.flatten(),
+                    summary_plan: f6.flatten(),
+                    timeout: f7.flatten(),
+                    transfer_complete_audio_url: f8.flatten(),
+                    twiml: f9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The transfer mode."] pub enum TransferPlanMode { BlindTransfer =
     "blind-transfer", } Unknown
@@ -2693,7 +7008,7 @@ impl ::std::convert::From<TransportConfigurationTwilio> for TransportConfigurati
     }
 }
 ///Twilio transport configuration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TransportConfigurationTwilio {
     ///The transport provider.
     pub provider: TransportConfigurationTwilioProvider,
@@ -2709,6 +7024,64 @@ pub struct TransportConfigurationTwilio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TransportConfigurationTwilio;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (TransportConfigurationTwilio)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TransportConfigurationTwilio, A::Error> {
+                let mut f0: ::std::option::Option<
+                    TransportConfigurationTwilioProvider,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<TransportConfigurationTwilioRecordingChannels>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "record" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "recordingChannels" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "timeout" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TransportConfigurationTwilio {
+                    provider: match f0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("provider"),
+                            );
+                        }
+                    },
+                    record: f1.flatten(),
+                    recording_channels: f2.flatten(),
+                    timeout: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The transport provider."] pub enum TransportConfigurationTwilioProvider {
     Twilio = "twilio", } Unknown
@@ -2718,7 +7091,7 @@ open_string_enum! {
     TransportConfigurationTwilioRecordingChannels { Mono = "mono", } Unknown
 }
 ///The mutable fields of a session (same schemas as CreateSessionDTO; none required).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UpdateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
@@ -2781,6 +7154,116 @@ If squadId is provided, this will be ignored.*/
     ///This is the current status of the session. Can be either 'active' or 'completed'.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<UpdateSessionDtoStatus>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSessionDto;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (UpdateSessionDto)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateSessionDto, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<CreateAssistantDto>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<
+                    ::std::option::Option<AssistantOverrides>,
+                > = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<
+                    ::std::option::Option<CreateCustomerDto>,
+                > = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<UpdateSessionDtoMessagesItem>>,
+                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<UpdateSessionDtoName>,
+                > = ::std::option::Option::None;
+                let mut f8: ::std::option::Option<
+                    ::std::option::Option<ImportTwilioPhoneNumberDto>,
+                > = ::std::option::Option::None;
+                let mut f9: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f10: ::std::option::Option<
+                    ::std::option::Option<CreateSquadDto>,
+                > = ::std::option::Option::None;
+                let mut f11: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f12: ::std::option::Option<
+                    ::std::option::Option<UpdateSessionDtoStatus>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "assistant" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "assistantId" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "assistantOverrides" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "customer" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "customerId" => {
+                            f4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "expirationSeconds" => {
+                            f5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "messages" => f6 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "phoneNumber" => {
+                            f8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "phoneNumberId" => {
+                            f9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "squad" => f10 = ::std::option::Option::Some(map.next_value()?),
+                        "squadId" => f11 = ::std::option::Option::Some(map.next_value()?),
+                        "status" => f12 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(UpdateSessionDto {
+                    assistant: f0.flatten(),
+                    assistant_id: f1.flatten(),
+                    assistant_overrides: f2.flatten(),
+                    customer: f3.flatten(),
+                    customer_id: f4.flatten(),
+                    expiration_seconds: f5.flatten(),
+                    messages: f6.flatten(),
+                    name: f7.flatten(),
+                    phone_number: f8.flatten(),
+                    phone_number_id: f9.flatten(),
+                    squad: f10.flatten(),
+                    squad_id: f11.flatten(),
+                    status: f12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 ///`UpdateSessionDtoMessagesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2881,7 +7364,7 @@ open_string_enum! {
     Unknown
 }
 ///A chat message with role `user` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2901,26 +7384,171 @@ pub struct UserMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
 }
+impl<'de> ::serde::Deserialize<'de> for UserMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UserMessage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (UserMessage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserMessage, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<UserMessageRole> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "secondsFromStart" => {
+                            f3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(UserMessage {
+                    content: f0.flatten(),
+                    message: f1.flatten(),
+                    role: match f2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(
+                                <A::Error as ::serde::de::Error>::missing_field("role"),
+                            );
+                        }
+                    },
+                    seconds_from_start: f3.flatten(),
+                    time: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum UserMessageRole { User = "user",
     } Unknown
 }
 ///An alias for an extracted variable.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VariableExtractionAlias {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = VariableExtractionAlias;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (VariableExtractionAlias)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VariableExtractionAlias, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "key" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "value" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VariableExtractionAlias {
+                    key: f0.flatten(),
+                    value: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 ///How variables are extracted from the tool response.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VariableExtractionPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aliases: ::std::option::Option<::std::vec::Vec<VariableExtractionAlias>>,
     ///The schema of the variables to extract.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<JsonSchema>,
+}
+impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = VariableExtractionPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (VariableExtractionPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VariableExtractionPlan, A::Error> {
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<VariableExtractionAlias>>,
+                > = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "aliases" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "schema" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VariableExtractionPlan {
+                    aliases: f0.flatten(),
+                    schema: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 ///Text-to-speech configuration, selected by `provider`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2963,7 +7591,7 @@ impl ::std::convert::From<GoogleVoicemailDetectionPlan> for VoicemailDetection {
     }
 }
 ///How often voicemail detection is retried.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VoicemailDetectionBackoffPlan {
     #[serde(
         rename = "frequencySeconds",
@@ -2980,6 +7608,54 @@ pub struct VoicemailDetectionBackoffPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_at_seconds: ::std::option::Option<f64>,
+}
+impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = VoicemailDetectionBackoffPlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object (VoicemailDetectionBackoffPlan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VoicemailDetectionBackoffPlan, A::Error> {
+                let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<light_de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "frequencySeconds" => {
+                            f0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "maxRetries" => {
+                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "startAtSeconds" => {
+                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VoicemailDetectionBackoffPlan {
+                    frequency_seconds: f0.flatten(),
+                    max_retries: f1.flatten(),
+                    start_at_seconds: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Error types.
 pub mod error {
@@ -3025,5 +7701,53 @@ mod nullable {
     {
         <::std::option::Option<T> as ::serde::Deserialize>::deserialize(d)
             .map(::std::option::Option::Some)
+    }
+}
+/// The object key type the generated `Deserialize` impls share:
+/// borrowed from the input when it can be, owned when it has escapes.
+mod light_de {
+    pub enum Key<'de> {
+        Borrowed(&'de str),
+        Owned(::std::string::String),
+    }
+    impl Key<'_> {
+        pub fn as_str(&self) -> &str {
+            match self {
+                Key::Borrowed(s) => s,
+                Key::Owned(s) => s,
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Key<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct KeyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object key")
+                }
+                fn visit_borrowed_str<E>(
+                    self,
+                    v: &'de str,
+                ) -> ::std::result::Result<Key<'de>, E> {
+                    ::std::result::Result::Ok(Key::Borrowed(v))
+                }
+                fn visit_str<E>(self, v: &str) -> ::std::result::Result<Key<'de>, E> {
+                    ::std::result::Result::Ok(Key::Owned(v.to_owned()))
+                }
+                fn visit_string<E>(
+                    self,
+                    v: ::std::string::String,
+                ) -> ::std::result::Result<Key<'de>, E> {
+                    ::std::result::Result::Ok(Key::Owned(v))
+                }
+            }
+            deserializer.deserialize_str(KeyVisitor)
+        }
     }
 }
