@@ -75,13 +75,11 @@ pub fn pointer_token(s: &str) -> String {
 
 /// Run `f`, turning a panic inside a third-party generator into an [`Error`]
 /// naming `what`. typify and progenitor panic on some inputs; the pipeline
-/// must report those, never crash.
+/// must report those, never crash. (The panic message still reaches stderr
+/// through the default hook: swapping the process-wide hook here would race
+/// with other threads.)
 pub fn catch_panic<T>(what: &str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    let prev = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(prev);
-    match result {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(payload) => {
             let msg = payload
