@@ -5,3 +5,4 @@ mod fresh;
 mod pipeline;
 mod seeds;
 mod snapshots;
+mod tolerant;

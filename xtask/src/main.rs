@@ -123,7 +123,21 @@ fn generate(
         spec.display()
     );
     println!("normalization rules fired: {}", generated.report.summary());
+    let u = &generated.unions;
+    println!(
+        "unions: {} decode by tag ({} with tag values shared by members, {} with free-form tags), {} try each member",
+        u.tagged.len(),
+        u.ambiguous.len(),
+        u.open.len(),
+        u.untagged.len()
+    );
     if verbose {
+        for (union, tag) in &u.tagged {
+            println!("  tagged by {tag}: {union}");
+        }
+        for union in &u.untagged {
+            println!("  untagged: {union}");
+        }
         for (rule, places) in &generated.report.fired {
             for p in places {
                 println!("  {rule}: {p}");

@@ -5,7 +5,7 @@
 //! must see is `nullable: true`, which becomes a `null` alternative here
 //! ([`to_json_schema`]). Everything else passes through.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use serde_json::{Map, Value};
@@ -253,6 +253,25 @@ pub fn nullable_optional_properties(
         }
     }
     out
+}
+
+/// Rust names of the components that are unions (`oneOf`/`anyOf` at the top).
+pub fn union_components(doc: &Value, names: &BTreeMap<String, String>) -> BTreeSet<String> {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return BTreeSet::new();
+    };
+    schemas
+        .iter()
+        .filter(|(_, s)| {
+            s.get("oneOf")
+                .or_else(|| s.get("anyOf"))
+                .is_some_and(Value::is_array)
+        })
+        .filter_map(|(name, _)| names.get(name).cloned())
+        .collect()
 }
 
 /// typify settings shared by every run.

@@ -12,6 +12,8 @@ use syn::{ImplItem, Item};
 
 use crate::Error;
 
+pub mod tolerant;
+
 /// Parse a token stream as a Rust file.
 pub fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {
     syn::parse2(tokens).map_err(|e| {
@@ -121,7 +123,9 @@ pub fn split_by_component(
     let mut edges: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for (key, items) in &units {
         let mut seen = BTreeSet::new();
-        for (_, item) in items {
+        // A type's definition names every type it uses; its impls (serde,
+        // drift, conversions) name the same ones again, so skip them.
+        for (_, item) in items.iter().filter(|(_, i)| !matches!(i, Item::Impl(_))) {
             idents(item.to_token_stream(), &mut seen);
         }
         seen.retain(|i| i != key && units.contains_key(i));
@@ -573,6 +577,13 @@ pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
                         deserializer.deserialize_str(open_string_enum_visitor::Visitor(::std::marker::PhantomData))
                     }
                 }
+                impl crate::drift::Drift for $name {
+                    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+                        if let Self::$unknown(value) = self {
+                            collector.unknown_value(value);
+                        }
+                    }
+                }
             };
         }
     };
@@ -688,11 +699,13 @@ fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
 /// serde's derive also emits a field-index enum with its own visitor and a
 /// `visit_seq` no JSON object needs; in a crate of a thousand structs that is
 /// most of the type- and borrow-checking time. Missing fields, defaults,
-/// `null` and unknown fields behave as with the derive. Returns the structs
-/// changed.
+/// `null` behave as with the derive; unknown fields are kept in a field
+/// added for them ([`tolerant::add_unknown_fields`]) instead of skipped, so
+/// they re-encode unchanged. Returns the structs changed.
 pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
     let mut changed = Vec::new();
     let mut impls: Vec<Item> = Vec::new();
+    let mut added: BTreeMap<String, syn::Ident> = BTreeMap::new();
     for item in &mut file.items {
         let Item::Struct(st) = item else { continue };
         if !st.generics.params.is_empty() || st.attrs.iter().any(|a| a.path().is_ident("serde")) {
@@ -723,6 +736,10 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
         }
         let kept = paths.iter().filter(|p| !is_de(p));
         st.attrs[derive_idx] = syn::parse_quote!(#[derive(#(#kept),*)]);
+        let Some(unknown_ident) = tolerant::add_unknown_fields(st) else {
+            continue;
+        };
+        added.insert(st.ident.to_string(), unknown_ident.clone());
 
         let name = &st.ident;
         let expecting = format!("an object ({name})");
@@ -768,15 +785,16 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
                         }
                         fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                             #(#decls)*
-                            while let ::std::option::Option::Some(key) = map.next_key::<light_de::Key<'de>>()? {
+                            let mut unknown = ::serde_json::Map::new();
+                            while let ::std::option::Option::Some(key) = map.next_key::<crate::de::Key<'de>>()? {
                                 match key.as_str() {
                                     #(#arms)*
                                     _ => {
-                                        map.next_value::<::serde::de::IgnoredAny>()?;
+                                        unknown.insert(key.into_string(), map.next_value()?);
                                     }
                                 }
                             }
-                            ::std::result::Result::Ok(#name { #(#inits)* })
+                            ::std::result::Result::Ok(#name { #(#inits)* #unknown_ident: unknown })
                         }
                     }
                     deserializer.deserialize_map(Visitor)
@@ -801,47 +819,44 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
             items.push(imp);
         }
     }
-    items.push(syn::parse_quote! {
-        /// The object key type the generated `Deserialize` impls share:
-        /// borrowed from the input when it can be, owned when it has escapes.
-        mod light_de {
-            pub enum Key<'de> {
-                Borrowed(&'de str),
-                Owned(::std::string::String),
-            }
-            impl Key<'_> {
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        Key::Borrowed(s) => s,
-                        Key::Owned(s) => s,
-                    }
+    file.items = items;
+    tolerant::complete_struct_exprs(file, &added);
+    changed
+}
+
+/// Add `with_component!`, which maps a component's name (as in the spec,
+/// or its Rust name) to its type: `with_component!(name, f(args))` is
+/// `Some(f::<Type>(args))`, or `None` for a name that is not a component.
+/// It lets tools such as the decode example work on any component without
+/// the library instantiating anything per component (a macro costs nothing
+/// until it is used).
+pub fn component_dispatch_macro(file: &mut syn::File, names: &BTreeMap<String, String>) {
+    let arms = names.iter().map(|(component, rust)| {
+        let ty = syn::Ident::new(rust, proc_macro2::Span::call_site());
+        let pattern = if component == rust {
+            quote::quote!(#component)
+        } else {
+            quote::quote!(#component | #rust)
+        };
+        quote::quote!(#pattern => ::std::option::Option::Some($f::<$crate::#ty>($($arg),*)),)
+    });
+    let listed = names.keys();
+    file.items.push(syn::parse_quote! {
+        /// `with_component!(name, f(args))`: `Some(f::<T>(args))` where `T` is
+        /// the type of the component called `name` (its name in the spec or
+        /// in Rust), `None` if there is none. `with_component!(@names)` lists
+        /// the components.
+        #[macro_export]
+        macro_rules! with_component {
+            (@names) => { &[#(#listed),*] };
+            ($name:expr, $f:ident($($arg:expr),* $(,)?)) => {
+                match $name {
+                    #(#arms)*
+                    _ => ::std::option::Option::None,
                 }
-            }
-            impl<'de> ::serde::Deserialize<'de> for Key<'de> {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    struct KeyVisitor;
-                    impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
-                        type Value = Key<'de>;
-                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.write_str("an object key")
-                        }
-                        fn visit_borrowed_str<E>(self, v: &'de str) -> ::std::result::Result<Key<'de>, E> {
-                            ::std::result::Result::Ok(Key::Borrowed(v))
-                        }
-                        fn visit_str<E>(self, v: &str) -> ::std::result::Result<Key<'de>, E> {
-                            ::std::result::Result::Ok(Key::Owned(v.to_owned()))
-                        }
-                        fn visit_string<E>(self, v: ::std::string::String) -> ::std::result::Result<Key<'de>, E> {
-                            ::std::result::Result::Ok(Key::Owned(v))
-                        }
-                    }
-                    deserializer.deserialize_str(KeyVisitor)
-                }
-            }
+            };
         }
     });
-    file.items = items;
-    changed
 }
 
 /// Squash a name for matching across case conventions:
@@ -1101,7 +1116,14 @@ mod tests {
             text.contains("#[derive(::serde::Deserialize)]pubstructU"),
             "{text}"
         );
-        assert!(text.contains("modlight_de"), "{text}");
+        assert!(
+            text.contains("unknown.insert(key.into_string(),map.next_value()?)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pubunknown_fields:::serde_json::Map"),
+            "{text}"
+        );
     }
 
     #[test]

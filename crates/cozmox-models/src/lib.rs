@@ -2,8 +2,21 @@
 //! OpenAPI description in `openapi/`.
 //!
 //! Everything under `generated` is written by `cargo xtask generate` and is
-//! never edited by hand; hand-written additions sit beside it in this crate.
+//! never edited by hand; hand-written additions sit beside it in this crate:
+//!
+//! - [`decode()`] and [`decode_strict()`]: decoding with errors that name the
+//!   JSON path;
+//! - [`Drift`]: where a decoded value holds data the spec does not describe
+//!   (decoding keeps it, and encoding gives it back unchanged).
 
 #[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
 pub use generated::*;
+
+#[doc(hidden)]
+pub mod de;
+pub mod decode;
+pub mod drift;
+
+pub use decode::{DecodeError, StrictError, decode, decode_strict};
+pub use drift::{Drift, UnknownData, UnknownKind};

@@ -1,0 +1,143 @@
+//! Decoding JSON with errors that say where.
+//!
+//! [`decode`] takes what the server sends (unknown fields, enum values and
+//! union members are kept, see [`crate::drift`]) and fails only on what
+//! cannot be represented: a value of the wrong type or a missing required
+//! field. The error names the JSON path and what was expected.
+//! [`decode_strict`] also fails on any data the spec does not describe.
+//!
+//! ```
+//! use cozmox_models::{decode, Session};
+//!
+//! let json = br#"{"id": "s1", "orgId": "o1", "createdAt": "2023-11-07T05:31:56Z",
+//!                 "updatedAt": "2023-11-07T05:31:56Z", "customer": {"number": 42}}"#;
+//! let error = decode::<Session>(json).unwrap_err();
+//! assert_eq!(error.path(), "customer.number");
+//! assert!(error.message().starts_with("invalid type: integer `42`, expected a string"));
+//! ```
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use crate::drift::{Drift, UnknownData};
+
+/// A value that does not decode: where, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    path: String,
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl DecodeError {
+    /// JSON path of the value that failed (`assistant.model.tools[0].type`);
+    /// `.` for the document itself.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What was wrong there, without the position.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// 1-based line of the input where decoding stopped (0 if unknown).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column of the input where decoding stopped (0 if unknown).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at `{}`: {}", self.path, self.message)?;
+        if self.line > 0 {
+            write!(f, " (line {}, column {})", self.line, self.column)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl From<serde_path_to_error::Error<serde_json::Error>> for DecodeError {
+    fn from(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let mut message = inner.to_string();
+        if inner.line() > 0 {
+            let suffix = format!(" at line {} column {}", inner.line(), inner.column());
+            if let Some(stripped) = message.strip_suffix(&suffix) {
+                message = stripped.to_owned();
+            }
+        }
+        DecodeError {
+            path,
+            message,
+            line: inner.line(),
+            column: inner.column(),
+        }
+    }
+}
+
+/// Decode `json` as a `T`, keeping data the spec does not describe.
+pub fn decode<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let value = serde_path_to_error::deserialize(&mut de)?;
+    de.end().map_err(|e| DecodeError {
+        path: ".".to_owned(),
+        message: e.to_string(),
+        line: e.line(),
+        column: e.column(),
+    })?;
+    Ok(value)
+}
+
+/// Why [`decode_strict`] refused a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StrictError {
+    /// It does not decode at all.
+    Decode(DecodeError),
+    /// It decodes, but holds data the spec does not describe.
+    Unknown(Vec<UnknownData>),
+}
+
+impl fmt::Display for StrictError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StrictError::Decode(e) => e.fmt(f),
+            StrictError::Unknown(found) => {
+                write!(
+                    f,
+                    "{} place(s) hold data the spec does not describe:",
+                    found.len()
+                )?;
+                for u in found {
+                    write!(f, "\n  {u}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for StrictError {}
+
+/// Decode `json` as a `T` and fail if it holds any data the spec does not
+/// describe (unknown fields, enum values or union members): for tests that
+/// pin a server to the spec.
+pub fn decode_strict<T: DeserializeOwned + Drift>(json: &[u8]) -> Result<T, StrictError> {
+    let value: T = decode(json).map_err(StrictError::Decode)?;
+    let unknown = value.unknown_data();
+    if unknown.is_empty() {
+        Ok(value)
+    } else {
+        Err(StrictError::Unknown(unknown))
+    }
+}

@@ -1,0 +1,303 @@
+//! Seeing the drift between the server and the spec.
+//!
+//! Decoding never rejects data the spec does not describe: an unknown enum
+//! value, an unknown union member or an unknown object field is kept in the
+//! decoded value and re-encodes unchanged. [`Drift::unknown_data`] lists where
+//! a decoded value holds such data, for logging in production;
+//! [`crate::decode_strict`] fails on any of it, for tests.
+//!
+//! ```
+//! use cozmox_models::{Drift, Session};
+//!
+//! let json = r#"{"id": "s1", "orgId": "o1", "createdAt": "2023-11-07T05:31:56Z",
+//!                "updatedAt": "2023-11-07T05:31:56Z", "status": "paused", "color": "red"}"#;
+//! let session: Session = serde_json::from_str(json)?;
+//! let paths: Vec<String> = session.unknown_data().iter().map(|u| u.to_string()).collect();
+//! assert_eq!(paths, [
+//!     "status: unknown value \"paused\"",
+//!     "color: unknown field",
+//! ]);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+/// Where a decoded value holds data the spec does not describe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownData {
+    /// JSON path, as in decode errors: `assistant.model.tools[0].type`.
+    pub path: String,
+    /// What is unknown there.
+    pub kind: UnknownKind,
+}
+
+/// The kinds of data the spec does not describe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnknownKind {
+    /// An object field the spec does not declare.
+    Field,
+    /// A string the enum does not list.
+    EnumValue(String),
+    /// A union value whose tag no member has.
+    UnionMember {
+        /// The union's Rust type.
+        union: &'static str,
+        /// The tag property.
+        tag: &'static str,
+        /// The tag's value as sent (`null` when it is not a string).
+        value: String,
+    },
+    /// A value that none of an untagged union's members accepts.
+    NoMember {
+        /// The union's Rust type.
+        union: &'static str,
+        /// What each member rejected: (member, decode error).
+        rejected: Vec<(&'static str, String)>,
+    },
+}
+
+impl fmt::Display for UnknownData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "."
+        } else {
+            &self.path
+        };
+        match &self.kind {
+            UnknownKind::Field => write!(f, "{path}: unknown field"),
+            UnknownKind::EnumValue(v) => write!(f, "{path}: unknown value {v:?}"),
+            UnknownKind::UnionMember { union, tag, value } => {
+                write!(f, "{path}: unknown {union} member ({tag} = {value})")
+            }
+            UnknownKind::NoMember { union, rejected } => {
+                write!(f, "{path}: matches no member of {union}")?;
+                for (i, (member, error)) in rejected.iter().enumerate() {
+                    let sep = if i == 0 { " (" } else { "; " };
+                    write!(f, "{sep}{member}: {error}")?;
+                }
+                if !rejected.is_empty() {
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Walks a decoded value and collects the [`UnknownData`] in it.
+#[derive(Default)]
+pub struct Collector<'a> {
+    path: Vec<Segment<'a>>,
+    found: Vec<UnknownData>,
+    count_only: usize,
+    counting: bool,
+}
+
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Collector<'a> {
+    fn path(&self, last: Option<&str>) -> String {
+        let mut out = String::new();
+        for segment in &self.path {
+            match segment {
+                Segment::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        if let Some(k) = last {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(k);
+        }
+        out
+    }
+
+    fn report(&mut self, last: Option<&str>, kind: UnknownKind) {
+        if self.counting {
+            self.count_only += 1;
+        } else {
+            let path = self.path(last);
+            self.found.push(UnknownData { path, kind });
+        }
+    }
+
+    /// Visit the field `key` of an object.
+    pub fn field<T: Drift + ?Sized>(&mut self, key: &'a str, value: &'a T) {
+        self.path.push(Segment::Key(key));
+        value.drift(self);
+        self.path.pop();
+    }
+
+    /// Visit element `index` of an array.
+    pub fn index<T: Drift + ?Sized>(&mut self, index: usize, value: &'a T) {
+        self.path.push(Segment::Index(index));
+        value.drift(self);
+        self.path.pop();
+    }
+
+    /// Report the fields an object kept because the spec does not declare them.
+    pub fn unknown_fields(&mut self, fields: &'a Map<String, Value>) {
+        for key in fields.keys() {
+            self.report(Some(key), UnknownKind::Field);
+        }
+    }
+
+    /// Report an enum value the spec does not list.
+    pub fn unknown_value(&mut self, value: &str) {
+        self.report(None, UnknownKind::EnumValue(value.to_owned()));
+    }
+
+    /// Report a union value whose tag no member has.
+    pub fn unknown_member(&mut self, union: &'static str, tag: &'static str, value: &Value) {
+        let value = match value.get(tag) {
+            Some(Value::String(s)) => format!("{s:?}"),
+            Some(other) => other.to_string(),
+            None => "absent".to_owned(),
+        };
+        self.report(None, UnknownKind::UnionMember { union, tag, value });
+    }
+
+    /// Report a value none of an untagged union's members accepts, with
+    /// what each member rejected (decoded again only when asked for).
+    pub fn no_member<T: crate::de::Untagged>(&mut self, value: &Value) {
+        if self.counting {
+            self.count_only += 1;
+            return;
+        }
+        let rejected = match crate::de::try_members::<T>(value.clone()) {
+            Err((_, rejected)) => rejected,
+            Ok(_) => Vec::new(),
+        };
+        self.report(
+            None,
+            UnknownKind::NoMember {
+                union: T::NAME,
+                rejected,
+            },
+        );
+    }
+}
+
+/// Implemented by every generated type: walks the value and reports the data
+/// the spec does not describe.
+pub trait Drift {
+    /// Report this value's unknown data to `collector`.
+    fn drift<'a>(&'a self, collector: &mut Collector<'a>);
+
+    /// Where this value holds data the spec does not describe: fields in
+    /// the order the type declares them, an object's unknown fields after its
+    /// known ones. Empty when the value is exactly what the spec describes.
+    fn unknown_data(&self) -> Vec<UnknownData> {
+        let mut collector = Collector::default();
+        self.drift(&mut collector);
+        collector.found
+    }
+}
+
+/// How many places in `value` hold unknown data (no paths are built).
+pub fn count<T: Drift + ?Sized>(value: &T) -> usize {
+    let mut collector = Collector {
+        counting: true,
+        ..Collector::default()
+    };
+    value.drift(&mut collector);
+    collector.count_only
+}
+
+macro_rules! no_drift {
+    ($($t:ty),* $(,)?) => {
+        $(impl Drift for $t {
+            #[inline]
+            fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
+        })*
+    };
+}
+
+// Scalars, and free-form JSON the spec describes as "anything".
+no_drift!(
+    bool, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, char, String, str,
+    (), Value, Map<String, Value>,
+    chrono::NaiveDate, chrono::NaiveTime, chrono::NaiveDateTime,
+    uuid::Uuid,
+    std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr,
+    std::num::NonZeroU8, std::num::NonZeroU16, std::num::NonZeroU32, std::num::NonZeroU64,
+    std::num::NonZeroI8, std::num::NonZeroI16, std::num::NonZeroI32, std::num::NonZeroI64,
+);
+
+impl<Tz: chrono::TimeZone> Drift for chrono::DateTime<Tz> {
+    #[inline]
+    fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
+}
+
+impl<T: Drift + ?Sized> Drift for Box<T> {
+    fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+        (**self).drift(collector);
+    }
+}
+
+impl<T: Drift> Drift for Option<T> {
+    fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+        if let Some(value) = self {
+            value.drift(collector);
+        }
+    }
+}
+
+impl<T: Drift> Drift for [T] {
+    fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+        for (i, value) in self.iter().enumerate() {
+            collector.index(i, value);
+        }
+    }
+}
+
+impl<T: Drift, const N: usize> Drift for [T; N] {
+    fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+        self[..].drift(collector);
+    }
+}
+
+impl<T: Drift> Drift for Vec<T> {
+    fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+        self[..].drift(collector);
+    }
+}
+
+impl<K: AsRef<str>, V: Drift, S> Drift for HashMap<K, V, S> {
+    fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+        // Sorted, so the report does not depend on hashing.
+        let mut entries: Vec<_> = self.iter().collect();
+        entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+        for (k, v) in entries {
+            collector.field(k.as_ref(), v);
+        }
+    }
+}
+
+impl<K: AsRef<str>, V: Drift> Drift for BTreeMap<K, V> {
+    fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+        for (k, v) in self {
+            collector.field(k.as_ref(), v);
+        }
+    }
+}
+
+impl<A: Drift, B: Drift> Drift for (A, B) {
+    fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+        collector.index(0, &self.0);
+        collector.index(1, &self.1);
+    }
+}
