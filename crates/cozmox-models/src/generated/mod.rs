@@ -36,7 +36,9 @@ macro_rules! open_string_enum {
         ::serde::Deserializer < 'de >> (deserializer : D) -> ::std::result::Result <
         Self, D::Error > { deserializer
         .deserialize_str(open_string_enum_visitor::Visitor(::std::marker::PhantomData)) }
-        }
+        } impl crate ::drift::Drift for $name { fn drift < 'a > (& 'a self, collector : &
+        mut crate ::drift::Collector < 'a >) { if let Self:: $unknown (value) = self {
+        collector.unknown_value(value); } } }
     };
 }
 /// The one serde visitor every open string enum shares.
@@ -62,6 +64,16 @@ pub struct AnalysisCost {
     ///The kind of cost.
     #[serde(rename = "type")]
     pub type_: AnalysisCostType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AnalysisCost {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -81,13 +93,14 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
                 mut map: A,
             ) -> ::std::result::Result<AnalysisCost, A::Error> {
                 let mut f0: ::std::option::Option<AnalysisCostType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "type" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -100,6 +113,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -143,6 +157,20 @@ pub struct AnalysisPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub summary_plan: ::std::option::Option<SummaryPlan>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AnalysisPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("minMessagesThreshold", &self.min_messages_threshold);
+        collector.field("structuredDataMultiPlan", &self.structured_data_multi_plan);
+        collector.field("structuredDataPlan", &self.structured_data_plan);
+        collector.field("successEvaluationPlan", &self.success_evaluation_plan);
+        collector.field("summaryPlan", &self.summary_plan);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -172,8 +200,9 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                     ::std::option::Option<SuccessEvaluationPlan>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<SummaryPlan>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "minMessagesThreshold" => {
@@ -192,7 +221,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                             f4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -202,6 +231,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                     structured_data_plan: f2.flatten(),
                     success_evaluation_plan: f3.flatten(),
                     summary_plan: f4.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -219,6 +249,18 @@ pub struct AnthropicCredential {
     pub name: ::std::option::Option<::std::string::String>,
     ///The credential provider.
     pub provider: AnthropicCredentialProvider,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AnthropicCredential {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("apiKey", &self.api_key);
+        collector.field("name", &self.name);
+        collector.field("provider", &self.provider);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -244,15 +286,16 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<AnthropicCredentialProvider> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "apiKey" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "name" => f1 = ::std::option::Option::Some(map.next_value()?),
                         "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -267,6 +310,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -328,6 +372,27 @@ pub struct AnthropicModel {
     ///The tools the model can call.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tools: ::std::option::Option<::std::vec::Vec<Tool>>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AnthropicModel {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("emotionRecognitionEnabled", &self.emotion_recognition_enabled);
+        collector.field("knowledgeBase", &self.knowledge_base);
+        collector.field("knowledgeBaseId", &self.knowledge_base_id);
+        collector.field("maxTokens", &self.max_tokens);
+        collector.field("messages", &self.messages);
+        collector.field("model", &self.model);
+        collector.field("numFastTurns", &self.num_fast_turns);
+        collector.field("provider", &self.provider);
+        collector.field("temperature", &self.temperature);
+        collector.field("thinking", &self.thinking);
+        collector.field("toolIds", &self.tool_ids);
+        collector.field("tools", &self.tools);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -372,8 +437,9 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                 let mut f11: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Tool>>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "emotionRecognitionEnabled" => {
@@ -401,7 +467,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                         "toolIds" => f10 = ::std::option::Option::Some(map.next_value()?),
                         "tools" => f11 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -425,6 +491,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                     thinking: f9.flatten(),
                     tool_ids: f10.flatten(),
                     tools: f11.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -436,23 +503,67 @@ open_string_enum! {
     "anthropic", } Unknown
 }
 ///Anthropic extended-thinking configuration, selected by `type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct AnthropicThinking(pub AnthropicThinkingEnabled);
-impl ::std::ops::Deref for AnthropicThinking {
-    type Target = AnthropicThinkingEnabled;
-    fn deref(&self) -> &AnthropicThinkingEnabled {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AnthropicThinking {
+    AnthropicThinkingEnabled(AnthropicThinkingEnabled),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for AnthropicThinking {
+    const NAME: &'static str = "AnthropicThinking";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("enabled") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["AnthropicThinkingEnabled"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::AnthropicThinkingEnabled)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<AnthropicThinking> for AnthropicThinkingEnabled {
-    fn from(value: AnthropicThinking) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for AnthropicThinking {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::AnthropicThinkingEnabled(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("AnthropicThinking", "type", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<AnthropicThinkingEnabled> for AnthropicThinking {
     fn from(value: AnthropicThinkingEnabled) -> Self {
-        Self(value)
+        Self::AnthropicThinkingEnabled(value)
     }
 }
 ///Extended thinking enabled.
@@ -466,6 +577,17 @@ pub struct AnthropicThinkingEnabled {
     pub budget_tokens: ::std::option::Option<i64>,
     #[serde(rename = "type")]
     pub type_: AnthropicThinkingEnabledType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AnthropicThinkingEnabled {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("budgetTokens", &self.budget_tokens);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -486,8 +608,9 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
             ) -> ::std::result::Result<AnthropicThinkingEnabled, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<AnthropicThinkingEnabledType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "budgetTokens" => {
@@ -495,7 +618,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
                         }
                         "type" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -509,6 +632,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -565,6 +689,27 @@ pub struct ApiRequestTool {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub variable_extraction_plan: ::std::option::Option<VariableExtractionPlan>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for ApiRequestTool {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("backoffPlan", &self.backoff_plan);
+        collector.field("body", &self.body);
+        collector.field("description", &self.description);
+        collector.field("function", &self.function);
+        collector.field("headers", &self.headers);
+        collector.field("messages", &self.messages);
+        collector.field("method", &self.method);
+        collector.field("name", &self.name);
+        collector.field("timeoutSeconds", &self.timeout_seconds);
+        collector.field("type", &self.type_);
+        collector.field("url", &self.url);
+        collector.field("variableExtractionPlan", &self.variable_extraction_plan);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -607,8 +752,9 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                 let mut f11: ::std::option::Option<
                     ::std::option::Option<VariableExtractionPlan>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "backoffPlan" => {
@@ -632,7 +778,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                             f11 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -656,6 +802,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                     },
                     url: f10.flatten(),
                     variable_extraction_plan: f11.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -674,6 +821,11 @@ open_string_enum! {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct Artifact(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+impl crate::drift::Drift for Artifact {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        crate::drift::Drift::drift(&self.0, collector);
+    }
+}
 impl ::std::ops::Deref for Artifact {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
@@ -733,6 +885,22 @@ pub struct ArtifactPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub video_recording_enabled: ::std::option::Option<bool>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for ArtifactPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("pcapEnabled", &self.pcap_enabled);
+        collector.field("pcapS3PathPrefix", &self.pcap_s3_path_prefix);
+        collector.field("recordingEnabled", &self.recording_enabled);
+        collector.field("recordingFormat", &self.recording_format);
+        collector.field("recordingPath", &self.recording_path);
+        collector.field("transcriptPlan", &self.transcript_plan);
+        collector.field("videoRecordingEnabled", &self.video_recording_enabled);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -766,8 +934,9 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                     ::std::option::Option<TranscriptPlan>,
                 > = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "pcapEnabled" => {
@@ -792,7 +961,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                             f6 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -804,6 +973,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                     recording_path: f4.flatten(),
                     transcript_plan: f5.flatten(),
                     video_recording_enabled: f6.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -883,6 +1053,43 @@ pub struct AssemblyAiTranscriber {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub word_finalization_max_wait_time: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AssemblyAiTranscriber {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("confidenceThreshold", &self.confidence_threshold);
+        collector.field("disablePartialTranscripts", &self.disable_partial_transcripts);
+        collector
+            .field("enableUniversalStreamingApi", &self.enable_universal_streaming_api);
+        collector
+            .field(
+                "endOfTurnConfidenceThreshold",
+                &self.end_of_turn_confidence_threshold,
+            );
+        collector
+            .field(
+                "endUtteranceSilenceThreshold",
+                &self.end_utterance_silence_threshold,
+            );
+        collector.field("fallbackPlan", &self.fallback_plan);
+        collector.field("formatTurns", &self.format_turns);
+        collector.field("language", &self.language);
+        collector.field("maxTurnSilence", &self.max_turn_silence);
+        collector
+            .field(
+                "minEndOfTurnSilenceWhenConfident",
+                &self.min_end_of_turn_silence_when_confident,
+            );
+        collector.field("provider", &self.provider);
+        collector.field("realtimeUrl", &self.realtime_url);
+        collector.field("wordBoost", &self.word_boost);
+        collector
+            .field("wordFinalizationMaxWaitTime", &self.word_finalization_max_wait_time);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -923,8 +1130,9 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
                 let mut f13: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "confidenceThreshold" => {
@@ -968,7 +1176,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                             f13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -994,6 +1202,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                     realtime_url: f11.flatten(),
                     word_boost: f12.flatten(),
                     word_finalization_max_wait_time: f13.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -1026,6 +1235,19 @@ pub struct AssistantCustomEndpointingRule {
     ///What the rule is matched against.
     #[serde(rename = "type")]
     pub type_: AssistantCustomEndpointingRuleType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AssistantCustomEndpointingRule {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("regex", &self.regex);
+        collector.field("regexOptions", &self.regex_options);
+        collector.field("timeoutSeconds", &self.timeout_seconds);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1052,8 +1274,9 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<AssistantCustomEndpointingRuleType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "regex" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -1065,7 +1288,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                         }
                         "type" => f3 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -1081,6 +1304,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -1092,23 +1316,67 @@ open_string_enum! {
     AssistantCustomEndpointingRuleType { Assistant = "assistant", } Unknown
 }
 ///An assistant hook, selected by `on`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct AssistantHook(pub CallHookCallEnding);
-impl ::std::ops::Deref for AssistantHook {
-    type Target = CallHookCallEnding;
-    fn deref(&self) -> &CallHookCallEnding {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AssistantHook {
+    CallHookCallEnding(CallHookCallEnding),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for AssistantHook {
+    const NAME: &'static str = "AssistantHook";
+    const TAG: &'static str = "on";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("call.ending") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["CallHookCallEnding"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::CallHookCallEnding)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<AssistantHook> for CallHookCallEnding {
-    fn from(value: AssistantHook) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for AssistantHook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for AssistantHook {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::CallHookCallEnding(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("AssistantHook", "on", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<CallHookCallEnding> for AssistantHook {
     fn from(value: CallHookCallEnding) -> Self {
-        Self(value)
+        Self::CallHookCallEnding(value)
     }
 }
 ///A chat message with role `assistant` (modelled from partial evidence; other fields allowed).
@@ -1131,6 +1399,20 @@ pub struct AssistantMessage {
     ///The time of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AssistantMessage {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("content", &self.content);
+        collector.field("message", &self.message);
+        collector.field("role", &self.role);
+        collector.field("secondsFromStart", &self.seconds_from_start);
+        collector.field("time", &self.time);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1158,8 +1440,9 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                 let mut f2: ::std::option::Option<AssistantMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -1170,7 +1453,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                         }
                         "time" => f4 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -1187,6 +1470,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                     },
                     seconds_from_start: f3.flatten(),
                     time: f4.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -1386,6 +1670,63 @@ pub struct AssistantOverrides {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub voicemail_message: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AssistantOverrides {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("analysisPlan", &self.analysis_plan);
+        collector.field("artifactPlan", &self.artifact_plan);
+        collector
+            .field("backgroundDenoisingEnabled", &self.background_denoising_enabled);
+        collector.field("backgroundSound", &self.background_sound);
+        collector
+            .field(
+                "backgroundSpeechDenoisingPlan",
+                &self.background_speech_denoising_plan,
+            );
+        collector.field("clientMessages", &self.client_messages);
+        collector.field("compliancePlan", &self.compliance_plan);
+        collector.field("credentialIds", &self.credential_ids);
+        collector.field("credentials", &self.credentials);
+        collector.field("endCallMessage", &self.end_call_message);
+        collector.field("endCallPhrases", &self.end_call_phrases);
+        collector.field("firstMessage", &self.first_message);
+        collector
+            .field(
+                "firstMessageInterruptionsEnabled",
+                &self.first_message_interruptions_enabled,
+            );
+        collector.field("firstMessageMode", &self.first_message_mode);
+        collector.field("hooks", &self.hooks);
+        collector.field("keypadInputPlan", &self.keypad_input_plan);
+        collector.field("maxDurationSeconds", &self.max_duration_seconds);
+        collector.field("messagePlan", &self.message_plan);
+        collector.field("metadata", &self.metadata);
+        collector.field("model", &self.model);
+        collector
+            .field(
+                "modelOutputInMessagesEnabled",
+                &self.model_output_in_messages_enabled,
+            );
+        collector.field("monitorPlan", &self.monitor_plan);
+        collector.field("name", &self.name);
+        collector.field("observabilityPlan", &self.observability_plan);
+        collector.field("server", &self.server);
+        collector.field("serverMessages", &self.server_messages);
+        collector.field("silenceTimeoutSeconds", &self.silence_timeout_seconds);
+        collector.field("startSpeakingPlan", &self.start_speaking_plan);
+        collector.field("stopSpeakingPlan", &self.stop_speaking_plan);
+        collector.field("transcriber", &self.transcriber);
+        collector.field("transportConfigurations", &self.transport_configurations);
+        collector.field("variableValues", &self.variable_values);
+        collector.field("voice", &self.voice);
+        collector.field("voicemailDetection", &self.voicemail_detection);
+        collector.field("voicemailMessage", &self.voicemail_message);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1491,8 +1832,9 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 let mut f34: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "analysisPlan" => {
@@ -1591,7 +1933,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                             f34 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -1631,6 +1973,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                     voice: f32.flatten(),
                     voicemail_detection: f33.flatten(),
                     voicemail_message: f34.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -1690,6 +2033,21 @@ pub struct AzureVoice {
     ///The voice ID.
     #[serde(rename = "voiceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub voice_id: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for AzureVoice {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("cachingEnabled", &self.caching_enabled);
+        collector.field("chunkPlan", &self.chunk_plan);
+        collector.field("fallbackPlan", &self.fallback_plan);
+        collector.field("provider", &self.provider);
+        collector.field("speed", &self.speed);
+        collector.field("voiceId", &self.voice_id);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AzureVoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1718,8 +2076,9 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                 let mut f5: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "cachingEnabled" => {
@@ -1735,7 +2094,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                         "speed" => f4 = ::std::option::Option::Some(map.next_value()?),
                         "voiceId" => f5 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -1753,6 +2112,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                     },
                     speed: f4.flatten(),
                     voice_id: f5.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -1778,6 +2138,17 @@ pub struct BackgroundSpeechDenoisingPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub smart_denoising_plan: ::std::option::Option<SmartDenoisingPlan>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for BackgroundSpeechDenoisingPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("fourierDenoisingPlan", &self.fourier_denoising_plan);
+        collector.field("smartDenoisingPlan", &self.smart_denoising_plan);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1802,8 +2173,9 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<SmartDenoisingPlan>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "fourierDenoisingPlan" => {
@@ -1813,13 +2185,14 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                             f1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(BackgroundSpeechDenoisingPlan {
                     fourier_denoising_plan: f0.flatten(),
                     smart_denoising_plan: f1.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -1827,23 +2200,67 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
     }
 }
 ///Retry/backoff strategy, selected by `type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct BackoffPlan(pub FixedBackoffPlan);
-impl ::std::ops::Deref for BackoffPlan {
-    type Target = FixedBackoffPlan;
-    fn deref(&self) -> &FixedBackoffPlan {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum BackoffPlan {
+    FixedBackoffPlan(FixedBackoffPlan),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for BackoffPlan {
+    const NAME: &'static str = "BackoffPlan";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("fixed") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["FixedBackoffPlan"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::FixedBackoffPlan)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<BackoffPlan> for FixedBackoffPlan {
-    fn from(value: BackoffPlan) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for BackoffPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for BackoffPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::FixedBackoffPlan(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("BackoffPlan", "type", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<FixedBackoffPlan> for BackoffPlan {
     fn from(value: FixedBackoffPlan) -> Self {
-        Self(value)
+        Self::FixedBackoffPlan(value)
     }
 }
 ///Hook that runs when the call is ending.
@@ -1857,6 +2274,18 @@ pub struct CallHookCallEnding {
     pub filters: ::std::option::Option<::std::vec::Vec<CallHookFilter>>,
     ///The event the hook runs on.
     pub on: CallHookCallEndingOn,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for CallHookCallEnding {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("do", &self.do_);
+        collector.field("filters", &self.filters);
+        collector.field("on", &self.on);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1882,15 +2311,16 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
                     ::std::option::Option<::std::vec::Vec<CallHookFilter>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<CallHookCallEndingOn> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "do" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "filters" => f1 = ::std::option::Option::Some(map.next_value()?),
                         "on" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -1905,6 +2335,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -1923,6 +2354,17 @@ pub struct CallHookCallRinging {
     pub do_: ::std::option::Option<::std::vec::Vec<HookAction>>,
     ///The event the hook runs on.
     pub on: CallHookCallRingingOn,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for CallHookCallRinging {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("do", &self.do_);
+        collector.field("on", &self.on);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1945,14 +2387,15 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
                     ::std::option::Option<::std::vec::Vec<HookAction>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<CallHookCallRingingOn> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "do" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "on" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -1966,6 +2409,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -1977,23 +2421,67 @@ open_string_enum! {
     "call.ringing", } Unknown
 }
 ///A filter on when a hook runs, selected by `type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct CallHookFilter(pub CallHookFilterOneOf);
-impl ::std::ops::Deref for CallHookFilter {
-    type Target = CallHookFilterOneOf;
-    fn deref(&self) -> &CallHookFilterOneOf {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CallHookFilter {
+    CallHookFilterOneOf(CallHookFilterOneOf),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for CallHookFilter {
+    const NAME: &'static str = "CallHookFilter";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("oneOf") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["CallHookFilterOneOf"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::CallHookFilterOneOf)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<CallHookFilter> for CallHookFilterOneOf {
-    fn from(value: CallHookFilter) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for CallHookFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for CallHookFilter {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::CallHookFilterOneOf(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("CallHookFilter", "type", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<CallHookFilterOneOf> for CallHookFilter {
     fn from(value: CallHookFilterOneOf) -> Self {
-        Self(value)
+        Self::CallHookFilterOneOf(value)
     }
 }
 ///Matches when the value at `key` is one of the given values.
@@ -2006,6 +2494,18 @@ pub struct CallHookFilterOneOf {
     ///The kind of filter.
     #[serde(rename = "type")]
     pub type_: CallHookFilterOneOfType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for CallHookFilterOneOf {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("key", &self.key);
+        collector.field("oneOf", &self.one_of);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2031,15 +2531,16 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<CallHookFilterOneOfType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "key" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "oneOf" => f1 = ::std::option::Option::Some(map.next_value()?),
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -2054,6 +2555,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -2089,6 +2591,19 @@ pub struct ChunkPlan {
     pub punctuation_boundaries: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for ChunkPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("enabled", &self.enabled);
+        collector.field("formatPlan", &self.format_plan);
+        collector.field("minCharacters", &self.min_characters);
+        collector.field("punctuationBoundaries", &self.punctuation_boundaries);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2113,8 +2628,9 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -2128,7 +2644,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                             f3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -2137,6 +2653,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                     format_plan: f1.flatten(),
                     min_characters: f2.flatten(),
                     punctuation_boundaries: f3.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -2158,6 +2675,17 @@ pub struct CompliancePlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pci_enabled: ::std::option::Option<PciCompliancePlan>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for CompliancePlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("hipaaEnabled", &self.hipaa_enabled);
+        collector.field("pciEnabled", &self.pci_enabled);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2182,8 +2710,9 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<PciCompliancePlan>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "hipaaEnabled" => {
@@ -2193,13 +2722,14 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                             f1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CompliancePlan {
                     hipaa_enabled: f0.flatten(),
                     pci_enabled: f1.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -2218,6 +2748,18 @@ pub struct Condition {
     ///The value to compare with.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for Condition {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("operator", &self.operator);
+        collector.field("param", &self.param);
+        collector.field("value", &self.value);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Condition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2245,15 +2787,16 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "operator" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "param" => f1 = ::std::option::Option::Some(map.next_value()?),
                         "value" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -2261,6 +2804,7 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
                     operator: f0.flatten(),
                     param: f1.flatten(),
                     value: f2.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -2275,6 +2819,16 @@ open_string_enum! {
 pub struct CozmoxSmartEndpointingPlan {
     ///The smart endpointing provider.
     pub provider: CozmoxSmartEndpointingPlanProvider,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for CozmoxSmartEndpointingPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("provider", &self.provider);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2294,13 +2848,14 @@ impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
                 mut map: A,
             ) -> ::std::result::Result<CozmoxSmartEndpointingPlan, A::Error> {
                 let mut f0: ::std::option::Option<CozmoxSmartEndpointingPlanProvider> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -2313,6 +2868,7 @@ impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -2504,6 +3060,62 @@ pub struct CreateAssistantDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub voicemail_message: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for CreateAssistantDto {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("analysisPlan", &self.analysis_plan);
+        collector.field("artifactPlan", &self.artifact_plan);
+        collector
+            .field("backgroundDenoisingEnabled", &self.background_denoising_enabled);
+        collector.field("backgroundSound", &self.background_sound);
+        collector
+            .field(
+                "backgroundSpeechDenoisingPlan",
+                &self.background_speech_denoising_plan,
+            );
+        collector.field("clientMessages", &self.client_messages);
+        collector.field("compliancePlan", &self.compliance_plan);
+        collector.field("credentialIds", &self.credential_ids);
+        collector.field("credentials", &self.credentials);
+        collector.field("endCallMessage", &self.end_call_message);
+        collector.field("endCallPhrases", &self.end_call_phrases);
+        collector.field("firstMessage", &self.first_message);
+        collector
+            .field(
+                "firstMessageInterruptionsEnabled",
+                &self.first_message_interruptions_enabled,
+            );
+        collector.field("firstMessageMode", &self.first_message_mode);
+        collector.field("hooks", &self.hooks);
+        collector.field("keypadInputPlan", &self.keypad_input_plan);
+        collector.field("maxDurationSeconds", &self.max_duration_seconds);
+        collector.field("messagePlan", &self.message_plan);
+        collector.field("metadata", &self.metadata);
+        collector.field("model", &self.model);
+        collector
+            .field(
+                "modelOutputInMessagesEnabled",
+                &self.model_output_in_messages_enabled,
+            );
+        collector.field("monitorPlan", &self.monitor_plan);
+        collector.field("name", &self.name);
+        collector.field("observabilityPlan", &self.observability_plan);
+        collector.field("server", &self.server);
+        collector.field("serverMessages", &self.server_messages);
+        collector.field("silenceTimeoutSeconds", &self.silence_timeout_seconds);
+        collector.field("startSpeakingPlan", &self.start_speaking_plan);
+        collector.field("stopSpeakingPlan", &self.stop_speaking_plan);
+        collector.field("transcriber", &self.transcriber);
+        collector.field("transportConfigurations", &self.transport_configurations);
+        collector.field("voice", &self.voice);
+        collector.field("voicemailDetection", &self.voicemail_detection);
+        collector.field("voicemailMessage", &self.voicemail_message);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2604,8 +3216,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f33: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "analysisPlan" => {
@@ -2701,7 +3314,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                             f33 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -2740,6 +3353,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                     voice: f31.flatten(),
                     voicemail_detection: f32.flatten(),
                     voicemail_message: f33.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -2811,6 +3425,23 @@ pub struct CreateCustomerDto {
     ///The SIP URI of the customer.
     #[serde(rename = "sipUri", skip_serializing_if = "::std::option::Option::is_none")]
     pub sip_uri: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for CreateCustomerDto {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("assistantOverrides", &self.assistant_overrides);
+        collector.field("email", &self.email);
+        collector.field("extension", &self.extension);
+        collector.field("externalId", &self.external_id);
+        collector.field("name", &self.name);
+        collector.field("number", &self.number);
+        collector.field("numberE164CheckEnabled", &self.number_e164_check_enabled);
+        collector.field("sipUri", &self.sip_uri);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2851,8 +3482,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                 let mut f7: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "assistantOverrides" => {
@@ -2879,7 +3511,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                         }
                         "sipUri" => f7 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -2892,6 +3524,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                     number: f5.flatten(),
                     number_e164_check_enabled: f6.flatten(),
                     sip_uri: f7.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -2962,6 +3595,28 @@ If squadId is provided, this will be ignored.*/
     ///This is the current status of the session. Can be either 'active' or 'completed'.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CreateSessionDtoStatus>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for CreateSessionDto {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("assistant", &self.assistant);
+        collector.field("assistantId", &self.assistant_id);
+        collector.field("assistantOverrides", &self.assistant_overrides);
+        collector.field("customer", &self.customer);
+        collector.field("customerId", &self.customer_id);
+        collector.field("expirationSeconds", &self.expiration_seconds);
+        collector.field("messages", &self.messages);
+        collector.field("name", &self.name);
+        collector.field("phoneNumber", &self.phone_number);
+        collector.field("phoneNumberId", &self.phone_number_id);
+        collector.field("squad", &self.squad);
+        collector.field("squadId", &self.squad_id);
+        collector.field("status", &self.status);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3017,8 +3672,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<CreateSessionDtoStatus>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "assistant" => {
@@ -3049,7 +3705,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                         "squadId" => f11 = ::std::option::Option::Some(map.next_value()?),
                         "status" => f12 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3067,6 +3723,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                     squad: f10.flatten(),
                     squad_id: f11.flatten(),
                     status: f12.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3074,8 +3731,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
     }
 }
 ///`CreateSessionDtoMessagesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateSessionDtoMessagesItem {
     SystemMessage(SystemMessage),
     UserMessage(UserMessage),
@@ -3085,6 +3743,79 @@ pub enum CreateSessionDtoMessagesItem {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for CreateSessionDtoMessagesItem {
+    const NAME: &'static str = "CreateSessionDtoMessagesItem";
+    const TAG: &'static str = "role";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("system") => &[0],
+            ::std::option::Option::Some("user") => &[1],
+            ::std::option::Option::Some("assistant") => &[2],
+            ::std::option::Option::Some("tool") => &[3],
+            ::std::option::Option::Some("developer") => &[4],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        [
+            "SystemMessage",
+            "UserMessage",
+            "AssistantMessage",
+            "ToolMessage",
+            "DeveloperMessage",
+        ]
+            .get(usize::from(index))
+            .copied()
+            .unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::SystemMessage),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::UserMessage),
+            2 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::AssistantMessage)
+            }
+            3 => ::serde::Deserialize::deserialize(deserializer).map(Self::ToolMessage),
+            4 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::DeveloperMessage)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateSessionDtoMessagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for CreateSessionDtoMessagesItem {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::SystemMessage(value) => value.drift(collector),
+            Self::UserMessage(value) => value.drift(collector),
+            Self::AssistantMessage(value) => value.drift(collector),
+            Self::ToolMessage(value) => value.drift(collector),
+            Self::DeveloperMessage(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("CreateSessionDtoMessagesItem", "role", value)
+            }
+        }
+    }
 }
 impl ::std::convert::From<SystemMessage> for CreateSessionDtoMessagesItem {
     fn from(value: SystemMessage) -> Self {
@@ -3115,6 +3846,11 @@ impl ::std::convert::From<DeveloperMessage> for CreateSessionDtoMessagesItem {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateSessionDtoName(::std::string::String);
+impl crate::drift::Drift for CreateSessionDtoName {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        crate::drift::Drift::drift(&self.0, collector);
+    }
+}
 impl ::std::ops::Deref for CreateSessionDtoName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3177,6 +3913,11 @@ open_string_enum! {
 pub struct CreateSquadDto(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
+impl crate::drift::Drift for CreateSquadDto {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        crate::drift::Drift::drift(&self.0, collector);
+    }
+}
 impl ::std::ops::Deref for CreateSquadDto {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
@@ -3198,43 +3939,134 @@ for CreateSquadDto {
     }
 }
 ///A provider credential, selected by `provider`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct Credential(pub AnthropicCredential);
-impl ::std::ops::Deref for Credential {
-    type Target = AnthropicCredential;
-    fn deref(&self) -> &AnthropicCredential {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Credential {
+    AnthropicCredential(AnthropicCredential),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for Credential {
+    const NAME: &'static str = "Credential";
+    const TAG: &'static str = "provider";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("anthropic") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["AnthropicCredential"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::AnthropicCredential)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<Credential> for AnthropicCredential {
-    fn from(value: Credential) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for Credential {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for Credential {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::AnthropicCredential(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("Credential", "provider", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<AnthropicCredential> for Credential {
     fn from(value: AnthropicCredential) -> Self {
-        Self(value)
+        Self::AnthropicCredential(value)
     }
 }
 ///A custom endpointing rule, selected by `type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct CustomEndpointingRule(pub AssistantCustomEndpointingRule);
-impl ::std::ops::Deref for CustomEndpointingRule {
-    type Target = AssistantCustomEndpointingRule;
-    fn deref(&self) -> &AssistantCustomEndpointingRule {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomEndpointingRule {
+    AssistantCustomEndpointingRule(AssistantCustomEndpointingRule),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for CustomEndpointingRule {
+    const NAME: &'static str = "CustomEndpointingRule";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("assistant") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["AssistantCustomEndpointingRule"]
+            .get(usize::from(index))
+            .copied()
+            .unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::AssistantCustomEndpointingRule)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<CustomEndpointingRule> for AssistantCustomEndpointingRule {
-    fn from(value: CustomEndpointingRule) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for CustomEndpointingRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for CustomEndpointingRule {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::AssistantCustomEndpointingRule(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("CustomEndpointingRule", "type", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<AssistantCustomEndpointingRule> for CustomEndpointingRule {
     fn from(value: AssistantCustomEndpointingRule) -> Self {
-        Self(value)
+        Self::AssistantCustomEndpointingRule(value)
     }
 }
 ///A knowledge base served by your own server.
@@ -3245,6 +4077,17 @@ pub struct CustomKnowledgeBase {
     ///The server that answers knowledge base queries.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server: ::std::option::Option<Server>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for CustomKnowledgeBase {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("provider", &self.provider);
+        collector.field("server", &self.server);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3265,14 +4108,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
             ) -> ::std::result::Result<CustomKnowledgeBase, A::Error> {
                 let mut f0: ::std::option::Option<CustomKnowledgeBaseProvider> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "server" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3286,6 +4130,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
                         }
                     },
                     server: f1.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3316,6 +4161,20 @@ pub struct DeveloperMessage {
     ///The time of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for DeveloperMessage {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("content", &self.content);
+        collector.field("message", &self.message);
+        collector.field("role", &self.role);
+        collector.field("secondsFromStart", &self.seconds_from_start);
+        collector.field("time", &self.time);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3343,8 +4202,9 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                 let mut f2: ::std::option::Option<DeveloperMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -3355,7 +4215,7 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                         }
                         "time" => f4 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3372,6 +4232,7 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                     },
                     seconds_from_start: f3.flatten(),
                     time: f4.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3399,6 +4260,19 @@ pub struct ExactReplacement {
     ///The replacement text.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for ExactReplacement {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("key", &self.key);
+        collector.field("replaceAllEnabled", &self.replace_all_enabled);
+        collector.field("type", &self.type_);
+        collector.field("value", &self.value);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3425,8 +4299,9 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "key" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -3436,7 +4311,7 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "value" => f3 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3452,6 +4327,7 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                         }
                     },
                     value: f3.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3468,6 +4344,16 @@ pub struct FallbackTranscriberPlan {
     ///The transcribers to try, in order.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transcribers: ::std::option::Option<::std::vec::Vec<Transcriber>>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for FallbackTranscriberPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("transcribers", &self.transcribers);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3489,20 +4375,22 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
                 let mut f0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Transcriber>>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "transcribers" => {
                             f0 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(FallbackTranscriberPlan {
                     transcribers: f0.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3515,6 +4403,16 @@ pub struct FallbackVoicePlan {
     ///The voices to try, in order.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub voices: ::std::option::Option<::std::vec::Vec<Voice>>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for FallbackVoicePlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("voices", &self.voices);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3536,18 +4434,20 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
                 let mut f0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Voice>>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "voices" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(FallbackVoicePlan {
                     voices: f0.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3571,6 +4471,18 @@ pub struct FixedBackoffPlan {
     pub max_retries: ::std::option::Option<i64>,
     #[serde(rename = "type")]
     pub type_: FixedBackoffPlanType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for FixedBackoffPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("baseDelaySeconds", &self.base_delay_seconds);
+        collector.field("maxRetries", &self.max_retries);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3592,8 +4504,9 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<FixedBackoffPlanType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "baseDelaySeconds" => {
@@ -3604,7 +4517,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                         }
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3619,6 +4532,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3646,6 +4560,19 @@ pub struct FormatPlan {
     pub number_to_digits_cutoff: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub replacements: ::std::option::Option<::std::vec::Vec<Replacement>>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for FormatPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("enabled", &self.enabled);
+        collector.field("formattersEnabled", &self.formatters_enabled);
+        collector.field("numberToDigitsCutoff", &self.number_to_digits_cutoff);
+        collector.field("replacements", &self.replacements);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FormatPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3672,8 +4599,9 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Replacement>>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -3687,7 +4615,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                             f3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3696,6 +4624,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                     formatters_enabled: f1.flatten(),
                     number_to_digits_cutoff: f2.flatten(),
                     replacements: f3.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3736,6 +4665,21 @@ pub struct FourierDenoisingPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub window_size_ms: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for FourierDenoisingPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("baselineOffsetDb", &self.baseline_offset_db);
+        collector.field("baselinePercentile", &self.baseline_percentile);
+        collector.field("enabled", &self.enabled);
+        collector.field("mediaDetectionEnabled", &self.media_detection_enabled);
+        collector.field("staticThreshold", &self.static_threshold);
+        collector.field("windowSizeMs", &self.window_size_ms);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3760,8 +4704,9 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "baselineOffsetDb" => {
@@ -3781,7 +4726,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                             f5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3792,6 +4737,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                     media_detection_enabled: f3.flatten(),
                     static_threshold: f4.flatten(),
                     window_size_ms: f5.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3809,6 +4755,18 @@ pub struct FunctionParameters {
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FunctionParametersType>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for FunctionParameters {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("properties", &self.properties);
+        collector.field("required", &self.required);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3838,8 +4796,9 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<FunctionParametersType>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "properties" => {
@@ -3848,7 +4807,7 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                         "required" => f1 = ::std::option::Option::Some(map.next_value()?),
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3856,6 +4815,7 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                     properties: f0.flatten(),
                     required: f1.flatten(),
                     type_: f2.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3882,6 +4842,18 @@ pub struct GoogleVoicemailDetectionPlan {
     pub beep_max_await_seconds: ::std::option::Option<f64>,
     ///The voicemail detection provider.
     pub provider: GoogleVoicemailDetectionPlanProvider,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for GoogleVoicemailDetectionPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("backoffPlan", &self.backoff_plan);
+        collector.field("beepMaxAwaitSeconds", &self.beep_max_await_seconds);
+        collector.field("provider", &self.provider);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3907,8 +4879,9 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                 let mut f2: ::std::option::Option<
                     GoogleVoicemailDetectionPlanProvider,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "backoffPlan" => {
@@ -3919,7 +4892,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                         }
                         "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3934,6 +4907,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3952,6 +4926,16 @@ pub struct HipaaCompliancePlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub hipaa_enabled: ::std::option::Option<bool>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for HipaaCompliancePlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("hipaaEnabled", &self.hipaa_enabled);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3971,20 +4955,22 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
                 mut map: A,
             ) -> ::std::result::Result<HipaaCompliancePlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "hipaaEnabled" => {
                             f0 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(HipaaCompliancePlan {
                     hipaa_enabled: f0.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -3992,23 +4978,65 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
     }
 }
 ///An action a hook performs, selected by `type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct HookAction(pub TransferHookAction);
-impl ::std::ops::Deref for HookAction {
-    type Target = TransferHookAction;
-    fn deref(&self) -> &TransferHookAction {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum HookAction {
+    TransferHookAction(TransferHookAction),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for HookAction {
+    const NAME: &'static str = "HookAction";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("transfer") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["TransferHookAction"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::TransferHookAction)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<HookAction> for TransferHookAction {
-    fn from(value: HookAction) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for HookAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for HookAction {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::TransferHookAction(value) => value.drift(collector),
+            Self::Unknown(value) => collector.unknown_member("HookAction", "type", value),
+        }
     }
 }
 impl ::std::convert::From<TransferHookAction> for HookAction {
     fn from(value: TransferHookAction) -> Self {
-        Self(value)
+        Self::TransferHookAction(value)
     }
 }
 ///A Twilio phone number to import.
@@ -4070,6 +5098,28 @@ pub struct ImportTwilioPhoneNumberDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub workflow_id: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for ImportTwilioPhoneNumberDto {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("assistantId", &self.assistant_id);
+        collector.field("fallbackDestination", &self.fallback_destination);
+        collector.field("hooks", &self.hooks);
+        collector.field("name", &self.name);
+        collector.field("server", &self.server);
+        collector.field("smsEnabled", &self.sms_enabled);
+        collector.field("squadId", &self.squad_id);
+        collector.field("twilioAccountSid", &self.twilio_account_sid);
+        collector.field("twilioApiKey", &self.twilio_api_key);
+        collector.field("twilioApiSecret", &self.twilio_api_secret);
+        collector.field("twilioAuthToken", &self.twilio_auth_token);
+        collector.field("twilioPhoneNumber", &self.twilio_phone_number);
+        collector.field("workflowId", &self.workflow_id);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4123,8 +5173,9 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "assistantId" => {
@@ -4159,7 +5210,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                             f12 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4177,6 +5228,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                     twilio_auth_token: f10.flatten(),
                     twilio_phone_number: f11.flatten(),
                     workflow_id: f12.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4215,6 +5267,24 @@ pub struct JsonSchema {
     ///The JSON type of the value.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<JsonSchemaType>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for JsonSchema {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("description", &self.description);
+        collector.field("enum", &self.enum_);
+        collector.field("format", &self.format);
+        collector.field("items", &self.items);
+        collector.field("pattern", &self.pattern);
+        collector.field("properties", &self.properties);
+        collector.field("required", &self.required);
+        collector.field("title", &self.title);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for JsonSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4262,8 +5332,9 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                 let mut f8: ::std::option::Option<
                     ::std::option::Option<JsonSchemaType>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "description" => {
@@ -4280,7 +5351,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                         "title" => f7 = ::std::option::Option::Some(map.next_value()?),
                         "type" => f8 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4294,6 +5365,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                     required: f6.flatten(),
                     title: f7.flatten(),
                     type_: f8.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4321,6 +5393,18 @@ pub struct KeypadInputPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for KeypadInputPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("delimiters", &self.delimiters);
+        collector.field("enabled", &self.enabled);
+        collector.field("timeoutSeconds", &self.timeout_seconds);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4344,8 +5428,9 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "delimiters" => {
@@ -4356,7 +5441,7 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                             f2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4364,6 +5449,7 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                     delimiters: f0.flatten(),
                     enabled: f1.flatten(),
                     timeout_seconds: f2.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4371,23 +5457,67 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
     }
 }
 ///A knowledge base, selected by `provider`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct KnowledgeBase(pub CustomKnowledgeBase);
-impl ::std::ops::Deref for KnowledgeBase {
-    type Target = CustomKnowledgeBase;
-    fn deref(&self) -> &CustomKnowledgeBase {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum KnowledgeBase {
+    CustomKnowledgeBase(CustomKnowledgeBase),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for KnowledgeBase {
+    const NAME: &'static str = "KnowledgeBase";
+    const TAG: &'static str = "provider";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("custom-knowledge-base") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["CustomKnowledgeBase"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::CustomKnowledgeBase)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<KnowledgeBase> for CustomKnowledgeBase {
-    fn from(value: KnowledgeBase) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for KnowledgeBase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for KnowledgeBase {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::CustomKnowledgeBase(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("KnowledgeBase", "provider", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<CustomKnowledgeBase> for KnowledgeBase {
     fn from(value: CustomKnowledgeBase) -> Self {
-        Self(value)
+        Self::CustomKnowledgeBase(value)
     }
 }
 ///Observability with Langfuse.
@@ -4401,6 +5531,18 @@ pub struct LangfuseObservabilityPlan {
     pub provider: LangfuseObservabilityPlanProvider,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for LangfuseObservabilityPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("metadata", &self.metadata);
+        collector.field("provider", &self.provider);
+        collector.field("tags", &self.tags);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4428,15 +5570,16 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "metadata" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "provider" => f1 = ::std::option::Option::Some(map.next_value()?),
                         "tags" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4451,6 +5594,7 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
                         }
                     },
                     tags: f2.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4462,8 +5606,9 @@ open_string_enum! {
     Langfuse = "langfuse", } Unknown
 }
 ///A chat message, selected by `role`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Message {
     SystemMessage(SystemMessage),
     UserMessage(UserMessage),
@@ -4473,6 +5618,77 @@ pub enum Message {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for Message {
+    const NAME: &'static str = "Message";
+    const TAG: &'static str = "role";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("system") => &[0],
+            ::std::option::Option::Some("user") => &[1],
+            ::std::option::Option::Some("assistant") => &[2],
+            ::std::option::Option::Some("tool") => &[3],
+            ::std::option::Option::Some("developer") => &[4],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        [
+            "SystemMessage",
+            "UserMessage",
+            "AssistantMessage",
+            "ToolMessage",
+            "DeveloperMessage",
+        ]
+            .get(usize::from(index))
+            .copied()
+            .unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::SystemMessage),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::UserMessage),
+            2 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::AssistantMessage)
+            }
+            3 => ::serde::Deserialize::deserialize(deserializer).map(Self::ToolMessage),
+            4 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::DeveloperMessage)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for Message {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::SystemMessage(value) => value.drift(collector),
+            Self::UserMessage(value) => value.drift(collector),
+            Self::AssistantMessage(value) => value.drift(collector),
+            Self::ToolMessage(value) => value.drift(collector),
+            Self::DeveloperMessage(value) => value.drift(collector),
+            Self::Unknown(value) => collector.unknown_member("Message", "role", value),
+        }
+    }
 }
 impl ::std::convert::From<SystemMessage> for Message {
     fn from(value: SystemMessage) -> Self {
@@ -4527,6 +5743,25 @@ pub struct MessagePlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub silence_timeout_message: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for MessagePlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector
+            .field("idleMessageMaxSpokenCount", &self.idle_message_max_spoken_count);
+        collector
+            .field(
+                "idleMessageResetCountOnUserSpeechEnabled",
+                &self.idle_message_reset_count_on_user_speech_enabled,
+            );
+        collector.field("idleMessages", &self.idle_messages);
+        collector.field("idleTimeoutSeconds", &self.idle_timeout_seconds);
+        collector.field("silenceTimeoutMessage", &self.silence_timeout_message);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessagePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4554,8 +5789,9 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                 let mut f4: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "idleMessageMaxSpokenCount" => {
@@ -4574,7 +5810,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                             f4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4584,6 +5820,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                     idle_messages: f2.flatten(),
                     idle_timeout_seconds: f3.flatten(),
                     silence_timeout_message: f4.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4591,23 +5828,64 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
     }
 }
 ///LLM configuration, selected by `provider`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct Model(pub AnthropicModel);
-impl ::std::ops::Deref for Model {
-    type Target = AnthropicModel;
-    fn deref(&self) -> &AnthropicModel {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Model {
+    AnthropicModel(AnthropicModel),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for Model {
+    const NAME: &'static str = "Model";
+    const TAG: &'static str = "provider";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("anthropic") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["AnthropicModel"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer).map(Self::AnthropicModel)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<Model> for AnthropicModel {
-    fn from(value: Model) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for Model {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for Model {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::AnthropicModel(value) => value.drift(collector),
+            Self::Unknown(value) => collector.unknown_member("Model", "provider", value),
+        }
     }
 }
 impl ::std::convert::From<AnthropicModel> for Model {
     fn from(value: AnthropicModel) -> Self {
-        Self(value)
+        Self::AnthropicModel(value)
     }
 }
 ///A cost item of kind `model` (shape not shown in the seeds; other fields allowed).
@@ -4616,6 +5894,16 @@ pub struct ModelCost {
     ///The kind of cost.
     #[serde(rename = "type")]
     pub type_: ModelCostType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for ModelCost {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ModelCost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4635,13 +5923,14 @@ impl<'de> ::serde::Deserialize<'de> for ModelCost {
                 mut map: A,
             ) -> ::std::result::Result<ModelCost, A::Error> {
                 let mut f0: ::std::option::Option<ModelCostType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "type" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4654,6 +5943,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelCost {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4686,6 +5976,21 @@ pub struct MonitorPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub listen_enabled: ::std::option::Option<bool>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for MonitorPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector
+            .field("controlAuthenticationEnabled", &self.control_authentication_enabled);
+        collector.field("controlEnabled", &self.control_enabled);
+        collector
+            .field("listenAuthenticationEnabled", &self.listen_authentication_enabled);
+        collector.field("listenEnabled", &self.listen_enabled);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4708,8 +6013,9 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                 let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "controlAuthenticationEnabled" => {
@@ -4725,7 +6031,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                             f3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4734,6 +6040,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                     control_enabled: f1.flatten(),
                     listen_authentication_enabled: f2.flatten(),
                     listen_enabled: f3.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4741,23 +6048,67 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
     }
 }
 ///Observability configuration, selected by `provider`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct ObservabilityPlan(pub LangfuseObservabilityPlan);
-impl ::std::ops::Deref for ObservabilityPlan {
-    type Target = LangfuseObservabilityPlan;
-    fn deref(&self) -> &LangfuseObservabilityPlan {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ObservabilityPlan {
+    LangfuseObservabilityPlan(LangfuseObservabilityPlan),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for ObservabilityPlan {
+    const NAME: &'static str = "ObservabilityPlan";
+    const TAG: &'static str = "provider";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("langfuse") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["LangfuseObservabilityPlan"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::LangfuseObservabilityPlan)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<ObservabilityPlan> for LangfuseObservabilityPlan {
-    fn from(value: ObservabilityPlan) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for ObservabilityPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for ObservabilityPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::LangfuseObservabilityPlan(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("ObservabilityPlan", "provider", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<LangfuseObservabilityPlan> for ObservabilityPlan {
     fn from(value: LangfuseObservabilityPlan) -> Self {
-        Self(value)
+        Self::LangfuseObservabilityPlan(value)
     }
 }
 ///Pagination metadata.
@@ -4772,6 +6123,18 @@ pub struct PaginationMeta {
     ///The total number of items.
     #[serde(rename = "totalItems")]
     pub total_items: f64,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for PaginationMeta {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("currentPage", &self.current_page);
+        collector.field("itemsPerPage", &self.items_per_page);
+        collector.field("totalItems", &self.total_items);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4793,8 +6156,9 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
                 let mut f0: ::std::option::Option<f64> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<f64> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<f64> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "currentPage" => {
@@ -4807,7 +6171,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
                             f2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4842,6 +6206,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4856,6 +6221,16 @@ pub struct PciCompliancePlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pci_enabled: ::std::option::Option<bool>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for PciCompliancePlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("pciEnabled", &self.pci_enabled);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4875,20 +6250,22 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
                 mut map: A,
             ) -> ::std::result::Result<PciCompliancePlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "pciEnabled" => {
                             f0 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(PciCompliancePlan {
                     pci_enabled: f0.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4896,23 +6273,67 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
     }
 }
 ///A phone number hook, selected by `on`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct PhoneNumberHook(pub CallHookCallRinging);
-impl ::std::ops::Deref for PhoneNumberHook {
-    type Target = CallHookCallRinging;
-    fn deref(&self) -> &CallHookCallRinging {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PhoneNumberHook {
+    CallHookCallRinging(CallHookCallRinging),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for PhoneNumberHook {
+    const NAME: &'static str = "PhoneNumberHook";
+    const TAG: &'static str = "on";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("call.ringing") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["CallHookCallRinging"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::CallHookCallRinging)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<PhoneNumberHook> for CallHookCallRinging {
-    fn from(value: PhoneNumberHook) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for PhoneNumberHook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for PhoneNumberHook {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::CallHookCallRinging(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("PhoneNumberHook", "on", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<CallHookCallRinging> for PhoneNumberHook {
     fn from(value: CallHookCallRinging) -> Self {
-        Self(value)
+        Self::CallHookCallRinging(value)
     }
 }
 ///An option applied to a regular expression.
@@ -4923,6 +6344,17 @@ pub struct RegexOption {
     ///The option.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RegexOptionType>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for RegexOption {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("enabled", &self.enabled);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RegexOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4945,20 +6377,22 @@ impl<'de> ::serde::Deserialize<'de> for RegexOption {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<RegexOptionType>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "type" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(RegexOption {
                     enabled: f0.flatten(),
                     type_: f1.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -4970,23 +6404,67 @@ open_string_enum! {
     Unknown
 }
 ///A text replacement applied before speech, selected by `type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct Replacement(pub ExactReplacement);
-impl ::std::ops::Deref for Replacement {
-    type Target = ExactReplacement;
-    fn deref(&self) -> &ExactReplacement {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Replacement {
+    ExactReplacement(ExactReplacement),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for Replacement {
+    const NAME: &'static str = "Replacement";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("exact") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["ExactReplacement"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::ExactReplacement)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<Replacement> for ExactReplacement {
-    fn from(value: Replacement) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for Replacement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for Replacement {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::ExactReplacement(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("Replacement", "type", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<ExactReplacement> for Replacement {
     fn from(value: ExactReplacement) -> Self {
-        Self(value)
+        Self::ExactReplacement(value)
     }
 }
 ///A server the platform sends requests to.
@@ -5012,6 +6490,19 @@ pub struct Server {
     ///The URL of the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for Server {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("backoffPlan", &self.backoff_plan);
+        collector.field("headers", &self.headers);
+        collector.field("timeoutSeconds", &self.timeout_seconds);
+        collector.field("url", &self.url);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Server {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5040,8 +6531,9 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "backoffPlan" => {
@@ -5053,7 +6545,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                         }
                         "url" => f3 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -5062,6 +6554,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                     headers: f1.flatten(),
                     timeout_seconds: f2.flatten(),
                     url: f3.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -5156,6 +6649,35 @@ If squadId is provided, this will be ignored.*/
     ///This is the ISO 8601 timestamp indicating when the session was last updated.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for Session {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("artifact", &self.artifact);
+        collector.field("assistant", &self.assistant);
+        collector.field("assistantId", &self.assistant_id);
+        collector.field("assistantOverrides", &self.assistant_overrides);
+        collector.field("cost", &self.cost);
+        collector.field("costs", &self.costs);
+        collector.field("createdAt", &self.created_at);
+        collector.field("customer", &self.customer);
+        collector.field("customerId", &self.customer_id);
+        collector.field("expirationSeconds", &self.expiration_seconds);
+        collector.field("id", &self.id);
+        collector.field("messages", &self.messages);
+        collector.field("name", &self.name);
+        collector.field("orgId", &self.org_id);
+        collector.field("phoneNumber", &self.phone_number);
+        collector.field("phoneNumberId", &self.phone_number_id);
+        collector.field("squad", &self.squad);
+        collector.field("squadId", &self.squad_id);
+        collector.field("status", &self.status);
+        collector.field("updatedAt", &self.updated_at);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Session {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5222,8 +6744,9 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                 let mut f19: ::std::option::Option<
                     ::chrono::DateTime<::chrono::offset::Utc>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "artifact" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -5267,7 +6790,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                             f19 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -5320,6 +6843,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -5332,6 +6856,16 @@ pub struct SessionCost {
     ///The kind of cost.
     #[serde(rename = "type")]
     pub type_: SessionCostType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for SessionCost {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionCost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5351,13 +6885,14 @@ impl<'de> ::serde::Deserialize<'de> for SessionCost {
                 mut map: A,
             ) -> ::std::result::Result<SessionCost, A::Error> {
                 let mut f0: ::std::option::Option<SessionCostType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "type" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -5370,6 +6905,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionCost {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -5381,8 +6917,9 @@ open_string_enum! {
     Unknown
 }
 ///`SessionCostsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SessionCostsItem {
     ModelCost(ModelCost),
     AnalysisCost(AnalysisCost),
@@ -5390,6 +6927,61 @@ pub enum SessionCostsItem {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for SessionCostsItem {
+    const NAME: &'static str = "SessionCostsItem";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("model") => &[0],
+            ::std::option::Option::Some("analysis") => &[1],
+            ::std::option::Option::Some("session") => &[2],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["ModelCost", "AnalysisCost", "SessionCost"]
+            .get(usize::from(index))
+            .copied()
+            .unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::ModelCost),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::AnalysisCost),
+            2 => ::serde::Deserialize::deserialize(deserializer).map(Self::SessionCost),
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SessionCostsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for SessionCostsItem {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::ModelCost(value) => value.drift(collector),
+            Self::AnalysisCost(value) => value.drift(collector),
+            Self::SessionCost(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("SessionCostsItem", "type", value)
+            }
+        }
+    }
 }
 impl ::std::convert::From<ModelCost> for SessionCostsItem {
     fn from(value: ModelCost) -> Self {
@@ -5407,8 +6999,9 @@ impl ::std::convert::From<SessionCost> for SessionCostsItem {
     }
 }
 ///`SessionMessagesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SessionMessagesItem {
     SystemMessage(SystemMessage),
     UserMessage(UserMessage),
@@ -5418,6 +7011,79 @@ pub enum SessionMessagesItem {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for SessionMessagesItem {
+    const NAME: &'static str = "SessionMessagesItem";
+    const TAG: &'static str = "role";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("system") => &[0],
+            ::std::option::Option::Some("user") => &[1],
+            ::std::option::Option::Some("assistant") => &[2],
+            ::std::option::Option::Some("tool") => &[3],
+            ::std::option::Option::Some("developer") => &[4],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        [
+            "SystemMessage",
+            "UserMessage",
+            "AssistantMessage",
+            "ToolMessage",
+            "DeveloperMessage",
+        ]
+            .get(usize::from(index))
+            .copied()
+            .unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::SystemMessage),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::UserMessage),
+            2 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::AssistantMessage)
+            }
+            3 => ::serde::Deserialize::deserialize(deserializer).map(Self::ToolMessage),
+            4 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::DeveloperMessage)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SessionMessagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for SessionMessagesItem {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::SystemMessage(value) => value.drift(collector),
+            Self::UserMessage(value) => value.drift(collector),
+            Self::AssistantMessage(value) => value.drift(collector),
+            Self::ToolMessage(value) => value.drift(collector),
+            Self::DeveloperMessage(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("SessionMessagesItem", "role", value)
+            }
+        }
+    }
 }
 impl ::std::convert::From<SystemMessage> for SessionMessagesItem {
     fn from(value: SystemMessage) -> Self {
@@ -5448,6 +7114,11 @@ impl ::std::convert::From<DeveloperMessage> for SessionMessagesItem {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SessionName(::std::string::String);
+impl crate::drift::Drift for SessionName {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        crate::drift::Drift::drift(&self.0, collector);
+    }
+}
 impl ::std::ops::Deref for SessionName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -5505,6 +7176,17 @@ pub struct SessionPaginatedResponse {
     pub metadata: PaginationMeta,
     ///The sessions on this page.
     pub results: ::std::vec::Vec<Session>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for SessionPaginatedResponse {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("metadata", &self.metadata);
+        collector.field("results", &self.results);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5525,14 +7207,15 @@ impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
             ) -> ::std::result::Result<SessionPaginatedResponse, A::Error> {
                 let mut f0: ::std::option::Option<PaginationMeta> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::vec::Vec<Session>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "metadata" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "results" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -5553,6 +7236,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -5569,6 +7253,16 @@ open_string_enum! {
 pub struct SmartDenoisingPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for SmartDenoisingPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("enabled", &self.enabled);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5588,18 +7282,20 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
                 mut map: A,
             ) -> ::std::result::Result<SmartDenoisingPlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(SmartDenoisingPlan {
                     enabled: f0.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -5607,23 +7303,67 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
     }
 }
 ///Smart endpointing, selected by `provider`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct SmartEndpointingPlan(pub CozmoxSmartEndpointingPlan);
-impl ::std::ops::Deref for SmartEndpointingPlan {
-    type Target = CozmoxSmartEndpointingPlan;
-    fn deref(&self) -> &CozmoxSmartEndpointingPlan {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum SmartEndpointingPlan {
+    CozmoxSmartEndpointingPlan(CozmoxSmartEndpointingPlan),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for SmartEndpointingPlan {
+    const NAME: &'static str = "SmartEndpointingPlan";
+    const TAG: &'static str = "provider";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("cozmox") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["CozmoxSmartEndpointingPlan"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::CozmoxSmartEndpointingPlan)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<SmartEndpointingPlan> for CozmoxSmartEndpointingPlan {
-    fn from(value: SmartEndpointingPlan) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for SmartEndpointingPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for SmartEndpointingPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::CozmoxSmartEndpointingPlan(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("SmartEndpointingPlan", "provider", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<CozmoxSmartEndpointingPlan> for SmartEndpointingPlan {
     fn from(value: CozmoxSmartEndpointingPlan) -> Self {
-        Self(value)
+        Self::CozmoxSmartEndpointingPlan(value)
     }
 }
 ///When the assistant starts speaking.
@@ -5660,6 +7400,21 @@ pub struct StartSpeakingPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub wait_seconds: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for StartSpeakingPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("customEndpointingRules", &self.custom_endpointing_rules);
+        collector.field("smartEndpointingEnabled", &self.smart_endpointing_enabled);
+        collector.field("smartEndpointingPlan", &self.smart_endpointing_plan);
+        collector
+            .field("transcriptionEndpointingPlan", &self.transcription_endpointing_plan);
+        collector.field("waitSeconds", &self.wait_seconds);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5689,8 +7444,9 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                     ::std::option::Option<TranscriptionEndpointingPlan>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "customEndpointingRules" => {
@@ -5709,7 +7465,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                             f4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -5719,6 +7475,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                     smart_endpointing_plan: f2.flatten(),
                     transcription_endpointing_plan: f3.flatten(),
                     wait_seconds: f4.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -5754,6 +7511,20 @@ pub struct StopSpeakingPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub voice_seconds: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for StopSpeakingPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("acknowledgementPhrases", &self.acknowledgement_phrases);
+        collector.field("backoffSeconds", &self.backoff_seconds);
+        collector.field("interruptionPhrases", &self.interruption_phrases);
+        collector.field("numWords", &self.num_words);
+        collector.field("voiceSeconds", &self.voice_seconds);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5781,8 +7552,9 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "acknowledgementPhrases" => {
@@ -5799,7 +7571,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                             f4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -5809,6 +7581,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                     interruption_phrases: f2.flatten(),
                     num_words: f3.flatten(),
                     voice_seconds: f4.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -5823,6 +7596,17 @@ pub struct StructuredDataMultiPlan {
     ///The structured-data plan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<StructuredDataPlan>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for StructuredDataMultiPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("key", &self.key);
+        collector.field("plan", &self.plan);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5847,20 +7631,22 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<StructuredDataPlan>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "key" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "plan" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(StructuredDataMultiPlan {
                     key: f0.flatten(),
                     plan: f1.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -5884,6 +7670,19 @@ pub struct StructuredDataPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for StructuredDataPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("enabled", &self.enabled);
+        collector.field("messages", &self.messages);
+        collector.field("schema", &self.schema);
+        collector.field("timeoutSeconds", &self.timeout_seconds);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5912,8 +7711,9 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -5923,7 +7723,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                             f3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -5932,6 +7732,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                     messages: f1.flatten(),
                     schema: f2.flatten(),
                     timeout_seconds: f3.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -5955,6 +7756,19 @@ pub struct SuccessEvaluationPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for SuccessEvaluationPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("enabled", &self.enabled);
+        collector.field("messages", &self.messages);
+        collector.field("rubric", &self.rubric);
+        collector.field("timeoutSeconds", &self.timeout_seconds);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5985,8 +7799,9 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                     ::std::option::Option<SuccessEvaluationPlanRubric>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -5996,7 +7811,7 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                             f3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6005,6 +7820,7 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                     messages: f1.flatten(),
                     rubric: f2.flatten(),
                     timeout_seconds: f3.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6032,6 +7848,18 @@ pub struct SummaryPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for SummaryPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("enabled", &self.enabled);
+        collector.field("messages", &self.messages);
+        collector.field("timeoutSeconds", &self.timeout_seconds);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6059,8 +7887,9 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                     >,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -6069,7 +7898,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                             f2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6077,6 +7906,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                     enabled: f0.flatten(),
                     messages: f1.flatten(),
                     timeout_seconds: f2.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6103,6 +7933,20 @@ pub struct SystemMessage {
     ///The time of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for SystemMessage {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("content", &self.content);
+        collector.field("message", &self.message);
+        collector.field("role", &self.role);
+        collector.field("secondsFromStart", &self.seconds_from_start);
+        collector.field("time", &self.time);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6130,8 +7974,9 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                 let mut f2: ::std::option::Option<SystemMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -6142,7 +7987,7 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                         }
                         "time" => f4 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6159,6 +8004,7 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                     },
                     seconds_from_start: f3.flatten(),
                     time: f4.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6170,43 +8016,128 @@ open_string_enum! {
     "system", } Unknown
 }
 ///A tool the model can call, selected by `type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct Tool(pub ApiRequestTool);
-impl ::std::ops::Deref for Tool {
-    type Target = ApiRequestTool;
-    fn deref(&self) -> &ApiRequestTool {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Tool {
+    ApiRequestTool(ApiRequestTool),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for Tool {
+    const NAME: &'static str = "Tool";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("apiRequest") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["ApiRequestTool"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer).map(Self::ApiRequestTool)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<Tool> for ApiRequestTool {
-    fn from(value: Tool) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for Tool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for Tool {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::ApiRequestTool(value) => value.drift(collector),
+            Self::Unknown(value) => collector.unknown_member("Tool", "type", value),
+        }
     }
 }
 impl ::std::convert::From<ApiRequestTool> for Tool {
     fn from(value: ApiRequestTool) -> Self {
-        Self(value)
+        Self::ApiRequestTool(value)
     }
 }
 ///A message tied to a stage of tool execution, selected by `type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct ToolExecutionMessage(pub ToolMessageStart);
-impl ::std::ops::Deref for ToolExecutionMessage {
-    type Target = ToolMessageStart;
-    fn deref(&self) -> &ToolMessageStart {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ToolExecutionMessage {
+    ToolMessageStart(ToolMessageStart),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for ToolExecutionMessage {
+    const NAME: &'static str = "ToolExecutionMessage";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("request-start") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["ToolMessageStart"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::ToolMessageStart)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<ToolExecutionMessage> for ToolMessageStart {
-    fn from(value: ToolExecutionMessage) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for ToolExecutionMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for ToolExecutionMessage {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::ToolMessageStart(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("ToolExecutionMessage", "type", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<ToolMessageStart> for ToolExecutionMessage {
     fn from(value: ToolMessageStart) -> Self {
-        Self(value)
+        Self::ToolMessageStart(value)
     }
 }
 ///The function definition of a tool, as exposed to the model.
@@ -6221,6 +8152,19 @@ pub struct ToolFunction {
     pub parameters: ::std::option::Option<FunctionParameters>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for ToolFunction {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("description", &self.description);
+        collector.field("name", &self.name);
+        collector.field("parameters", &self.parameters);
+        collector.field("strict", &self.strict);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolFunction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6249,8 +8193,9 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                     ::std::option::Option<FunctionParameters>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "description" => {
@@ -6262,7 +8207,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                         }
                         "strict" => f3 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6271,6 +8216,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                     name: f1.flatten(),
                     parameters: f2.flatten(),
                     strict: f3.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6297,6 +8243,20 @@ pub struct ToolMessage {
     ///The time of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for ToolMessage {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("content", &self.content);
+        collector.field("message", &self.message);
+        collector.field("role", &self.role);
+        collector.field("secondsFromStart", &self.seconds_from_start);
+        collector.field("time", &self.time);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6324,8 +8284,9 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                 let mut f2: ::std::option::Option<ToolMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -6336,7 +8297,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                         }
                         "time" => f4 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6353,6 +8314,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                     },
                     seconds_from_start: f3.flatten(),
                     time: f4.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6380,6 +8342,20 @@ pub struct ToolMessageStart {
     ///The kind of tool message.
     #[serde(rename = "type")]
     pub type_: ToolMessageStartType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for ToolMessageStart {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("blocking", &self.blocking);
+        collector.field("conditions", &self.conditions);
+        collector.field("content", &self.content);
+        collector.field("contents", &self.contents);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6409,8 +8385,9 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                     ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<ToolMessageStartType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "blocking" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -6421,7 +8398,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                         "contents" => f3 = ::std::option::Option::Some(map.next_value()?),
                         "type" => f4 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6438,6 +8415,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6449,23 +8427,67 @@ open_string_enum! {
     "request-start", } Unknown
 }
 ///Speech-to-text configuration, selected by `provider`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct Transcriber(pub AssemblyAiTranscriber);
-impl ::std::ops::Deref for Transcriber {
-    type Target = AssemblyAiTranscriber;
-    fn deref(&self) -> &AssemblyAiTranscriber {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Transcriber {
+    AssemblyAiTranscriber(AssemblyAiTranscriber),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for Transcriber {
+    const NAME: &'static str = "Transcriber";
+    const TAG: &'static str = "provider";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("assembly-ai") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["AssemblyAiTranscriber"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::AssemblyAiTranscriber)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<Transcriber> for AssemblyAiTranscriber {
-    fn from(value: Transcriber) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for Transcriber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for Transcriber {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::AssemblyAiTranscriber(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("Transcriber", "provider", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<AssemblyAiTranscriber> for Transcriber {
     fn from(value: AssemblyAiTranscriber) -> Self {
-        Self(value)
+        Self::AssemblyAiTranscriber(value)
     }
 }
 ///How the transcript is produced.
@@ -6480,6 +8502,18 @@ pub struct TranscriptPlan {
     pub enabled: ::std::option::Option<bool>,
     #[serde(rename = "userName", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for TranscriptPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("assistantName", &self.assistant_name);
+        collector.field("enabled", &self.enabled);
+        collector.field("userName", &self.user_name);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6505,8 +8539,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "assistantName" => {
@@ -6515,7 +8550,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                         "enabled" => f1 = ::std::option::Option::Some(map.next_value()?),
                         "userName" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6523,6 +8558,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                     assistant_name: f0.flatten(),
                     enabled: f1.flatten(),
                     user_name: f2.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6547,6 +8583,18 @@ pub struct TranscriptionEndpointingPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub on_punctuation_seconds: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for TranscriptionEndpointingPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("onNoPunctuationSeconds", &self.on_no_punctuation_seconds);
+        collector.field("onNumberSeconds", &self.on_number_seconds);
+        collector.field("onPunctuationSeconds", &self.on_punctuation_seconds);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6568,8 +8616,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "onNoPunctuationSeconds" => {
@@ -6582,7 +8631,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                             f2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6590,6 +8639,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                     on_no_punctuation_seconds: f0.flatten(),
                     on_number_seconds: f1.flatten(),
                     on_punctuation_seconds: f2.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6597,23 +8647,67 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
     }
 }
 ///A transfer destination, selected by `type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct TransferDestination(pub TransferDestinationNumber);
-impl ::std::ops::Deref for TransferDestination {
-    type Target = TransferDestinationNumber;
-    fn deref(&self) -> &TransferDestinationNumber {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TransferDestination {
+    TransferDestinationNumber(TransferDestinationNumber),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for TransferDestination {
+    const NAME: &'static str = "TransferDestination";
+    const TAG: &'static str = "type";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("number") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["TransferDestinationNumber"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::TransferDestinationNumber)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<TransferDestination> for TransferDestinationNumber {
-    fn from(value: TransferDestination) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for TransferDestination {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for TransferDestination {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::TransferDestinationNumber(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("TransferDestination", "type", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<TransferDestinationNumber> for TransferDestination {
     fn from(value: TransferDestinationNumber) -> Self {
-        Self(value)
+        Self::TransferDestinationNumber(value)
     }
 }
 ///Transfer to a phone number.
@@ -6644,6 +8738,23 @@ pub struct TransferDestinationNumber {
     ///The kind of destination.
     #[serde(rename = "type")]
     pub type_: TransferDestinationNumberType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for TransferDestinationNumber {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("callerId", &self.caller_id);
+        collector.field("description", &self.description);
+        collector.field("extension", &self.extension);
+        collector.field("message", &self.message);
+        collector.field("number", &self.number);
+        collector.field("numberE164CheckEnabled", &self.number_e164_check_enabled);
+        collector.field("transferPlan", &self.transfer_plan);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6680,8 +8791,9 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                 let mut f5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<::std::option::Option<TransferPlan>> = ::std::option::Option::None;
                 let mut f7: ::std::option::Option<TransferDestinationNumberType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "callerId" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -6701,7 +8813,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                         }
                         "type" => f7 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6721,6 +8833,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6741,6 +8854,17 @@ pub struct TransferFallbackPlan {
     pub end_call_enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for TransferFallbackPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("endCallEnabled", &self.end_call_enabled);
+        collector.field("message", &self.message);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6763,8 +8887,9 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "endCallEnabled" => {
@@ -6772,13 +8897,14 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
                         }
                         "message" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(TransferFallbackPlan {
                     end_call_enabled: f0.flatten(),
                     message: f1.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6794,6 +8920,17 @@ pub struct TransferHookAction {
     ///The kind of action.
     #[serde(rename = "type")]
     pub type_: TransferHookActionType,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for TransferHookAction {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("destination", &self.destination);
+        collector.field("type", &self.type_);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6816,8 +8953,9 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                     ::std::option::Option<TransferDestination>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<TransferHookActionType> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "destination" => {
@@ -6825,7 +8963,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                         }
                         "type" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6839,6 +8977,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                             );
                         }
                     },
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6891,6 +9030,26 @@ pub struct TransferPlan {
     pub transfer_complete_audio_url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub twiml: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for TransferPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("fallbackPlan", &self.fallback_plan);
+        collector.field("holdAudioUrl", &self.hold_audio_url);
+        collector.field("message", &self.message);
+        collector.field("mode", &self.mode);
+        collector
+            .field("sipHeadersInReferToEnabled", &self.sip_headers_in_refer_to_enabled);
+        collector.field("sipVerb", &self.sip_verb);
+        collector.field("summaryPlan", &self.summary_plan);
+        collector.field("timeout", &self.timeout);
+        collector.field("transferCompleteAudioUrl", &self.transfer_complete_audio_url);
+        collector.field("twiml", &self.twiml);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TransferPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6933,8 +9092,9 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                 let mut f9: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "fallbackPlan" => {
@@ -6958,7 +9118,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                         }
                         "twiml" => f9 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6973,6 +9133,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                     timeout: f7.flatten(),
                     transfer_complete_audio_url: f8.flatten(),
                     twiml: f9.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -6988,23 +9149,67 @@ open_string_enum! {
     "refer", } Unknown
 }
 ///Transport configuration, selected by `provider`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct TransportConfiguration(pub TransportConfigurationTwilio);
-impl ::std::ops::Deref for TransportConfiguration {
-    type Target = TransportConfigurationTwilio;
-    fn deref(&self) -> &TransportConfigurationTwilio {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TransportConfiguration {
+    TransportConfigurationTwilio(TransportConfigurationTwilio),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for TransportConfiguration {
+    const NAME: &'static str = "TransportConfiguration";
+    const TAG: &'static str = "provider";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("twilio") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["TransportConfigurationTwilio"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::TransportConfigurationTwilio)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<TransportConfiguration> for TransportConfigurationTwilio {
-    fn from(value: TransportConfiguration) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for TransportConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for TransportConfiguration {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::TransportConfigurationTwilio(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("TransportConfiguration", "provider", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<TransportConfigurationTwilio> for TransportConfiguration {
     fn from(value: TransportConfigurationTwilio) -> Self {
-        Self(value)
+        Self::TransportConfigurationTwilio(value)
     }
 }
 ///Twilio transport configuration.
@@ -7023,6 +9228,19 @@ pub struct TransportConfigurationTwilio {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for TransportConfigurationTwilio {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("provider", &self.provider);
+        collector.field("record", &self.record);
+        collector.field("recordingChannels", &self.recording_channels);
+        collector.field("timeout", &self.timeout);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7049,8 +9267,9 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                     ::std::option::Option<TransportConfigurationTwilioRecordingChannels>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -7060,7 +9279,7 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                         }
                         "timeout" => f3 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7076,6 +9295,7 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                     record: f1.flatten(),
                     recording_channels: f2.flatten(),
                     timeout: f3.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -7154,6 +9374,28 @@ If squadId is provided, this will be ignored.*/
     ///This is the current status of the session. Can be either 'active' or 'completed'.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<UpdateSessionDtoStatus>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for UpdateSessionDto {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("assistant", &self.assistant);
+        collector.field("assistantId", &self.assistant_id);
+        collector.field("assistantOverrides", &self.assistant_overrides);
+        collector.field("customer", &self.customer);
+        collector.field("customerId", &self.customer_id);
+        collector.field("expirationSeconds", &self.expiration_seconds);
+        collector.field("messages", &self.messages);
+        collector.field("name", &self.name);
+        collector.field("phoneNumber", &self.phone_number);
+        collector.field("phoneNumberId", &self.phone_number_id);
+        collector.field("squad", &self.squad);
+        collector.field("squadId", &self.squad_id);
+        collector.field("status", &self.status);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7209,8 +9451,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<UpdateSessionDtoStatus>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "assistant" => {
@@ -7241,7 +9484,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                         "squadId" => f11 = ::std::option::Option::Some(map.next_value()?),
                         "status" => f12 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7259,6 +9502,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                     squad: f10.flatten(),
                     squad_id: f11.flatten(),
                     status: f12.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -7266,8 +9510,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
     }
 }
 ///`UpdateSessionDtoMessagesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UpdateSessionDtoMessagesItem {
     SystemMessage(SystemMessage),
     UserMessage(UserMessage),
@@ -7277,6 +9522,79 @@ pub enum UpdateSessionDtoMessagesItem {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for UpdateSessionDtoMessagesItem {
+    const NAME: &'static str = "UpdateSessionDtoMessagesItem";
+    const TAG: &'static str = "role";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("system") => &[0],
+            ::std::option::Option::Some("user") => &[1],
+            ::std::option::Option::Some("assistant") => &[2],
+            ::std::option::Option::Some("tool") => &[3],
+            ::std::option::Option::Some("developer") => &[4],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        [
+            "SystemMessage",
+            "UserMessage",
+            "AssistantMessage",
+            "ToolMessage",
+            "DeveloperMessage",
+        ]
+            .get(usize::from(index))
+            .copied()
+            .unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::SystemMessage),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::UserMessage),
+            2 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::AssistantMessage)
+            }
+            3 => ::serde::Deserialize::deserialize(deserializer).map(Self::ToolMessage),
+            4 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::DeveloperMessage)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateSessionDtoMessagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for UpdateSessionDtoMessagesItem {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::SystemMessage(value) => value.drift(collector),
+            Self::UserMessage(value) => value.drift(collector),
+            Self::AssistantMessage(value) => value.drift(collector),
+            Self::ToolMessage(value) => value.drift(collector),
+            Self::DeveloperMessage(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("UpdateSessionDtoMessagesItem", "role", value)
+            }
+        }
+    }
 }
 impl ::std::convert::From<SystemMessage> for UpdateSessionDtoMessagesItem {
     fn from(value: SystemMessage) -> Self {
@@ -7307,6 +9625,11 @@ impl ::std::convert::From<DeveloperMessage> for UpdateSessionDtoMessagesItem {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct UpdateSessionDtoName(::std::string::String);
+impl crate::drift::Drift for UpdateSessionDtoName {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        crate::drift::Drift::drift(&self.0, collector);
+    }
+}
 impl ::std::ops::Deref for UpdateSessionDtoName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -7383,6 +9706,20 @@ pub struct UserMessage {
     ///The time of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for UserMessage {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("content", &self.content);
+        collector.field("message", &self.message);
+        collector.field("role", &self.role);
+        collector.field("secondsFromStart", &self.seconds_from_start);
+        collector.field("time", &self.time);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7410,8 +9747,9 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                 let mut f2: ::std::option::Option<UserMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => f0 = ::std::option::Option::Some(map.next_value()?),
@@ -7422,7 +9760,7 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                         }
                         "time" => f4 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7439,6 +9777,7 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                     },
                     seconds_from_start: f3.flatten(),
                     time: f4.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -7456,6 +9795,17 @@ pub struct VariableExtractionAlias {
     pub key: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for VariableExtractionAlias {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("key", &self.key);
+        collector.field("value", &self.value);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7480,20 +9830,22 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "key" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "value" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(VariableExtractionAlias {
                     key: f0.flatten(),
                     value: f1.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -7508,6 +9860,17 @@ pub struct VariableExtractionPlan {
     ///The schema of the variables to extract.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<JsonSchema>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for VariableExtractionPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("aliases", &self.aliases);
+        collector.field("schema", &self.schema);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7530,20 +9893,22 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
                     ::std::option::Option<::std::vec::Vec<VariableExtractionAlias>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "aliases" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "schema" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(VariableExtractionPlan {
                     aliases: f0.flatten(),
                     schema: f1.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -7551,43 +9916,126 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
     }
 }
 ///Text-to-speech configuration, selected by `provider`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct Voice(pub AzureVoice);
-impl ::std::ops::Deref for Voice {
-    type Target = AzureVoice;
-    fn deref(&self) -> &AzureVoice {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Voice {
+    AzureVoice(AzureVoice),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for Voice {
+    const NAME: &'static str = "Voice";
+    const TAG: &'static str = "provider";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("azure") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["AzureVoice"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::AzureVoice),
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<Voice> for AzureVoice {
-    fn from(value: Voice) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for Voice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for Voice {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::AzureVoice(value) => value.drift(collector),
+            Self::Unknown(value) => collector.unknown_member("Voice", "provider", value),
+        }
     }
 }
 impl ::std::convert::From<AzureVoice> for Voice {
     fn from(value: AzureVoice) -> Self {
-        Self(value)
+        Self::AzureVoice(value)
     }
 }
 ///Voicemail detection, selected by `provider`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct VoicemailDetection(pub GoogleVoicemailDetectionPlan);
-impl ::std::ops::Deref for VoicemailDetection {
-    type Target = GoogleVoicemailDetectionPlan;
-    fn deref(&self) -> &GoogleVoicemailDetectionPlan {
-        &self.0
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum VoicemailDetection {
+    GoogleVoicemailDetectionPlan(GoogleVoicemailDetectionPlan),
+    /// A value that matches none of the members the spec describes, kept as
+    /// sent so that it re-encodes unchanged.
+    Unknown(::serde_json::Value),
+}
+impl crate::de::Tagged for VoicemailDetection {
+    const NAME: &'static str = "VoicemailDetection";
+    const TAG: &'static str = "provider";
+    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+        match tag {
+            ::std::option::Option::Some("google") => &[0],
+            _ => &[],
+        }
+    }
+    fn member_name(index: u16) -> &'static str {
+        ["GoogleVoicemailDetectionPlan"].get(usize::from(index)).copied().unwrap_or("?")
+    }
+    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
+        index: u16,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::GoogleVoicemailDetectionPlan)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
-impl ::std::convert::From<VoicemailDetection> for GoogleVoicemailDetectionPlan {
-    fn from(value: VoicemailDetection) -> Self {
-        value.0
+impl<'de> ::serde::Deserialize<'de> for VoicemailDetection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::tagged(deserializer)
+    }
+}
+impl crate::drift::Drift for VoicemailDetection {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        match self {
+            Self::GoogleVoicemailDetectionPlan(value) => value.drift(collector),
+            Self::Unknown(value) => {
+                collector.unknown_member("VoicemailDetection", "provider", value)
+            }
+        }
     }
 }
 impl ::std::convert::From<GoogleVoicemailDetectionPlan> for VoicemailDetection {
     fn from(value: GoogleVoicemailDetectionPlan) -> Self {
-        Self(value)
+        Self::GoogleVoicemailDetectionPlan(value)
     }
 }
 ///How often voicemail detection is retried.
@@ -7608,6 +10056,18 @@ pub struct VoicemailDetectionBackoffPlan {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_at_seconds: ::std::option::Option<f64>,
+    /// Fields the spec does not declare, kept as sent so that they
+    /// re-encode unchanged (listed by `Drift::unknown_data`).
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::drift::Drift for VoicemailDetectionBackoffPlan {
+    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+        collector.field("frequencySeconds", &self.frequency_seconds);
+        collector.field("maxRetries", &self.max_retries);
+        collector.field("startAtSeconds", &self.start_at_seconds);
+        collector.unknown_fields(&self.unknown_fields);
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7629,8 +10089,9 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
-                    .next_key::<light_de::Key<'de>>()?
+                    .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "frequencySeconds" => {
@@ -7643,7 +10104,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                             f2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            unknown.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7651,6 +10112,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                     frequency_seconds: f0.flatten(),
                     max_retries: f1.flatten(),
                     start_at_seconds: f2.flatten(),
+                    unknown_fields: unknown,
                 })
             }
         }
@@ -7703,51 +10165,175 @@ mod nullable {
             .map(::std::option::Option::Some)
     }
 }
-/// The object key type the generated `Deserialize` impls share:
-/// borrowed from the input when it can be, owned when it has escapes.
-mod light_de {
-    pub enum Key<'de> {
-        Borrowed(&'de str),
-        Owned(::std::string::String),
-    }
-    impl Key<'_> {
-        pub fn as_str(&self) -> &str {
-            match self {
-                Key::Borrowed(s) => s,
-                Key::Owned(s) => s,
-            }
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Key<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct KeyVisitor;
-            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
-                type Value = Key<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("an object key")
-                }
-                fn visit_borrowed_str<E>(
-                    self,
-                    v: &'de str,
-                ) -> ::std::result::Result<Key<'de>, E> {
-                    ::std::result::Result::Ok(Key::Borrowed(v))
-                }
-                fn visit_str<E>(self, v: &str) -> ::std::result::Result<Key<'de>, E> {
-                    ::std::result::Result::Ok(Key::Owned(v.to_owned()))
-                }
-                fn visit_string<E>(
-                    self,
-                    v: ::std::string::String,
-                ) -> ::std::result::Result<Key<'de>, E> {
-                    ::std::result::Result::Ok(Key::Owned(v))
-                }
-            }
-            deserializer.deserialize_str(KeyVisitor)
-        }
-    }
+/// `with_component!(name, f(args))`: `Some(f::<T>(args))` where `T` is
+/// the type of the component called `name` (its name in the spec or
+/// in Rust), `None` if there is none. `with_component!(@names)` lists
+/// the components.
+#[macro_export]
+macro_rules! with_component {
+    (@ names) => {
+        & ["AnalysisCost", "AnalysisPlan", "AnthropicCredential", "AnthropicModel",
+        "AnthropicThinking", "AnthropicThinkingEnabled", "ApiRequestTool", "Artifact",
+        "ArtifactPlan", "AssemblyAITranscriber", "AssistantCustomEndpointingRule",
+        "AssistantHook", "AssistantMessage", "AssistantOverrides", "AzureVoice",
+        "BackgroundSpeechDenoisingPlan", "BackoffPlan", "CallHookCallEnding",
+        "CallHookCallRinging", "CallHookFilter", "CallHookFilterOneOf", "ChunkPlan",
+        "CompliancePlan", "Condition", "CozmoxSmartEndpointingPlan",
+        "CreateAssistantDTO", "CreateCustomerDTO", "CreateSessionDTO", "CreateSquadDTO",
+        "Credential", "CustomEndpointingRule", "CustomKnowledgeBase", "DeveloperMessage",
+        "ExactReplacement", "FallbackTranscriberPlan", "FallbackVoicePlan",
+        "FixedBackoffPlan", "FormatPlan", "FourierDenoisingPlan", "FunctionParameters",
+        "GoogleVoicemailDetectionPlan", "HipaaCompliancePlan", "HookAction",
+        "ImportTwilioPhoneNumberDTO", "JsonSchema", "KeypadInputPlan", "KnowledgeBase",
+        "LangfuseObservabilityPlan", "Message", "MessagePlan", "Model", "ModelCost",
+        "MonitorPlan", "ObservabilityPlan", "PaginationMeta", "PciCompliancePlan",
+        "PhoneNumberHook", "RegexOption", "Replacement", "Server", "Session",
+        "SessionCost", "SessionPaginatedResponse", "SmartDenoisingPlan",
+        "SmartEndpointingPlan", "StartSpeakingPlan", "StopSpeakingPlan",
+        "StructuredDataMultiPlan", "StructuredDataPlan", "SuccessEvaluationPlan",
+        "SummaryPlan", "SystemMessage", "Tool", "ToolExecutionMessage", "ToolFunction",
+        "ToolMessage", "ToolMessageStart", "Transcriber", "TranscriptPlan",
+        "TranscriptionEndpointingPlan", "TransferDestination",
+        "TransferDestinationNumber", "TransferFallbackPlan", "TransferHookAction",
+        "TransferPlan", "TransportConfiguration", "TransportConfigurationTwilio",
+        "UpdateSessionDTO", "UserMessage", "VariableExtractionAlias",
+        "VariableExtractionPlan", "Voice", "VoicemailDetection",
+        "VoicemailDetectionBackoffPlan"]
+    };
+    ($name:expr, $f:ident ($($arg:expr),* $(,)?)) => {
+        match $name { "AnalysisCost" => ::std::option::Option::Some($f :: <
+        $crate::AnalysisCost > ($($arg),*)), "AnalysisPlan" =>
+        ::std::option::Option::Some($f :: < $crate::AnalysisPlan > ($($arg),*)),
+        "AnthropicCredential" => ::std::option::Option::Some($f :: <
+        $crate::AnthropicCredential > ($($arg),*)), "AnthropicModel" =>
+        ::std::option::Option::Some($f :: < $crate::AnthropicModel > ($($arg),*)),
+        "AnthropicThinking" => ::std::option::Option::Some($f :: <
+        $crate::AnthropicThinking > ($($arg),*)), "AnthropicThinkingEnabled" =>
+        ::std::option::Option::Some($f :: < $crate::AnthropicThinkingEnabled >
+        ($($arg),*)), "ApiRequestTool" => ::std::option::Option::Some($f :: <
+        $crate::ApiRequestTool > ($($arg),*)), "Artifact" =>
+        ::std::option::Option::Some($f :: < $crate::Artifact > ($($arg),*)),
+        "ArtifactPlan" => ::std::option::Option::Some($f :: < $crate::ArtifactPlan >
+        ($($arg),*)), "AssemblyAITranscriber" | "AssemblyAiTranscriber" =>
+        ::std::option::Option::Some($f :: < $crate::AssemblyAiTranscriber > ($($arg),*)),
+        "AssistantCustomEndpointingRule" => ::std::option::Option::Some($f :: <
+        $crate::AssistantCustomEndpointingRule > ($($arg),*)), "AssistantHook" =>
+        ::std::option::Option::Some($f :: < $crate::AssistantHook > ($($arg),*)),
+        "AssistantMessage" => ::std::option::Option::Some($f :: <
+        $crate::AssistantMessage > ($($arg),*)), "AssistantOverrides" =>
+        ::std::option::Option::Some($f :: < $crate::AssistantOverrides > ($($arg),*)),
+        "AzureVoice" => ::std::option::Option::Some($f :: < $crate::AzureVoice >
+        ($($arg),*)), "BackgroundSpeechDenoisingPlan" => ::std::option::Option::Some($f
+        :: < $crate::BackgroundSpeechDenoisingPlan > ($($arg),*)), "BackoffPlan" =>
+        ::std::option::Option::Some($f :: < $crate::BackoffPlan > ($($arg),*)),
+        "CallHookCallEnding" => ::std::option::Option::Some($f :: <
+        $crate::CallHookCallEnding > ($($arg),*)), "CallHookCallRinging" =>
+        ::std::option::Option::Some($f :: < $crate::CallHookCallRinging > ($($arg),*)),
+        "CallHookFilter" => ::std::option::Option::Some($f :: < $crate::CallHookFilter >
+        ($($arg),*)), "CallHookFilterOneOf" => ::std::option::Option::Some($f :: <
+        $crate::CallHookFilterOneOf > ($($arg),*)), "ChunkPlan" =>
+        ::std::option::Option::Some($f :: < $crate::ChunkPlan > ($($arg),*)),
+        "CompliancePlan" => ::std::option::Option::Some($f :: < $crate::CompliancePlan >
+        ($($arg),*)), "Condition" => ::std::option::Option::Some($f :: <
+        $crate::Condition > ($($arg),*)), "CozmoxSmartEndpointingPlan" =>
+        ::std::option::Option::Some($f :: < $crate::CozmoxSmartEndpointingPlan >
+        ($($arg),*)), "CreateAssistantDTO" | "CreateAssistantDto" =>
+        ::std::option::Option::Some($f :: < $crate::CreateAssistantDto > ($($arg),*)),
+        "CreateCustomerDTO" | "CreateCustomerDto" => ::std::option::Option::Some($f :: <
+        $crate::CreateCustomerDto > ($($arg),*)), "CreateSessionDTO" | "CreateSessionDto"
+        => ::std::option::Option::Some($f :: < $crate::CreateSessionDto > ($($arg),*)),
+        "CreateSquadDTO" | "CreateSquadDto" => ::std::option::Option::Some($f :: <
+        $crate::CreateSquadDto > ($($arg),*)), "Credential" =>
+        ::std::option::Option::Some($f :: < $crate::Credential > ($($arg),*)),
+        "CustomEndpointingRule" => ::std::option::Option::Some($f :: <
+        $crate::CustomEndpointingRule > ($($arg),*)), "CustomKnowledgeBase" =>
+        ::std::option::Option::Some($f :: < $crate::CustomKnowledgeBase > ($($arg),*)),
+        "DeveloperMessage" => ::std::option::Option::Some($f :: <
+        $crate::DeveloperMessage > ($($arg),*)), "ExactReplacement" =>
+        ::std::option::Option::Some($f :: < $crate::ExactReplacement > ($($arg),*)),
+        "FallbackTranscriberPlan" => ::std::option::Option::Some($f :: <
+        $crate::FallbackTranscriberPlan > ($($arg),*)), "FallbackVoicePlan" =>
+        ::std::option::Option::Some($f :: < $crate::FallbackVoicePlan > ($($arg),*)),
+        "FixedBackoffPlan" => ::std::option::Option::Some($f :: <
+        $crate::FixedBackoffPlan > ($($arg),*)), "FormatPlan" =>
+        ::std::option::Option::Some($f :: < $crate::FormatPlan > ($($arg),*)),
+        "FourierDenoisingPlan" => ::std::option::Option::Some($f :: <
+        $crate::FourierDenoisingPlan > ($($arg),*)), "FunctionParameters" =>
+        ::std::option::Option::Some($f :: < $crate::FunctionParameters > ($($arg),*)),
+        "GoogleVoicemailDetectionPlan" => ::std::option::Option::Some($f :: <
+        $crate::GoogleVoicemailDetectionPlan > ($($arg),*)), "HipaaCompliancePlan" =>
+        ::std::option::Option::Some($f :: < $crate::HipaaCompliancePlan > ($($arg),*)),
+        "HookAction" => ::std::option::Option::Some($f :: < $crate::HookAction >
+        ($($arg),*)), "ImportTwilioPhoneNumberDTO" | "ImportTwilioPhoneNumberDto" =>
+        ::std::option::Option::Some($f :: < $crate::ImportTwilioPhoneNumberDto >
+        ($($arg),*)), "JsonSchema" => ::std::option::Option::Some($f :: <
+        $crate::JsonSchema > ($($arg),*)), "KeypadInputPlan" =>
+        ::std::option::Option::Some($f :: < $crate::KeypadInputPlan > ($($arg),*)),
+        "KnowledgeBase" => ::std::option::Option::Some($f :: < $crate::KnowledgeBase >
+        ($($arg),*)), "LangfuseObservabilityPlan" => ::std::option::Option::Some($f :: <
+        $crate::LangfuseObservabilityPlan > ($($arg),*)), "Message" =>
+        ::std::option::Option::Some($f :: < $crate::Message > ($($arg),*)), "MessagePlan"
+        => ::std::option::Option::Some($f :: < $crate::MessagePlan > ($($arg),*)),
+        "Model" => ::std::option::Option::Some($f :: < $crate::Model > ($($arg),*)),
+        "ModelCost" => ::std::option::Option::Some($f :: < $crate::ModelCost >
+        ($($arg),*)), "MonitorPlan" => ::std::option::Option::Some($f :: <
+        $crate::MonitorPlan > ($($arg),*)), "ObservabilityPlan" =>
+        ::std::option::Option::Some($f :: < $crate::ObservabilityPlan > ($($arg),*)),
+        "PaginationMeta" => ::std::option::Option::Some($f :: < $crate::PaginationMeta >
+        ($($arg),*)), "PciCompliancePlan" => ::std::option::Option::Some($f :: <
+        $crate::PciCompliancePlan > ($($arg),*)), "PhoneNumberHook" =>
+        ::std::option::Option::Some($f :: < $crate::PhoneNumberHook > ($($arg),*)),
+        "RegexOption" => ::std::option::Option::Some($f :: < $crate::RegexOption >
+        ($($arg),*)), "Replacement" => ::std::option::Option::Some($f :: <
+        $crate::Replacement > ($($arg),*)), "Server" => ::std::option::Option::Some($f ::
+        < $crate::Server > ($($arg),*)), "Session" => ::std::option::Option::Some($f :: <
+        $crate::Session > ($($arg),*)), "SessionCost" => ::std::option::Option::Some($f
+        :: < $crate::SessionCost > ($($arg),*)), "SessionPaginatedResponse" =>
+        ::std::option::Option::Some($f :: < $crate::SessionPaginatedResponse >
+        ($($arg),*)), "SmartDenoisingPlan" => ::std::option::Option::Some($f :: <
+        $crate::SmartDenoisingPlan > ($($arg),*)), "SmartEndpointingPlan" =>
+        ::std::option::Option::Some($f :: < $crate::SmartEndpointingPlan > ($($arg),*)),
+        "StartSpeakingPlan" => ::std::option::Option::Some($f :: <
+        $crate::StartSpeakingPlan > ($($arg),*)), "StopSpeakingPlan" =>
+        ::std::option::Option::Some($f :: < $crate::StopSpeakingPlan > ($($arg),*)),
+        "StructuredDataMultiPlan" => ::std::option::Option::Some($f :: <
+        $crate::StructuredDataMultiPlan > ($($arg),*)), "StructuredDataPlan" =>
+        ::std::option::Option::Some($f :: < $crate::StructuredDataPlan > ($($arg),*)),
+        "SuccessEvaluationPlan" => ::std::option::Option::Some($f :: <
+        $crate::SuccessEvaluationPlan > ($($arg),*)), "SummaryPlan" =>
+        ::std::option::Option::Some($f :: < $crate::SummaryPlan > ($($arg),*)),
+        "SystemMessage" => ::std::option::Option::Some($f :: < $crate::SystemMessage >
+        ($($arg),*)), "Tool" => ::std::option::Option::Some($f :: < $crate::Tool >
+        ($($arg),*)), "ToolExecutionMessage" => ::std::option::Option::Some($f :: <
+        $crate::ToolExecutionMessage > ($($arg),*)), "ToolFunction" =>
+        ::std::option::Option::Some($f :: < $crate::ToolFunction > ($($arg),*)),
+        "ToolMessage" => ::std::option::Option::Some($f :: < $crate::ToolMessage >
+        ($($arg),*)), "ToolMessageStart" => ::std::option::Option::Some($f :: <
+        $crate::ToolMessageStart > ($($arg),*)), "Transcriber" =>
+        ::std::option::Option::Some($f :: < $crate::Transcriber > ($($arg),*)),
+        "TranscriptPlan" => ::std::option::Option::Some($f :: < $crate::TranscriptPlan >
+        ($($arg),*)), "TranscriptionEndpointingPlan" => ::std::option::Option::Some($f ::
+        < $crate::TranscriptionEndpointingPlan > ($($arg),*)), "TransferDestination" =>
+        ::std::option::Option::Some($f :: < $crate::TransferDestination > ($($arg),*)),
+        "TransferDestinationNumber" => ::std::option::Option::Some($f :: <
+        $crate::TransferDestinationNumber > ($($arg),*)), "TransferFallbackPlan" =>
+        ::std::option::Option::Some($f :: < $crate::TransferFallbackPlan > ($($arg),*)),
+        "TransferHookAction" => ::std::option::Option::Some($f :: <
+        $crate::TransferHookAction > ($($arg),*)), "TransferPlan" =>
+        ::std::option::Option::Some($f :: < $crate::TransferPlan > ($($arg),*)),
+        "TransportConfiguration" => ::std::option::Option::Some($f :: <
+        $crate::TransportConfiguration > ($($arg),*)), "TransportConfigurationTwilio" =>
+        ::std::option::Option::Some($f :: < $crate::TransportConfigurationTwilio >
+        ($($arg),*)), "UpdateSessionDTO" | "UpdateSessionDto" =>
+        ::std::option::Option::Some($f :: < $crate::UpdateSessionDto > ($($arg),*)),
+        "UserMessage" => ::std::option::Option::Some($f :: < $crate::UserMessage >
+        ($($arg),*)), "VariableExtractionAlias" => ::std::option::Option::Some($f :: <
+        $crate::VariableExtractionAlias > ($($arg),*)), "VariableExtractionPlan" =>
+        ::std::option::Option::Some($f :: < $crate::VariableExtractionPlan >
+        ($($arg),*)), "Voice" => ::std::option::Option::Some($f :: < $crate::Voice >
+        ($($arg),*)), "VoicemailDetection" => ::std::option::Option::Some($f :: <
+        $crate::VoicemailDetection > ($($arg),*)), "VoicemailDetectionBackoffPlan" =>
+        ::std::option::Option::Some($f :: < $crate::VoicemailDetectionBackoffPlan >
+        ($($arg),*)), _ => ::std::option::Option::None, }
+    };
 }
