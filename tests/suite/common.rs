@@ -65,11 +65,23 @@ fn find_object_start(s: &str) -> Option<usize> {
 }
 
 /// JSON equality as JSON Schema defines it: numbers compare by value, so
-/// `20` and `20.0` are equal (a `number` field decodes into `f64`).
+/// `20` and `20.0` are equal (a `number` field decodes into `f64`); and
+/// RFC 3339 timestamps compare as instants, so `…56.000Z` and `…56Z` are
+/// equal (a `date-time` field decodes into `chrono::DateTime<Utc>`, which
+/// writes no zero fraction).
 pub fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value::*;
     match (a, b) {
         (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
+        (String(x), String(y)) if x != y => {
+            match (
+                chrono::DateTime::parse_from_rfc3339(x),
+                chrono::DateTime::parse_from_rfc3339(y),
+            ) {
+                (Ok(x), Ok(y)) => x == y,
+                _ => false,
+            }
+        }
         (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq(x, y)),
         (Object(x), Object(y)) => {
             x.len() == y.len()

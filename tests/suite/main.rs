@@ -2,7 +2,9 @@
 
 mod common;
 mod fresh;
+mod instances;
 mod pipeline;
+mod properties;
 mod seeds;
 mod snapshots;
 mod tolerant;

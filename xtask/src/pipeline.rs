@@ -135,6 +135,7 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
         &nullable,
     ));
     postprocess::light_struct_deserialize(&mut models_file);
+    tolerant::unchecked_string_decoding(&mut models_file);
     let enum_values = tolerant::open_enum_values(&models_file);
     let unions = tolerant::union_impls(&mut models_file, &enum_values);
     tolerant::drift_impls(&mut models_file);

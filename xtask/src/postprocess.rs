@@ -228,7 +228,9 @@ pub fn open_untagged_unions(file: &mut syn::File) -> Vec<String> {
     changed
 }
 
-/// Make optional fields lossless: typify gives an optional array or map
+/// Make optional fields lossless: a field with a default value in the spec
+/// becomes `Option` (absent stays absent, so a PATCH does not send defaults
+/// the user never set; the default is in the field's docs); typify gives an optional array or map
 /// `#[serde(default, skip_serializing_if = "…is_empty")]`, which re-encodes
 /// a present-but-empty `[]`/`{}` as absent (and a PATCH can then not clear a
 /// list), and gives a recursive optional field `Box<Option<T>>` that
@@ -236,6 +238,7 @@ pub fn open_untagged_unions(file: &mut syn::File) -> Vec<String> {
 /// Returns `Struct.field` for each field changed.
 pub fn lossless_optional_fields(file: &mut syn::File) -> Vec<String> {
     let mut changed = Vec::new();
+    let mut defaulted: BTreeMap<String, Vec<syn::Ident>> = BTreeMap::new();
     for item in &mut file.items {
         let Item::Struct(st) = item else { continue };
         let syn::Fields::Named(fields) = &mut st.fields else {
@@ -251,6 +254,18 @@ pub fn lossless_optional_fields(file: &mut syn::File) -> Vec<String> {
                 continue;
             };
             let has_default = metas.iter().any(|m| m.path().is_ident("default"));
+            // `default = "defaults::…"`: decoding fills in the spec's default,
+            // so re-encoding would send a value the server never sent.
+            // Likewise a plain `default` on a field that is not skipped when
+            // empty (`false`, `0`).
+            let default_fn = has_default
+                && generic_arg(&field.ty, "Option").is_none()
+                && (metas
+                    .iter()
+                    .any(|m| matches!(m, syn::Meta::NameValue(nv) if nv.path.is_ident("default")))
+                    || !metas
+                        .iter()
+                        .any(|m| m.path().is_ident("skip_serializing_if")));
             let skips_empty = metas.iter().any(|m| {
                 m.path().is_ident("skip_serializing_if")
                     && m.to_token_stream()
@@ -259,8 +274,17 @@ pub fn lossless_optional_fields(file: &mut syn::File) -> Vec<String> {
                         .contains("is_empty")
             });
             let boxed_option = box_option_inner(&field.ty);
-            if !has_default || !(skips_empty || boxed_option.is_some()) {
+            if !has_default
+                || !(skips_empty || boxed_option.is_some() || default_fn)
+                || (default_fn && generic_arg(&field.ty, "Option").is_some())
+            {
                 continue;
+            }
+            if default_fn && let Some(ident) = &field.ident {
+                defaulted
+                    .entry(st.ident.to_string())
+                    .or_default()
+                    .push(ident.clone());
             }
             let ty = &field.ty;
             field.ty = match boxed_option {
@@ -285,6 +309,7 @@ pub fn lossless_optional_fields(file: &mut syn::File) -> Vec<String> {
             changed.push(format!("{}.{name}", st.ident));
         }
     }
+    tolerant::unset_in_default_impls(file, &defaulted);
     changed
 }
 
@@ -983,7 +1008,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             lossless_optional_fields(&mut file),
-            ["S.headers", "S.tool_ids", "S.items"]
+            ["S.headers", "S.tool_ids", "S.items", "S.n"]
         );
         let text: String = prettyplease::unparse(&file).split_whitespace().collect();
         assert!(text.contains("#[serde(skip_serializing_if=\"::std::option::Option::is_none\")]pubheaders:::std::option::Option<::serde_json::Map<"), "{text}");
@@ -995,8 +1020,11 @@ mod tests {
             text.contains("pubitems:::std::option::Option<::std::boxed::Box<S>>"),
             "{text}"
         );
+        // A spec default is not materialized: absent stays absent.
         assert!(
-            text.contains("#[serde(default=\"defaults::x\")]pubn:f64"),
+            text.contains(
+                "#[serde(skip_serializing_if=\"::std::option::Option::is_none\")]pubn:::std::option::Option<f64>"
+            ),
             "{text}"
         );
     }

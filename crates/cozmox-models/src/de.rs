@@ -267,7 +267,7 @@ use serde::Deserialize as _;
 /// with the rest of the input object.
 pub struct Replay<'de, A> {
     buffered: std::vec::IntoIter<(String, Value)>,
-    pending: Option<Value>,
+    pending: Option<(String, Value)>,
     rest: Option<A>,
     marker: PhantomData<&'de ()>,
 }
@@ -305,9 +305,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         if let Some((key, value)) = self.buffered.next() {
-            self.pending = Some(value);
-            let key: de::value::StringDeserializer<A::Error> = key.into_deserializer();
-            return seed.deserialize(key).map(Some);
+            let de_key: de::value::StringDeserializer<A::Error> = key.clone().into_deserializer();
+            self.pending = Some((key, value));
+            return seed.deserialize(de_key).map(Some);
         }
         match &mut self.rest {
             Some(rest) => rest.next_key_seed(seed),
@@ -317,9 +317,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         match (self.pending.take(), &mut self.rest) {
-            (Some(value), _) => seed
-                .deserialize(value)
-                .map_err(|e| de::Error::custom(strip_position(e.to_string()))),
+            // The input's path tracking has moved past this field (it was
+            // read before the tag), so the message names it.
+            (Some((key, value)), _) => seed.deserialize(value).map_err(|e| {
+                de::Error::custom(format_args!("`{key}`: {}", strip_position(e.to_string())))
+            }),
             (None, Some(rest)) => rest.next_value_seed(seed),
             (None, None) => Err(de::Error::custom("a value was asked for before its key")),
         }

@@ -135,6 +135,50 @@ pub fn unions_from_components(file: &mut syn::File, unions: &BTreeSet<String>) -
     members.into_keys().collect()
 }
 
+/// Decoding takes what the server sends: typify's constrained strings
+/// (`maxLength`, `pattern`…: a newtype whose `Deserialize` parses, and so
+/// validates) decode without the check. The check stays where requests are
+/// built (`TryFrom`, `FromStr`). Returns the types changed.
+pub fn unchecked_string_decoding(file: &mut syn::File) -> Vec<String> {
+    let newtypes: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(st) => match &st.fields {
+                syn::Fields::Unnamed(f)
+                    if f.unnamed.len() == 1 && is_string(&f.unnamed[0].ty, &BTreeSet::new()) =>
+                {
+                    Some(st.ident.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let mut changed = Vec::new();
+    for item in &mut file.items {
+        let Item::Impl(imp) = item else { continue };
+        let Some(name) = type_ident(&imp.self_ty).filter(|n| newtypes.contains(n)) else {
+            continue;
+        };
+        if trait_name(imp).as_deref() != Some("Deserialize")
+            || !imp.to_token_stream().to_string().contains("parse")
+        {
+            continue;
+        }
+        let ident = syn::Ident::new(&name, Span::call_site());
+        *item = syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self)
+                }
+            }
+        };
+        changed.push(name);
+    }
+    changed
+}
+
 /// The known values of each `open_string_enum!` in the file.
 pub fn open_enum_values(file: &syn::File) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
@@ -611,6 +655,41 @@ pub fn complete_struct_exprs(file: &mut syn::File, added: &BTreeMap<String, syn:
             continue;
         }
         Fill { ty: &ty, field }.visit_item_impl_mut(imp);
+    }
+}
+
+/// typify's hand-rolled `impl Default` sets fields to their spec defaults;
+/// for the fields made `Option` (listed per struct) the default is "not
+/// set": `None`.
+pub fn unset_in_default_impls(file: &mut syn::File, fields: &BTreeMap<String, Vec<syn::Ident>>) {
+    struct Unset<'a> {
+        ty: &'a str,
+        fields: &'a [syn::Ident],
+    }
+    impl VisitMut for Unset<'_> {
+        fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
+            syn::visit_mut::visit_expr_struct_mut(self, e);
+            if !(e.path.is_ident("Self") || e.path.is_ident(self.ty)) {
+                return;
+            }
+            for f in e.fields.iter_mut() {
+                if matches!(&f.member, syn::Member::Named(i) if self.fields.contains(i)) {
+                    f.expr = syn::parse_quote!(::std::option::Option::None);
+                }
+            }
+        }
+    }
+    for item in &mut file.items {
+        let Item::Impl(imp) = item else { continue };
+        let Some(ty) = type_ident(&imp.self_ty) else {
+            continue;
+        };
+        let Some(fields) = fields.get(&ty) else {
+            continue;
+        };
+        if trait_name(imp).as_deref() == Some("Default") {
+            Unset { ty: &ty, fields }.visit_item_impl_mut(imp);
+        }
     }
 }
 

@@ -1,0 +1,410 @@
+//! Property tests: instances generated from the JSON schemas of every
+//! component of openapi/ decode and round-trip; with injected unknown enum
+//! values, union members and fields they still do, and the drift list names
+//! the place; mutated instances (wrong type, missing required field) fail
+//! with the expected JSON path.
+//!
+//! Instances come from `instances::Gen` with a deterministic PRNG: the seeds
+//! are fixed, so a failure reproduces; `COZMOX_PROPTEST_SEEDS=N` explores N
+//! seeds per component instead of the default.
+
+use std::collections::BTreeMap;
+
+use cozmox_models::{DecodeError, Drift, UnknownData, decode, with_component};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::common::{first_difference, json_eq, root};
+use crate::instances::{Gen, Mutation, MutationKind, PathSeg, Rng, load_schema_dir};
+
+/// Decode as `T`, re-encode, and list the unknown data.
+fn round_trip<T: DeserializeOwned + Serialize + Drift>(
+    json: &[u8],
+) -> Result<(Value, Vec<UnknownData>), DecodeError> {
+    let value: T = decode(json)?;
+    let back = serde_json::to_value(&value).expect("a decoded value encodes");
+    Ok((back, value.unknown_data()))
+}
+
+fn decode_component(name: &str, value: &Value) -> Result<(Value, Vec<UnknownData>), DecodeError> {
+    let bytes = value.to_string().into_bytes();
+    with_component!(name, round_trip(&bytes))
+        .unwrap_or_else(|| panic!("{name} is not a component of the models crate"))
+}
+
+pub fn seeds() -> u64 {
+    std::env::var("COZMOX_PROPTEST_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(25)
+}
+
+/// A path as the SDK writes it (`a.b[0].c`, keys as they are).
+pub fn sdk_path(segments: &[PathSeg]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        match s {
+            PathSeg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSeg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// How a decode error's path relates to where the damage was done.
+/// Exact, or (for a field that came before its union's tag and was
+/// buffered) the union's path with the field named in the message.
+pub fn error_points_at(path: &str, message: &str, expected: &[PathSeg]) -> bool {
+    let want = sdk_path(expected);
+    let got = if path == "." { "" } else { path };
+    if got == want {
+        return true;
+    }
+    // The segment right after the reported path must be named in the message.
+    (0..expected.len()).any(|n| {
+        sdk_path(&expected[..n]) == got
+            && matches!(&expected[n], PathSeg::Key(k) if message.contains(&format!("`{k}`")))
+    })
+}
+
+fn components() -> Option<BTreeMap<String, Value>> {
+    load_schema_dir(&root().join("openapi/schemas")).ok()
+}
+
+#[test]
+fn generated_instances_of_every_component_round_trip() {
+    let comps = components().expect("openapi/schemas loads");
+    let generator = Gen::new(&comps);
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for name in comps.keys() {
+        for seed in 0..seeds() {
+            let mut rng = Rng::new(seed);
+            let instance = generator.instance(name, &mut rng);
+            if let Err(e) = generator.validate(name, &instance) {
+                failures.push(format!(
+                    "{name} seed {seed}: generator made an invalid instance: {e}"
+                ));
+                continue;
+            }
+            checked += 1;
+            match decode_component(name, &instance) {
+                Err(e) => failures.push(format!("{name} seed {seed}: {e}\n  {instance}")),
+                Ok((back, unknown)) => {
+                    if !json_eq(&back, &instance) {
+                        failures.push(format!(
+                            "{name} seed {seed}: re-encodes differently at {}",
+                            first_difference(&back, &instance, "$").unwrap_or_default()
+                        ));
+                    }
+                    if !unknown.is_empty() {
+                        failures.push(format!(
+                            "{name} seed {seed}: spurious unknown data {unknown:?}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{checked} instances of {} components round-tripped",
+        comps.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures[..failures.len().min(15)].join("\n")
+    );
+}
+
+/// Apply each kind of mutation to instances of every component and check
+/// the outcome; returns how many mutations were checked per kind.
+fn check_mutations(kinds: &[MutationKind]) -> BTreeMap<MutationKind, usize> {
+    let comps = components().expect("openapi/schemas loads");
+    let generator = Gen::new(&comps);
+    let mut failures = Vec::new();
+    let mut counts = BTreeMap::new();
+    for name in comps.keys() {
+        for seed in 0..seeds() {
+            for &kind in kinds {
+                let mut rng = Rng::new(seed * 31 + kind as u64);
+                let mut value = generator.instance(name, &mut rng);
+                let Some(m) = generator.mutate(kind, name, &mut value, &mut rng) else {
+                    continue;
+                };
+                *counts.entry(kind).or_insert(0) += 1;
+                if let Err(why) = check_one(name, &value, &m) {
+                    failures.push(format!("{name} seed {seed}: {m}: {why}"));
+                }
+            }
+        }
+    }
+    eprintln!("mutations checked: {counts:?}");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures[..failures.len().min(15)].join("\n")
+    );
+    counts
+}
+
+fn check_one(name: &str, value: &Value, m: &Mutation) -> Result<(), String> {
+    let result = decode_component(name, value);
+    if m.kind.tolerable() {
+        let (back, unknown) = result.map_err(|e| format!("should decode, failed: {e}"))?;
+        if !json_eq(&back, value) {
+            return Err(format!(
+                "re-encodes differently at {}",
+                first_difference(&back, value, "$").unwrap_or_default()
+            ));
+        }
+        let want = sdk_path(&m.segments);
+        if !unknown.iter().any(|u| u.path == want) {
+            return Err(format!("unknown data does not list `{want}`: {unknown:?}"));
+        }
+        return Ok(());
+    }
+    let expected: Vec<PathSeg> = match m.kind {
+        MutationKind::RemoveRequired => m.segments[..m.segments.len().saturating_sub(1)].to_vec(),
+        _ => m.segments.clone(),
+    };
+    match result {
+        Ok(_) => Err("should fail to decode, decoded".into()),
+        Err(e) => {
+            if !error_points_at(e.path(), e.message(), &expected) {
+                return Err(format!(
+                    "error at `{}`, expected `{}`: {e}",
+                    e.path(),
+                    sdk_path(&expected)
+                ));
+            }
+            if let (MutationKind::RemoveRequired, Some(key)) = (m.kind, &m.key)
+                && !e.message().contains(&format!("missing field `{key}`"))
+            {
+                return Err(format!("error does not name the missing field: {e}"));
+            }
+            Ok(())
+        }
+    }
+}
+
+#[test]
+fn unknown_values_members_and_fields_are_kept_and_listed() {
+    let counts = check_mutations(&[
+        MutationKind::UnknownField,
+        MutationKind::UnknownEnumValue,
+        MutationKind::UnknownUnionMember,
+    ]);
+    for kind in [
+        MutationKind::UnknownField,
+        MutationKind::UnknownEnumValue,
+        MutationKind::UnknownUnionMember,
+    ] {
+        assert!(
+            counts.get(&kind).copied().unwrap_or(0) > 50,
+            "too few {kind:?} mutations: {counts:?}"
+        );
+    }
+}
+
+#[test]
+fn wrong_types_and_missing_fields_fail_at_their_path() {
+    let counts = check_mutations(&[MutationKind::WrongType, MutationKind::RemoveRequired]);
+    for kind in [MutationKind::WrongType, MutationKind::RemoveRequired] {
+        assert!(
+            counts.get(&kind).copied().unwrap_or(0) > 50,
+            "too few {kind:?} mutations: {counts:?}"
+        );
+    }
+}
+
+/// The upstream documents, if `../shared` is present.
+fn upstream_documents() -> Vec<std::path::PathBuf> {
+    let Some(dir) = crate::common::shared().map(|s| s.join("upstream")) else {
+        return Vec::new();
+    };
+    let mut docs: Vec<_> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    docs.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    docs.sort();
+    docs
+}
+
+/// What the decode example said about one document.
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_example(
+    exe: &std::path::Path,
+    component: &str,
+    value: &Value,
+    scratch: &std::path::Path,
+) -> Outcome {
+    std::fs::write(scratch, value.to_string()).expect("write the instance");
+    let out = std::process::Command::new(exe)
+        .arg(component)
+        .arg(scratch)
+        .output()
+        .expect("run the decode example");
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Generate a standalone workspace for `doc` and build its decode example.
+fn build_decode_example(doc: &std::path::Path) -> std::path::PathBuf {
+    use xtask::pipeline::{self, Target};
+    let stem = doc.file_stem().and_then(|s| s.to_str()).unwrap_or("doc");
+    let out = root().join("target/upstream-decode").join(stem);
+    let generated = pipeline::run_path(doc, &Target::standalone())
+        .unwrap_or_else(|e| panic!("{}: pipeline failed: {e}", doc.display()));
+    xtask::write::ensure_files(&out, &generated.owned_dirs, &generated.files, false)
+        .unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+    let target_dir = root().join("target/conformance");
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "api-models",
+                "--example",
+                "decode",
+            ])
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .status()
+            .expect("run cargo");
+    assert!(
+        status.success(),
+        "the decode example of {} does not build",
+        doc.display()
+    );
+    target_dir.join("debug/examples/decode")
+}
+
+/// For each upstream document, through `generate --out` and the decode
+/// example of the workspace it writes: instances of every component in the
+/// closure of `Session` round-trip with nothing unknown; mutated `Session`
+/// instances are kept and listed (unknown data) or fail at their path.
+#[test]
+#[ignore = "open (issue 3): string unions of an enum and a free string (voiceId, model, backgroundSound) report their free strings as unknown enum values; run with --ignored"]
+fn upstream_session_closure_round_trips_through_the_decode_example() {
+    let docs = upstream_documents();
+    if docs.is_empty() {
+        eprintln!("notice: ../shared/upstream is absent; skipping the upstream property tests");
+        return;
+    }
+    let mut failures = Vec::new();
+    for doc in &docs {
+        let exe = build_decode_example(doc);
+        let text = std::fs::read_to_string(doc).expect("read the document");
+        let json: Value = serde_json::from_str(&text).expect("the document is JSON");
+        let comps = crate::instances::openapi_components(&json);
+        let generator = Gen::new(&comps);
+        let scratch = root().join("target/upstream-decode").join("instance.json");
+        let closure = crate::instances::closure(&comps, "Session");
+        assert!(
+            closure.len() > 100,
+            "the Session closure of {} is {} components",
+            doc.display(),
+            closure.len()
+        );
+        let mut round_trips = 0;
+        for name in &closure {
+            for seed in 0..2 {
+                let instance = generator.instance(name, &mut Rng::new(seed));
+                let out = run_example(&exe, name, &instance, &scratch);
+                round_trips += 1;
+                let what = format!(
+                    "{} {name} seed {seed}",
+                    doc.file_name().and_then(|n| n.to_str()).unwrap_or("?")
+                );
+                if out.code != 0 {
+                    failures.push(format!("{what}: exit {}: {}", out.code, out.stderr.trim()));
+                    continue;
+                }
+                let back: Value =
+                    serde_json::from_str(&out.stdout).expect("the example prints JSON");
+                if !json_eq(&back, &instance) {
+                    failures.push(format!(
+                        "{what}: re-encodes differently at {}",
+                        first_difference(&back, &instance, "$").unwrap_or_default()
+                    ));
+                }
+                if out.stderr.contains("unknown:") {
+                    failures.push(format!(
+                        "{what}: spurious unknown data: {}",
+                        out.stderr.trim()
+                    ));
+                }
+            }
+        }
+        let mut mutations: BTreeMap<MutationKind, usize> = BTreeMap::new();
+        for seed in 0..seeds() {
+            for kind in MutationKind::ALL {
+                let mut rng = Rng::new(seed * 31 + kind as u64);
+                let mut value = generator.instance("Session", &mut rng);
+                let Some(m) = generator.mutate(kind, "Session", &mut value, &mut rng) else {
+                    continue;
+                };
+                *mutations.entry(kind).or_insert(0) += 1;
+                let out = run_example(&exe, "Session", &value, &scratch);
+                let want = sdk_path(&m.segments);
+                let ok = if kind.tolerable() {
+                    out.code == 0
+                        && serde_json::from_str::<Value>(&out.stdout)
+                            .is_ok_and(|b| json_eq(&b, &value))
+                        && out
+                            .stderr
+                            .lines()
+                            .any(|l| l.starts_with(&format!("unknown: {want}: ")))
+                } else {
+                    let expected = match kind {
+                        MutationKind::RemoveRequired => &m.segments[..m.segments.len() - 1],
+                        _ => &m.segments[..],
+                    };
+                    out.code == 1
+                        && out
+                            .stderr
+                            .strip_prefix("error: at `")
+                            .and_then(|r| r.split_once("`: "))
+                            .is_some_and(|(path, message)| error_points_at(path, message, expected))
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{} Session seed {seed}: {m}: exit {} {}",
+                        doc.display(),
+                        out.code,
+                        out.stderr.trim()
+                    ));
+                }
+            }
+        }
+        eprintln!(
+            "{}: {round_trips} instances of {} components round-tripped; mutations {mutations:?}",
+            doc.display(),
+            closure.len()
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures[..failures.len().min(20)].join("\n")
+    );
+}
