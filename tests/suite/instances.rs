@@ -400,6 +400,8 @@ pub struct Mutation {
     /// A human-readable account, e.g. ``replaced "x" at `a.b` with 123
     /// (string expected)``.
     pub description: String,
+    /// The values the schema allows (`UnknownEnumValue`); empty otherwise.
+    pub known: Vec<Value>,
 }
 
 impl fmt::Display for Mutation {
@@ -1998,6 +2000,11 @@ impl<'a> Gen<'a> {
         rng: &mut Rng,
     ) -> Option<Mutation> {
         let root = self.component(component)?;
+        // "The mutated value is rejected" means something only when the
+        // value was accepted before.
+        if kind.rejected_by_validate() && !self.check_ok(v, root) {
+            return None;
+        }
         let mut nodes = Vec::new();
         self.walk(v, vec![root], &mut Vec::new(), false, &mut nodes);
         let mut candidates: Vec<usize> = (0..nodes.len())
@@ -2072,6 +2079,7 @@ fn apply_mutation(
                 description: format!("added unknown field `{key}` = {value} to {}", shown(&here)),
                 segments: segs,
                 key: Some(key),
+                known: Vec::new(),
             })
         }
         MutationKind::UnknownEnumValue => {
@@ -2086,6 +2094,7 @@ fn apply_mutation(
                 segments: node.segs.clone(),
                 key: None,
                 description: format!("replaced enum value {old} at {} with {new}", shown(&here)),
+                known: known.clone(),
             })
         }
         MutationKind::UnknownUnionMember => {
@@ -2104,6 +2113,7 @@ fn apply_mutation(
                     "set union tag `{prop}` of {} from {old} to {new}",
                     shown(&here)
                 ),
+                known: Vec::new(),
             })
         }
         MutationKind::WrongType => {
@@ -2132,6 +2142,7 @@ fn apply_mutation(
                     shown(&here),
                     kinds_name(allowed)
                 ),
+                known: Vec::new(),
             })
         }
         MutationKind::RemoveRequired => {
@@ -2145,6 +2156,7 @@ fn apply_mutation(
                 path,
                 segments: segs,
                 key: Some(key),
+                known: Vec::new(),
             })
         }
     }

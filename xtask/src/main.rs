@@ -125,11 +125,12 @@ fn generate(
     println!("normalization rules fired: {}", generated.report.summary());
     let u = &generated.unions;
     println!(
-        "unions: {} decode by tag ({} with tag values shared by members, {} with free-form tags), {} try each member",
+        "unions: {} decode by tag ({} with tag values shared by members, {} with free-form tags), {} try each member ({} of them unions of strings)",
         u.tagged.len(),
         u.ambiguous.len(),
         u.open.len(),
-        u.untagged.len()
+        u.untagged.len(),
+        u.strings.len()
     );
     if verbose {
         for (union, tag) in &u.tagged {

@@ -96,8 +96,10 @@ pub trait Untagged: Sized + Drift {
         index: u16,
         deserializer: D,
     ) -> Result<Self, D::Error>;
-    /// The union holding a value no member accepts, kept as sent.
-    fn unknown(value: Value) -> Self;
+    /// The union holding a value no member accepts, kept as sent; `None`
+    /// when the union has no variant for that (a union of strings, where one
+    /// member takes any string), and such a value is an error.
+    fn unknown(value: Value) -> Option<Self>;
 }
 
 /// serde_json appends the position to its messages; the outer decoder adds
@@ -229,10 +231,23 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
 
 /// Decode an untagged union: buffer the value and keep the member that
 /// accepts it with the least unknown data; a value no member accepts gives
-/// [`Untagged::unknown`].
+/// [`Untagged::unknown`], or an error saying what each member rejected.
 pub fn untagged<'de, T: Untagged, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     let value = Value::deserialize(deserializer)?;
-    Ok(try_members(value).unwrap_or_else(|(value, _)| T::unknown(value)))
+    match try_members(value) {
+        Ok(decoded) => Ok(decoded),
+        Err((value, rejected)) => T::unknown(value).ok_or_else(|| {
+            let reasons: Vec<String> = rejected
+                .into_iter()
+                .map(|(member, why)| format!("{member}: {}", strip_position(why)))
+                .collect();
+            de::Error::custom(format_args!(
+                "no member of `{}` accepts this value ({})",
+                T::NAME,
+                reasons.join("; ")
+            ))
+        }),
+    }
 }
 
 /// Try every member of an untagged union on `value`; on failure, give the

@@ -263,6 +263,9 @@ pub struct Unions {
     /// Tagged unions with members whose tag is a free-form string (tried,
     /// best fit, for tag values no other member claims).
     pub open: Vec<String>,
+    /// Untagged unions of strings with a member that takes any string: no
+    /// raw variant, a value no member takes is an error.
+    pub strings: Vec<String>,
 }
 
 /// One member of a union: variant ident, Rust type name of the member.
@@ -393,14 +396,17 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             }
             _ => false,
         };
-        if !untagged || !is_raw(last) || !e.generics.params.is_empty() {
+        if !untagged || !e.generics.params.is_empty() {
             continue;
         }
-        let unknown = last.ident.clone();
+        // Unions left without a raw variant are unions of strings where one
+        // member takes any string: a value no member takes is an error.
+        let unknown = is_raw(last).then(|| last.ident.clone());
+        let known = e.variants.len() - usize::from(unknown.is_some());
         let members: Option<Vec<Member>> = e
             .variants
             .iter()
-            .take(e.variants.len() - 1)
+            .take(known)
             .map(|v| match &v.fields {
                 syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
                     let ty = &f.unnamed[0].ty;
@@ -446,7 +452,10 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             _ => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom("no such member")),
         };
         let mut out: Vec<Item> = Vec::new();
-        if let Some(tag) = find_tag(&members, &structs, enums, &string_newtypes) {
+        let tag = unknown
+            .as_ref()
+            .and_then(|u| Some((u, find_tag(&members, &structs, enums, &string_newtypes)?)));
+        if let Some((unknown, tag)) = tag {
             let mut by_value: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
             let mut optional: Vec<u16> = Vec::new();
             let mut open: Vec<u16> = Vec::new();
@@ -530,6 +539,16 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             });
             result.tagged.insert(name_str.clone(), tag.property.clone());
         } else {
+            let unknown_body = match &unknown {
+                Some(u) => quote!(::std::option::Option::Some(Self::#u(value))),
+                None => quote!({
+                    let _ = value;
+                    ::std::option::Option::None
+                }),
+            };
+            let unknown_arm = unknown
+                .as_ref()
+                .map(|u| quote!(Self::#u(value) => collector.no_member::<Self>(value),));
             out.push(syn::parse_quote! {
                 impl crate::de::Untagged for #name {
                     const NAME: &'static str = #name_str;
@@ -537,8 +556,8 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
                     fn decode_member<'de, D: ::serde::Deserializer<'de>>(index: u16, deserializer: D) -> ::std::result::Result<Self, D::Error> {
                         match index { #decode_arms }
                     }
-                    fn unknown(value: ::serde_json::Value) -> Self {
-                        Self::#unknown(value)
+                    fn unknown(value: ::serde_json::Value) -> ::std::option::Option<Self> {
+                        #unknown_body
                     }
                 }
             });
@@ -554,11 +573,14 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
                     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
                         match self {
                             #(Self::#variants(value) => value.drift(collector),)*
-                            Self::#unknown(value) => collector.no_member::<Self>(value),
+                            #unknown_arm
                         }
                     }
                 }
             });
+            if unknown.is_none() {
+                result.strings.push(name_str.clone());
+            }
             result.untagged.push(name_str.clone());
         }
         impls.insert(name_str, out);
@@ -916,11 +938,29 @@ mod tests {
     }
 
     #[test]
-    fn unions_without_the_raw_variant_are_left_alone() {
+    fn unions_of_strings_take_the_best_fit_and_fail_on_other_values() {
         let mut file = members_file(quote! {
             #[derive(::serde::Deserialize)]
             #[serde(untagged)]
-            pub enum V { A(A), B(B) }
+            pub enum V { Preset(AKind), Id(::std::string::String) }
+        });
+        let enums = open_enum_values(&file);
+        let unions = union_impls(&mut file, &enums);
+        assert_eq!(unions.untagged, ["V"]);
+        assert_eq!(unions.strings, ["V"]);
+        assert!(unions.tagged.is_empty());
+        let t = text(&file);
+        assert!(t.contains("crate::de::untagged(deserializer)"), "{t}");
+        assert!(t.contains("let_=value;::std::option::Option::None"), "{t}");
+        assert!(!t.contains("no_member"), "{t}");
+    }
+
+    #[test]
+    fn generic_enums_are_left_alone() {
+        let mut file = members_file(quote! {
+            #[derive(::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum V<T> { A(T), B(B) }
         });
         let enums = open_enum_values(&file);
         assert_eq!(union_impls(&mut file, &enums), Unions::default());
