@@ -8,3 +8,4 @@ mod properties;
 mod seeds;
 mod snapshots;
 mod tolerant;
+mod validation;

@@ -132,7 +132,15 @@ fn generate(
         u.untagged.len(),
         u.strings.len()
     );
+    println!(
+        "validation: {} types check the spec's constraints ({} fields with constraints of their own)",
+        generated.validation.types.len(),
+        generated.validation.checked_fields.len()
+    );
     if verbose {
+        for field in &generated.validation.checked_fields {
+            println!("  validated: {field}");
+        }
         for (union, tag) in &u.tagged {
             println!("  tagged by {tag}: {union}");
         }

@@ -13,6 +13,7 @@ use syn::{ImplItem, Item};
 use crate::Error;
 
 pub mod tolerant;
+pub mod validate;
 
 /// Parse a token stream as a Rust file.
 pub fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {

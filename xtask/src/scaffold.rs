@@ -85,7 +85,7 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
         )
     };
     let models_lib = format!(
-        "{}\npub mod decode;\n#[doc(hidden)]\npub mod de;\npub mod drift;\n\npub use decode::{{DecodeError, StrictError, decode, decode_strict}};\npub use drift::{{Drift, UnknownData, UnknownKind}};\n",
+        "{}\npub mod decode;\n#[doc(hidden)]\npub mod de;\npub mod drift;\npub mod validate;\n\npub use decode::{{DecodeError, StrictError, decode, decode_strict}};\npub use drift::{{Drift, UnknownData, UnknownKind}};\npub use validate::{{Validate, ValidationError, ValidationErrors}};\n",
         lib("Models")
     );
     let krate = m.replace('-', "_");
@@ -130,6 +130,10 @@ const MODELS_RUNTIME: &[(&str, &str)] = &[
     (
         "src/decode.rs",
         include_str!("../../crates/cozmox-models/src/decode.rs"),
+    ),
+    (
+        "src/validate.rs",
+        include_str!("../../crates/cozmox-models/src/validate.rs"),
     ),
     (
         "examples/decode.rs",

@@ -7,7 +7,9 @@
 //! - [`decode()`] and [`decode_strict()`]: decoding with errors that name the
 //!   JSON path;
 //! - [`Drift`]: where a decoded value holds data the spec does not describe
-//!   (decoding keeps it, and encoding gives it back unchanged).
+//!   (decoding keeps it, and encoding gives it back unchanged);
+//! - [`Validate`]: the spec's constraints (`maxLength`, `minimum`, …)
+//!   checked on values users build, with errors naming the field.
 
 #[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
@@ -17,6 +19,8 @@ pub use generated::*;
 pub mod de;
 pub mod decode;
 pub mod drift;
+pub mod validate;
 
 pub use decode::{DecodeError, StrictError, decode, decode_strict};
 pub use drift::{Drift, UnknownData, UnknownKind};
+pub use validate::{Validate, ValidationError, ValidationErrors};

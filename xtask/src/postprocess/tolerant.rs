@@ -591,7 +591,7 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
 
 /// Insert each type's new impls right after its definition, so the
 /// per-component split keeps them together.
-fn insert_after_types(file: &mut syn::File, mut impls: BTreeMap<String, Vec<Item>>) {
+pub(super) fn insert_after_types(file: &mut syn::File, mut impls: BTreeMap<String, Vec<Item>>) {
     if impls.is_empty() {
         return;
     }

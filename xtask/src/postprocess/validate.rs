@@ -1,0 +1,759 @@
+//! Request validation: `Validate` impls checking the constraints the spec
+//! puts on values (`minimum`, `maximum`, `exclusiveMinimum`,
+//! `exclusiveMaximum`, `minLength`, `maxLength`, `pattern`, `minItems`,
+//! `maxItems`), and client body setters that call them.
+//!
+//! typify keeps only string constraints (in its newtypes' `FromStr`, which
+//! decoding skips), so the constraints are read from the normalized
+//! document. Components map to their Rust types by name; inline object
+//! schemas map to the type of the field that holds them, found by walking
+//! the generated structs (so nested inline objects are covered without
+//! guessing typify's names). Only types that have constraints, in their own
+//! fields or in values they hold, get an impl, plus every request body type.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use serde_json::Value;
+use syn::Item;
+
+use super::{generic_arg, serde_rename, type_ident};
+
+/// What [`validate_impls`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Validation {
+    /// Rust types given a `Validate` impl.
+    pub types: BTreeSet<String>,
+    /// Fields with a constraint of their own checked (`Type.field`).
+    pub checked_fields: Vec<String>,
+}
+
+const NUMBERS: &[&str] = &[
+    "f64",
+    "f32",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "usize",
+    "isize",
+    "NonZeroU8",
+    "NonZeroU16",
+    "NonZeroU32",
+    "NonZeroU64",
+    "NonZeroI8",
+    "NonZeroI16",
+    "NonZeroI32",
+    "NonZeroI64",
+];
+
+/// A component's schema by `$ref`.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let mut s = schema;
+    for _ in 0..8 {
+        match s.get("$ref").and_then(Value::as_str) {
+            Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                Some(t) => s = t,
+                None => break,
+            },
+            None => break,
+        }
+    }
+    s
+}
+
+/// The properties of an object schema, through `allOf` and `$ref`.
+fn properties<'a>(doc: &'a Value, schema: &'a Value, out: &mut BTreeMap<String, &'a Value>) {
+    let schema = resolve(doc, schema);
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (k, v) in props {
+            out.entry(k.clone()).or_insert(v);
+        }
+    }
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        for member in all {
+            properties(doc, member, out);
+        }
+    }
+}
+
+/// The component a `$ref` (possibly wrapped in a one-member `allOf`) names.
+fn ref_name(schema: &Value) -> Option<&str> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return r.strip_prefix("#/components/schemas/");
+    }
+    match schema.get("allOf").and_then(Value::as_array) {
+        Some(all) if all.len() == 1 => ref_name(&all[0]),
+        _ => None,
+    }
+}
+
+/// The schema, unless it is only a reference (whose type has its own impl).
+fn inline(schema: &Value) -> Option<&Value> {
+    ref_name(schema).is_none().then_some(schema)
+}
+
+/// Peel `Option`, `Box`, `Vec` and map values off a type.
+fn innermost(ty: &syn::Type) -> syn::Type {
+    for wrapper in ["Option", "Box", "Vec"] {
+        if let Some(inner) = generic_arg(ty, wrapper) {
+            return innermost(&inner);
+        }
+    }
+    for map in ["HashMap", "BTreeMap"] {
+        if let Some(value) = map_value(ty, map) {
+            return innermost(&value);
+        }
+    }
+    ty.clone()
+}
+
+fn map_value(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.iter().nth(1)? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// A struct's fields: (Rust member, JSON name, type); unnamed fields are
+/// `0`, `1`, … with no JSON name.
+fn fields(st: &syn::ItemStruct) -> Vec<(syn::Member, Option<String>, syn::Type)> {
+    st.fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            !f.attrs.iter().any(|a| {
+                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten")
+            })
+        })
+        .map(|(i, f)| match &f.ident {
+            Some(ident) => {
+                let json = serde_rename(&f.attrs)
+                    .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").into());
+                (syn::Member::Named(ident.clone()), Some(json), f.ty.clone())
+            }
+            None => (
+                syn::Member::Unnamed(syn::Index::from(i)),
+                None,
+                f.ty.clone(),
+            ),
+        })
+        .collect()
+}
+
+fn num(schema: &Value, key: &str) -> Option<f64> {
+    schema.get(key).and_then(Value::as_f64)
+}
+
+fn count(schema: &Value, key: &str) -> Option<usize> {
+    schema
+        .get(key)
+        .and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+}
+
+fn opt_f64(v: Option<f64>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn opt_usize(v: Option<usize>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// The checks of an inline `schema` on a value of type `ty` reached by the
+/// reference expression `expr`; `None` when it has no constraint (or none
+/// the type can carry).
+fn leaf_checks(
+    doc: &Value,
+    expr: TokenStream,
+    ty: &syn::Type,
+    schema: &Value,
+    strings: &BTreeSet<String>,
+    depth: usize,
+) -> Option<TokenStream> {
+    if depth > 8 {
+        return None;
+    }
+    let schema = inline(schema)?;
+    if let Some(inner) = generic_arg(ty, "Option") {
+        let body = leaf_checks(doc, quote!(x), &inner, schema, strings, depth + 1)?;
+        return Some(quote!(if let ::std::option::Option::Some(x) = #expr { #body }));
+    }
+    if let Some(inner) = generic_arg(ty, "Box") {
+        let body = leaf_checks(doc, quote!(x), &inner, schema, strings, depth + 1)?;
+        return Some(quote!({ let x = ::std::ops::Deref::deref(#expr); #body }));
+    }
+    // A one-member `allOf` around an inline schema carries its constraints.
+    let schema = match schema.get("allOf").and_then(Value::as_array) {
+        Some(all) if all.len() == 1 && ref_name(&all[0]).is_none() => &all[0],
+        _ => schema,
+    };
+    let ident = type_ident(ty)?;
+    let mut out = TokenStream::new();
+    if NUMBERS.contains(&ident.as_str()) {
+        let mut min = num(schema, "minimum");
+        let mut max = num(schema, "maximum");
+        // OpenAPI 3.0 writes `exclusiveMinimum: true` next to `minimum`.
+        let mut xmin = num(schema, "exclusiveMinimum");
+        let mut xmax = num(schema, "exclusiveMaximum");
+        if schema.get("exclusiveMinimum") == Some(&Value::Bool(true)) {
+            xmin = min.take();
+        }
+        if schema.get("exclusiveMaximum") == Some(&Value::Bool(true)) {
+            xmax = max.take();
+        }
+        if min.is_some() || max.is_some() || xmin.is_some() || xmax.is_some() {
+            let (min, max, xmin, xmax) = (opt_f64(min), opt_f64(max), opt_f64(xmin), opt_f64(xmax));
+            out.extend(quote! {
+                v.number(crate::validate::AsF64::as_f64(#expr), #min, #max, #xmin, #xmax);
+            });
+        }
+    } else if ident == "String" || strings.contains(&ident) {
+        let (min, max) = (count(schema, "minLength"), count(schema, "maxLength"));
+        if min.is_some() || max.is_some() {
+            let (min, max) = (opt_usize(min), opt_usize(max));
+            out.extend(quote!(v.length(#expr.as_str(), #min, #max);));
+        }
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+            out.extend(quote! {{
+                static PATTERN: ::std::sync::OnceLock<::std::option::Option<::regress::Regex>> =
+                    ::std::sync::OnceLock::new();
+                v.pattern(#expr.as_str(), #pattern, &PATTERN);
+            }});
+        }
+    } else if let Some(item_ty) = generic_arg(ty, "Vec") {
+        let (min, max) = (count(schema, "minItems"), count(schema, "maxItems"));
+        if min.is_some() || max.is_some() {
+            let (min, max) = (opt_usize(min), opt_usize(max));
+            out.extend(quote!(v.items(#expr.len(), #min, #max);));
+        }
+        if let Some(items) = schema.get("items")
+            && let Some(body) = leaf_checks(doc, quote!(x), &item_ty, items, strings, depth + 1)
+        {
+            out.extend(quote! {
+                for (i, x) in #expr.iter().enumerate() {
+                    v.index(i, |v| { #body });
+                }
+            });
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Map each generated struct or enum to the schema it came from:
+/// components by name, inline schemas through the fields that hold them.
+fn type_schemas<'a>(
+    file: &syn::File,
+    doc: &'a Value,
+    names: &BTreeMap<String, String>,
+) -> BTreeMap<String, &'a Value> {
+    let mut out: BTreeMap<String, &Value> = BTreeMap::new();
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for (name, schema) in schemas {
+            if let Some(rust) = names.get(name) {
+                out.insert(rust.clone(), schema);
+            }
+        }
+    }
+    let structs: BTreeMap<String, &syn::ItemStruct> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => Some((s.ident.to_string(), s)),
+            _ => None,
+        })
+        .collect();
+    // Walk from each known type into the inline schemas of its fields.
+    let mut queue: Vec<String> = out.keys().cloned().collect();
+    while let Some(name) = queue.pop() {
+        let (Some(st), Some(schema)) = (structs.get(&name), out.get(&name).copied()) else {
+            continue;
+        };
+        let mut props = BTreeMap::new();
+        properties(doc, schema, &mut props);
+        for (_, json, ty) in fields(st) {
+            let Some(prop) = json.as_ref().and_then(|j| props.get(j)) else {
+                continue;
+            };
+            let mut ty = ty;
+            let mut prop: &Value = prop;
+            loop {
+                if let Some(inner) = generic_arg(&ty, "Option").or_else(|| generic_arg(&ty, "Box"))
+                {
+                    ty = inner;
+                } else if let Some(inner) = generic_arg(&ty, "Vec") {
+                    match inline(prop).and_then(|p| p.get("items")) {
+                        Some(items) => {
+                            ty = inner;
+                            prop = items;
+                        }
+                        None => break,
+                    }
+                } else {
+                    break;
+                }
+            }
+            let Some(schema) = inline(prop) else { continue };
+            let Some(ident) = type_ident(&ty) else {
+                continue;
+            };
+            let is_object = schema.get("properties").is_some() || schema.get("allOf").is_some();
+            if is_object && structs.contains_key(&ident) && !out.contains_key(&ident) {
+                out.insert(ident.clone(), schema);
+                queue.push(ident);
+            }
+        }
+    }
+    out
+}
+
+/// Add `Validate` impls to the models, and return which types have one.
+pub fn validate_impls(
+    file: &mut syn::File,
+    doc: &Value,
+    names: &BTreeMap<String, String>,
+    bodies: &BTreeSet<String>,
+) -> Validation {
+    let schemas = type_schemas(file, doc, names);
+    // typify's constrained strings: newtypes over `String`.
+    let strings: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(st) => match &st.fields {
+                syn::Fields::Unnamed(f)
+                    if f.unnamed.len() == 1
+                        && type_ident(&f.unnamed[0].ty).as_deref() == Some("String") =>
+                {
+                    Some(st.ident.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+
+    // Direct checks per struct field.
+    let mut direct: BTreeMap<String, Vec<(syn::Member, Option<String>, TokenStream)>> =
+        BTreeMap::new();
+    // Types each type holds (for the fixpoint).
+    let mut holds: BTreeMap<String, Vec<(syn::Member, Option<String>, String)>> = BTreeMap::new();
+    let mut variants: BTreeMap<String, Vec<(syn::Ident, String)>> = BTreeMap::new();
+    for item in &file.items {
+        match item {
+            Item::Struct(st) if st.generics.params.is_empty() => {
+                let name = st.ident.to_string();
+                let mut props = BTreeMap::new();
+                if let Some(schema) = schemas.get(&name) {
+                    properties(doc, schema, &mut props);
+                }
+                for (member, json, ty) in fields(st) {
+                    let prop = match &json {
+                        Some(j) => props.get(j).copied(),
+                        // A newtype: the schema is the type's own.
+                        None => schemas.get(&name).copied(),
+                    };
+                    if let Some(prop) = prop
+                        && let Some(check) = leaf_checks(doc, quote!(x), &ty, prop, &strings, 0)
+                    {
+                        direct.entry(name.clone()).or_default().push((
+                            member.clone(),
+                            json.clone(),
+                            check,
+                        ));
+                    }
+                    if let Some(inner) = type_ident(&innermost(&ty)) {
+                        holds
+                            .entry(name.clone())
+                            .or_default()
+                            .push((member, json, inner));
+                    }
+                }
+            }
+            Item::Enum(e) if e.generics.params.is_empty() => {
+                for v in &e.variants {
+                    if let syn::Fields::Unnamed(f) = &v.fields
+                        && f.unnamed.len() == 1
+                        && let Some(inner) = type_ident(&innermost(&f.unnamed[0].ty))
+                    {
+                        variants
+                            .entry(e.ident.to_string())
+                            .or_default()
+                            .push((v.ident.clone(), inner));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let mut validated: BTreeSet<String> = direct.keys().cloned().collect();
+    loop {
+        let before = validated.len();
+        for (name, held) in &holds {
+            if held.iter().any(|(_, _, t)| validated.contains(t)) {
+                validated.insert(name.clone());
+            }
+        }
+        for (name, vs) in &variants {
+            if vs.iter().any(|(_, t)| validated.contains(t)) {
+                validated.insert(name.clone());
+            }
+        }
+        if validated.len() == before {
+            break;
+        }
+    }
+
+    let mut result = Validation::default();
+    for (name, checks) in &direct {
+        for (member, json, _) in checks {
+            result.checked_fields.push(format!(
+                "{name}.{}",
+                json.clone()
+                    .unwrap_or_else(|| member.to_token_stream().to_string())
+            ));
+        }
+    }
+    let mut impls: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    let defined: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) if s.generics.params.is_empty() => Some(s.ident.to_string()),
+            Item::Enum(e) if e.generics.params.is_empty() => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    for name in validated
+        .iter()
+        .chain(bodies)
+        .filter(|n| defined.contains(*n))
+    {
+        if impls.contains_key(name) {
+            continue;
+        }
+        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        let mut body = TokenStream::new();
+        if let Some(vs) = variants.get(name) {
+            let arms = vs.iter().filter(|(_, t)| validated.contains(t)).map(
+                |(v, _)| quote!(Self::#v(x) => crate::validate::Validate::validate_into(x, v),),
+            );
+            body.extend(quote! {
+                #[allow(unreachable_patterns)]
+                match self { #(#arms)* _ => {} }
+            });
+        } else {
+            // Each field once, in declaration order: its own checks, then
+            // the values it holds.
+            let own: BTreeMap<String, &TokenStream> = direct
+                .get(name)
+                .into_iter()
+                .flatten()
+                .map(|(m, _, c)| (m.to_token_stream().to_string(), c))
+                .collect();
+            for (member, json, inner) in holds.get(name).into_iter().flatten() {
+                let key = member.to_token_stream().to_string();
+                let mut checks = TokenStream::new();
+                if let Some(c) = own.get(&key) {
+                    checks.extend(quote!({ let x = &self.#member; #c }));
+                }
+                if validated.contains(inner) {
+                    checks.extend(
+                        quote!(crate::validate::Validate::validate_into(&self.#member, v);),
+                    );
+                }
+                if checks.is_empty() {
+                    continue;
+                }
+                body.extend(match json {
+                    Some(j) => quote!(v.field(#j, |v| { #checks });),
+                    None => checks,
+                });
+            }
+        }
+        let v = if body.is_empty() {
+            quote!(_v)
+        } else {
+            quote!(v)
+        };
+        impls.insert(
+            name.clone(),
+            vec![syn::parse_quote! {
+                impl crate::validate::Validate for #ident {
+                    fn validate_into(&self, #v: &mut crate::validate::Validator) {
+                        #body
+                    }
+                }
+            }],
+        );
+        result.types.insert(name.clone());
+    }
+    super::tolerant::insert_after_types(file, impls);
+    result
+}
+
+/// Rust names of the request body types (JSON bodies whose schema is a
+/// component).
+pub fn body_types(doc: &Value, names: &BTreeMap<String, String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for item in paths.values().filter_map(Value::as_object) {
+        for op in item.values().filter_map(Value::as_object) {
+            let Some(content) = op
+                .get("requestBody")
+                .map(|b| resolve(doc, b))
+                .and_then(|b| b.get("content"))
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            for media in content.values() {
+                if let Some(name) = media.get("schema").and_then(ref_name)
+                    && let Some(rust) = names.get(name)
+                {
+                    out.insert(rust.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Make the client's body setters validate: a body that breaks a
+/// constraint makes `send()` fail with `Error::InvalidRequest` naming the
+/// field, before anything goes on the wire.
+pub fn validating_body_setters(
+    file: &mut syn::File,
+    models_crate: &str,
+    validated: &BTreeSet<String>,
+) -> usize {
+    struct Setters<'a> {
+        krate: syn::Ident,
+        validated: &'a BTreeSet<String>,
+        changed: usize,
+    }
+    impl syn::visit_mut::VisitMut for Setters<'_> {
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            if f.sig.ident != "body" {
+                return;
+            }
+            // `V: TryInto<::models::Type>`
+            let target = f.sig.generics.where_clause.as_ref().and_then(|w| {
+                w.predicates.iter().find_map(|p| match p {
+                    syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
+                        syn::TypeParamBound::Trait(tr) => {
+                            let last = tr.path.segments.last()?;
+                            if last.ident != "TryInto" {
+                                return None;
+                            }
+                            match &last.arguments {
+                                syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+                                    syn::GenericArgument::Type(ty) => Some(ty.clone()),
+                                    _ => None,
+                                },
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    }),
+                    _ => None,
+                })
+            });
+            let Some(target) = target else { return };
+            let is_models = match &target {
+                syn::Type::Path(p) => p
+                    .path
+                    .segments
+                    .first()
+                    .is_some_and(|s| s.ident == self.krate),
+                _ => false,
+            };
+            if !is_models || !type_ident(&target).is_some_and(|t| self.validated.contains(&t)) {
+                return;
+            }
+            for stmt in &mut f.block.stmts {
+                let syn::Stmt::Expr(syn::Expr::Assign(assign), semi) = stmt else {
+                    continue;
+                };
+                let is_body = matches!(&*assign.left, syn::Expr::Field(field)
+                    if matches!(&field.member, syn::Member::Named(n) if n == "body"));
+                if !is_body {
+                    continue;
+                }
+                let right = &assign.right;
+                let krate = &self.krate;
+                let new: syn::Expr = syn::parse_quote! {
+                    self.body = #right.and_then(|body: #target| {
+                        ::#krate::validate::Validate::validate(&body)
+                            .map(|()| body)
+                            .map_err(|e| ::std::format!("invalid body: {e}"))
+                    })
+                };
+                *stmt = syn::Stmt::Expr(new, *semi);
+                self.changed += 1;
+            }
+        }
+    }
+    let mut v = Setters {
+        krate: syn::Ident::new(
+            &models_crate.replace('-', "_"),
+            proc_macro2::Span::call_site(),
+        ),
+        validated,
+        changed: 0,
+    };
+    syn::visit_mut::VisitMut::visit_file_mut(&mut v, file);
+    v.changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn text(file: &syn::File) -> String {
+        prettyplease::unparse(file).split_whitespace().collect()
+    }
+
+    #[test]
+    fn constraints_become_checks_and_holders_delegate() {
+        let doc = json!({"components": {"schemas": {
+            "Dto": {"type": "object", "properties": {
+                "name": {"type": "string", "maxLength": 40},
+                "seconds": {"type": "number", "minimum": 60, "maximum": 2592000},
+                "tags": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[a-z]+$"}},
+                "inner": {"type": "object", "properties": {"n": {"type": "integer", "exclusiveMinimum": 0}}},
+                "plain": {"type": "string"}
+            }},
+            "Holder": {"type": "object", "properties": {"dto": {"$ref": "#/components/schemas/Dto"}}},
+            "Free": {"type": "object", "properties": {"x": {"type": "string"}}},
+            "U": {"oneOf": [{"$ref": "#/components/schemas/Dto"}, {"$ref": "#/components/schemas/Free"}]}
+        }}});
+        let names: BTreeMap<String, String> = ["Dto", "Holder", "Free", "U"]
+            .iter()
+            .map(|n| (n.to_string(), n.to_string()))
+            .collect();
+        let mut file: syn::File = syn::parse2(quote! {
+            pub struct Dto {
+                pub name: Option<DtoName>,
+                pub seconds: Option<f64>,
+                pub tags: Vec<String>,
+                pub inner: Option<DtoInner>,
+                pub plain: Option<String>,
+            }
+            pub struct DtoName(String);
+            pub struct DtoInner { pub n: Option<i64> }
+            pub struct Holder { pub dto: Option<Box<Dto>> }
+            pub struct Free { pub x: String }
+            pub enum U { Dto(Box<Dto>), Free(Free), Unknown(::serde_json::Value) }
+            pub struct Body { pub x: String }
+        })
+        .expect("parses");
+        let bodies = BTreeSet::from(["Body".to_string()]);
+        let got = validate_impls(&mut file, &doc, &names, &bodies);
+        assert_eq!(
+            got.types,
+            ["Body", "Dto", "DtoInner", "Holder", "U"]
+                .map(String::from)
+                .into()
+        );
+        assert_eq!(
+            got.checked_fields,
+            ["Dto.name", "Dto.seconds", "Dto.tags", "DtoInner.n"]
+        );
+        let t = text(&file);
+        assert!(t.contains("v.length(x.as_str(),::std::option::Option::None,::std::option::Option::Some(40usize),);"), "{t}");
+        assert!(t.contains("v.number(crate::validate::AsF64::as_f64(x),::std::option::Option::Some(60f64),::std::option::Option::Some(2592000f64)"), "{t}");
+        assert!(
+            t.contains(
+                "v.items(x.len(),::std::option::Option::Some(1usize),::std::option::Option::None,);"
+            ),
+            "{t}"
+        );
+        assert!(
+            t.contains("v.pattern(x.as_str(),\"^[a-z]+$\",&PATTERN);"),
+            "{t}"
+        );
+        assert!(
+            t.contains(
+                "v.field(\"inner\",|v|{crate::validate::Validate::validate_into(&self.inner,v);},);"
+            ),
+            "{t}"
+        );
+        assert!(
+            t.contains("Self::Dto(x)=>crate::validate::Validate::validate_into(x,v),_=>{}"),
+            "{t}"
+        );
+        assert!(
+            t.contains("implcrate::validate::ValidateforBody{fnvalidate_into(&self,_v:"),
+            "{t}"
+        );
+        assert!(!t.contains("ValidateforFree"), "{t}");
+        // exclusiveMinimum (3.1, numeric) is the fourth argument.
+        assert!(t.contains("::std::option::Option::None,::std::option::Option::Some(0f64),::std::option::Option::None,);"), "{t}");
+    }
+
+    #[test]
+    fn body_setters_validate_validated_types_only() {
+        let mut file: syn::File = syn::parse2(quote! {
+            impl<'a> A<'a> {
+                pub fn body<V>(mut self, value: V) -> Self where V: std::convert::TryInto<::cozmox_models::Dto> {
+                    self.body = value.try_into().map_err(|_| "conversion failed".to_string());
+                    self
+                }
+            }
+            impl<'a> B<'a> {
+                pub fn body<V>(mut self, value: V) -> Self where V: std::convert::TryInto<::cozmox_models::Other> {
+                    self.body = value.try_into().map_err(|_| "conversion failed".to_string());
+                    self
+                }
+            }
+        })
+        .expect("parses");
+        let validated = BTreeSet::from(["Dto".to_string()]);
+        assert_eq!(
+            validating_body_setters(&mut file, "cozmox-models", &validated),
+            1
+        );
+        let t = text(&file);
+        assert!(t.contains(".and_then(|body:::cozmox_models::Dto|{::cozmox_models::validate::Validate::validate(&body)"), "{t}");
+        assert_eq!(t.matches("and_then").count(), 1, "{t}");
+    }
+
+    #[test]
+    fn body_types_are_read_from_request_bodies() {
+        let doc = json!({"paths": {"/s": {"post": {"requestBody": {"content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/CreateDTO"}}
+        }}}}}});
+        let names = BTreeMap::from([("CreateDTO".to_string(), "CreateDto".to_string())]);
+        assert_eq!(
+            body_types(&doc, &names),
+            BTreeSet::from(["CreateDto".to_string()])
+        );
+    }
+}
