@@ -589,6 +589,11 @@ pub mod builder {
                 .map_err(|_| {
                     "conversion to `:: cozmox_models :: CreateSessionDto` for body failed"
                         .to_string()
+                })
+                .and_then(|body: ::cozmox_models::CreateSessionDto| {
+                    ::cozmox_models::validate::Validate::validate(&body)
+                        .map(|()| body)
+                        .map_err(|e| ::std::format!("invalid body: {e}"))
                 });
             self
         }
@@ -806,6 +811,11 @@ pub mod builder {
                 .map_err(|_| {
                     "conversion to `:: cozmox_models :: UpdateSessionDto` for body failed"
                         .to_string()
+                })
+                .and_then(|body: ::cozmox_models::UpdateSessionDto| {
+                    ::cozmox_models::validate::Validate::validate(&body)
+                        .map(|()| body)
+                        .map_err(|e| ::std::format!("invalid body: {e}"))
                 });
             self
         }
