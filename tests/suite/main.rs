@@ -3,6 +3,7 @@
 mod common;
 mod fresh;
 mod instances;
+mod json_schema;
 mod pipeline;
 mod properties;
 mod seeds;

@@ -27,7 +27,9 @@ pub struct Models {
 }
 
 /// The components of a normalized document, converted for typify.
-pub fn component_schemas(doc: &Value) -> Result<BTreeMap<String, schemars::schema::Schema>, Error> {
+pub fn component_schemas(
+    doc: &Value,
+) -> Result<BTreeMap<String, schemars08::schema::Schema>, Error> {
     let mut out = BTreeMap::new();
     let Some(schemas) = doc
         .pointer("/components/schemas")
@@ -37,8 +39,8 @@ pub fn component_schemas(doc: &Value) -> Result<BTreeMap<String, schemars::schem
     };
     for (name, schema) in schemas {
         let converted = to_json_schema(schema);
-        let schema: schemars::schema::Schema =
-            serde_json::from_value(converted.clone()).map_err(|e| {
+        let schema: schemars08::schema::Schema = serde_json::from_value(converted.clone())
+            .map_err(|e| {
                 let (pointer, detail) =
                     locate_unreadable(&converted, String::new()).unwrap_or_default();
                 Error::at(
@@ -60,7 +62,7 @@ pub fn component_schemas(doc: &Value) -> Result<BTreeMap<String, schemars::schem
 }
 
 fn readable(v: &Value) -> Result<(), String> {
-    serde_json::from_value::<schemars::schema::Schema>(v.clone())
+    serde_json::from_value::<schemars08::schema::Schema>(v.clone())
         .map(drop)
         .map_err(|e| e.to_string())
 }
@@ -296,7 +298,7 @@ pub fn generate(doc: &Value) -> Result<Models, Error> {
             .map_err(|e| Error::new(format!("typify cannot convert the components: {e}")))?;
         let mut names = BTreeMap::new();
         for name in names_in_order {
-            let reference = schemars::schema::Schema::new_ref(format!("{COMPONENT_REF}{name}"));
+            let reference = schemars08::schema::Schema::new_ref(format!("{COMPONENT_REF}{name}"));
             let id = space
                 .add_type(&reference)
                 .map_err(|e| Error::at(&name, "", format!("typify: {e}")))?;
@@ -317,8 +319,8 @@ pub fn generate(doc: &Value) -> Result<Models, Error> {
 /// schema caused them. Convert each component alone, with every other
 /// component stubbed as an open schema so references still resolve, and
 /// return the first failure with the component's name.
-fn blame_component(schemas: &BTreeMap<String, schemars::schema::Schema>) -> Option<Error> {
-    let open = schemars::schema::Schema::Bool(true);
+fn blame_component(schemas: &BTreeMap<String, schemars08::schema::Schema>) -> Option<Error> {
+    let open = schemars08::schema::Schema::Bool(true);
     for name in schemas.keys() {
         let batch = schemas
             .iter()

@@ -143,6 +143,7 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
     tolerant::drift_impls(&mut models_file);
     let bodies = validate::body_types(&doc, &models.names);
     let validation = validate::validate_impls(&mut models_file, &doc, &models.names, &bodies);
+    postprocess::json_schema::json_schema_derives(&mut models_file);
     postprocess::component_dispatch_macro(&mut models_file, &models.names);
     let mut client_file = postprocess::parse(quote! { #lint_allows #client_tokens }, "client")?;
     postprocess::share_conversion_error(&mut client_file, &target.models_crate);

@@ -12,6 +12,7 @@ use syn::{ImplItem, Item};
 
 use crate::Error;
 
+pub mod json_schema;
 pub mod tolerant;
 pub mod validate;
 
@@ -608,6 +609,17 @@ pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
                         if let Self::$unknown(value) = self {
                             collector.unknown_value(value);
                         }
+                    }
+                }
+                /// The values the spec lists (others are kept when decoding,
+                /// but a schema describes the spec).
+                #[cfg(feature = "schemars")]
+                impl ::schemars::JsonSchema for $name {
+                    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                        ::std::borrow::Cow::Borrowed(stringify!($name))
+                    }
+                    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                        ::schemars::json_schema!({ "type": "string", "enum": [$($value),*] })
                     }
                 }
             };

@@ -28,6 +28,10 @@ pub const RUNTIME_DEPS: &[(&str, &str)] = &[
     ("futures-core", r#""0.3""#),
     ("bytes", r#""1""#),
     ("serde_path_to_error", r#""0.1.20""#),
+    (
+        "schemars",
+        r#"{ version = "1.2.3", default-features = false, features = ["derive", "std", "chrono04", "uuid1"] }"#,
+    ),
 ];
 
 fn deps(names: &[&str]) -> String {
@@ -63,7 +67,7 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
             "uuid",
             "regress",
             "serde_path_to_error"
-        ])
+        ]) + "schemars = { workspace = true, optional = true }\n\n[features]\n# `schemars::JsonSchema` for every model type.\nschemars = [\"dep:schemars\"]\n"
     );
     let client_manifest = format!(
         "[package]\nname = \"{c}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = \"Client of {title}\"\npublish = false\n\n[dependencies]\n{m}.workspace = true\n{}",

@@ -26,7 +26,7 @@ use super::{generic_arg, serde_rename, type_ident};
 /// The ident of the field that keeps unknown object fields.
 pub const UNKNOWN_FIELDS: &str = "unknown_fields";
 
-fn derive_paths(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
+pub(super) fn derive_paths(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("derive"))
