@@ -38,7 +38,13 @@ macro_rules! open_string_enum {
         .deserialize_str(open_string_enum_visitor::Visitor(::std::marker::PhantomData)) }
         } impl crate ::drift::Drift for $name { fn drift < 'a > (& 'a self, collector : &
         mut crate ::drift::Collector < 'a >) { if let Self:: $unknown (value) = self {
-        collector.unknown_value(value); } } }
+        collector.unknown_value(value); } } } #[doc =
+        r" The values the spec lists (others are kept when decoding,"] #[doc =
+        r" but a schema describes the spec)."] #[cfg(feature = "schemars")] impl
+        ::schemars::JsonSchema for $name { fn schema_name() -> ::std::borrow::Cow <
+        'static, str > { ::std::borrow::Cow::Borrowed(stringify!($name)) } fn
+        json_schema(_ : & mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::schemars::json_schema!({ "type" : "string", "enum" : [$($value),*] }) } }
     };
 }
 /// The one serde visitor every open string enum shares.
@@ -60,6 +66,7 @@ mod open_string_enum_visitor {
 }
 ///A cost item of kind `analysis` (shape not shown in the seeds; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnalysisCost {
     ///The kind of cost.
     #[serde(rename = "type")]
@@ -126,6 +133,7 @@ open_string_enum! {
 }
 ///Post-call analysis.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnalysisPlan {
     #[serde(
         rename = "minMessagesThreshold",
@@ -240,6 +248,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
 }
 ///Anthropic credential.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnthropicCredential {
     ///The API key.
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -323,6 +332,7 @@ open_string_enum! {
 }
 ///Anthropic model.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnthropicModel {
     #[serde(
         rename = "emotionRecognitionEnabled",
@@ -506,10 +516,12 @@ open_string_enum! {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum AnthropicThinking {
     AnthropicThinkingEnabled(AnthropicThinkingEnabled),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for AnthropicThinking {
@@ -568,6 +580,7 @@ impl ::std::convert::From<AnthropicThinkingEnabled> for AnthropicThinking {
 }
 ///Extended thinking enabled.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnthropicThinkingEnabled {
     ///The token budget for thinking.
     #[serde(
@@ -645,6 +658,7 @@ open_string_enum! {
 }
 ///A tool that calls an HTTP API.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ApiRequestTool {
     ///The retry strategy for failed requests.
     #[serde(
@@ -820,6 +834,7 @@ open_string_enum! {
 ///Artifacts extracted from the session messages (shape not shown in the seeds).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Artifact(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
 impl crate::drift::Drift for Artifact {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -848,6 +863,7 @@ for Artifact {
 }
 ///Which artifacts are produced for the call.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ArtifactPlan {
     #[serde(
         rename = "pcapEnabled",
@@ -986,6 +1002,7 @@ open_string_enum! {
 }
 ///Assembly AI transcriber.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssemblyAiTranscriber {
     #[serde(
         rename = "confidenceThreshold",
@@ -1219,6 +1236,7 @@ open_string_enum! {
 }
 ///Endpointing rule matched against the assistant's speech.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssistantCustomEndpointingRule {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub regex: ::std::option::Option<::std::string::String>,
@@ -1319,10 +1337,12 @@ open_string_enum! {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum AssistantHook {
     CallHookCallEnding(CallHookCallEnding),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for AssistantHook {
@@ -1381,6 +1401,7 @@ impl ::std::convert::From<CallHookCallEnding> for AssistantHook {
 }
 ///A chat message with role `assistant` (modelled from partial evidence; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssistantMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1483,6 +1504,7 @@ open_string_enum! {
 }
 ///Overrides for an assistant configuration (same fields as CreateAssistantDTO, plus variableValues).
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssistantOverrides {
     ///Post-call analysis.
     #[serde(
@@ -2008,6 +2030,7 @@ open_string_enum! {
 }
 ///Azure voice.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AzureVoice {
     #[serde(
         rename = "cachingEnabled",
@@ -2125,6 +2148,7 @@ open_string_enum! {
 }
 ///Background-speech denoising.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct BackgroundSpeechDenoisingPlan {
     ///Fourier denoising.
     #[serde(
@@ -2203,10 +2227,12 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum BackoffPlan {
     FixedBackoffPlan(FixedBackoffPlan),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for BackoffPlan {
@@ -2265,6 +2291,7 @@ impl ::std::convert::From<FixedBackoffPlan> for BackoffPlan {
 }
 ///Hook that runs when the call is ending.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CallHookCallEnding {
     ///The actions to perform.
     #[serde(rename = "do", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2348,6 +2375,7 @@ open_string_enum! {
 }
 ///Hook that runs when the call is ringing.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CallHookCallRinging {
     ///The actions to perform.
     #[serde(rename = "do", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2424,10 +2452,12 @@ open_string_enum! {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum CallHookFilter {
     CallHookFilterOneOf(CallHookFilterOneOf),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for CallHookFilter {
@@ -2486,6 +2516,7 @@ impl ::std::convert::From<CallHookFilterOneOf> for CallHookFilter {
 }
 ///Matches when the value at `key` is one of the given values.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CallHookFilterOneOf {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -2568,6 +2599,7 @@ open_string_enum! {
 }
 ///How generated text is split into chunks for speech.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ChunkPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -2662,6 +2694,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
 }
 ///Compliance settings.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CompliancePlan {
     ///HIPAA compliance setting.
     #[serde(
@@ -2738,6 +2771,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
 }
 ///A condition on a parameter.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Condition {
     ///The comparison operator.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2816,6 +2850,7 @@ open_string_enum! {
 }
 ///Cozmox smart endpointing.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CozmoxSmartEndpointingPlan {
     ///The smart endpointing provider.
     pub provider: CozmoxSmartEndpointingPlanProvider,
@@ -2881,6 +2916,7 @@ open_string_enum! {
 }
 ///An assistant configuration.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateAssistantDto {
     ///Post-call analysis.
     #[serde(
@@ -3388,6 +3424,7 @@ open_string_enum! {
 }
 ///A customer.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateCustomerDto {
     ///Assistant overrides for this customer.
     #[serde(
@@ -3533,6 +3570,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
 }
 ///`CreateSessionDto`
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
@@ -3770,6 +3808,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum CreateSessionDtoMessagesItem {
     SystemMessage(SystemMessage),
     UserMessage(UserMessage),
@@ -3778,6 +3817,7 @@ pub enum CreateSessionDtoMessagesItem {
     DeveloperMessage(DeveloperMessage),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for CreateSessionDtoMessagesItem {
@@ -3881,6 +3921,7 @@ impl ::std::convert::From<DeveloperMessage> for CreateSessionDtoMessagesItem {
 ///This is a user-defined name for the session. Maximum length is 40 characters.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateSessionDtoName(::std::string::String);
 impl crate::drift::Drift for CreateSessionDtoName {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -3942,6 +3983,7 @@ open_string_enum! {
 ///A squad configuration (shape not shown in the seeds).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateSquadDto(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -3974,10 +4016,12 @@ for CreateSquadDto {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum Credential {
     AnthropicCredential(AnthropicCredential),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for Credential {
@@ -4038,10 +4082,12 @@ impl ::std::convert::From<AnthropicCredential> for Credential {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum CustomEndpointingRule {
     AssistantCustomEndpointingRule(AssistantCustomEndpointingRule),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for CustomEndpointingRule {
@@ -4103,6 +4149,7 @@ impl ::std::convert::From<AssistantCustomEndpointingRule> for CustomEndpointingR
 }
 ///A knowledge base served by your own server.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CustomKnowledgeBase {
     ///The knowledge base provider.
     pub provider: CustomKnowledgeBaseProvider,
@@ -4175,6 +4222,7 @@ open_string_enum! {
 }
 ///A chat message with role `developer` (modelled from partial evidence; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct DeveloperMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4277,6 +4325,7 @@ open_string_enum! {
 }
 ///Replace an exact string.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ExactReplacement {
     ///The text to replace.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4372,6 +4421,7 @@ open_string_enum! {
 }
 ///Fallback transcribers.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FallbackTranscriberPlan {
     ///The transcribers to try, in order.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4431,6 +4481,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
 }
 ///Fallback voices.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FallbackVoicePlan {
     ///The voices to try, in order.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4488,6 +4539,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
 }
 ///Retry with a fixed delay between attempts.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FixedBackoffPlan {
     ///The delay between retries, in seconds.
     #[serde(
@@ -4577,6 +4629,7 @@ open_string_enum! {
 }
 ///How text is formatted before it is spoken.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FormatPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -4669,6 +4722,7 @@ open_string_enum! {
 }
 ///Fourier background-speech denoising.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FourierDenoisingPlan {
     #[serde(
         rename = "baselineOffsetDb",
@@ -4778,6 +4832,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
 }
 ///The parameters a function accepts, as a JSON Schema object.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FunctionParameters {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
@@ -4860,6 +4915,7 @@ open_string_enum! {
 }
 ///Voicemail detection by Google.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct GoogleVoicemailDetectionPlan {
     ///How often detection is retried.
     #[serde(
@@ -4952,6 +5008,7 @@ open_string_enum! {
 }
 ///HIPAA compliance setting.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct HipaaCompliancePlan {
     #[serde(
         rename = "hipaaEnabled",
@@ -5013,10 +5070,12 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum HookAction {
     TransferHookAction(TransferHookAction),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for HookAction {
@@ -5073,6 +5132,7 @@ impl ::std::convert::From<TransferHookAction> for HookAction {
 }
 ///A Twilio phone number to import.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ImportTwilioPhoneNumberDto {
     #[serde(
         rename = "assistantId",
@@ -5269,6 +5329,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
 }
 ///A JSON Schema fragment (used for tool bodies/headers, extraction and structured-data schemas).
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct JsonSchema {
     ///A description of the value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5415,6 +5476,7 @@ open_string_enum! {
 }
 ///Keypad (DTMF) input.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct KeypadInputPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delimiters: ::std::option::Option<::std::string::String>,
@@ -5492,10 +5554,12 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum KnowledgeBase {
     CustomKnowledgeBase(CustomKnowledgeBase),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for KnowledgeBase {
@@ -5554,6 +5618,7 @@ impl ::std::convert::From<CustomKnowledgeBase> for KnowledgeBase {
 }
 ///Observability with Langfuse.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct LangfuseObservabilityPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -5641,6 +5706,7 @@ open_string_enum! {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum Message {
     SystemMessage(SystemMessage),
     UserMessage(UserMessage),
@@ -5649,6 +5715,7 @@ pub enum Message {
     DeveloperMessage(DeveloperMessage),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for Message {
@@ -5749,6 +5816,7 @@ impl ::std::convert::From<DeveloperMessage> for Message {
 }
 ///Idle and silence messages.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MessagePlan {
     #[serde(
         rename = "idleMessageMaxSpokenCount",
@@ -5863,10 +5931,12 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum Model {
     AnthropicModel(AnthropicModel),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for Model {
@@ -5922,6 +5992,7 @@ impl ::std::convert::From<AnthropicModel> for Model {
 }
 ///A cost item of kind `model` (shape not shown in the seeds; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ModelCost {
     ///The kind of cost.
     #[serde(rename = "type")]
@@ -5987,6 +6058,7 @@ open_string_enum! {
 }
 ///Live listen/control of the call.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MonitorPlan {
     #[serde(
         rename = "controlAuthenticationEnabled",
@@ -6083,10 +6155,12 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum ObservabilityPlan {
     LangfuseObservabilityPlan(LangfuseObservabilityPlan),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for ObservabilityPlan {
@@ -6145,6 +6219,7 @@ impl ::std::convert::From<LangfuseObservabilityPlan> for ObservabilityPlan {
 }
 ///Pagination metadata.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PaginationMeta {
     ///The current page.
     #[serde(rename = "currentPage")]
@@ -6247,6 +6322,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
 }
 ///PCI compliance setting.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PciCompliancePlan {
     #[serde(
         rename = "pciEnabled",
@@ -6308,10 +6384,12 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum PhoneNumberHook {
     CallHookCallRinging(CallHookCallRinging),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for PhoneNumberHook {
@@ -6370,6 +6448,7 @@ impl ::std::convert::From<CallHookCallRinging> for PhoneNumberHook {
 }
 ///An option applied to a regular expression.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RegexOption {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -6439,10 +6518,12 @@ open_string_enum! {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum Replacement {
     ExactReplacement(ExactReplacement),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for Replacement {
@@ -6501,6 +6582,7 @@ impl ::std::convert::From<ExactReplacement> for Replacement {
 }
 ///A server the platform sends requests to.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Server {
     ///The retry strategy for failed requests.
     #[serde(
@@ -6595,6 +6677,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
 }
 ///`Session`
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Session {
     /**These are the artifacts that were extracted from the session messages.
 They are only available after the session has completed.
@@ -6920,6 +7003,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
 }
 ///A cost item of kind `session` (shape not shown in the seeds; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SessionCost {
     ///The kind of cost.
     #[serde(rename = "type")]
@@ -6988,12 +7072,14 @@ open_string_enum! {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum SessionCostsItem {
     ModelCost(ModelCost),
     AnalysisCost(AnalysisCost),
     SessionCost(SessionCost),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for SessionCostsItem {
@@ -7070,6 +7156,7 @@ impl ::std::convert::From<SessionCost> for SessionCostsItem {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum SessionMessagesItem {
     SystemMessage(SystemMessage),
     UserMessage(UserMessage),
@@ -7078,6 +7165,7 @@ pub enum SessionMessagesItem {
     DeveloperMessage(DeveloperMessage),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for SessionMessagesItem {
@@ -7181,6 +7269,7 @@ impl ::std::convert::From<DeveloperMessage> for SessionMessagesItem {
 ///This is a user-defined name for the session. Maximum length is 40 characters.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SessionName(::std::string::String);
 impl crate::drift::Drift for SessionName {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7235,6 +7324,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionName {
 }
 ///A page of sessions.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SessionPaginatedResponse {
     ///Pagination metadata.
     pub metadata: PaginationMeta,
@@ -7324,6 +7414,7 @@ open_string_enum! {
 }
 ///Smart background-speech denoising.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SmartDenoisingPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -7380,10 +7471,12 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum SmartEndpointingPlan {
     CozmoxSmartEndpointingPlan(CozmoxSmartEndpointingPlan),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for SmartEndpointingPlan {
@@ -7442,6 +7535,7 @@ impl ::std::convert::From<CozmoxSmartEndpointingPlan> for SmartEndpointingPlan {
 }
 ///When the assistant starts speaking.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StartSpeakingPlan {
     #[serde(
         rename = "customEndpointingRules",
@@ -7558,6 +7652,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
 }
 ///When the assistant stops speaking because the user is speaking.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StopSpeakingPlan {
     #[serde(
         rename = "acknowledgementPhrases",
@@ -7664,6 +7759,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
 }
 ///A named structured-data plan.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StructuredDataMultiPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -7729,6 +7825,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
 }
 ///How structured data is extracted from the call.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StructuredDataPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -7815,6 +7912,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
 }
 ///How the success of the call is evaluated.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SuccessEvaluationPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -7907,6 +8005,7 @@ open_string_enum! {
 }
 ///How a summary is generated.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SummaryPlan {
     ///Whether the summary is generated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7989,6 +8088,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
 }
 ///A chat message with role `system` (modelled from partial evidence; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SystemMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8093,10 +8193,12 @@ open_string_enum! {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum Tool {
     ApiRequestTool(ApiRequestTool),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for Tool {
@@ -8154,10 +8256,12 @@ impl ::std::convert::From<ApiRequestTool> for Tool {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum ToolExecutionMessage {
     ToolMessageStart(ToolMessageStart),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for ToolExecutionMessage {
@@ -8216,6 +8320,7 @@ impl ::std::convert::From<ToolMessageStart> for ToolExecutionMessage {
 }
 ///The function definition of a tool, as exposed to the model.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ToolFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -8299,6 +8404,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
 }
 ///A chat message with role `tool` (modelled from partial evidence; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ToolMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8401,6 +8507,7 @@ open_string_enum! {
 }
 ///Message spoken when the tool request starts.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ToolMessageStart {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blocking: ::std::option::Option<bool>,
@@ -8504,10 +8611,12 @@ open_string_enum! {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum Transcriber {
     AssemblyAiTranscriber(AssemblyAiTranscriber),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for Transcriber {
@@ -8566,6 +8675,7 @@ impl ::std::convert::From<AssemblyAiTranscriber> for Transcriber {
 }
 ///How the transcript is produced.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TranscriptPlan {
     #[serde(
         rename = "assistantName",
@@ -8641,6 +8751,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
 }
 ///Endpointing timings based on the transcription.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TranscriptionEndpointingPlan {
     #[serde(
         rename = "onNoPunctuationSeconds",
@@ -8724,10 +8835,12 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum TransferDestination {
     TransferDestinationNumber(TransferDestinationNumber),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for TransferDestination {
@@ -8786,6 +8899,7 @@ impl ::std::convert::From<TransferDestinationNumber> for TransferDestination {
 }
 ///Transfer to a phone number.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferDestinationNumber {
     #[serde(rename = "callerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub caller_id: ::std::option::Option<::std::string::String>,
@@ -8920,6 +9034,7 @@ open_string_enum! {
 }
 ///What happens when a transfer fails.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferFallbackPlan {
     #[serde(
         rename = "endCallEnabled",
@@ -8987,6 +9102,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
 }
 ///Transfer the call.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferHookAction {
     ///Where the call is transferred to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9064,6 +9180,7 @@ open_string_enum! {
 }
 ///How a call is transferred.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferPlan {
     ///What happens when the transfer fails.
     #[serde(
@@ -9226,10 +9343,12 @@ open_string_enum! {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum TransportConfiguration {
     TransportConfigurationTwilio(TransportConfigurationTwilio),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for TransportConfiguration {
@@ -9288,6 +9407,7 @@ impl ::std::convert::From<TransportConfigurationTwilio> for TransportConfigurati
 }
 ///Twilio transport configuration.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransportConfigurationTwilio {
     ///The transport provider.
     pub provider: TransportConfigurationTwilioProvider,
@@ -9386,6 +9506,7 @@ open_string_enum! {
 }
 ///The mutable fields of a session (same schemas as CreateSessionDTO; none required).
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UpdateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
@@ -9623,6 +9744,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum UpdateSessionDtoMessagesItem {
     SystemMessage(SystemMessage),
     UserMessage(UserMessage),
@@ -9631,6 +9753,7 @@ pub enum UpdateSessionDtoMessagesItem {
     DeveloperMessage(DeveloperMessage),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for UpdateSessionDtoMessagesItem {
@@ -9734,6 +9857,7 @@ impl ::std::convert::From<DeveloperMessage> for UpdateSessionDtoMessagesItem {
 ///This is a user-defined name for the session. Maximum length is 40 characters.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UpdateSessionDtoName(::std::string::String);
 impl crate::drift::Drift for UpdateSessionDtoName {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9794,6 +9918,7 @@ open_string_enum! {
 }
 ///A chat message with role `user` (modelled from partial evidence; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserMessage {
     ///The content of the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9896,6 +10021,7 @@ open_string_enum! {
 }
 ///An alias for an extracted variable.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VariableExtractionAlias {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -9960,6 +10086,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
 }
 ///How variables are extracted from the tool response.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VariableExtractionPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aliases: ::std::option::Option<::std::vec::Vec<VariableExtractionAlias>>,
@@ -10025,10 +10152,12 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum Voice {
     AzureVoice(AzureVoice),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for Voice {
@@ -10084,10 +10213,12 @@ impl ::std::convert::From<AzureVoice> for Voice {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum VoicemailDetection {
     GoogleVoicemailDetectionPlan(GoogleVoicemailDetectionPlan),
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
 impl crate::de::Tagged for VoicemailDetection {
@@ -10146,6 +10277,7 @@ impl ::std::convert::From<GoogleVoicemailDetectionPlan> for VoicemailDetection {
 }
 ///How often voicemail detection is retried.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VoicemailDetectionBackoffPlan {
     #[serde(
         rename = "frequencySeconds",
