@@ -8,7 +8,7 @@
 //! JSON pointer, so `cargo xtask generate` can report which rules fired and how
 //! often, and a reviewer can find each place.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -118,6 +118,13 @@ pub static RULES: &[Rule] = &[
         name: "undeclared-path-parameter",
         summary: "a `{name}` in a path template that the operation does not declare: declared as a required string path parameter",
         scope: Scope::Document(undeclared_path_parameter),
+    },
+    Rule {
+        name: "shared-inline-title",
+        summary: "inline schemas in different places with the same `title` but different content (typify names types \
+                  by title and keeps one of them, so the others would decode as the wrong type): each titled after \
+                  its component too",
+        scope: Scope::Document(shared_inline_title),
     },
     Rule {
         name: "inline-name-collision",
@@ -695,6 +702,107 @@ fn inline_name_collision(doc: &mut Value) -> Vec<String> {
     hits
 }
 
+/// Keys whose values are data, not schemas.
+const DATA_KEYWORDS: &[&str] = &[
+    "example",
+    "examples",
+    "default",
+    "enum",
+    "const",
+    "x-enum-values",
+];
+
+/// Titled inline schemas that become named types: (pointer, type name).
+fn titled_inline_schemas(node: &Value, ptr: &str, root: bool, out: &mut Vec<(String, String)>) {
+    match node {
+        Value::Object(m) => {
+            if !root
+                && becomes_named_type(m)
+                && let Some(title) = m.get("title").and_then(Value::as_str)
+            {
+                out.push((ptr.to_string(), type_name(title)));
+            }
+            for (k, v) in m {
+                if !DATA_KEYWORDS.contains(&k.as_str()) {
+                    titled_inline_schemas(v, &format!("{ptr}/{}", pointer_token(k)), false, out);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                titled_inline_schemas(v, &format!("{ptr}/{i}"), false, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What makes two titled schemas the same type (docs aside).
+fn type_content(node: &Value) -> Value {
+    match node {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| {
+                    !matches!(k.as_str(), "title" | "description" | "example" | "examples")
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn shared_inline_title(doc: &mut Value) -> Vec<String> {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    let mut taken: BTreeSet<String> = schemas.keys().map(|k| type_name(k)).collect();
+    let mut found: Vec<(String, String, String)> = Vec::new();
+    for (component, schema) in schemas {
+        let mut here = Vec::new();
+        let ptr = format!("/components/schemas/{}", pointer_token(component));
+        titled_inline_schemas(schema, &ptr, true, &mut here);
+        found.extend(here.into_iter().map(|(p, n)| (p, n, component.clone())));
+    }
+    let mut groups: BTreeMap<&str, Vec<&(String, String, String)>> = BTreeMap::new();
+    for f in &found {
+        groups.entry(f.1.as_str()).or_default().push(f);
+    }
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for (name, members) in groups {
+        let contents: BTreeSet<String> = members
+            .iter()
+            .filter_map(|(p, _, _)| doc.pointer(p))
+            .map(|n| type_content(n).to_string())
+            .collect();
+        if contents.len() < 2 {
+            continue;
+        }
+        for (ptr, _, component) in members {
+            let base = type_name(&format!("{component} {name}"));
+            let mut fresh = base.clone();
+            let mut n = 2;
+            while taken.contains(&fresh) {
+                fresh = format!("{base}{n}");
+                n += 1;
+            }
+            taken.insert(fresh.clone());
+            renames.push((ptr.clone(), fresh));
+        }
+    }
+    let mut hits = Vec::new();
+    for (ptr, title) in renames {
+        if let Some(node) = doc.pointer_mut(&ptr).and_then(Value::as_object_mut) {
+            node.insert("title".into(), Value::String(title));
+            hits.push(ptr);
+        }
+    }
+    hits
+}
+
 /// Every operation of the document: (pointer, operation object).
 fn operations_mut(doc: &mut Value) -> Vec<(String, &mut Map<String, Value>)> {
     let mut out = Vec::new();
@@ -1053,6 +1161,47 @@ mod tests {
                 .unwrap()
                 .len(),
             1
+        );
+    }
+
+    #[test]
+    fn shared_inline_title() {
+        let rule = RULES
+            .iter()
+            .find(|r| r.name == "shared-inline-title")
+            .unwrap();
+        let voice = |values: &[&str]| {
+            json!({"properties": {"voiceId": {"oneOf": [
+                {"type": "string", "enum": values, "title": "Preset Voice Options"},
+                {"type": "string"}
+            ]}}})
+        };
+        let mut doc = json!({"components": {"schemas": {
+            "A": voice(&["x", "y"]),
+            "B": voice(&["z"]),
+            "C": {"properties": {"same": {"type": "string", "enum": ["q"], "title": "Same"}}},
+            "D": {"properties": {"same": {"type": "string", "enum": ["q"], "title": "Same", "description": "d"}}}
+        }}});
+        let report = apply_rules(&mut doc, std::slice::from_ref(rule));
+        assert_eq!(
+            report.fired[rule.name],
+            [
+                "/components/schemas/A/properties/voiceId/oneOf/0",
+                "/components/schemas/B/properties/voiceId/oneOf/0"
+            ]
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/A/properties/voiceId/oneOf/0/title"),
+            Some(&json!("APresetVoiceOptions"))
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/B/properties/voiceId/oneOf/0/title"),
+            Some(&json!("BPresetVoiceOptions"))
+        );
+        // The same type under one title (docs aside) stays shared.
+        assert_eq!(
+            doc.pointer("/components/schemas/D/properties/same/title"),
+            Some(&json!("Same"))
         );
     }
 

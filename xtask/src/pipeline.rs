@@ -128,6 +128,7 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
     let mut models_file = postprocess::parse(quote! { #lint_allows #models_tokens }, "models")?;
     let union_components = models::union_components(&doc, &models.names);
     tolerant::unions_from_components(&mut models_file, &union_components);
+    postprocess::symbol_enums::symbol_enums(&mut models_file, &doc, &models.names);
     let mut opened = postprocess::open_untagged_unions(&mut models_file);
     opened.extend(postprocess::open_string_enums(&mut models_file));
     let mut lossless = postprocess::lossless_optional_fields(&mut models_file);

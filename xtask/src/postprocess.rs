@@ -13,6 +13,8 @@ use syn::{ImplItem, Item};
 use crate::Error;
 
 pub mod json_schema;
+pub mod schema_map;
+pub mod symbol_enums;
 pub mod tolerant;
 pub mod validate;
 
@@ -619,7 +621,13 @@ pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
                         ::std::borrow::Cow::Borrowed(stringify!($name))
                     }
                     fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                        ::schemars::json_schema!({ "type": "string", "enum": [$($value),*] })
+                        // Built by hand: `json_schema!` recurses once per
+                        // value and hits the recursion limit on long enums.
+                        let values: &[&str] = &[$($value),*];
+                        let mut map = ::serde_json::Map::new();
+                        map.insert("type".into(), "string".into());
+                        map.insert("enum".into(), values.iter().map(|v| ::serde_json::Value::from(*v)).collect());
+                        ::schemars::Schema::from(map)
                     }
                 }
             };

@@ -67,7 +67,7 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
             "uuid",
             "regress",
             "serde_path_to_error"
-        ]) + "schemars = { workspace = true, optional = true }\n\n[features]\n# `schemars::JsonSchema` for every model type.\nschemars = [\"dep:schemars\"]\n"
+        ]) + "schemars = { workspace = true, optional = true }\n\n[features]\n# `schemars::JsonSchema` for every model type.\nschemars = [\"dep:schemars\"]\n\n[[example]]\nname = \"schema\"\nrequired-features = [\"schemars\"]\n"
     );
     let client_manifest = format!(
         "[package]\nname = \"{c}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = \"Client of {title}\"\npublish = false\n\n[dependencies]\n{m}.workspace = true\n{}",
@@ -138,6 +138,10 @@ const MODELS_RUNTIME: &[(&str, &str)] = &[
     (
         "src/validate.rs",
         include_str!("../../crates/cozmox-models/src/validate.rs"),
+    ),
+    (
+        "examples/schema.rs",
+        include_str!("../../crates/cozmox-models/examples/schema.rs"),
     ),
     (
         "examples/decode.rs",

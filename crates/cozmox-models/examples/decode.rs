@@ -10,7 +10,7 @@
 //! the JSON path and what was wrong there, and exits 1. `<Component>` is the
 //! name in the spec (`CreateSessionDTO`) or in Rust (`CreateSessionDto`).
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use cozmox_models::{DecodeError, Drift, UnknownData, decode, with_component};
@@ -52,9 +52,11 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Some(Ok((text, unknown))) => {
-            println!("{text}");
+            // A closed pipe (`| head`) is not an error of ours.
+            let _ = writeln!(std::io::stdout(), "{text}");
+            let mut stderr = std::io::stderr();
             for u in unknown {
-                eprintln!("unknown: {u}");
+                let _ = writeln!(stderr, "unknown: {u}");
             }
             ExitCode::SUCCESS
         }

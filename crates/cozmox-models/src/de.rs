@@ -357,3 +357,26 @@ mod tests {
         assert_eq!(strip_position("plain".into()), "plain");
     }
 }
+
+/// A schema transform adding `names` (separated by NUL) to an object
+/// schema's `required`: schemars takes every `Option` field as optional, but
+/// a required field that may be `null` is an `Option` the decoder still
+/// requires.
+#[cfg(feature = "schemars")]
+pub fn required(names: &'static str) -> impl FnMut(&mut schemars::Schema) {
+    move |schema: &mut schemars::Schema| {
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
+        let list = object
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(list) = list {
+            for name in names.split('\0') {
+                if !list.iter().any(|v| v == name) {
+                    list.push(Value::from(name));
+                }
+            }
+        }
+    }
+}

@@ -14,6 +14,10 @@ use super::tolerant::derive_paths;
 pub fn json_schema_derives(file: &mut syn::File) -> usize {
     let mut n = 0;
     for item in &mut file.items {
+        let required = match &*item {
+            Item::Struct(s) => required_options(s),
+            _ => Vec::new(),
+        };
         let (attrs, variants) = match item {
             Item::Struct(s) if s.generics.params.is_empty() => (&mut s.attrs, None),
             Item::Enum(e) if e.generics.params.is_empty() => (&mut e.attrs, Some(&mut e.variants)),
@@ -28,6 +32,13 @@ pub fn json_schema_derives(file: &mut syn::File) -> usize {
         attrs.push(
             syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]),
         );
+        if !required.is_empty() {
+            // One string: schemars' derive parses no array expressions.
+            let names = required.join("\0");
+            attrs.push(syn::parse_quote! {
+                #[cfg_attr(feature = "schemars", schemars(transform = crate::de::required(#names)))]
+            });
+        }
         for v in variants.into_iter().flatten() {
             let raw = match &v.fields {
                 syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
@@ -50,6 +61,27 @@ pub fn json_schema_derives(file: &mut syn::File) -> usize {
     n
 }
 
+/// JSON names of the `Option` fields the decoder requires (typify's
+/// `deserialize_with = "Option::deserialize"` on a required nullable
+/// property), which schemars would list as optional.
+fn required_options(st: &syn::ItemStruct) -> Vec<String> {
+    st.fields
+        .iter()
+        .filter_map(|f| {
+            let serde = f.attrs.iter().find(|a| a.path().is_ident("serde"))?;
+            let text = serde.to_token_stream().to_string().replace(' ', "");
+            if !text.contains("deserialize_with=\"::std::option::Option::deserialize\"") {
+                return None;
+            }
+            let ident = f.ident.as_ref()?;
+            Some(
+                super::serde_rename(&f.attrs)
+                    .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").into()),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,14 +96,25 @@ mod tests {
             #[serde(untagged)]
             pub enum U { A(S), Unknown(::serde_json::Value) }
             pub struct NotSerialized;
+            #[derive(::serde::Serialize)]
+            pub struct R {
+                #[serde(rename = "c", deserialize_with = "::std::option::Option::deserialize")]
+                pub c: Option<String>,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub d: Option<String>,
+            }
         })
         .expect("parses");
-        assert_eq!(json_schema_derives(&mut file), 2);
+        assert_eq!(json_schema_derives(&mut file), 3);
         let t: String = prettyplease::unparse(&file).split_whitespace().collect();
         assert_eq!(
             t.matches("#[cfg_attr(feature=\"schemars\",derive(::schemars::JsonSchema))]")
                 .count(),
-            2,
+            3,
+            "{t}"
+        );
+        assert!(
+            t.contains("schemars(transform=crate::de::required(\"c\")))]"),
             "{t}"
         );
         assert!(

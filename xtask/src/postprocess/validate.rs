@@ -18,7 +18,8 @@ use quote::{ToTokens, quote};
 use serde_json::Value;
 use syn::Item;
 
-use super::{generic_arg, serde_rename, type_ident};
+use super::schema_map::{fields, inline, properties, ref_name, resolve, type_schemas};
+use super::{generic_arg, type_ident};
 
 /// What [`validate_impls`] did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -52,52 +53,6 @@ const NUMBERS: &[&str] = &[
     "NonZeroI64",
 ];
 
-/// A component's schema by `$ref`.
-fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut s = schema;
-    for _ in 0..8 {
-        match s.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                Some(t) => s = t,
-                None => break,
-            },
-            None => break,
-        }
-    }
-    s
-}
-
-/// The properties of an object schema, through `allOf` and `$ref`.
-fn properties<'a>(doc: &'a Value, schema: &'a Value, out: &mut BTreeMap<String, &'a Value>) {
-    let schema = resolve(doc, schema);
-    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-        for (k, v) in props {
-            out.entry(k.clone()).or_insert(v);
-        }
-    }
-    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-        for member in all {
-            properties(doc, member, out);
-        }
-    }
-}
-
-/// The component a `$ref` (possibly wrapped in a one-member `allOf`) names.
-fn ref_name(schema: &Value) -> Option<&str> {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return r.strip_prefix("#/components/schemas/");
-    }
-    match schema.get("allOf").and_then(Value::as_array) {
-        Some(all) if all.len() == 1 => ref_name(&all[0]),
-        _ => None,
-    }
-}
-
-/// The schema, unless it is only a reference (whose type has its own impl).
-fn inline(schema: &Value) -> Option<&Value> {
-    ref_name(schema).is_none().then_some(schema)
-}
-
 /// Peel `Option`, `Box`, `Vec` and map values off a type.
 fn innermost(ty: &syn::Type) -> syn::Type {
     for wrapper in ["Option", "Box", "Vec"] {
@@ -126,32 +81,6 @@ fn map_value(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
     }
-}
-
-/// A struct's fields: (Rust member, JSON name, type); unnamed fields are
-/// `0`, `1`, … with no JSON name.
-fn fields(st: &syn::ItemStruct) -> Vec<(syn::Member, Option<String>, syn::Type)> {
-    st.fields
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            !f.attrs.iter().any(|a| {
-                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten")
-            })
-        })
-        .map(|(i, f)| match &f.ident {
-            Some(ident) => {
-                let json = serde_rename(&f.attrs)
-                    .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").into());
-                (syn::Member::Named(ident.clone()), Some(json), f.ty.clone())
-            }
-            None => (
-                syn::Member::Unnamed(syn::Index::from(i)),
-                None,
-                f.ty.clone(),
-            ),
-        })
-        .collect()
 }
 
 fn num(schema: &Value, key: &str) -> Option<f64> {
@@ -183,7 +112,6 @@ fn opt_usize(v: Option<usize>) -> TokenStream {
 /// reference expression `expr`; `None` when it has no constraint (or none
 /// the type can carry).
 fn leaf_checks(
-    doc: &Value,
     expr: TokenStream,
     ty: &syn::Type,
     schema: &Value,
@@ -195,11 +123,11 @@ fn leaf_checks(
     }
     let schema = inline(schema)?;
     if let Some(inner) = generic_arg(ty, "Option") {
-        let body = leaf_checks(doc, quote!(x), &inner, schema, strings, depth + 1)?;
+        let body = leaf_checks(quote!(x), &inner, schema, strings, depth + 1)?;
         return Some(quote!(if let ::std::option::Option::Some(x) = #expr { #body }));
     }
     if let Some(inner) = generic_arg(ty, "Box") {
-        let body = leaf_checks(doc, quote!(x), &inner, schema, strings, depth + 1)?;
+        let body = leaf_checks(quote!(x), &inner, schema, strings, depth + 1)?;
         return Some(quote!({ let x = ::std::ops::Deref::deref(#expr); #body }));
     }
     // A one-member `allOf` around an inline schema carries its constraints.
@@ -247,7 +175,7 @@ fn leaf_checks(
             out.extend(quote!(v.items(#expr.len(), #min, #max);));
         }
         if let Some(items) = schema.get("items")
-            && let Some(body) = leaf_checks(doc, quote!(x), &item_ty, items, strings, depth + 1)
+            && let Some(body) = leaf_checks(quote!(x), &item_ty, items, strings, depth + 1)
         {
             out.extend(quote! {
                 for (i, x) in #expr.iter().enumerate() {
@@ -257,76 +185,6 @@ fn leaf_checks(
         }
     }
     (!out.is_empty()).then_some(out)
-}
-
-/// Map each generated struct or enum to the schema it came from:
-/// components by name, inline schemas through the fields that hold them.
-fn type_schemas<'a>(
-    file: &syn::File,
-    doc: &'a Value,
-    names: &BTreeMap<String, String>,
-) -> BTreeMap<String, &'a Value> {
-    let mut out: BTreeMap<String, &Value> = BTreeMap::new();
-    if let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for (name, schema) in schemas {
-            if let Some(rust) = names.get(name) {
-                out.insert(rust.clone(), schema);
-            }
-        }
-    }
-    let structs: BTreeMap<String, &syn::ItemStruct> = file
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Struct(s) => Some((s.ident.to_string(), s)),
-            _ => None,
-        })
-        .collect();
-    // Walk from each known type into the inline schemas of its fields.
-    let mut queue: Vec<String> = out.keys().cloned().collect();
-    while let Some(name) = queue.pop() {
-        let (Some(st), Some(schema)) = (structs.get(&name), out.get(&name).copied()) else {
-            continue;
-        };
-        let mut props = BTreeMap::new();
-        properties(doc, schema, &mut props);
-        for (_, json, ty) in fields(st) {
-            let Some(prop) = json.as_ref().and_then(|j| props.get(j)) else {
-                continue;
-            };
-            let mut ty = ty;
-            let mut prop: &Value = prop;
-            loop {
-                if let Some(inner) = generic_arg(&ty, "Option").or_else(|| generic_arg(&ty, "Box"))
-                {
-                    ty = inner;
-                } else if let Some(inner) = generic_arg(&ty, "Vec") {
-                    match inline(prop).and_then(|p| p.get("items")) {
-                        Some(items) => {
-                            ty = inner;
-                            prop = items;
-                        }
-                        None => break,
-                    }
-                } else {
-                    break;
-                }
-            }
-            let Some(schema) = inline(prop) else { continue };
-            let Some(ident) = type_ident(&ty) else {
-                continue;
-            };
-            let is_object = schema.get("properties").is_some() || schema.get("allOf").is_some();
-            if is_object && structs.contains_key(&ident) && !out.contains_key(&ident) {
-                out.insert(ident.clone(), schema);
-                queue.push(ident);
-            }
-        }
-    }
-    out
 }
 
 /// Add `Validate` impls to the models, and return which types have one.
@@ -376,7 +234,7 @@ pub fn validate_impls(
                         None => schemas.get(&name).copied(),
                     };
                     if let Some(prop) = prop
-                        && let Some(check) = leaf_checks(doc, quote!(x), &ty, prop, &strings, 0)
+                        && let Some(check) = leaf_checks(quote!(x), &ty, prop, &strings, 0)
                     {
                         direct.entry(name.clone()).or_default().push((
                             member.clone(),

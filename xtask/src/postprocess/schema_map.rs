@@ -1,0 +1,155 @@
+//! Which schema each generated type came from: components by name, inline
+//! schemas through the fields that hold them (walking the generated structs,
+//! so nested inline objects are found without guessing typify's names).
+//! Shared by the post-process stages that need the schema's keywords
+//! typify does not carry into Rust.
+
+use std::collections::BTreeMap;
+
+use quote::ToTokens;
+use serde_json::Value;
+use syn::Item;
+
+use super::{generic_arg, serde_rename, type_ident};
+
+/// A component's schema by `$ref`.
+pub fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let mut s = schema;
+    for _ in 0..8 {
+        match s.get("$ref").and_then(Value::as_str) {
+            Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                Some(t) => s = t,
+                None => break,
+            },
+            None => break,
+        }
+    }
+    s
+}
+
+/// The properties of an object schema, through `allOf` and `$ref`.
+pub fn properties<'a>(doc: &'a Value, schema: &'a Value, out: &mut BTreeMap<String, &'a Value>) {
+    let schema = resolve(doc, schema);
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (k, v) in props {
+            out.entry(k.clone()).or_insert(v);
+        }
+    }
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        for member in all {
+            properties(doc, member, out);
+        }
+    }
+}
+
+/// The component a `$ref` (possibly wrapped in a one-member `allOf`) names.
+pub fn ref_name(schema: &Value) -> Option<&str> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return r.strip_prefix("#/components/schemas/");
+    }
+    match schema.get("allOf").and_then(Value::as_array) {
+        Some(all) if all.len() == 1 => ref_name(&all[0]),
+        _ => None,
+    }
+}
+
+/// The schema, unless it is only a reference (whose type has its own impl).
+pub fn inline(schema: &Value) -> Option<&Value> {
+    ref_name(schema).is_none().then_some(schema)
+}
+
+/// A struct's fields: (Rust member, JSON name, type); unnamed fields are
+/// `0`, `1`, … with no JSON name.
+pub fn fields(st: &syn::ItemStruct) -> Vec<(syn::Member, Option<String>, syn::Type)> {
+    st.fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            !f.attrs.iter().any(|a| {
+                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten")
+            })
+        })
+        .map(|(i, f)| match &f.ident {
+            Some(ident) => {
+                let json = serde_rename(&f.attrs)
+                    .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").into());
+                (syn::Member::Named(ident.clone()), Some(json), f.ty.clone())
+            }
+            None => (
+                syn::Member::Unnamed(syn::Index::from(i)),
+                None,
+                f.ty.clone(),
+            ),
+        })
+        .collect()
+}
+
+/// Map each generated struct or enum to the schema it came from:
+/// components by name, inline schemas through the fields that hold them.
+pub fn type_schemas<'a>(
+    file: &syn::File,
+    doc: &'a Value,
+    names: &BTreeMap<String, String>,
+) -> BTreeMap<String, &'a Value> {
+    let mut out: BTreeMap<String, &Value> = BTreeMap::new();
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for (name, schema) in schemas {
+            if let Some(rust) = names.get(name) {
+                out.insert(rust.clone(), schema);
+            }
+        }
+    }
+    let structs: BTreeMap<String, &syn::ItemStruct> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => Some((s.ident.to_string(), s)),
+            _ => None,
+        })
+        .collect();
+    // Walk from each known type into the inline schemas of its fields.
+    let mut queue: Vec<String> = out.keys().cloned().collect();
+    while let Some(name) = queue.pop() {
+        let (Some(st), Some(schema)) = (structs.get(&name), out.get(&name).copied()) else {
+            continue;
+        };
+        let mut props = BTreeMap::new();
+        properties(doc, schema, &mut props);
+        for (_, json, ty) in fields(st) {
+            let Some(prop) = json.as_ref().and_then(|j| props.get(j)) else {
+                continue;
+            };
+            let mut ty = ty;
+            let mut prop: &Value = prop;
+            loop {
+                if let Some(inner) = generic_arg(&ty, "Option").or_else(|| generic_arg(&ty, "Box"))
+                {
+                    ty = inner;
+                } else if let Some(inner) = generic_arg(&ty, "Vec") {
+                    match inline(prop).and_then(|p| p.get("items")) {
+                        Some(items) => {
+                            ty = inner;
+                            prop = items;
+                        }
+                        None => break,
+                    }
+                } else {
+                    break;
+                }
+            }
+            let Some(schema) = inline(prop) else { continue };
+            let Some(ident) = type_ident(&ty) else {
+                continue;
+            };
+            let is_object = schema.get("properties").is_some() || schema.get("allOf").is_some();
+            if is_object && structs.contains_key(&ident) && !out.contains_key(&ident) {
+                out.insert(ident.clone(), schema);
+                queue.push(ident);
+            }
+        }
+    }
+    out
+}
