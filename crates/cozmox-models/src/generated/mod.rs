@@ -43,8 +43,11 @@ macro_rules! open_string_enum {
         r" but a schema describes the spec)."] #[cfg(feature = "schemars")] impl
         ::schemars::JsonSchema for $name { fn schema_name() -> ::std::borrow::Cow <
         'static, str > { ::std::borrow::Cow::Borrowed(stringify!($name)) } fn
-        json_schema(_ : & mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        ::schemars::json_schema!({ "type" : "string", "enum" : [$($value),*] }) } }
+        json_schema(_ : & mut ::schemars::SchemaGenerator) -> ::schemars::Schema { let
+        values : & [& str] = & [$($value),*]; let mut map = ::serde_json::Map::new(); map
+        .insert("type".into(), "string".into()); map.insert("enum".into(), values.iter()
+        .map(| v | ::serde_json::Value::from(* v)).collect());
+        ::schemars::Schema::from(map) } }
     };
 }
 /// The one serde visitor every open string enum shares.
