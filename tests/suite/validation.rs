@@ -60,7 +60,10 @@ fn the_client_refuses_an_invalid_body_before_sending() {
     use std::future::Future;
     use std::task::{Context, Poll, Waker};
 
-    let client = cozmox::Client::new("http://127.0.0.1:9");
+    let client = cozmox::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("builds");
     let body = CreateSessionDto {
         expiration_seconds: Some(1.0),
         ..Default::default()

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
 use crate::{Error, catch_panic, models::json_pointer_of};
@@ -32,10 +32,23 @@ pub fn parse_openapi(doc: &Value) -> Result<OpenAPI, Error> {
 /// progenitor settings: builder-style operations (the list operation has
 /// fifteen optional query parameters), one `Client`, hooks implemented by
 /// hand-written code beside the generated file.
-pub fn settings(models_crate: &str, names: &BTreeMap<String, String>) -> GenerationSettings {
+/// `runtime`: the Rust path of the hand-written type that implements the
+/// client's hooks (auth, retries, tracing); `None` leaves progenitor's
+/// default hooks (standalone workspaces).
+pub fn settings(
+    models_crate: &str,
+    names: &BTreeMap<String, String>,
+    runtime: Option<&str>,
+) -> Result<GenerationSettings, Error> {
     let mut s = GenerationSettings::default();
     s.with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged);
+    if let Some(runtime) = runtime {
+        let ty: syn::Type = syn::parse_str(runtime)
+            .map_err(|e| Error::new(format!("client runtime type `{runtime}`: {e}")))?;
+        s.with_inner_type(quote::quote!(#ty))
+            .with_hooks(HooksMode::Expected);
+    }
     let krate = models_crate.replace('-', "_");
     for rust_name in names.values() {
         s.with_replacement(
@@ -44,18 +57,21 @@ pub fn settings(models_crate: &str, names: &BTreeMap<String, String>) -> Generat
             std::iter::empty(),
         );
     }
-    s
+    Ok(s)
 }
 
-/// Run progenitor over `doc`, reusing the models' types.
+/// Run progenitor over `doc`, reusing the models' types; `runtime` as in
+/// [`settings`].
 pub fn generate(
     doc: &Value,
     models_crate: &str,
     names: &BTreeMap<String, String>,
+    runtime: Option<&str>,
 ) -> Result<TokenStream, Error> {
     let spec = parse_openapi(doc)?;
+    let settings = settings(models_crate, names, runtime)?;
     catch_panic("progenitor", || {
-        let mut generator = Generator::new(&settings(models_crate, names));
+        let mut generator = Generator::new(&settings);
         generator
             .generate_tokens(&spec)
             .map_err(|e| Error::new(format!("progenitor cannot generate the client: {e}")))
@@ -349,6 +365,7 @@ pub fn manual_operations(ops: &[ManualOp]) -> Result<TokenStream, Error> {
             op.path,
             op.reason
         );
+        let op_name = fn_name.to_string();
         methods.push(quote! {
             #[doc = #doc]
             pub async fn #fn_name(
@@ -357,14 +374,19 @@ pub fn manual_operations(ops: &[ManualOp]) -> Result<TokenStream, Error> {
                 #body_param
             ) -> Result<ResponseValue<#ret>, Error<()>> {
                 let url = format!(#fmt, self.baseurl, #( encode_path(#param_idents), )*);
-                let response = self
+                let mut request = self
                     .client
                     .#method(url)
                     .header(::reqwest::header::ACCEPT, "application/json")
                     #body_call
-                    .send()
-                    .await
-                    .map_err(Error::CommunicationError)?;
+                    .build()?;
+                // Through the client's hooks, like progenitor's operations
+                // (auth, retries, tracing).
+                let info = OperationInfo { operation_id: #op_name };
+                self.pre(&mut request, &info).await?;
+                let result = self.exec(request, &info).await;
+                self.post(&result, &info).await?;
+                let response = result.map_err(Error::CommunicationError)?;
                 if response.status().is_success() {
                     #decode
                 } else {

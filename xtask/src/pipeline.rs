@@ -25,6 +25,9 @@ pub struct Target {
     /// Also write manifests and `lib.rs` files, making a standalone workspace
     /// (`generate --out`); the project's own crates have hand-written ones.
     pub scaffold: bool,
+    /// The hand-written type in the client crate that implements the
+    /// client's hooks (auth, retries, tracing); `None`: progenitor's defaults.
+    pub client_runtime: Option<String>,
 }
 
 impl Target {
@@ -34,6 +37,7 @@ impl Target {
             models_crate: "cozmox-models".into(),
             client_crate: "cozmox-client".into(),
             scaffold: false,
+            client_runtime: Some("crate::runtime::Runtime".into()),
         }
     }
 
@@ -43,6 +47,7 @@ impl Target {
             models_crate: "api-models".into(),
             client_crate: "api-client".into(),
             scaffold: true,
+            client_runtime: None,
         }
     }
 
@@ -117,7 +122,12 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
     let mut progenitor_doc = doc.clone();
     let manual =
         client::take_unsupported(&mut progenitor_doc, &target.models_crate, &models.names)?;
-    let mut client_tokens = client::generate(&progenitor_doc, &target.models_crate, &models.names)?;
+    let mut client_tokens = client::generate(
+        &progenitor_doc,
+        &target.models_crate,
+        &models.names,
+        target.client_runtime.as_deref(),
+    )?;
     client_tokens.extend(client::manual_operations(&manual)?);
     tick("client (progenitor)", &mut timings);
 

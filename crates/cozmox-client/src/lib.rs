@@ -6,8 +6,13 @@
 //! [`types`]-module items so no type is defined twice.
 //!
 //! Everything under `generated` is written by `cargo xtask generate` and is
-//! never edited by hand.
+//! never edited by hand. [`runtime`] (hand-written) plugs into it through
+//! progenitor's hooks: configuration ([`Client::builder`],
+//! [`Client::from_env`]), authentication, retries, timeouts and tracing.
 
 #[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
 pub use generated::*;
+
+pub mod runtime;
+pub use runtime::{ApiKey, ClientBuilder, ConfigError, RetryPolicy, Runtime};

@@ -14,9 +14,9 @@
 //! assert_eq!(session.id, "s1");
 //!
 //! // Calls go through the generated client:
-//! let client = cozmox::Client::new("https://api.cozmox.ai");
+//! let client = cozmox::Client::builder().api_key("sk-…").build()?;
 //! let _request = client.session_controller_find_one().id("s1");
-//! # Ok::<(), serde_json::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub use cozmox_client::*;

@@ -1,0 +1,301 @@
+//! Fault injection: the client against a local server that answers from a
+//! script (statuses, `Retry-After`, connection resets, slow responses).
+//! Asserts attempt counts, the retry-count header, and that waits stay
+//! within the backoff bounds (0.5 s doubling, jitter up to a quarter off).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use cozmox::models::CreateSessionDto;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+
+const SESSION: &str = r#"{"id":"s1","orgId":"o1","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z"}"#;
+
+/// One scripted answer.
+#[derive(Clone)]
+enum Reply {
+    /// Status, extra headers, body.
+    Http(u16, Vec<(&'static str, &'static str)>, &'static str),
+    /// Close the connection with a TCP reset, answering nothing.
+    Reset,
+    /// Wait, then answer.
+    After(Duration, Box<Reply>),
+}
+
+fn ok() -> Reply {
+    Reply::Http(200, vec![("content-type", "application/json")], SESSION)
+}
+
+fn status(code: u16) -> Reply {
+    Reply::Http(
+        code,
+        vec![("content-type", "application/json")],
+        r#"{"message":"try again"}"#,
+    )
+}
+
+/// A request as the server saw it: when, and its head.
+struct Seen {
+    at: Instant,
+    head: String,
+}
+
+struct Server {
+    base: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    fn attempts(&self) -> usize {
+        self.seen.lock().map(|s| s.len()).unwrap_or(0)
+    }
+
+    /// Gaps between consecutive requests.
+    fn gaps(&self) -> Vec<Duration> {
+        let seen = self.seen.lock().expect("lock");
+        seen.windows(2).map(|w| w[1].at - w[0].at).collect()
+    }
+
+    fn heads(&self) -> Vec<String> {
+        let seen = self.seen.lock().expect("lock");
+        seen.iter().map(|s| s.head.to_ascii_lowercase()).collect()
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            while buf.len() < end + 4 + length {
+                let n = stream.read(&mut chunk).await.ok()?;
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            return Some(head);
+        }
+    }
+}
+
+async fn answer(mut stream: TcpStream, reply: Reply) {
+    let mut reply = reply;
+    while let Reply::After(wait, next) = reply {
+        tokio::time::sleep(wait).await;
+        reply = *next;
+    }
+    match reply {
+        Reply::Http(code, headers, body) => {
+            let mut text = format!(
+                "HTTP/1.1 {code} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+                body.len()
+            );
+            for (k, v) in headers {
+                text.push_str(&format!("{k}: {v}\r\n"));
+            }
+            text.push_str("\r\n");
+            text.push_str(body);
+            let _ = stream.write_all(text.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
+        Reply::Reset => {
+            // Linger 0: the close is an immediate RST (it blocks nothing).
+            #[allow(deprecated)]
+            let _ = stream.set_linger(Some(Duration::ZERO));
+            drop(stream);
+        }
+        Reply::After(..) => {}
+    }
+}
+
+/// Serve `script` in order, one reply per request; after it, 500s.
+async fn serve(script: Vec<Reply>) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        let mut script = script.into_iter();
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let Some(head) = read_request(&mut stream).await else {
+                continue;
+            };
+            if let Ok(mut log) = log.lock() {
+                log.push(Seen {
+                    at: Instant::now(),
+                    head,
+                });
+            }
+            let reply = script.next().unwrap_or_else(|| status(500));
+            tokio::spawn(answer(stream, reply));
+        }
+    });
+    Server { base, seen }
+}
+
+fn client(server: &Server) -> cozmox::Client {
+    cozmox::Client::builder()
+        .api_key("sk-fault-test")
+        .base_url(&server.base)
+        .build()
+        .expect("builds")
+}
+
+fn within(gap: Duration, lo_ms: u64, hi_ms: u64) -> bool {
+    // A little slack above for scheduling.
+    gap >= Duration::from_millis(lo_ms) && gap <= Duration::from_millis(hi_ms + 250)
+}
+
+#[tokio::test]
+async fn retry_after_is_waited_exactly_then_the_call_succeeds() {
+    let server = serve(vec![
+        Reply::Http(
+            429,
+            vec![("retry-after", "1")],
+            r#"{"message":"slow down"}"#,
+        ),
+        ok(),
+    ])
+    .await;
+    let session = client(&server)
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect("succeeds after one retry");
+    assert_eq!(session.id, "s1");
+    assert_eq!(server.attempts(), 2);
+    let gap = server.gaps()[0];
+    assert!(within(gap, 1000, 1000), "waited {gap:?}");
+    let heads = server.heads();
+    assert!(
+        heads[0].contains("authorization: bearer sk-fault-test"),
+        "{}",
+        heads[0]
+    );
+    assert!(!heads[0].contains("cozmox-retry-count"), "{}", heads[0]);
+    assert!(heads[1].contains("cozmox-retry-count: 1"), "{}", heads[1]);
+    assert!(heads[0].contains("user-agent: cozmox-rs/"), "{}", heads[0]);
+}
+
+#[tokio::test]
+async fn two_503s_back_off_then_succeed() {
+    let server = serve(vec![status(503), status(503), ok()]).await;
+    client(&server)
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect("succeeds on the third attempt");
+    assert_eq!(server.attempts(), 3);
+    let gaps = server.gaps();
+    assert!(within(gaps[0], 375, 500), "first wait {:?}", gaps[0]);
+    assert!(within(gaps[1], 750, 1000), "second wait {:?}", gaps[1]);
+}
+
+#[tokio::test]
+async fn three_503s_exhaust_two_retries_and_fail_with_the_last_status() {
+    let server = serve(vec![status(503), status(503), status(503), ok()]).await;
+    let err = client(&server)
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect_err("fails after 2 retries");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
+    assert_eq!(server.attempts(), 3);
+}
+
+#[tokio::test]
+async fn a_connection_reset_is_retried() {
+    let server = serve(vec![Reply::Reset, ok()]).await;
+    client(&server)
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect("succeeds after the reset");
+    assert_eq!(server.attempts(), 2);
+    assert!(within(server.gaps()[0], 375, 500), "{:?}", server.gaps());
+}
+
+#[tokio::test]
+async fn a_response_slower_than_the_timeout_fails_as_a_timeout() {
+    let server = serve(vec![Reply::After(Duration::from_secs(2), Box::new(ok()))]).await;
+    let client = cozmox::Client::builder()
+        .base_url(&server.base)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("builds");
+    let start = Instant::now();
+    let err = client
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect_err("times out");
+    assert!(
+        matches!(&err, cozmox::Error::CommunicationError(e) if e.is_timeout()),
+        "{err:?}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(server.attempts(), 1);
+}
+
+#[tokio::test]
+async fn post_is_not_retried_on_500_but_get_is() {
+    let server = serve(vec![status(500), ok()]).await;
+    let err = client(&server)
+        .session_controller_create()
+        .body(CreateSessionDto::default())
+        .send()
+        .await
+        .expect_err("POST on 500 fails at once");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{err:?}");
+    assert_eq!(server.attempts(), 1);
+
+    let server = serve(vec![status(500), ok()]).await;
+    client(&server)
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect("GET on 500 is retried");
+    assert_eq!(server.attempts(), 2);
+}
+
+#[tokio::test]
+async fn the_retry_policy_is_set_per_call() {
+    let server = serve(vec![status(503), ok()]).await;
+    let err = client(&server)
+        .with_retry_policy(cozmox::RetryPolicy::none())
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect_err("no retries for this call");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.attempts(), 1);
+}
