@@ -299,3 +299,76 @@ async fn the_retry_policy_is_set_per_call() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.attempts(), 1);
 }
+
+/// The key shows nowhere: not in the client, its builder, or any error.
+#[tokio::test]
+async fn no_error_or_debug_output_shows_the_key() {
+    const KEY: &str = "sk-never-print-me";
+    let mut shown = Vec::new();
+    let builder = cozmox::Client::builder().api_key(KEY);
+    shown.push(format!("{builder:?}"));
+    let server = serve(vec![
+        Reply::Http(401, vec![], r#"{"message":"Unauthorized"}"#),
+        status(404),
+        Reply::Http(200, vec![], "{not json"),
+        Reply::After(Duration::from_secs(2), Box::new(ok())),
+    ])
+    .await;
+    let client = cozmox::Client::builder()
+        .api_key(KEY)
+        .base_url(&server.base)
+        .timeout(Duration::from_millis(300))
+        .retry_policy(cozmox::RetryPolicy::none())
+        .build()
+        .expect("builds");
+    shown.push(format!("{client:?}"));
+    for i in 0..4 {
+        let err = client
+            .session_controller_find_one()
+            .id("s1")
+            .send()
+            .await
+            .expect_err("every scripted reply is an error");
+        if i == 3 {
+            assert!(
+                matches!(&err, cozmox::Error::CommunicationError(e) if e.is_timeout()),
+                "{err:?}"
+            );
+        }
+        shown.push(format!("{err:?} / {err}"));
+    }
+    // Connection refused, and a body the client refuses before sending.
+    let closed = cozmox::Client::builder()
+        .api_key(KEY)
+        .base_url("http://127.0.0.1:1")
+        .retry_policy(cozmox::RetryPolicy::none())
+        .build()
+        .expect("builds");
+    let err = closed.session_controller_find_one().id("s1").send().await;
+    shown.push(format!("{:?}", err.err()));
+    let invalid = CreateSessionDto {
+        expiration_seconds: Some(1.0),
+        ..Default::default()
+    };
+    let err = closed
+        .session_controller_create()
+        .body(invalid)
+        .send()
+        .await;
+    shown.push(format!("{:?}", err.err()));
+    shown.push(cozmox::ConfigError::MissingApiKey.to_string());
+    assert_eq!(shown.len(), 9);
+    for text in &shown {
+        assert!(!text.contains(KEY), "the key shows in: {text}");
+    }
+    // The errors are the kinds they should be (so each was really made).
+    assert!(
+        shown[2].contains("401") && shown[3].contains("404"),
+        "{shown:?}"
+    );
+    assert!(
+        shown[4].contains("Invalid Response Payload"),
+        "{}",
+        shown[4]
+    );
+}
