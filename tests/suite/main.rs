@@ -2,6 +2,7 @@
 
 mod common;
 mod fresh;
+mod fuzz;
 mod instances;
 mod pipeline;
 mod properties;
