@@ -25,7 +25,7 @@
 //!      the nearest `f64`; two integers compare exactly;
 //!    - a string that is a date-time compares as an instant: a `date-time`
 //!      field is a `DateTime<Utc>`, written in UTC with the shortest fraction
-//!      (`…56.000+01:00` re-encodes as `…55Z`);
+//!      (`T05:31:56.000+01:00` re-encodes as `T04:31:56Z`);
 //!    - a field sent as `null` may be absent from the encoding: an optional
 //!      field holds `None` for both (see [`NULL_FIELDS_ARE_DROPPED`]).
 //!
@@ -215,11 +215,11 @@ fn numbers_equivalent(x: &serde_json::Number, y: &serde_json::Number, allow: All
     if x == y {
         return true;
     }
-    let both_integers = |x: &serde_json::Number| x.is_i64() || x.is_u64();
-    if both_integers(x) && both_integers(y) {
+    let integer = |x: &serde_json::Number| x.is_i64() || x.is_u64();
+    if integer(x) && integer(y) {
         return false;
     }
-    if !allow.type_conversions && (both_integers(x) || both_integers(y)) {
+    if !allow.type_conversions && (integer(x) || integer(y)) {
         return false;
     }
     let (Some(a), Some(b)) = (x.as_f64(), y.as_f64()) else {
