@@ -3,6 +3,7 @@
 mod common;
 mod faults;
 mod fresh;
+mod fuzz;
 mod instances;
 mod json_schema;
 mod pipeline;

@@ -5,12 +5,13 @@
 //! [`client`] (progenitor) → [`postprocess`] → [`format`] → [`write`].
 //! [`pipeline`] runs them in order; [`import`] splits a vendor document into
 //! the `openapi/` layout; [`conformance`] and [`bench`] run the pipeline on
-//! other documents.
+//! other documents; [`fuzz`] runs the libFuzzer targets of `tests/fuzz/`.
 
 pub mod bench;
 pub mod client;
 pub mod conformance;
 pub mod format;
+pub mod fuzz;
 pub mod import;
 pub mod load;
 pub mod models;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use xtask::pipeline::{self, Target};
-use xtask::{Error, bench, conformance, import, load, write};
+use xtask::{Error, bench, conformance, fuzz, import, load, write};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Generate and check the Cozmox SDK")]
@@ -53,6 +53,22 @@ enum Cmd {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         extra: Vec<String>,
     },
+    /// Fuzz the decoders with libFuzzer (installs the pinned cargo-fuzz first).
+    Fuzz {
+        /// How long libFuzzer runs, in seconds (the build comes on top).
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// The fuzz target: a file of tests/fuzz/fuzz_targets/.
+        #[arg(long, default_value = "session_decode")]
+        target: String,
+        /// `none` (the models are safe Rust) or a sanitizer cargo-fuzz knows
+        /// (`address`…).
+        #[arg(long, default_value = "none")]
+        sanitizer: String,
+        /// Extra libFuzzer arguments, after `--` (e.g. `-- -jobs=2 -seed=1`).
+        #[arg(last = true)]
+        extra: Vec<String>,
+    },
     /// Benchmark the pipeline and the build of its output against plain progenitor.
     BenchGen {
         /// Extra documents to measure (e.g. ../shared/upstream/*.json).
@@ -86,6 +102,20 @@ fn main() -> ExitCode {
         Cmd::Import { doc, out } => run_import(&doc, out),
         Cmd::Conformance { docs } => run_conformance(&docs),
         Cmd::Test { extra } => xtask::testcmd::run(&extra),
+        Cmd::Fuzz {
+            seconds,
+            target,
+            sanitizer,
+            extra,
+        } => fuzz::run(
+            &project_root(),
+            &fuzz::Options {
+                target,
+                seconds,
+                sanitizer,
+                extra,
+            },
+        ),
         Cmd::BenchGen {
             docs,
             runs,

@@ -11,34 +11,36 @@ use crate::Error;
 /// it equal to the `insta` version in Cargo.lock.
 pub const CARGO_INSTA_VERSION: &str = "1.49.0";
 
-fn cargo() -> Command {
+/// `cargo`, the one running this xtask when there is one.
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
 /// Install cargo-insta at [`CARGO_INSTA_VERSION`] unless it is already there.
 pub fn ensure_cargo_insta() -> Result<(), Error> {
+    ensure_cargo_tool("insta", "cargo-insta", CARGO_INSTA_VERSION)
+}
+
+/// Install the cargo subcommand `cargo <subcommand>` from the crate `package`
+/// at exactly `version` (`cargo install --locked`), unless
+/// `cargo <subcommand> --version` already prints `<package> <version>`.
+pub fn ensure_cargo_tool(subcommand: &str, package: &str, version: &str) -> Result<(), Error> {
     let installed = cargo()
-        .args(["insta", "--version"])
+        .args([subcommand, "--version"])
         .output()
         .ok()
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    if installed.as_deref() == Some(&format!("cargo-insta {CARGO_INSTA_VERSION}")) {
+    if installed.as_deref() == Some(&format!("{package} {version}")) {
         return Ok(());
     }
-    eprintln!("installing cargo-insta {CARGO_INSTA_VERSION} (found: {installed:?})");
+    eprintln!("installing {package} {version} (found: {installed:?})");
     let status = cargo()
-        .args([
-            "install",
-            "cargo-insta",
-            "--locked",
-            "--version",
-            CARGO_INSTA_VERSION,
-        ])
+        .args(["install", package, "--locked", "--version", version])
         .status()
         .map_err(|e| Error::new(format!("cannot run cargo install: {e}")))?;
     if !status.success() {
-        return Err(Error::new("cargo install cargo-insta failed"));
+        return Err(Error::new(format!("cargo install {package} failed")));
     }
     Ok(())
 }
