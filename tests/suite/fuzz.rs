@@ -109,6 +109,21 @@ fn numbers_compare_by_value_only_across_a_type_conversion() {
     assert!(!json_equivalent(&json!(0.5), &json!(0.25), all));
 }
 
+/// GET → modify → PATCH must not change numbers: serde_json is built with
+/// `float_roundtrip` (the fuzzer found floats re-encoding one step off).
+#[test]
+fn floats_re_encode_exactly() {
+    assert!(
+        *FLOAT_TEXT_ROUND_TRIPS,
+        "serde_json lacks its float_roundtrip feature"
+    );
+    let text = r#"{"id":"s1","orgId":"o1","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z","cost":1.0715660391465826e-75}"#;
+    let session: cozmox_models::Session = cozmox_models::decode(text.as_bytes()).expect("decodes");
+    let back: Value = serde_json::to_value(&session).expect("encodes");
+    assert_eq!(back["cost"].as_f64(), Some(1.0715660391465826e-75_f64));
+    assert_eq!(back["cost"].to_string(), "1.0715660391465826e-75");
+}
+
 #[test]
 fn floats_differ_only_as_serde_json_reads_them_back() {
     let x = 1.071_566_039_146_582_6e-75_f64;

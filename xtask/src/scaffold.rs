@@ -13,7 +13,10 @@ use crate::pipeline::Target;
 /// project's `[workspace.dependencies]` (a test checks it).
 pub const RUNTIME_DEPS: &[(&str, &str)] = &[
     ("serde", r#"{ version = "1.0.226", features = ["derive"] }"#),
-    ("serde_json", r#""1.0.150""#),
+    (
+        "serde_json",
+        r#"{ version = "1.0.150", features = ["float_roundtrip"] }"#,
+    ),
     (
         "chrono",
         r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,

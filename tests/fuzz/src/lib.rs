@@ -30,8 +30,9 @@
 //!      field holds `None` for both (see [`NULL_FIELDS_ARE_DROPPED`]).
 //!
 //!    Floats get one more allowance, only while it is needed: serde_json
-//!    without its `float_roundtrip` feature (how this workspace builds it)
-//!    does not parse every float to the nearest `f64`, so reading back the
+//!    without its `float_roundtrip` feature (which the workspace now turns
+//!    on, after this target found the loss) does not parse every float to
+//!    the nearest `f64`, so reading back the
 //!    shortest text of `x` can give the `f64` next to `x`. Two floats are then
 //!    also equal when one is what serde_json reads from the other's text
 //!    ([`FLOAT_TEXT_ROUND_TRIPS`] turns this off by itself once the feature
