@@ -5,6 +5,7 @@ mod faults;
 mod fresh;
 mod instances;
 mod json_schema;
+mod mock_server;
 mod pipeline;
 mod properties;
 mod seeds;
