@@ -6,6 +6,7 @@ mod fresh;
 mod fuzz;
 mod instances;
 mod json_schema;
+mod mock_server;
 mod pipeline;
 mod properties;
 mod seeds;

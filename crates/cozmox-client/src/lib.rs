@@ -9,10 +9,13 @@
 //! never edited by hand. [`runtime`] (hand-written) plugs into it through
 //! progenitor's hooks: configuration ([`Client::builder`],
 //! [`Client::from_env`]), authentication, retries, timeouts and tracing.
+//! [`paginate`] (hand-written) walks every page of the session list.
 
 #[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
 pub use generated::*;
 
+pub mod paginate;
 pub mod runtime;
+pub use paginate::SessionPages;
 pub use runtime::{ApiKey, ClientBuilder, ConfigError, RetryPolicy, Runtime};

@@ -1,0 +1,552 @@
+//! An in-process, in-memory, stateful mock of the Cozmox session resource,
+//! for tests and the quickstart: no network, no key, no cost.
+//!
+//! [`MockServer::start`] binds a loopback port and serves, until the server
+//! is dropped:
+//!
+//! | request | answer |
+//! |---|---|
+//! | `POST /session` | stores the session, `201` with it (`id`, `orgId`, `createdAt`, `updatedAt` added; `status` defaults to `active`) |
+//! | `GET /session` | `200`, a `SessionPaginatedResponse` page (`page`, `limit`, `sortOrder`, the filters of the spec) |
+//! | `GET /session/{id}` | `200` with the session |
+//! | `PATCH /session/{id}` | sets the fields sent, `200` with the session |
+//! | `DELETE /session/{id}` | removes it, `200` with what was removed |
+//!
+//! Every request needs `Authorization: Bearer <key>` ([`MockServer::API_KEY`]
+//! unless started with another key), or gets `401`. An unknown id gets `404`.
+//! A body that is not JSON, does not decode as the SDK's
+//! `CreateSessionDto`/`UpdateSessionDto`, holds fields the spec does not
+//! describe or breaks a constraint ([`cozmox_models::Validate`]) gets `400`.
+//!
+//! The spec describes no error body, so errors use the NestJS shape the API
+//! is built with: `{"message": [..] | "..", "error": "Bad Request",
+//! "statusCode": 400}`.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let server = cozmox_mock::MockServer::start().await?;
+//! assert!(server.url().starts_with("http://127.0.0.1:"));
+//! // Point a client at it:
+//! // Client::builder().api_key(MockServer::API_KEY).base_url(server.url()).build()?
+//! assert_eq!(server.session_count(), 0);
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use chrono::{DateTime, SecondsFormat, Utc};
+use cozmox_models::{CreateSessionDto, StrictError, UpdateSessionDto, Validate};
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::Incoming;
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// The page size when a list request sends no `limit` (the spec gives no
+/// default; the API's is 100).
+pub const DEFAULT_LIMIT: u64 = 100;
+/// The largest `limit` the spec allows.
+pub const MAX_LIMIT: u64 = 1000;
+/// The `orgId` of every session the mock creates.
+pub const ORG_ID: &str = "00000000-0000-4000-8000-00000000c0de";
+
+/// A running mock server. Dropping it stops the server and closes its
+/// connections.
+#[derive(Debug)]
+pub struct MockServer {
+    url: String,
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+impl MockServer {
+    /// The key [`MockServer::start`] expects as `Authorization: Bearer …`.
+    pub const API_KEY: &'static str = "mock-key";
+
+    /// Start a server on `127.0.0.1` (a free port) expecting
+    /// [`MockServer::API_KEY`]. Needs a tokio runtime.
+    pub async fn start() -> std::io::Result<MockServer> {
+        Self::start_with_api_key(Self::API_KEY).await
+    }
+
+    /// Start a server on `127.0.0.1` (a free port) expecting `key`.
+    pub async fn start_with_api_key(key: impl Into<String>) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let shared = Arc::new(Shared {
+            bearer: format!("Bearer {}", key.into()),
+            store: Mutex::new(Store::default()),
+        });
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared)));
+        Ok(MockServer { url, shared, task })
+    }
+
+    /// The base URL, `http://127.0.0.1:<port>` (no trailing slash), for
+    /// `Client::builder().base_url(…)`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// How many sessions the server holds now.
+    pub fn session_count(&self) -> usize {
+        self.shared.store().sessions.len()
+    }
+
+    /// The sessions the server holds, in creation order, as the JSON it
+    /// serves.
+    pub fn sessions(&self) -> Vec<Value> {
+        self.shared
+            .store()
+            .sessions
+            .values()
+            .map(|e| Value::Object(e.json.clone()))
+            .collect()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        // The accept loop owns the connections' JoinSet: aborting it aborts them.
+        self.task.abort();
+    }
+}
+
+#[derive(Debug)]
+struct Shared {
+    bearer: String,
+    store: Mutex<Store>,
+}
+
+impl Shared {
+    /// The store; a panic elsewhere while holding it leaves it usable.
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Sessions in creation order (by sequence number), with an id index.
+#[derive(Debug, Default)]
+struct Store {
+    next: u64,
+    sessions: BTreeMap<u64, Entry>,
+    ids: HashMap<String, u64>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+    json: Map<String, Value>,
+}
+
+async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    let mut connections = JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of descriptors and the like: wait, then accept again.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let shared = Arc::clone(&shared);
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let shared = Arc::clone(&shared);
+                async move { Ok::<_, Infallible>(handle(&shared, request).await) }
+            });
+            // A connection error (client gone, bad HTTP) ends that connection only.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+type Reply = Response<Full<Bytes>>;
+
+fn reply(status: StatusCode, body: &Value) -> Reply {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// An error in the NestJS shape.
+fn error(status: StatusCode, message: Value) -> Reply {
+    let mut body = json!({ "message": message, "statusCode": status.as_u16() });
+    if status != StatusCode::UNAUTHORIZED {
+        body["error"] = json!(status.canonical_reason().unwrap_or("Error"));
+    }
+    reply(status, &body)
+}
+
+fn bad_request(messages: Vec<String>) -> Reply {
+    error(StatusCode::BAD_REQUEST, json!(messages))
+}
+
+fn not_found(id: &str) -> Reply {
+    error(
+        StatusCode::NOT_FOUND,
+        json!(format!("Session with id {id} not found")),
+    )
+}
+
+async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply {
+    let authorized = request
+        .headers()
+        .get(AUTHORIZATION)
+        .is_some_and(|v| v.as_bytes() == shared.bearer.as_bytes());
+    if !authorized {
+        return error(StatusCode::UNAUTHORIZED, json!("Unauthorized"));
+    }
+    let method = request.method().clone();
+    let path = request.uri().path().trim_end_matches('/').to_owned();
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    match (&method, segments.as_slice()) {
+        (&Method::GET, ["session"]) => list(shared, &query),
+        (&Method::POST, ["session"]) => match body(request).await {
+            Ok(bytes) => create(shared, &bytes),
+            Err(messages) => bad_request(messages),
+        },
+        (&Method::GET, ["session", id]) => find(shared, &percent_decode(id)),
+        (&Method::PATCH, ["session", id]) => {
+            let id = percent_decode(id);
+            match body(request).await {
+                Ok(bytes) => update(shared, &id, &bytes),
+                Err(messages) => bad_request(messages),
+            }
+        }
+        (&Method::DELETE, ["session", id]) => remove(shared, &percent_decode(id)),
+        _ => error(
+            StatusCode::NOT_FOUND,
+            json!(format!("Cannot {method} {path}")),
+        ),
+    }
+}
+
+/// The whole request body.
+async fn body(request: Request<Incoming>) -> Result<Bytes, Vec<String>> {
+    match request.into_body().collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) => Err(vec![format!("cannot read the body: {e}")]),
+    }
+}
+
+/// Decode a request body strictly as `T` (no fields the spec does not
+/// describe) and check the spec's constraints; the error messages if not.
+fn decode_body<T>(bytes: &[u8]) -> Result<T, Vec<String>>
+where
+    T: serde::de::DeserializeOwned + cozmox_models::Drift + Validate,
+{
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(_)) => {}
+        Ok(_) => return Err(vec!["the body must be a JSON object".into()]),
+        Err(e) => return Err(vec![format!("the body is not valid JSON: {e}")]),
+    }
+    let value: T = match cozmox_models::decode_strict(bytes) {
+        Ok(value) => value,
+        Err(StrictError::Decode(e)) => return Err(vec![e.to_string()]),
+        Err(StrictError::Unknown(found)) => {
+            return Err(found
+                .iter()
+                .map(|u| format!("property {} should not exist", u.path))
+                .collect());
+        }
+    };
+    match value.validate() {
+        Ok(()) => Ok(value),
+        Err(errors) => Err(errors.errors().iter().map(ToString::to_string).collect()),
+    }
+}
+
+/// The body's fields as a JSON object (as the SDK encodes them).
+fn fields<T: serde::Serialize>(value: &T) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+fn timestamp(at: DateTime<Utc>) -> Value {
+    json!(at.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
+fn create(shared: &Shared, bytes: &[u8]) -> Reply {
+    let dto: CreateSessionDto = match decode_body(bytes) {
+        Ok(dto) => dto,
+        Err(messages) => return bad_request(messages),
+    };
+    let mut json = fields(&dto);
+    json.entry("status").or_insert_with(|| json!("active"));
+    let now = Utc::now();
+    let mut store = shared.store();
+    let seq = store.next;
+    store.next += 1;
+    // UUID-shaped, unique and ordered; no random number generator needed.
+    let id = format!("00000000-0000-4000-8000-{seq:012x}");
+    json.insert("id".into(), json!(id));
+    json.insert("orgId".into(), json!(ORG_ID));
+    json.insert("createdAt".into(), timestamp(now));
+    json.insert("updatedAt".into(), timestamp(now));
+    let entry = Entry {
+        created: now,
+        updated: now,
+        json,
+    };
+    let body = Value::Object(entry.json.clone());
+    store.ids.insert(id, seq);
+    store.sessions.insert(seq, entry);
+    reply(StatusCode::CREATED, &body)
+}
+
+fn find(shared: &Shared, id: &str) -> Reply {
+    let store = shared.store();
+    match store.ids.get(id).and_then(|seq| store.sessions.get(seq)) {
+        Some(entry) => reply(StatusCode::OK, &Value::Object(entry.json.clone())),
+        None => not_found(id),
+    }
+}
+
+fn update(shared: &Shared, id: &str, bytes: &[u8]) -> Reply {
+    let mut store = shared.store();
+    let Some(&seq) = store.ids.get(id) else {
+        return not_found(id);
+    };
+    let dto: UpdateSessionDto = match decode_body(bytes) {
+        Ok(dto) => dto,
+        Err(messages) => return bad_request(messages),
+    };
+    let Some(entry) = store.sessions.get_mut(&seq) else {
+        return not_found(id);
+    };
+    entry.json.extend(fields(&dto));
+    // Strictly later than the last update, so updatedAt filters see the change.
+    let now = Utc::now().max(entry.updated + chrono::Duration::milliseconds(1));
+    entry.updated = now;
+    entry.json.insert("updatedAt".into(), timestamp(now));
+    reply(StatusCode::OK, &Value::Object(entry.json.clone()))
+}
+
+fn remove(shared: &Shared, id: &str) -> Reply {
+    let mut store = shared.store();
+    let removed = store
+        .ids
+        .remove(id)
+        .and_then(|seq| store.sessions.remove(&seq));
+    match removed {
+        Some(entry) => reply(StatusCode::OK, &Value::Object(entry.json)),
+        None => not_found(id),
+    }
+}
+
+/// The list query: pagination, order, filters.
+#[derive(Debug, Default)]
+struct ListQuery {
+    page: u64,
+    limit: u64,
+    descending: bool,
+    equal: Vec<(String, String)>,
+    dates: Vec<(DateField, Bound, DateTime<Utc>)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum DateField {
+    Created,
+    Updated,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    Gt,
+    Lt,
+    Ge,
+    Le,
+}
+
+/// A whole number within `min..=max`, as the spec's `page` and `limit`.
+fn whole(name: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
+    match value.parse::<f64>() {
+        Ok(n) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => Ok(n as u64),
+        Ok(n) if n < min as f64 => Err(format!("{name} must not be less than {min}")),
+        Ok(n) if n > max as f64 => Err(format!("{name} must not be greater than {max}")),
+        _ => Err(format!("{name} must be a whole number")),
+    }
+}
+
+fn parse_query(query: &str) -> Result<ListQuery, Vec<String>> {
+    let mut q = ListQuery {
+        page: 1,
+        limit: DEFAULT_LIMIT,
+        ..ListQuery::default()
+    };
+    let mut errors = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(key);
+        let value = percent_decode(value);
+        let date = |field, bound| match DateTime::parse_from_rfc3339(&value) {
+            Ok(at) => Ok((field, bound, at.with_timezone(&Utc))),
+            Err(_) => Err(format!("{key} must be a valid ISO 8601 date string")),
+        };
+        let result = match key.as_str() {
+            "page" => whole("page", &value, 1, u64::MAX).map(|n| q.page = n),
+            "limit" => whole("limit", &value, 0, MAX_LIMIT).map(|n| q.limit = n),
+            "sortOrder" if value == "ASC" || value == "DESC" => {
+                q.descending = value == "DESC";
+                Ok(())
+            }
+            "sortOrder" => Err("sortOrder must be one of the following values: ASC, DESC".into()),
+            "name" | "assistantId" | "squadId" => {
+                q.equal.push((key.clone(), value.clone()));
+                Ok(())
+            }
+            "createdAtGt" => date(DateField::Created, Bound::Gt).map(|d| q.dates.push(d)),
+            "createdAtLt" => date(DateField::Created, Bound::Lt).map(|d| q.dates.push(d)),
+            "createdAtGe" => date(DateField::Created, Bound::Ge).map(|d| q.dates.push(d)),
+            "createdAtLe" => date(DateField::Created, Bound::Le).map(|d| q.dates.push(d)),
+            "updatedAtGt" => date(DateField::Updated, Bound::Gt).map(|d| q.dates.push(d)),
+            "updatedAtLt" => date(DateField::Updated, Bound::Lt).map(|d| q.dates.push(d)),
+            "updatedAtGe" => date(DateField::Updated, Bound::Ge).map(|d| q.dates.push(d)),
+            "updatedAtLe" => date(DateField::Updated, Bound::Le).map(|d| q.dates.push(d)),
+            // Parameters the spec does not list are ignored, as the API does.
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(q)
+    } else {
+        Err(errors)
+    }
+}
+
+impl ListQuery {
+    fn matches(&self, entry: &Entry) -> bool {
+        let equal = self
+            .equal
+            .iter()
+            .all(|(field, want)| entry.json.get(field).and_then(Value::as_str) == Some(want));
+        let dates = self.dates.iter().all(|(field, bound, at)| {
+            let value = match field {
+                DateField::Created => entry.created,
+                DateField::Updated => entry.updated,
+            };
+            match bound {
+                Bound::Gt => value > *at,
+                Bound::Lt => value < *at,
+                Bound::Ge => value >= *at,
+                Bound::Le => value <= *at,
+            }
+        });
+        equal && dates
+    }
+}
+
+fn list(shared: &Shared, query: &str) -> Reply {
+    let q = match parse_query(query) {
+        Ok(q) => q,
+        Err(errors) => return bad_request(errors),
+    };
+    let store = shared.store();
+    let matching: Vec<&Entry> = store.sessions.values().filter(|e| q.matches(e)).collect();
+    let total = matching.len();
+    let skip =
+        usize::try_from(q.page.saturating_sub(1).saturating_mul(q.limit)).unwrap_or(usize::MAX);
+    let take = usize::try_from(q.limit).unwrap_or(usize::MAX);
+    let page = |entries: &mut dyn Iterator<Item = &&Entry>| -> Vec<Value> {
+        entries
+            .skip(skip)
+            .take(take)
+            .map(|e| Value::Object(e.json.clone()))
+            .collect()
+    };
+    let results = if q.descending {
+        page(&mut matching.iter().rev())
+    } else {
+        page(&mut matching.iter())
+    };
+    reply(
+        StatusCode::OK,
+        &json!({
+            "results": results,
+            "metadata": {
+                "itemsPerPage": q.limit,
+                "totalItems": total,
+                "currentPage": q.page,
+            },
+        }),
+    )
+}
+
+/// Decode `%XX` escapes and `+` (as in query strings); invalid escapes stay
+/// as they are.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                match text
+                    .get(i + 1..i + 3)
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b+c"), "a b c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%C3%A9"), "é");
+    }
+
+    #[test]
+    fn queries() {
+        let q = parse_query("").expect("empty is fine");
+        assert_eq!((q.page, q.limit, q.descending), (1, DEFAULT_LIMIT, false));
+        let q = parse_query("page=3&limit=25.0&sortOrder=DESC&name=a+b").expect("valid");
+        assert_eq!((q.page, q.limit, q.descending), (3, 25, true));
+        assert_eq!(q.equal, [("name".to_string(), "a b".to_string())]);
+        let errors =
+            parse_query("page=0&limit=1001&sortOrder=up&createdAtGt=x").expect_err("all invalid");
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(parse_query("page=1.5").is_err());
+    }
+}

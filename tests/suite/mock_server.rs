@@ -1,0 +1,460 @@
+//! The embedded mock server (cozmox-mock) and the client against each other:
+//! the CRUD walk, 404s, 401s, 400s in the API's error shape, pagination over
+//! 250 sessions, 50 concurrent creates.
+
+use std::collections::HashSet;
+
+use cozmox::models::{
+    CreateSessionDto, Session, SessionPaginatedResponse, SessionStatus, UpdateSessionDto,
+};
+use cozmox::{Client, ClientInfo as _};
+use cozmox_mock::MockServer;
+use serde_json::{Value, json};
+
+async fn server() -> (MockServer, Client) {
+    let server = MockServer::start().await.expect("the mock server starts");
+    let client = Client::builder()
+        .api_key(MockServer::API_KEY)
+        .base_url(server.url())
+        .build()
+        .expect("the client builds");
+    (server, client)
+}
+
+fn named(name: &str) -> CreateSessionDto {
+    CreateSessionDto {
+        name: Some(name.try_into().expect("a valid name")),
+        ..Default::default()
+    }
+}
+
+async fn create(client: &Client, name: &str) -> Session {
+    client
+        .session_controller_create()
+        .body(named(name))
+        .send()
+        .await
+        .expect("create succeeds")
+        .into_inner()
+}
+
+fn status_of<E>(result: Result<impl Sized, cozmox::Error<E>>) -> Option<u16> {
+    match result {
+        Ok(_) => Some(200),
+        Err(e) => e.status().map(|s| s.as_u16()),
+    }
+}
+
+/// A raw request (to send what the typed client refuses to), with the mock's key.
+async fn raw(
+    server: &MockServer,
+    client: &Client,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, Value) {
+    let url = format!("{}{path}", server.url());
+    let request = match method {
+        "POST" => client.client().post(url),
+        "PATCH" => client.client().patch(url),
+        _ => client.client().get(url),
+    };
+    let response = request
+        .header("authorization", format!("Bearer {}", MockServer::API_KEY))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    (status, serde_json::from_str(&text).expect("a JSON body"))
+}
+
+#[tokio::test]
+async fn crud_walk() {
+    let (server, client) = server().await;
+
+    let body = CreateSessionDto {
+        name: Some("walk".try_into().expect("valid")),
+        expiration_seconds: Some(3600.0),
+        assistant_id: Some("asst-1".into()),
+        ..Default::default()
+    };
+    let created = client
+        .session_controller_create()
+        .body(body)
+        .send()
+        .await
+        .expect("create")
+        .into_inner();
+    assert_eq!(created.name.as_deref().map(String::as_str), Some("walk"));
+    assert_eq!(created.expiration_seconds, Some(3600.0));
+    assert_eq!(created.assistant_id.as_deref(), Some("asst-1"));
+    assert_eq!(created.status, Some(SessionStatus::Active));
+    assert_eq!(created.org_id, cozmox_mock::ORG_ID);
+    assert_eq!(created.created_at, created.updated_at);
+    assert_eq!(server.session_count(), 1);
+
+    let page = client
+        .session_controller_find_all_paginated()
+        .send()
+        .await
+        .expect("list")
+        .into_inner();
+    assert_eq!(page.results, std::slice::from_ref(&created));
+    assert_eq!(page.metadata.total_items, 1.0);
+    assert_eq!(page.metadata.current_page, 1.0);
+    assert_eq!(
+        page.metadata.items_per_page,
+        cozmox_mock::DEFAULT_LIMIT as f64
+    );
+
+    let fetched = client
+        .session_controller_find_one()
+        .id(created.id.clone())
+        .send()
+        .await
+        .expect("get")
+        .into_inner();
+    assert_eq!(fetched, created);
+
+    let patch = UpdateSessionDto {
+        name: Some("walk, renamed".try_into().expect("valid")),
+        status: Some(cozmox::models::UpdateSessionDtoStatus::Completed),
+        ..Default::default()
+    };
+    let updated = client
+        .session_controller_update()
+        .id(created.id.clone())
+        .body(patch)
+        .send()
+        .await
+        .expect("update")
+        .into_inner();
+    assert_eq!(
+        updated.name.as_deref().map(String::as_str),
+        Some("walk, renamed")
+    );
+    assert_eq!(updated.status, Some(SessionStatus::Completed));
+    // What the patch did not send is kept.
+    assert_eq!(updated.expiration_seconds, Some(3600.0));
+    assert_eq!(updated.assistant_id.as_deref(), Some("asst-1"));
+    assert_eq!(updated.created_at, created.created_at);
+    assert!(updated.updated_at > created.updated_at);
+    let fetched = client
+        .session_controller_find_one()
+        .id(created.id.clone())
+        .send()
+        .await
+        .expect("get after update")
+        .into_inner();
+    assert_eq!(fetched, updated);
+
+    let deleted = client
+        .session_controller_remove()
+        .id(created.id.clone())
+        .send()
+        .await
+        .expect("delete")
+        .into_inner();
+    assert_eq!(deleted, updated);
+    assert_eq!(server.session_count(), 0);
+    let gone = client
+        .session_controller_find_one()
+        .id(created.id.clone())
+        .send()
+        .await;
+    assert_eq!(status_of(gone), Some(404));
+}
+
+#[tokio::test]
+async fn what_the_server_sends_is_exactly_the_spec() {
+    let (server, client) = server().await;
+    create(&client, "strict").await;
+    for session in server.sessions() {
+        let bytes = serde_json::to_vec(&session).expect("encodes");
+        cozmox::models::decode_strict::<Session>(&bytes).expect("a Session, nothing unknown");
+    }
+    let (status, page) = raw(&server, &client, "GET", "/session?limit=5", "").await;
+    assert_eq!(status, 200);
+    let bytes = serde_json::to_vec(&page).expect("encodes");
+    cozmox::models::decode_strict::<SessionPaginatedResponse>(&bytes)
+        .expect("a page, nothing unknown");
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404() {
+    let (server, client) = server().await;
+    create(&client, "kept").await;
+    let id = "00000000-0000-4000-8000-ffffffffffff";
+    let get = client.session_controller_find_one().id(id).send().await;
+    assert_eq!(status_of(get), Some(404));
+    let patch = client
+        .session_controller_update()
+        .id(id)
+        .body(UpdateSessionDto::default())
+        .send()
+        .await;
+    assert_eq!(status_of(patch), Some(404));
+    let delete = client.session_controller_remove().id(id).send().await;
+    assert_eq!(status_of(delete), Some(404));
+    let (status, body) = raw(&server, &client, "GET", &format!("/session/{id}"), "").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["statusCode"], 404);
+    assert_eq!(body["error"], "Not Found");
+    assert_eq!(server.session_count(), 1);
+}
+
+#[tokio::test]
+async fn a_bearer_token_is_required() {
+    let (server, _) = server().await;
+    let anonymous = Client::builder()
+        .base_url(server.url())
+        .build()
+        .expect("builds");
+    let wrong = Client::builder()
+        .api_key("not-the-key")
+        .base_url(server.url())
+        .build()
+        .expect("builds");
+    for client in [&anonymous, &wrong] {
+        let list = client.session_controller_find_all_paginated().send().await;
+        assert_eq!(status_of(list), Some(401));
+        let create = client
+            .session_controller_create()
+            .body(named("nope"))
+            .send()
+            .await;
+        assert_eq!(status_of(create), Some(401));
+    }
+    assert_eq!(server.session_count(), 0);
+    let response = anonymous
+        .client()
+        .get(format!("{}/session", server.url()))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 401);
+    let body: Value = serde_json::from_str(&response.text().await.expect("body")).expect("JSON");
+    assert_eq!(body, json!({"message": "Unauthorized", "statusCode": 401}));
+}
+
+#[tokio::test]
+async fn invalid_bodies_are_400_in_the_api_error_shape() {
+    let (server, client) = server().await;
+    let long = "x".repeat(41);
+    let cases = [
+        (format!(r#"{{"name": "{long}"}}"#), "name"),
+        (
+            r#"{"expirationSeconds": 30}"#.to_owned(),
+            "expirationSeconds",
+        ),
+        (
+            r#"{"expirationSeconds": "soon"}"#.to_owned(),
+            "expirationSeconds",
+        ),
+        (r#"{"name": "ok", "colour": "red"}"#.to_owned(), "colour"),
+        (r#"{"name": "#.to_owned(), "not valid JSON"),
+        ("[]".to_owned(), "JSON object"),
+        (String::new(), "not valid JSON"),
+    ];
+    for (body, mentions) in &cases {
+        let (status, error) = raw(&server, &client, "POST", "/session", body).await;
+        assert_eq!(status, 400, "{body}: {error}");
+        assert_eq!(error["statusCode"], 400, "{error}");
+        assert_eq!(error["error"], "Bad Request", "{error}");
+        let messages = error["message"].as_array().expect("a list of messages");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.as_str().is_some_and(|m| m.contains(mentions))),
+            "{body}: {error} should mention {mentions}"
+        );
+    }
+    assert_eq!(server.session_count(), 0);
+
+    // An invalid patch leaves the session as it was.
+    let session = create(&client, "before").await;
+    let (status, _) = raw(
+        &server,
+        &client,
+        "PATCH",
+        &format!("/session/{}", session.id),
+        r#"{"name": "after", "expirationSeconds": 59}"#,
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, now) = raw(
+        &server,
+        &client,
+        "GET",
+        &format!("/session/{}", session.id),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(now["name"], "before");
+
+    // Query parameters outside the spec's bounds.
+    for query in ["page=0", "limit=1001", "limit=-1", "page=x", "sortOrder=up"] {
+        let (status, error) = raw(&server, &client, "GET", &format!("/session?{query}"), "").await;
+        assert_eq!(status, 400, "{query}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn pagination_over_250_sessions() {
+    let (server, client) = server().await;
+    let mut created = Vec::new();
+    for i in 0..250 {
+        created.push(create(&client, &format!("session {i}")).await.id);
+    }
+    assert_eq!(server.session_count(), 250);
+
+    let mut seen = Vec::new();
+    let mut page_number = 1u32;
+    loop {
+        let page = client
+            .session_controller_find_all_paginated()
+            .page(page_number)
+            .limit(40)
+            .send()
+            .await
+            .expect("a page")
+            .into_inner();
+        assert_eq!(page.metadata.total_items, 250.0);
+        assert_eq!(page.metadata.current_page, f64::from(page_number));
+        assert_eq!(page.metadata.items_per_page, 40.0);
+        if page.results.is_empty() {
+            break;
+        }
+        assert!(page.results.len() <= 40);
+        seen.extend(page.results.into_iter().map(|s| s.id));
+        page_number += 1;
+    }
+    // 6 full pages, one of 10, then the empty one.
+    assert_eq!(page_number, 8);
+    assert_eq!(seen, created, "every id once, in creation order");
+
+    let newest = client
+        .session_controller_find_all_paginated()
+        .sort_order(cozmox::types::SessionControllerFindAllPaginatedSortOrder::Desc)
+        .limit(3)
+        .send()
+        .await
+        .expect("newest first")
+        .into_inner();
+    let ids: Vec<_> = newest.results.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(
+        ids,
+        [
+            created[249].clone(),
+            created[248].clone(),
+            created[247].clone()
+        ]
+    );
+
+    let filtered = client
+        .session_controller_find_all_paginated()
+        .name("session 7")
+        .send()
+        .await
+        .expect("by name")
+        .into_inner();
+    assert_eq!(filtered.metadata.total_items, 1.0);
+    assert_eq!(filtered.results[0].id, created[7]);
+
+    // The client's pagination stream: every session once, in order, whatever the page size
+    // (250 = 5 × 50 exactly, 6 × 40 + 10, one page of 1000).
+    for limit in [50, 40, 1000, 7] {
+        let all = client
+            .sessions_all(limit)
+            .collect()
+            .await
+            .expect("every page");
+        let ids: Vec<_> = all.into_iter().map(|s| s.id).collect();
+        assert_eq!(ids, created, "limit {limit}");
+    }
+    let mut newest_first = cozmox::SessionPages::new(
+        client
+            .session_controller_find_all_paginated()
+            .sort_order(cozmox::types::SessionControllerFindAllPaginatedSortOrder::Desc),
+        100,
+    );
+    let mut count = 0;
+    while let Some(session) = newest_first.next().await {
+        let session = session.expect("a session");
+        assert_eq!(session.id, created[249 - count]);
+        count += 1;
+    }
+    assert_eq!(count, 250);
+}
+
+#[tokio::test]
+async fn the_pagination_stream_ends_on_an_error() {
+    let (server, client) = server().await;
+    let none = client
+        .sessions_all(10)
+        .collect()
+        .await
+        .expect("an empty list");
+    assert!(none.is_empty());
+    let anonymous = Client::builder()
+        .base_url(server.url())
+        .build()
+        .expect("builds");
+    let mut pages = anonymous.sessions_all(10);
+    let first = pages.next().await.expect("an item");
+    assert_eq!(status_of(first), Some(401));
+    assert!(pages.next().await.is_none());
+    assert!(anonymous.sessions_all(10).collect().await.is_err());
+}
+
+#[tokio::test]
+async fn fifty_concurrent_creates() {
+    let (server, client) = server().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let client = client.clone();
+        tasks.spawn(async move { create(&client, &format!("concurrent {i}")).await });
+    }
+    let mut ids = HashSet::new();
+    let mut names = HashSet::new();
+    while let Some(done) = tasks.join_next().await {
+        let session = done.expect("the task finishes");
+        assert!(
+            ids.insert(session.id.clone()),
+            "duplicate id {}",
+            session.id
+        );
+        names.insert(session.name.as_deref().cloned().expect("named"));
+    }
+    assert_eq!(ids.len(), 50);
+    assert_eq!(names.len(), 50);
+    assert_eq!(server.session_count(), 50);
+
+    let page = client
+        .session_controller_find_all_paginated()
+        .limit(1000)
+        .send()
+        .await
+        .expect("list")
+        .into_inner();
+    let listed: HashSet<_> = page.results.into_iter().map(|s| s.id).collect();
+    assert_eq!(listed, ids, "no session lost or duplicated");
+}
+
+#[tokio::test]
+async fn dropping_the_server_stops_it() {
+    let (server, client) = server().await;
+    create(&client, "last").await;
+    drop(server);
+    tokio::task::yield_now().await;
+    let after = client
+        .with_retry_policy(cozmox::RetryPolicy::none())
+        .session_controller_find_all_paginated()
+        .send()
+        .await;
+    assert!(after.is_err());
+}
