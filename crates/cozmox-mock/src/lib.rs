@@ -225,15 +225,15 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply {
             Ok(bytes) => create(shared, &bytes),
             Err(messages) => bad_request(messages),
         },
-        (&Method::GET, ["session", id]) => find(shared, &percent_decode(id)),
+        (&Method::GET, ["session", id]) => find(shared, &percent_decode(id, false)),
         (&Method::PATCH, ["session", id]) => {
-            let id = percent_decode(id);
+            let id = percent_decode(id, false);
             match body(request).await {
                 Ok(bytes) => update(shared, &id, &bytes),
                 Err(messages) => bad_request(messages),
             }
         }
-        (&Method::DELETE, ["session", id]) => remove(shared, &percent_decode(id)),
+        (&Method::DELETE, ["session", id]) => remove(shared, &percent_decode(id, false)),
         _ => error(
             StatusCode::NOT_FOUND,
             json!(format!("Cannot {method} {path}")),
@@ -399,8 +399,8 @@ fn parse_query(query: &str) -> Result<ListQuery, Vec<String>> {
     let mut errors = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = percent_decode(key);
-        let value = percent_decode(value);
+        let key = percent_decode(key, true);
+        let value = percent_decode(value, true);
         let date = |field, bound| match DateTime::parse_from_rfc3339(&value) {
             Ok(at) => Ok((field, bound, at.with_timezone(&Utc))),
             Err(_) => Err(format!("{key} must be a valid ISO 8601 date string")),
@@ -497,27 +497,23 @@ fn list(shared: &Shared, query: &str) -> Reply {
     )
 }
 
-/// Decode `%XX` escapes and `+` (as in query strings); invalid escapes stay
-/// as they are.
-fn percent_decode(text: &str) -> String {
+/// Decode `%XX` escapes, and `+` as a space in query strings
+/// (`plus_is_space`); invalid escapes stay as they are.
+fn percent_decode(text: &str, plus_is_space: bool) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
         match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                match text
-                    .get(i + 1..i + 3)
-                    .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-                {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
+            b'+' if plus_is_space => out.push(b' '),
+            b'%' => match (hex(i + 1), hex(i + 2)) {
+                (Some(high), Some(low)) => {
+                    out.push((high * 16 + low) as u8);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -531,10 +527,11 @@ mod tests {
 
     #[test]
     fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b+c"), "a b c");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
-        assert_eq!(percent_decode("%C3%A9"), "é");
+        assert_eq!(percent_decode("a%20b+c", true), "a b c");
+        assert_eq!(percent_decode("a+b", false), "a+b");
+        assert_eq!(percent_decode("100%", true), "100%");
+        assert_eq!(percent_decode("%zz%4%+1", false), "%zz%4%+1");
+        assert_eq!(percent_decode("%C3%A9", true), "é");
     }
 
     #[test]
