@@ -135,3 +135,23 @@ pub fn run(extra: &[String]) -> Result<(), Error> {
         Err(Error::new("tests failed"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With Prism's binary present and the stamp equal to the lock file,
+    /// nothing runs (not even npm): `cargo xtask test` stays fast when warm.
+    #[test]
+    fn prism_install_is_skipped_when_the_stamp_matches_the_lock() {
+        let root = std::env::temp_dir().join(format!("cozmox-prism-stamp-{}", std::process::id()));
+        let dir = root.join(PRISM_DIR);
+        std::fs::create_dir_all(root.join(PRISM_BIN).parent().unwrap()).unwrap();
+        std::fs::write(root.join(PRISM_BIN), "").unwrap();
+        std::fs::write(dir.join("package-lock.json"), "{\"lockfileVersion\": 3}").unwrap();
+        std::fs::write(dir.join(PRISM_STAMP), "{\"lockfileVersion\": 3}").unwrap();
+        let result = ensure_prism(&root);
+        std::fs::remove_dir_all(&root).unwrap();
+        result.unwrap();
+    }
+}
