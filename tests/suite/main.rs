@@ -1,6 +1,7 @@
 //! The workspace's tests, in one binary so the suite builds once.
 
 mod common;
+mod contract;
 mod faults;
 mod fresh;
 mod fuzz;

@@ -47,7 +47,7 @@ enum Cmd {
         #[arg(required = true)]
         docs: Vec<PathBuf>,
     },
-    /// Run every test of the workspace (installs the pinned cargo-insta first).
+    /// Run every test of the workspace (installs the pinned cargo-insta and Prism first).
     Test {
         /// Extra arguments for `cargo insta test` (e.g. `-- --nocapture`).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
