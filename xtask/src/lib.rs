@@ -5,9 +5,10 @@
 //! [`client`] (progenitor) → [`postprocess`] → [`format`] → [`write`].
 //! [`pipeline`] runs them in order; [`import`] splits a vendor document into
 //! the `openapi/` layout; [`conformance`] and [`bench`] run the pipeline on
-//! other documents.
+//! other documents; [`bench_decode`] measures the generated models' decoding.
 
 pub mod bench;
+pub mod bench_decode;
 pub mod client;
 pub mod conformance;
 pub mod format;
