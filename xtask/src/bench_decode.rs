@@ -310,7 +310,7 @@ fn criterion_args(quick: bool) -> Vec<&'static str> {
 }
 
 /// What `cargo xtask bench-decode` was asked for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Short measurements (criterion defaults otherwise).
     pub quick: bool,
@@ -318,6 +318,25 @@ pub struct Options {
     pub instructions: bool,
     /// A criterion filter: only the benchmarks whose id matches.
     pub filter: Option<String>,
+    /// How many times to run the whole bench; the samples of all rounds are
+    /// pooled, so a burst of load during one contender's turn weighs less.
+    pub rounds: usize,
+}
+
+/// Add one round's samples to those of the rounds before.
+pub fn merge(pooled: &mut Vec<Measured>, round: Vec<Measured>) {
+    for m in round {
+        match pooled
+            .iter_mut()
+            .find(|p| p.group == m.group && p.contender == m.contender)
+        {
+            Some(p) => {
+                p.per_iter_ns.extend(m.per_iter_ns);
+                p.per_iter_ns.sort_by(f64::total_cmp);
+            }
+            None => pooled.push(m),
+        }
+    }
 }
 
 fn cargo_command() -> Command {
@@ -361,34 +380,42 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
     let mut args = vec!["bench", "-p", "bench", "--bench", "decode", "--"];
     args.extend(criterion_args(options.quick));
     args.extend(options.filter.as_deref());
-    let status = cargo_command()
-        .args(&args)
-        .current_dir(&work)
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env("CRITERION_HOME", &criterion_home)
-        .status()
-        .map_err(|e| Error::new(format!("cannot run cargo: {e}")))?;
-    if !status.success() {
-        return Err(Error::new(format!(
-            "cargo {} failed in {}",
-            args.join(" "),
-            work.display()
-        )));
+    let rounds = options.rounds.max(1);
+    let mut results: Vec<Measured> = Vec::new();
+    for round in 1..=rounds {
+        if rounds > 1 {
+            eprintln!("bench-decode: round {round} of {rounds}");
+        }
+        let status = cargo_command()
+            .args(&args)
+            .current_dir(&work)
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .env("CRITERION_HOME", &criterion_home)
+            .status()
+            .map_err(|e| Error::new(format!("cannot run cargo: {e}")))?;
+        if !status.success() {
+            return Err(Error::new(format!(
+                "cargo {} failed in {}",
+                args.join(" "),
+                work.display()
+            )));
+        }
+        merge(&mut results, read_results(&criterion_home)?);
     }
 
-    let mut results = read_results(&criterion_home)?;
     if options.instructions {
         count_all(&work, &target_dir, &mut results)?;
     }
     let notes = std::fs::read_to_string(&notes_path).unwrap_or_default();
     println!();
     println!(
-        "bench-decode ({}): inputs {}",
+        "bench-decode ({}, {rounds} round{}): inputs {}",
         if options.quick {
             "quick"
         } else {
             "criterion defaults"
         },
+        if rounds == 1 { "" } else { "s" },
         INPUTS
             .iter()
             .map(|n| format!("{n} {} B", inputs.get(n).map_or(0, String::len)))
@@ -749,6 +776,26 @@ mod tests {
         let out = baseline_types(code).unwrap_or_default();
         assert!(out.contains("pub mod types"), "{out}");
         assert!(!out.contains("Client") && !out.contains("pub use"), "{out}");
+    }
+
+    #[test]
+    fn rounds_pool_their_samples() {
+        let m = |contender: &str, ns: &[f64]| Measured {
+            group: "decode/page-100".into(),
+            contender: contender.into(),
+            bytes: 10,
+            per_iter_ns: ns.to_vec(),
+            instructions: None,
+        };
+        let mut pooled = Vec::new();
+        merge(
+            &mut pooled,
+            vec![m("value", &[5.0, 9.0]), m("cozmox", &[3.0])],
+        );
+        merge(&mut pooled, vec![m("value", &[4.0, 6.0, 7.0])]);
+        assert_eq!(pooled.len(), 2);
+        assert_eq!(pooled[0].per_iter_ns, [4.0, 5.0, 6.0, 7.0, 9.0]);
+        assert_eq!(pooled[0].min_median(), (4.0, 6.0));
     }
 
     #[test]

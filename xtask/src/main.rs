@@ -72,6 +72,9 @@ enum Cmd {
         /// Also count instructions per operation with valgrind: free of the machine's load.
         #[arg(long)]
         instructions: bool,
+        /// Run the whole bench this many times and pool the samples (min and median of all).
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
         /// Only the benchmarks whose id matches this criterion filter (e.g. `decode/page`).
         filter: Option<String>,
     },
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
         Cmd::BenchDecode {
             quick,
             instructions,
+            rounds,
             filter,
         } => bench_decode::run(
             &project_root(),
@@ -112,6 +116,7 @@ fn main() -> ExitCode {
                 quick,
                 instructions,
                 filter,
+                rounds,
             },
         ),
     };
