@@ -5,9 +5,11 @@
 //! [`client`] (progenitor) → [`postprocess`] → [`format`] → [`write`].
 //! [`pipeline`] runs them in order; [`import`] splits a vendor document into
 //! the `openapi/` layout; [`conformance`] and [`bench`] run the pipeline on
-//! other documents; [`fuzz`] runs the libFuzzer targets of `tests/fuzz/`.
+//! other documents; [`bench_decode`] measures the generated models' decoding;
+//! [`fuzz`] runs the libFuzzer targets of `tests/fuzz/`.
 
 pub mod bench;
+pub mod bench_decode;
 pub mod client;
 pub mod conformance;
 pub mod format;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use xtask::pipeline::{self, Target};
-use xtask::{Error, bench, conformance, fuzz, import, load, write};
+use xtask::{Error, bench, bench_decode, conformance, fuzz, import, load, write};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Generate and check the Cozmox SDK")]
@@ -80,6 +80,20 @@ enum Cmd {
         #[arg(long)]
         no_build: bool,
     },
+    /// Benchmark decoding and encoding (criterion) against serde_json::Value and plain progenitor.
+    BenchDecode {
+        /// Short measurements, for a quick look (criterion defaults otherwise).
+        #[arg(long)]
+        quick: bool,
+        /// Also count instructions per operation with valgrind: free of the machine's load.
+        #[arg(long)]
+        instructions: bool,
+        /// Run the whole bench this many times and pool the samples (min and median of all).
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
+        /// Only the benchmarks whose id matches this criterion filter (e.g. `decode/page`).
+        filter: Option<String>,
+    },
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -121,6 +135,20 @@ fn main() -> ExitCode {
             runs,
             no_build,
         } => bench::run(&project_root(), &docs, runs, !no_build),
+        Cmd::BenchDecode {
+            quick,
+            instructions,
+            rounds,
+            filter,
+        } => bench_decode::run(
+            &project_root(),
+            &bench_decode::Options {
+                quick,
+                instructions,
+                filter,
+                rounds,
+            },
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,6 +7,7 @@
 
 use std::marker::PhantomData;
 
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -14,6 +15,7 @@ use crate::drift::Drift;
 
 /// An object key, borrowed from the input when it can be, owned when it has
 /// escapes (or comes from a buffered value).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Key<'de> {
     /// Borrowed from the input.
     Borrowed(&'de str),
@@ -135,6 +137,10 @@ fn member_error<E: de::Error, T: Tagged>(error: E, index: u16, tag: Option<&str>
 /// member decodes straight from the input. An unknown tag gives
 /// [`Tagged::unknown`] with the whole object; a tag that selects several
 /// members buffers the object and keeps the member that fits best.
+///
+/// On the common path (the tag selects one member) nothing is allocated
+/// here: keys and the tag value stay borrowed from the input, and only the
+/// fields before the tag (usually none) are buffered.
 pub fn tagged<'de, T: Tagged, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_map(TaggedVisitor::<T>(PhantomData))
 }
@@ -149,41 +155,46 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut seen: Vec<(String, Value)> = Vec::new();
+        let mut seen: Vec<(Key<'de>, Value)> = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if key.as_str() != T::TAG {
                 let value = map.next_value::<Value>()?;
-                seen.push((key.into_string(), value));
+                seen.push((key, value));
                 continue;
             }
-            let tag_value = map.next_value::<Value>()?;
-            let tag = tag_value.as_str().map(str::to_owned);
-            let members = tag.as_deref().map_or(&[][..], |t| T::members(Some(t)));
-            seen.push((T::TAG.to_owned(), tag_value));
+            let tag_value = map.next_value::<TagValue<'de>>()?;
+            let members = match &tag_value {
+                TagValue::Str(tag) => T::members(Some(tag.as_str())),
+                TagValue::Other(_) => &[],
+            };
+            if let ([one], TagValue::Str(tag)) = (members, &tag_value) {
+                let shown = tag.clone();
+                let replay = Replay::new(seen, Some((T::TAG, tag.clone())), Some(map));
+                return T::decode_member(*one, replay)
+                    .map_err(|e| member_error::<_, T>(e, *one, Some(shown.as_str())));
+            }
+            let tag = match &tag_value {
+                TagValue::Str(tag) => Some(tag.as_str().to_owned()),
+                TagValue::Other(_) => None,
+            };
+            seen.push((Key::Borrowed(T::TAG), tag_value.into_value()));
+            while let Some((k, v)) = map.next_entry::<Key<'de>, Value>()? {
+                seen.push((k, v));
+            }
             return match members {
                 [] => {
-                    while let Some((k, v)) = map.next_entry::<String, Value>()? {
-                        seen.push((k, v));
-                    }
                     if !T::OPEN.is_empty()
                         && let Ok(value) = best_fit::<T, A>(T::OPEN, &seen, tag.as_deref())
                     {
                         return Ok(value);
                     }
-                    let object: Map<String, Value> = seen.into_iter().collect();
+                    let object: Map<String, Value> = seen
+                        .into_iter()
+                        .map(|(k, v)| (k.into_string(), v))
+                        .collect();
                     Ok(T::unknown(Value::Object(object)))
                 }
-                [one] => {
-                    let replay = Replay::new(seen, Some(map));
-                    T::decode_member(*one, replay)
-                        .map_err(|e| member_error::<_, T>(e, *one, tag.as_deref()))
-                }
-                several => {
-                    while let Some((k, v)) = map.next_entry::<String, Value>()? {
-                        seen.push((k, v));
-                    }
-                    best_fit::<T, A>(several, &seen, tag.as_deref())
-                }
+                several => best_fit::<T, A>(several, &seen, tag.as_deref()),
             };
         }
         match T::members(None) {
@@ -197,17 +208,93 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
     }
 }
 
+/// The value of a union's tag property: a string borrowed from the input when
+/// it can be, any other JSON value as it is.
+enum TagValue<'de> {
+    Str(Key<'de>),
+    Other(Value),
+}
+
+impl TagValue<'_> {
+    fn into_value(self) -> Value {
+        match self {
+            TagValue::Str(s) => Value::String(s.into_string()),
+            TagValue::Other(v) => v,
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for TagValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TagValueVisitor)
+    }
+}
+
+/// Strings are kept as keys; everything else goes to `Value`'s own
+/// `Deserialize`, so a non-string tag is buffered exactly as before.
+struct TagValueVisitor;
+
+impl<'de> Visitor<'de> for TagValueVisitor {
+    type Value = TagValue<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(TagValue::Str(Key::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(TagValue::Str(Key::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(TagValue::Str(Key::Owned(v)))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Value::deserialize(v.into_deserializer()).map(TagValue::Other)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Value::deserialize(v.into_deserializer()).map(TagValue::Other)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Value::deserialize(v.into_deserializer()).map(TagValue::Other)
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Value::deserialize(v.into_deserializer()).map(TagValue::Other)
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        Value::deserialize(v.into_deserializer()).map(TagValue::Other)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Value::deserialize(v.into_deserializer()).map(TagValue::Other)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(TagValue::Other(Value::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(TagValue::Other(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        TagValue::deserialize(d)
+    }
+    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(TagValue::Other)
+    }
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(TagValue::Other)
+    }
+}
+
 /// Decode each candidate member from the buffered object and keep the one
 /// with the least unknown data (the first on a tie).
 fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
     members: &[u16],
-    seen: &[(String, Value)],
+    seen: &[(Key<'de>, Value)],
     tag: Option<&str>,
 ) -> Result<T, A::Error> {
     let mut best: Option<(usize, T)> = None;
     let mut first_error = None;
     for &index in members {
-        match T::decode_member(index, Replay::<A>::new(seen.to_vec(), None)) {
+        match T::decode_member(index, Replay::<A>::new(seen.to_vec(), None, None)) {
             Ok(value) => {
                 let unknown = crate::drift::count(&value);
                 if best.as_ref().is_none_or(|(n, _)| unknown < *n) {
@@ -278,22 +365,32 @@ pub fn try_members<T: Untagged>(value: Value) -> Result<T, (Value, Vec<(&'static
 
 use serde::Deserialize as _;
 
-/// A map deserializer that first replays buffered entries, then continues
-/// with the rest of the input object.
+/// A map deserializer that first replays buffered entries, then the tag,
+/// then continues with the rest of the input object.
 pub struct Replay<'de, A> {
-    buffered: std::vec::IntoIter<(String, Value)>,
-    pending: Option<(String, Value)>,
+    buffered: std::vec::IntoIter<(Key<'de>, Value)>,
+    tag: Option<(&'static str, Key<'de>)>,
+    pending: Option<Pending<'de>>,
     rest: Option<A>,
-    marker: PhantomData<&'de ()>,
+}
+
+/// The value of the entry whose key [`Replay`] has just given out.
+enum Pending<'de> {
+    Buffered(Key<'de>, Value),
+    Tag(&'static str, Key<'de>),
 }
 
 impl<'de, A: MapAccess<'de>> Replay<'de, A> {
-    fn new(buffered: Vec<(String, Value)>, rest: Option<A>) -> Self {
+    fn new(
+        buffered: Vec<(Key<'de>, Value)>,
+        tag: Option<(&'static str, Key<'de>)>,
+        rest: Option<A>,
+    ) -> Self {
         Replay {
             buffered: buffered.into_iter(),
+            tag,
             pending: None,
             rest,
-            marker: PhantomData,
         }
     }
 }
@@ -312,17 +409,76 @@ impl<'de, A: MapAccess<'de>> Deserializer<'de> for Replay<'de, A> {
     }
 }
 
+/// The error of a replayed field: the input's path tracking has moved past
+/// it (it was read before the member was chosen), so the message names it.
+fn named<E: de::Error>(key: &str, error: &dyn std::fmt::Display) -> E {
+    de::Error::custom(format_args!(
+        "`{key}`: {}",
+        strip_position(error.to_string())
+    ))
+}
+
+/// `key` given to `seed`: borrowed keys stay borrowed.
+fn key_seed<'de, K: DeserializeSeed<'de>, E: de::Error>(
+    seed: K,
+    key: &Key<'de>,
+) -> Result<K::Value, E> {
+    match key {
+        Key::Borrowed(s) => seed.deserialize(de::value::BorrowedStrDeserializer::new(s)),
+        Key::Owned(s) => seed.deserialize(s.as_str().into_deserializer()),
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Replay<'de, A> {
+    /// The next buffered key, or the tag; `None` when both are done.
+    #[inline(never)]
+    fn replay_key<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Option<Result<Option<K::Value>, A::Error>> {
+        if let Some((key, value)) = self.buffered.next() {
+            let out = key_seed(seed, &key);
+            self.pending = Some(Pending::Buffered(key, value));
+            return Some(out.map(Some));
+        }
+        let (name, value) = self.tag.take()?;
+        let out = key_seed(seed, &Key::Borrowed(name));
+        self.pending = Some(Pending::Tag(name, value));
+        Some(out.map(Some))
+    }
+
+    #[inline(never)]
+    fn replay_value<V: DeserializeSeed<'de>>(
+        &mut self,
+        pending: Pending<'de>,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        match pending {
+            Pending::Buffered(key, value) => {
+                seed.deserialize(value).map_err(|e| named(key.as_str(), &e))
+            }
+            Pending::Tag(name, value) => seed
+                .deserialize(TagStr::<A::Error>(value, PhantomData))
+                .map_err(|e| named(name, &e)),
+        }
+    }
+}
+
+// The fields after the tag, most of a member, pass straight through: the
+// replay of the few before it (and of the tag) stays out of the way.
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
     type Error = A::Error;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        if let Some((key, value)) = self.buffered.next() {
-            let de_key: de::value::StringDeserializer<A::Error> = key.clone().into_deserializer();
-            self.pending = Some((key, value));
-            return seed.deserialize(de_key).map(Some);
+        if self.buffered.len() > 0 || self.tag.is_some() {
+            if let Some(out) = self.replay_key(seed) {
+                return out;
+            }
+            return Ok(None);
         }
         match &mut self.rest {
             Some(rest) => rest.next_key_seed(seed),
@@ -330,16 +486,64 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
         }
     }
 
+    #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        match (self.pending.take(), &mut self.rest) {
-            // The input's path tracking has moved past this field (it was
-            // read before the tag), so the message names it.
-            (Some((key, value)), _) => seed.deserialize(value).map_err(|e| {
-                de::Error::custom(format_args!("`{key}`: {}", strip_position(e.to_string())))
-            }),
-            (None, Some(rest)) => rest.next_value_seed(seed),
-            (None, None) => Err(de::Error::custom("a value was asked for before its key")),
+        if let Some(pending) = self.pending.take() {
+            return self.replay_value(pending, seed);
         }
+        match &mut self.rest {
+            Some(rest) => rest.next_value_seed(seed),
+            None => Err(de::Error::custom("a value was asked for before its key")),
+        }
+    }
+}
+
+/// The tag's string value, replayed as a JSON string would be (an `Option`
+/// field gets `Some`, a newtype its content) without buffering it in a
+/// `Value`.
+struct TagStr<'de, E>(Key<'de>, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for TagStr<'de, E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.0 {
+            Key::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Key::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        match self.0 {
+            Key::Borrowed(s) => de::value::BorrowedStrDeserializer::<E>::new(s)
+                .deserialize_enum(name, variants, visitor),
+            Key::Owned(s) => {
+                de::value::StringDeserializer::<E>::new(s).deserialize_enum(name, variants, visitor)
+            }
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple
+        tuple_struct map struct identifier ignored_any
     }
 }
 
@@ -368,7 +572,115 @@ pub fn required(names: &'static str) -> impl FnMut(&mut schemars::Schema) {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_position;
+    use serde_json::{Value, json};
+
+    use super::{Tagged, strip_position};
+    use crate::drift::{Collector, Drift};
+
+    /// A member whose tag is optional and comes in a newtype, the shapes the
+    /// tag replay must decode as a JSON string would.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Member {
+        kind: Option<Kind>,
+        n: Option<u8>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Kind(String);
+
+    #[derive(Debug, PartialEq)]
+    enum Union {
+        Member(Member),
+        Unknown(Value),
+    }
+
+    impl Drift for Union {
+        fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
+    }
+
+    impl Tagged for Union {
+        const NAME: &'static str = "Union";
+        const TAG: &'static str = "kind";
+        fn members(tag: Option<&str>) -> &'static [u16] {
+            match tag {
+                Some("a") | None => &[0],
+                _ => &[],
+            }
+        }
+        fn member_name(_: u16) -> &'static str {
+            "Member"
+        }
+        fn decode_member<'de, D: serde::Deserializer<'de>>(
+            _: u16,
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            serde::Deserialize::deserialize(deserializer).map(Union::Member)
+        }
+        fn unknown(value: Value) -> Self {
+            Union::Unknown(value)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Union {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::tagged(d)
+        }
+    }
+
+    fn member(kind: Option<&str>, n: Option<u8>) -> Union {
+        Union::Member(Member {
+            kind: kind.map(|k| Kind(k.to_owned())),
+            n,
+        })
+    }
+
+    #[test]
+    fn the_tag_is_replayed_as_a_string_wherever_it_comes() {
+        for text in [
+            r#"{"kind": "a", "n": 1}"#,
+            r#"{"n": 1, "kind": "a"}"#,
+            r#"{"n": 1, "kind": "\u0061"}"#,
+            r#"{"\u006e": 1, "k\u0069nd": "a"}"#,
+        ] {
+            let from_text: Union = serde_json::from_str(text).expect(text);
+            assert_eq!(from_text, member(Some("a"), Some(1)), "{text}");
+            let value: Value = serde_json::from_str(text).expect(text);
+            let from_value: Union = serde_json::from_value(value).expect(text);
+            assert_eq!(from_value, member(Some("a"), Some(1)), "{text} as a Value");
+        }
+        let absent: Union = serde_json::from_str(r#"{"n": 2}"#).expect("optional tag");
+        assert_eq!(absent, member(None, Some(2)));
+    }
+
+    #[test]
+    fn a_tag_that_is_not_a_known_string_keeps_the_object_as_sent() {
+        for raw in [
+            json!({"n": 1, "kind": 5}),
+            json!({"kind": {"x": [1, null]}, "n": 1}),
+            json!({"kind": "b", "n": 1, "more": true}),
+        ] {
+            let decoded: Union = serde_json::from_str(&raw.to_string()).expect("decodes");
+            assert_eq!(decoded, Union::Unknown(raw));
+        }
+    }
+
+    #[test]
+    fn errors_after_the_tag_and_before_it_name_the_member() {
+        let after = serde_json::from_str::<Union>(r#"{"kind": "a", "n": "x"}"#)
+            .expect_err("a string is not a number");
+        assert!(
+            after.to_string().contains(
+                r#"expected u8 (decoding `Union` member `Member`, selected by kind = "a")"#
+            ),
+            "{after}"
+        );
+        let before = serde_json::from_str::<Union>(r#"{"n": "x", "kind": "a"}"#)
+            .expect_err("a string is not a number");
+        assert!(
+            before.to_string().starts_with("`n`: invalid type"),
+            "{before}"
+        );
+    }
 
     #[test]
     fn strips_only_a_trailing_position() {
