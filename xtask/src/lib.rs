@@ -5,11 +5,13 @@
 //! [`client`] (progenitor) → [`postprocess`] → [`format`] → [`write`].
 //! [`pipeline`] runs them in order; [`import`] splits a vendor document into
 //! the `openapi/` layout; [`conformance`] and [`bench`] run the pipeline on
-//! other documents.
+//! other documents; [`diff`] compares two versions of the spec and classifies
+//! each change for the Rust API and the wire.
 
 pub mod bench;
 pub mod client;
 pub mod conformance;
+pub mod diff;
 pub mod format;
 pub mod import;
 pub mod load;
