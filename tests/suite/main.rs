@@ -1,6 +1,7 @@
 //! The workspace's tests, in one binary so the suite builds once.
 
 mod common;
+mod diff;
 mod fresh;
 mod instances;
 mod json_schema;
