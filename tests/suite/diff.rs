@@ -375,7 +375,9 @@ fn upstream_documents_both_directions() {
         (fwd.breaking, fwd.compatible, fwd.descriptions),
         (82, 233, 42)
     );
+    assert_eq!((fwd.rust_breaking, fwd.wire_breaking), (82, 53));
     assert_eq!((back.breaking, back.compatible), (289, 26));
+    assert_eq!((back.rust_breaking, back.wire_breaking), (288, 186));
     // Back: what was added is removed, and the other way round.
     assert_eq!(
         (back.components.added, back.components.removed),
