@@ -343,21 +343,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::strip_position;
-
-    #[test]
-    fn strips_only_a_trailing_position() {
-        assert_eq!(strip_position("bad at line 1 column 20".into()), "bad");
-        assert_eq!(
-            strip_position("at line of sight".into()),
-            "at line of sight"
-        );
-        assert_eq!(strip_position("plain".into()), "plain");
-    }
-}
-
 /// A schema transform adding `names` (separated by NUL) to an object
 /// schema's `required`: schemars takes every `Option` field as optional, but
 /// a required field that may be `null` is an `Option` the decoder still
@@ -378,5 +363,20 @@ pub fn required(names: &'static str) -> impl FnMut(&mut schemars::Schema) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_position;
+
+    #[test]
+    fn strips_only_a_trailing_position() {
+        assert_eq!(strip_position("bad at line 1 column 20".into()), "bad");
+        assert_eq!(
+            strip_position("at line of sight".into()),
+            "at line of sight"
+        );
+        assert_eq!(strip_position("plain".into()), "plain");
     }
 }
