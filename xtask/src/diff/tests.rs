@@ -887,3 +887,86 @@ fn bad_input_does_not_panic() {
         let _ = run(new, old);
     }
 }
+
+#[test]
+fn bodies_media_types_and_statuses_removed() {
+    let body = |mimes: &[&str], required: bool| {
+        let content: serde_json::Map<String, Value> = mimes
+            .iter()
+            .map(|m| {
+                (
+                    m.to_string(),
+                    json!({"schema": {"$ref": "#/components/schemas/In"}}),
+                )
+            })
+            .collect();
+        json!({"required": required, "content": content})
+    };
+    let op = |body: Option<Value>, statuses: &[&str]| {
+        let responses: serde_json::Map<String, Value> = statuses
+            .iter()
+            .map(|s| (s.to_string(), json!({"description": "d"})))
+            .collect();
+        let mut op = json!({"operationId": "up", "responses": responses});
+        if let (Some(b), Some(o)) = (body, op.as_object_mut()) {
+            o.insert("requestBody".into(), b);
+        }
+        op
+    };
+    let base = api(obj(json!({"a": s()})), obj(json!({"a": s()})), json!({}));
+    let (mut old, mut new) = (base.clone(), base.clone());
+    with_op(
+        &mut old,
+        "/u",
+        "put",
+        op(
+            Some(body(&["application/json", "text/plain"], false)),
+            &["200", "404"],
+        ),
+    );
+    with_op(
+        &mut new,
+        "/u",
+        "put",
+        op(
+            Some(body(&["application/json", "application/xml"], true)),
+            &["200"],
+        ),
+    );
+    with_op(
+        &mut old,
+        "/v",
+        "put",
+        json!({"operationId": "v", "requestBody": body(&["application/json"], true), "responses": {"204": {"description": "d"}}}),
+    );
+    with_op(
+        &mut new,
+        "/v",
+        "put",
+        json!({"operationId": "v", "responses": {"204": {"description": "d"}}}),
+    );
+    let report = run(old, new);
+    let rows: Vec<String> = report
+        .changes()
+        .map(|c| {
+            format!(
+                "{} [{}] {:?}/{:?}",
+                c.location,
+                c.kind.as_str(),
+                c.rust.impact,
+                c.wire.impact
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "body [required-changed] Breaking/Breaking",
+            "body text/plain [content-type-removed] Breaking/Breaking",
+            "body application/xml [content-type-added] Compatible/Compatible",
+            "response 404 [response-removed] Compatible/Compatible",
+            "body [request-body-removed] Breaking/Compatible",
+        ],
+        "{report:#?}"
+    );
+}
