@@ -2,6 +2,7 @@
 
 mod common;
 mod contract;
+mod diff;
 mod faults;
 mod fresh;
 mod fuzz;

@@ -6,12 +6,14 @@
 //! [`pipeline`] runs them in order; [`import`] splits a vendor document into
 //! the `openapi/` layout; [`conformance`] and [`bench`] run the pipeline on
 //! other documents; [`bench_decode`] measures the generated models' decoding;
-//! [`fuzz`] runs the libFuzzer targets of `tests/fuzz/`.
+//! [`fuzz`] runs the libFuzzer targets of `tests/fuzz/`; [`diff`] compares two
+//! versions of the spec and classifies each change for the Rust API and the wire.
 
 pub mod bench;
 pub mod bench_decode;
 pub mod client;
 pub mod conformance;
+pub mod diff;
 pub mod format;
 pub mod fuzz;
 pub mod import;

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use xtask::diff::Source;
 use xtask::pipeline::{self, Target};
-use xtask::{Error, bench, bench_decode, conformance, fuzz, import, load, write};
+use xtask::{Error, bench, bench_decode, conformance, diff, fuzz, import, load, write};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Generate and check the Cozmox SDK")]
@@ -69,6 +70,23 @@ enum Cmd {
         #[arg(last = true)]
         extra: Vec<String>,
     },
+    /// What changed in the API between two versions of the spec, and whether
+    /// it breaks users (exit 0: nothing breaking, 2: something is, 1: error).
+    Diff {
+        /// OLD and NEW: OpenAPI documents or openapi/-style folders. With
+        /// --git, at most one: the new side (default: openapi/).
+        #[arg(value_name = "OLD NEW")]
+        docs: Vec<PathBuf>,
+        /// Compare openapi/ at this git revision (old) with the working tree's.
+        #[arg(long, value_name = "REV")]
+        git: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+        format: DiffFormat,
+        /// Also list description changes (otherwise only counted).
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Benchmark the pipeline and the build of its output against plain progenitor.
     BenchGen {
         /// Extra documents to measure (e.g. ../shared/upstream/*.json).
@@ -96,6 +114,15 @@ enum Cmd {
     },
 }
 
+/// Output format of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// Markdown, ready to paste into a pull request.
+    Markdown,
+    /// JSON, for tools.
+    Json,
+}
+
 /// The workspace root (xtask lives one level below it).
 fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -107,6 +134,12 @@ fn project_root() -> PathBuf {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Cmd::Diff {
+            docs,
+            git,
+            format,
+            verbose,
+        } => return run_diff(docs, git, format, verbose),
         Cmd::Generate {
             check,
             spec,
@@ -239,6 +272,79 @@ fn generate(
         )));
     }
     Ok(())
+}
+
+/// `diff`: print the report; exit 0 (nothing breaking), 2 (something is) or
+/// 1 (error).
+fn run_diff(
+    docs: Vec<PathBuf>,
+    git: Option<String>,
+    format: DiffFormat,
+    verbose: bool,
+) -> ExitCode {
+    let root = project_root();
+    let sides = match (git, docs.as_slice()) {
+        (Some(rev), []) => Ok((
+            Source::Git {
+                root: root.clone(),
+                rev,
+            },
+            Source::Path(root.join("openapi")),
+        )),
+        (Some(rev), [new]) => Ok((
+            Source::Git {
+                root: root.clone(),
+                rev,
+            },
+            Source::Path(new.clone()),
+        )),
+        (None, [old, new]) => Ok((Source::Path(old.clone()), Source::Path(new.clone()))),
+        (Some(_), _) => Err(Error::new(
+            "with --git REV, give at most one document: the new side (default: openapi/)",
+        )),
+        (None, _) => Err(Error::new(
+            "give two documents, OLD and NEW (or --git REV to compare openapi/ at REV with the working tree)",
+        )),
+    };
+    let format = match format {
+        DiffFormat::Markdown => diff::Format::Markdown,
+        DiffFormat::Json => diff::Format::Json,
+    };
+    let working_tree = Source::Path(root.join("openapi"));
+    let result = sides.and_then(|(old, new)| {
+        let start = Instant::now();
+        let scratch = root.join("target/xtask-diff");
+        let (old_doc, new_doc) = diff::load_both(&old, &new, &scratch)?;
+        let loaded = start.elapsed();
+        let new_label = if new == working_tree {
+            "openapi/ (working tree)".to_string()
+        } else {
+            new.label()
+        };
+        let report = diff::diff_normalized(&old_doc, &new_doc, &old.label(), &new_label);
+        let compared = start.elapsed();
+        let text = diff::report::render(&report, format, verbose)?;
+        if verbose {
+            eprintln!(
+                "diff: load and normalize (both sides at once) {:.3} s, compare {:.3} s, report {:.3} s",
+                loaded.as_secs_f64(),
+                (compared - loaded).as_secs_f64(),
+                (start.elapsed() - compared).as_secs_f64()
+            );
+        }
+        Ok((report.exit_code(), text))
+    });
+    match result {
+        Ok((code, text)) => {
+            // A closed pipe (`| head`) is not an error of the diff.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            ExitCode::from(code)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn run_import(doc: &Path, out: Option<PathBuf>) -> Result<(), Error> {

@@ -1,0 +1,142 @@
+//! `cargo xtask diff OLD NEW`: what changed in the API between two versions
+//! of the spec, and whether it breaks users, ready for a pull request.
+//!
+//! Both sides are loaded like `generate` loads them ([`crate::load`]: a
+//! document or an `openapi/`-style folder; `--git REV` reads `openapi/` at a
+//! revision) and normalized ([`crate::normalize`]), so quirks the generator
+//! already smooths over do not show up as changes. Then [`compare`] walks
+//! operations (by `operationId`) and components (by name) and classifies
+//! every change twice:
+//!
+//! - **Rust API**: does code written against the old generated SDK still
+//!   compile and behave (a removed field, a new required field, a type change,
+//!   a tightened constraint that `Validate` now rejects)?
+//! - **wire**: do clients built from the old document still work against a
+//!   server that follows the new one? Whether a component is request-side,
+//!   response-side or both comes from reachability ([`sides`]), which decides
+//!   e.g. whether a removed enum value is breaking (requests) or not
+//!   (responses).
+//!
+//! [`report`] renders Markdown or JSON; the exit code is 0 when nothing is
+//! breaking, 2 when something is (1 on error). The rules are listed in the
+//! README ("Reviewing a spec update").
+
+pub mod compare;
+pub mod git;
+pub mod model;
+pub mod report;
+pub mod sides;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+pub use model::{
+    Change, ComponentDiff, Counts, Impact, Kind, OperationDiff, Report, Sides, Status, Summary,
+    Verdict,
+};
+pub use report::Format;
+
+use crate::{Error, load, normalize};
+
+/// Compare two assembled documents, after normalizing both. The labels say
+/// where each came from, for the report.
+pub fn diff_values(mut old: Value, mut new: Value, old_label: &str, new_label: &str) -> Report {
+    normalize::normalize(&mut old);
+    normalize::normalize(&mut new);
+    diff_normalized(&old, &new, old_label, new_label)
+}
+
+/// Compare two documents that are already normalized.
+pub fn diff_normalized(old: &Value, new: &Value, old_label: &str, new_label: &str) -> Report {
+    let (operations, components) = compare::compare(old, new);
+    Report {
+        old: old_label.to_string(),
+        new: new_label.to_string(),
+        operations,
+        components,
+    }
+}
+
+/// One side of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// An OpenAPI document or an `openapi/`-style folder.
+    Path(PathBuf),
+    /// `openapi/` at a git revision of the repository at `root`.
+    Git {
+        /// The repository's top folder.
+        root: PathBuf,
+        /// A revision (`HEAD`, `main`, a commit id…).
+        rev: String,
+    },
+}
+
+impl Source {
+    /// How the report names it.
+    pub fn label(&self) -> String {
+        match self {
+            Source::Path(p) => p.display().to_string(),
+            Source::Git { rev, .. } => format!("openapi/ at {rev}"),
+        }
+    }
+
+    /// Load the assembled document. A git revision is written into a scratch
+    /// folder under `scratch` first (removed afterwards), then loaded from there.
+    pub fn load(&self, scratch: &Path) -> Result<Value, Error> {
+        match self {
+            Source::Path(p) => Ok(load::load(p)?.doc),
+            Source::Git { root, rev } => {
+                static COUNT: AtomicUsize = AtomicUsize::new(0);
+                let dir = scratch.join(format!(
+                    "git-{}-{}-{}",
+                    std::process::id(),
+                    COUNT.fetch_add(1, Ordering::Relaxed),
+                    rev.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                ));
+                let loaded = git::checkout_openapi(root, rev, &dir)
+                    .and_then(|openapi| Ok(load::load(&openapi)?.doc));
+                let _ = std::fs::remove_dir_all(&dir);
+                loaded.map_err(|e| Error {
+                    message: format!("{} (openapi/ at {rev})", e.message),
+                    ..e
+                })
+            }
+        }
+    }
+}
+
+/// Load and normalize both sides, the old one on a thread of its own (most
+/// of the time goes into these two steps). `scratch` holds the temporary
+/// folders of `--git` sides (e.g. `target/xtask-diff`).
+pub fn load_both(old: &Source, new: &Source, scratch: &Path) -> Result<(Value, Value), Error> {
+    let normalized = |source: &Source| {
+        source.load(scratch).map(|mut doc| {
+            normalize::normalize(&mut doc);
+            doc
+        })
+    };
+    std::thread::scope(|s| {
+        let old_side = s.spawn(|| normalized(old));
+        let new_doc = normalized(new);
+        let old_doc = old_side
+            .join()
+            .map_err(|_| Error::new("loading the old side panicked"))?;
+        Ok((old_doc?, new_doc?))
+    })
+}
+
+/// Load both sides, normalize them and compare them.
+pub fn diff_sources(old: &Source, new: &Source, scratch: &Path) -> Result<Report, Error> {
+    let (old_doc, new_doc) = load_both(old, new, scratch)?;
+    Ok(diff_normalized(
+        &old_doc,
+        &new_doc,
+        &old.label(),
+        &new.label(),
+    ))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,333 @@
+//! Rendering a [`Report`]: Markdown for a pull-request description, JSON for
+//! tools.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::model::{Change, Impact, Report, Sides, Status, Summary, Verdict};
+use crate::Error;
+
+/// Output format of `cargo xtask diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Markdown, ready to paste into a pull request.
+    Markdown,
+    /// JSON, for tools.
+    Json,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The summary line: counts of breaking and compatible changes, of
+/// operations and components added/removed/changed, and of descriptions.
+pub fn summary_line(s: &Summary) -> String {
+    let head = if s.breaking == 0 {
+        "**No breaking changes**".to_string()
+    } else {
+        format!(
+            "**{}** ({} for the Rust API, {} on the wire)",
+            plural(s.breaking, "breaking change", "breaking changes"),
+            s.rust_breaking,
+            s.wire_breaking
+        )
+    };
+    format!(
+        "{head} · {} · operations: {} added, {} removed, {} changed · components: {} added, {} removed, {} changed · {}",
+        plural(s.compatible, "compatible change", "compatible changes"),
+        s.operations.added,
+        s.operations.removed,
+        s.operations.changed,
+        s.components.added,
+        s.components.removed,
+        s.components.changed,
+        plural(
+            s.descriptions,
+            "description changed",
+            "descriptions changed"
+        ),
+    )
+}
+
+/// Text safe inside a Markdown table cell: one line, pipes escaped.
+fn cell(s: &str) -> String {
+    s.replace('\n', " ").replace('|', "\\|")
+}
+
+/// `s` as inline code (longer fences when `s` holds backticks).
+fn code(s: &str) -> String {
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
+}
+
+fn verdict(v: &Verdict) -> String {
+    match v.impact {
+        Impact::None => "—".to_string(),
+        Impact::Compatible => format!("compatible: {}", v.reason),
+        Impact::Breaking => format!("**breaking**: {}", v.reason),
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let s = s.replace('\n', " ");
+    if s.chars().count() <= max {
+        s
+    } else {
+        let cut: String = s.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
+
+fn detail(c: &Change) -> String {
+    if c.is_description() {
+        let show = |v: &Option<String>| match v.as_deref() {
+            None | Some("") => "none".to_string(),
+            Some(t) => format!("“{}”", shorten(t, 60)),
+        };
+        format!("description: {} → {}", show(&c.old), show(&c.new))
+    } else {
+        format!("{}: {}", c.kind.label(), c.detail)
+    }
+}
+
+/// The rows of one group's table. In component tables the location is
+/// relative to the component (`prefix`).
+fn table(changes: &[Change], verbose: bool, prefix: Option<&str>) -> String {
+    let mut out = String::from("| where | change | Rust API | wire |\n|---|---|---|---|\n");
+    let shown: Vec<&Change> = changes
+        .iter()
+        .filter(|c| verbose || !c.is_description())
+        .collect();
+    // Changes of one kind at one place with the same verdicts share a row
+    // (e.g. twenty enum values added to one field).
+    let mut rows: Vec<Vec<&Change>> = Vec::new();
+    for c in shown {
+        match rows.last_mut() {
+            Some(row)
+                if !c.is_description()
+                    && row.first().is_some_and(|r| {
+                        r.location == c.location
+                            && r.kind == c.kind
+                            && r.rust == c.rust
+                            && r.wire == c.wire
+                    }) =>
+            {
+                row.push(c)
+            }
+            _ => rows.push(vec![c]),
+        }
+    }
+    for row in rows {
+        let Some(&first) = row.first() else { continue };
+        let text = if row.len() == 1 {
+            detail(first)
+        } else {
+            let parts: Vec<&str> = row.iter().map(|c| c.detail.as_str()).collect();
+            format!(
+                "{} ({}): {}",
+                first.kind.label(),
+                row.len(),
+                parts.join(", ")
+            )
+        };
+        let place = match prefix.and_then(|p| first.location.strip_prefix(p)) {
+            Some("") => "(the type)".to_string(),
+            Some(rest) => code(rest.strip_prefix('.').unwrap_or(rest)),
+            None => code(&first.location),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&place),
+            cell(&text),
+            cell(&verdict(&first.rust)),
+            cell(&verdict(&first.wire))
+        );
+    }
+    out
+}
+
+/// Write one heading and table per distinct table: groups whose changes
+/// read the same (e.g. thirty operations whose `id` became a `uuid`) share
+/// one, named under its heading.
+fn grouped_tables(out: &mut String, groups: Vec<(String, String)>) {
+    let mut tables: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, table) in groups {
+        match tables.iter_mut().find(|(t, _)| *t == table) {
+            Some((_, names)) => names.push(name),
+            None => tables.push((table, vec![name])),
+        }
+    }
+    for (table, names) in tables {
+        match names.as_slice() {
+            [one] => {
+                let _ = writeln!(out, "\n#### {one}\n");
+            }
+            [first, rest @ ..] => {
+                let _ = writeln!(
+                    out,
+                    "\n#### {first} and {} more with the same changes\n\n{}\n",
+                    rest.len(),
+                    rest.join(" · ")
+                );
+            }
+            [] => continue,
+        }
+        out.push_str(&table);
+    }
+}
+
+/// The Markdown report: a title, the summary line, then operations and
+/// components, each added/removed first (one table) and then a table per
+/// changed one (shared by those whose changes read the same), breaking
+/// changes first. Description changes are counted; `verbose` lists them too.
+pub fn markdown(report: &Report, verbose: bool) -> String {
+    let summary = report.summary();
+    let mut out = String::new();
+    let _ = writeln!(out, "## API changes\n\n{}\n", summary_line(&summary));
+    let _ = writeln!(
+        out,
+        "{} → {}, compared after normalization.",
+        code(&report.old),
+        code(&report.new)
+    );
+    let listed = |changes: &[Change]| changes.iter().any(|c| verbose || !c.is_description());
+
+    let ops: Vec<_> = report
+        .operations
+        .iter()
+        .filter(|o| listed(&o.changes))
+        .collect();
+    if !ops.is_empty() {
+        out.push_str("\n### Operations\n");
+        let whole: Vec<_> = ops.iter().filter(|o| o.status != Status::Changed).collect();
+        if !whole.is_empty() {
+            out.push_str(
+                "\n| operation | route | status | Rust API | wire |\n|---|---|---|---|---|\n",
+            );
+            for o in whole {
+                let Some(c) = o.changes.first() else { continue };
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} |",
+                    cell(&code(&o.id)),
+                    cell(&code(&format!("{} {}", o.method, o.path))),
+                    o.status.as_str(),
+                    cell(&verdict(&c.rust)),
+                    cell(&verdict(&c.wire))
+                );
+            }
+        }
+        let changed = ops
+            .iter()
+            .filter(|o| o.status == Status::Changed)
+            .map(|o| {
+                (
+                    format!(
+                        "{}: {}",
+                        code(&o.id),
+                        code(&format!("{} {}", o.method, o.path))
+                    ),
+                    table(&o.changes, verbose, None),
+                )
+            })
+            .collect();
+        grouped_tables(&mut out, changed);
+    }
+
+    let comps: Vec<_> = report
+        .components
+        .iter()
+        .filter(|c| listed(&c.changes))
+        .collect();
+    if !comps.is_empty() {
+        out.push_str("\n### Components\n");
+        let whole: Vec<_> = comps
+            .iter()
+            .filter(|c| c.status != Status::Changed)
+            .collect();
+        if !whole.is_empty() {
+            out.push_str(
+                "\n| component | used in | status | Rust API | wire |\n|---|---|---|---|---|\n",
+            );
+            for c in whole {
+                let Some(ch) = c.changes.first() else {
+                    continue;
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} |",
+                    cell(&code(&c.name)),
+                    c.sides.label(),
+                    c.status.as_str(),
+                    cell(&verdict(&ch.rust)),
+                    cell(&verdict(&ch.wire))
+                );
+            }
+        }
+        let changed = comps
+            .iter()
+            .filter(|c| c.status == Status::Changed)
+            .map(|c| {
+                let used = if c.sides == Sides::default() {
+                    "used by no operation: classified as both".to_string()
+                } else {
+                    format!("used in {}", c.sides.label())
+                };
+                (
+                    format!("{} ({used})", code(&c.name)),
+                    table(&c.changes, verbose, Some(&c.name)),
+                )
+            })
+            .collect();
+        grouped_tables(&mut out, changed);
+    }
+    out
+}
+
+/// The JSON report: `old`, `new`, `breaking` (bool), `summary` (counts,
+/// also per kind), `operations` and `components` with their changes.
+/// Description changes are counted; `verbose` lists them too.
+pub fn json(report: &Report, verbose: bool) -> Result<String, Error> {
+    #[derive(Serialize)]
+    struct Json<'a> {
+        old: &'a str,
+        new: &'a str,
+        breaking: bool,
+        summary: Summary,
+        operations: &'a [super::model::OperationDiff],
+        components: &'a [super::model::ComponentDiff],
+    }
+    let listed;
+    let shown = if verbose {
+        report
+    } else {
+        listed = report.without_descriptions();
+        &listed
+    };
+    let doc = Json {
+        old: &report.old,
+        new: &report.new,
+        breaking: report.has_breaking(),
+        summary: report.summary(),
+        operations: &shown.operations,
+        components: &shown.components,
+    };
+    let mut text = serde_json::to_string_pretty(&doc)
+        .map_err(|e| Error::new(format!("cannot write the JSON report: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The report in `format`.
+pub fn render(report: &Report, format: Format, verbose: bool) -> Result<String, Error> {
+    match format {
+        Format::Markdown => Ok(markdown(report, verbose)),
+        Format::Json => json(report, verbose),
+    }
+}
