@@ -255,7 +255,7 @@ fn prism() -> Arc<Prism> {
 async fn ok<T>(
     prism: &Prism,
     operation: &str,
-    result: Result<ResponseValue<T>, Error<()>>,
+    result: Result<ResponseValue<T>, Error>,
 ) -> ResponseValue<T> {
     match result {
         Ok(response) => {
@@ -266,11 +266,11 @@ async fn ok<T>(
             );
             response
         }
-        Err(Error::UnexpectedResponse(response)) => {
-            let status = response.status();
-            let body = response.text().await.unwrap_or_default();
+        Err(Error::Api(e)) => {
             panic!(
-                "{operation}: Prism answered {status}: {body}\nPrism's log:\n{}",
+                "{operation}: Prism answered {}: {:?}\nPrism's log:\n{}",
+                e.status(),
+                e.body(),
                 prism.output()
             )
         }
@@ -489,7 +489,7 @@ async fn prism_rejects_requests_off_the_spec() {
         .send()
         .await;
     match result {
-        Err(Error::UnexpectedResponse(response)) => assert_eq!(response.status().as_u16(), 422),
+        Err(Error::Api(e)) => assert_eq!(e.status().as_u16(), 422, "{e}"),
         other => panic!("expected Prism's 422, got {other:?}"),
     }
 }

@@ -222,6 +222,138 @@ async fn three_503s_exhaust_two_retries_and_fail_with_the_last_status() {
         .expect_err("fails after 2 retries");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
     assert_eq!(server.attempts(), 3);
+    let cozmox::Error::Api(api) = &err else {
+        panic!("expected an API error, got {err:?}");
+    };
+    assert_eq!(api.attempts(), 3);
+    assert_eq!(api.message().as_deref(), Some("try again"));
+    assert!(err.is_transient());
+    let shown = err.to_string();
+    assert!(
+        shown.contains("503") && shown.contains("try again") && shown.contains("after 3 attempts"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn api_errors_carry_status_body_and_request_id_and_say_what_to_do() {
+    let server = serve(vec![Reply::Http(
+        401,
+        vec![
+            ("content-type", "application/json"),
+            ("x-request-id", "req-401"),
+        ],
+        r#"{"message":"Invalid API key","error":"Unauthorized","statusCode":401}"#,
+    )])
+    .await;
+    let err = client(&server)
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect_err("401");
+    let cozmox::Error::Api(api) = &err else {
+        panic!("expected an API error, got {err:?}");
+    };
+    assert_eq!(api.status().as_u16(), 401);
+    assert_eq!(api.request_id(), Some("req-401"));
+    assert_eq!(err.request_id(), Some("req-401"));
+    assert_eq!(api.message().as_deref(), Some("Invalid API key"));
+    assert_eq!(
+        api.body(),
+        &cozmox::ErrorBody::Json(serde_json::json!({
+            "message": "Invalid API key", "error": "Unauthorized", "statusCode": 401
+        }))
+    );
+    assert_eq!(api.attempts(), 1);
+    assert!(!err.is_transient());
+    let shown = err.to_string();
+    for part in ["401", "Invalid API key", "COZMOX_API_KEY", "req-401"] {
+        assert!(shown.contains(part), "{part} missing from: {shown}");
+    }
+
+    // A text body is kept as text.
+    let server = serve(vec![Reply::Http(502, vec![], "<html>bad gateway</html>")]).await;
+    let err = client(&server)
+        .with_retry_policy(cozmox::RetryPolicy::none())
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect_err("502");
+    let cozmox::Error::Api(api) = &err else {
+        panic!("expected an API error, got {err:?}");
+    };
+    assert_eq!(
+        api.body(),
+        &cozmox::ErrorBody::Text("<html>bad gateway</html>".into())
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_match_the_models_fails_with_its_json_path() {
+    let body = r#"{"id":"s1","orgId":"o1","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z","messages":[{"role":"user","message":"hi","time":1,"secondsFromStart":"soon"}]}"#;
+    let server = serve(vec![Reply::Http(
+        200,
+        vec![
+            ("content-type", "application/json"),
+            ("x-request-id", "req-200"),
+        ],
+        body,
+    )])
+    .await;
+    let err = client(&server)
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect_err("a string where a number belongs");
+    let cozmox::Error::Decode(decode) = &err else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(decode.path(), "messages[0].secondsFromStart");
+    assert_eq!(decode.status().as_u16(), 200);
+    assert_eq!(decode.request_id(), Some("req-200"));
+    assert_eq!(decode.body().as_ref(), body.as_bytes());
+    let shown = err.to_string();
+    assert!(
+        shown.contains("messages[0].secondsFromStart") && shown.contains("req-200"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn a_success_status_the_spec_does_not_list_still_decodes() {
+    // `POST /session` documents 201; a 200 with a session is taken.
+    let server = serve(vec![ok()]).await;
+    let created = client(&server)
+        .session_controller_create()
+        .body(CreateSessionDto::default())
+        .send()
+        .await
+        .expect("a 200 with a session body decodes");
+    assert_eq!(created.status().as_u16(), 200);
+    assert_eq!(created.id, "s1");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_a_connection_error() {
+    let client = cozmox::Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .retry_policy(cozmox::RetryPolicy::none())
+        .build()
+        .expect("builds");
+    let err = client
+        .session_controller_find_one()
+        .id("s1")
+        .send()
+        .await
+        .expect_err("nothing listens on port 1");
+    assert!(matches!(err, cozmox::Error::Connection(_)), "{err:?}");
+    assert!(err.is_transient());
+    let shown = err.to_string();
+    assert!(shown.contains("COZMOX_BASE_URL"), "{shown}");
+    assert!(shown.contains("127.0.0.1:1"), "{shown}");
 }
 
 #[tokio::test]
@@ -252,10 +384,7 @@ async fn a_response_slower_than_the_timeout_fails_as_a_timeout() {
         .send()
         .await
         .expect_err("times out");
-    assert!(
-        matches!(&err, cozmox::Error::CommunicationError(e) if e.is_timeout()),
-        "{err:?}"
-    );
+    assert!(matches!(&err, cozmox::Error::Timeout(_)), "{err:?}");
     assert!(
         start.elapsed() < Duration::from_millis(1500),
         "{:?}",
@@ -330,10 +459,7 @@ async fn no_error_or_debug_output_shows_the_key() {
             .await
             .expect_err("every scripted reply is an error");
         if i == 3 {
-            assert!(
-                matches!(&err, cozmox::Error::CommunicationError(e) if e.is_timeout()),
-                "{err:?}"
-            );
+            assert!(matches!(&err, cozmox::Error::Timeout(_)), "{err:?}");
         }
         shown.push(format!("{err:?} / {err}"));
     }
@@ -363,12 +489,92 @@ async fn no_error_or_debug_output_shows_the_key() {
     }
     // The errors are the kinds they should be (so each was really made).
     assert!(
-        shown[2].contains("401") && shown[3].contains("404"),
-        "{shown:?}"
+        shown[2].contains("401") && shown[2].contains("COZMOX_API_KEY"),
+        "{}",
+        shown[2]
     );
+    assert!(shown[3].contains("404"), "{}", shown[3]);
     assert!(
-        shown[4].contains("Invalid Response Payload"),
+        shown[4].contains("does not match the SDK's models"),
         "{}",
         shown[4]
     );
+    assert!(shown[5].contains("Timeout"), "{}", shown[5]);
+    assert!(shown[6].contains("Connection"), "{}", shown[6]);
+    assert!(shown[7].contains("InvalidRequest"), "{}", shown[7]);
+}
+
+/// Records every span's fields (name → value as text).
+#[derive(Default, Clone)]
+struct Spans(Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>);
+
+struct Fields<'a>(&'a mut Vec<(String, String)>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push((field.name().to_owned(), format!("{value:?}")));
+    }
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.push((field.name().to_owned(), value.to_owned()));
+    }
+}
+
+impl tracing::Subscriber for Spans {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut fields = Vec::new();
+        span.record(&mut Fields(&mut fields));
+        let mut spans = self.0.lock().expect("lock");
+        spans.push((span.metadata().name().to_owned(), fields));
+        tracing::span::Id::from_u64(spans.len() as u64)
+    }
+    fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut spans = self.0.lock().expect("lock");
+        if let Some((_, fields)) = spans.get_mut(span.into_u64() as usize - 1) {
+            values.record(&mut Fields(fields));
+        }
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, _: &tracing::Event<'_>) {}
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn each_attempt_has_a_span_with_the_path_template_and_no_secrets() {
+    let spans = Spans::default();
+    let _guard = tracing::subscriber::set_default(spans.clone());
+    let server = serve(vec![status(503), ok()]).await;
+    client(&server)
+        .session_controller_find_one()
+        .id("s-private-id")
+        .send()
+        .await
+        .expect("succeeds on the second attempt");
+    let recorded = spans.0.lock().expect("lock").clone();
+    let requests: Vec<&Vec<(String, String)>> = recorded
+        .iter()
+        .filter(|(name, _)| name == "cozmox.request")
+        .map(|(_, fields)| fields)
+        .collect();
+    assert_eq!(requests.len(), 2, "{recorded:?}");
+    for (attempt, (fields, status)) in requests.iter().zip(["503", "200"]).enumerate() {
+        let get = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("operation"), Some("session_controller_find_one"));
+        assert_eq!(get("method"), Some("GET"));
+        assert_eq!(get("path"), Some("/session/{id}"));
+        assert_eq!(get("attempt"), Some((attempt + 1).to_string().as_str()));
+        assert_eq!(get("status"), Some(status));
+        assert!(get("latency_ms").is_some(), "{fields:?}");
+    }
+    let all = format!("{recorded:?}");
+    assert!(!all.contains("s-private-id"), "{all}");
+    assert!(!all.contains("sk-fault-test"), "{all}");
 }

@@ -38,7 +38,7 @@ async fn create(client: &Client, name: &str) -> Session {
         .into_inner()
 }
 
-fn status_of<E>(result: Result<impl Sized, cozmox::Error<E>>) -> Option<u16> {
+fn status_of(result: Result<impl Sized, cozmox::Error>) -> Option<u16> {
     match result {
         Ok(_) => Some(200),
         Err(e) => e.status().map(|s| s.as_u16()),
@@ -189,6 +189,17 @@ async fn unknown_ids_are_404() {
     create(&client, "kept").await;
     let id = "00000000-0000-4000-8000-ffffffffffff";
     let get = client.session_controller_find_one().id(id).send().await;
+    // The client's error carries the mock's error body.
+    match &get {
+        Err(cozmox::Error::Api(e)) => {
+            assert_eq!(
+                e.body_as::<Value>().map(|b| b["error"].clone()),
+                Some(json!("Not Found"))
+            );
+            assert!(e.message().is_some_and(|m| m.contains(id)), "{e}");
+        }
+        other => panic!("expected a 404 API error, got {other:?}"),
+    }
     assert_eq!(status_of(get), Some(404));
     let patch = client
         .session_controller_update()

@@ -28,6 +28,10 @@ pub struct Target {
     /// The hand-written type in the client crate that implements the
     /// client's hooks (auth, retries, tracing); `None`: progenitor's defaults.
     pub client_runtime: Option<String>,
+    /// The hand-written module in the client crate providing the SDK's
+    /// error type (see [`postprocess::client_error`]); `None`: operations
+    /// return progenitor's error.
+    pub client_error: Option<String>,
 }
 
 impl Target {
@@ -38,6 +42,7 @@ impl Target {
             client_crate: "cozmox-client".into(),
             scaffold: false,
             client_runtime: Some("crate::runtime::Runtime".into()),
+            client_error: Some("crate::error".into()),
         }
     }
 
@@ -48,6 +53,7 @@ impl Target {
             client_crate: "api-client".into(),
             scaffold: true,
             client_runtime: None,
+            client_error: None,
         }
     }
 
@@ -159,8 +165,12 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
     let mut client_file = postprocess::parse(quote! { #lint_allows #client_tokens }, "client")?;
     postprocess::share_conversion_error(&mut client_file, &target.models_crate);
     validate::validating_body_setters(&mut client_file, &target.models_crate, &validation.types);
+    if let Some(support) = &target.client_error {
+        postprocess::client_error::unified_errors(&mut client_file, support)?;
+    }
     let components = postprocess::split_by_component(&models_file, &models.names);
     let operation_routes = client::operations(&doc);
+    postprocess::client_error::operation_table(&mut client_file, &operation_routes);
     let ids: BTreeSet<String> = operation_routes.keys().cloned().collect();
     let operations = postprocess::split_by_operation(&client_file, &ids);
     if let Some(missing) = ids.iter().find(|id| !operations.contains_key(*id)) {

@@ -12,6 +12,7 @@ use syn::{ImplItem, Item};
 
 use crate::Error;
 
+pub mod client_error;
 pub mod json_schema;
 pub mod schema_map;
 pub mod symbol_enums;

@@ -10,12 +10,16 @@
 //! progenitor's hooks: configuration ([`Client::builder`],
 //! [`Client::from_env`]), authentication, retries, timeouts and tracing.
 //! [`paginate`] (hand-written) walks every page of the session list.
+//! Every call fails with the one [`Error`] type of [`error`] (hand-written),
+//! which the generated operations return through a post-processing step.
 
 #[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
 pub use generated::*;
 
+pub mod error;
 pub mod paginate;
 pub mod runtime;
+pub use error::{ApiError, Error, ErrorBody, ResponseDecodeError};
 pub use paginate::SessionPages;
 pub use runtime::{ApiKey, ClientBuilder, ConfigError, RetryPolicy, Runtime};

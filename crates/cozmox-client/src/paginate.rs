@@ -3,7 +3,7 @@
 //! yielded `totalItems` sessions.
 //!
 //! ```no_run
-//! # async fn run(client: &cozmox_client::Client) -> Result<(), cozmox_client::Error<()>> {
+//! # async fn run(client: &cozmox_client::Client) -> Result<(), cozmox_client::Error> {
 //! // Every session, 100 per request:
 //! let all = client.sessions_all(100).collect().await?;
 //! // With the list's filters, as a stream:
@@ -25,15 +25,13 @@ use std::task::{Context, Poll};
 
 use cozmox_models::{Session, SessionPaginatedResponse};
 use futures_core::Stream;
-use progenitor_client::{Error, ResponseValue};
+use progenitor_client::ResponseValue;
 
-use crate::Client;
 use crate::builder::SessionControllerFindAllPaginated;
+use crate::{Client, Error};
 
 type PageFuture<'a> = Pin<
-    Box<
-        dyn Future<Output = Result<ResponseValue<SessionPaginatedResponse>, Error<()>>> + Send + 'a,
-    >,
+    Box<dyn Future<Output = Result<ResponseValue<SessionPaginatedResponse>, Error>> + Send + 'a>,
 >;
 
 /// The sessions of every page of a list query, in order; see the
@@ -79,12 +77,12 @@ impl<'a> SessionPages<'a> {
     }
 
     /// The next session, `None` after the last one (or after an error).
-    pub async fn next(&mut self) -> Option<Result<Session, Error<()>>> {
+    pub async fn next(&mut self) -> Option<Result<Session, Error>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// Every session, or the first error.
-    pub async fn collect(mut self) -> Result<Vec<Session>, Error<()>> {
+    pub async fn collect(mut self) -> Result<Vec<Session>, Error> {
         let mut all = Vec::new();
         while let Some(session) = self.next().await {
             all.push(session?);
@@ -107,7 +105,7 @@ impl<'a> SessionPages<'a> {
 }
 
 impl<'a> Stream for SessionPages<'a> {
-    type Item = Result<Session, Error<()>>;
+    type Item = Result<Session, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         // Every field is Unpin (the future is boxed), so the stream is too.

@@ -392,7 +392,11 @@ impl ClientHooks<Runtime> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let policy = &self.inner().retry;
         let method = request.method().clone();
-        let path = request.url().path().to_string();
+        // The path template (`/session/{id}`), not the path: spans stay
+        // groupable and carry no ids.
+        let path = crate::OPERATIONS
+            .binary_search_by(|(id, _, _)| (*id).cmp(info.operation_id))
+            .map_or("", |i| crate::OPERATIONS[i].2);
         let mut pending = request;
         let mut retry = 0u32;
         loop {
@@ -410,7 +414,7 @@ impl ClientHooks<Runtime> for Client {
                 "cozmox.request",
                 operation = info.operation_id,
                 method = %method,
-                path = %path,
+                path,
                 attempt = retry + 1,
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
@@ -434,7 +438,12 @@ impl ClientHooks<Runtime> for Client {
                 Err(_) => None,
             };
             let (Some(wait), Some(copy)) = (wait, copy) else {
-                return result;
+                return result.map(|mut response| {
+                    response
+                        .extensions_mut()
+                        .insert(crate::error::Attempts(retry + 1));
+                    response
+                });
             };
             retry += 1;
             let wait = wait.unwrap_or_else(|| policy.backoff(retry).mul_f64(jitter()));

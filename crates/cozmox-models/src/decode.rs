@@ -66,6 +66,26 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// A serde_json error without a path (`.`): for errors found without
+/// tracking one.
+impl From<serde_json::Error> for DecodeError {
+    fn from(e: serde_json::Error) -> Self {
+        let mut message = e.to_string();
+        if e.line() > 0 {
+            let suffix = format!(" at line {} column {}", e.line(), e.column());
+            if let Some(stripped) = message.strip_suffix(&suffix) {
+                message = stripped.to_owned();
+            }
+        }
+        DecodeError {
+            path: ".".to_owned(),
+            message,
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+}
+
 impl From<serde_path_to_error::Error<serde_json::Error>> for DecodeError {
     fn from(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
         let path = e.path().to_string();

@@ -633,24 +633,38 @@ fn responses(w: &mut Walker, o: &Op, n: &Op, old: &Value, new: &Value) {
         );
         match (orsp.get(status), nrsp.get(status)) {
             (None, Some(r)) => {
+                let new_type = body_type(Some(resolve(new, r)));
+                // Old clients decode a success status they do not know with
+                // the body type of the ones they know.
+                let old_types: BTreeSet<String> = orsp
+                    .iter()
+                    .filter(|(s, _)| is_success(s))
+                    .map(|(_, r)| body_type(Some(resolve(old, r))))
+                    .collect();
                 let (rust, wire) = if success {
                     (
                         Verdict::compatible("`send()` also accepts it"),
-                        Verdict::breaking("old clients answer it with `Error::UnexpectedResponse`"),
+                        if old_types.len() == 1 && old_types.contains(&new_type) {
+                            Verdict::compatible(
+                                "old clients decode any success status with the operation's body type, which it shares",
+                            )
+                        } else {
+                            Verdict::breaking(
+                                "old clients decode it as the operation's other body type, or reject it (`Error::Decode` / `Error::Api`)",
+                            )
+                        },
                     )
                 } else {
                     (
                         Verdict::compatible("a documented error status"),
-                        Verdict::compatible(
-                            "old clients see `Error::UnexpectedResponse`, an error either way",
-                        ),
+                        Verdict::compatible("old clients see `Error::Api`, an error either way"),
                     )
                 };
                 w.push(change(
                     Kind::ResponseAdded,
                     &loc,
                     &bptr,
-                    format!("`{}`", body_type(Some(resolve(new, r)))),
+                    format!("`{new_type}`"),
                     rust,
                     wire,
                 ));

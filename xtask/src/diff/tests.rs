@@ -765,7 +765,10 @@ fn parameters_bodies_and_responses() {
         json!({
             "operationId": "put",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"x": s()}}}}},
-            "responses": {"200": ok(json!({"$ref": "#/components/schemas/Out"}))}
+            "responses": {
+                "200": ok(json!({"$ref": "#/components/schemas/Out"})),
+                "201": ok(json!({"$ref": "#/components/schemas/Out"}))
+            }
         }),
     );
     let report = run(old, new);
@@ -797,6 +800,8 @@ fn parameters_bodies_and_responses() {
             "list query sort [required-changed] Compatible/Compatible",
             "list response 404 [response-added] Compatible/Compatible",
             "put body [request-body-added] Breaking/Breaking",
+            // Same body type as the known success status: decoded by old clients.
+            "put response 201 [response-added] Compatible/Compatible",
         ],
         "{report:#?}"
     );

@@ -1,0 +1,495 @@
+//! The one error type of every call: [`Error`].
+//!
+//! Every operation's `send()` returns `Result<ResponseValue<T>, Error>`.
+//! The generated code keeps progenitor's own error internally; the
+//! post-process stage of `cargo xtask generate` wraps each `send()` so that
+//! it goes through [`lift`], which turns it into this type (reading the body
+//! of an error response, re-decoding a body that does not match the models to
+//! find the JSON path, telling timeouts from connection failures).
+//!
+//! ```
+//! use cozmox_client::{Client, Error};
+//!
+//! # async fn run(client: &Client) {
+//! match client.session_controller_find_one().id("s1").send().await {
+//!     Ok(session) => println!("{}", session.id),
+//!     Err(Error::Api(e)) if e.status().as_u16() == 404 => println!("no such session"),
+//!     Err(Error::Api(e)) => eprintln!("{e} (request id {:?})", e.request_id()),
+//!     Err(Error::Timeout(_)) => eprintln!("try again later"),
+//!     Err(e) => eprintln!("{e}"),
+//! }
+//! # }
+//! ```
+
+use std::fmt;
+use std::future::Future;
+
+use bytes::Bytes;
+use cozmox_models::decode::DecodeError;
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+/// Response headers that carry the id the API (or the platform in front of
+/// it) gave the request, in the order they are looked up.
+pub const REQUEST_ID_HEADERS: &[&str] =
+    &["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
+
+/// How many attempts a call took; the runtime stores it in each response's
+/// extensions so errors can say it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Attempts(pub(crate) u32);
+
+/// Why a call failed. `#[non_exhaustive]`: match the variants you handle and
+/// end with `_`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a status that is not a success (or a success
+    /// status the operation does not document, for a response that cannot be
+    /// decoded as such).
+    Api(ApiError),
+    /// No complete answer within the configured timeout (see
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). Not
+    /// retried: the request may have been processed.
+    Timeout(reqwest::Error),
+    /// The server could not be reached, or the connection broke before the
+    /// answer was complete (after the retries the policy allows).
+    Connection(reqwest::Error),
+    /// A success response whose body does not match the models.
+    Decode(ResponseDecodeError),
+    /// The request was not sent: a parameter or body is missing or breaks a
+    /// constraint of the API description (length, range, pattern…).
+    InvalidRequest(String),
+    /// Another HTTP-level failure (a redirect loop, a bad header, …).
+    Http(reqwest::Error),
+}
+
+impl Error {
+    /// The HTTP status, for errors that got a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Timeout(e) | Error::Connection(e) | Error::Http(e) => e.status(),
+            Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The request id the API gave the call, for errors that got a response.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id(),
+            Error::Decode(e) => e.request_id(),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call might succeed later (timeouts, connection
+    /// failures, 408, 429 and 5xx), independently of the retries already made.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Timeout(_) | Error::Connection(_) => true,
+            Error::Api(e) => {
+                let s = e.status.as_u16();
+                s == 408 || s == 429 || e.status.is_server_error()
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Timeout(e) => write!(
+                f,
+                "no answer within the timeout{}: the API may still have processed the request; \
+                 raise it with `ClientBuilder::timeout` or try again",
+                url_of(e)
+            ),
+            Error::Connection(e) => write!(
+                f,
+                "could not reach the API{}: {}; check COZMOX_BASE_URL and the network",
+                url_of(e),
+                source_chain(e)
+            ),
+            Error::InvalidRequest(message) => write!(
+                f,
+                "invalid request, not sent: {message}; fix the value before calling `send()`"
+            ),
+            Error::Http(e) => write!(f, "HTTP error{}: {}", url_of(e), source_chain(e)),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout(e) | Error::Connection(e) | Error::Http(e) => Some(e),
+            Error::Decode(e) => Some(&e.error),
+            Error::Api(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+}
+
+/// ` (GET https://…/session/s1)`, without the query (which may carry
+/// search terms), or nothing.
+fn url_of(e: &reqwest::Error) -> String {
+    match e.url() {
+        Some(url) => {
+            let mut url = url.clone();
+            url.set_query(None);
+            format!(" ({url})")
+        }
+        None => String::new(),
+    }
+}
+
+/// The innermost cause of a transport error ("connection refused", …).
+fn source_chain(e: &reqwest::Error) -> String {
+    let mut out = e.without_url_ref().to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        out = format!("{out}: {s}");
+        source = s.source();
+    }
+    out
+}
+
+/// `reqwest::Error::without_url` needs ownership; this formats the message
+/// only.
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrlRef for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let text = self.to_string();
+        match self.url() {
+            Some(url) => text.replace(&format!(" for url ({url})"), ""),
+            None => text,
+        }
+    }
+}
+
+/// The body of an error response.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorBody {
+    /// No body.
+    Empty,
+    /// A body that parses as JSON. The API's errors look like
+    /// `{"message": "…" | ["…"], "error": "Bad Request", "statusCode": 400}`;
+    /// see [`ApiError::message`].
+    Json(serde_json::Value),
+    /// Any other body, as text (lossy UTF-8).
+    Text(String),
+}
+
+/// An answer with an error status.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: ErrorBody,
+    attempts: u32,
+}
+
+impl ApiError {
+    /// The status the API answered with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers (rate limits, request id…).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The response body, decoded as JSON when it parses.
+    pub fn body(&self) -> &ErrorBody {
+        &self.body
+    }
+
+    /// Decode the body into a type of your own (or one of the models).
+    pub fn body_as<T: DeserializeOwned>(&self) -> Option<T> {
+        match &self.body {
+            ErrorBody::Json(v) => T::deserialize(v).ok(),
+            _ => None,
+        }
+    }
+
+    /// The request id header of the response, if any (see
+    /// [`REQUEST_ID_HEADERS`]): quote it when contacting support.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
+    /// How many attempts the call made (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The API's explanation: the body's `message` (its items joined with
+    /// "; " when it is a list), else its `error`, else the text body.
+    pub fn message(&self) -> Option<String> {
+        match &self.body {
+            ErrorBody::Empty => None,
+            ErrorBody::Text(t) => {
+                let t = t.trim();
+                (!t.is_empty()).then(|| truncate(t, 500))
+            }
+            ErrorBody::Json(v) => {
+                let field = |name: &str| match v.get(name)? {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Array(items) => Some(
+                        items
+                            .iter()
+                            .map(|i| match i {
+                                serde_json::Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
+                    _ => None,
+                };
+                field("message")
+                    .or_else(|| field("error"))
+                    .or_else(|| Some(truncate(&v.to_string(), 500)))
+            }
+        }
+    }
+
+    /// What to do about this status, for [`Display`](fmt::Display).
+    fn advice(&self) -> Option<&'static str> {
+        Some(match self.status.as_u16() {
+            400 | 422 => "the API rejected the request's content: check the values sent",
+            401 => {
+                "the API key was missing or rejected: check COZMOX_API_KEY \
+                 (or the key given to `Client::builder().api_key`)"
+            }
+            403 => "the API key is valid but not allowed to do this",
+            404 => "no such resource: check the id, and that it belongs to this key's organization",
+            409 => "the request conflicts with the resource's current state",
+            429 => {
+                "rate limited: slow down, or allow more retries with \
+                 `RetryPolicy::max_retries`"
+            }
+            500..=599 => "the API failed: try again later, quoting the request id if it persists",
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.status.is_success() {
+            write!(
+                f,
+                "the API answered {}, which this operation does not document",
+                self.status
+            )?;
+        } else {
+            write!(f, "the API answered {}", self.status)?;
+        }
+        if let Some(message) = self.message() {
+            write!(f, ": {message}")?;
+        }
+        if let Some(advice) = self.advice() {
+            write!(f, " ({advice})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// A success response whose body does not match the models.
+#[derive(Debug)]
+pub struct ResponseDecodeError {
+    status: StatusCode,
+    headers: HeaderMap,
+    error: DecodeError,
+    body: Bytes,
+}
+
+impl ResponseDecodeError {
+    /// The (success) status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Where and why decoding failed: `error.path()` is the JSON path
+    /// (`assistant.model.tools[0].type`).
+    pub fn error(&self) -> &DecodeError {
+        &self.error
+    }
+
+    /// The JSON path of the value that did not decode.
+    pub fn path(&self) -> &str {
+        self.error.path()
+    }
+
+    /// The body as received, for logging or decoding by hand.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The request id header of the response, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+}
+
+impl fmt::Display for ResponseDecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response ({}) does not match the SDK's models {}; the server and the SDK \
+             disagree: update cozmox, or report it with the body",
+            self.status, self.error
+        )?;
+        if let Some(id) = self.request_id() {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|h| headers.get(*h)?.to_str().ok())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_owned(),
+    }
+}
+
+/// How [`lift`] decodes a success body the operation does not document the
+/// status of, and re-decodes a body that failed to find its JSON path.
+pub type Decoder<T> = fn(&[u8]) -> Result<T, DecodeError>;
+
+/// [`Decoder`] for JSON bodies: the models' path-tracking decoder.
+pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    cozmox_models::decode::decode(bytes)
+}
+
+/// [`Decoder`] for operations without a response body.
+pub fn ignore_body(_: &[u8]) -> Result<(), DecodeError> {
+    Ok(())
+}
+
+/// Hand a response to [`lift`], which decodes success bodies (through the
+/// operation's [`Decoder`], so a body that does not match the models fails
+/// with its JSON path and the response's status and headers) and reads error
+/// bodies. Called by the generated code only.
+#[doc(hidden)]
+#[allow(clippy::result_large_err)] // progenitor's error type, as its code expects
+pub fn defer<T, E>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    Err(progenitor_client::Error::UnexpectedResponse(response))
+}
+
+/// Turn the outcome of a generated `send()` (progenitor's error, or a
+/// response handed over by [`defer`]) into the SDK's [`Error`]. Called by the
+/// generated code only; `decoder` is `None` for streamed bodies.
+#[doc(hidden)]
+pub async fn lift<T, E>(
+    outcome: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    decoder: Option<Decoder<T>>,
+) -> Result<ResponseValue<T>, Error> {
+    use progenitor_client::Error as P;
+    let error = match outcome.await {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    Err(match error {
+        P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest(message),
+        P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => transport(e),
+        P::InvalidResponsePayload(body, e) => {
+            let error = match decoder.map(|d| d(&body)) {
+                Some(Err(with_path)) => with_path,
+                _ => DecodeError::from(e),
+            };
+            Error::Decode(ResponseDecodeError {
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                error,
+                body,
+            })
+        }
+        P::ErrorResponse(value) => Error::Api(ApiError {
+            status: value.status(),
+            headers: value.headers().clone(),
+            body: ErrorBody::Empty,
+            attempts: 1,
+        }),
+        P::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let attempts = response.extensions().get::<Attempts>().map_or(1, |a| a.0);
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(e) => return Err(transport(e)),
+            };
+            if status.is_success()
+                && let Some(decoder) = decoder
+            {
+                return match decoder(&body) {
+                    Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+                    Err(error) => Err(Error::Decode(ResponseDecodeError {
+                        status,
+                        headers,
+                        error,
+                        body,
+                    })),
+                };
+            }
+            Error::Api(ApiError {
+                status,
+                headers,
+                body: error_body(&body),
+                attempts,
+            })
+        }
+    })
+}
+
+fn transport(e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        Error::Timeout(e)
+    } else if e.is_connect() || e.is_request() || e.is_body() || e.is_decode() {
+        Error::Connection(e)
+    } else {
+        Error::Http(e)
+    }
+}
+
+fn error_body(body: &[u8]) -> ErrorBody {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        ErrorBody::Empty
+    } else if let Ok(v) = serde_json::from_slice(body) {
+        ErrorBody::Json(v)
+    } else {
+        ErrorBody::Text(String::from_utf8_lossy(body).into_owned())
+    }
+}

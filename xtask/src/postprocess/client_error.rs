@@ -1,0 +1,444 @@
+//! Post-process (client): the SDK's own error type and the operation table.
+//!
+//! progenitor's operations return `Result<ResponseValue<T>, Error<E>>` with
+//! its own `Error`, whose `UnexpectedResponse` holds an unread response and
+//! whose `Display` hides timeouts behind "Communication Error". A target with
+//! a hand-written client runtime gets every such method (`send()` of the
+//! builders, and the pipeline's own manual operations) split in two:
+//!
+//! - `NAME_raw`, private: progenitor's body, except that success bodies and
+//!   documented error responses are handed over unread
+//!   (`support::defer(response)`) instead of decoded;
+//! - `NAME`, public, same signature but returning `support::Error`: it calls
+//!   `support::lift(Box::pin(self.NAME_raw(..)), decoder)`, which decodes success
+//!   bodies with the models' decoder (JSON path on failure), reads error
+//!   bodies and request ids, and classifies transport errors.
+//!
+//! The raw future is boxed: async functions store their arguments twice
+//! (rust-lang/rust#62958), so nesting one inside the other unboxed doubled
+//! the size of every call's future (a request body is inline in it) and
+//! overflowed test threads' 2 MiB stacks in debug builds.
+//!
+//! progenitor's `Error` stays imported for the raw bodies but is no longer
+//! re-exported. [`operation_table`] adds `OPERATIONS`, the method and path
+//! template of each operation, which the runtime uses to name requests in
+//! tracing spans without their ids.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use syn::visit_mut::VisitMut;
+use syn::{ImplItem, Item};
+
+use super::squash;
+use crate::Error;
+
+/// Split every public async method returning progenitor's
+/// `Result<ResponseValue<T>, Error<E>>` as described in the module docs.
+/// `support` is the Rust path of the hand-written module providing `Error`,
+/// `lift`, `defer`, `decode_json` and `ignore_body`. Returns the methods
+/// changed (`Type::method`).
+pub fn unified_errors(file: &mut syn::File, support: &str) -> Result<Vec<String>, Error> {
+    let support: syn::Path = syn::parse_str(support)
+        .map_err(|e| Error::new(format!("client error module `{support}`: {e}")))?;
+    stop_reexporting_progenitor_error(file);
+    let mut changed = Vec::new();
+    for item in &mut file.items {
+        match item {
+            Item::Impl(imp) => split_methods(imp, &support, &mut changed)?,
+            Item::Mod(m) => {
+                for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
+                    if let Item::Impl(imp) = inner {
+                        split_methods(imp, &support, &mut changed)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(changed)
+}
+
+/// `pub use progenitor_client::{…, Error, …};` loses `Error`, which is
+/// imported privately instead (the raw bodies still construct it).
+fn stop_reexporting_progenitor_error(file: &mut syn::File) {
+    let mut found = false;
+    for item in &mut file.items {
+        let Item::Use(u) = item else { continue };
+        if !matches!(u.vis, syn::Visibility::Public(_)) {
+            continue;
+        }
+        let syn::UseTree::Path(p) = &mut u.tree else {
+            continue;
+        };
+        if p.ident != "progenitor_client" {
+            continue;
+        }
+        if let syn::UseTree::Group(g) = &mut *p.tree {
+            let before = g.items.len();
+            g.items = g
+                .items
+                .iter()
+                .filter(|t| !matches!(t, syn::UseTree::Name(n) if n.ident == "Error"))
+                .cloned()
+                .collect();
+            found |= g.items.len() != before;
+        }
+    }
+    if found {
+        file.items.insert(
+            0,
+            syn::parse_quote! {
+                #[allow(unused_imports)]
+                use progenitor_client::Error;
+            },
+        );
+    }
+}
+
+/// The `T` of `Result<ResponseValue<T>, Error<E>>`, if `output` is that.
+fn progenitor_result(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let syn::Type::Path(p) = &**ty else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    });
+    let (ok, err) = (types.next()?, types.next()?);
+    let last_ident = |t: &syn::Type| match t {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| (s.ident.to_string(), s.clone())),
+        _ => None,
+    };
+    let (err_name, _) = last_ident(err)?;
+    let (ok_name, ok_seg) = last_ident(ok)?;
+    if err_name != "Error" || ok_name != "ResponseValue" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(inner) = ok_seg.arguments else {
+        return None;
+    };
+    inner.args.into_iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+fn split_methods(
+    imp: &mut syn::ItemImpl,
+    support: &syn::Path,
+    changed: &mut Vec<String>,
+) -> Result<(), Error> {
+    if imp.trait_.is_some() {
+        return Ok(());
+    }
+    let self_name = imp.self_ty.to_token_stream().to_string().replace(' ', "");
+    let mut items = Vec::with_capacity(imp.items.len());
+    for member in std::mem::take(&mut imp.items) {
+        let ImplItem::Fn(f) = &member else {
+            items.push(member);
+            continue;
+        };
+        let public = matches!(f.vis, syn::Visibility::Public(_));
+        let body_type = progenitor_result(&f.sig.output);
+        let (true, Some(_), Some(body_type)) = (public, f.sig.asyncness, body_type) else {
+            items.push(member);
+            continue;
+        };
+        let name = f.sig.ident.clone();
+        let raw_ident = format_ident!("{}_raw", name);
+        let mut args = Vec::new();
+        let mut receiver = false;
+        for input in &f.sig.inputs {
+            match input {
+                syn::FnArg::Receiver(_) => receiver = true,
+                syn::FnArg::Typed(t) => match &*t.pat {
+                    syn::Pat::Ident(i) => args.push(i.ident.clone()),
+                    other => {
+                        return Err(Error::at(
+                            &format!("{self_name}::{name}"),
+                            "",
+                            format!(
+                                "cannot forward the parameter `{}` to the raw method",
+                                other.to_token_stream()
+                            ),
+                        ));
+                    }
+                },
+            }
+        }
+        if !receiver {
+            return Err(Error::at(
+                &format!("{self_name}::{name}"),
+                "",
+                "operation method without `self`",
+            ));
+        }
+
+        let mut raw = f.clone();
+        raw.sig.ident = raw_ident.clone();
+        raw.vis = syn::Visibility::Inherited;
+        raw.attrs.retain(|a| !a.path().is_ident("doc"));
+        raw.attrs.push(syn::parse_quote! {
+            #[doc = " progenitor's body, wrapped by the public method of the same name without `_raw`."]
+        });
+        Defer { support }.visit_block_mut(&mut raw.block);
+
+        let decoder = decoder_for(&body_type, support);
+        let mut public_fn = f.clone();
+        public_fn.sig.output = syn::parse_quote! {
+            -> Result<ResponseValue<#body_type>, #support::Error>
+        };
+        public_fn.block = syn::parse_quote! {{
+            #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await
+        }};
+        items.push(ImplItem::Fn(public_fn));
+        items.push(ImplItem::Fn(raw));
+        changed.push(format!("{self_name}::{name}"));
+    }
+    imp.items = items;
+    Ok(())
+}
+
+/// The decoder `lift` uses for a body type: the models' JSON decoder; none
+/// for streams and upgrades; a no-op for bodiless responses.
+fn decoder_for(body_type: &syn::Type, support: &syn::Path) -> TokenStream {
+    let text = body_type.to_token_stream().to_string().replace(' ', "");
+    if text == "()" {
+        quote!(Some(#support::ignore_body))
+    } else if text.ends_with("ByteStream") || text.ends_with("Upgraded") {
+        quote!(None)
+    } else {
+        quote!(Some(#support::decode_json::<#body_type>))
+    }
+}
+
+/// Rewrites a raw body: `ResponseValue::from_response(x).await` and
+/// `Err(Error::ErrorResponse(..x..))` become `support::defer(x)`.
+struct Defer<'a> {
+    support: &'a syn::Path,
+}
+
+impl Defer<'_> {
+    fn call_named<'e>(expr: &'e syn::Expr, name: &str) -> Option<&'e syn::ExprCall> {
+        let syn::Expr::Call(call) = expr else {
+            return None;
+        };
+        let syn::Expr::Path(p) = &*call.func else {
+            return None;
+        };
+        (p.path.segments.last()?.ident == name).then_some(call)
+    }
+
+    /// The response variable an expression reads (`response`).
+    fn response_ident(expr: &syn::Expr) -> Option<syn::Ident> {
+        fn find(tokens: TokenStream) -> Option<syn::Ident> {
+            for t in tokens {
+                match t {
+                    proc_macro2::TokenTree::Ident(i) if i == "response" => return Some(i),
+                    proc_macro2::TokenTree::Group(g) => {
+                        if let Some(i) = find(g.stream()) {
+                            return Some(i);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            None
+        }
+        find(expr.to_token_stream())
+    }
+}
+
+impl VisitMut for Defer<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        let support = self.support;
+        // `ResponseValue::from_response(response).await`
+        if let syn::Expr::Await(a) = &*expr
+            && let Some(call) = Self::call_named(&a.base, "from_response")
+            && let Some(arg) = call.args.first()
+        {
+            let arg = arg.clone();
+            *expr = syn::parse_quote!(#support::defer(#arg));
+            return;
+        }
+        // `Err(Error::ErrorResponse(…response…))`
+        if let Some(err) = Self::call_named(expr, "Err")
+            && let Some(inner) = err.args.first()
+            && Self::call_named(inner, "ErrorResponse").is_some()
+            && let Some(response) = Self::response_ident(inner)
+        {
+            *expr = syn::parse_quote!(#support::defer(#response));
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// Add `pub const OPERATIONS: &[(&str, &str, &str)]`: for each operation,
+/// the id progenitor gives it (`OperationInfo::operation_id`), its method
+/// and its path template, sorted by id. `routes` maps the document's
+/// operationIds to (METHOD, path); ids are matched ignoring case and
+/// punctuation, as the snapshots do.
+pub fn operation_table(file: &mut syn::File, routes: &BTreeMap<String, (String, String)>) {
+    struct Ids(Vec<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Ids {
+        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+            if s.path
+                .segments
+                .last()
+                .is_some_and(|l| l.ident == "OperationInfo")
+            {
+                for field in &s.fields {
+                    if let syn::Member::Named(n) = &field.member
+                        && n == "operation_id"
+                        && let syn::Expr::Lit(l) = &field.expr
+                        && let syn::Lit::Str(v) = &l.lit
+                    {
+                        self.0.push(v.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, s);
+        }
+    }
+    let mut ids = Ids(Vec::new());
+    syn::visit::Visit::visit_file(&mut ids, file);
+    let by_squash: BTreeMap<String, &(String, String)> =
+        routes.iter().map(|(id, r)| (squash(id), r)).collect();
+    let table: BTreeMap<String, (String, String)> = ids
+        .0
+        .into_iter()
+        .filter_map(|id| {
+            let route = by_squash.get(&squash(&id))?;
+            Some((id, (*route).clone()))
+        })
+        .collect();
+    let rows = table
+        .iter()
+        .map(|(id, (method, path))| quote!((#id, #method, #path)));
+    file.items.push(syn::parse_quote! {
+        /// Every operation: the id the client's hooks see
+        /// (`OperationInfo::operation_id`), its HTTP method and its path
+        /// template, sorted by id.
+        pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#rows),*];
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(src: &str) -> syn::File {
+        syn::parse_str(src).expect("test input parses")
+    }
+
+    fn text(f: &syn::File) -> String {
+        prettyplease::unparse(f)
+    }
+
+    const BUILDER: &str = r#"
+        pub use progenitor_client::{ByteStream, Error, ResponseValue};
+        pub mod builder {
+            pub struct Get<'a> { client: &'a super::Client }
+            impl<'a> Get<'a> {
+                /// Sends it.
+                pub async fn send(self) -> Result<ResponseValue<crate::Session>, Error<()>> {
+                    let Self { client } = self;
+                    let info = OperationInfo { operation_id: "session_get" };
+                    let response = client.exec(request, &info).await?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                        204u16 => Ok(ResponseValue::empty(response)),
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                pub fn id(self) -> Self { self }
+            }
+        }
+        impl Client {
+            pub async fn upload(&self, id: &str, form: Form) -> Result<ResponseValue<ByteStream>, Error<()>> {
+                todo!()
+            }
+            pub async fn other(&self) -> Result<u8, String> { todo!() }
+        }
+    "#;
+
+    #[test]
+    fn send_is_split_into_a_raw_body_and_a_lifting_wrapper() {
+        let mut f = file(BUILDER);
+        let changed = unified_errors(&mut f, "crate::error").expect("splits");
+        assert_eq!(changed, ["Get<'a>::send", "Client::upload"]);
+        let out = text(&f);
+        // Compared without whitespace: prettyplease wraps long lines.
+        let flat: String = out.split_whitespace().collect();
+        let has = |needle: &str| {
+            let needle: String = needle.split_whitespace().collect();
+            assert!(flat.contains(&needle), "`{needle}` missing from:\n{out}");
+        };
+        has("pub use progenitor_client::{ByteStream, ResponseValue};");
+        has("use progenitor_client::Error;");
+        has(
+            "pub async fn send(self,) -> Result<ResponseValue<crate::Session>, crate::error::Error>",
+        );
+        has(
+            "crate::error::lift(::std::boxed::Box::pin(self.send_raw()), \
+             Some(crate::error::decode_json::<crate::Session>),)",
+        );
+        has("async fn send_raw(self)");
+        has("200u16 => crate::error::defer(response)");
+        has("401u16 => crate::error::defer(response)");
+        // Bodiless and unexpected responses keep progenitor's handling.
+        has("204u16 => Ok(ResponseValue::empty(response))");
+        has("_ => Err(Error::UnexpectedResponse(response))");
+        // Parameters are forwarded; streams get no decoder.
+        has("crate::error::lift(::std::boxed::Box::pin(self.upload_raw(id, form)), None)");
+        // Methods that are not operations are left alone.
+        has("pub async fn other(&self) -> Result<u8, String>");
+        has("pub fn id(self) -> Self");
+    }
+
+    #[test]
+    fn parameters_that_cannot_be_forwarded_are_reported() {
+        let mut f = file(
+            "impl Client { pub async fn f(&self, (a, b): (u8, u8)) -> Result<ResponseValue<()>, Error<()>> { todo!() } }",
+        );
+        let e = unified_errors(&mut f, "crate::error").expect_err("a tuple pattern");
+        assert!(e.to_string().contains("Client::f"), "{e}");
+    }
+
+    #[test]
+    fn the_operation_table_uses_the_hooks_ids_and_path_templates() {
+        let mut f = file(BUILDER);
+        let routes = BTreeMap::from([
+            (
+                "Session_get".to_string(),
+                ("GET".to_string(), "/session/{id}".to_string()),
+            ),
+            ("unused".to_string(), ("POST".to_string(), "/x".to_string())),
+        ]);
+        operation_table(&mut f, &routes);
+        let out = text(&f);
+        let flat: String = out.split_whitespace().collect();
+        assert!(
+            flat.contains(r#"pubconstOPERATIONS:&[(&str,&str,&str)]=&[("session_get","GET","/session/{id}")];"#),
+            "{out}"
+        );
+    }
+}
