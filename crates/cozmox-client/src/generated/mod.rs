@@ -11,7 +11,9 @@
     irrefutable_let_patterns
 )]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::Error;
+#[allow(unused_imports)]
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -481,6 +483,23 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::cozmox_models::SessionPaginatedResponse>,
+            crate::error::Error,
+        > {
+            crate::error::lift(
+                    ::std::boxed::Box::pin(self.send_raw()),
+                    Some(
+                        crate::error::decode_json::<
+                            ::cozmox_models::SessionPaginatedResponse,
+                        >,
+                    ),
+                )
+                .await
+        }
+        /// progenitor's body, wrapped by the public method of the same name without `_raw`.
+        async fn send_raw(
+            self,
+        ) -> Result<
+            ResponseValue<::cozmox_models::SessionPaginatedResponse>,
             Error<()>,
         > {
             let Self {
@@ -571,8 +590,8 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => crate::error::defer(response),
+                401u16 => crate::error::defer(response),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -612,6 +631,16 @@ pub mod builder {
         ///Sends a `POST` request to `/session`
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<::cozmox_models::Session>, crate::error::Error> {
+            crate::error::lift(
+                    ::std::boxed::Box::pin(self.send_raw()),
+                    Some(crate::error::decode_json::<::cozmox_models::Session>),
+                )
+                .await
+        }
+        /// progenitor's body, wrapped by the public method of the same name without `_raw`.
+        async fn send_raw(
+            self,
         ) -> Result<ResponseValue<::cozmox_models::Session>, Error<()>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -643,8 +672,8 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                201u16 => crate::error::defer(response),
+                401u16 => crate::error::defer(response),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -679,6 +708,16 @@ pub mod builder {
         ///Sends a `GET` request to `/session/{id}`
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<::cozmox_models::Session>, crate::error::Error> {
+            crate::error::lift(
+                    ::std::boxed::Box::pin(self.send_raw()),
+                    Some(crate::error::decode_json::<::cozmox_models::Session>),
+                )
+                .await
+        }
+        /// progenitor's body, wrapped by the public method of the same name without `_raw`.
+        async fn send_raw(
+            self,
         ) -> Result<ResponseValue<::cozmox_models::Session>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -711,8 +750,8 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => crate::error::defer(response),
+                401u16 => crate::error::defer(response),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -747,6 +786,16 @@ pub mod builder {
         ///Sends a `DELETE` request to `/session/{id}`
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<::cozmox_models::Session>, crate::error::Error> {
+            crate::error::lift(
+                    ::std::boxed::Box::pin(self.send_raw()),
+                    Some(crate::error::decode_json::<::cozmox_models::Session>),
+                )
+                .await
+        }
+        /// progenitor's body, wrapped by the public method of the same name without `_raw`.
+        async fn send_raw(
+            self,
         ) -> Result<ResponseValue<::cozmox_models::Session>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -779,8 +828,8 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => crate::error::defer(response),
+                401u16 => crate::error::defer(response),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -834,6 +883,16 @@ pub mod builder {
         ///Sends a `PATCH` request to `/session/{id}`
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<::cozmox_models::Session>, crate::error::Error> {
+            crate::error::lift(
+                    ::std::boxed::Box::pin(self.send_raw()),
+                    Some(crate::error::decode_json::<::cozmox_models::Session>),
+                )
+                .await
+        }
+        /// progenitor's body, wrapped by the public method of the same name without `_raw`.
+        async fn send_raw(
+            self,
         ) -> Result<ResponseValue<::cozmox_models::Session>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -868,8 +927,8 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => crate::error::defer(response),
+                401u16 => crate::error::defer(response),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -879,3 +938,13 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Every operation: the id the client's hooks see
+/// (`OperationInfo::operation_id`), its HTTP method and its path
+/// template, sorted by id.
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("session_controller_create", "POST", "/session"),
+    ("session_controller_find_all_paginated", "GET", "/session"),
+    ("session_controller_find_one", "GET", "/session/{id}"),
+    ("session_controller_remove", "DELETE", "/session/{id}"),
+    ("session_controller_update", "PATCH", "/session/{id}"),
+];
