@@ -53,7 +53,10 @@ fn changed_after(
     };
     let _ = std::fs::remove_dir_all(&dir);
     (
-        diff(&before.components, &after.components),
+        diff(
+            &before.components().expect("splits"),
+            &after.components().expect("splits"),
+        ),
         diff(&before.operations, &after.operations),
     )
 }

@@ -75,7 +75,7 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
             return result;
         }
     };
-    result.schemas = generated.components.len();
+    result.schemas = generated.schema_count();
     result.operations = generated.operation_routes.len();
     result.rules = generated.report.summary();
 

@@ -209,7 +209,7 @@ fn generate(
     let outcome = write::ensure_files(&dest, &generated.owned_dirs, &generated.files, check)?;
     println!(
         "generate: {} schemas, {} operations from {}",
-        generated.components.len(),
+        generated.schema_count(),
         generated.operation_routes.len(),
         spec.display()
     );

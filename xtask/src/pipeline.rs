@@ -78,8 +78,10 @@ pub struct Generated {
     pub files: BTreeMap<PathBuf, String>,
     /// Folders whose whole content is `files` (stale files there get deleted).
     pub owned_dirs: Vec<PathBuf>,
-    /// Component name → the Rust generated for it (for snapshots).
-    pub components: BTreeMap<String, String>,
+    /// Where the models' generated file is in [`Generated::files`].
+    pub models_path: PathBuf,
+    /// Component name → Rust type name.
+    pub names: BTreeMap<String, String>,
     /// operationId → the Rust generated for it (for snapshots).
     pub operations: BTreeMap<String, String>,
     /// operationId → (METHOD, path).
@@ -98,6 +100,26 @@ pub struct Generated {
     pub manual_operations: Vec<client::ManualOp>,
     /// Time spent per stage.
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Generated {
+    /// Component name → the Rust generated for it (for snapshots). Computed
+    /// on demand: `generate` does not need it, and it costs about as much as
+    /// the rest of post-processing on a large document.
+    pub fn components(&self) -> Result<BTreeMap<String, String>, Error> {
+        let source = self
+            .files
+            .get(&self.models_path)
+            .ok_or_else(|| Error::new("the pipeline wrote no models file"))?;
+        let file = syn::parse_file(source)
+            .map_err(|e| Error::new(format!("the generated models do not parse: {e}")))?;
+        Ok(postprocess::split_by_component(&file, &self.names))
+    }
+
+    /// How many components (schemas) the document has.
+    pub fn schema_count(&self) -> usize {
+        self.names.len()
+    }
 }
 
 /// Load `spec` (document or `openapi/` folder) and run the pipeline on it.
@@ -168,7 +190,6 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
     if let Some(support) = &target.client_error {
         postprocess::client_error::unified_errors(&mut client_file, support)?;
     }
-    let components = postprocess::split_by_component(&models_file, &models.names);
     let operation_routes = client::operations(&doc);
     postprocess::client_error::operation_table(&mut client_file, &operation_routes);
     let ids: BTreeSet<String> = operation_routes.keys().cloned().collect();
@@ -199,7 +220,8 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
     Ok(Generated {
         files,
         owned_dirs: vec![target.models_dir(), target.client_dir()],
-        components,
+        models_path: target.models_dir().join("mod.rs"),
+        names: models.names,
         operations,
         operation_routes,
         report,
