@@ -6772,42 +6772,6 @@ If squadId is provided, this will be ignored.*/
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::validate::Validate for Session {
-    fn validate_into(&self, v: &mut crate::validate::Validator) {
-        v.field(
-            "expirationSeconds",
-            |v| {
-                {
-                    let x = &self.expiration_seconds;
-                    if let ::std::option::Option::Some(x) = x {
-                        v.number(
-                            crate::validate::AsF64::as_f64(x),
-                            ::std::option::Option::Some(60f64),
-                            ::std::option::Option::Some(2592000f64),
-                            ::std::option::Option::None,
-                            ::std::option::Option::None,
-                        );
-                    }
-                }
-            },
-        );
-        v.field(
-            "name",
-            |v| {
-                {
-                    let x = &self.name;
-                    if let ::std::option::Option::Some(x) = x {
-                        v.length(
-                            x.as_str(),
-                            ::std::option::Option::None,
-                            ::std::option::Option::Some(40usize),
-                        );
-                    }
-                }
-            },
-        );
-    }
-}
 impl crate::drift::Drift for Session {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("artifact", &self.artifact);
@@ -7337,16 +7301,6 @@ pub struct SessionPaginatedResponse {
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl crate::validate::Validate for SessionPaginatedResponse {
-    fn validate_into(&self, v: &mut crate::validate::Validator) {
-        v.field(
-            "results",
-            |v| {
-                crate::validate::Validate::validate_into(&self.results, v);
-            },
-        );
-    }
 }
 impl crate::drift::Drift for SessionPaginatedResponse {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
