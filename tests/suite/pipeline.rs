@@ -57,7 +57,10 @@ fn changed_after(
             &before.components().expect("splits"),
             &after.components().expect("splits"),
         ),
-        diff(&before.operations, &after.operations),
+        diff(
+            &before.operations().expect("splits"),
+            &after.operations().expect("splits"),
+        ),
     )
 }
 

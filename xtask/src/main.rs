@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+
+/// See `mimalloc` in `xtask/Cargo.toml`: the pipeline is allocation-bound.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xtask::diff::Source;
 use xtask::pipeline::{self, Target};
 use xtask::{Error, bench, bench_decode, conformance, diff, fuzz, import, load, write};

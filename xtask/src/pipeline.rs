@@ -82,8 +82,8 @@ pub struct Generated {
     pub models_path: PathBuf,
     /// Component name → Rust type name.
     pub names: BTreeMap<String, String>,
-    /// operationId → the Rust generated for it (for snapshots).
-    pub operations: BTreeMap<String, String>,
+    /// Where the client's generated file is in [`Generated::files`].
+    pub client_path: PathBuf,
     /// operationId → (METHOD, path).
     pub operation_routes: BTreeMap<String, (String, String)>,
     /// Which normalization rules fired, where.
@@ -107,13 +107,25 @@ impl Generated {
     /// on demand: `generate` does not need it, and it costs about as much as
     /// the rest of post-processing on a large document.
     pub fn components(&self) -> Result<BTreeMap<String, String>, Error> {
+        let file = self.parsed(&self.models_path)?;
+        Ok(postprocess::split_by_component(&file, &self.names))
+    }
+
+    /// operationId → the Rust generated for it (for snapshots), computed on
+    /// demand like [`Generated::components`].
+    pub fn operations(&self) -> Result<BTreeMap<String, String>, Error> {
+        let file = self.parsed(&self.client_path)?;
+        let ids: BTreeSet<String> = self.operation_routes.keys().cloned().collect();
+        Ok(postprocess::split_by_operation(&file, &ids))
+    }
+
+    fn parsed(&self, path: &Path) -> Result<syn::File, Error> {
         let source = self
             .files
-            .get(&self.models_path)
-            .ok_or_else(|| Error::new("the pipeline wrote no models file"))?;
-        let file = syn::parse_file(source)
-            .map_err(|e| Error::new(format!("the generated models do not parse: {e}")))?;
-        Ok(postprocess::split_by_component(&file, &self.names))
+            .get(path)
+            .ok_or_else(|| Error::new(format!("the pipeline wrote no {}", path.display())))?;
+        syn::parse_file(source)
+            .map_err(|e| Error::new(format!("{} does not parse: {e}", path.display())))
     }
 
     /// How many components (schemas) the document has.
@@ -191,10 +203,11 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
         postprocess::client_error::unified_errors(&mut client_file, support)?;
     }
     let operation_routes = client::operations(&doc);
-    postprocess::client_error::operation_table(&mut client_file, &operation_routes);
-    let ids: BTreeSet<String> = operation_routes.keys().cloned().collect();
-    let operations = postprocess::split_by_operation(&client_file, &ids);
-    if let Some(missing) = ids.iter().find(|id| !operations.contains_key(*id)) {
+    let in_client = postprocess::client_error::operation_table(&mut client_file, &operation_routes);
+    if let Some(missing) = operation_routes
+        .keys()
+        .find(|id| !in_client.contains(id.as_str()))
+    {
         return Err(Error::at(
             missing,
             "",
@@ -221,8 +234,8 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
         files,
         owned_dirs: vec![target.models_dir(), target.client_dir()],
         models_path: target.models_dir().join("mod.rs"),
+        client_path: target.client_dir().join("mod.rs"),
         names: models.names,
-        operations,
         operation_routes,
         report,
         opened_unions: opened,

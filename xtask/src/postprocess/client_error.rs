@@ -24,7 +24,7 @@
 //! template of each operation, which the runtime uses to name requests in
 //! tracing spans without their ids.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
@@ -294,8 +294,12 @@ impl VisitMut for Defer<'_> {
 /// the id progenitor gives it (`OperationInfo::operation_id`), its method
 /// and its path template, sorted by id. `routes` maps the document's
 /// operationIds to (METHOD, path); ids are matched ignoring case and
-/// punctuation, as the snapshots do.
-pub fn operation_table(file: &mut syn::File, routes: &BTreeMap<String, (String, String)>) {
+/// punctuation, as the snapshots do. Returns the document's operationIds
+/// found in the client.
+pub fn operation_table(
+    file: &mut syn::File,
+    routes: &BTreeMap<String, (String, String)>,
+) -> BTreeSet<String> {
     struct Ids(Vec<String>);
     impl<'ast> syn::visit::Visit<'ast> for Ids {
         fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
@@ -319,13 +323,15 @@ pub fn operation_table(file: &mut syn::File, routes: &BTreeMap<String, (String, 
     }
     let mut ids = Ids(Vec::new());
     syn::visit::Visit::visit_file(&mut ids, file);
-    let by_squash: BTreeMap<String, &(String, String)> =
-        routes.iter().map(|(id, r)| (squash(id), r)).collect();
+    let by_squash: BTreeMap<String, (&String, &(String, String))> =
+        routes.iter().map(|(id, r)| (squash(id), (id, r))).collect();
+    let mut found = BTreeSet::new();
     let table: BTreeMap<String, (String, String)> = ids
         .0
         .into_iter()
         .filter_map(|id| {
-            let route = by_squash.get(&squash(&id))?;
+            let (doc_id, route) = by_squash.get(&squash(&id))?;
+            found.insert((*doc_id).clone());
             Some((id, (*route).clone()))
         })
         .collect();
@@ -338,6 +344,7 @@ pub fn operation_table(file: &mut syn::File, routes: &BTreeMap<String, (String, 
         /// template, sorted by id.
         pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#rows),*];
     });
+    found
 }
 
 #[cfg(test)]
@@ -433,7 +440,8 @@ mod tests {
             ),
             ("unused".to_string(), ("POST".to_string(), "/x".to_string())),
         ]);
-        operation_table(&mut f, &routes);
+        let found = operation_table(&mut f, &routes);
+        assert_eq!(found, BTreeSet::from(["Session_get".to_string()]));
         let out = text(&f);
         let flat: String = out.split_whitespace().collect();
         assert!(
