@@ -879,3 +879,9 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Typed [httpmock](https://docs.rs/httpmock) helpers, one per
+/// operation: `MockServerExt` adds a method per operation to
+/// `httpmock::MockServer`, whose `When`/`Then` arguments take the
+/// operation's parameter and response types. Feature `httpmock`.
+#[cfg(feature = "httpmock")]
+pub mod httpmock;
