@@ -1,6 +1,9 @@
 //! One insta snapshot per component (the Rust generated for it) and one per
 //! operation, so a one-field change in openapi/ is a one-snapshot diff.
 //! Review with `cargo insta review`; CI runs with `--unreferenced=reject`.
+//! The client's typed httpmock helpers (`generated/httpmock.rs`) have no
+//! snapshots: `fresh` keeps the committed file exact and CI runs the
+//! `typed_mock` example against it.
 
 use crate::common::generated;
 

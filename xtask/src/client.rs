@@ -78,6 +78,38 @@ pub fn generate(
     })
 }
 
+/// Where the httpmock helpers' `use` statement finds the client's items
+/// (its `types` module): the helpers are `generated/httpmock.rs`, declared
+/// from `generated/mod.rs`, so the client's module is two levels up from
+/// their `operations` module, whatever the crate calls `generated`.
+pub const HTTPMOCK_CLIENT_PATH: &str = "super::super";
+
+/// progenitor's typed [httpmock](https://docs.rs/httpmock) helpers for the
+/// operations of `doc`: per operation a `When`/`Then` pair whose methods
+/// take the operation's parameter and response types (the models' types,
+/// through the same replacements as [`generate`]), and a `MockServerExt`
+/// trait with one method per operation. Operations progenitor cannot express
+/// ([`take_unsupported`]) have none.
+pub fn httpmock(
+    doc: &Value,
+    models_crate: &str,
+    names: &BTreeMap<String, String>,
+    runtime: Option<&str>,
+) -> Result<TokenStream, Error> {
+    let spec = parse_openapi(doc)?;
+    let settings = settings(models_crate, names, runtime)?;
+    catch_panic("progenitor (httpmock helpers)", || {
+        let mut generator = Generator::new(&settings);
+        generator
+            .httpmock(&spec, HTTPMOCK_CLIENT_PATH)
+            .map_err(|e| {
+                Error::new(format!(
+                    "progenitor cannot generate the httpmock helpers: {e}"
+                ))
+            })
+    })
+}
+
 /// The operations of a document: `operationId` → (method, path).
 pub fn operations(doc: &Value) -> BTreeMap<String, (String, String)> {
     let mut out = BTreeMap::new();

@@ -5,11 +5,13 @@
 //! [`client`] (progenitor) → [`postprocess`] → [`format`] → [`write`].
 //! [`pipeline`] runs them in order; [`import`] splits a vendor document into
 //! the `openapi/` layout; [`conformance`] and [`bench`] run the pipeline on
-//! other documents; [`bench_decode`] measures the generated models' decoding;
+//! other documents; [`bench_decode`] measures the generated models' decoding,
+//! [`bench_client`] the client's overhead per request;
 //! [`fuzz`] runs the libFuzzer targets of `tests/fuzz/`; [`diff`] compares two
 //! versions of the spec and classifies each change for the Rust API and the wire.
 
 pub mod bench;
+pub mod bench_client;
 pub mod bench_decode;
 pub mod client;
 pub mod conformance;

@@ -12,7 +12,9 @@ use clap::{Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xtask::diff::Source;
 use xtask::pipeline::{self, Target};
-use xtask::{Error, bench, bench_decode, conformance, diff, fuzz, import, load, write};
+use xtask::{
+    Error, bench, bench_client, bench_decode, conformance, diff, fuzz, import, load, write,
+};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Generate and check the Cozmox SDK")]
@@ -117,6 +119,18 @@ enum Cmd {
         /// Only the benchmarks whose id matches this criterion filter (e.g. `decode/page`).
         filter: Option<String>,
     },
+    /// Benchmark the client's overhead per request (`GET /session/{id}`, local server) against bare reqwest.
+    BenchClient {
+        /// Rounds; in each, a block of requests per side, alternating which side goes first.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+        /// Requests per side per round.
+        #[arg(long, default_value_t = 100)]
+        requests: usize,
+        /// Untimed requests per side before the first round.
+        #[arg(long, default_value_t = 2000)]
+        warmup: usize,
+    },
 }
 
 /// Output format of `diff`.
@@ -185,6 +199,18 @@ fn main() -> ExitCode {
                 instructions,
                 filter,
                 rounds,
+            },
+        ),
+        Cmd::BenchClient {
+            rounds,
+            requests,
+            warmup,
+        } => bench_client::run(
+            &project_root(),
+            &bench_client::Options {
+                rounds,
+                block: requests,
+                warmup,
             },
         ),
     };

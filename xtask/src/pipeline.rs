@@ -169,6 +169,12 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
         target.client_runtime.as_deref(),
     )?;
     client_tokens.extend(client::manual_operations(&manual)?);
+    let httpmock_tokens = client::httpmock(
+        &progenitor_doc,
+        &target.models_crate,
+        &models.names,
+        target.client_runtime.as_deref(),
+    )?;
     tick("client (progenitor)", &mut timings);
 
     let lint_allows = quote! {
@@ -214,6 +220,10 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
             "operation is missing from progenitor's output",
         ));
     }
+    let mut httpmock_file =
+        postprocess::parse(quote! { #lint_allows #httpmock_tokens }, "httpmock")?;
+    postprocess::httpmock_array_params(&mut httpmock_file);
+    postprocess::declare_httpmock_module(&mut client_file);
     tick("post-process", &mut timings);
 
     let mut files = BTreeMap::new();
@@ -224,6 +234,10 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
     files.insert(
         target.client_dir().join("mod.rs"),
         format::rust_file(&client_file, COMMAND),
+    );
+    files.insert(
+        target.client_dir().join("httpmock.rs"),
+        format::rust_file(&httpmock_file, COMMAND),
     );
     if target.scaffold {
         files.extend(scaffold::files(target, &doc));

@@ -32,6 +32,11 @@ pub const RUNTIME_DEPS: &[(&str, &str)] = &[
     ("bytes", r#""1""#),
     ("serde_path_to_error", r#""0.1.20""#),
     (
+        "httpmock",
+        r#"{ version = "0.8.3", default-features = false }"#,
+    ),
+    ("regex", r#""1""#),
+    (
         "schemars",
         r#"{ version = "1.2.3", default-features = false, features = ["derive", "std", "chrono04", "uuid1"] }"#,
     ),
@@ -84,7 +89,7 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
             "reqwest",
             "futures-core",
             "bytes"
-        ])
+        ]) + "httpmock = { workspace = true, optional = true }\nregex = { workspace = true, optional = true }\n\n[features]\n# Typed httpmock helpers (`httpmock` module) for testing code that uses the client.\nhttpmock = [\"dep:httpmock\", \"dep:regex\"]\n"
     );
     let lib = |what: &str| {
         format!(
