@@ -948,3 +948,9 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("session_controller_remove", "DELETE", "/session/{id}"),
     ("session_controller_update", "PATCH", "/session/{id}"),
 ];
+/// Typed [httpmock](https://docs.rs/httpmock) helpers, one per
+/// operation: `MockServerExt` adds a method per operation to
+/// `httpmock::MockServer`, whose `When`/`Then` arguments take the
+/// operation's parameter and response types. Feature `httpmock`.
+#[cfg(feature = "httpmock")]
+pub mod httpmock;
