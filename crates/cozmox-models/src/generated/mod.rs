@@ -1514,7 +1514,7 @@ pub struct AssistantOverrides {
         rename = "analysisPlan",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub analysis_plan: ::std::option::Option<AnalysisPlan>,
+    pub analysis_plan: ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
     ///Which artifacts are produced for the call.
     #[serde(
         rename = "artifactPlan",
@@ -1614,7 +1614,7 @@ pub struct AssistantOverrides {
     >,
     ///The LLM configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<::std::boxed::Box<Model>>,
     #[serde(
         rename = "modelOutputInMessagesEnabled",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1665,7 +1665,7 @@ pub struct AssistantOverrides {
     pub stop_speaking_plan: ::std::option::Option<StopSpeakingPlan>,
     ///The speech-to-text configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub transcriber: ::std::option::Option<Transcriber>,
+    pub transcriber: ::std::option::Option<::std::boxed::Box<Transcriber>>,
     #[serde(
         rename = "transportConfigurations",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1770,7 +1770,9 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<AssistantOverrides, A::Error> {
-                let mut f0: ::std::option::Option<::std::option::Option<AnalysisPlan>> = ::std::option::Option::None;
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
+                > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<ArtifactPlan>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
@@ -1819,7 +1821,9 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
                 > = ::std::option::Option::None;
-                let mut f19: ::std::option::Option<::std::option::Option<Model>> = ::std::option::Option::None;
+                let mut f19: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<Model>>,
+                > = ::std::option::Option::None;
                 let mut f20: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f21: ::std::option::Option<::std::option::Option<MonitorPlan>> = ::std::option::Option::None;
                 let mut f22: ::std::option::Option<
@@ -1841,7 +1845,9 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 let mut f28: ::std::option::Option<
                     ::std::option::Option<StopSpeakingPlan>,
                 > = ::std::option::Option::None;
-                let mut f29: ::std::option::Option<::std::option::Option<Transcriber>> = ::std::option::Option::None;
+                let mut f29: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<Transcriber>>,
+                > = ::std::option::Option::None;
                 let mut f30: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<TransportConfiguration>>,
                 > = ::std::option::Option::None;
@@ -2926,7 +2932,7 @@ pub struct CreateAssistantDto {
         rename = "analysisPlan",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub analysis_plan: ::std::option::Option<AnalysisPlan>,
+    pub analysis_plan: ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
     ///Which artifacts are produced for the call.
     #[serde(
         rename = "artifactPlan",
@@ -3026,7 +3032,7 @@ pub struct CreateAssistantDto {
     >,
     ///The LLM configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<::std::boxed::Box<Model>>,
     #[serde(
         rename = "modelOutputInMessagesEnabled",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3077,7 +3083,7 @@ pub struct CreateAssistantDto {
     pub stop_speaking_plan: ::std::option::Option<StopSpeakingPlan>,
     ///The speech-to-text configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub transcriber: ::std::option::Option<Transcriber>,
+    pub transcriber: ::std::option::Option<::std::boxed::Box<Transcriber>>,
     #[serde(
         rename = "transportConfigurations",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3173,7 +3179,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CreateAssistantDto, A::Error> {
-                let mut f0: ::std::option::Option<::std::option::Option<AnalysisPlan>> = ::std::option::Option::None;
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
+                > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<ArtifactPlan>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
@@ -3222,7 +3230,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
                 > = ::std::option::Option::None;
-                let mut f19: ::std::option::Option<::std::option::Option<Model>> = ::std::option::Option::None;
+                let mut f19: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<Model>>,
+                > = ::std::option::Option::None;
                 let mut f20: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f21: ::std::option::Option<::std::option::Option<MonitorPlan>> = ::std::option::Option::None;
                 let mut f22: ::std::option::Option<
@@ -3244,7 +3254,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f28: ::std::option::Option<
                     ::std::option::Option<StopSpeakingPlan>,
                 > = ::std::option::Option::None;
-                let mut f29: ::std::option::Option<::std::option::Option<Transcriber>> = ::std::option::Option::None;
+                let mut f29: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<Transcriber>>,
+                > = ::std::option::Option::None;
                 let mut f30: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<TransportConfiguration>>,
                 > = ::std::option::Option::None;
@@ -3434,7 +3446,9 @@ pub struct CreateCustomerDto {
         rename = "assistantOverrides",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub assistant_overrides: ::std::option::Option<AssistantOverrides>,
+    pub assistant_overrides: ::std::option::Option<
+        ::std::boxed::Box<AssistantOverrides>,
+    >,
     ///The email of the customer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
@@ -3501,7 +3515,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                 mut map: A,
             ) -> ::std::result::Result<CreateCustomerDto, A::Error> {
                 let mut f0: ::std::option::Option<
-                    ::std::option::Option<AssistantOverrides>,
+                    ::std::option::Option<::std::boxed::Box<AssistantOverrides>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -3578,7 +3592,7 @@ pub struct CreateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub assistant: ::std::option::Option<CreateAssistantDto>,
+    pub assistant: ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
     ///This is the ID of the assistant associated with this session. Use this when referencing an existing assistant.
     #[serde(
         rename = "assistantId",
@@ -3592,7 +3606,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "assistantOverrides",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub assistant_overrides: ::std::option::Option<AssistantOverrides>,
+    pub assistant_overrides: ::std::option::Option<
+        ::std::boxed::Box<AssistantOverrides>,
+    >,
     ///This is the customer information associated with this session.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<CreateCustomerDto>,
@@ -3619,7 +3635,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "phoneNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub phone_number: ::std::option::Option<ImportTwilioPhoneNumberDto>,
+    pub phone_number: ::std::option::Option<
+        ::std::boxed::Box<ImportTwilioPhoneNumberDto>,
+    >,
     ///This is the ID of the phone number associated with this session.
     #[serde(
         rename = "phoneNumberId",
@@ -3713,13 +3731,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                 mut map: A,
             ) -> ::std::result::Result<CreateSessionDto, A::Error> {
                 let mut f0: ::std::option::Option<
-                    ::std::option::Option<CreateAssistantDto>,
+                    ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<
-                    ::std::option::Option<AssistantOverrides>,
+                    ::std::option::Option<::std::boxed::Box<AssistantOverrides>>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<CreateCustomerDto>,
@@ -3735,7 +3753,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                     ::std::option::Option<CreateSessionDtoName>,
                 > = ::std::option::Option::None;
                 let mut f8: ::std::option::Option<
-                    ::std::option::Option<ImportTwilioPhoneNumberDto>,
+                    ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
                 let mut f9: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -6692,7 +6710,7 @@ Currently the only supported fields of assistant artifact plan are:
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub assistant: ::std::option::Option<CreateAssistantDto>,
+    pub assistant: ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
     ///This is the ID of the assistant associated with this session. Use this when referencing an existing assistant.
     #[serde(
         rename = "assistantId",
@@ -6706,7 +6724,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "assistantOverrides",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub assistant_overrides: ::std::option::Option<AssistantOverrides>,
+    pub assistant_overrides: ::std::option::Option<
+        ::std::boxed::Box<AssistantOverrides>,
+    >,
     ///This is the cost of the session in USD.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<f64>,
@@ -6747,7 +6767,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "phoneNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub phone_number: ::std::option::Option<ImportTwilioPhoneNumberDto>,
+    pub phone_number: ::std::option::Option<
+        ::std::boxed::Box<ImportTwilioPhoneNumberDto>,
+    >,
     ///This is the ID of the phone number associated with this session.
     #[serde(
         rename = "phoneNumberId",
@@ -6852,13 +6874,13 @@ impl<'de> ::serde::Deserialize<'de> for Session {
             ) -> ::std::result::Result<Session, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<Artifact>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
-                    ::std::option::Option<CreateAssistantDto>,
+                    ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
-                    ::std::option::Option<AssistantOverrides>,
+                    ::std::option::Option<::std::boxed::Box<AssistantOverrides>>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<
@@ -6881,7 +6903,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                 let mut f12: ::std::option::Option<::std::option::Option<SessionName>> = ::std::option::Option::None;
                 let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut f14: ::std::option::Option<
-                    ::std::option::Option<ImportTwilioPhoneNumberDto>,
+                    ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
                 let mut f15: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -8925,7 +8947,7 @@ pub struct TransferDestinationNumber {
         rename = "transferPlan",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub transfer_plan: ::std::option::Option<TransferPlan>,
+    pub transfer_plan: ::std::option::Option<::std::boxed::Box<TransferPlan>>,
     ///The kind of destination.
     #[serde(rename = "type")]
     pub type_: TransferDestinationNumberType,
@@ -8980,7 +9002,9 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut f6: ::std::option::Option<::std::option::Option<TransferPlan>> = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<TransferPlan>>,
+                > = ::std::option::Option::None;
                 let mut f7: ::std::option::Option<TransferDestinationNumberType> = ::std::option::Option::None;
                 let mut unknown = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(key) = map
@@ -9514,7 +9538,7 @@ pub struct UpdateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub assistant: ::std::option::Option<CreateAssistantDto>,
+    pub assistant: ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
     ///This is the ID of the assistant associated with this session. Use this when referencing an existing assistant.
     #[serde(
         rename = "assistantId",
@@ -9528,7 +9552,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "assistantOverrides",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub assistant_overrides: ::std::option::Option<AssistantOverrides>,
+    pub assistant_overrides: ::std::option::Option<
+        ::std::boxed::Box<AssistantOverrides>,
+    >,
     ///This is the customer information associated with this session.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<CreateCustomerDto>,
@@ -9555,7 +9581,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "phoneNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub phone_number: ::std::option::Option<ImportTwilioPhoneNumberDto>,
+    pub phone_number: ::std::option::Option<
+        ::std::boxed::Box<ImportTwilioPhoneNumberDto>,
+    >,
     ///This is the ID of the phone number associated with this session.
     #[serde(
         rename = "phoneNumberId",
@@ -9649,13 +9677,13 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                 mut map: A,
             ) -> ::std::result::Result<UpdateSessionDto, A::Error> {
                 let mut f0: ::std::option::Option<
-                    ::std::option::Option<CreateAssistantDto>,
+                    ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<
-                    ::std::option::Option<AssistantOverrides>,
+                    ::std::option::Option<::std::boxed::Box<AssistantOverrides>>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<CreateCustomerDto>,
@@ -9671,7 +9699,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                     ::std::option::Option<UpdateSessionDtoName>,
                 > = ::std::option::Option::None;
                 let mut f8: ::std::option::Option<
-                    ::std::option::Option<ImportTwilioPhoneNumberDto>,
+                    ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
                 let mut f9: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
