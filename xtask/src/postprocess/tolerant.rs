@@ -629,9 +629,9 @@ pub fn add_unknown_fields(st: &mut syn::ItemStruct) -> Option<syn::Ident> {
         /// Fields the spec does not declare, kept as sent so that they
         /// re-encode unchanged (listed by `Drift::unknown_data`).
         #[serde(flatten)]
-        pub #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+        pub #ident: crate::UnknownFields
     });
-    // A map is neither `Hash` nor `Ord`.
+    // Unknown fields are neither `Hash` nor `Ord`.
     for attr in st.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let kept: Vec<syn::Path> = derive_paths(std::slice::from_ref(attr))
             .into_iter()
@@ -661,7 +661,7 @@ pub fn complete_struct_exprs(file: &mut syn::File, added: &BTreeMap<String, syn:
             if target && !has && e.rest.is_none() {
                 let field = self.field;
                 e.fields
-                    .push(syn::parse_quote!(#field: ::serde_json::Map::new()));
+                    .push(syn::parse_quote!(#field: crate::UnknownFields::new()));
             }
         }
     }
@@ -857,10 +857,7 @@ pub fn drift_impls(file: &mut syn::File) -> usize {
                             let ident = &f.ident;
                             let json = &f.json;
                             let is_unknown = f.ident.to_string().starts_with(UNKNOWN_FIELDS)
-                                && f.ty
-                                    .to_token_stream()
-                                    .to_string()
-                                    .contains("serde_json :: Map");
+                                && f.ty.to_token_stream().to_string().contains("UnknownFields");
                             if f.flatten && is_unknown {
                                 quote!(collector.unknown_fields(&self.#ident);)
                             } else if f.flatten {
@@ -1102,11 +1099,11 @@ mod tests {
         let t = text(&file);
         assert!(t.contains("#[derive(Clone,Eq,PartialEq)]"), "{t}");
         assert!(
-            t.contains("#[serde(flatten)]pubunknown_fields_:::serde_json::Map"),
+            t.contains("#[serde(flatten)]pubunknown_fields_:crate::UnknownFields"),
             "{t}"
         );
         assert!(
-            t.contains("unknown_fields_:::serde_json::Map::new()"),
+            t.contains("unknown_fields_:crate::UnknownFields::new()"),
             "{t}"
         );
     }
@@ -1171,7 +1168,7 @@ mod tests {
                 #[serde(flatten)]
                 pub extra: ::std::collections::HashMap<String, T>,
                 #[serde(flatten)]
-                pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+                pub unknown_fields: crate::UnknownFields,
             }
             pub struct T(pub String);
             pub enum E { X, Y(S) }
