@@ -77,7 +77,7 @@ pub struct AnalysisCost {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnalysisCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -103,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
                 mut map: A,
             ) -> ::std::result::Result<AnalysisCost, A::Error> {
                 let mut f0: ::std::option::Option<AnalysisCostType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -171,7 +171,7 @@ pub struct AnalysisPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnalysisPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -211,7 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                     ::std::option::Option<SuccessEvaluationPlan>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<SummaryPlan>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -264,7 +264,7 @@ pub struct AnthropicCredential {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnthropicCredential {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -298,7 +298,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<AnthropicCredentialProvider> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -388,7 +388,7 @@ pub struct AnthropicModel {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnthropicModel {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -450,7 +450,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                 let mut f11: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Tool>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -596,7 +596,7 @@ pub struct AnthropicThinkingEnabled {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnthropicThinkingEnabled {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -624,7 +624,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
             ) -> ::std::result::Result<AnthropicThinkingEnabled, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<AnthropicThinkingEnabledType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -709,7 +709,7 @@ pub struct ApiRequestTool {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ApiRequestTool {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -769,7 +769,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                 let mut f11: ::std::option::Option<
                     ::std::option::Option<VariableExtractionPlan>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -907,7 +907,7 @@ pub struct ArtifactPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ArtifactPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -953,7 +953,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                     ::std::option::Option<TranscriptPlan>,
                 > = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -1076,7 +1076,7 @@ pub struct AssemblyAiTranscriber {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AssemblyAiTranscriber {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1150,7 +1150,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
                 let mut f13: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -1259,7 +1259,7 @@ pub struct AssistantCustomEndpointingRule {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AssistantCustomEndpointingRule {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1295,7 +1295,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<AssistantCustomEndpointingRuleType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -1426,7 +1426,7 @@ pub struct AssistantMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AssistantMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1464,7 +1464,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                 let mut f2: ::std::option::Option<AssistantMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -1698,7 +1698,7 @@ pub struct AssistantOverrides {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AssistantOverrides {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1863,7 +1863,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 let mut f34: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2068,7 +2068,7 @@ pub struct AzureVoice {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AzureVoice {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2108,7 +2108,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                 let mut f5: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2174,7 +2174,7 @@ pub struct BackgroundSpeechDenoisingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for BackgroundSpeechDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2206,7 +2206,7 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<SmartDenoisingPlan>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2313,7 +2313,7 @@ pub struct CallHookCallEnding {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CallHookCallEnding {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2347,7 +2347,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
                     ::std::option::Option<::std::vec::Vec<CallHookFilter>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<CallHookCallEndingOn> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2394,7 +2394,7 @@ pub struct CallHookCallRinging {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CallHookCallRinging {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2424,7 +2424,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
                     ::std::option::Option<::std::vec::Vec<HookAction>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<CallHookCallRingingOn> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2537,7 +2537,7 @@ pub struct CallHookFilterOneOf {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CallHookFilterOneOf {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2571,7 +2571,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<CallHookFilterOneOfType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2635,7 +2635,7 @@ pub struct ChunkPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ChunkPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2669,7 +2669,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2720,7 +2720,7 @@ pub struct CompliancePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2752,7 +2752,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<PciCompliancePlan>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2794,7 +2794,7 @@ pub struct Condition {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for Condition {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2830,7 +2830,7 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2866,7 +2866,7 @@ pub struct CozmoxSmartEndpointingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CozmoxSmartEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2892,7 +2892,7 @@ impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
                 mut map: A,
             ) -> ::std::result::Result<CozmoxSmartEndpointingPlan, A::Error> {
                 let mut f0: ::std::option::Option<CozmoxSmartEndpointingPlanProvider> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -3108,7 +3108,7 @@ pub struct CreateAssistantDto {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CreateAssistantDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -3267,7 +3267,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f33: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -3482,7 +3482,7 @@ pub struct CreateCustomerDto {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CreateCustomerDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -3536,7 +3536,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                 let mut f7: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -3657,7 +3657,7 @@ If squadId is provided, this will be ignored.*/
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::validate::Validate for CreateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
@@ -3767,7 +3767,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<CreateSessionDtoStatus>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4180,7 +4180,7 @@ pub struct CustomKnowledgeBase {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CustomKnowledgeBase {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4208,7 +4208,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
             ) -> ::std::result::Result<CustomKnowledgeBase, A::Error> {
                 let mut f0: ::std::option::Option<CustomKnowledgeBaseProvider> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4265,7 +4265,7 @@ pub struct DeveloperMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for DeveloperMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4303,7 +4303,7 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                 let mut f2: ::std::option::Option<DeveloperMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4365,7 +4365,7 @@ pub struct ExactReplacement {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ExactReplacement {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4401,7 +4401,7 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4450,7 +4450,7 @@ pub struct FallbackTranscriberPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FallbackTranscriberPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4478,7 +4478,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
                 let mut f0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Transcriber>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4510,7 +4510,7 @@ pub struct FallbackVoicePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FallbackVoicePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4538,7 +4538,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
                 let mut f0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Voice>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4579,7 +4579,7 @@ pub struct FixedBackoffPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FixedBackoffPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4609,7 +4609,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<FixedBackoffPlanType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4669,7 +4669,7 @@ pub struct FormatPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FormatPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4705,7 +4705,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Replacement>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4775,7 +4775,7 @@ pub struct FourierDenoisingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FourierDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4811,7 +4811,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4866,7 +4866,7 @@ pub struct FunctionParameters {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FunctionParameters {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4904,7 +4904,7 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<FunctionParametersType>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4954,7 +4954,7 @@ pub struct GoogleVoicemailDetectionPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for GoogleVoicemailDetectionPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4988,7 +4988,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                 let mut f2: ::std::option::Option<
                     GoogleVoicemailDetectionPlanProvider,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5039,7 +5039,7 @@ pub struct HipaaCompliancePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for HipaaCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5065,7 +5065,7 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
                 mut map: A,
             ) -> ::std::result::Result<HipaaCompliancePlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5214,7 +5214,7 @@ pub struct ImportTwilioPhoneNumberDto {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ImportTwilioPhoneNumberDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5286,7 +5286,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5384,7 +5384,7 @@ pub struct JsonSchema {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for JsonSchema {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5446,7 +5446,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                 let mut f8: ::std::option::Option<
                     ::std::option::Option<JsonSchemaType>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5511,7 +5511,7 @@ pub struct KeypadInputPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for KeypadInputPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5543,7 +5543,7 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5652,7 +5652,7 @@ pub struct LangfuseObservabilityPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for LangfuseObservabilityPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5688,7 +5688,7 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5867,7 +5867,7 @@ pub struct MessagePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for MessagePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5910,7 +5910,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                 let mut f4: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6021,7 +6021,7 @@ pub struct ModelCost {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ModelCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6047,7 +6047,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelCost {
                 mut map: A,
             ) -> ::std::result::Result<ModelCost, A::Error> {
                 let mut f0: ::std::option::Option<ModelCostType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6104,7 +6104,7 @@ pub struct MonitorPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for MonitorPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6138,7 +6138,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                 let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6254,7 +6254,7 @@ pub struct PaginationMeta {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for PaginationMeta {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6284,7 +6284,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
                 let mut f0: ::std::option::Option<f64> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<f64> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<f64> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6353,7 +6353,7 @@ pub struct PciCompliancePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for PciCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6379,7 +6379,7 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
                 mut map: A,
             ) -> ::std::result::Result<PciCompliancePlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6479,7 +6479,7 @@ pub struct RegexOption {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for RegexOption {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6509,7 +6509,7 @@ impl<'de> ::serde::Deserialize<'de> for RegexOption {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<RegexOptionType>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6628,7 +6628,7 @@ pub struct Server {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for Server {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6666,7 +6666,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6792,7 +6792,7 @@ If squadId is provided, this will be ignored.*/
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::validate::Validate for Session {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
@@ -6920,7 +6920,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                 let mut f19: ::std::option::Option<
                     ::chrono::DateTime<::chrono::offset::Utc>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7036,7 +7036,7 @@ pub struct SessionCost {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SessionCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7062,7 +7062,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionCost {
                 mut map: A,
             ) -> ::std::result::Result<SessionCost, A::Error> {
                 let mut f0: ::std::option::Option<SessionCostType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7358,7 +7358,7 @@ pub struct SessionPaginatedResponse {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::validate::Validate for SessionPaginatedResponse {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
@@ -7396,7 +7396,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
             ) -> ::std::result::Result<SessionPaginatedResponse, A::Error> {
                 let mut f0: ::std::option::Option<PaginationMeta> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::vec::Vec<Session>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7446,7 +7446,7 @@ pub struct SmartDenoisingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SmartDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7472,7 +7472,7 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
                 mut map: A,
             ) -> ::std::result::Result<SmartDenoisingPlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7596,7 +7596,7 @@ pub struct StartSpeakingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for StartSpeakingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7637,7 +7637,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                     ::std::option::Option<TranscriptionEndpointingPlan>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7708,7 +7708,7 @@ pub struct StopSpeakingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for StopSpeakingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7746,7 +7746,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7794,7 +7794,7 @@ pub struct StructuredDataMultiPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for StructuredDataMultiPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7826,7 +7826,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<StructuredDataPlan>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7869,7 +7869,7 @@ pub struct StructuredDataPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for StructuredDataPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7907,7 +7907,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7956,7 +7956,7 @@ pub struct SuccessEvaluationPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SuccessEvaluationPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7996,7 +7996,7 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                     ::std::option::Option<SuccessEvaluationPlanRubric>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8049,7 +8049,7 @@ pub struct SummaryPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SummaryPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8085,7 +8085,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                     >,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8135,7 +8135,7 @@ pub struct SystemMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SystemMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8173,7 +8173,7 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                 let mut f2: ::std::option::Option<SystemMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8359,7 +8359,7 @@ pub struct ToolFunction {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ToolFunction {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8397,7 +8397,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                     ::std::option::Option<FunctionParameters>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8451,7 +8451,7 @@ pub struct ToolMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ToolMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8489,7 +8489,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                 let mut f2: ::std::option::Option<ToolMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8551,7 +8551,7 @@ pub struct ToolMessageStart {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ToolMessageStart {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8591,7 +8591,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                     ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<ToolMessageStartType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8714,7 +8714,7 @@ pub struct TranscriptPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TranscriptPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8748,7 +8748,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8796,7 +8796,7 @@ pub struct TranscriptionEndpointingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TranscriptionEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8826,7 +8826,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8954,7 +8954,7 @@ pub struct TransferDestinationNumber {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransferDestinationNumber {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9006,7 +9006,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                     ::std::option::Option<::std::boxed::Box<TransferPlan>>,
                 > = ::std::option::Option::None;
                 let mut f7: ::std::option::Option<TransferDestinationNumberType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9073,7 +9073,7 @@ pub struct TransferFallbackPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransferFallbackPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9103,7 +9103,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9140,7 +9140,7 @@ pub struct TransferHookAction {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransferHookAction {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9170,7 +9170,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                     ::std::option::Option<TransferDestination>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<TransferHookActionType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9251,7 +9251,7 @@ pub struct TransferPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransferPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9310,7 +9310,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                 let mut f9: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9452,7 +9452,7 @@ pub struct TransportConfigurationTwilio {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransportConfigurationTwilio {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9488,7 +9488,7 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                     ::std::option::Option<TransportConfigurationTwilioRecordingChannels>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9603,7 +9603,7 @@ If squadId is provided, this will be ignored.*/
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::validate::Validate for UpdateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
@@ -9713,7 +9713,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<UpdateSessionDtoStatus>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9971,7 +9971,7 @@ pub struct UserMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for UserMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -10009,7 +10009,7 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                 let mut f2: ::std::option::Option<UserMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -10061,7 +10061,7 @@ pub struct VariableExtractionAlias {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for VariableExtractionAlias {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -10093,7 +10093,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -10127,7 +10127,7 @@ pub struct VariableExtractionPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for VariableExtractionPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -10157,7 +10157,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
                     ::std::option::Option<::std::vec::Vec<VariableExtractionAlias>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -10328,7 +10328,7 @@ pub struct VoicemailDetectionBackoffPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for VoicemailDetectionBackoffPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -10358,7 +10358,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
