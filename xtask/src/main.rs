@@ -259,7 +259,15 @@ fn generate(
         generated.validation.types.len(),
         generated.validation.checked_fields.len()
     );
+    println!(
+        "boxed: {} optional fields whose type holds more than {} fields inline",
+        generated.boxed_fields.len(),
+        xtask::postprocess::tolerant::MAX_INLINE_FIELDS
+    );
     if verbose {
+        for field in &generated.boxed_fields {
+            println!("  boxed: {field}");
+        }
         for field in &generated.validation.checked_fields {
             println!("  validated: {field}");
         }

@@ -935,7 +935,7 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
                         }
                         fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                             #(#decls)*
-                            let mut unknown = ::serde_json::Map::new();
+                            let mut unknown = crate::UnknownFields::new();
                             while let ::std::option::Option::Some(key) = map.next_key::<crate::de::Key<'de>>()? {
                                 match key.as_str() {
                                     #(#arms)*
@@ -1336,7 +1336,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("pubunknown_fields:::serde_json::Map"),
+            text.contains("pubunknown_fields:crate::UnknownFields"),
             "{text}"
         );
     }

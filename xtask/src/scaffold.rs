@@ -97,7 +97,7 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
         )
     };
     let models_lib = format!(
-        "{}\npub mod decode;\n#[doc(hidden)]\npub mod de;\npub mod drift;\npub mod validate;\n\npub use decode::{{DecodeError, StrictError, decode, decode_strict}};\npub use drift::{{Drift, UnknownData, UnknownKind}};\npub use validate::{{Validate, ValidationError, ValidationErrors}};\n",
+        "{}\npub mod decode;\n#[doc(hidden)]\npub mod de;\npub mod drift;\nmod unknown;\npub mod validate;\n\npub use decode::{{DecodeError, StrictError, decode, decode_strict}};\npub use drift::{{Drift, UnknownData, UnknownKind}};\npub use unknown::UnknownFields;\npub use validate::{{Validate, ValidationError, ValidationErrors}};\n",
         lib("Models")
     );
     let krate = m.replace('-', "_");
@@ -142,6 +142,10 @@ const MODELS_RUNTIME: &[(&str, &str)] = &[
     (
         "src/decode.rs",
         include_str!("../../crates/cozmox-models/src/decode.rs"),
+    ),
+    (
+        "src/unknown.rs",
+        include_str!("../../crates/cozmox-models/src/unknown.rs"),
     ),
     (
         "src/validate.rs",

@@ -167,9 +167,11 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
                 TagValue::Str(tag) => T::members(Some(tag.as_str())),
                 TagValue::Other(_) => &[],
             };
-            if let ([one], TagValue::Str(tag)) = (members, &tag_value) {
+            if let [one] = members
+                && let TagValue::Str(tag) = tag_value
+            {
                 let shown = tag.clone();
-                let replay = Replay::new(seen, Some((T::TAG, tag.clone())), Some(map));
+                let replay = Replay::new(seen, Some((T::TAG, tag)), Some(map));
                 return T::decode_member(*one, replay)
                     .map_err(|e| member_error::<_, T>(e, *one, Some(shown.as_str())));
             }
@@ -368,6 +370,10 @@ use serde::Deserialize as _;
 /// A map deserializer that first replays buffered entries, then the tag,
 /// then continues with the rest of the input object.
 pub struct Replay<'de, A> {
+    /// Whether anything buffered is left to give out (an entry, the tag, or
+    /// the value of the key just given): the one check on the path of the
+    /// fields that pass straight through.
+    live: bool,
     buffered: std::vec::IntoIter<(Key<'de>, Value)>,
     tag: Option<(&'static str, Key<'de>)>,
     pending: Option<Pending<'de>>,
@@ -387,6 +393,7 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
         rest: Option<A>,
     ) -> Self {
         Replay {
+            live: !buffered.is_empty() || tag.is_some(),
             buffered: buffered.into_iter(),
             tag,
             pending: None,
@@ -430,29 +437,39 @@ fn key_seed<'de, K: DeserializeSeed<'de>, E: de::Error>(
 }
 
 impl<'de, A: MapAccess<'de>> Replay<'de, A> {
-    /// The next buffered key, or the tag; `None` when both are done.
+    /// The next buffered key, or the tag; when both are done, the next key
+    /// of the rest of the object.
     #[inline(never)]
     fn replay_key<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
-    ) -> Option<Result<Option<K::Value>, A::Error>> {
+    ) -> Result<Option<K::Value>, A::Error> {
         if let Some((key, value)) = self.buffered.next() {
             let out = key_seed(seed, &key);
             self.pending = Some(Pending::Buffered(key, value));
-            return Some(out.map(Some));
+            return out.map(Some);
         }
-        let (name, value) = self.tag.take()?;
-        let out = key_seed(seed, &Key::Borrowed(name));
-        self.pending = Some(Pending::Tag(name, value));
-        Some(out.map(Some))
+        if let Some((name, value)) = self.tag.take() {
+            let out = key_seed(seed, &Key::Borrowed(name));
+            self.pending = Some(Pending::Tag(name, value));
+            return out.map(Some);
+        }
+        self.live = self.pending.is_some();
+        match &mut self.rest {
+            Some(rest) => rest.next_key_seed(seed),
+            None => Ok(None),
+        }
     }
 
     #[inline(never)]
-    fn replay_value<V: DeserializeSeed<'de>>(
-        &mut self,
-        pending: Pending<'de>,
-        seed: V,
-    ) -> Result<V::Value, A::Error> {
+    fn replay_value<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        let Some(pending) = self.pending.take() else {
+            return match &mut self.rest {
+                Some(rest) => rest.next_value_seed(seed),
+                None => Err(de::Error::custom("a value was asked for before its key")),
+            };
+        };
+        self.live = self.buffered.len() > 0 || self.tag.is_some();
         match pending {
             Pending::Buffered(key, value) => {
                 seed.deserialize(value).map_err(|e| named(key.as_str(), &e))
@@ -474,11 +491,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        if self.buffered.len() > 0 || self.tag.is_some() {
-            if let Some(out) = self.replay_key(seed) {
-                return out;
-            }
-            return Ok(None);
+        if self.live {
+            return self.replay_key(seed);
         }
         match &mut self.rest {
             Some(rest) => rest.next_key_seed(seed),
@@ -488,8 +502,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
 
     #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        if let Some(pending) = self.pending.take() {
-            return self.replay_value(pending, seed);
+        if self.live {
+            return self.replay_value(seed);
         }
         match &mut self.rest {
             Some(rest) => rest.next_value_seed(seed),

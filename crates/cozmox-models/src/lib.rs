@@ -19,8 +19,10 @@ pub use generated::*;
 pub mod de;
 pub mod decode;
 pub mod drift;
+mod unknown;
 pub mod validate;
 
 pub use decode::{DecodeError, StrictError, decode, decode_strict};
 pub use drift::{Drift, UnknownData, UnknownKind};
+pub use unknown::UnknownFields;
 pub use validate::{Validate, ValidationError, ValidationErrors};

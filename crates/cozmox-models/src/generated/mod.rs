@@ -77,7 +77,7 @@ pub struct AnalysisCost {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnalysisCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -103,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
                 mut map: A,
             ) -> ::std::result::Result<AnalysisCost, A::Error> {
                 let mut f0: ::std::option::Option<AnalysisCostType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -171,7 +171,7 @@ pub struct AnalysisPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnalysisPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -211,7 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                     ::std::option::Option<SuccessEvaluationPlan>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<SummaryPlan>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -264,7 +264,7 @@ pub struct AnthropicCredential {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnthropicCredential {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -298,7 +298,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<AnthropicCredentialProvider> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -388,7 +388,7 @@ pub struct AnthropicModel {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnthropicModel {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -450,7 +450,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                 let mut f11: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Tool>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -596,7 +596,7 @@ pub struct AnthropicThinkingEnabled {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AnthropicThinkingEnabled {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -624,7 +624,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
             ) -> ::std::result::Result<AnthropicThinkingEnabled, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<AnthropicThinkingEnabledType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -709,7 +709,7 @@ pub struct ApiRequestTool {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ApiRequestTool {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -769,7 +769,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                 let mut f11: ::std::option::Option<
                     ::std::option::Option<VariableExtractionPlan>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -907,7 +907,7 @@ pub struct ArtifactPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ArtifactPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -953,7 +953,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                     ::std::option::Option<TranscriptPlan>,
                 > = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -1076,7 +1076,7 @@ pub struct AssemblyAiTranscriber {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AssemblyAiTranscriber {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1150,7 +1150,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
                 let mut f13: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -1259,7 +1259,7 @@ pub struct AssistantCustomEndpointingRule {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AssistantCustomEndpointingRule {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1295,7 +1295,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<AssistantCustomEndpointingRuleType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -1426,7 +1426,7 @@ pub struct AssistantMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AssistantMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1464,7 +1464,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                 let mut f2: ::std::option::Option<AssistantMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -1514,7 +1514,7 @@ pub struct AssistantOverrides {
         rename = "analysisPlan",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub analysis_plan: ::std::option::Option<AnalysisPlan>,
+    pub analysis_plan: ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
     ///Which artifacts are produced for the call.
     #[serde(
         rename = "artifactPlan",
@@ -1614,7 +1614,7 @@ pub struct AssistantOverrides {
     >,
     ///The LLM configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<::std::boxed::Box<Model>>,
     #[serde(
         rename = "modelOutputInMessagesEnabled",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1665,7 +1665,7 @@ pub struct AssistantOverrides {
     pub stop_speaking_plan: ::std::option::Option<StopSpeakingPlan>,
     ///The speech-to-text configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub transcriber: ::std::option::Option<Transcriber>,
+    pub transcriber: ::std::option::Option<::std::boxed::Box<Transcriber>>,
     #[serde(
         rename = "transportConfigurations",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1698,7 +1698,7 @@ pub struct AssistantOverrides {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AssistantOverrides {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1770,7 +1770,9 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<AssistantOverrides, A::Error> {
-                let mut f0: ::std::option::Option<::std::option::Option<AnalysisPlan>> = ::std::option::Option::None;
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
+                > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<ArtifactPlan>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
@@ -1819,7 +1821,9 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
                 > = ::std::option::Option::None;
-                let mut f19: ::std::option::Option<::std::option::Option<Model>> = ::std::option::Option::None;
+                let mut f19: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<Model>>,
+                > = ::std::option::Option::None;
                 let mut f20: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f21: ::std::option::Option<::std::option::Option<MonitorPlan>> = ::std::option::Option::None;
                 let mut f22: ::std::option::Option<
@@ -1841,7 +1845,9 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 let mut f28: ::std::option::Option<
                     ::std::option::Option<StopSpeakingPlan>,
                 > = ::std::option::Option::None;
-                let mut f29: ::std::option::Option<::std::option::Option<Transcriber>> = ::std::option::Option::None;
+                let mut f29: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<Transcriber>>,
+                > = ::std::option::Option::None;
                 let mut f30: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<TransportConfiguration>>,
                 > = ::std::option::Option::None;
@@ -1857,7 +1863,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 let mut f34: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2062,7 +2068,7 @@ pub struct AzureVoice {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for AzureVoice {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2102,7 +2108,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                 let mut f5: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2168,7 +2174,7 @@ pub struct BackgroundSpeechDenoisingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for BackgroundSpeechDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2200,7 +2206,7 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<SmartDenoisingPlan>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2307,7 +2313,7 @@ pub struct CallHookCallEnding {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CallHookCallEnding {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2341,7 +2347,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
                     ::std::option::Option<::std::vec::Vec<CallHookFilter>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<CallHookCallEndingOn> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2388,7 +2394,7 @@ pub struct CallHookCallRinging {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CallHookCallRinging {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2418,7 +2424,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
                     ::std::option::Option<::std::vec::Vec<HookAction>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<CallHookCallRingingOn> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2531,7 +2537,7 @@ pub struct CallHookFilterOneOf {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CallHookFilterOneOf {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2565,7 +2571,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<CallHookFilterOneOfType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2629,7 +2635,7 @@ pub struct ChunkPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ChunkPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2663,7 +2669,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2714,7 +2720,7 @@ pub struct CompliancePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2746,7 +2752,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<PciCompliancePlan>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2788,7 +2794,7 @@ pub struct Condition {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for Condition {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2824,7 +2830,7 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2860,7 +2866,7 @@ pub struct CozmoxSmartEndpointingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CozmoxSmartEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2886,7 +2892,7 @@ impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
                 mut map: A,
             ) -> ::std::result::Result<CozmoxSmartEndpointingPlan, A::Error> {
                 let mut f0: ::std::option::Option<CozmoxSmartEndpointingPlanProvider> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -2926,7 +2932,7 @@ pub struct CreateAssistantDto {
         rename = "analysisPlan",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub analysis_plan: ::std::option::Option<AnalysisPlan>,
+    pub analysis_plan: ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
     ///Which artifacts are produced for the call.
     #[serde(
         rename = "artifactPlan",
@@ -3026,7 +3032,7 @@ pub struct CreateAssistantDto {
     >,
     ///The LLM configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<::std::boxed::Box<Model>>,
     #[serde(
         rename = "modelOutputInMessagesEnabled",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3077,7 +3083,7 @@ pub struct CreateAssistantDto {
     pub stop_speaking_plan: ::std::option::Option<StopSpeakingPlan>,
     ///The speech-to-text configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub transcriber: ::std::option::Option<Transcriber>,
+    pub transcriber: ::std::option::Option<::std::boxed::Box<Transcriber>>,
     #[serde(
         rename = "transportConfigurations",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3102,7 +3108,7 @@ pub struct CreateAssistantDto {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CreateAssistantDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -3173,7 +3179,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CreateAssistantDto, A::Error> {
-                let mut f0: ::std::option::Option<::std::option::Option<AnalysisPlan>> = ::std::option::Option::None;
+                let mut f0: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
+                > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<ArtifactPlan>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
@@ -3222,7 +3230,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
                 > = ::std::option::Option::None;
-                let mut f19: ::std::option::Option<::std::option::Option<Model>> = ::std::option::Option::None;
+                let mut f19: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<Model>>,
+                > = ::std::option::Option::None;
                 let mut f20: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f21: ::std::option::Option<::std::option::Option<MonitorPlan>> = ::std::option::Option::None;
                 let mut f22: ::std::option::Option<
@@ -3244,7 +3254,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f28: ::std::option::Option<
                     ::std::option::Option<StopSpeakingPlan>,
                 > = ::std::option::Option::None;
-                let mut f29: ::std::option::Option<::std::option::Option<Transcriber>> = ::std::option::Option::None;
+                let mut f29: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<Transcriber>>,
+                > = ::std::option::Option::None;
                 let mut f30: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<TransportConfiguration>>,
                 > = ::std::option::Option::None;
@@ -3255,7 +3267,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f33: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -3434,7 +3446,9 @@ pub struct CreateCustomerDto {
         rename = "assistantOverrides",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub assistant_overrides: ::std::option::Option<AssistantOverrides>,
+    pub assistant_overrides: ::std::option::Option<
+        ::std::boxed::Box<AssistantOverrides>,
+    >,
     ///The email of the customer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
@@ -3468,7 +3482,7 @@ pub struct CreateCustomerDto {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CreateCustomerDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -3501,7 +3515,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                 mut map: A,
             ) -> ::std::result::Result<CreateCustomerDto, A::Error> {
                 let mut f0: ::std::option::Option<
-                    ::std::option::Option<AssistantOverrides>,
+                    ::std::option::Option<::std::boxed::Box<AssistantOverrides>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -3522,7 +3536,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                 let mut f7: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -3578,7 +3592,7 @@ pub struct CreateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub assistant: ::std::option::Option<CreateAssistantDto>,
+    pub assistant: ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
     ///This is the ID of the assistant associated with this session. Use this when referencing an existing assistant.
     #[serde(
         rename = "assistantId",
@@ -3592,7 +3606,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "assistantOverrides",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub assistant_overrides: ::std::option::Option<AssistantOverrides>,
+    pub assistant_overrides: ::std::option::Option<
+        ::std::boxed::Box<AssistantOverrides>,
+    >,
     ///This is the customer information associated with this session.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<CreateCustomerDto>,
@@ -3619,7 +3635,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "phoneNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub phone_number: ::std::option::Option<ImportTwilioPhoneNumberDto>,
+    pub phone_number: ::std::option::Option<
+        ::std::boxed::Box<ImportTwilioPhoneNumberDto>,
+    >,
     ///This is the ID of the phone number associated with this session.
     #[serde(
         rename = "phoneNumberId",
@@ -3639,7 +3657,7 @@ If squadId is provided, this will be ignored.*/
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::validate::Validate for CreateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
@@ -3713,13 +3731,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                 mut map: A,
             ) -> ::std::result::Result<CreateSessionDto, A::Error> {
                 let mut f0: ::std::option::Option<
-                    ::std::option::Option<CreateAssistantDto>,
+                    ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<
-                    ::std::option::Option<AssistantOverrides>,
+                    ::std::option::Option<::std::boxed::Box<AssistantOverrides>>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<CreateCustomerDto>,
@@ -3735,7 +3753,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                     ::std::option::Option<CreateSessionDtoName>,
                 > = ::std::option::Option::None;
                 let mut f8: ::std::option::Option<
-                    ::std::option::Option<ImportTwilioPhoneNumberDto>,
+                    ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
                 let mut f9: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -3749,7 +3767,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<CreateSessionDtoStatus>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4162,7 +4180,7 @@ pub struct CustomKnowledgeBase {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for CustomKnowledgeBase {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4190,7 +4208,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
             ) -> ::std::result::Result<CustomKnowledgeBase, A::Error> {
                 let mut f0: ::std::option::Option<CustomKnowledgeBaseProvider> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4247,7 +4265,7 @@ pub struct DeveloperMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for DeveloperMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4285,7 +4303,7 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                 let mut f2: ::std::option::Option<DeveloperMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4347,7 +4365,7 @@ pub struct ExactReplacement {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ExactReplacement {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4383,7 +4401,7 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4432,7 +4450,7 @@ pub struct FallbackTranscriberPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FallbackTranscriberPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4460,7 +4478,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
                 let mut f0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Transcriber>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4492,7 +4510,7 @@ pub struct FallbackVoicePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FallbackVoicePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4520,7 +4538,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
                 let mut f0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Voice>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4561,7 +4579,7 @@ pub struct FixedBackoffPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FixedBackoffPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4591,7 +4609,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<FixedBackoffPlanType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4651,7 +4669,7 @@ pub struct FormatPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FormatPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4687,7 +4705,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Replacement>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4757,7 +4775,7 @@ pub struct FourierDenoisingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FourierDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4793,7 +4811,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4848,7 +4866,7 @@ pub struct FunctionParameters {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for FunctionParameters {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4886,7 +4904,7 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<FunctionParametersType>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -4936,7 +4954,7 @@ pub struct GoogleVoicemailDetectionPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for GoogleVoicemailDetectionPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4970,7 +4988,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                 let mut f2: ::std::option::Option<
                     GoogleVoicemailDetectionPlanProvider,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5021,7 +5039,7 @@ pub struct HipaaCompliancePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for HipaaCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5047,7 +5065,7 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
                 mut map: A,
             ) -> ::std::result::Result<HipaaCompliancePlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5196,7 +5214,7 @@ pub struct ImportTwilioPhoneNumberDto {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ImportTwilioPhoneNumberDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5268,7 +5286,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5366,7 +5384,7 @@ pub struct JsonSchema {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for JsonSchema {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5428,7 +5446,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                 let mut f8: ::std::option::Option<
                     ::std::option::Option<JsonSchemaType>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5493,7 +5511,7 @@ pub struct KeypadInputPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for KeypadInputPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5525,7 +5543,7 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5634,7 +5652,7 @@ pub struct LangfuseObservabilityPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for LangfuseObservabilityPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5670,7 +5688,7 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -5849,7 +5867,7 @@ pub struct MessagePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for MessagePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5892,7 +5910,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                 let mut f4: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6003,7 +6021,7 @@ pub struct ModelCost {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ModelCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6029,7 +6047,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelCost {
                 mut map: A,
             ) -> ::std::result::Result<ModelCost, A::Error> {
                 let mut f0: ::std::option::Option<ModelCostType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6086,7 +6104,7 @@ pub struct MonitorPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for MonitorPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6120,7 +6138,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                 let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6236,7 +6254,7 @@ pub struct PaginationMeta {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for PaginationMeta {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6266,7 +6284,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
                 let mut f0: ::std::option::Option<f64> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<f64> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<f64> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6335,7 +6353,7 @@ pub struct PciCompliancePlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for PciCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6361,7 +6379,7 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
                 mut map: A,
             ) -> ::std::result::Result<PciCompliancePlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6461,7 +6479,7 @@ pub struct RegexOption {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for RegexOption {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6491,7 +6509,7 @@ impl<'de> ::serde::Deserialize<'de> for RegexOption {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<RegexOptionType>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6610,7 +6628,7 @@ pub struct Server {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for Server {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6648,7 +6666,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6692,7 +6710,7 @@ Currently the only supported fields of assistant artifact plan are:
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub assistant: ::std::option::Option<CreateAssistantDto>,
+    pub assistant: ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
     ///This is the ID of the assistant associated with this session. Use this when referencing an existing assistant.
     #[serde(
         rename = "assistantId",
@@ -6706,7 +6724,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "assistantOverrides",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub assistant_overrides: ::std::option::Option<AssistantOverrides>,
+    pub assistant_overrides: ::std::option::Option<
+        ::std::boxed::Box<AssistantOverrides>,
+    >,
     ///This is the cost of the session in USD.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<f64>,
@@ -6747,7 +6767,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "phoneNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub phone_number: ::std::option::Option<ImportTwilioPhoneNumberDto>,
+    pub phone_number: ::std::option::Option<
+        ::std::boxed::Box<ImportTwilioPhoneNumberDto>,
+    >,
     ///This is the ID of the phone number associated with this session.
     #[serde(
         rename = "phoneNumberId",
@@ -6770,7 +6792,7 @@ If squadId is provided, this will be ignored.*/
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for Session {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6816,13 +6838,13 @@ impl<'de> ::serde::Deserialize<'de> for Session {
             ) -> ::std::result::Result<Session, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<Artifact>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
-                    ::std::option::Option<CreateAssistantDto>,
+                    ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
-                    ::std::option::Option<AssistantOverrides>,
+                    ::std::option::Option<::std::boxed::Box<AssistantOverrides>>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<
@@ -6845,7 +6867,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                 let mut f12: ::std::option::Option<::std::option::Option<SessionName>> = ::std::option::Option::None;
                 let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut f14: ::std::option::Option<
-                    ::std::option::Option<ImportTwilioPhoneNumberDto>,
+                    ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
                 let mut f15: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -6862,7 +6884,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                 let mut f19: ::std::option::Option<
                     ::chrono::DateTime<::chrono::offset::Utc>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -6978,7 +7000,7 @@ pub struct SessionCost {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SessionCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7004,7 +7026,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionCost {
                 mut map: A,
             ) -> ::std::result::Result<SessionCost, A::Error> {
                 let mut f0: ::std::option::Option<SessionCostType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7300,7 +7322,7 @@ pub struct SessionPaginatedResponse {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SessionPaginatedResponse {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7328,7 +7350,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
             ) -> ::std::result::Result<SessionPaginatedResponse, A::Error> {
                 let mut f0: ::std::option::Option<PaginationMeta> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::vec::Vec<Session>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7378,7 +7400,7 @@ pub struct SmartDenoisingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SmartDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7404,7 +7426,7 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
                 mut map: A,
             ) -> ::std::result::Result<SmartDenoisingPlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7528,7 +7550,7 @@ pub struct StartSpeakingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for StartSpeakingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7569,7 +7591,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                     ::std::option::Option<TranscriptionEndpointingPlan>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7640,7 +7662,7 @@ pub struct StopSpeakingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for StopSpeakingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7678,7 +7700,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7726,7 +7748,7 @@ pub struct StructuredDataMultiPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for StructuredDataMultiPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7758,7 +7780,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<StructuredDataPlan>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7801,7 +7823,7 @@ pub struct StructuredDataPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for StructuredDataPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7839,7 +7861,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7888,7 +7910,7 @@ pub struct SuccessEvaluationPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SuccessEvaluationPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7928,7 +7950,7 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                     ::std::option::Option<SuccessEvaluationPlanRubric>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -7981,7 +8003,7 @@ pub struct SummaryPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SummaryPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8017,7 +8039,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                     >,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8067,7 +8089,7 @@ pub struct SystemMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for SystemMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8105,7 +8127,7 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                 let mut f2: ::std::option::Option<SystemMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8291,7 +8313,7 @@ pub struct ToolFunction {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ToolFunction {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8329,7 +8351,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                     ::std::option::Option<FunctionParameters>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8383,7 +8405,7 @@ pub struct ToolMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ToolMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8421,7 +8443,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                 let mut f2: ::std::option::Option<ToolMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8483,7 +8505,7 @@ pub struct ToolMessageStart {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for ToolMessageStart {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8523,7 +8545,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                     ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<ToolMessageStartType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8646,7 +8668,7 @@ pub struct TranscriptPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TranscriptPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8680,7 +8702,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8728,7 +8750,7 @@ pub struct TranscriptionEndpointingPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TranscriptionEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8758,7 +8780,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -8879,14 +8901,14 @@ pub struct TransferDestinationNumber {
         rename = "transferPlan",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub transfer_plan: ::std::option::Option<TransferPlan>,
+    pub transfer_plan: ::std::option::Option<::std::boxed::Box<TransferPlan>>,
     ///The kind of destination.
     #[serde(rename = "type")]
     pub type_: TransferDestinationNumberType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransferDestinationNumber {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8934,9 +8956,11 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut f6: ::std::option::Option<::std::option::Option<TransferPlan>> = ::std::option::Option::None;
+                let mut f6: ::std::option::Option<
+                    ::std::option::Option<::std::boxed::Box<TransferPlan>>,
+                > = ::std::option::Option::None;
                 let mut f7: ::std::option::Option<TransferDestinationNumberType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9003,7 +9027,7 @@ pub struct TransferFallbackPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransferFallbackPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9033,7 +9057,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9070,7 +9094,7 @@ pub struct TransferHookAction {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransferHookAction {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9100,7 +9124,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                     ::std::option::Option<TransferDestination>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<TransferHookActionType> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9181,7 +9205,7 @@ pub struct TransferPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransferPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9240,7 +9264,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                 let mut f9: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9382,7 +9406,7 @@ pub struct TransportConfigurationTwilio {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for TransportConfigurationTwilio {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9418,7 +9442,7 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                     ::std::option::Option<TransportConfigurationTwilioRecordingChannels>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9468,7 +9492,7 @@ pub struct UpdateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub assistant: ::std::option::Option<CreateAssistantDto>,
+    pub assistant: ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
     ///This is the ID of the assistant associated with this session. Use this when referencing an existing assistant.
     #[serde(
         rename = "assistantId",
@@ -9482,7 +9506,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "assistantOverrides",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub assistant_overrides: ::std::option::Option<AssistantOverrides>,
+    pub assistant_overrides: ::std::option::Option<
+        ::std::boxed::Box<AssistantOverrides>,
+    >,
     ///This is the customer information associated with this session.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<CreateCustomerDto>,
@@ -9509,7 +9535,9 @@ Variable substitution will be applied to the assistant's messages and other text
         rename = "phoneNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub phone_number: ::std::option::Option<ImportTwilioPhoneNumberDto>,
+    pub phone_number: ::std::option::Option<
+        ::std::boxed::Box<ImportTwilioPhoneNumberDto>,
+    >,
     ///This is the ID of the phone number associated with this session.
     #[serde(
         rename = "phoneNumberId",
@@ -9529,7 +9557,7 @@ If squadId is provided, this will be ignored.*/
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::validate::Validate for UpdateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
@@ -9603,13 +9631,13 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                 mut map: A,
             ) -> ::std::result::Result<UpdateSessionDto, A::Error> {
                 let mut f0: ::std::option::Option<
-                    ::std::option::Option<CreateAssistantDto>,
+                    ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<
-                    ::std::option::Option<AssistantOverrides>,
+                    ::std::option::Option<::std::boxed::Box<AssistantOverrides>>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<CreateCustomerDto>,
@@ -9625,7 +9653,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                     ::std::option::Option<UpdateSessionDtoName>,
                 > = ::std::option::Option::None;
                 let mut f8: ::std::option::Option<
-                    ::std::option::Option<ImportTwilioPhoneNumberDto>,
+                    ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
                 let mut f9: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -9639,7 +9667,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<UpdateSessionDtoStatus>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9897,7 +9925,7 @@ pub struct UserMessage {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for UserMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9935,7 +9963,7 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                 let mut f2: ::std::option::Option<UserMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -9987,7 +10015,7 @@ pub struct VariableExtractionAlias {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for VariableExtractionAlias {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -10019,7 +10047,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -10053,7 +10081,7 @@ pub struct VariableExtractionPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for VariableExtractionPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -10083,7 +10111,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
                     ::std::option::Option<::std::vec::Vec<VariableExtractionAlias>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
@@ -10254,7 +10282,7 @@ pub struct VoicemailDetectionBackoffPlan {
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
 }
 impl crate::drift::Drift for VoicemailDetectionBackoffPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -10284,7 +10312,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut unknown = ::serde_json::Map::new();
+                let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
