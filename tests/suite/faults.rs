@@ -504,9 +504,21 @@ async fn no_error_or_debug_output_shows_the_key() {
     assert!(shown[7].contains("InvalidRequest"), "{}", shown[7]);
 }
 
-/// Records every span's fields (name → value as text).
-#[derive(Default, Clone)]
-struct Spans(Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>);
+/// The spans (name, fields as text) recorded on this thread while a
+/// recording is on.
+type Recorded = Vec<(String, Vec<(String, String)>)>;
+
+thread_local! {
+    static RECORDING: std::cell::RefCell<Option<Recorded>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A global subscriber that records spans on threads where a recording is
+/// on, and ignores the rest. Global, and always interested: a scoped
+/// subscriber races with tests on other threads that hit the same callsites
+/// first and cache "no subscriber is interested".
+struct Recorder;
+
+static NEXT_SPAN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 struct Fields<'a>(&'a mut Vec<(String, String)>);
 
@@ -519,22 +531,38 @@ impl tracing::field::Visit for Fields<'_> {
     }
 }
 
-impl tracing::Subscriber for Spans {
+impl tracing::Subscriber for Recorder {
+    fn register_callsite(
+        &self,
+        _: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::always()
+    }
     fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
         true
     }
     fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut fields = Vec::new();
-        span.record(&mut Fields(&mut fields));
-        let mut spans = self.0.lock().expect("lock");
-        spans.push((span.metadata().name().to_owned(), fields));
-        tracing::span::Id::from_u64(spans.len() as u64)
+        let id = NEXT_SPAN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        RECORDING.with(|r| {
+            if let Some(spans) = r.borrow_mut().as_mut() {
+                let mut fields = vec![("#id".to_owned(), id.to_string())];
+                span.record(&mut Fields(&mut fields));
+                spans.push((span.metadata().name().to_owned(), fields));
+            }
+        });
+        tracing::span::Id::from_u64(id)
     }
     fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        let mut spans = self.0.lock().expect("lock");
-        if let Some((_, fields)) = spans.get_mut(span.into_u64() as usize - 1) {
-            values.record(&mut Fields(fields));
-        }
+        let id = span.into_u64().to_string();
+        RECORDING.with(|r| {
+            if let Some(spans) = r.borrow_mut().as_mut()
+                && let Some((_, fields)) = spans
+                    .iter_mut()
+                    .find(|(_, f)| f.first().is_some_and(|(k, v)| k == "#id" && *v == id))
+            {
+                values.record(&mut Fields(fields));
+            }
+        });
     }
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
     fn event(&self, _: &tracing::Event<'_>) {}
@@ -542,18 +570,31 @@ impl tracing::Subscriber for Spans {
     fn exit(&self, _: &tracing::span::Id) {}
 }
 
+/// Record the spans `f` makes on this thread.
+async fn recording_spans<F: std::future::Future>(f: F) -> (F::Output, Recorded) {
+    static INSTALLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let installed =
+        *INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Recorder).is_ok());
+    assert!(installed, "another global tracing subscriber is set");
+    RECORDING.with(|r| *r.borrow_mut() = Some(Vec::new()));
+    let out = f.await;
+    let spans = RECORDING
+        .with(|r| r.borrow_mut().take())
+        .unwrap_or_default();
+    (out, spans)
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn each_attempt_has_a_span_with_the_path_template_and_no_secrets() {
-    let spans = Spans::default();
-    let _guard = tracing::subscriber::set_default(spans.clone());
     let server = serve(vec![status(503), ok()]).await;
-    client(&server)
-        .session_controller_find_one()
-        .id("s-private-id")
-        .send()
-        .await
-        .expect("succeeds on the second attempt");
-    let recorded = spans.0.lock().expect("lock").clone();
+    let (result, recorded) = recording_spans(
+        client(&server)
+            .session_controller_find_one()
+            .id("s-private-id")
+            .send(),
+    )
+    .await;
+    result.expect("succeeds on the second attempt");
     let requests: Vec<&Vec<(String, String)>> = recorded
         .iter()
         .filter(|(name, _)| name == "cozmox.request")
