@@ -55,8 +55,17 @@ async fn main() -> Result<()> {
     assert_eq!(label, "support line");
     mock.assert_async().await;
 
-    // Another id matches no mock: httpmock answers 404, the client an error.
-    assert!(session_label(&client, "s-43").await.is_err());
+    // Another id matches no mock: httpmock answers 404, the client an API error.
+    let err = client
+        .session_controller_find_one()
+        .id("s-43")
+        .send()
+        .await
+        .expect_err("no mock for s-43");
+    match &err {
+        cozmox_client::Error::Api(e) if e.status() == 404 => {}
+        other => return Err(format!("expected a 404 API error, got {other:?}").into()),
+    }
     println!("typed mock: GET /session/s-42 -> {label:?}; other ids -> error");
     Ok(())
 }

@@ -2,7 +2,10 @@
 //!
 //! - [`models`]: one typed struct or enum per component of the API
 //!   (sessions, assistants, customers, phone numbers…), decoded with serde.
-//! - [`Client`]: one method per operation, builder style.
+//! - [`Client`]: one method per operation, builder style. Every call returns
+//!   `Result<ResponseValue<T>, `[`Error`]`>`: API errors with status, body and
+//!   request id, timeouts, connection failures, decode errors with the JSON
+//!   path, invalid requests.
 //!
 //! ```
 //! use cozmox::models::Session;
