@@ -108,12 +108,20 @@ impl From<serde_path_to_error::Error<serde_json::Error>> for DecodeError {
 
 /// Decode `json` as a `T`, keeping data the spec does not describe.
 ///
-/// A document that decodes costs what `serde_json::from_slice` costs: the
-/// JSON path of an error is tracked only when decoding fails, by decoding
-/// again (path tracking copies every key, which made decoding about 1.5×
-/// slower).
+/// A document that decodes costs less than `serde_json::from_slice`:
+/// - the input is checked for UTF-8 once, as a whole, and then read as a
+///   `str`. `from_slice` checks every string and key on its own, which was
+///   about 15 % of the instructions of decoding a `Session`; input that is not
+///   UTF-8 goes to `from_slice`, which says where;
+/// - the JSON path of an error is tracked only when decoding fails, by
+///   decoding again (path tracking copies every key, which made decoding
+///   about 1.5× slower).
 pub fn decode<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> {
-    match serde_json::from_slice(json) {
+    let fast = match std::str::from_utf8(json) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(json),
+    };
+    match fast {
         Ok(value) => Ok(value),
         Err(_) => decode_with_path(json),
     }
@@ -172,5 +180,31 @@ pub fn decode_strict<T: DeserializeOwned + Drift>(json: &[u8]) -> Result<T, Stri
         Ok(value)
     } else {
         Err(StrictError::Unknown(unknown))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Named {
+        #[allow(dead_code)]
+        name: String,
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_fails_with_the_path_of_the_string() {
+        let error = decode::<Named>(b"{\"name\": \"caf\xe9\"}").expect_err("not UTF-8");
+        assert_eq!(error.path(), "name", "{error}");
+        assert!(error.message().contains("unicode"), "{error}");
+    }
+
+    #[test]
+    fn utf8_text_decodes_with_escapes_and_errors_keep_their_path() {
+        let named = decode::<Named>("{\"name\": \"caf\u{e9} \\u00e9\"}".as_bytes()).expect("UTF-8");
+        assert_eq!(named.name, "caf\u{e9} \u{e9}");
+        let error = decode::<Named>(b"{\"name\": 5}").expect_err("a number");
+        assert_eq!(error.path(), "name", "{error}");
     }
 }
