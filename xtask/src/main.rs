@@ -264,7 +264,14 @@ fn generate(
         generated.boxed_fields.len(),
         xtask::postprocess::tolerant::MAX_INLINE_FIELDS
     );
+    println!(
+        "shared: {} places keep their name as an alias of a type they share (rule shared-inline-type)",
+        generated.aliases.len()
+    );
     if verbose {
+        for (place, shared) in &generated.aliases {
+            println!("  alias: {place} = {shared}");
+        }
         for field in &generated.boxed_fields {
             println!("  boxed: {field}");
         }

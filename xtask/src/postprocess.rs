@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
+use serde_json::Value;
 use syn::{ImplItem, Item};
 
 use crate::Error;
@@ -34,7 +35,23 @@ fn item_key(item: &Item) -> Option<String> {
         Item::Struct(s) => Some(s.ident.to_string()),
         Item::Enum(e) => Some(e.ident.to_string()),
         Item::Type(t) => Some(t.ident.to_string()),
-        Item::Impl(i) => type_ident(&i.self_ty),
+        // `impl From<Generated> for ::std::string::String`: the generated type's.
+        Item::Impl(i) => match (&*i.self_ty, &i.trait_) {
+            (syn::Type::Path(p), Some((_, tr, _))) if p.path.leading_colon.is_some() => tr
+                .segments
+                .last()
+                .and_then(|seg| match &seg.arguments {
+                    syn::PathArguments::AngleBracketed(args) => {
+                        args.args.iter().find_map(|a| match a {
+                            syn::GenericArgument::Type(t) => type_ident(t),
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                })
+                .or_else(|| type_ident(&i.self_ty)),
+            _ => type_ident(&i.self_ty),
+        },
         // `open_string_enum! { … pub enum Name { … } … }`
         Item::Macro(m) => {
             let mut tokens = m.mac.tokens.clone().into_iter();
@@ -160,14 +177,20 @@ pub fn split_by_component(
     for (key, items) in &units {
         let owner = if roots.contains_key(key.as_str()) {
             Some(key.as_str())
+        } else if let Some(rs) = reached_by.get(key.as_str()) {
+            rs.iter()
+                .filter(|r| key.starts_with(**r))
+                .max_by_key(|r| r.len())
+                .or_else(|| rs.iter().min())
+                .copied()
         } else {
-            reached_by.get(key.as_str()).and_then(|rs| {
-                rs.iter()
-                    .filter(|r| key.starts_with(**r))
-                    .max_by_key(|r| r.len())
-                    .or_else(|| rs.iter().min())
-                    .copied()
-            })
+            // Nothing uses it (the alias a place of a shared type keeps): the
+            // component its name starts with.
+            roots
+                .keys()
+                .filter(|r| key.starts_with(**r))
+                .max_by_key(|r| r.len())
+                .copied()
         };
         if let Some(owner) = owner {
             owned
@@ -184,6 +207,79 @@ pub fn split_by_component(
             roots.get(rust).map(|c| (c.to_string(), code))
         })
         .collect()
+}
+
+/// Aliases for the places of shared inline types (normalization rule
+/// `shared-inline-type`): each place keeps the name typify gave its own type,
+/// as `pub type Place = Shared;`. Returns the aliases added, place → shared
+/// type; a place whose name is already an item's is left out.
+pub fn shared_type_aliases(file: &mut syn::File, doc: &Value) -> BTreeMap<String, String> {
+    fn walk(node: &Value, out: &mut BTreeMap<String, String>) {
+        match node {
+            Value::Object(m) => {
+                if let (Some(Value::String(place)), Some(Value::String(title))) =
+                    (m.get(crate::normalize::PLACE_NAME), m.get("title"))
+                {
+                    let shared = crate::normalize::type_name(title);
+                    if *place != shared {
+                        out.insert(place.clone(), shared);
+                    }
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut aliases = BTreeMap::new();
+    if let Some(schemas) = doc.pointer("/components/schemas") {
+        walk(schemas, &mut aliases);
+    }
+    let defined: BTreeSet<String> = file.items.iter().filter_map(item_key).collect();
+    aliases.retain(|place, shared| !defined.contains(place) && defined.contains(shared));
+    // The types nested in a shared type (typify names them after it:
+    // `Shared` + `String`, + `Item`, …) would have been named after each
+    // place too: alias those the same way.
+    let units = units(file);
+    let mut nested = BTreeMap::new();
+    for (place, shared) in &aliases {
+        let mut stack = vec![shared.clone()];
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            let mut used = BTreeSet::new();
+            for (_, item) in units.get(&name).into_iter().flatten() {
+                if !matches!(item, Item::Impl(_)) {
+                    idents(item.to_token_stream(), &mut used);
+                }
+            }
+            for inner in used {
+                if inner != *shared
+                    && inner.starts_with(shared.as_str())
+                    && units.contains_key(&inner)
+                    && seen.insert(inner.clone())
+                {
+                    let alias = format!("{place}{}", &inner[shared.len()..]);
+                    if !defined.contains(&alias) && !aliases.contains_key(&alias) {
+                        nested.insert(alias, inner.clone());
+                    }
+                    stack.push(inner);
+                }
+            }
+        }
+    }
+    aliases.extend(nested);
+    for (place, shared) in &aliases {
+        let alias = syn::Ident::new(place, proc_macro2::Span::call_site());
+        let target = syn::Ident::new(shared, proc_macro2::Span::call_site());
+        let doc = format!(
+            "The type of this place in the spec: its schema is the same as [`{shared}`]'s, so one type serves both."
+        );
+        file.items.push(syn::parse_quote! {
+            #[doc = #doc]
+            pub type #alias = #target;
+        });
+    }
+    aliases
 }
 
 /// Give every `#[serde(untagged)]` enum a last variant holding the raw JSON,

@@ -35,6 +35,7 @@ fn compare_components(old: &Value, new: &Value) -> Vec<ComponentDiff> {
     let (os, ns) = (schemas(old), schemas(new));
     let (osides, nsides) = (component_sides(old), component_sides(new));
     let names: BTreeSet<&str> = os.keys().chain(ns.keys()).copied().collect();
+    let places = std::rc::Rc::new(place_names(new));
     let mut out = Vec::new();
     for name in names {
         let sides = osides
@@ -69,6 +70,7 @@ fn compare_components(old: &Value, new: &Value) -> Vec<ComponentDiff> {
             ),
             (Some(o), Some(n)) => {
                 let mut w = Walker::new(Site::Component, sides.effective());
+                w.places = places.clone();
                 w.schema(o, n, &At::root(name, &ptr, &ptr));
                 (Status::Changed, w.finish())
             }
@@ -800,6 +802,10 @@ struct Walker {
     site: Site,
     sides: Sides,
     changes: Vec<Change>,
+    /// The names of the new document's inline-type places
+    /// (`x-place-name`), to tell a place that stopped sharing a type from
+    /// one that is gone.
+    places: std::rc::Rc<BTreeSet<String>>,
 }
 
 /// The verdict for a schema used on `sides`: the request one, the response
@@ -845,6 +851,7 @@ impl Walker {
             site,
             sides,
             changes: Vec::new(),
+            places: Default::default(),
         }
     }
 
@@ -879,6 +886,60 @@ impl Walker {
                 .values(Some(a.to_string()), Some(b.to_string())),
             );
         }
+    }
+
+    /// A place whose generated type is now shared with other places, no
+    /// longer with some of them, or under another name: its own name stays
+    /// (an alias), so only a place that stops sharing with one it shared
+    /// with breaks code (code passing one where the other was expected).
+    fn shared_type(&mut self, o: &Value, n: &Value, at: &At) {
+        let (a, b) = (shared_with(o), shared_with(n));
+        let (was, now) = (partners(o), partners(n));
+        if a == b && was == now {
+            return;
+        }
+        // Places that are gone do not count: nothing can be passed as them.
+        let left: Vec<&str> = was
+            .difference(&now)
+            .copied()
+            .filter(|p| self.places.contains(*p))
+            .collect();
+        let joined: Vec<&str> = now.difference(&was).copied().collect();
+        let show = |t: &Option<String>| match t {
+            Some(t) => format!("shares `{t}`"),
+            None => "its own type".to_string(),
+        };
+        let mut detail = format!("generated type: {} → {}", show(&a), show(&b));
+        if !left.is_empty() {
+            detail.push_str(&format!("; no longer the type of {}", list_names(&left)));
+        }
+        if !joined.is_empty() {
+            detail.push_str(&format!("; now also the type of {}", list_names(&joined)));
+        }
+        if left.is_empty() && joined.is_empty() && a == b {
+            return;
+        }
+        let rust = if left.is_empty() {
+            Verdict::compatible(
+                "its name stays (an alias), and every place that shared its type still does",
+            )
+        } else {
+            Verdict::breaking(
+                "its name stays (an alias), but code that passes it where one of the places it no \
+                 longer shares with was expected stops compiling",
+            )
+        };
+        self.push(
+            change(
+                Kind::SharedTypeChanged,
+                &at.loc,
+                &at.new,
+                detail,
+                rust,
+                Verdict::none(),
+            )
+            .values(a, b),
+        );
     }
 
     /// Compare two schema nodes (and what is inline below them).
@@ -916,8 +977,13 @@ impl Walker {
                 .values(a, b),
             );
         }
+        if at.role != Role::Root {
+            self.shared_type(o, n, at);
+        }
         if at.role != Role::Root && named_type(o) && named_type(n) {
-            let (a, b) = (title(o), title(n));
+            // A place of a shared type keeps its name (an alias of the shared
+            // type): only a title of the spec's own names its type.
+            let (a, b) = (own_title(o), own_title(n));
             if a != b {
                 let show = |t: Option<&str>| {
                     t.map(|t| format!("`{}`", type_name(t)))
@@ -1602,8 +1668,58 @@ fn is_nullable(s: &Value) -> bool {
     s.get("nullable") == Some(&Value::Bool(true))
 }
 
-fn title(s: &Value) -> Option<&str> {
+/// The `title` that names the type of an inline schema: not the one
+/// `shared-inline-type` gives the places of a shared type, which keep their
+/// own names.
+fn own_title(s: &Value) -> Option<&str> {
+    if s.get(crate::normalize::PLACE_NAME).is_some() {
+        return None;
+    }
     s.get("title").and_then(Value::as_str)
+}
+
+/// Every `x-place-name` of a document's components.
+fn place_names(doc: &Value) -> BTreeSet<String> {
+    fn walk(v: &Value, out: &mut BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(p)) = m.get(crate::normalize::PLACE_NAME) {
+                    out.insert(p.clone());
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    if let Some(schemas) = doc.pointer("/components/schemas") {
+        walk(schemas, &mut out);
+    }
+    out
+}
+
+/// The places an inline schema shares its type with.
+fn partners(s: &Value) -> BTreeSet<&str> {
+    s.get(crate::normalize::SHARED_WITH)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// `` `A`, `B` and 3 more ``.
+fn list_names(names: &[&str]) -> String {
+    let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+    match names.len() {
+        0..=3 => shown.join(", "),
+        n => format!("{} and {} more", shown.join(", "), n - 3),
+    }
+}
+
+/// The type an inline schema shares with other places, if it does.
+fn shared_with(s: &Value) -> Option<String> {
+    s.get(crate::normalize::PLACE_NAME)?;
+    s.get("title").and_then(Value::as_str).map(type_name)
 }
 
 /// Whether typify makes a named type of this inline schema (named after its
@@ -1658,7 +1774,7 @@ fn member_key(m: &Value) -> String {
     if let Some(name) = ref_name(m) {
         return name.to_string();
     }
-    if let Some(t) = title(m) {
+    if let Some(t) = own_title(m) {
         return t.to_string();
     }
     let tag = properties(m).into_iter().find_map(|(p, s)| {

@@ -114,6 +114,10 @@ pub enum Kind {
     ConstraintChanged,
     /// An inline schema whose generated type gets another name (its `title`).
     InlineTypeRenamed,
+    /// A place of the spec that now shares its generated type with other
+    /// places, or no longer does, or shares another one (normalization rule
+    /// `shared-inline-type`); its own name stays, as an alias.
+    SharedTypeChanged,
     /// A `default` value changed.
     DefaultChanged,
     /// A description or summary changed (counted; listed with `--verbose`).
@@ -151,6 +155,7 @@ impl Kind {
         Kind::ConstraintLoosened,
         Kind::ConstraintChanged,
         Kind::InlineTypeRenamed,
+        Kind::SharedTypeChanged,
         Kind::DefaultChanged,
         Kind::DescriptionChanged,
     ];
@@ -186,6 +191,7 @@ impl Kind {
             Kind::ConstraintLoosened => "constraint-loosened",
             Kind::ConstraintChanged => "constraint-changed",
             Kind::InlineTypeRenamed => "inline-type-renamed",
+            Kind::SharedTypeChanged => "shared-type-changed",
             Kind::DefaultChanged => "default-changed",
             Kind::DescriptionChanged => "description-changed",
         }

@@ -562,6 +562,66 @@ fn inline_type_renamed_by_title() {
 }
 
 #[test]
+fn a_place_that_stops_sharing_its_type_keeps_its_name() {
+    let status = |values: &[&str]| json!({"type": "string", "enum": values});
+    let old = api(
+        obj(json!({"status": status(&["a", "b"])})),
+        obj(json!({"status": status(&["a", "b"])})),
+        json!({}),
+    );
+    let new = api(
+        obj(json!({"status": status(&["a", "b"])})),
+        obj(json!({"status": status(&["a", "b", "c"])})),
+        json!({}),
+    );
+    let report = run(old, new);
+    // Both places shared `InStatus`; now each has its own type, under the
+    // name it had (an alias before): no rename, a value added, and the
+    // sharing change.
+    assert!(
+        of(&report, Kind::InlineTypeRenamed).is_empty(),
+        "{report:#?}"
+    );
+    one(&report, Kind::EnumValueAdded);
+    let shared = of(&report, Kind::SharedTypeChanged);
+    assert_eq!(shared.len(), 2, "{report:#?}");
+    let details: Vec<&str> = shared.iter().map(|c| c.detail.as_str()).collect();
+    assert_eq!(
+        details,
+        [
+            "generated type: shares `InStatus` → its own type; no longer the type of `OutStatus`",
+            "generated type: shares `InStatus` → its own type; no longer the type of `InStatus`",
+        ]
+    );
+    for c in &shared {
+        assert_eq!(
+            (c.rust.impact, c.wire.impact),
+            (Impact::Breaking, Impact::None)
+        );
+    }
+    // The other way round, places that start sharing: their names stay, so
+    // nothing breaks.
+    let report = run(
+        api(
+            obj(json!({"status": status(&["a", "b"])})),
+            obj(json!({"status": status(&["a", "b", "c"])})),
+            json!({}),
+        ),
+        api(
+            obj(json!({"status": status(&["a", "b"])})),
+            obj(json!({"status": status(&["a", "b"])})),
+            json!({}),
+        ),
+    );
+    let shared = of(&report, Kind::SharedTypeChanged);
+    assert_eq!(shared.len(), 2, "{report:#?}");
+    for c in &shared {
+        assert!(c.detail.contains("now also the type of"), "{}", c.detail);
+        assert_eq!(c.rust.impact, Impact::Compatible, "{}", c.detail);
+    }
+}
+
+#[test]
 fn default_changes_are_a_wire_note() {
     let old = api(
         obj(json!({"n": {"type": "number", "default": 1}})),
