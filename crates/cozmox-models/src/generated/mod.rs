@@ -260,7 +260,7 @@ pub struct AnthropicCredential {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The credential provider.
-    pub provider: AnthropicCredentialProvider,
+    pub provider: AnthropicModelProvider,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
@@ -297,7 +297,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut f2: ::std::option::Option<AnthropicCredentialProvider> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<AnthropicModelProvider> = ::std::option::Option::None;
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -328,10 +328,6 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
         }
         deserializer.deserialize_map(Visitor)
     }
-}
-open_string_enum! {
-    #[doc = "The credential provider."] pub enum AnthropicCredentialProvider { Anthropic
-    = "anthropic", } Unknown
 }
 ///Anthropic model.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -512,7 +508,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
     }
 }
 open_string_enum! {
-    #[doc = "The model provider."] pub enum AnthropicModelProvider { Anthropic =
+    #[doc = "The credential provider."] pub enum AnthropicModelProvider { Anthropic =
     "anthropic", } Unknown
 }
 ///Anthropic extended-thinking configuration, selected by `type`.
@@ -1255,7 +1251,7 @@ pub struct AssistantCustomEndpointingRule {
     pub timeout_seconds: ::std::option::Option<f64>,
     ///What the rule is matched against.
     #[serde(rename = "type")]
-    pub type_: AssistantCustomEndpointingRuleType,
+    pub type_: AssistantMessageRole,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
@@ -1294,7 +1290,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                     ::std::option::Option<::std::vec::Vec<RegexOption>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut f3: ::std::option::Option<AssistantCustomEndpointingRuleType> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<AssistantMessageRole> = ::std::option::Option::None;
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -1331,10 +1327,6 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
         }
         deserializer.deserialize_map(Visitor)
     }
-}
-open_string_enum! {
-    #[doc = "What the rule is matched against."] pub enum
-    AssistantCustomEndpointingRuleType { Assistant = "assistant", } Unknown
 }
 ///An assistant hook, selected by `on`.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1502,8 +1494,8 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
     }
 }
 open_string_enum! {
-    #[doc = "The role of the message author."] pub enum AssistantMessageRole { Assistant
-    = "assistant", } Unknown
+    #[doc = "What the rule is matched against."] pub enum AssistantMessageRole {
+    Assistant = "assistant", } Unknown
 }
 ///Overrides for an assistant configuration (same fields as CreateAssistantDTO, plus variableValues).
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2948,7 +2940,7 @@ pub struct CreateAssistantDto {
         rename = "backgroundSound",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub background_sound: ::std::option::Option<CreateAssistantDtoBackgroundSound>,
+    pub background_sound: ::std::option::Option<AssistantOverridesBackgroundSound>,
     ///Background-speech denoising.
     #[serde(
         rename = "backgroundSpeechDenoisingPlan",
@@ -2963,7 +2955,7 @@ pub struct CreateAssistantDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_messages: ::std::option::Option<
-        ::std::vec::Vec<CreateAssistantDtoClientMessagesItem>,
+        ::std::vec::Vec<AssistantOverridesClientMessagesItem>,
     >,
     ///Compliance settings.
     #[serde(
@@ -3005,7 +2997,7 @@ pub struct CreateAssistantDto {
         rename = "firstMessageMode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub first_message_mode: ::std::option::Option<CreateAssistantDtoFirstMessageMode>,
+    pub first_message_mode: ::std::option::Option<AssistantOverridesFirstMessageMode>,
     ///Hooks that run on call events.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hooks: ::std::option::Option<::std::vec::Vec<AssistantHook>>,
@@ -3062,7 +3054,7 @@ pub struct CreateAssistantDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub server_messages: ::std::option::Option<
-        ::std::vec::Vec<CreateAssistantDtoServerMessagesItem>,
+        ::std::vec::Vec<AssistantOverridesServerMessagesItem>,
     >,
     #[serde(
         rename = "silenceTimeoutSeconds",
@@ -3185,14 +3177,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f1: ::std::option::Option<::std::option::Option<ArtifactPlan>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
-                    ::std::option::Option<CreateAssistantDtoBackgroundSound>,
+                    ::std::option::Option<AssistantOverridesBackgroundSound>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<
                     ::std::option::Option<BackgroundSpeechDenoisingPlan>,
                 > = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<
                     ::std::option::Option<
-                        ::std::vec::Vec<CreateAssistantDtoClientMessagesItem>,
+                        ::std::vec::Vec<AssistantOverridesClientMessagesItem>,
                     >,
                 > = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<
@@ -3215,7 +3207,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 > = ::std::option::Option::None;
                 let mut f12: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f13: ::std::option::Option<
-                    ::std::option::Option<CreateAssistantDtoFirstMessageMode>,
+                    ::std::option::Option<AssistantOverridesFirstMessageMode>,
                 > = ::std::option::Option::None;
                 let mut f14: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<AssistantHook>>,
@@ -3244,7 +3236,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f24: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
                 let mut f25: ::std::option::Option<
                     ::std::option::Option<
-                        ::std::vec::Vec<CreateAssistantDtoServerMessagesItem>,
+                        ::std::vec::Vec<AssistantOverridesServerMessagesItem>,
                     >,
                 > = ::std::option::Option::None;
                 let mut f26: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
@@ -3410,32 +3402,6 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
         }
         deserializer.deserialize_map(Visitor)
     }
-}
-open_string_enum! {
-    #[doc = "`CreateAssistantDtoBackgroundSound`"] pub enum
-    CreateAssistantDtoBackgroundSound { Office = "office", } Unknown
-}
-open_string_enum! {
-    #[doc = "`CreateAssistantDtoClientMessagesItem`"] pub enum
-    CreateAssistantDtoClientMessagesItem { ConversationUpdate = "conversation-update",
-    FunctionCall = "function-call", Hang = "hang", ModelOutput = "model-output",
-    SpeechUpdate = "speech-update", StatusUpdate = "status-update", TransferUpdate =
-    "transfer-update", Transcript = "transcript", ToolCalls = "tool-calls",
-    UserInterrupted = "user-interrupted", VoiceInput = "voice-input", WorkflowNodeStarted
-    = "workflow.node.started", } Unknown
-}
-open_string_enum! {
-    #[doc = "`CreateAssistantDtoFirstMessageMode`"] pub enum
-    CreateAssistantDtoFirstMessageMode { AssistantSpeaksFirst = "assistant-speaks-first",
-    } Unknown
-}
-open_string_enum! {
-    #[doc = "`CreateAssistantDtoServerMessagesItem`"] pub enum
-    CreateAssistantDtoServerMessagesItem { ConversationUpdate = "conversation-update",
-    EndOfCallReport = "end-of-call-report", FunctionCall = "function-call", Hang =
-    "hang", SpeechUpdate = "speech-update", StatusUpdate = "status-update", ToolCalls =
-    "tool-calls", TransferDestinationRequest = "transfer-destination-request",
-    UserInterrupted = "user-interrupted", } Unknown
 }
 ///A customer.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3626,10 +3592,10 @@ Variable substitution will be applied to the assistant's messages and other text
     pub expiration_seconds: ::std::option::Option<f64>,
     ///This is an array of chat messages in the session.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub messages: ::std::option::Option<::std::vec::Vec<CreateSessionDtoMessagesItem>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
     ///This is a user-defined name for the session. Maximum length is 40 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<CreateSessionDtoName>,
+    pub name: ::std::option::Option<SessionName>,
     ///This is the phone number configuration for this session.
     #[serde(
         rename = "phoneNumber",
@@ -3653,7 +3619,7 @@ If squadId is provided, this will be ignored.*/
     pub squad_id: ::std::option::Option<::std::string::String>,
     ///This is the current status of the session. Can be either 'active' or 'completed'.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<CreateSessionDtoStatus>,
+    pub status: ::std::option::Option<SessionStatus>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
@@ -3747,11 +3713,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                 > = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<
-                    ::std::option::Option<::std::vec::Vec<CreateSessionDtoMessagesItem>>,
+                    ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
                 > = ::std::option::Option::None;
-                let mut f7: ::std::option::Option<
-                    ::std::option::Option<CreateSessionDtoName>,
-                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<::std::option::Option<SessionName>> = ::std::option::Option::None;
                 let mut f8: ::std::option::Option<
                     ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
@@ -3765,7 +3729,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f12: ::std::option::Option<
-                    ::std::option::Option<CreateSessionDtoStatus>,
+                    ::std::option::Option<SessionStatus>,
                 > = ::std::option::Option::None;
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
@@ -3824,182 +3788,6 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
         }
         deserializer.deserialize_map(Visitor)
     }
-}
-///`CreateSessionDtoMessagesItem`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-#[non_exhaustive]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub enum CreateSessionDtoMessagesItem {
-    SystemMessage(SystemMessage),
-    UserMessage(UserMessage),
-    AssistantMessage(AssistantMessage),
-    ToolMessage(ToolMessage),
-    DeveloperMessage(DeveloperMessage),
-    /// A value that matches none of the members the spec describes, kept as
-    /// sent so that it re-encodes unchanged.
-    #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
-}
-impl crate::de::Tagged for CreateSessionDtoMessagesItem {
-    const NAME: &'static str = "CreateSessionDtoMessagesItem";
-    const TAG: &'static str = "role";
-    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
-        match tag {
-            ::std::option::Option::Some("system") => &[0],
-            ::std::option::Option::Some("user") => &[1],
-            ::std::option::Option::Some("assistant") => &[2],
-            ::std::option::Option::Some("tool") => &[3],
-            ::std::option::Option::Some("developer") => &[4],
-            _ => &[],
-        }
-    }
-    fn member_name(index: u16) -> &'static str {
-        [
-            "SystemMessage",
-            "UserMessage",
-            "AssistantMessage",
-            "ToolMessage",
-            "DeveloperMessage",
-        ]
-            .get(usize::from(index))
-            .copied()
-            .unwrap_or("?")
-    }
-    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
-        index: u16,
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        match index {
-            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::SystemMessage),
-            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::UserMessage),
-            2 => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::AssistantMessage)
-            }
-            3 => ::serde::Deserialize::deserialize(deserializer).map(Self::ToolMessage),
-            4 => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::DeveloperMessage)
-            }
-            _ => {
-                ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom("no such member"),
-                )
-            }
-        }
-    }
-    fn unknown(value: ::serde_json::Value) -> Self {
-        Self::Unknown(value)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateSessionDtoMessagesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::tagged(deserializer)
-    }
-}
-impl crate::drift::Drift for CreateSessionDtoMessagesItem {
-    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
-        match self {
-            Self::SystemMessage(value) => value.drift(collector),
-            Self::UserMessage(value) => value.drift(collector),
-            Self::AssistantMessage(value) => value.drift(collector),
-            Self::ToolMessage(value) => value.drift(collector),
-            Self::DeveloperMessage(value) => value.drift(collector),
-            Self::Unknown(value) => {
-                collector.unknown_member("CreateSessionDtoMessagesItem", "role", value)
-            }
-        }
-    }
-}
-impl ::std::convert::From<SystemMessage> for CreateSessionDtoMessagesItem {
-    fn from(value: SystemMessage) -> Self {
-        Self::SystemMessage(value)
-    }
-}
-impl ::std::convert::From<UserMessage> for CreateSessionDtoMessagesItem {
-    fn from(value: UserMessage) -> Self {
-        Self::UserMessage(value)
-    }
-}
-impl ::std::convert::From<AssistantMessage> for CreateSessionDtoMessagesItem {
-    fn from(value: AssistantMessage) -> Self {
-        Self::AssistantMessage(value)
-    }
-}
-impl ::std::convert::From<ToolMessage> for CreateSessionDtoMessagesItem {
-    fn from(value: ToolMessage) -> Self {
-        Self::ToolMessage(value)
-    }
-}
-impl ::std::convert::From<DeveloperMessage> for CreateSessionDtoMessagesItem {
-    fn from(value: DeveloperMessage) -> Self {
-        Self::DeveloperMessage(value)
-    }
-}
-///This is a user-defined name for the session. Maximum length is 40 characters.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct CreateSessionDtoName(::std::string::String);
-impl crate::drift::Drift for CreateSessionDtoName {
-    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
-        crate::drift::Drift::drift(&self.0, collector);
-    }
-}
-impl ::std::ops::Deref for CreateSessionDtoName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateSessionDtoName> for ::std::string::String {
-    fn from(value: CreateSessionDtoName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateSessionDtoName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 40usize {
-            return Err("longer than 40 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateSessionDtoName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CreateSessionDtoName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateSessionDtoName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self)
-    }
-}
-open_string_enum! {
-    #[doc =
-    "This is the current status of the session. Can be either 'active' or 'completed'."]
-    pub enum CreateSessionDtoStatus { Active = "active", Completed = "completed", }
-    Unknown
 }
 ///A squad configuration (shape not shown in the seeds).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -9526,10 +9314,10 @@ Variable substitution will be applied to the assistant's messages and other text
     pub expiration_seconds: ::std::option::Option<f64>,
     ///This is an array of chat messages in the session.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub messages: ::std::option::Option<::std::vec::Vec<UpdateSessionDtoMessagesItem>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
     ///This is a user-defined name for the session. Maximum length is 40 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<UpdateSessionDtoName>,
+    pub name: ::std::option::Option<SessionName>,
     ///This is the phone number configuration for this session.
     #[serde(
         rename = "phoneNumber",
@@ -9553,7 +9341,7 @@ If squadId is provided, this will be ignored.*/
     pub squad_id: ::std::option::Option<::std::string::String>,
     ///This is the current status of the session. Can be either 'active' or 'completed'.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<UpdateSessionDtoStatus>,
+    pub status: ::std::option::Option<SessionStatus>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[serde(flatten)]
@@ -9647,11 +9435,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                 > = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<
-                    ::std::option::Option<::std::vec::Vec<UpdateSessionDtoMessagesItem>>,
+                    ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
                 > = ::std::option::Option::None;
-                let mut f7: ::std::option::Option<
-                    ::std::option::Option<UpdateSessionDtoName>,
-                > = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<::std::option::Option<SessionName>> = ::std::option::Option::None;
                 let mut f8: ::std::option::Option<
                     ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
@@ -9665,7 +9451,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f12: ::std::option::Option<
-                    ::std::option::Option<UpdateSessionDtoStatus>,
+                    ::std::option::Option<SessionStatus>,
                 > = ::std::option::Option::None;
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
@@ -9724,182 +9510,6 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
         }
         deserializer.deserialize_map(Visitor)
     }
-}
-///`UpdateSessionDtoMessagesItem`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-#[non_exhaustive]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub enum UpdateSessionDtoMessagesItem {
-    SystemMessage(SystemMessage),
-    UserMessage(UserMessage),
-    AssistantMessage(AssistantMessage),
-    ToolMessage(ToolMessage),
-    DeveloperMessage(DeveloperMessage),
-    /// A value that matches none of the members the spec describes, kept as
-    /// sent so that it re-encodes unchanged.
-    #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
-}
-impl crate::de::Tagged for UpdateSessionDtoMessagesItem {
-    const NAME: &'static str = "UpdateSessionDtoMessagesItem";
-    const TAG: &'static str = "role";
-    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
-        match tag {
-            ::std::option::Option::Some("system") => &[0],
-            ::std::option::Option::Some("user") => &[1],
-            ::std::option::Option::Some("assistant") => &[2],
-            ::std::option::Option::Some("tool") => &[3],
-            ::std::option::Option::Some("developer") => &[4],
-            _ => &[],
-        }
-    }
-    fn member_name(index: u16) -> &'static str {
-        [
-            "SystemMessage",
-            "UserMessage",
-            "AssistantMessage",
-            "ToolMessage",
-            "DeveloperMessage",
-        ]
-            .get(usize::from(index))
-            .copied()
-            .unwrap_or("?")
-    }
-    fn decode_member<'de, D: ::serde::Deserializer<'de>>(
-        index: u16,
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        match index {
-            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::SystemMessage),
-            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::UserMessage),
-            2 => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::AssistantMessage)
-            }
-            3 => ::serde::Deserialize::deserialize(deserializer).map(Self::ToolMessage),
-            4 => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::DeveloperMessage)
-            }
-            _ => {
-                ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom("no such member"),
-                )
-            }
-        }
-    }
-    fn unknown(value: ::serde_json::Value) -> Self {
-        Self::Unknown(value)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateSessionDtoMessagesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::tagged(deserializer)
-    }
-}
-impl crate::drift::Drift for UpdateSessionDtoMessagesItem {
-    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
-        match self {
-            Self::SystemMessage(value) => value.drift(collector),
-            Self::UserMessage(value) => value.drift(collector),
-            Self::AssistantMessage(value) => value.drift(collector),
-            Self::ToolMessage(value) => value.drift(collector),
-            Self::DeveloperMessage(value) => value.drift(collector),
-            Self::Unknown(value) => {
-                collector.unknown_member("UpdateSessionDtoMessagesItem", "role", value)
-            }
-        }
-    }
-}
-impl ::std::convert::From<SystemMessage> for UpdateSessionDtoMessagesItem {
-    fn from(value: SystemMessage) -> Self {
-        Self::SystemMessage(value)
-    }
-}
-impl ::std::convert::From<UserMessage> for UpdateSessionDtoMessagesItem {
-    fn from(value: UserMessage) -> Self {
-        Self::UserMessage(value)
-    }
-}
-impl ::std::convert::From<AssistantMessage> for UpdateSessionDtoMessagesItem {
-    fn from(value: AssistantMessage) -> Self {
-        Self::AssistantMessage(value)
-    }
-}
-impl ::std::convert::From<ToolMessage> for UpdateSessionDtoMessagesItem {
-    fn from(value: ToolMessage) -> Self {
-        Self::ToolMessage(value)
-    }
-}
-impl ::std::convert::From<DeveloperMessage> for UpdateSessionDtoMessagesItem {
-    fn from(value: DeveloperMessage) -> Self {
-        Self::DeveloperMessage(value)
-    }
-}
-///This is a user-defined name for the session. Maximum length is 40 characters.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct UpdateSessionDtoName(::std::string::String);
-impl crate::drift::Drift for UpdateSessionDtoName {
-    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
-        crate::drift::Drift::drift(&self.0, collector);
-    }
-}
-impl ::std::ops::Deref for UpdateSessionDtoName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<UpdateSessionDtoName> for ::std::string::String {
-    fn from(value: UpdateSessionDtoName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for UpdateSessionDtoName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 40usize {
-            return Err("longer than 40 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for UpdateSessionDtoName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for UpdateSessionDtoName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateSessionDtoName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self)
-    }
-}
-open_string_enum! {
-    #[doc =
-    "This is the current status of the session. Can be either 'active' or 'completed'."]
-    pub enum UpdateSessionDtoStatus { Active = "active", Completed = "completed", }
-    Unknown
 }
 ///A chat message with role `user` (modelled from partial evidence; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -10388,6 +9998,30 @@ mod nullable {
             .map(::std::option::Option::Some)
     }
 }
+///The type of this place in the spec: its schema is the same as [`AnthropicModelProvider`]'s, so one type serves both.
+pub type AnthropicCredentialProvider = AnthropicModelProvider;
+///The type of this place in the spec: its schema is the same as [`AssistantMessageRole`]'s, so one type serves both.
+pub type AssistantCustomEndpointingRuleType = AssistantMessageRole;
+///The type of this place in the spec: its schema is the same as [`AssistantOverridesBackgroundSound`]'s, so one type serves both.
+pub type CreateAssistantDtoBackgroundSound = AssistantOverridesBackgroundSound;
+///The type of this place in the spec: its schema is the same as [`AssistantOverridesClientMessagesItem`]'s, so one type serves both.
+pub type CreateAssistantDtoClientMessagesItem = AssistantOverridesClientMessagesItem;
+///The type of this place in the spec: its schema is the same as [`AssistantOverridesFirstMessageMode`]'s, so one type serves both.
+pub type CreateAssistantDtoFirstMessageMode = AssistantOverridesFirstMessageMode;
+///The type of this place in the spec: its schema is the same as [`AssistantOverridesServerMessagesItem`]'s, so one type serves both.
+pub type CreateAssistantDtoServerMessagesItem = AssistantOverridesServerMessagesItem;
+///The type of this place in the spec: its schema is the same as [`SessionMessagesItem`]'s, so one type serves both.
+pub type CreateSessionDtoMessagesItem = SessionMessagesItem;
+///The type of this place in the spec: its schema is the same as [`SessionName`]'s, so one type serves both.
+pub type CreateSessionDtoName = SessionName;
+///The type of this place in the spec: its schema is the same as [`SessionStatus`]'s, so one type serves both.
+pub type CreateSessionDtoStatus = SessionStatus;
+///The type of this place in the spec: its schema is the same as [`SessionMessagesItem`]'s, so one type serves both.
+pub type UpdateSessionDtoMessagesItem = SessionMessagesItem;
+///The type of this place in the spec: its schema is the same as [`SessionName`]'s, so one type serves both.
+pub type UpdateSessionDtoName = SessionName;
+///The type of this place in the spec: its schema is the same as [`SessionStatus`]'s, so one type serves both.
+pub type UpdateSessionDtoStatus = SessionStatus;
 /// `with_component!(name, f(args))`: `Some(f::<T>(args))` where `T` is
 /// the type of the component called `name` (its name in the spec or
 /// in Rust), `None` if there is none. `with_component!(@names)` lists
