@@ -903,6 +903,34 @@ pub const PLACE_NAME: &str = "x-place-name";
 /// stopped sharing.
 pub const SHARED_WITH: &str = "x-shared-with";
 
+/// The places `shared-inline-type` marked in a document's components, all
+/// of them, shared or not: (place name, the shared type's name if the place
+/// shares one).
+pub fn places(doc: &Value) -> Vec<(&str, Option<String>)> {
+    fn walk<'a>(v: &'a Value, out: &mut Vec<(&'a str, Option<String>)>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(place)) = m.get(PLACE_NAME) {
+                    let shared = m
+                        .get("title")
+                        .and_then(Value::as_str)
+                        .filter(|_| m.contains_key(SHARED_WITH))
+                        .map(type_name);
+                    out.push((place, shared));
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(schemas) = doc.pointer("/components/schemas") {
+        walk(schemas, &mut out);
+    }
+    out
+}
+
 /// The name a shared inline type takes: the name of one of its places, so
 /// that it is still a name of that place's type if the places stop sharing.
 /// The one with the fewest words, then the shortest, then the first in order

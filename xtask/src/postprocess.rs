@@ -214,27 +214,11 @@ pub fn split_by_component(
 /// as `pub type Place = Shared;`. Returns the aliases added, place → shared
 /// type; a place whose name is already an item's is left out.
 pub fn shared_type_aliases(file: &mut syn::File, doc: &Value) -> BTreeMap<String, String> {
-    fn walk(node: &Value, out: &mut BTreeMap<String, String>) {
-        match node {
-            Value::Object(m) => {
-                if let (Some(Value::String(place)), Some(Value::String(title))) =
-                    (m.get(crate::normalize::PLACE_NAME), m.get("title"))
-                {
-                    let shared = crate::normalize::type_name(title);
-                    if *place != shared {
-                        out.insert(place.clone(), shared);
-                    }
-                }
-                m.values().for_each(|v| walk(v, out));
-            }
-            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
-    let mut aliases = BTreeMap::new();
-    if let Some(schemas) = doc.pointer("/components/schemas") {
-        walk(schemas, &mut aliases);
-    }
+    let mut aliases: BTreeMap<String, String> = crate::normalize::places(doc)
+        .into_iter()
+        .filter_map(|(place, shared)| Some((place.to_string(), shared?)))
+        .filter(|(place, shared)| place != shared)
+        .collect();
     let defined: BTreeSet<String> = file.items.iter().filter_map(item_key).collect();
     aliases.retain(|place, shared| !defined.contains(place) && defined.contains(shared));
     // The types nested in a shared type (typify names them after it:

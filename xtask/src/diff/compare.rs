@@ -1680,23 +1680,10 @@ fn own_title(s: &Value) -> Option<&str> {
 
 /// Every `x-place-name` of a document's components.
 fn place_names(doc: &Value) -> BTreeSet<String> {
-    fn walk(v: &Value, out: &mut BTreeSet<String>) {
-        match v {
-            Value::Object(m) => {
-                if let Some(Value::String(p)) = m.get(crate::normalize::PLACE_NAME) {
-                    out.insert(p.clone());
-                }
-                m.values().for_each(|v| walk(v, out));
-            }
-            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
-    let mut out = BTreeSet::new();
-    if let Some(schemas) = doc.pointer("/components/schemas") {
-        walk(schemas, &mut out);
-    }
-    out
+    crate::normalize::places(doc)
+        .into_iter()
+        .map(|(place, _)| place.to_string())
+        .collect()
 }
 
 /// The places an inline schema shares its type with.
