@@ -10,11 +10,11 @@ use cozmox::models::CreateSessionDto;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
-const SESSION: &str = r#"{"id":"s1","orgId":"o1","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z"}"#;
+pub(crate) const SESSION: &str = r#"{"id":"s1","orgId":"o1","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z"}"#;
 
 /// One scripted answer.
 #[derive(Clone)]
-enum Reply {
+pub(crate) enum Reply {
     /// Status, extra headers, body.
     Http(u16, Vec<(&'static str, &'static str)>, &'static str),
     /// Close the connection with a TCP reset, answering nothing.
@@ -23,11 +23,11 @@ enum Reply {
     After(Duration, Box<Reply>),
 }
 
-fn ok() -> Reply {
+pub(crate) fn ok() -> Reply {
     Reply::Http(200, vec![("content-type", "application/json")], SESSION)
 }
 
-fn status(code: u16) -> Reply {
+pub(crate) fn status(code: u16) -> Reply {
     Reply::Http(
         code,
         vec![("content-type", "application/json")],
@@ -41,29 +41,29 @@ struct Seen {
     head: String,
 }
 
-struct Server {
-    base: String,
+pub(crate) struct Server {
+    pub(crate) base: String,
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl Server {
-    fn attempts(&self) -> usize {
+    pub(crate) fn attempts(&self) -> usize {
         self.seen.lock().map(|s| s.len()).unwrap_or(0)
     }
 
     /// Gaps between consecutive requests.
-    fn gaps(&self) -> Vec<Duration> {
+    pub(crate) fn gaps(&self) -> Vec<Duration> {
         let seen = self.seen.lock().expect("lock");
         seen.windows(2).map(|w| w[1].at - w[0].at).collect()
     }
 
-    fn heads(&self) -> Vec<String> {
+    pub(crate) fn heads(&self) -> Vec<String> {
         let seen = self.seen.lock().expect("lock");
         seen.iter().map(|s| s.head.to_ascii_lowercase()).collect()
     }
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
+pub(crate) async fn read_request(stream: &mut TcpStream) -> Option<String> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -125,7 +125,7 @@ async fn answer(mut stream: TcpStream, reply: Reply) {
 }
 
 /// Serve `script` in order, one reply per request; after it, 500s.
-async fn serve(script: Vec<Reply>) -> Server {
+pub(crate) async fn serve(script: Vec<Reply>) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
@@ -151,7 +151,7 @@ async fn serve(script: Vec<Reply>) -> Server {
     Server { base, seen }
 }
 
-fn client(server: &Server) -> cozmox::Client {
+pub(crate) fn client(server: &Server) -> cozmox::Client {
     cozmox::Client::builder()
         .api_key("sk-fault-test")
         .base_url(&server.base)
@@ -159,7 +159,7 @@ fn client(server: &Server) -> cozmox::Client {
         .expect("builds")
 }
 
-fn within(gap: Duration, lo_ms: u64, hi_ms: u64) -> bool {
+pub(crate) fn within(gap: Duration, lo_ms: u64, hi_ms: u64) -> bool {
     // A little slack above for scheduling.
     gap >= Duration::from_millis(lo_ms) && gap <= Duration::from_millis(hi_ms + 250)
 }

@@ -14,4 +14,5 @@ mod properties;
 mod seeds;
 mod snapshots;
 mod tolerant;
+mod transport;
 mod validation;

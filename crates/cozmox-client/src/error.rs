@@ -31,15 +31,12 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
+use crate::runtime::{CallInfo, GaveUp, MAX_ERROR_BODY_BYTES, is_sensitive_header};
+
 /// Response headers that carry the id the API (or the platform in front of
 /// it) gave the request, in the order they are looked up.
 pub const REQUEST_ID_HEADERS: &[&str] =
     &["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
-
-/// How many attempts a call took; the runtime stores it in each response's
-/// extensions so errors can say it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Attempts(pub(crate) u32);
 
 /// Why a call failed. `#[non_exhaustive]`: match the variants you handle and
 /// end with `_`.
@@ -54,9 +51,23 @@ pub enum Error {
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). Not
     /// retried: the request may have been processed.
     Timeout(reqwest::Error),
-    /// The server could not be reached, or the connection broke before the
-    /// answer was complete (after the retries the policy allows).
+    /// The server could not be reached: DNS, refused connection, TLS
+    /// handshake. Nothing was sent (after the retries the policy allows).
     Connection(reqwest::Error),
+    /// The connection broke after the request was sent, before the answer
+    /// was complete: **the API may have processed the request.** Retried
+    /// for idempotent methods only (see
+    /// [`RetryPolicy`](crate::RetryPolicy)); check before repeating a
+    /// create.
+    Interrupted(reqwest::Error),
+    /// The response body is larger than
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes);
+    /// it was not decoded.
+    TooLarge(TooLargeError),
+    /// A page stream stopped because the server kept returning pages
+    /// without progress (pages of items already seen, or more pages than
+    /// its item count allows).
+    Pagination(String),
     /// A success response whose body does not match the models.
     Decode(ResponseDecodeError),
     /// The request was not sent: a parameter or body is missing or breaks a
@@ -72,8 +83,11 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
-            Error::Timeout(e) | Error::Connection(e) | Error::Http(e) => e.status(),
-            Error::InvalidRequest(_) => None,
+            Error::TooLarge(e) => Some(e.status),
+            Error::Timeout(e) | Error::Connection(e) | Error::Interrupted(e) | Error::Http(e) => {
+                e.status()
+            }
+            Error::InvalidRequest(_) | Error::Pagination(_) => None,
         }
     }
 
@@ -87,10 +101,13 @@ impl Error {
     }
 
     /// Whether the same call might succeed later (timeouts, connection
-    /// failures, 408, 429 and 5xx), independently of the retries already made.
+    /// failures, interrupted connections, 408, 429 and 5xx), independently
+    /// of the retries already made. Transient is not the same as safe to
+    /// repeat: after [`Error::Timeout`] or [`Error::Interrupted`] the API may
+    /// have processed the request.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Timeout(_) | Error::Connection(_) => true,
+            Error::Timeout(_) | Error::Connection(_) | Error::Interrupted(_) => true,
             Error::Api(e) => {
                 let s = e.status.as_u16();
                 s == 408 || s == 429 || e.status.is_server_error()
@@ -117,6 +134,15 @@ impl fmt::Display for Error {
                 url_of(e),
                 source_chain(e)
             ),
+            Error::Interrupted(e) => write!(
+                f,
+                "the connection closed after the request was sent{}: {}; the API may have \
+                 processed it: check (e.g. list what exists) before sending it again",
+                url_of(e),
+                source_chain(e)
+            ),
+            Error::TooLarge(e) => e.fmt(f),
+            Error::Pagination(message) => write!(f, "pagination stopped: {message}"),
             Error::InvalidRequest(message) => write!(
                 f,
                 "invalid request, not sent: {message}; fix the value before calling `send()`"
@@ -129,9 +155,14 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Timeout(e) | Error::Connection(e) | Error::Http(e) => Some(e),
+            Error::Timeout(e) | Error::Connection(e) | Error::Interrupted(e) | Error::Http(e) => {
+                Some(e)
+            }
             Error::Decode(e) => Some(&e.error),
-            Error::Api(_) | Error::InvalidRequest(_) => None,
+            Error::Api(_)
+            | Error::InvalidRequest(_)
+            | Error::TooLarge(_)
+            | Error::Pagination(_) => None,
         }
     }
 }
@@ -190,13 +221,60 @@ pub enum ErrorBody {
     Text(String),
 }
 
-/// An answer with an error status.
-#[derive(Debug)]
+impl ErrorBody {
+    /// A short, one-line prefix of the body, for messages and `Debug`.
+    fn preview(&self) -> String {
+        match self {
+            ErrorBody::Empty => String::new(),
+            ErrorBody::Json(v) => truncate(&v.to_string(), PREVIEW_CHARS),
+            ErrorBody::Text(t) => truncate(t.trim(), PREVIEW_CHARS),
+        }
+    }
+}
+
+/// How much of a body `Debug` and `Display` show.
+const PREVIEW_CHARS: usize = 200;
+
+/// A response header map whose `Debug` redacts credential-like headers
+/// (`set-cookie`, …) and shows the rest.
+struct ShownHeaders<'a>(&'a HeaderMap);
+
+impl fmt::Debug for ShownHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(name, value)| {
+                let shown = if value.is_sensitive() || is_sensitive_header(name.as_str()) {
+                    "<redacted>".to_owned()
+                } else {
+                    String::from_utf8_lossy(value.as_bytes()).into_owned()
+                };
+                (name.as_str(), shown)
+            }))
+            .finish()
+    }
+}
+
+/// An answer with an error status (or a redirect, which is never followed).
 pub struct ApiError {
     status: StatusCode,
     headers: HeaderMap,
     body: ErrorBody,
+    body_truncated: bool,
     attempts: u32,
+    gave_up: Option<GaveUp>,
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("headers", &ShownHeaders(&self.headers))
+            .field("body", &self.body.preview())
+            .field("body_truncated", &self.body_truncated)
+            .field("attempts", &self.attempts)
+            .field("gave_up", &self.gave_up)
+            .finish()
+    }
 }
 
 impl ApiError {
@@ -234,6 +312,29 @@ impl ApiError {
         self.attempts
     }
 
+    /// Whether the body was longer than
+    /// [`MAX_ERROR_BODY_BYTES`](crate::runtime::MAX_ERROR_BODY_BYTES) and
+    /// only its beginning was kept.
+    pub fn is_body_truncated(&self) -> bool {
+        self.body_truncated
+    }
+
+    /// The `Location` of a redirect (3xx), which the client does not follow.
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(reqwest::header::LOCATION)?.to_str().ok()
+    }
+
+    /// The wait the server asked for (`retry-after-ms` or `Retry-After`).
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        crate::runtime::server_wait(&self.headers)
+    }
+
+    /// Why the call stopped retrying before its retries ran out (a server
+    /// wait beyond the policy's limit, or the deadline), if it did.
+    pub fn gave_up(&self) -> Option<GaveUp> {
+        self.gave_up
+    }
+
     /// The API's explanation: the body's `message` (its items joined with
     /// "; " when it is a list), else its `error`, else the text body.
     pub fn message(&self) -> Option<String> {
@@ -241,7 +342,7 @@ impl ApiError {
             ErrorBody::Empty => None,
             ErrorBody::Text(t) => {
                 let t = t.trim();
-                (!t.is_empty()).then(|| truncate(t, 500))
+                (!t.is_empty()).then(|| truncate(t, PREVIEW_CHARS))
             }
             ErrorBody::Json(v) => {
                 let field = |name: &str| match v.get(name)? {
@@ -260,7 +361,7 @@ impl ApiError {
                 };
                 field("message")
                     .or_else(|| field("error"))
-                    .or_else(|| Some(truncate(&v.to_string(), 500)))
+                    .or_else(|| Some(truncate(&v.to_string(), PREVIEW_CHARS)))
             }
         }
     }
@@ -268,6 +369,10 @@ impl ApiError {
     /// What to do about this status, for [`Display`](fmt::Display).
     fn advice(&self) -> Option<&'static str> {
         Some(match self.status.as_u16() {
+            300..=399 => {
+                "the client does not follow redirects (the API does not send them): \
+                 check COZMOX_BASE_URL"
+            }
             400 | 422 => "the API rejected the request's content: check the values sent",
             401 => {
                 "the API key was missing or rejected: check COZMOX_API_KEY \
@@ -297,14 +402,26 @@ impl fmt::Display for ApiError {
         } else {
             write!(f, "the API answered {}", self.status)?;
         }
+        if self.status.is_redirection() {
+            match self.location() {
+                Some(location) => write!(f, ", a redirect to {location:?}, not followed")?,
+                None => f.write_str(", a redirect, not followed")?,
+            }
+        }
         if let Some(message) = self.message() {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", truncate(&message, PREVIEW_CHARS))?;
+        }
+        if self.body_truncated {
+            write!(f, " (body cut at {MAX_ERROR_BODY_BYTES} bytes)")?;
         }
         if let Some(advice) = self.advice() {
             write!(f, " ({advice})")?;
         }
         if self.attempts > 1 {
             write!(f, " after {} attempts", self.attempts)?;
+        }
+        if let Some(gave_up) = self.gave_up {
+            write!(f, "; {gave_up}")?;
         }
         if let Some(id) = self.request_id() {
             write!(f, " [request id {id}]")?;
@@ -313,8 +430,9 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// A success response whose body does not match the models.
-#[derive(Debug)]
+/// A success response whose body does not match the models. Its `Debug`
+/// and `Display` show at most a short prefix of the body; [`body`](Self::body)
+/// has all of it.
 pub struct ResponseDecodeError {
     status: StatusCode,
     headers: HeaderMap,
@@ -355,13 +473,92 @@ impl ResponseDecodeError {
     }
 }
 
+impl fmt::Debug for ResponseDecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseDecodeError")
+            .field("status", &self.status)
+            .field("headers", &ShownHeaders(&self.headers))
+            .field(
+                "error",
+                &truncate(&self.error.to_string(), 2 * PREVIEW_CHARS),
+            )
+            .field("body_len", &self.body.len())
+            .field(
+                "body",
+                &truncate(&String::from_utf8_lossy(&self.body), PREVIEW_CHARS),
+            )
+            .finish()
+    }
+}
+
 impl fmt::Display for ResponseDecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "the response ({}) does not match the SDK's models {}; the server and the SDK \
              disagree: update cozmox, or report it with the body",
-            self.status, self.error
+            self.status,
+            // serde quotes the offending value, which may be long.
+            truncate(&self.error.to_string(), 2 * PREVIEW_CHARS)
+        )?;
+        if let Some(id) = self.request_id() {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// A response larger than the client accepts
+/// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+#[derive(Debug)]
+pub struct TooLargeError {
+    status: StatusCode,
+    headers: HeaderMap,
+    limit: u64,
+    declared: Option<u64>,
+}
+
+impl TooLargeError {
+    /// The status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The limit that was hit, in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// The `Content-Length` the server declared, when it declared one (the
+    /// body was then not read at all); `None` for a body that kept coming
+    /// past the limit (reading stopped there).
+    pub fn declared_length(&self) -> Option<u64> {
+        self.declared
+    }
+
+    /// The request id header of the response, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+}
+
+impl fmt::Display for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the response ({}) ", self.status)?;
+        match self.declared {
+            Some(n) => write!(f, "declares {n} bytes, more than")?,
+            None => f.write_str("was still sending past")?,
+        }
+        write!(
+            f,
+            " the {} bytes the client reads; it was not decoded: raise \
+             `ClientBuilder::max_response_bytes` if such responses are expected",
+            self.limit
         )?;
         if let Some(id) = self.request_id() {
             write!(f, " [request id {id}]")?;
@@ -441,19 +638,39 @@ pub async fn lift<T, E>(
             status: value.status(),
             headers: value.headers().clone(),
             body: ErrorBody::Empty,
+            body_truncated: false,
             attempts: 1,
+            gave_up: None,
         }),
-        P::UnexpectedResponse(response) => {
+        P::UnexpectedResponse(mut response) => {
             let status = response.status();
-            let headers = response.headers().clone();
-            let attempts = response.extensions().get::<Attempts>().map_or(1, |a| a.0);
-            let body = match response.bytes().await {
-                Ok(body) => body,
-                Err(e) => return Err(transport(e)),
-            };
+            let info = response
+                .extensions()
+                .get::<CallInfo>()
+                .copied()
+                .unwrap_or_default();
             if status.is_success()
                 && let Some(decoder) = decoder
             {
+                let limit = info.max_response_bytes;
+                let declared = response.content_length().filter(|n| *n > limit);
+                let body = match declared {
+                    Some(_) => None,
+                    None => match read_up_to(&mut response, limit).await {
+                        Ok((body, false)) => Some(body),
+                        Ok((_, true)) => None,
+                        Err(e) => return Err(transport(e)),
+                    },
+                };
+                let Some(body) = body else {
+                    return Err(Error::TooLarge(TooLargeError {
+                        status,
+                        headers: std::mem::take(response.headers_mut()),
+                        limit,
+                        declared,
+                    }));
+                };
+                let headers = std::mem::take(response.headers_mut());
                 return match decoder(&body) {
                     Ok(value) => Ok(ResponseValue::new(value, status, headers)),
                     Err(error) => Err(Error::Decode(ResponseDecodeError {
@@ -464,21 +681,70 @@ pub async fn lift<T, E>(
                     })),
                 };
             }
+            let (body, body_truncated) =
+                match read_up_to(&mut response, MAX_ERROR_BODY_BYTES as u64).await {
+                    Ok(read) => read,
+                    Err(e) => return Err(transport(e)),
+                };
             Error::Api(ApiError {
                 status,
-                headers,
+                headers: std::mem::take(response.headers_mut()),
                 body: error_body(&body),
-                attempts,
+                body_truncated,
+                attempts: info.attempts,
+                gave_up: info.gave_up,
             })
         }
     })
 }
 
+/// Read a body up to `limit` bytes: the bytes, and whether more was coming
+/// (then reading stopped at the limit, and the rest is never read: dropping
+/// the response closes the connection). A body in one chunk is not copied.
+async fn read_up_to(
+    response: &mut reqwest::Response,
+    limit: u64,
+) -> Result<(Bytes, bool), reqwest::Error> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let hint = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0)
+        .min(limit);
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<Vec<u8>> = None;
+    let mut total = 0usize;
+    let mut cut = false;
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - total;
+        cut = chunk.len() > room;
+        let chunk = if cut { chunk.slice(..room) } else { chunk };
+        total += chunk.len();
+        match (&mut joined, first.take()) {
+            (Some(buffer), _) => buffer.extend_from_slice(&chunk),
+            (None, None) => first = Some(chunk),
+            (None, Some(earlier)) => {
+                let mut buffer = Vec::with_capacity(hint.max(total));
+                buffer.extend_from_slice(&earlier);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
+            }
+        }
+        if cut {
+            break;
+        }
+    }
+    let body = joined.map(Bytes::from).or(first).unwrap_or_default();
+    Ok((body, cut))
+}
+
 fn transport(e: reqwest::Error) -> Error {
     if e.is_timeout() {
         Error::Timeout(e)
-    } else if e.is_connect() || e.is_request() || e.is_body() || e.is_decode() {
+    } else if e.is_connect() {
         Error::Connection(e)
+    } else if e.is_request() || e.is_body() || e.is_decode() {
+        Error::Interrupted(e)
     } else {
         Error::Http(e)
     }

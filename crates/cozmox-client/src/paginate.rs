@@ -2,6 +2,13 @@
 //! for page 1, 2, … and stops on a short or empty page, or once it has
 //! yielded `totalItems` sessions.
 //!
+//! It never loops forever against a server that keeps sending full pages:
+//! a page whose sessions were all yielded already is skipped, and after
+//! [`SessionPages::max_pages_without_progress`] such pages in a row (2 by
+//! default) the stream ends with [`Error::Pagination`]. (A page count
+//! beyond `totalItems / limit` cannot happen: the walk ends once it has
+//! yielded `totalItems` sessions.)
+//!
 //! ```no_run
 //! # async fn run(client: &cozmox_client::Client) -> Result<(), cozmox_client::Error> {
 //! // Every session, 100 per request:
@@ -18,7 +25,7 @@
 //! # }
 //! ```
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -47,6 +54,12 @@ pub struct SessionPages<'a> {
     buffer: VecDeque<Session>,
     fetching: Option<PageFuture<'a>>,
     done: bool,
+    /// The ids yielded so far, to tell a page that brings nothing new.
+    seen: HashSet<String>,
+    without_progress: u32,
+    max_without_progress: u32,
+    /// Set when the last page was one too many; yielded after its sessions.
+    failure: Option<Error>,
 }
 
 impl std::fmt::Debug for SessionPages<'_> {
@@ -56,6 +69,7 @@ impl std::fmt::Debug for SessionPages<'_> {
             .field("next_page", &self.next_page)
             .field("yielded", &self.yielded)
             .field("done", &self.done)
+            .field("without_progress", &self.without_progress)
             .finish_non_exhaustive()
     }
 }
@@ -73,7 +87,18 @@ impl<'a> SessionPages<'a> {
             buffer: VecDeque::new(),
             fetching: None,
             done: false,
+            seen: HashSet::new(),
+            without_progress: 0,
+            max_without_progress: 2,
+            failure: None,
         }
+    }
+
+    /// End the stream with [`Error::Pagination`] after `pages` pages in a
+    /// row that bring no session not yielded before (default 2, at least 1).
+    pub fn max_pages_without_progress(mut self, pages: u32) -> Self {
+        self.max_without_progress = pages.max(1);
+        self
     }
 
     /// The next session, `None` after the last one (or after an error).
@@ -90,17 +115,40 @@ impl<'a> SessionPages<'a> {
         Ok(all)
     }
 
-    /// Take a fetched page: queue its sessions, decide whether it was the last.
+    /// Take a fetched page: queue its new sessions, decide whether it was
+    /// the last, or one too many.
     fn take_page(&mut self, page: SessionPaginatedResponse) {
         let count = page.results.len();
         let total = page.metadata.total_items;
-        self.buffer.extend(page.results);
+        let before = self.buffer.len();
+        for session in page.results {
+            if self.seen.insert(session.id.clone()) {
+                self.buffer.push_back(session);
+            }
+        }
+        let fresh = self.buffer.len() - before;
         let will_have_yielded = self.yielded + self.buffer.len() as u64;
+        if count > 0 && fresh == 0 {
+            self.without_progress += 1;
+        } else {
+            self.without_progress = 0;
+        }
         if count == 0 || count < self.limit as usize || will_have_yielded as f64 >= total {
             self.done = true;
+        } else if self.without_progress >= self.max_without_progress {
+            self.fail(format!(
+                "{} page(s) in a row up to page {} of GET /session brought no session not seen \
+                 before; the server is not advancing",
+                self.without_progress, self.next_page
+            ));
         } else {
             self.next_page += 1;
         }
+    }
+
+    fn fail(&mut self, message: String) {
+        self.done = true;
+        self.failure = Some(Error::Pagination(message));
     }
 }
 
@@ -116,7 +164,7 @@ impl<'a> Stream for SessionPages<'a> {
                 return Poll::Ready(Some(Ok(session)));
             }
             if this.done {
-                return Poll::Ready(None);
+                return Poll::Ready(this.failure.take().map(Err));
             }
             let fetching = this.fetching.get_or_insert_with(|| {
                 let request = this

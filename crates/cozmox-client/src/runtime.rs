@@ -1,6 +1,7 @@
-//! The client runtime: configuration, authentication, retries, timeouts and
-//! tracing, plugged into the generated [`Client`] through progenitor's
-//! hooks (`ClientHooks<Runtime>`), so the generated code stays untouched.
+//! The client runtime: configuration, authentication, retries, timeouts,
+//! limits and tracing, plugged into the generated [`Client`] through
+//! progenitor's hooks (`ClientHooks<Runtime>`), so the generated code stays
+//! untouched.
 //!
 //! ```
 //! use std::time::Duration;
@@ -8,8 +9,9 @@
 //!
 //! let client = Client::builder()
 //!     .api_key("sk-test")
-//!     .base_url("http://127.0.0.1:4010")
+//!     .base_url("http://127.0.0.1:4010") // plain HTTP: loopback only
 //!     .timeout(Duration::from_secs(30))
+//!     .deadline(Duration::from_secs(90))
 //!     .retry_policy(RetryPolicy::default().max_retries(4))
 //!     .build()?;
 //! // One call without retries:
@@ -18,6 +20,20 @@
 //! assert!(!format!("{client:?}").contains("sk-test"));
 //! # Ok::<(), cozmox_client::ConfigError>(())
 //! ```
+//!
+//! # Safe on a bad network
+//!
+//! The defaults, each overridable:
+//!
+//! | behaviour | default | override |
+//! |---|---|---|
+//! | retries | see [`RetryPolicy`]: a request that may have reached the API is repeated only when repeating it is safe | [`RetryPolicy::retry_non_idempotent`], [`ClientBuilder::retry_policy`], [`Client::with_retry_policy`] |
+//! | redirects | never followed: a 3xx is [`Error::Api`](crate::Error::Api) with [`ApiError::location`](crate::ApiError::location) | none (the API does not redirect) |
+//! | response size | [`DEFAULT_MAX_RESPONSE_BYTES`] (64 MiB); error bodies kept up to [`MAX_ERROR_BODY_BYTES`] (64 KiB) | [`ClientBuilder::max_response_bytes`] |
+//! | base URL | `https://` only, checked by [`ClientBuilder::build`]; `http://` for loopback hosts | [`ClientBuilder::allow_insecure_http`] |
+//! | time | 60 s per attempt, 10 s to connect, no overall deadline | [`ClientBuilder::timeout`], [`ClientBuilder::deadline`], [`Client::with_deadline`] |
+//! | path parameters | `""`, `.` and `..` refused before sending ([`Error::InvalidRequest`](crate::Error::InvalidRequest)) | none |
+//! | secrets | the key and credential-like headers redacted in every `Debug` | none |
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -37,9 +53,25 @@ pub const RETRY_COUNT_HEADER: &str = "cozmox-retry-count";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Time allowed to connect, by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Longest server-requested wait (`Retry-After`, `retry-after-ms`) honoured
-/// as such; a longer one falls back to the backoff schedule.
+/// The longest server-requested wait (`Retry-After`, `retry-after-ms`) a
+/// [`RetryPolicy`] waits for by default; past it the call fails at once,
+/// saying how long the server asked to wait.
 pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(60);
+/// The largest response body the client reads, by default: 64 MiB.
+///
+/// Why this much: a 100-session page of the list endpoint with full
+/// assistants and transcripts is about 1.8 MB, so the spec's largest page
+/// (1,000 items) of such sessions is about 18 MB; 64 MiB leaves more than
+/// three times that. Decoding takes about twice the body in memory at its
+/// peak, so a response can cost at most about 200 MiB whatever the server
+/// sends, instead of growing until the timeout. Raise it with
+/// [`ClientBuilder::max_response_bytes`] if you expect more.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+/// How much of an error response's body is kept (in
+/// [`ApiError::body`](crate::ApiError::body)): 64 KiB. The rest is not read;
+/// [`ApiError::is_body_truncated`](crate::ApiError::is_body_truncated) says
+/// so.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// An API key. Its `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -69,29 +101,71 @@ impl fmt::Display for ApiKey {
     }
 }
 
+/// Whether a header of this name carries a credential, so that its value is
+/// marked sensitive and redacted in every `Debug`: `authorization`,
+/// `proxy-authorization`, `cookie`, `set-cookie`, and any name containing
+/// `key`, `token`, `secret`, `password`, `auth`, `session` or `signature`
+/// (`x-api-key`, `x-auth-token`, …), in any case.
+pub fn is_sensitive_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(name.as_str(), "cookie" | "set-cookie")
+        || [
+            "key",
+            "token",
+            "secret",
+            "password",
+            "auth",
+            "session",
+            "signature",
+        ]
+        .iter()
+        .any(|part| name.contains(part))
+}
+
 /// When and how long to retry.
 ///
-/// Retried: connection errors and statuses 408, 429, 502, 503, 504; 500 only
-/// for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS), never POST or
-/// PATCH. The wait is `Retry-After` (seconds or an HTTP date) or
-/// `retry-after-ms` when the server sends one of at most
-/// [`MAX_SERVER_WAIT`]; otherwise exponential backoff from
-/// `initial_backoff`, doubling, capped at `max_backoff`, each wait reduced
-/// by a random jitter of up to a quarter.
+/// | what happened | GET, HEAD, PUT, DELETE, OPTIONS | POST, PATCH | POST, PATCH with [`retry_non_idempotent`](Self::retry_non_idempotent) |
+/// |---|---|---|---|
+/// | could not connect (DNS, refused, TLS handshake): nothing reached the API | retried | retried | retried |
+/// | `429` | retried | retried | retried |
+/// | `408`, `500`, `502`, `503`, `504` | retried | **not retried** | retried |
+/// | the connection broke after the request was sent ([`Error::Interrupted`](crate::Error::Interrupted)) | retried | **not retried** | retried |
+/// | timeout ([`Error::Timeout`](crate::Error::Timeout)): the API may be working on it | not retried | not retried | not retried |
+/// | any other status | not retried | not retried | not retried |
+///
+/// A POST may create something (a session, or a phone call to a person), so
+/// it is repeated only when it certainly did not reach the API, or was
+/// refused before processing (`429`). Opt in to more for requests you have
+/// made safe to repeat (for example with an idempotency key of your own),
+/// for one call: `client.with_retry_policy(RetryPolicy::default().retry_non_idempotent(true))`.
+///
+/// The wait before retry `n` is the larger of the backoff (from
+/// `initial_backoff`, doubling, capped at `max_backoff`, reduced by a random
+/// jitter of up to a quarter) and the server's hint (`retry-after-ms`, else
+/// `Retry-After` in seconds or as an HTTP date; an invalid header is ignored
+/// on its own). A hint longer than [`max_server_wait`](Self::max_server_wait)
+/// (default [`MAX_SERVER_WAIT`]) is not waited for: the call fails at once
+/// and the error says how long the server asked to wait. A wait that would
+/// end past the call's [deadline](ClientBuilder::deadline) is not started.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
     max_retries: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
+    max_server_wait: Duration,
+    retry_non_idempotent: bool,
 }
 
 impl Default for RetryPolicy {
-    /// 2 retries, backoff 0.5 s doubling up to 8 s.
+    /// 2 retries, backoff 0.5 s doubling up to 8 s, server hints up to 60 s,
+    /// POST and PATCH repeated only when safe.
     fn default() -> Self {
         RetryPolicy {
             max_retries: 2,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
+            max_server_wait: MAX_SERVER_WAIT,
+            retry_non_idempotent: false,
         }
     }
 }
@@ -123,6 +197,21 @@ impl RetryPolicy {
         self
     }
 
+    /// The longest wait a server may ask for (`Retry-After`) and still be
+    /// retried (default [`MAX_SERVER_WAIT`]).
+    pub fn max_server_wait(mut self, wait: Duration) -> Self {
+        self.max_server_wait = wait;
+        self
+    }
+
+    /// Retry POST and PATCH like the idempotent methods (see the table on
+    /// [`RetryPolicy`]). Only for requests that are safe to repeat, e.g.
+    /// because they carry an idempotency key of yours.
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.retry_non_idempotent = yes;
+        self
+    }
+
     /// The backoff before retry `retry` (1-based), without jitter.
     pub fn backoff(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.saturating_sub(1));
@@ -131,12 +220,32 @@ impl RetryPolicy {
             .min(self.max_backoff)
     }
 
+    /// Whether a request with this method may be sent again after it may
+    /// have reached the API.
+    fn may_repeat(&self, method: &Method) -> bool {
+        self.retry_non_idempotent || is_idempotent(method)
+    }
+
     /// Whether a response status is worth retrying for `method`.
     pub fn retries_status(&self, method: &Method, status: StatusCode) -> bool {
         match status.as_u16() {
-            408 | 429 | 502 | 503 | 504 => true,
-            500 => is_idempotent(method),
+            429 => true,
+            408 | 500 | 502 | 503 | 504 => self.may_repeat(method),
             _ => false,
+        }
+    }
+
+    /// Whether a transport error is worth retrying for `method`: a failure
+    /// to connect always (nothing was sent), a broken connection after the
+    /// request was sent only when the method may be repeated, a timeout
+    /// never.
+    pub fn retries_error(&self, method: &Method, error: &reqwest::Error) -> bool {
+        if error.is_timeout() {
+            false
+        } else if error.is_connect() {
+            true
+        } else {
+            (error.is_request() || error.is_body()) && self.may_repeat(method)
         }
     }
 }
@@ -162,58 +271,156 @@ fn jitter() -> f64 {
     1.0 - 0.25 * unit
 }
 
-/// The server's requested wait, if it sent one within [`MAX_SERVER_WAIT`].
-fn server_wait(headers: &HeaderMap) -> Option<Duration> {
+/// The wait the server asked for: `retry-after-ms` (milliseconds) if it
+/// holds a valid one, else `Retry-After` (seconds, or an HTTP date; a date
+/// in the past is no wait). Negative, non-numeric or non-finite values are
+/// ignored, each header on its own; a value too large for a `Duration` is
+/// [`Duration::MAX`].
+pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
     let text = |name: &str| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
-    let wait = if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        Duration::try_from_secs_f64(ms / 1000.0).ok()
-    } else if let Some(value) = text("retry-after") {
+    let seconds = |value: f64| {
+        (value.is_finite() && value >= 0.0)
+            .then(|| Duration::try_from_secs_f64(value).unwrap_or(Duration::MAX))
+    };
+    let ms = text("retry-after-ms")
+        .and_then(|v| v.parse::<f64>().ok())
+        .and_then(|ms| seconds(ms / 1000.0));
+    ms.or_else(|| {
+        let value = text("retry-after")?;
         match value.parse::<f64>() {
-            Ok(secs) => Duration::try_from_secs_f64(secs).ok(),
+            Ok(secs) => seconds(secs),
             Err(_) => chrono::DateTime::parse_from_rfc2822(value).ok().map(|at| {
                 (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
                     .to_std()
                     .unwrap_or(Duration::ZERO)
             }),
         }
-    } else {
-        None
-    };
-    wait.filter(|w| *w <= MAX_SERVER_WAIT)
+    })
 }
 
-/// What the hooks need: the key and the retry policy. Part of every
-/// [`Client`] (its progenitor "inner" value).
-#[derive(Clone, Debug, Default)]
+/// Why a call stopped retrying before its retries ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GaveUp {
+    /// The server asked to wait this long, more than
+    /// [`RetryPolicy::max_server_wait`] allows.
+    ServerWait(Duration),
+    /// The next attempt could not start before the call's deadline.
+    Deadline(Duration),
+}
+
+impl fmt::Display for GaveUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GaveUp::ServerWait(wait) => write!(
+                f,
+                "not retried: the server asked to wait {}, longer than the retry policy's \
+                 `max_server_wait`",
+                seconds(*wait)
+            ),
+            GaveUp::Deadline(deadline) => write!(
+                f,
+                "not retried: the next attempt would start after the call's {} deadline",
+                seconds(*deadline)
+            ),
+        }
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    if d == Duration::MAX {
+        "forever".into()
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// What the runtime tells the error mapping about a call: how many attempts
+/// it took, why it stopped retrying early, and the size limit for its body.
+/// Stored in each response's extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CallInfo {
+    pub(crate) attempts: u32,
+    pub(crate) gave_up: Option<GaveUp>,
+    pub(crate) max_response_bytes: u64,
+}
+
+impl Default for CallInfo {
+    fn default() -> Self {
+        CallInfo {
+            attempts: 1,
+            gave_up: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+/// What the hooks need: the key, the retry policy, the limits. Part of
+/// every [`Client`] (its progenitor "inner" value).
+#[derive(Clone, Debug)]
 pub struct Runtime {
     api_key: Option<ApiKey>,
     retry: RetryPolicy,
+    max_response_bytes: u64,
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime::new(None, RetryPolicy::default())
+    }
 }
 
 impl Runtime {
-    /// A runtime with this key (if any) and policy.
+    /// A runtime with this key (if any) and policy, and the default limits.
     pub fn new(api_key: Option<ApiKey>, retry: RetryPolicy) -> Self {
-        Runtime { api_key, retry }
+        Runtime {
+            api_key,
+            retry,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            timeout: None,
+            deadline: None,
+        }
     }
 
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
+
+    /// The largest response body read.
+    pub fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
+    }
+
+    /// The time allowed for a whole call, all attempts and waits included.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.deadline
+    }
 }
 
 /// A configuration the client cannot be built with.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// `from_env` found no `COZMOX_API_KEY`.
     MissingApiKey,
     /// A default header's name or value is not valid HTTP.
     InvalidHeader(String),
+    /// The base URL cannot be used: not a URL, no host, a scheme other than
+    /// `https` (or `http` for loopback), credentials, a query or a fragment.
+    InvalidBaseUrl {
+        /// The URL as given (without any password in it).
+        url: String,
+        /// What is wrong with it, and what to do.
+        reason: String,
+    },
     /// reqwest could not build its client (e.g. no TLS backend).
     Http(reqwest::Error),
 }
@@ -225,6 +432,9 @@ impl fmt::Display for ConfigError {
                 "COZMOX_API_KEY is not set: export your API key (dashboard → API keys), or pass it to Client::builder().api_key(…)",
             ),
             ConfigError::InvalidHeader(h) => write!(f, "invalid default header {h}"),
+            ConfigError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL {url:?} (COZMOX_BASE_URL or `ClientBuilder::base_url`): {reason}")
+            }
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
@@ -239,17 +449,117 @@ impl std::error::Error for ConfigError {
     }
 }
 
-/// Builds a [`Client`]: key, base URL, timeouts, retry policy, user agent,
-/// extra headers.
-#[derive(Clone, Debug)]
+/// The URL without its password, for messages and `Debug`.
+fn shown_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("<redacted>"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Not a URL: keep what precedes an `@`, if any, out of sight.
+        Err(_) => match url.rsplit_once('@') {
+            Some((_, host)) => format!("<redacted>@{host}"),
+            None => url.to_owned(),
+        },
+    }
+}
+
+/// Check a base URL: `https://host[:port][/path]`, or `http://` when the
+/// host is loopback (`localhost`, `127.0.0.0/8`, `[::1]`) or `insecure` is
+/// set.
+fn check_base_url(url: &str, insecure: bool) -> Result<(), ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
+        url: shown_url(url),
+        reason: reason.to_owned(),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        invalid(&format!(
+            "{e}; give the scheme and host, e.g. {DEFAULT_BASE_URL}"
+        ))
+    })?;
+    let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) else {
+        return Err(invalid("it has no host"));
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(
+            "it carries credentials; pass the API key with `api_key` instead",
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("a base URL has no query or fragment"));
+    }
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" => {
+            let loopback = host.eq_ignore_ascii_case("localhost")
+                || host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if loopback || insecure {
+                Ok(())
+            } else {
+                Err(invalid(
+                    "plain http would send the API key in cleartext; use https, or call \
+                     `allow_insecure_http(true)` if this network is trusted",
+                ))
+            }
+        }
+        other => Err(invalid(&format!(
+            "the scheme is {other:?}; the API is served over https"
+        ))),
+    }
+}
+
+/// Builds a [`Client`]: key, base URL, timeouts, deadline, retry policy,
+/// size limit, user agent, extra headers. Its `Debug` redacts the key and
+/// the values of credential-like headers ([`is_sensitive_header`]).
+#[derive(Clone)]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
+    max_response_bytes: u64,
+    allow_insecure_http: bool,
     user_agent: String,
     headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Headers<'a>(&'a [(String, String)]);
+        impl fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map()
+                    .entries(self.0.iter().map(|(name, value)| {
+                        let shown = if is_sensitive_header(name) {
+                            "<redacted>"
+                        } else {
+                            value.as_str()
+                        };
+                        (name, shown)
+                    }))
+                    .finish()
+            }
+        }
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &shown_url(&self.base_url))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("user_agent", &self.user_agent)
+            .field("headers", &Headers(&self.headers))
+            .finish()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -259,7 +569,10 @@ impl Default for ClientBuilder {
             base_url: DEFAULT_BASE_URL.into(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            deadline: None,
             retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
             user_agent: format!("cozmox-rs/{}", env!("CARGO_PKG_VERSION")),
             headers: Vec::new(),
         }
@@ -273,9 +586,18 @@ impl ClientBuilder {
         self
     }
 
-    /// The base URL (default [`DEFAULT_BASE_URL`]).
+    /// The base URL (default [`DEFAULT_BASE_URL`]). [`build`](Self::build)
+    /// checks it: `https://`, or `http://` for a loopback host (or with
+    /// [`allow_insecure_http`](Self::allow_insecure_http)).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into().trim_end_matches('/').to_string();
+        self
+    }
+
+    /// Accept an `http://` base URL on a host that is not loopback (default
+    /// `false`): the key then crosses the network in cleartext.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -291,9 +613,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Time for a whole call, all attempts and the waits between them
+    /// included (default: none, so a call can take up to `(max_retries + 1)
+    /// × timeout` plus the waits). An attempt running at the deadline fails
+    /// as [`Error::Timeout`](crate::Error::Timeout); a retry that would
+    /// start after it is not made. Per call: [`Client::with_deadline`].
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
     /// The retry policy (default [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// The largest response body read (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB, which says why). A larger
+    /// `Content-Length` fails before the body is read, a longer streamed
+    /// body stops at the limit; both are
+    /// [`Error::TooLarge`](crate::Error::TooLarge).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -303,20 +645,25 @@ impl ClientBuilder {
         self
     }
 
-    /// A header sent with every request.
+    /// A header sent with every request. A credential-like name
+    /// ([`is_sensitive_header`]) is marked sensitive: its value never shows
+    /// in `Debug`.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
-    /// Build the client.
+    /// Build the client. Fails on a base URL that is not `https://` (see
+    /// [`base_url`](Self::base_url)), or a header that is not valid HTTP.
     pub fn build(self) -> Result<Client, ConfigError> {
+        check_base_url(&self.base_url, self.allow_insecure_http)?;
         let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
             let n = HeaderName::try_from(name.as_str())
                 .map_err(|_| ConfigError::InvalidHeader(format!("name {name:?}")))?;
-            let v = HeaderValue::try_from(value.as_str())
+            let mut v = HeaderValue::try_from(value.as_str())
                 .map_err(|_| ConfigError::InvalidHeader(format!("value for {name}")))?;
+            v.set_sensitive(is_sensitive_header(name));
             headers.append(n, v);
         }
         let http = reqwest::Client::builder()
@@ -324,25 +671,32 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent)
             .default_headers(headers)
+            // The API never redirects: a 3xx is an error, nothing is sent
+            // anywhere else (no body, no header, no key).
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(ConfigError::Http)?;
-        Ok(Client::new_with_client(
-            &self.base_url,
-            http,
-            Runtime::new(self.api_key, self.retry),
-        ))
+        let runtime = Runtime {
+            api_key: self.api_key,
+            retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
+            timeout: Some(self.timeout),
+            deadline: self.deadline,
+        };
+        Ok(Client::new_with_client(&self.base_url, http, runtime))
     }
 }
 
 impl Client {
     /// A builder with the defaults: production URL, 60 s timeout, 10 s
-    /// connect timeout, 2 retries, no key.
+    /// connect timeout, 2 retries, 64 MiB responses, no key.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
     /// A client configured from the environment: `COZMOX_API_KEY`
-    /// (required) and `COZMOX_BASE_URL` (default [`DEFAULT_BASE_URL`]).
+    /// (required) and `COZMOX_BASE_URL` (default [`DEFAULT_BASE_URL`],
+    /// checked as [`ClientBuilder::base_url`] says).
     pub fn from_env() -> Result<Client, ConfigError> {
         let key = std::env::var("COZMOX_API_KEY")
             .ok()
@@ -357,21 +711,140 @@ impl Client {
         builder.build()
     }
 
+    /// The same client (sharing its connections) with another runtime.
+    fn with_runtime(&self, change: impl FnOnce(&mut Runtime)) -> Client {
+        let mut runtime = self.inner().clone();
+        change(&mut runtime);
+        Client::new_with_client(self.baseurl(), self.client().clone(), runtime)
+    }
+
     /// The same client (sharing its connections) with another retry policy,
     /// for one call or a few: `client.with_retry_policy(RetryPolicy::none())`.
     pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
-        let mut runtime = self.inner().clone();
-        runtime.retry = policy;
-        Client::new_with_client(self.baseurl(), self.client().clone(), runtime)
+        self.with_runtime(|r| r.retry = policy)
     }
+
+    /// The same client (sharing its connections) with a deadline for each
+    /// call, all attempts included (see [`ClientBuilder::deadline`]).
+    pub fn with_deadline(&self, deadline: Duration) -> Client {
+        self.with_runtime(|r| r.deadline = Some(deadline))
+    }
+}
+
+/// The segments of a URL path (`/a/b` → `a`, `b`).
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    path.strip_prefix('/').unwrap_or(path).split('/')
+}
+
+/// The number of path segments of a base URL (`https://h/v1` → 1).
+fn base_segments(base: &str) -> usize {
+    let after_scheme = base.split_once("://").map_or(base, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(at) => segments(&after_scheme[at..])
+            .filter(|s| !s.is_empty())
+            .count(),
+        None => 0,
+    }
+}
+
+/// The path a request gets when the path parameter at template segment
+/// `bad` is `value` and every other one is a plain value (`*`), after the
+/// URL parser resolves dot segments as it does (WHATWG URL: `.` is dropped,
+/// `..` drops the segment before it; either one last leaves an empty
+/// segment).
+fn resolved(base: usize, template: &[&str], bad: usize, value: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec!["*".into(); base];
+    for (i, segment) in template.iter().enumerate() {
+        let segment = if i == bad {
+            value
+        } else if segment.starts_with('{') {
+            "*"
+        } else {
+            segment
+        };
+        let last = i + 1 == template.len();
+        match segment {
+            ".." => {
+                out.pop();
+                if last {
+                    out.push(String::new());
+                }
+            }
+            "." => {
+                if last {
+                    out.push(String::new());
+                }
+            }
+            other => out.push(other.to_owned()),
+        }
+    }
+    out
+}
+
+/// Whether the request's path has the shape of the operation's template
+/// (literal segments equal, every parameter one non-empty segment); if not,
+/// the message of [`Error::InvalidRequest`](crate::Error::InvalidRequest),
+/// naming the parameter that was empty, `.` or `..` (which the URL parser
+/// turned into another path).
+fn check_path(url: &reqwest::Url, base: &str, template: &str) -> Result<(), String> {
+    if template.is_empty() {
+        return Ok(());
+    }
+    let base = base_segments(base);
+    let template: Vec<&str> = segments(template).collect();
+    let actual: Vec<&str> = segments(url.path()).collect();
+    let fits = |pattern: &[&str]| {
+        pattern.len() == actual.len()
+            && pattern.iter().zip(&actual).all(|(p, a)| match *p {
+                "*" => !a.is_empty(),
+                p if p.starts_with('{') => !a.is_empty(),
+                p => p == *a,
+            })
+    };
+    let expected: Vec<&str> = std::iter::repeat_n("*", base)
+        .chain(template.iter().copied())
+        .collect();
+    if fits(&expected) {
+        return Ok(());
+    }
+    let params: Vec<usize> = (0..template.len())
+        .filter(|&i| template[i].starts_with('{'))
+        .collect();
+    let culprits: Vec<&str> = params
+        .iter()
+        .filter(|&&i| {
+            ["", ".", ".."].iter().any(|value| {
+                let pattern = resolved(base, &template, i, value);
+                fits(&pattern.iter().map(String::as_str).collect::<Vec<_>>())
+            })
+        })
+        .map(|&i| template[i].trim_matches(|c| c == '{' || c == '}'))
+        .collect();
+    let named = if culprits.len() == 1 {
+        format!("path parameter `{}` is", culprits[0])
+    } else {
+        let all: Vec<String> = params
+            .iter()
+            .map(|&i| format!("`{}`", template[i].trim_matches(|c| c == '{' || c == '}')))
+            .collect();
+        format!("one of the path parameters {} is", all.join(", "))
+    };
+    Err(format!(
+        "{named} empty, `.` or `..`, which would send the request to another path \
+         (`/{}` instead of `/{}`)",
+        actual.join("/"),
+        template.join("/"),
+    ))
 }
 
 impl ClientHooks<Runtime> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        check_path(request.url(), self.baseurl(), template_of(info))
+            .map_err(Error::InvalidRequest)?;
         if let Some(key) = &self.inner().api_key
             && !request.headers().contains_key(AUTHORIZATION)
         {
@@ -390,13 +863,13 @@ impl ClientHooks<Runtime> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let policy = &self.inner().retry;
+        let runtime = self.inner();
+        let policy = &runtime.retry;
         let method = request.method().clone();
         // The path template (`/session/{id}`), not the path: spans stay
         // groupable and carry no ids.
-        let path = crate::OPERATIONS
-            .binary_search_by(|(id, _, _)| (*id).cmp(info.operation_id))
-            .map_or("", |i| crate::OPERATIONS[i].2);
+        let path = template_of(info);
+        let deadline = runtime.deadline.map(|d| (Instant::now() + d, d));
         let mut pending = request;
         let mut retry = 0u32;
         loop {
@@ -409,6 +882,10 @@ impl ClientHooks<Runtime> for Client {
                 request
                     .headers_mut()
                     .insert(RETRY_COUNT_HEADER, HeaderValue::from(retry));
+            }
+            if let Some((at, _)) = deadline {
+                let left = at.saturating_duration_since(Instant::now());
+                *request.timeout_mut() = Some(runtime.timeout.map_or(left, |t| t.min(left)));
             }
             let span = tracing::info_span!(
                 "cozmox.request",
@@ -426,32 +903,64 @@ impl ClientHooks<Runtime> for Client {
                 .instrument(span.clone())
                 .await;
             span.record("latency_ms", start.elapsed().as_millis() as u64);
-            let wait = match &result {
+            // Some(hint): retry, waiting at least the server's hint.
+            let mut gave_up = None;
+            let retry_with = match &result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    policy
-                        .retries_status(&method, response.status())
-                        .then(|| server_wait(response.headers()))
+                    if policy.retries_status(&method, response.status()) {
+                        match server_wait(response.headers()) {
+                            Some(hint) if hint > policy.max_server_wait => {
+                                gave_up = Some(GaveUp::ServerWait(hint));
+                                None
+                            }
+                            hint => Some(hint),
+                        }
+                    } else {
+                        None
+                    }
                 }
-                // Connection errors (refused, reset); not timeouts.
-                Err(e) if !e.is_timeout() && (e.is_connect() || e.is_request()) => Some(None),
-                Err(_) => None,
+                Err(e) => policy.retries_error(&method, e).then_some(None),
             };
-            let (Some(wait), Some(copy)) = (wait, copy) else {
+            let next = match (retry_with, copy) {
+                (Some(hint), Some(copy)) => {
+                    let backoff = policy.backoff(retry + 1).mul_f64(jitter());
+                    let wait = hint.map_or(backoff, |h| h.max(backoff));
+                    match deadline {
+                        Some((at, total)) if Instant::now() + wait >= at => {
+                            gave_up = Some(GaveUp::Deadline(total));
+                            None
+                        }
+                        _ => Some((copy, wait)),
+                    }
+                }
+                _ => None,
+            };
+            let Some((copy, wait)) = next else {
+                let info = crate::runtime::CallInfo {
+                    attempts: retry + 1,
+                    gave_up,
+                    max_response_bytes: runtime.max_response_bytes,
+                };
                 return result.map(|mut response| {
-                    response
-                        .extensions_mut()
-                        .insert(crate::error::Attempts(retry + 1));
+                    response.extensions_mut().insert(info);
                     response
                 });
             };
             retry += 1;
-            let wait = wait.unwrap_or_else(|| policy.backoff(retry).mul_f64(jitter()));
             tracing::debug!(parent: &span, retry, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
             pending = copy;
         }
     }
+}
+
+/// The path template of an operation, from the generated `OPERATIONS`
+/// table (`""` for an operation it does not list).
+fn template_of(info: &OperationInfo) -> &'static str {
+    crate::OPERATIONS
+        .binary_search_by(|(id, _, _)| (*id).cmp(info.operation_id))
+        .map_or("", |i| crate::OPERATIONS[i].2)
 }
 
 #[cfg(test)]
@@ -472,27 +981,38 @@ mod tests {
     #[test]
     fn statuses_and_methods() {
         let p = RetryPolicy::default();
-        for s in [408, 429, 502, 503, 504] {
-            let status = StatusCode::from_u16(s).expect("valid");
-            assert!(p.retries_status(&Method::POST, status), "{s}");
+        let status = |s: u16| StatusCode::from_u16(s).expect("valid");
+        for s in [408, 429, 500, 502, 503, 504] {
+            for m in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE] {
+                assert!(p.retries_status(&m, status(s)), "{m} {s}");
+            }
         }
-        let e500 = StatusCode::INTERNAL_SERVER_ERROR;
-        assert!(p.retries_status(&Method::GET, e500));
-        assert!(p.retries_status(&Method::DELETE, e500));
-        assert!(!p.retries_status(&Method::POST, e500));
-        assert!(!p.retries_status(&Method::PATCH, e500));
-        assert!(!p.retries_status(&Method::GET, StatusCode::BAD_REQUEST));
+        // POST and PATCH: only 429, which the API sends before processing.
+        for m in [Method::POST, Method::PATCH] {
+            assert!(p.retries_status(&m, status(429)), "{m}");
+            for s in [408, 500, 502, 503, 504] {
+                assert!(!p.retries_status(&m, status(s)), "{m} {s}");
+            }
+        }
+        let opted_in = RetryPolicy::default().retry_non_idempotent(true);
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(opted_in.retries_status(&Method::POST, status(s)), "{s}");
+        }
+        for s in [301, 302, 400, 401, 404, 409, 422] {
+            assert!(!opted_in.retries_status(&Method::GET, status(s)), "{s}");
+        }
+    }
+
+    fn headers(pairs: &[(&'static str, String)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::try_from(v.as_str()).expect("valid"));
+        }
+        h
     }
 
     #[test]
-    fn server_waits_are_honoured_up_to_a_minute() {
-        let headers = |pairs: &[(&'static str, String)]| {
-            let mut h = HeaderMap::new();
-            for (k, v) in pairs {
-                h.insert(*k, HeaderValue::try_from(v.as_str()).expect("valid"));
-            }
-            h
-        };
+    fn server_waits_are_read_header_by_header() {
         assert_eq!(
             server_wait(&headers(&[("retry-after", "2".into())])),
             Some(Duration::from_secs(2))
@@ -504,16 +1024,129 @@ mod tests {
             ])),
             Some(Duration::from_millis(250))
         );
-        assert_eq!(server_wait(&headers(&[("retry-after", "61".into())])), None);
+        // An invalid `retry-after-ms` does not hide a valid `Retry-After`.
+        for bad in ["-1", "NaN", "inf", "soon", ""] {
+            assert_eq!(
+                server_wait(&headers(&[
+                    ("retry-after-ms", bad.into()),
+                    ("retry-after", "3".into())
+                ])),
+                Some(Duration::from_secs(3)),
+                "{bad}"
+            );
+        }
+        for bad in ["-1", "NaN", "later", ""] {
+            assert_eq!(
+                server_wait(&headers(&[("retry-after", bad.into())])),
+                None,
+                "{bad}"
+            );
+        }
+        // Long hints are reported as they are; the policy decides.
+        assert_eq!(
+            server_wait(&headers(&[("retry-after", "120".into())])),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            server_wait(&headers(&[("retry-after", "1e300".into())])),
+            Some(Duration::MAX)
+        );
         let soon = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc2822();
         let w = server_wait(&headers(&[("retry-after", soon)])).expect("a date 30 s ahead");
         assert!(
             w <= Duration::from_secs(30) && w >= Duration::from_secs(28),
             "{w:?}"
         );
-        let late = (chrono::Utc::now() + chrono::Duration::seconds(3600)).to_rfc2822();
-        assert_eq!(server_wait(&headers(&[("retry-after", late)])), None);
+        let past = (chrono::Utc::now() - chrono::Duration::seconds(30)).to_rfc2822();
+        assert_eq!(
+            server_wait(&headers(&[("retry-after", past)])),
+            Some(Duration::ZERO)
+        );
         assert_eq!(server_wait(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn base_urls_are_checked_when_the_client_is_built() {
+        for ok in [
+            "https://api.cozmox.ai",
+            "https://api.cozmox.ai/v1",
+            "https://10.0.0.1:8443",
+            "http://127.0.0.1:4010",
+            "http://127.8.9.1",
+            "http://localhost:3000",
+            "http://[::1]:3000",
+        ] {
+            check_base_url(ok, false).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for (bad, says) in [
+            ("http://api.cozmox.ai", "cleartext"),
+            ("http://10.0.0.1", "cleartext"),
+            ("api.cozmox.ai", "scheme and host"),
+            ("", "scheme and host"),
+            ("ftp://x", "\"ftp\""),
+            ("https://user:pw@api.cozmox.ai", "credentials"),
+            ("https://api.cozmox.ai?x=1", "query"),
+            ("https://api.cozmox.ai#top", "fragment"),
+        ] {
+            let e = check_base_url(bad, false).expect_err(bad).to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+            assert!(!e.contains("pw@"), "{e}");
+        }
+        check_base_url("http://api.cozmox.ai", true).expect("allowed");
+    }
+
+    #[test]
+    fn dot_segments_in_path_parameters_are_named() {
+        let check = |base: &str, template: &str, path: &str| {
+            let url = reqwest::Url::parse(&format!("{base}{path}")).expect("url");
+            check_path(&url, base, template)
+        };
+        let base = "https://api.cozmox.ai";
+        assert_eq!(check(base, "/session/{id}", "/session/s1"), Ok(()));
+        assert_eq!(check(base, "/session", "/session"), Ok(()));
+        assert_eq!(check(base, "/session/{id}", "/session/%252e%252e"), Ok(()));
+        for id in ["", ".", "..", "%2e%2e", "%2E", ".%2e"] {
+            let e = check(base, "/session/{id}", &format!("/session/{id}")).expect_err(id);
+            assert!(e.starts_with("path parameter `id` is"), "{id}: {e}");
+        }
+        // Under a base path, and with several parameters.
+        let prefixed = "https://gw.example.com/api/v1";
+        assert_eq!(check(prefixed, "/session/{id}", "/session/s1"), Ok(()));
+        let e = check(prefixed, "/session/{id}", "/session/..").expect_err("..");
+        assert!(e.contains("`id`"), "{e}");
+        let t = "/provider/{provider}/{resourceName}/{id}";
+        assert_eq!(check(base, t, "/provider/p/r/i"), Ok(()));
+        for (path, says) in [
+            ("/provider/p/r/..", "path parameter `id` is"),
+            ("/provider/p/r/", "path parameter `id` is"),
+            ("/provider/p//i", "path parameter `resourceName` is"),
+            // `/provider/i`: `resourceName` was `..`, or `provider` was `..`
+            // and `resourceName` was "provider"; the URL cannot tell.
+            (
+                "/provider/p/../i",
+                "one of the path parameters `provider`, `resourceName`, `id` is",
+            ),
+        ] {
+            let e = check(base, t, path).expect_err(path);
+            assert!(e.starts_with(says), "{path}: {e}");
+        }
+    }
+
+    #[test]
+    fn credential_headers_are_sensitive() {
+        for name in [
+            "Authorization",
+            "proxy-authorization",
+            "cookie",
+            "x-api-key",
+            "X-Auth-Token",
+            "client-secret",
+        ] {
+            assert!(is_sensitive_header(name), "{name}");
+        }
+        for name in ["user-agent", "accept", "x-request-id", "content-type"] {
+            assert!(!is_sensitive_header(name), "{name}");
+        }
     }
 
     #[test]

@@ -18,6 +18,12 @@
 //! `CreateSessionDto`/`UpdateSessionDto`, holds fields the spec does not
 //! describe or breaks a constraint ([`cozmox_models::Validate`]) gets `400`.
 //!
+//! Like the API's framework (NestJS on Express), the server answers `413`
+//! to a body over [`MAX_BODY_BYTES`] (100 kB, Express's default) without
+//! reading it whole, `415` to a body whose `Content-Type` is not JSON, and
+//! closes a connection whose request head is not complete within
+//! [`HEADER_READ_TIMEOUT`].
+//!
 //! The spec describes no error body, so errors use the NestJS shape the API
 //! is built with: `{"message": [..] | "..", "error": "Bad Request",
 //! "statusCode": 400}`.
@@ -48,7 +54,7 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
@@ -58,6 +64,12 @@ use tokio::task::{JoinHandle, JoinSet};
 pub const DEFAULT_LIMIT: u64 = 100;
 /// The largest `limit` the spec allows.
 pub const MAX_LIMIT: u64 = 1000;
+/// The largest request body read (Express's `json()` default, 100 kB);
+/// larger bodies get `413`.
+pub const MAX_BODY_BYTES: usize = 100 * 1024;
+/// How long a client may take to send a request head before the
+/// connection is closed.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// The `orgId` of every session the mock creates.
 pub const ORG_ID: &str = "00000000-0000-4000-8000-00000000c0de";
 
@@ -170,6 +182,8 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
             });
             // A connection error (client gone, bad HTTP) ends that connection only.
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
@@ -223,14 +237,14 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply {
         (&Method::GET, ["session"]) => list(shared, &query),
         (&Method::POST, ["session"]) => match body(request).await {
             Ok(bytes) => create(shared, &bytes),
-            Err(messages) => bad_request(messages),
+            Err(reply) => reply,
         },
         (&Method::GET, ["session", id]) => find(shared, &percent_decode(id, false)),
         (&Method::PATCH, ["session", id]) => {
             let id = percent_decode(id, false);
             match body(request).await {
                 Ok(bytes) => update(shared, &id, &bytes),
-                Err(messages) => bad_request(messages),
+                Err(reply) => reply,
             }
         }
         (&Method::DELETE, ["session", id]) => remove(shared, &percent_decode(id, false)),
@@ -241,11 +255,44 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply {
     }
 }
 
-/// The whole request body.
-async fn body(request: Request<Incoming>) -> Result<Bytes, Vec<String>> {
-    match request.into_body().collect().await {
+/// The whole request body: JSON, at most [`MAX_BODY_BYTES`]; otherwise the
+/// error to answer (`415`, `413`, or `400` when it cannot be read).
+async fn body(request: Request<Incoming>) -> Result<Bytes, Reply> {
+    let json = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| {
+            let media = media.trim().to_ascii_lowercase();
+            media == "application/json" || media.ends_with("+json")
+        });
+    if !json {
+        return Err(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            json!("the body must be application/json"),
+        ));
+    }
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            json!(format!(
+                "request entity too large (limit {MAX_BODY_BYTES} bytes)"
+            )),
+        )
+    };
+    let declared = request
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let limited = http_body_util::Limited::new(request.into_body(), MAX_BODY_BYTES);
+    match limited.collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) => Err(vec![format!("cannot read the body: {e}")]),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Err(e) => Err(bad_request(vec![format!("cannot read the body: {e}")])),
     }
 }
 
