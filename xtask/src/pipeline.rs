@@ -46,14 +46,15 @@ impl Target {
         }
     }
 
-    /// A standalone workspace for any document (`generate --out`).
+    /// A standalone workspace for any document (`generate --out`), with the
+    /// same client runtime as the project's (copied by the scaffold).
     pub fn standalone() -> Self {
         Target {
             models_crate: "api-models".into(),
             client_crate: "api-client".into(),
             scaffold: true,
-            client_runtime: None,
-            client_error: None,
+            client_runtime: Some("crate::runtime::Runtime".into()),
+            client_error: Some("crate::error".into()),
         }
     }
 

@@ -37,6 +37,14 @@ pub const RUNTIME_DEPS: &[(&str, &str)] = &[
     ),
     ("regex", r#""1""#),
     (
+        "tracing",
+        r#"{ version = "0.1.41", default-features = false, features = ["std", "attributes"] }"#,
+    ),
+    (
+        "tokio",
+        r#"{ version = "1.47", default-features = false, features = ["time"] }"#,
+    ),
+    (
         "schemars",
         r#"{ version = "1.2.3", default-features = false, features = ["derive", "std", "chrono04", "uuid1"] }"#,
     ),
@@ -88,7 +96,9 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
             "progenitor-client",
             "reqwest",
             "futures-core",
-            "bytes"
+            "bytes",
+            "tracing",
+            "tokio"
         ]) + "httpmock = { workspace = true, optional = true }\nregex = { workspace = true, optional = true }\n\n[features]\n# Typed httpmock helpers (`httpmock` module) for testing code that uses the client.\nhttpmock = [\"dep:httpmock\", \"dep:regex\"]\n"
     );
     let lib = |what: &str| {
@@ -100,7 +110,12 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
         "{}\npub mod decode;\n#[doc(hidden)]\npub mod de;\npub mod drift;\nmod unknown;\npub mod validate;\n\npub use decode::{{DecodeError, StrictError, decode, decode_strict}};\npub use drift::{{Drift, UnknownData, UnknownKind}};\npub use unknown::UnknownFields;\npub use validate::{{Validate, ValidationError, ValidationErrors}};\n",
         lib("Models")
     );
+    let client_lib = format!(
+        "{}\npub mod error;\npub mod runtime;\npub use error::{{ApiError, Error, ErrorBody, ResponseDecodeError, TooLargeError}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\n",
+        lib("Client")
+    );
     let krate = m.replace('-', "_");
+    let client_krate = c.replace('-', "_");
     let models_src = PathBuf::from("crates").join(m);
     let mut files = BTreeMap::from([
         (PathBuf::from("Cargo.toml"), ws),
@@ -118,11 +133,17 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
         ),
         (
             PathBuf::from("crates").join(c).join("src/lib.rs"),
-            lib("Client"),
+            client_lib,
         ),
     ]);
     for (path, text) in MODELS_RUNTIME {
         files.insert(models_src.join(path), for_crate(text, &krate));
+    }
+    // The client runtime (hooks: auth, retries, limits, tracing; the one
+    // error type), the same files as the project's client uses.
+    for (path, text) in CLIENT_RUNTIME {
+        let text = for_crate(text, &krate).replace("cozmox_client", &client_krate);
+        files.insert(PathBuf::from("crates").join(c).join(path), text);
     }
     files
 }
@@ -158,6 +179,21 @@ const MODELS_RUNTIME: &[(&str, &str)] = &[
     (
         "examples/decode.rs",
         include_str!("../../crates/cozmox-models/examples/decode.rs"),
+    ),
+];
+
+/// The client crate's hand-written runtime, copied into standalone
+/// workspaces (their generated client plugs into it as the project's does:
+/// `Target::client_runtime` and `Target::client_error`). The session-only
+/// page stream (`paginate.rs`) is not part of it.
+const CLIENT_RUNTIME: &[(&str, &str)] = &[
+    (
+        "src/runtime.rs",
+        include_str!("../../crates/cozmox-client/src/runtime.rs"),
+    ),
+    (
+        "src/error.rs",
+        include_str!("../../crates/cozmox-client/src/error.rs"),
     ),
 ];
 

@@ -20,6 +20,6 @@ pub use generated::*;
 pub mod error;
 pub mod paginate;
 pub mod runtime;
-pub use error::{ApiError, Error, ErrorBody, ResponseDecodeError};
+pub use error::{ApiError, Error, ErrorBody, ResponseDecodeError, TooLargeError};
 pub use paginate::SessionPages;
-pub use runtime::{ApiKey, ClientBuilder, ConfigError, RetryPolicy, Runtime};
+pub use runtime::{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime};
