@@ -675,6 +675,40 @@ async fn a_server_that_never_stops_paginating_is_stopped() {
         3,
         "page 1, then 2 pages without progress"
     );
+
+    // Every page: one new session and the previous page's last one, with a
+    // total of 10 in pages of 2. Page 6 is `10 / 2 + 1`: the last one taken.
+    let pages: Vec<Reply> = (1..=50)
+        .map(|n| {
+            let session = |id: u32| {
+                format!(
+                    r#"{{"id":"s{id}","orgId":"o","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z"}}"#
+                )
+            };
+            let body = format!(
+                r#"{{"results":[{},{}],"metadata":{{"currentPage":{n},"itemsPerPage":2,"totalItems":10}}}}"#,
+                session(n),
+                session(n + 1)
+            );
+            let body: &'static str = Box::leak(body.into_boxed_str());
+            Reply::Http(200, vec![("content-type", "application/json")], body)
+        })
+        .collect();
+    let server = serve(pages).await;
+    let client = crate::faults::client(&server);
+    let mut pages = client.sessions_all(2);
+    let (mut count, mut failure) = (0, None);
+    for _ in 0..100 {
+        match pages.next().await {
+            Some(Ok(_)) => count += 1,
+            Some(Err(e)) => failure = Some(e),
+            None => break,
+        }
+    }
+    assert_eq!(count, 7, "2 on page 1, then 1 new per page");
+    let err = failure.expect("the stream ends with an error");
+    assert!(err.to_string().contains("totalItems = 10"), "{err}");
+    assert_eq!(server.attempts(), 6);
 }
 
 #[tokio::test]

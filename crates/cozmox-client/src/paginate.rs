@@ -5,9 +5,9 @@
 //! It never loops forever against a server that keeps sending full pages:
 //! a page whose sessions were all yielded already is skipped, and after
 //! [`SessionPages::max_pages_without_progress`] such pages in a row (2 by
-//! default) the stream ends with [`Error::Pagination`]. (A page count
-//! beyond `totalItems / limit` cannot happen: the walk ends once it has
-//! yielded `totalItems` sessions.)
+//! default), or after a full page numbered `totalItems / limit + 1` or more
+//! (pages that each bring some sessions already seen), the stream ends with
+//! [`Error::Pagination`] once the new sessions are yielded.
 //!
 //! ```no_run
 //! # async fn run(client: &cozmox_client::Client) -> Result<(), cozmox_client::Error> {
@@ -128,6 +128,9 @@ impl<'a> SessionPages<'a> {
         }
         let fresh = self.buffer.len() - before;
         let will_have_yielded = self.yielded + self.buffer.len() as u64;
+        // The last page `totalItems` allows, plus one for items that moved
+        // to a later page while the pages were walked.
+        let max_pages = (total.max(0.0) / f64::from(self.limit)).ceil() + 1.0;
         if count > 0 && fresh == 0 {
             self.without_progress += 1;
         } else {
@@ -140,6 +143,14 @@ impl<'a> SessionPages<'a> {
                 "{} page(s) in a row up to page {} of GET /session brought no session not seen \
                  before; the server is not advancing",
                 self.without_progress, self.next_page
+            ));
+        } else if f64::from(self.next_page) >= max_pages {
+            self.fail(format!(
+                "page {} of GET /session is full although totalItems = {total} makes {} pages of \
+                 {} at most; the server is not advancing",
+                self.next_page,
+                max_pages - 1.0,
+                self.limit
             ));
         } else {
             self.next_page += 1;

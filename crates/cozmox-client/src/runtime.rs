@@ -791,6 +791,22 @@ fn check_path(url: &reqwest::Url, base: &str, template: &str) -> Result<(), Stri
         return Ok(());
     }
     let base = base_segments(base);
+    // The common case, without allocating: the path has the template's shape.
+    let mut path = segments(url.path());
+    let shaped = path.by_ref().take(base).filter(|s| !s.is_empty()).count() == base
+        && segments(template).all(|t| {
+            path.next().is_some_and(|a| {
+                if t.starts_with('{') {
+                    !a.is_empty()
+                } else {
+                    t == a
+                }
+            })
+        })
+        && path.next().is_none();
+    if shaped {
+        return Ok(());
+    }
     let template: Vec<&str> = segments(template).collect();
     let actual: Vec<&str> = segments(url.path()).collect();
     let fits = |pattern: &[&str]| {
@@ -801,12 +817,6 @@ fn check_path(url: &reqwest::Url, base: &str, template: &str) -> Result<(), Stri
                 p => p == *a,
             })
     };
-    let expected: Vec<&str> = std::iter::repeat_n("*", base)
-        .chain(template.iter().copied())
-        .collect();
-    if fits(&expected) {
-        return Ok(());
-    }
     let params: Vec<usize> = (0..template.len())
         .filter(|&i| template[i].starts_with('{'))
         .collect();
