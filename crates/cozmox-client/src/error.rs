@@ -370,8 +370,8 @@ impl ApiError {
     fn advice(&self) -> Option<&'static str> {
         Some(match self.status.as_u16() {
             300..=399 => {
-                "the client does not follow redirects (the API does not send them): \
-                 check COZMOX_BASE_URL"
+                "the client follows no redirect: fetch `ApiError::location()` yourself if \
+                 you trust it (a download), or check COZMOX_BASE_URL"
             }
             400 | 422 => "the API rejected the request's content: check the values sent",
             401 => {
