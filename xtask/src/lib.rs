@@ -2,13 +2,14 @@
 //! its own input (and so that the workspace tests can run the pipeline).
 //!
 //! Stages, one module each: [`load`] → [`normalize`] → [`models`] (typify) →
-//! [`client`] (progenitor) → [`postprocess`] → [`format`] → [`write`].
+//! [`client`] (progenitor) → [`postprocess`] → [`format`](mod@format) → [`write`](mod@write).
 //! [`pipeline`] runs them in order; [`import`] splits a vendor document into
-//! the `openapi/` layout; [`conformance`] and [`bench`] run the pipeline on
+//! the `openapi/` layout; [`conformance`] and [`bench`](mod@bench) run the pipeline on
 //! other documents; [`bench_decode`] measures the generated models' decoding,
 //! [`bench_client`] the client's overhead per request;
 //! [`fuzz`] runs the libFuzzer targets of `tests/fuzz/`; [`diff`] compares two
-//! versions of the spec and classifies each change for the Rust API and the wire.
+//! versions of the spec and classifies each change for the Rust API and the wire;
+//! [`semver_check`] cross-checks the diff's Rust verdicts with cargo-semver-checks.
 
 pub mod bench;
 pub mod bench_client;
@@ -25,6 +26,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod postprocess;
 pub mod scaffold;
+pub mod semver_check;
 pub mod testcmd;
 pub mod write;
 

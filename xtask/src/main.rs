@@ -49,6 +49,14 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Cross-check the diff's Rust verdicts for OLD → NEW with cargo-semver-checks
+    /// (installs the pinned version if needed; generates both into target/semver-check/).
+    SemverCheck {
+        /// The old document.
+        old: PathBuf,
+        /// The new document.
+        new: PathBuf,
+    },
     /// import → generate → cargo check, for each document.
     Conformance {
         /// OpenAPI documents.
@@ -140,6 +148,8 @@ enum DiffFormat {
     Markdown,
     /// JSON, for tools.
     Json,
+    /// Lines for CHANGELOG.md (Keep a Changelog sections, breaking first).
+    Changelog,
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -167,6 +177,9 @@ fn main() -> ExitCode {
         } => generate(check, spec, out, verbose),
         Cmd::Import { doc, out } => run_import(&doc, out),
         Cmd::Conformance { docs } => run_conformance(&docs),
+        Cmd::SemverCheck { old, new } => {
+            xtask::semver_check::run(&old, &new, &project_root()).map(|text| print!("{text}"))
+        }
         Cmd::Test { extra } => xtask::testcmd::run(&extra),
         Cmd::Fuzz {
             seconds,
@@ -355,6 +368,7 @@ fn run_diff(
     let format = match format {
         DiffFormat::Markdown => diff::Format::Markdown,
         DiffFormat::Json => diff::Format::Json,
+        DiffFormat::Changelog => diff::Format::Changelog,
     };
     let working_tree = Source::Path(root.join("openapi"));
     let result = sides.and_then(|(old, new)| {

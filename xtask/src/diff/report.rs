@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::model::{Change, Impact, Report, Sides, Status, Summary, Verdict};
+use super::model::{Change, Impact, Kind, Report, Sides, Status, Summary, Verdict};
 use crate::Error;
 
 /// Output format of `cargo xtask diff`.
@@ -15,6 +15,8 @@ pub enum Format {
     Markdown,
     /// JSON, for tools.
     Json,
+    /// Lines for `CHANGELOG.md` (Keep a Changelog sections, breaking first).
+    Changelog,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -329,5 +331,100 @@ pub fn render(report: &Report, format: Format, verbose: bool) -> Result<String, 
     match format {
         Format::Markdown => Ok(markdown(report, verbose)),
         Format::Json => json(report, verbose),
+        Format::Changelog => Ok(changelog(report)),
     }
+}
+
+/// The Keep a Changelog section a non-breaking change belongs in.
+fn changelog_section(kind: Kind) -> &'static str {
+    match kind {
+        Kind::OperationAdded
+        | Kind::ParameterAdded
+        | Kind::RequestBodyAdded
+        | Kind::ContentTypeAdded
+        | Kind::ResponseAdded
+        | Kind::ComponentAdded
+        | Kind::PropertyAdded
+        | Kind::EnumValueAdded
+        | Kind::UnionMemberAdded => "Added",
+        Kind::OperationRemoved
+        | Kind::ParameterRemoved
+        | Kind::RequestBodyRemoved
+        | Kind::ContentTypeRemoved
+        | Kind::ResponseRemoved
+        | Kind::ComponentRemoved
+        | Kind::PropertyRemoved
+        | Kind::EnumValueRemoved
+        | Kind::UnionMemberRemoved => "Removed",
+        _ => "Changed",
+    }
+}
+
+/// Changelog lines for a spec update, to paste under a version heading of
+/// `CHANGELOG.md`: `### Changed (breaking)` first (what breaks the Rust API
+/// or the wire, with why), then `### Added`, `### Changed`, `### Removed`.
+/// Descriptions are left out; changes of one kind at one place share a line.
+pub fn changelog(report: &Report) -> String {
+    const SECTIONS: [&str; 4] = ["Changed (breaking)", "Added", "Changed", "Removed"];
+    let mut lines: [Vec<String>; 4] = Default::default();
+    let mut groups: Vec<Vec<&Change>> = Vec::new();
+    let mut changes: Vec<&Change> = report.changes().filter(|c| !c.is_description()).collect();
+    changes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    for c in changes {
+        match groups.last_mut() {
+            Some(group)
+                if group.first().is_some_and(|g| {
+                    g.location == c.location
+                        && g.kind == c.kind
+                        && g.rust == c.rust
+                        && g.wire == c.wire
+                }) =>
+            {
+                group.push(c)
+            }
+            _ => groups.push(vec![c]),
+        }
+    }
+    for group in groups {
+        let Some(&first) = group.first() else {
+            continue;
+        };
+        let details: Vec<&str> = group.iter().map(|c| c.detail.as_str()).collect();
+        let mut line = format!(
+            "- {}: {}: {}",
+            code(&first.location),
+            first.kind.label(),
+            details.join(", ")
+        );
+        let section = if first.is_breaking() {
+            let why: Vec<String> = [("Rust API", &first.rust), ("wire", &first.wire)]
+                .into_iter()
+                .filter(|(_, v)| v.impact == Impact::Breaking)
+                .map(|(axis, v)| format!("{axis}: {}", v.reason))
+                .collect();
+            line.push_str(&format!(" ({})", why.join("; ")));
+            0
+        } else {
+            SECTIONS
+                .iter()
+                .position(|s| *s == changelog_section(first.kind))
+                .unwrap_or(2)
+        };
+        lines[section].push(line);
+    }
+    let mut out = String::new();
+    for (title, lines) in SECTIONS.iter().zip(&lines) {
+        if lines.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {title}");
+        for line in lines {
+            let _ = writeln!(out, "{line}");
+        }
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push_str("No changes to the API (descriptions aside).\n");
+    }
+    out
 }

@@ -1035,3 +1035,31 @@ fn bodies_media_types_and_statuses_removed() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn changelog_lines_put_breaking_changes_first_in_their_sections() {
+    let old = api(
+        obj(json!({"name": s(), "kind": {"type": "string", "enum": ["a", "b"]}})),
+        obj(json!({"id": s()})),
+        json!({}),
+    );
+    let new = api(
+        obj(json!({"kind": {"type": "string", "enum": ["a", "b", "c"]}, "extra": s()})),
+        obj(json!({"id": s(), "createdAt": s()})),
+        json!({"Fresh": obj(json!({"x": s()}))}),
+    );
+    let text = report::changelog(&run(old, new));
+    let sections: Vec<&str> = text.lines().filter(|l| l.starts_with("### ")).collect();
+    assert_eq!(sections, ["### Changed (breaking)", "### Added"], "{text}");
+    let breaking = text.split("### Added").next().expect("a breaking section");
+    assert!(breaking.contains("`In.name`: property removed"), "{text}");
+    assert!(breaking.contains("Rust API:"), "{text}");
+    assert!(text.contains("`Fresh`: component added"), "{text}");
+    assert!(text.contains("`Out.createdAt`: property added"), "{text}");
+    // Nothing at all: says so.
+    let same = api(obj(json!({"a": s()})), obj(json!({"b": s()})), json!({}));
+    assert_eq!(
+        report::changelog(&run(same.clone(), same)),
+        "No changes to the API (descriptions aside).\n"
+    );
+}
