@@ -313,7 +313,7 @@ impl ApiError {
     }
 
     /// Whether the body was longer than
-    /// [`MAX_ERROR_BODY_BYTES`](crate::runtime::MAX_ERROR_BODY_BYTES) and
+    /// [`MAX_ERROR_BODY_BYTES`] and
     /// only its beginning was kept.
     pub fn is_body_truncated(&self) -> bool {
         self.body_truncated

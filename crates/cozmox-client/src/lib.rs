@@ -13,6 +13,8 @@
 //! Every call fails with the one [`Error`] type of [`error`] (hand-written),
 //! which the generated operations return through a post-processing step.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
 pub use generated::*;

@@ -11,6 +11,8 @@
 //! - [`Validate`]: the spec's constraints (`maxLength`, `minimum`, …)
 //!   checked on values users build, with errors naming the field.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
 pub use generated::*;

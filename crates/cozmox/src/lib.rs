@@ -22,8 +22,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub use cozmox_client::*;
 /// The API's data types, one per component of the OpenAPI description.
+#[doc(inline)]
 pub use cozmox_models as models;
 
 /// The README's Rust examples, compiled and run as doctests.

@@ -762,7 +762,7 @@ fn inline_weights(file: &syn::File, max: usize) -> BTreeMap<String, usize> {
 }
 
 /// Box each optional field (`Option<T>`) whose struct type holds more than
-/// `max` fields inline ([`inline_weights`]): `Option<Box<T>>`. A struct is
+/// `max` fields inline (`inline_weights`): `Option<Box<T>>`. A struct is
 /// built field by field in the decoder and moved out several times on its
 /// way up; a large optional object held inline makes every enclosing value
 /// that much larger to move, whether the field is present or not. The rule
