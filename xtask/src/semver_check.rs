@@ -85,7 +85,7 @@ pub fn type_of_item(item: &str) -> Option<String> {
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
         .filter(|w| !w.is_empty());
     for word in words {
-        let word = word.trim_end_matches(|c: char| c == '.' || c == ':');
+        let word = word.trim_end_matches(['.', ':']);
         let segments: Vec<&str> = word.split("::").filter(|s| !s.is_empty()).collect();
         if let Some(t) = segments.iter().find(|s| is_type(s)) {
             let t: String = t
