@@ -160,26 +160,12 @@ pub struct Comparison {
 pub fn compare(findings: &[Finding], report: &Report, old: &Value, new: &Value) -> Comparison {
     let places = places([old, new]);
     let mut breaking: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for o in &report.operations {
-        for c in o
-            .changes
-            .iter()
-            .filter(|c| c.rust.impact == Impact::Breaking)
-        {
+    let groups = (report.operations.iter().map(|o| (&o.id, &o.changes)))
+        .chain(report.components.iter().map(|c| (&c.name, &c.changes)));
+    for (place, changes) in groups {
+        for c in changes.iter().filter(|c| c.rust.impact == Impact::Breaking) {
             breaking
-                .entry(o.id.clone())
-                .or_default()
-                .insert(c.kind.as_str().to_owned());
-        }
-    }
-    for comp in &report.components {
-        for c in comp
-            .changes
-            .iter()
-            .filter(|c| c.rust.impact == Impact::Breaking)
-        {
-            breaking
-                .entry(comp.name.clone())
+                .entry(place.clone())
                 .or_default()
                 .insert(c.kind.as_str().to_owned());
         }

@@ -97,18 +97,12 @@ fn detail(c: &Change) -> String {
     }
 }
 
-/// The rows of one group's table. In component tables the location is
-/// relative to the component (`prefix`).
-fn table(changes: &[Change], verbose: bool, prefix: Option<&str>) -> String {
-    let mut out = String::from("| where | change | Rust API | wire |\n|---|---|---|---|\n");
-    let shown: Vec<&Change> = changes
-        .iter()
-        .filter(|c| verbose || !c.is_description())
-        .collect();
-    // Changes of one kind at one place with the same verdicts share a row
-    // (e.g. twenty enum values added to one field).
+/// Consecutive changes of one kind at one place with the same verdicts, as
+/// one row each (e.g. twenty enum values added to one field); description
+/// changes keep a row each.
+fn same_place_rows<'a>(changes: impl IntoIterator<Item = &'a Change>) -> Vec<Vec<&'a Change>> {
     let mut rows: Vec<Vec<&Change>> = Vec::new();
-    for c in shown {
+    for c in changes {
         match rows.last_mut() {
             Some(row)
                 if !c.is_description()
@@ -124,7 +118,18 @@ fn table(changes: &[Change], verbose: bool, prefix: Option<&str>) -> String {
             _ => rows.push(vec![c]),
         }
     }
-    for row in rows {
+    rows
+}
+
+/// The rows of one group's table. In component tables the location is
+/// relative to the component (`prefix`).
+fn table(changes: &[Change], verbose: bool, prefix: Option<&str>) -> String {
+    let mut out = String::from("| where | change | Rust API | wire |\n|---|---|---|---|\n");
+    let shown: Vec<&Change> = changes
+        .iter()
+        .filter(|c| verbose || !c.is_description())
+        .collect();
+    for row in same_place_rows(shown) {
         let Some(&first) = row.first() else { continue };
         let text = if row.len() == 1 {
             detail(first)
@@ -367,25 +372,9 @@ fn changelog_section(kind: Kind) -> &'static str {
 pub fn changelog(report: &Report) -> String {
     const SECTIONS: [&str; 4] = ["Changed (breaking)", "Added", "Changed", "Removed"];
     let mut lines: [Vec<String>; 4] = Default::default();
-    let mut groups: Vec<Vec<&Change>> = Vec::new();
     let mut changes: Vec<&Change> = report.changes().filter(|c| !c.is_description()).collect();
     changes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    for c in changes {
-        match groups.last_mut() {
-            Some(group)
-                if group.first().is_some_and(|g| {
-                    g.location == c.location
-                        && g.kind == c.kind
-                        && g.rust == c.rust
-                        && g.wire == c.wire
-                }) =>
-            {
-                group.push(c)
-            }
-            _ => groups.push(vec![c]),
-        }
-    }
-    for group in groups {
+    for group in same_place_rows(changes) {
         let Some(&first) = group.first() else {
             continue;
         };
