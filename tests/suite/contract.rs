@@ -90,7 +90,7 @@ fn replace_ref(value: &mut Value, target: &str, replacement: &Value) {
 
 /// The assembled openapi/ document, adjusted for Prism (see the module docs).
 fn prism_document() -> Value {
-    let mut doc = xtask::load::load(&root().join("openapi"))
+    let mut doc = xtask::pipeline::load::load(&root().join("openapi"))
         .unwrap_or_else(|e| panic!("cannot assemble openapi/: {e}"))
         .doc;
 
@@ -148,13 +148,13 @@ struct Prism {
 
 impl Prism {
     fn start() -> Prism {
-        let bin = root().join(xtask::testcmd::PRISM_BIN);
+        let bin = root().join(xtask::commands::test::PRISM_BIN);
         assert!(
             bin.is_file(),
             "Prism is not installed ({} is missing). `cargo xtask test` installs it; or run, \
              from the workspace root: npm {}",
             bin.display(),
-            xtask::testcmd::PRISM_INSTALL.join(" ")
+            xtask::commands::test::PRISM_INSTALL.join(" ")
         );
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("prism");
         std::fs::create_dir_all(&dir).expect("create target/tmp/prism");

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use xtask::diff::{self, Kind, Report, Source, report};
+use xtask::commands::diff::{self, Kind, Report, Source, report};
 
 use crate::common::{root, shared};
 
@@ -332,7 +332,7 @@ fn upstream_docs() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
 }
 
 fn load(path: &Path) -> Value {
-    xtask::load::read_json(path).unwrap_or_else(|e| panic!("{e}"))
+    xtask::pipeline::load::read_json(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -399,7 +399,7 @@ fn upstream_documents_both_directions() {
         ("union-member-added", "union-member-removed"),
         ("constraint-tightened", "constraint-loosened"),
     ] {
-        let k = |s: &xtask::diff::Summary, k: &str| s.kinds.get(k).copied().unwrap_or(0);
+        let k = |s: &xtask::commands::diff::Summary, k: &str| s.kinds.get(k).copied().unwrap_or(0);
         assert_eq!((k(back, a), k(back, b)), (k(fwd, b), k(fwd, a)), "{a}/{b}");
     }
     assert_eq!(fwd.descriptions, back.descriptions);

@@ -5,8 +5,8 @@ use crate::common::{generated, root};
 #[test]
 fn committed_generated_code_is_fresh() {
     let g = generated();
-    let outcome =
-        xtask::write::ensure_files(&root(), &g.owned_dirs, &g.files, true).expect("check runs");
+    let outcome = xtask::pipeline::emit::ensure_files(&root(), &g.owned_dirs, &g.files, true)
+        .expect("check runs");
     assert!(
         outcome.changes.is_empty(),
         "generated code is stale; run `cargo xtask generate` and commit the result:\n{}",

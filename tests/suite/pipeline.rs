@@ -67,7 +67,9 @@ fn changed_after(
 /// Operations whose request or responses reference `component`, directly or
 /// through other components.
 fn operations_using(component: &str) -> BTreeSet<String> {
-    let doc = xtask::load::load(&root().join("openapi")).unwrap().doc;
+    let doc = xtask::pipeline::load::load(&root().join("openapi"))
+        .unwrap()
+        .doc;
     let refs = |v: &Value| -> BTreeSet<String> {
         let text = v.to_string();
         text.split("#/components/schemas/")
@@ -100,18 +102,21 @@ fn operations_using(component: &str) -> BTreeSet<String> {
 /// edit there changes which type those places share, so their snapshots
 /// show it too. Empty when the schema has a type of its own.
 fn sharing(component: &str, pointer: &str) -> BTreeSet<String> {
-    let mut doc = xtask::load::load(&root().join("openapi")).unwrap().doc;
-    xtask::normalize::normalize(&mut doc);
+    let mut doc = xtask::pipeline::load::load(&root().join("openapi"))
+        .unwrap()
+        .doc;
+    xtask::pipeline::normalize::normalize(&mut doc);
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let node = &schemas[component].pointer(pointer).unwrap();
-    if node.get(xtask::normalize::SHARED_WITH).is_none() {
+    if node.get(xtask::pipeline::normalize::SHARED_WITH).is_none() {
         return BTreeSet::new();
     }
     let title = &node["title"];
     fn holds(v: &Value, title: &Value) -> bool {
         match v {
             Value::Object(m) => {
-                (m.contains_key(xtask::normalize::PLACE_NAME) && m.get("title") == Some(title))
+                (m.contains_key(xtask::pipeline::normalize::PLACE_NAME)
+                    && m.get("title") == Some(title))
                     || m.values().any(|v| holds(v, title))
             }
             Value::Array(a) => a.iter().any(|v| holds(v, title)),
@@ -196,7 +201,7 @@ fn typify_panics_become_errors_naming_the_component() {
         "Fine": {"type": "string", "enum": ["a"]},
         "Clash": {"type": "string", "enum": ["#", "*"]}
     }}});
-    let err = match xtask::models::generate(&doc) {
+    let err = match xtask::pipeline::models::generate(&doc) {
         Err(e) => e,
         Ok(_) => panic!("typify names both values X"),
     };
@@ -223,13 +228,13 @@ fn upstream_documents_import_and_assemble_back() {
         return;
     }
     for doc_path in docs {
-        let original = xtask::load::read_json(&doc_path).unwrap();
-        let files = xtask::import::split(&original).unwrap();
+        let original = xtask::pipeline::load::read_json(&doc_path).unwrap();
+        let files = xtask::commands::import::split(&original).unwrap();
         let schemas = original["components"]["schemas"].as_object().unwrap().len();
         assert_eq!(files.len(), schemas + 1, "{}", doc_path.display());
         let dir = temp_dir("import");
-        xtask::write::ensure_files(&dir, &[], &files, false).unwrap();
-        let back = xtask::load::assemble_dir(&dir).unwrap();
+        xtask::pipeline::emit::ensure_files(&dir, &[], &files, false).unwrap();
+        let back = xtask::pipeline::load::assemble_dir(&dir).unwrap();
         assert!(
             back == original,
             "{}: import → assemble changed the document",

@@ -275,7 +275,7 @@ fn build_decode_example(doc: &std::path::Path) -> std::path::PathBuf {
     let out = root().join("target/upstream-decode/ws");
     let generated = pipeline::run_path(doc, &Target::standalone())
         .unwrap_or_else(|e| panic!("{}: pipeline failed: {e}", doc.display()));
-    xtask::write::ensure_files(&out, &generated.owned_dirs, &generated.files, false)
+    xtask::pipeline::emit::ensure_files(&out, &generated.owned_dirs, &generated.files, false)
         .unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
     let target_dir = root().join("target/conformance");
     let status =
@@ -385,7 +385,7 @@ fn upstream_session_closure_round_trips_through_the_decode_example() {
         let schemas: Value =
             serde_json::from_slice(&schemas.stdout).expect("the schema example prints JSON");
         let mut normalized = json.clone();
-        xtask::normalize::normalize(&mut normalized);
+        xtask::pipeline::normalize::normalize(&mut normalized);
         let sources: BTreeMap<String, Value> = normalized
             .pointer("/components/schemas")
             .and_then(Value::as_object)

@@ -1,34 +1,18 @@
 //! The Cozmox SDK generator, as a library so that each stage can be tested on
 //! its own input (and so that the workspace tests can run the pipeline).
 //!
-//! Stages, one module each: [`load`] → [`normalize`] → [`models`] (typify) →
-//! [`client`] (progenitor) → [`postprocess`] → [`format`](mod@format) → [`write`](mod@write).
-//! [`pipeline`] runs them in order; [`import`] splits a vendor document into
-//! the `openapi/` layout; [`conformance`] and [`bench`](mod@bench) run the pipeline on
-//! other documents; [`bench_decode`] measures the generated models' decoding,
-//! [`bench_client`] the client's overhead per request;
-//! [`fuzz`] runs the libFuzzer targets of `tests/fuzz/`; [`diff`] compares two
-//! versions of the spec and classifies each change for the Rust API and the wire;
-//! [`semver_check`] cross-checks the diff's Rust verdicts with cargo-semver-checks.
+//! - [`pipeline`]: the stages, one module each, in the order they run:
+//!   [`load`](pipeline::load) → [`normalize`](pipeline::normalize) (named
+//!   rules) → [`models`](pipeline::models) (typify) →
+//!   [`client`](pipeline::client) (progenitor) → [`passes`](pipeline::passes)
+//!   → [`emit`](pipeline::emit) (format and write); [`pipeline::run`] runs them.
+//! - [`spec`]: the OpenAPI document model the stages and commands share
+//!   (operations, HTTP methods, JSON pointers).
+//! - [`commands`]: one module per `cargo xtask` command.
 
-pub mod bench;
-pub mod bench_client;
-pub mod bench_decode;
-pub mod client;
-pub mod conformance;
-pub mod diff;
-pub mod format;
-pub mod fuzz;
-pub mod import;
-pub mod load;
-pub mod models;
-pub mod normalize;
+pub mod commands;
 pub mod pipeline;
-pub mod postprocess;
-pub mod scaffold;
-pub mod semver_check;
-pub mod testcmd;
-pub mod write;
+pub mod spec;
 
 use std::fmt;
 
@@ -76,11 +60,6 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
-/// Escape one JSON pointer token (RFC 6901).
-pub fn pointer_token(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
-}
 
 /// Run `f`, turning a panic inside a third-party generator into an [`Error`]
 /// naming `what`. typify and progenitor panic on some inputs; the pipeline

@@ -11,7 +11,8 @@ use proc_macro2::TokenStream;
 use serde_json::{Map, Value};
 use typify::{TypeSpace, TypeSpaceSettings};
 
-use crate::{Error, catch_panic, load::COMPONENT_REF};
+use crate::pipeline::load::COMPONENT_REF;
+use crate::{Error, catch_panic};
 
 /// Derives added to every generated type, beyond typify's own
 /// (`Clone, Debug, Deserialize, Serialize`).
@@ -75,7 +76,7 @@ pub fn locate_unreadable(schema: &Value, pointer: String) -> Option<(String, Str
     readable(schema).err()?;
     let mut children: Vec<(String, &Value)> = Vec::new();
     for (k, v) in node {
-        let kp = format!("{pointer}/{}", crate::pointer_token(k));
+        let kp = format!("{pointer}/{}", crate::spec::pointer_token(k));
         match (k.as_str(), v) {
             ("items" | "additionalProperties" | "not" | "contains" | "propertyNames", _) => {
                 children.push((kp, v))
@@ -89,7 +90,7 @@ pub fn locate_unreadable(schema: &Value, pointer: String) -> Option<(String, Str
             ("properties" | "patternProperties" | "definitions" | "$defs", Value::Object(m)) => {
                 children.extend(
                     m.iter()
-                        .map(|(n, c)| (format!("{kp}/{}", crate::pointer_token(n)), c)),
+                        .map(|(n, c)| (format!("{kp}/{}", crate::spec::pointer_token(n)), c)),
                 )
             }
             _ => {}
@@ -106,7 +107,7 @@ pub fn locate_unreadable(schema: &Value, pointer: String) -> Option<(String, Str
         if readable(&Value::Object(without)).is_ok() {
             let shown = value.map(|v| v.to_string()).unwrap_or_default();
             return Some((
-                format!("{pointer}/{}", crate::pointer_token(key)),
+                format!("{pointer}/{}", crate::spec::pointer_token(key)),
                 format!("`{key}`: {shown} is not valid here"),
             ));
         }
@@ -126,7 +127,7 @@ pub fn json_pointer_of(path: &str) -> String {
             let (head, tail) = rest.split_at(open);
             if !head.is_empty() {
                 out.push('/');
-                out.push_str(&crate::pointer_token(head));
+                out.push_str(&crate::spec::pointer_token(head));
             }
             let close = tail.find(']').unwrap_or(tail.len());
             out.push('/');
@@ -135,7 +136,7 @@ pub fn json_pointer_of(path: &str) -> String {
         }
         if !rest.is_empty() {
             out.push('/');
-            out.push_str(&crate::pointer_token(rest));
+            out.push_str(&crate::spec::pointer_token(rest));
         }
     }
     out

@@ -154,31 +154,31 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
 const MODELS_RUNTIME: &[(&str, &str)] = &[
     (
         "src/de.rs",
-        include_str!("../../crates/cozmox-models/src/de.rs"),
+        include_str!("../../../crates/cozmox-models/src/de.rs"),
     ),
     (
         "src/drift.rs",
-        include_str!("../../crates/cozmox-models/src/drift.rs"),
+        include_str!("../../../crates/cozmox-models/src/drift.rs"),
     ),
     (
         "src/decode.rs",
-        include_str!("../../crates/cozmox-models/src/decode.rs"),
+        include_str!("../../../crates/cozmox-models/src/decode.rs"),
     ),
     (
         "src/unknown.rs",
-        include_str!("../../crates/cozmox-models/src/unknown.rs"),
+        include_str!("../../../crates/cozmox-models/src/unknown.rs"),
     ),
     (
         "src/validate.rs",
-        include_str!("../../crates/cozmox-models/src/validate.rs"),
+        include_str!("../../../crates/cozmox-models/src/validate.rs"),
     ),
     (
         "examples/schema.rs",
-        include_str!("../../crates/cozmox-models/examples/schema.rs"),
+        include_str!("../../../crates/cozmox-models/examples/schema.rs"),
     ),
     (
         "examples/decode.rs",
-        include_str!("../../crates/cozmox-models/examples/decode.rs"),
+        include_str!("../../../crates/cozmox-models/examples/decode.rs"),
     ),
 ];
 
@@ -189,11 +189,11 @@ const MODELS_RUNTIME: &[(&str, &str)] = &[
 const CLIENT_RUNTIME: &[(&str, &str)] = &[
     (
         "src/runtime.rs",
-        include_str!("../../crates/cozmox-client/src/runtime.rs"),
+        include_str!("../../../crates/cozmox-client/src/runtime.rs"),
     ),
     (
         "src/error.rs",
-        include_str!("../../crates/cozmox-client/src/error.rs"),
+        include_str!("../../../crates/cozmox-client/src/error.rs"),
     ),
 ];
 

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use progenitor_impl::{GenerationSettings, Generator};
 
+use crate::Error;
 use crate::pipeline::{self, Target};
-use crate::{Error, client, load, normalize, scaffold, write};
+use crate::pipeline::{client, emit, load, normalize, scaffold};
 
 /// Min and median of some durations, in seconds.
 pub fn min_median(samples: &mut [Duration]) -> (f64, f64) {
@@ -122,7 +123,7 @@ fn build_comparison(root: &Path, input: &Path, runs: usize) -> Result<(), Error>
     let ours = work.join("ours");
     let plain = work.join("plain");
     let generated = pipeline::run_path(input, &Target::standalone())?;
-    write::ensure_files(&ours, &generated.owned_dirs, &generated.files, false)?;
+    emit::ensure_files(&ours, &generated.owned_dirs, &generated.files, false)?;
 
     let code = plain_progenitor(&baseline_document(input)?)?;
     let deps: String = scaffold::RUNTIME_DEPS
@@ -139,7 +140,7 @@ fn build_comparison(root: &Path, input: &Path, runs: usize) -> Result<(), Error>
             format!("#![allow(warnings)]\n{code}"),
         ),
     ]);
-    write::ensure_files(&plain, &[], &files, false)?;
+    emit::ensure_files(&plain, &[], &files, false)?;
 
     // Warm the dependencies once for both.
     cargo(&ours, &target_dir, &["build", "--quiet", "--workspace"])?;

@@ -20,7 +20,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::Error;
-use crate::testcmd::{cargo, ensure_cargo_tool};
+use crate::commands::test::{cargo, ensure_cargo_tool};
 
 /// The cargo-fuzz version the fuzz targets are built with.
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
@@ -197,8 +197,8 @@ impl Stats {
 /// edges (huge and negative numbers, escapes, date-times with offsets).
 pub fn dictionary(openapi: &Path) -> Result<String, Error> {
     let mut words = BTreeSet::new();
-    for path in schema_files(&openapi.join(crate::load::SCHEMAS_DIR))? {
-        let schema = crate::load::read_json(&path)?;
+    for path in schema_files(&openapi.join(crate::pipeline::load::SCHEMAS_DIR))? {
+        let schema = crate::pipeline::load::read_json(&path)?;
         collect_words(&schema, &mut words);
     }
     let mut out = String::from(

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::pointer_token;
+use crate::spec::pointer_token;
 
 /// What a rule rewrites.
 pub enum Scope {

@@ -1,5 +1,5 @@
 //! `cargo xtask semver-check OLD NEW`: an independent check of the Rust
-//! verdicts of [`crate::diff`].
+//! verdicts of [`crate::commands::diff`].
 //!
 //! Both documents are generated into standalone workspaces
 //! (`target/semver-check/{old,new}`, as `generate --out` writes them), and
@@ -25,9 +25,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::diff::{self, Impact, Report};
+use crate::Error;
+use crate::commands::diff::{self, Impact, Report};
+use crate::commands::test as testcmd;
 use crate::pipeline::{self, Target};
-use crate::{Error, load, normalize, testcmd, write};
+use crate::pipeline::{emit, load, normalize};
 
 /// The cargo-semver-checks version the cross-check runs with.
 pub const CARGO_SEMVER_CHECKS_VERSION: &str = "0.51.0";
@@ -244,7 +246,7 @@ pub fn render(c: &Comparison, findings: usize, label: &str) -> String {
 fn generate(doc: &Path, dir: &Path) -> Result<Value, Error> {
     let loaded = load::load(doc)?;
     let generated = pipeline::run(loaded.doc.clone(), &Target::standalone())?;
-    write::ensure_files(dir, &generated.owned_dirs, &generated.files, false)?;
+    emit::ensure_files(dir, &generated.owned_dirs, &generated.files, false)?;
     Ok(loaded.doc)
 }
 

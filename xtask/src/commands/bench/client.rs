@@ -4,7 +4,7 @@
 //! with a third side: the bare call decoding into the models' `Session`, as
 //! the client does (the client's own cost, apart from decoding).
 //!
-//! Like [`crate::bench_decode`], the bench stays out of the project's
+//! Like [`crate::commands::bench::decode`], the bench stays out of the project's
 //! dependency graph: the command writes a scratch workspace under
 //! `target/bench-client/` (its own `[workspace]`, the project's `Cargo.lock`
 //! copied in) holding `bench/` (the program, `xtask/bench-client/main.rs`,
@@ -19,10 +19,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{Error, bench_decode, scaffold, write};
+use super::decode as bench_decode;
+use crate::Error;
+use crate::pipeline::{emit, scaffold};
 
 /// The bench's source, written as `bench/src/main.rs`.
-const BENCH_SOURCE: &str = include_str!("../bench-client/main.rs");
+const BENCH_SOURCE: &str = include_str!("../../../bench-client/main.rs");
 
 /// The target: the client's median per request at most 5 % above the bare
 /// call's.
@@ -202,7 +204,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
         .ok_or_else(|| Error::new("no seed Session"))?;
     let bytes = session.len();
     let files = workspace_files(root, session)?;
-    write::ensure_files(&work, &[PathBuf::from("data")], &files, false)?;
+    emit::ensure_files(&work, &[PathBuf::from("data")], &files, false)?;
     let lock = work.join("Cargo.lock");
     if !lock.exists() {
         std::fs::copy(root.join("Cargo.lock"), &lock)

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::pipeline::{self, Target};
-use crate::{Error, import, load, write};
+use crate::Error;
+use crate::commands::import;
+use crate::pipeline::{self, Target, emit, load};
 
 /// The result for one document.
 #[derive(Debug)]
@@ -46,7 +47,7 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
         let original = load::read_json(doc)?;
         let spec_dir = work.join("openapi");
         let _ = std::fs::remove_dir_all(&spec_dir);
-        write::ensure_files(
+        emit::ensure_files(
             &spec_dir,
             &[PathBuf::from(load::SCHEMAS_DIR)],
             &import::split(&original)?,
@@ -59,7 +60,7 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
             ));
         }
         let generated = pipeline::run(loaded.doc, &Target::standalone())?;
-        write::ensure_files(
+        emit::ensure_files(
             &work.join("ws"),
             &generated.owned_dirs,
             &generated.files,
@@ -117,4 +118,31 @@ pub fn line(r: &DocResult) -> String {
         r.generate_secs,
         r.check_secs
     )
+}
+
+/// Check each document; fail if any fails.
+pub fn run(root: &Path, docs: &[PathBuf]) -> Result<(), Error> {
+    let target_dir = root.join("target/conformance");
+    let mut failed = 0;
+    for (i, doc) in docs.iter().enumerate() {
+        let work =
+            std::env::temp_dir().join(format!("cozmox-conformance-{}-{i}", std::process::id()));
+        let result = check_document(doc, &work, &target_dir);
+        println!("{}", line(&result));
+        if result.outcome.is_err() {
+            failed += 1;
+        } else {
+            let _ = std::fs::remove_dir_all(&work);
+        }
+    }
+    println!(
+        "conformance: {} passed, {failed} failed",
+        docs.len() - failed
+    );
+    if failed > 0 {
+        return Err(Error::new(format!(
+            "{failed} document(s) failed conformance"
+        )));
+    }
+    Ok(())
 }

@@ -1,15 +1,18 @@
 //! `cargo xtask import DOC.json`: split a whole OpenAPI 3.0 document, as
 //! vendors publish it, into the `openapi/` layout — `openapi.json` without
 //! `components.schemas`, and one JSON Schema file per component. Assembly
-//! ([`crate::load::assemble_dir`]) gives back the same document.
+//! ([`crate::pipeline::load::assemble_dir`]) gives back the same document.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use crate::Error;
-use crate::load::{COMPONENT_REF, DOCUMENT_FILE, SCHEMA_DIALECT, SCHEMAS_DIR, rewrite_refs};
+use crate::pipeline::load::{
+    COMPONENT_REF, DOCUMENT_FILE, SCHEMA_DIALECT, SCHEMAS_DIR, rewrite_refs,
+};
+use crate::pipeline::{emit, load};
 
 /// The files of the `openapi/` layout for `doc`, relative to the folder.
 pub fn split(doc: &Value) -> Result<BTreeMap<PathBuf, String>, Error> {
@@ -83,6 +86,30 @@ pub fn to_pretty(v: &Value) -> String {
     s
 }
 
+/// Split `doc` into `out` (default `openapi/`), then check that assembling
+/// the folder gives the document back.
+pub fn run(root: &Path, doc: &Path, out: Option<PathBuf>) -> Result<(), Error> {
+    let dest = out.unwrap_or_else(|| root.join("openapi"));
+    let original = load::read_json(doc)?;
+    let files = split(&original)?;
+    let outcome = emit::ensure_files(&dest, &[PathBuf::from(load::SCHEMAS_DIR)], &files, false)?;
+    let back = load::assemble_dir(&dest)?;
+    if back != original {
+        return Err(Error::new(
+            "import followed by assembly did not give back the document",
+        ));
+    }
+    println!(
+        "import: {} component files and {} into {} ({} changed, {} unchanged)",
+        files.len() - 1,
+        load::DOCUMENT_FILE,
+        dest.display(),
+        outcome.changes.len(),
+        outcome.unchanged
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,7 +145,7 @@ mod tests {
             std::fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
             std::fs::write(dir.join(rel), text).unwrap();
         }
-        let back = crate::load::assemble_dir(&dir).unwrap();
+        let back = crate::pipeline::load::assemble_dir(&dir).unwrap();
         assert_eq!(back, doc);
     }
 

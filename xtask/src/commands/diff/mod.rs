@@ -1,9 +1,9 @@
 //! `cargo xtask diff OLD NEW`: what changed in the API between two versions
 //! of the spec, and whether it breaks users, ready for a pull request.
 //!
-//! Both sides are loaded like `generate` loads them ([`crate::load`]: a
+//! Both sides are loaded like `generate` loads them ([`crate::pipeline::load`]: a
 //! document or an `openapi/`-style folder; `--git REV` reads `openapi/` at a
-//! revision) and normalized ([`crate::normalize`]), so quirks the generator
+//! revision) and normalized ([`crate::pipeline::normalize`]), so quirks the generator
 //! already smooths over do not show up as changes. Then [`compare`] walks
 //! operations (by `operationId`) and components (by name) and classifies
 //! every change twice:
@@ -28,7 +28,9 @@ pub mod report;
 pub mod sides;
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use serde_json::Value;
 
@@ -38,7 +40,8 @@ pub use model::{
 };
 pub use report::Format;
 
-use crate::{Error, load, normalize};
+use crate::Error;
+use crate::pipeline::{load, normalize};
 
 /// Compare two assembled documents, after normalizing both. The labels say
 /// where each came from, for the report.
@@ -140,3 +143,88 @@ pub fn diff_sources(old: &Source, new: &Source, scratch: &Path) -> Result<Report
 
 #[cfg(test)]
 mod tests;
+
+/// Output format of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Markdown, ready to paste into a pull request.
+    Markdown,
+    /// JSON, for tools.
+    Json,
+    /// Lines for CHANGELOG.md (Keep a Changelog sections, breaking first).
+    Changelog,
+}
+
+/// `diff`: print the report; exit 0 (nothing breaking), 2 (something is) or
+/// 1 (error).
+pub fn command(
+    root: &Path,
+    docs: Vec<PathBuf>,
+    git: Option<String>,
+    format: DiffFormat,
+    verbose: bool,
+) -> ExitCode {
+    let sides = match (git, docs.as_slice()) {
+        (Some(rev), []) => Ok((
+            Source::Git {
+                root: root.to_path_buf(),
+                rev,
+            },
+            Source::Path(root.join("openapi")),
+        )),
+        (Some(rev), [new]) => Ok((
+            Source::Git {
+                root: root.to_path_buf(),
+                rev,
+            },
+            Source::Path(new.clone()),
+        )),
+        (None, [old, new]) => Ok((Source::Path(old.clone()), Source::Path(new.clone()))),
+        (Some(_), _) => Err(Error::new(
+            "with --git REV, give at most one document: the new side (default: openapi/)",
+        )),
+        (None, _) => Err(Error::new(
+            "give two documents, OLD and NEW (or --git REV to compare openapi/ at REV with the working tree)",
+        )),
+    };
+    let format = match format {
+        DiffFormat::Markdown => Format::Markdown,
+        DiffFormat::Json => Format::Json,
+        DiffFormat::Changelog => Format::Changelog,
+    };
+    let working_tree = Source::Path(root.join("openapi"));
+    let result = sides.and_then(|(old, new)| {
+        let start = Instant::now();
+        let scratch = root.join("target/xtask-diff");
+        let (old_doc, new_doc) = load_both(&old, &new, &scratch)?;
+        let loaded = start.elapsed();
+        let new_label = if new == working_tree {
+            "openapi/ (working tree)".to_string()
+        } else {
+            new.label()
+        };
+        let report = diff_normalized(&old_doc, &new_doc, &old.label(), &new_label);
+        let compared = start.elapsed();
+        let text = report::render(&report, format, verbose)?;
+        if verbose {
+            eprintln!(
+                "diff: load and normalize (both sides at once) {:.3} s, compare {:.3} s, report {:.3} s",
+                loaded.as_secs_f64(),
+                (compared - loaded).as_secs_f64(),
+                (start.elapsed() - compared).as_secs_f64()
+            );
+        }
+        Ok((report.exit_code(), text))
+    });
+    match result {
+        Ok((code, text)) => {
+            // A closed pipe (`| head`) is not an error of the diff.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            ExitCode::from(code)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -12,9 +12,9 @@ use serde_json::{Map, Value};
 
 use super::model::{Change, ComponentDiff, Kind, OperationDiff, Sides, Status, Verdict};
 use super::sides::{METHODS, component_sides};
-use crate::load::COMPONENT_REF;
-use crate::normalize::type_name;
-use crate::pointer_token;
+use crate::pipeline::load::COMPONENT_REF;
+use crate::pipeline::normalize::type_name;
+use crate::spec::pointer_token;
 
 /// Compare two normalized documents: operations, then components.
 pub fn compare(old: &Value, new: &Value) -> (Vec<OperationDiff>, Vec<ComponentDiff>) {
@@ -1672,7 +1672,7 @@ fn is_nullable(s: &Value) -> bool {
 /// `shared-inline-type` gives the places of a shared type, which keep their
 /// own names.
 fn own_title(s: &Value) -> Option<&str> {
-    if s.get(crate::normalize::PLACE_NAME).is_some() {
+    if s.get(crate::pipeline::normalize::PLACE_NAME).is_some() {
         return None;
     }
     s.get("title").and_then(Value::as_str)
@@ -1680,7 +1680,7 @@ fn own_title(s: &Value) -> Option<&str> {
 
 /// Every `x-place-name` of a document's components.
 fn place_names(doc: &Value) -> BTreeSet<String> {
-    crate::normalize::places(doc)
+    crate::pipeline::normalize::places(doc)
         .into_iter()
         .map(|(place, _)| place.to_string())
         .collect()
@@ -1688,7 +1688,7 @@ fn place_names(doc: &Value) -> BTreeSet<String> {
 
 /// The places an inline schema shares its type with.
 fn partners(s: &Value) -> BTreeSet<&str> {
-    s.get(crate::normalize::SHARED_WITH)
+    s.get(crate::pipeline::normalize::SHARED_WITH)
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default()
@@ -1705,7 +1705,7 @@ fn list_names(names: &[&str]) -> String {
 
 /// The type an inline schema shares with other places, if it does.
 fn shared_with(s: &Value) -> Option<String> {
-    s.get(crate::normalize::PLACE_NAME)?;
+    s.get(crate::pipeline::normalize::PLACE_NAME)?;
     s.get("title").and_then(Value::as_str).map(type_name)
 }
 

@@ -9,7 +9,7 @@
 //! resolve to the same versions) holding
 //!
 //! - `baseline/`: plain progenitor's `types` module for the normalized
-//!   `openapi/` document ([`crate::bench::plain_progenitor`]);
+//!   `openapi/` document ([`crate::commands::bench::generate::plain_progenitor`]);
 //! - `bench/`: the criterion bench (`xtask/bench-decode/decode.rs`), which
 //!   depends on `cozmox-models` by path and on `baseline`;
 //! - `data/`: the inputs, made from the example Session of seed 003
@@ -25,19 +25,21 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::{Error, bench, scaffold, write};
+use super::generate as bench;
+use crate::Error;
+use crate::pipeline::{emit, scaffold};
 
 /// The criterion version the bench is written for (pinned: the scratch
 /// workspace resolves it afresh, outside the project's `Cargo.lock`).
 pub const CRITERION_VERSION: &str = "=0.8.2";
 
 /// The bench's source, written as `bench/benches/decode.rs`.
-const BENCH_SOURCE: &str = include_str!("../bench-decode/decode.rs");
+const BENCH_SOURCE: &str = include_str!("../../../bench-decode/decode.rs");
 
 /// The instruction counter's source, written as
 /// `bench/examples/instructions.rs` (run under valgrind by
 /// `--instructions`).
-const INSTRUCTIONS_SOURCE: &str = include_str!("../bench-decode/instructions.rs");
+const INSTRUCTIONS_SOURCE: &str = include_str!("../../../bench-decode/instructions.rs");
 
 /// The inputs' names (`data/<name>.json`), in the order they are reported.
 pub const INPUTS: [&str; 3] = ["session-seed", "session-valid", "page-100"];
@@ -365,7 +367,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
         &root.join("openapi"),
     )?)?)?;
     let files = workspace_files(root, baseline, &inputs)?;
-    write::ensure_files(&work, &[PathBuf::from("data")], &files, false)?;
+    emit::ensure_files(&work, &[PathBuf::from("data")], &files, false)?;
     let lock = work.join("Cargo.lock");
     if !lock.exists() {
         std::fs::copy(root.join("Cargo.lock"), &lock)

@@ -10,7 +10,8 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
-use crate::{Error, catch_panic, models::json_pointer_of};
+use crate::pipeline::models::json_pointer_of;
+use crate::{Error, catch_panic};
 
 /// Parse a normalized document as OpenAPI 3.0, naming the JSON pointer of the
 /// first thing that does not fit.
@@ -188,7 +189,7 @@ fn rust_type_of(
     schema
         .and_then(|s| s.get("$ref"))
         .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix(crate::load::COMPONENT_REF))
+        .and_then(|r| r.strip_prefix(crate::pipeline::load::COMPONENT_REF))
         .and_then(|n| names.get(n))
         .map(|rust| format!("::{krate}::{rust}"))
         .unwrap_or_else(|| "::serde_json::Value".to_string())
@@ -285,7 +286,7 @@ pub fn take_unsupported(
             if !non_path.is_empty() {
                 return Err(Error::at(
                     &id,
-                    &format!("/paths/{}/{method}", crate::pointer_token(path)),
+                    &format!("/paths/{}/{method}", crate::spec::pointer_token(path)),
                     format!(
                         "progenitor cannot express this operation ({reason}) and the manual generator does not take its parameters {non_path:?}"
                     ),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::model::Sides;
-use crate::load::COMPONENT_REF;
+use crate::pipeline::load::COMPONENT_REF;
 
 /// HTTP methods of a Path Item Object.
 pub const METHODS: &[&str] = &[

@@ -1,0 +1,111 @@
+//! `cargo xtask generate [--check] [--spec DOC] [--out DIR]`: run the
+//! pipeline on `openapi/` (or `--spec`) and write the models and client
+//! crates' generated code (or, with `--out`, a standalone workspace); print
+//! what the pipeline did: rules fired, unions, validation, boxed fields,
+//! aliases, files written. With `--check`, write nothing and fail with the
+//! diff and the command that fixes it.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::Error;
+use crate::pipeline::passes::tolerant;
+use crate::pipeline::{self, Target, emit};
+
+/// Generate from `spec` (default `openapi/`) into the project's crates or `out`.
+pub fn run(
+    root: &Path,
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    verbose: bool,
+) -> Result<(), Error> {
+    let start = Instant::now();
+    let spec = spec.unwrap_or_else(|| root.join("openapi"));
+    let (dest, target) = match &out {
+        Some(dir) => (dir.clone(), Target::standalone()),
+        None => (root.to_path_buf(), Target::project()),
+    };
+    let generated = pipeline::run_path(&spec, &target)?;
+    let outcome = emit::ensure_files(&dest, &generated.owned_dirs, &generated.files, check)?;
+    println!(
+        "generate: {} schemas, {} operations from {}",
+        generated.schema_count(),
+        generated.operation_routes.len(),
+        spec.display()
+    );
+    println!("normalization rules fired: {}", generated.report.summary());
+    let u = &generated.unions;
+    println!(
+        "unions: {} decode by tag ({} with tag values shared by members, {} with free-form tags), {} try each member ({} of them unions of strings)",
+        u.tagged.len(),
+        u.ambiguous.len(),
+        u.open.len(),
+        u.untagged.len(),
+        u.strings.len()
+    );
+    println!(
+        "validation: {} types check the spec's constraints ({} fields with constraints of their own)",
+        generated.validation.types.len(),
+        generated.validation.checked_fields.len()
+    );
+    println!(
+        "boxed: {} optional fields whose type holds more than {} fields inline",
+        generated.boxed_fields.len(),
+        tolerant::MAX_INLINE_FIELDS
+    );
+    println!(
+        "shared: {} places keep their name as an alias of a type they share (rule shared-inline-type)",
+        generated.aliases.len()
+    );
+    if verbose {
+        for (place, shared) in &generated.aliases {
+            println!("  alias: {place} = {shared}");
+        }
+        for field in &generated.boxed_fields {
+            println!("  boxed: {field}");
+        }
+        for field in &generated.validation.checked_fields {
+            println!("  validated: {field}");
+        }
+        for (union, tag) in &u.tagged {
+            println!("  tagged by {tag}: {union}");
+        }
+        for union in &u.untagged {
+            println!("  untagged: {union}");
+        }
+        for (rule, places) in &generated.report.fired {
+            for p in places {
+                println!("  {rule}: {p}");
+            }
+        }
+        for (stage, t) in &generated.timings {
+            println!("  {stage}: {:.3} s", t.as_secs_f64());
+        }
+    }
+    let verb = if check { "stale" } else { "written" };
+    println!(
+        "files {verb}: {} ({} unchanged) in {}; {:.2} s",
+        outcome.changes.len(),
+        outcome.unchanged,
+        dest.display(),
+        start.elapsed().as_secs_f64()
+    );
+    for c in &outcome.changes {
+        println!("  {c:?}");
+    }
+    if check && !outcome.changes.is_empty() {
+        eprintln!("{}", outcome.diff);
+        let mut fix = String::from("cargo xtask generate");
+        if let Some(s) = spec.to_str().filter(|_| spec != root.join("openapi")) {
+            fix.push_str(&format!(" --spec {s}"));
+        }
+        if let Some(o) = &out {
+            fix.push_str(&format!(" --out {}", o.display()));
+        }
+        return Err(Error::new(format!(
+            "generated code is stale; run `{fix}` and commit the result"
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! One module per `cargo xtask` command, named as the command. [`Command`]
+//! is the command line (clap); [`Command::run`] dispatches to the module.
+
+pub mod bench;
+pub mod conformance;
+pub mod diff;
+pub mod fuzz;
+pub mod generate;
+pub mod import;
+pub mod semver_check;
+pub mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+/// The commands of `cargo xtask`.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Generate the models and client crates from openapi/ (or --spec).
+    Generate {
+        /// Write nothing; fail with a diff if the committed output is stale.
+        #[arg(long)]
+        check: bool,
+        /// An OpenAPI document or an openapi/-style folder (default: openapi/).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Write a standalone buildable workspace into this folder instead of
+        /// the project's crates.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// List every place each normalization rule fired.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Split a whole OpenAPI document into the openapi/ layout.
+    Import {
+        /// The vendor's OpenAPI 3.0 JSON document.
+        doc: PathBuf,
+        /// Destination folder (default: openapi/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Cross-check the diff's Rust verdicts for OLD → NEW with cargo-semver-checks
+    /// (installs the pinned version if needed; generates both into target/semver-check/).
+    SemverCheck {
+        /// The old document.
+        old: PathBuf,
+        /// The new document.
+        new: PathBuf,
+    },
+    /// import → generate → cargo check, for each document.
+    Conformance {
+        /// OpenAPI documents.
+        #[arg(required = true)]
+        docs: Vec<PathBuf>,
+    },
+    /// Run every test of the workspace (installs the pinned cargo-insta and Prism first).
+    Test {
+        /// Extra arguments for `cargo insta test` (e.g. `-- --nocapture`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<String>,
+    },
+    /// Fuzz the decoders with libFuzzer (installs the pinned cargo-fuzz first).
+    Fuzz {
+        /// How long libFuzzer runs, in seconds (the build comes on top).
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// The fuzz target: a file of tests/fuzz/fuzz_targets/.
+        #[arg(long, default_value = "session_decode")]
+        target: String,
+        /// `none` (the models are safe Rust) or a sanitizer cargo-fuzz knows
+        /// (`address`…).
+        #[arg(long, default_value = "none")]
+        sanitizer: String,
+        /// Extra libFuzzer arguments, after `--` (e.g. `-- -jobs=2 -seed=1`).
+        #[arg(last = true)]
+        extra: Vec<String>,
+    },
+    /// What changed in the API between two versions of the spec, and whether
+    /// it breaks users (exit 0: nothing breaking, 2: something is, 1: error).
+    Diff {
+        /// OLD and NEW: OpenAPI documents or openapi/-style folders. With
+        /// --git, at most one: the new side (default: openapi/).
+        #[arg(value_name = "OLD NEW")]
+        docs: Vec<PathBuf>,
+        /// Compare openapi/ at this git revision (old) with the working tree's.
+        #[arg(long, value_name = "REV")]
+        git: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Markdown)]
+        format: diff::DiffFormat,
+        /// Also list description changes (otherwise only counted).
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Benchmark the pipeline and the build of its output against plain progenitor.
+    BenchGen {
+        /// Extra documents to measure (e.g. ../shared/upstream/*.json).
+        docs: Vec<PathBuf>,
+        /// Runs per measurement (min and median are reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Skip the clean-build comparison (slow).
+        #[arg(long)]
+        no_build: bool,
+    },
+    /// Benchmark decoding and encoding (criterion) against serde_json::Value and plain progenitor.
+    BenchDecode {
+        /// Short measurements, for a quick look (criterion defaults otherwise).
+        #[arg(long)]
+        quick: bool,
+        /// Also count instructions per operation with valgrind: free of the machine's load.
+        #[arg(long)]
+        instructions: bool,
+        /// Run the whole bench this many times and pool the samples (min and median of all).
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
+        /// Only the benchmarks whose id matches this criterion filter (e.g. `decode/page`).
+        filter: Option<String>,
+    },
+    /// Benchmark the client's overhead per request (`GET /session/{id}`, local server) against bare reqwest.
+    BenchClient {
+        /// Rounds; in each, a block of requests per side, alternating which side goes first.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+        /// Requests per side per round.
+        #[arg(long, default_value_t = 100)]
+        requests: usize,
+        /// Untimed requests per side before the first round.
+        #[arg(long, default_value_t = 2000)]
+        warmup: usize,
+    },
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+impl Command {
+    /// Run the command in the workspace at `root`; errors are printed.
+    pub fn run(self, root: &Path) -> ExitCode {
+        let result = match self {
+            Command::Diff {
+                docs,
+                git,
+                format,
+                verbose,
+            } => return diff::command(root, docs, git, format, verbose),
+            Command::Generate {
+                check,
+                spec,
+                out,
+                verbose,
+            } => generate::run(root, check, spec, out, verbose),
+            Command::Import { doc, out } => import::run(root, &doc, out),
+            Command::Conformance { docs } => conformance::run(root, &docs),
+            Command::SemverCheck { old, new } => {
+                semver_check::run(&old, &new, root).map(|text| print!("{text}"))
+            }
+            Command::Test { extra } => test::run(&extra),
+            Command::Fuzz {
+                seconds,
+                target,
+                sanitizer,
+                extra,
+            } => fuzz::run(
+                root,
+                &fuzz::Options {
+                    target,
+                    seconds,
+                    sanitizer,
+                    extra,
+                },
+            ),
+            Command::BenchGen {
+                docs,
+                runs,
+                no_build,
+            } => bench::generate::run(root, &docs, runs, !no_build),
+            Command::BenchDecode {
+                quick,
+                instructions,
+                rounds,
+                filter,
+            } => bench::decode::run(
+                root,
+                &bench::decode::Options {
+                    quick,
+                    instructions,
+                    filter,
+                    rounds,
+                },
+            ),
+            Command::BenchClient {
+                rounds,
+                requests,
+                warmup,
+            } => bench::client::run(
+                root,
+                &bench::client::Options {
+                    rounds,
+                    block: requests,
+                    warmup,
+                },
+            ),
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
