@@ -99,7 +99,7 @@ pub fn type_of_item(item: &str) -> Option<String> {
             }
             // A method of `Client`: the operation is the method's name.
             if let Some(method) = segments.last().filter(|m| !is_type(m)) {
-                return Some(normalize::type_name(method));
+                return Some(crate::spec::type_name(method));
             }
         }
     }
@@ -117,17 +117,11 @@ fn places(docs: [&Value; 2]) -> BTreeMap<String, String> {
             .and_then(Value::as_object)
         {
             for name in schemas.keys() {
-                out.insert(normalize::type_name(name), name.clone());
+                out.insert(crate::spec::type_name(name), name.clone());
             }
         }
-        if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-            for item in paths.values().filter_map(Value::as_object) {
-                for op in item.values().filter_map(Value::as_object) {
-                    if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                        out.insert(normalize::type_name(id), id.to_owned());
-                    }
-                }
-            }
+        for id in crate::spec::operations(doc).filter_map(|op| op.id()) {
+            out.insert(crate::spec::type_name(id), id.to_owned());
         }
     }
     out

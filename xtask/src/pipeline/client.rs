@@ -111,31 +111,6 @@ pub fn httpmock(
     })
 }
 
-/// The operations of a document: `operationId` → (method, path).
-pub fn operations(doc: &Value) -> BTreeMap<String, (String, String)> {
-    let mut out = BTreeMap::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else {
-            continue;
-        };
-        for (method, op) in item {
-            if !matches!(
-                method.as_str(),
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
-            ) {
-                continue;
-            }
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                out.insert(id.to_string(), (method.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    out
-}
-
 /// Request content types progenitor 0.15 can send.
 pub const PROGENITOR_CONTENT_TYPES: &[&str] = &[
     "application/json",
@@ -216,7 +191,7 @@ pub fn take_unsupported(
         };
         let methods: Vec<String> = item
             .keys()
-            .filter(|k| *k != "parameters")
+            .filter(|k| crate::spec::METHODS.contains(&k.as_str()))
             .cloned()
             .collect();
         for method in methods {
@@ -286,7 +261,7 @@ pub fn take_unsupported(
             if !non_path.is_empty() {
                 return Err(Error::at(
                     &id,
-                    &format!("/paths/{}/{method}", crate::spec::pointer_token(path)),
+                    &crate::spec::operation_pointer(path, &method),
                     format!(
                         "progenitor cannot express this operation ({reason}) and the manual generator does not take its parameters {non_path:?}"
                     ),

@@ -225,7 +225,7 @@ pub fn run(mut doc: Value, target: &Target) -> Result<Generated, Error> {
     if let Some(support) = &target.client_error {
         passes::client_error::unified_errors(&mut client_file, support)?;
     }
-    let operation_routes = client::operations(&doc);
+    let operation_routes = crate::spec::routes(&doc);
     let in_client = passes::client_error::operation_table(&mut client_file, &operation_routes);
     if let Some(missing) = operation_routes
         .keys()

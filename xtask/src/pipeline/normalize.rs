@@ -12,7 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::spec::pointer_token;
+use crate::spec::{
+    operation_pointer, operations, operations_mut, pointer_token, type_name, variant_name,
+    visit_document_schemas,
+};
 
 /// What a rule rewrites.
 pub enum Scope {
@@ -208,140 +211,6 @@ pub fn apply_rules(doc: &mut Value, rules: &[Rule]) -> Report {
     report
 }
 
-/// Call `f` on every schema object of an OpenAPI 3.0 document, with its
-/// JSON pointer, parents before children.
-pub fn visit_document_schemas(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    let Some(root) = doc.as_object_mut() else {
-        return;
-    };
-    if let Some(Value::Object(comps)) = root.get_mut("components") {
-        for (kind, entries) in comps.iter_mut() {
-            let Value::Object(entries) = entries else {
-                continue;
-            };
-            for (name, entry) in entries.iter_mut() {
-                let ptr = format!(
-                    "/components/{}/{}",
-                    pointer_token(kind),
-                    pointer_token(name)
-                );
-                match kind.as_str() {
-                    "schemas" => visit_schema(entry, &ptr, f),
-                    "parameters" | "headers" => visit_parameter(entry, &ptr, f),
-                    "requestBodies" | "responses" => visit_content_holder(entry, &ptr, f),
-                    _ => {}
-                }
-            }
-        }
-    }
-    if let Some(Value::Object(paths)) = root.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            let Value::Object(item) = item else { continue };
-            let base = format!("/paths/{}", pointer_token(path));
-            for (key, op) in item.iter_mut() {
-                let ptr = format!("{base}/{}", pointer_token(key));
-                if key == "parameters" {
-                    visit_parameters(op, &ptr, f);
-                    continue;
-                }
-                let Value::Object(op) = op else { continue };
-                if let Some(params) = op.get_mut("parameters") {
-                    visit_parameters(params, &format!("{ptr}/parameters"), f);
-                }
-                if let Some(body) = op.get_mut("requestBody") {
-                    visit_content_holder(body, &format!("{ptr}/requestBody"), f);
-                }
-                if let Some(Value::Object(responses)) = op.get_mut("responses") {
-                    for (code, resp) in responses.iter_mut() {
-                        let rptr = format!("{ptr}/responses/{}", pointer_token(code));
-                        visit_content_holder(resp, &rptr, f);
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn visit_parameters(
-    params: &mut Value,
-    ptr: &str,
-    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
-) {
-    if let Value::Array(items) = params {
-        for (i, p) in items.iter_mut().enumerate() {
-            visit_parameter(p, &format!("{ptr}/{i}"), f);
-        }
-    }
-}
-
-fn visit_parameter(param: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    if let Some(schema) = param.get_mut("schema") {
-        visit_schema(schema, &format!("{ptr}/schema"), f);
-    }
-    visit_content_holder(param, ptr, f);
-}
-
-fn visit_content_holder(
-    holder: &mut Value,
-    ptr: &str,
-    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
-) {
-    if let Some(Value::Object(content)) = holder.get_mut("content") {
-        for (mime, media) in content.iter_mut() {
-            let mptr = format!("{ptr}/content/{}", pointer_token(mime));
-            if let Some(schema) = media.get_mut("schema") {
-                visit_schema(schema, &format!("{mptr}/schema"), f);
-            }
-        }
-    }
-    if let Some(Value::Object(headers)) = holder.get_mut("headers") {
-        for (name, h) in headers.iter_mut() {
-            visit_parameter(h, &format!("{ptr}/headers/{}", pointer_token(name)), f);
-        }
-    }
-}
-
-/// Keywords whose value is one schema.
-const SCHEMA_KEYS: &[&str] = &[
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "propertyNames",
-];
-/// Keywords whose value is a list of schemas.
-const SCHEMA_LIST_KEYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
-/// Keywords whose value maps names to schemas.
-const SCHEMA_MAP_KEYS: &[&str] = &["properties", "patternProperties", "$defs", "definitions"];
-
-/// Call `f` on `schema` and then on every schema nested in it.
-pub fn visit_schema(
-    schema: &mut Value,
-    ptr: &str,
-    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
-) {
-    let Value::Object(node) = schema else { return };
-    f(ptr, node);
-    for (key, child) in node.iter_mut() {
-        let k = key.as_str();
-        if SCHEMA_KEYS.contains(&k) {
-            visit_schema(child, &format!("{ptr}/{k}"), f);
-        } else if SCHEMA_LIST_KEYS.contains(&k) {
-            if let Value::Array(items) = child {
-                for (i, item) in items.iter_mut().enumerate() {
-                    visit_schema(item, &format!("{ptr}/{k}/{i}"), f);
-                }
-            }
-        } else if SCHEMA_MAP_KEYS.contains(&k)
-            && let Value::Object(map) = child
-        {
-            for (name, item) in map.iter_mut() {
-                visit_schema(item, &format!("{ptr}/{k}/{}", pointer_token(name)), f);
-            }
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // The rules. Each takes one schema node and says whether it changed it.
 
@@ -507,25 +376,6 @@ fn dedup_enum_values(node: &mut Map<String, Value>) -> bool {
     true
 }
 
-/// The variant name typify gives an enum value (typify-impl 0.8's
-/// `sanitize(_, Case::Pascal)`), to predict collisions before it panics.
-pub fn variant_name(value: &str) -> String {
-    use heck::ToPascalCase;
-    let out = match value {
-        "+1" => "plus1".to_string(),
-        "-1" => "minus1".to_string(),
-        _ => value
-            .replace('\'', "")
-            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
-            .to_pascal_case(),
-    };
-    match out.chars().next() {
-        None => "X".to_string(),
-        Some(c) if unicode_ident::is_xid_start(c) => out,
-        Some(_) => format!("X{out}"),
-    }
-}
-
 fn enum_unnameable_values(node: &mut Map<String, Value>) -> bool {
     let Some(Value::Array(values)) = node.get("enum") else {
         return false;
@@ -578,63 +428,50 @@ fn default_outside_schema(node: &mut Map<String, Value>) -> bool {
 }
 
 fn undeclared_path_parameter(doc: &mut Value) -> Vec<String> {
-    let mut hits = Vec::new();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return hits;
+    let declared = |params: Option<&Value>| -> Vec<String> {
+        params
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect()
     };
-    for (path, item) in paths.iter_mut() {
-        let names: Vec<&str> = path
-            .split('{')
-            .skip(1)
-            .filter_map(|s| s.split('}').next())
-            .collect();
-        let Some(item) = item.as_object_mut() else {
+    let missing: Vec<(String, String, Vec<String>)> = operations(doc)
+        .filter_map(|op| {
+            let mut have = declared(op.item.get("parameters"));
+            have.extend(declared(op.node.get("parameters")));
+            let names: Vec<String> = op
+                .path
+                .split('{')
+                .skip(1)
+                .filter_map(|s| s.split('}').next())
+                .filter(|name| !have.iter().any(|d| d == name))
+                .map(str::to_string)
+                .collect();
+            (!names.is_empty()).then(|| (op.path.to_string(), op.method.to_string(), names))
+        })
+        .collect();
+    let mut hits = Vec::new();
+    for (path, method, op) in operations_mut(doc) {
+        let Some((_, _, names)) = missing.iter().find(|(p, m, _)| *p == path && *m == method)
+        else {
             continue;
         };
-        let declared_in = |params: Option<&Value>| -> Vec<String> {
-            params
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
-                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        };
-        let common = declared_in(item.get("parameters"));
-        for (method, op) in item.iter_mut() {
-            if method == "parameters" || !op.is_object() {
-                continue;
-            }
-            let mut declared = common.clone();
-            declared.extend(declared_in(op.get("parameters")));
-            for name in &names {
-                if declared.iter().any(|d| d == name) {
-                    continue;
-                }
-                let param = serde_json::json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
-                let Some(op) = op.as_object_mut() else {
-                    continue;
-                };
-                let params = op
-                    .entry("parameters")
-                    .or_insert_with(|| Value::Array(vec![]));
-                if let Value::Array(list) = params {
-                    list.push(param);
-                    hits.push(format!(
-                        "/paths/{}/{method}/parameters/{}",
-                        pointer_token(path),
-                        list.len() - 1
-                    ));
-                }
-            }
+        let params = op
+            .entry("parameters")
+            .or_insert_with(|| Value::Array(vec![]));
+        let Value::Array(list) = params else { continue };
+        for name in names {
+            list.push(serde_json::json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+            hits.push(format!(
+                "{}/parameters/{}",
+                operation_pointer(&path, &method),
+                list.len() - 1
+            ));
         }
     }
     hits
-}
-
-/// typify's name for a type: `sanitize(name, Case::Pascal)`.
-pub fn type_name(name: &str) -> String {
-    variant_name(name)
 }
 
 /// Whether typify makes a named type of this inline schema.
@@ -1023,28 +860,6 @@ fn shared_inline_type(doc: &mut Value) -> Vec<String> {
     hits
 }
 
-/// Every operation of the document: (pointer, operation object).
-fn operations_mut(doc: &mut Value) -> Vec<(String, &mut Map<String, Value>)> {
-    let mut out = Vec::new();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return out;
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for (method, op) in item.iter_mut() {
-            if method == "parameters" {
-                continue;
-            }
-            if let Some(op) = op.as_object_mut() {
-                out.push((format!("/paths/{}/{method}", pointer_token(path)), op));
-            }
-        }
-    }
-    out
-}
-
 /// Keywords that belong in a Parameter Object's `schema`, not on it.
 const PARAMETER_SCHEMA_KEYWORDS: &[&str] = &[
     "allOf",
@@ -1060,7 +875,8 @@ const PARAMETER_SCHEMA_KEYWORDS: &[&str] = &[
 
 fn parameter_schema_keywords(doc: &mut Value) -> Vec<String> {
     let mut hits = Vec::new();
-    for (ptr, op) in operations_mut(doc) {
+    for (path, method, op) in operations_mut(doc) {
+        let ptr = operation_pointer(&path, &method);
         let Some(Value::Array(params)) = op.get_mut("parameters") else {
             continue;
         };
@@ -1084,7 +900,8 @@ fn parameter_schema_keywords(doc: &mut Value) -> Vec<String> {
 
 fn reserved_header_parameter(doc: &mut Value) -> Vec<String> {
     let mut hits = Vec::new();
-    for (ptr, op) in operations_mut(doc) {
+    for (path, method, op) in operations_mut(doc) {
+        let ptr = operation_pointer(&path, &method);
         let Some(Value::Array(params)) = op.get_mut("parameters") else {
             continue;
         };
@@ -1143,7 +960,8 @@ fn empty_enum_member(node: &mut Map<String, Value>) -> bool {
 
 fn redirect_download_without_body(doc: &mut Value) -> Vec<String> {
     let mut hits = Vec::new();
-    for (ptr, op) in operations_mut(doc) {
+    for (path, method, op) in operations_mut(doc) {
+        let ptr = operation_pointer(&path, &method);
         let Some(Value::Object(responses)) = op.get_mut("responses") else {
             continue;
         };

@@ -1,6 +1,14 @@
 //! The OpenAPI document model shared by the pipeline's stages and the
 //! commands: each notion (JSON pointers, the operations of a document, the
-//! HTTP methods a path item holds) is defined once, here.
+//! HTTP methods a path item holds, typify's naming) is defined once, here.
+
+mod names;
+mod operations;
+mod walk;
+
+pub use names::{type_name, variant_name};
+pub use operations::{METHODS, Operation, operation_pointer, operations, operations_mut, routes};
+pub use walk::{visit_document_schemas, visit_schema};
 
 /// Escape one JSON pointer token (RFC 6901).
 pub fn pointer_token(s: &str) -> String {

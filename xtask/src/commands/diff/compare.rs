@@ -11,10 +11,10 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use super::model::{Change, ComponentDiff, Kind, OperationDiff, Sides, Status, Verdict};
-use super::sides::{METHODS, component_sides};
+use super::sides::component_sides;
 use crate::pipeline::load::COMPONENT_REF;
-use crate::pipeline::normalize::type_name;
 use crate::spec::pointer_token;
+use crate::spec::type_name;
 
 /// Compare two normalized documents: operations, then components.
 pub fn compare(old: &Value, new: &Value) -> (Vec<OperationDiff>, Vec<ComponentDiff>) {
@@ -109,35 +109,20 @@ impl Op<'_> {
 /// `operationId` (or `METHOD path` without one) → the operation.
 fn operations(doc: &Value) -> BTreeMap<String, Op<'_>> {
     let mut out = BTreeMap::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else {
-            continue;
+    for found in crate::spec::operations(doc) {
+        let op = Op {
+            method: found.method.to_uppercase(),
+            path: found.path.to_string(),
+            node: found.node,
+            item: found.item,
+            ptr: found.pointer(),
         };
-        for (method, node) in item {
-            let Some(node) = node
-                .as_object()
-                .filter(|_| METHODS.contains(&method.as_str()))
-            else {
-                continue;
-            };
-            let op = Op {
-                method: method.to_uppercase(),
-                path: path.clone(),
-                node,
-                item,
-                ptr: format!("/paths/{}/{}", pointer_token(path), pointer_token(method)),
-            };
-            let id = node
-                .get("operationId")
-                .and_then(Value::as_str)
-                .filter(|id| !out.contains_key(*id))
-                .map(str::to_string)
-                .unwrap_or_else(|| op.route());
-            out.insert(id, op);
-        }
+        let id = found
+            .id()
+            .filter(|id| !out.contains_key(*id))
+            .map(str::to_string)
+            .unwrap_or_else(|| op.route());
+        out.insert(id, op);
     }
     out
 }

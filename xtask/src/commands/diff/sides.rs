@@ -9,34 +9,22 @@ use serde_json::Value;
 use super::model::Sides;
 use crate::pipeline::load::COMPONENT_REF;
 
-/// HTTP methods of a Path Item Object.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Component name → where the operations use it. Components no operation
 /// reaches are absent.
 pub fn component_sides(doc: &Value) -> BTreeMap<String, Sides> {
     let mut request = BTreeSet::new();
     let mut response = BTreeSet::new();
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for item in paths.values().filter_map(Value::as_object) {
-            if let Some(params) = item.get("parameters") {
-                refs(doc, params, &mut request, &mut BTreeSet::new());
+    for op in crate::spec::operations(doc) {
+        if let Some(params) = op.item.get("parameters") {
+            refs(doc, params, &mut request, &mut BTreeSet::new());
+        }
+        for key in ["parameters", "requestBody"] {
+            if let Some(v) = op.node.get(key) {
+                refs(doc, v, &mut request, &mut BTreeSet::new());
             }
-            for (method, op) in item {
-                if !METHODS.contains(&method.as_str()) {
-                    continue;
-                }
-                for key in ["parameters", "requestBody"] {
-                    if let Some(v) = op.get(key) {
-                        refs(doc, v, &mut request, &mut BTreeSet::new());
-                    }
-                }
-                if let Some(v) = op.get("responses") {
-                    refs(doc, v, &mut response, &mut BTreeSet::new());
-                }
-            }
+        }
+        if let Some(v) = op.node.get("responses") {
+            refs(doc, v, &mut response, &mut BTreeSet::new());
         }
     }
     let graph = ref_graph(doc);

@@ -141,10 +141,7 @@ pub fn symbol_enums(
             let Some((values, description)) = wire.get(&field_name) else {
                 continue;
             };
-            let base = format!(
-                "{name}{}",
-                crate::pipeline::normalize::type_name(&field_name)
-            );
+            let base = format!("{name}{}", crate::spec::type_name(&field_name));
             let mut enum_name = base.clone();
             let mut n = 2;
             while taken.contains(&enum_name) {

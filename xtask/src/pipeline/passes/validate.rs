@@ -405,11 +405,8 @@ pub fn validate_impls(
 /// component).
 pub fn body_types(doc: &Value, names: &BTreeMap<String, String>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for item in paths.values().filter_map(Value::as_object) {
-        for op in item.values().filter_map(Value::as_object) {
+    {
+        for op in crate::spec::operations(doc).map(|op| op.node) {
             let Some(content) = op
                 .get("requestBody")
                 .map(|b| resolve(doc, b))
