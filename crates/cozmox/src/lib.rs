@@ -6,6 +6,7 @@
 //!   `Result<ResponseValue<T>, `[`Error`]`>`: API errors with status, body and
 //!   request id, timeouts, connection failures, decode errors with the JSON
 //!   path, invalid requests.
+//! - [`guide`]: the user guide, from calls and errors to testing with mocks.
 //!
 //! ```
 //! use cozmox::models::Session;
@@ -28,6 +29,11 @@ pub use cozmox_client::*;
 /// The API's data types, one per component of the OpenAPI description.
 #[doc(inline)]
 pub use cozmox_models as models;
+
+/// The user guide: calls, errors, retries, testing with mocks, decoding, validation.
+///
+#[doc = include_str!("guide.md")]
+pub mod guide {}
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

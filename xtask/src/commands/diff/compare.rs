@@ -2,8 +2,8 @@
 //! and, inside each, schemas node by node (properties, items, map values,
 //! union members), without following `$ref`s (each component is compared
 //! once, under its own name). Every change gets a verdict for the Rust API
-//! and one for the wire; the rules are in the README's "Reviewing a spec
-//! update" section.
+//! and one for the wire; the rules are in
+//! `docs/diff-classification.md`, the specification of this code.
 
 use std::collections::{BTreeMap, BTreeSet};
 

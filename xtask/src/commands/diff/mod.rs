@@ -18,8 +18,8 @@
 //!   (responses).
 //!
 //! [`report`] renders Markdown or JSON; the exit code is 0 when nothing is
-//! breaking, 2 when something is (1 on error). The rules are listed in the
-//! README ("Reviewing a spec update").
+//! breaking, 2 when something is (1 on error). The rules are
+//! `docs/diff-classification.md`, the specification of this code.
 
 pub mod compare;
 pub mod git;
