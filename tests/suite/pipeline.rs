@@ -108,15 +108,14 @@ fn sharing(component: &str, pointer: &str) -> BTreeSet<String> {
     xtask::pipeline::normalize::normalize(&mut doc);
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let node = &schemas[component].pointer(pointer).unwrap();
-    if node.get(xtask::pipeline::normalize::SHARED_WITH).is_none() {
+    if node.get(xtask::spec::SHARED_WITH).is_none() {
         return BTreeSet::new();
     }
     let title = &node["title"];
     fn holds(v: &Value, title: &Value) -> bool {
         match v {
             Value::Object(m) => {
-                (m.contains_key(xtask::pipeline::normalize::PLACE_NAME)
-                    && m.get("title") == Some(title))
+                (m.contains_key(xtask::spec::PLACE_NAME) && m.get("title") == Some(title))
                     || m.values().any(|v| holds(v, title))
             }
             Value::Array(a) => a.iter().any(|v| holds(v, title)),

@@ -4,10 +4,12 @@
 
 mod names;
 mod operations;
+mod places;
 mod walk;
 
 pub use names::{type_name, variant_name};
 pub use operations::{METHODS, Operation, operation_pointer, operations, operations_mut, routes};
+pub use places::{PLACE_NAME, SHARED_WITH, places};
 pub use walk::{visit_document_schemas, visit_schema};
 
 /// Escape one JSON pointer token (RFC 6901).

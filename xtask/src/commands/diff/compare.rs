@@ -1657,7 +1657,7 @@ fn is_nullable(s: &Value) -> bool {
 /// `shared-inline-type` gives the places of a shared type, which keep their
 /// own names.
 fn own_title(s: &Value) -> Option<&str> {
-    if s.get(crate::pipeline::normalize::PLACE_NAME).is_some() {
+    if s.get(crate::spec::PLACE_NAME).is_some() {
         return None;
     }
     s.get("title").and_then(Value::as_str)
@@ -1665,7 +1665,7 @@ fn own_title(s: &Value) -> Option<&str> {
 
 /// Every `x-place-name` of a document's components.
 fn place_names(doc: &Value) -> BTreeSet<String> {
-    crate::pipeline::normalize::places(doc)
+    crate::spec::places(doc)
         .into_iter()
         .map(|(place, _)| place.to_string())
         .collect()
@@ -1673,7 +1673,7 @@ fn place_names(doc: &Value) -> BTreeSet<String> {
 
 /// The places an inline schema shares its type with.
 fn partners(s: &Value) -> BTreeSet<&str> {
-    s.get(crate::pipeline::normalize::SHARED_WITH)
+    s.get(crate::spec::SHARED_WITH)
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default()
@@ -1690,7 +1690,7 @@ fn list_names(names: &[&str]) -> String {
 
 /// The type an inline schema shares with other places, if it does.
 fn shared_with(s: &Value) -> Option<String> {
-    s.get(crate::pipeline::normalize::PLACE_NAME)?;
+    s.get(crate::spec::PLACE_NAME)?;
     s.get("title").and_then(Value::as_str).map(type_name)
 }
 

@@ -214,7 +214,7 @@ pub fn split_by_component(
 /// as `pub type Place = Shared;`. Returns the aliases added, place → shared
 /// type; a place whose name is already an item's is left out.
 pub fn shared_type_aliases(file: &mut syn::File, doc: &Value) -> BTreeMap<String, String> {
-    let mut aliases: BTreeMap<String, String> = crate::pipeline::normalize::places(doc)
+    let mut aliases: BTreeMap<String, String> = crate::spec::places(doc)
         .into_iter()
         .filter_map(|(place, shared)| Some((place.to_string(), shared?)))
         .filter(|(place, shared)| place != shared)

@@ -1,0 +1,24 @@
+//! The normalization rules, one file each with its tests; their order is
+//! [`RULES`](super::RULES).
+
+pub mod array_without_items;
+pub mod const_to_enum;
+pub mod dedup_enum_values;
+pub mod default_outside_schema;
+pub mod drop_json_schema_ids;
+pub mod empty_allof_member;
+pub mod empty_enum_member;
+pub mod enum_on_array;
+pub mod enum_type_from_values;
+pub mod enum_unnameable_values;
+pub mod examples_to_example;
+pub mod inline_name_collision;
+pub mod items_on_non_array;
+pub mod null_union_member;
+pub mod parameter_schema_keywords;
+pub mod redirect_download_without_body;
+pub mod reserved_header_parameter;
+pub mod shared_inline_title;
+pub mod shared_inline_type;
+pub mod type_list_to_nullable;
+pub mod undeclared_path_parameter;

@@ -1,0 +1,43 @@
+//! The places of inline types: the marks `shared-inline-type` leaves in
+//! the normalized document, read by the passes and the diff.
+
+use serde_json::Value;
+
+use super::type_name;
+
+/// The extension holding the name typify would give an inline schema in
+/// its place, on the schemas `shared-inline-type` titles.
+pub const PLACE_NAME: &str = "x-place-name";
+
+/// The extension listing the names of the other places a shared inline type
+/// serves (next to [`PLACE_NAME`]), so that a diff can tell which places
+/// stopped sharing.
+pub const SHARED_WITH: &str = "x-shared-with";
+
+/// The places `shared-inline-type` marked in a document's components, all
+/// of them, shared or not: (place name, the shared type's name if the place
+/// shares one).
+pub fn places(doc: &Value) -> Vec<(&str, Option<String>)> {
+    fn walk<'a>(v: &'a Value, out: &mut Vec<(&'a str, Option<String>)>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(place)) = m.get(PLACE_NAME) {
+                    let shared = m
+                        .get("title")
+                        .and_then(Value::as_str)
+                        .filter(|_| m.contains_key(SHARED_WITH))
+                        .map(type_name);
+                    out.push((place, shared));
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(schemas) = doc.pointer("/components/schemas") {
+        walk(schemas, &mut out);
+    }
+    out
+}
