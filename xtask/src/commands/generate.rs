@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::Error;
-use crate::pipeline::passes::tolerant;
+use crate::pipeline::passes::box_large_optional_fields::MAX_INLINE_FIELDS;
 use crate::pipeline::{self, Target, emit};
 
 /// Generate from `spec` (default `openapi/`) into the project's crates or `out`.
@@ -52,7 +52,7 @@ pub fn run(
     println!(
         "boxed: {} optional fields whose type holds more than {} fields inline",
         generated.boxed_fields.len(),
-        tolerant::MAX_INLINE_FIELDS
+        MAX_INLINE_FIELDS
     );
     println!(
         "shared: {} places keep their name as an alias of a type they share (rule shared-inline-type)",
@@ -78,6 +78,17 @@ pub fn run(
             for p in places {
                 println!("  {rule}: {p}");
             }
+        }
+        for op in &generated.manual_operations {
+            println!("  generated without progenitor: {} ({})", op.id, op.reason);
+        }
+        for ran in &generated.passes {
+            println!(
+                "  pass {}: {} items, {:.3} s",
+                ran.name,
+                ran.changed,
+                ran.time.as_secs_f64()
+            );
         }
         for (stage, t) in &generated.timings {
             println!("  {stage}: {:.3} s", t.as_secs_f64());

@@ -31,7 +31,7 @@ use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item};
 
-use super::squash;
+use super::syntax::squash;
 use crate::Error;
 
 /// Split every public async method returning progenitor's

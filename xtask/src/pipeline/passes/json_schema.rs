@@ -7,7 +7,7 @@
 use quote::ToTokens;
 use syn::Item;
 
-use super::tolerant::derive_paths;
+use super::syntax::derive_paths;
 
 /// Add the `cfg_attr` derive to every struct and enum that derives
 /// `Serialize`. Returns how many.
@@ -75,7 +75,7 @@ fn required_options(st: &syn::ItemStruct) -> Vec<String> {
             }
             let ident = f.ident.as_ref()?;
             Some(
-                super::serde_rename(&f.attrs)
+                super::syntax::serde_rename(&f.attrs)
                     .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").into()),
             )
         })

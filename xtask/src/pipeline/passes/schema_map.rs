@@ -10,7 +10,7 @@ use quote::ToTokens;
 use serde_json::Value;
 use syn::Item;
 
-use super::{generic_arg, serde_rename, type_ident};
+use super::syntax::{generic_arg, serde_rename, type_ident};
 
 /// A component's schema by `$ref`.
 pub fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use syn::Item;
 
 use super::schema_map::{fields, inline, properties, type_schemas};
-use super::{generic_arg, type_ident};
+use super::syntax::{generic_arg, type_ident};
 
 const SYMBOLS: &[(char, &str)] = &[
     ('=', "Eq"),
@@ -173,7 +173,7 @@ pub fn symbol_enums(
             changed.push(format!("{name}.{field_name}"));
         }
     }
-    super::tolerant::insert_after_types(file, new_enums);
+    super::syntax::insert_after_types(file, new_enums);
     changed
 }
 

@@ -19,7 +19,7 @@ use serde_json::Value;
 use syn::Item;
 
 use super::schema_map::{fields, inline, properties, ref_name, resolve, type_schemas};
-use super::{generic_arg, type_ident};
+use super::syntax::{generic_arg, type_ident};
 
 /// What [`validate_impls`] did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -397,7 +397,7 @@ pub fn validate_impls(
         );
         result.types.insert(name.clone());
     }
-    super::tolerant::insert_after_types(file, impls);
+    super::syntax::insert_after_types(file, impls);
     result
 }
 

@@ -1,0 +1,103 @@
+//! Pass `double-option-fields` (see [`PASSES`](super::PASSES)): give the
+//! listed optional-and-nullable fields (`Struct` → JSON property names) the
+//! type `Option<Option<T>>`: `None` absent, `Some(None)` `null`,
+//! `Some(Some(v))` a value; and add the `nullable` helper module their
+//! `deserialize_with` names. Returns `Struct.field` for each field changed.
+
+use std::collections::BTreeMap;
+
+use syn::Item;
+
+use super::syntax::generic_arg;
+use super::syntax::serde_rename;
+
+/// Give the listed optional-and-nullable fields (`Struct` → JSON property
+/// names) the type `Option<Option<T>>`: `None` absent, `Some(None)` `null`,
+/// `Some(Some(v))` a value; and add the `nullable` helper module their
+/// `deserialize_with` names. Returns `Struct.field` for each field changed.
+pub fn double_option_fields(
+    file: &mut syn::File,
+    fields: &BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let mut changed = Vec::new();
+    for item in &mut file.items {
+        let Item::Struct(st) = item else { continue };
+        let Some(wanted) = fields.get(&st.ident.to_string()) else {
+            continue;
+        };
+        let syn::Fields::Named(named) = &mut st.fields else {
+            continue;
+        };
+        for field in &mut named.named {
+            let ident = field
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let json_name = serde_rename(&field.attrs)
+                .unwrap_or_else(|| ident.trim_start_matches("r#").to_string());
+            if !wanted.contains(&json_name) {
+                continue;
+            }
+            let Some(inner) = generic_arg(&field.ty, "Option") else {
+                continue;
+            };
+            field.ty = syn::parse_quote!(::std::option::Option<::std::option::Option<#inner>>);
+            field.attrs.retain(|a| !a.path().is_ident("serde"));
+            let rename = (json_name != ident).then(|| quote::quote!(rename = #json_name,));
+            field.attrs.push(syn::parse_quote!(#[serde(
+                #rename
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                deserialize_with = "nullable::deserialize"
+            )]));
+            changed.push(format!("{}.{ident}", st.ident));
+        }
+    }
+    if !changed.is_empty() {
+        file.items.push(syn::parse_quote! {
+            /// Decoding of optional fields that may be `null`: a present field,
+            /// `null` included, is `Some`; an absent one stays `None` by `default`.
+            mod nullable {
+                pub fn deserialize<'de, T, D>(d: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+                where
+                    T: ::serde::Deserialize<'de>,
+                    D: ::serde::Deserializer<'de>,
+                {
+                    <::std::option::Option<T> as ::serde::Deserialize>::deserialize(d).map(::std::option::Option::Some)
+                }
+            }
+        });
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn nullable_optional_fields_get_a_double_option() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub struct C {
+                #[serde(rename = "callerId", skip_serializing_if = "::std::option::Option::is_none")]
+                pub caller_id: ::std::option::Option<String>,
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub extension: ::std::option::Option<String>,
+            }
+        })
+        .unwrap();
+        let wanted = BTreeMap::from([(
+            "C".to_string(),
+            vec!["extension".to_string(), "callerId".to_string()],
+        )]);
+        assert_eq!(
+            double_option_fields(&mut file, &wanted),
+            ["C.caller_id", "C.extension"]
+        );
+        let text: String = prettyplease::unparse(&file).split_whitespace().collect();
+        assert!(text.contains("rename=\"callerId\",default,skip_serializing_if=\"::std::option::Option::is_none\",deserialize_with=\"nullable::deserialize\")]pubcaller_id:::std::option::Option<::std::option::Option<String>>"), "{text}");
+        assert!(text.contains("modnullable"));
+    }
+}

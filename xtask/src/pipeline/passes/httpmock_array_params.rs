@@ -1,0 +1,138 @@
+//! Pass `httpmock-array-params` (see [`PASSES`](super::PASSES)): progenitor's
+//! httpmock helpers match a parameter with `query_param(name,
+//! value.to_string())`, which does not compile for array parameters (`Vec`
+//! has no `Display`). The client sends an array query parameter as one
+//! `name=item` pair per item, so match it that way: one `query_param(name,
+//! item)` per item. Returns the helpers changed (`Type::method`).
+
+use quote::ToTokens;
+use syn::{ImplItem, Item};
+
+use super::syntax::type_ident;
+
+/// progenitor's httpmock helpers match a parameter with
+/// `query_param(name, value.to_string())`, which does not compile for array
+/// parameters (`Vec` has no `Display`). The client sends an
+/// array query parameter as one `name=item` pair per item, so match it that
+/// way: one `query_param(name, item)` per item. Returns the helpers changed
+/// (`Type::method`).
+pub fn httpmock_array_params(file: &mut syn::File) -> Vec<String> {
+    use syn::visit_mut::VisitMut;
+
+    struct PerItem(bool);
+    impl VisitMut for PerItem {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let Some(replacement) = per_item(expr) {
+                *expr = replacement;
+                self.0 = true;
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+
+    /// `Self(self.0.query_param(NAME, value.to_string()))` → one call per
+    /// item of `value`.
+    fn per_item(expr: &syn::Expr) -> Option<syn::Expr> {
+        let syn::Expr::Call(call) = expr else {
+            return None;
+        };
+        if call.func.to_token_stream().to_string() != "Self" || call.args.len() != 1 {
+            return None;
+        }
+        let syn::Expr::MethodCall(m) = &call.args[0] else {
+            return None;
+        };
+        if m.method != "query_param"
+            || m.receiver.to_token_stream().to_string() != "self . 0"
+            || m.args.len() != 2
+            || m.args[1].to_token_stream().to_string() != "value . to_string ()"
+        {
+            return None;
+        }
+        let name = &m.args[0];
+        Some(syn::parse_quote! {{
+            let mut inner = self.0;
+            for item in value.iter() {
+                inner = inner.query_param(#name, item.to_string());
+            }
+            Self(inner)
+        }})
+    }
+
+    let mut changed = Vec::new();
+    let mut visit = |items: &mut Vec<Item>| {
+        for item in items {
+            let Item::Impl(imp) = item else { continue };
+            let ty = type_ident(&imp.self_ty).unwrap_or_default();
+            for member in &mut imp.items {
+                let ImplItem::Fn(f) = member else { continue };
+                let sig = f.sig.to_token_stream().to_string();
+                if !sig.contains("Vec <") {
+                    continue;
+                }
+                let mut v = PerItem(false);
+                v.visit_block_mut(&mut f.block);
+                if v.0 {
+                    changed.push(format!("{ty}::{}", f.sig.ident));
+                }
+            }
+        }
+    };
+    for item in &mut file.items {
+        if let Item::Mod(m) = item
+            && let Some((_, items)) = &mut m.content
+        {
+            visit(items);
+        }
+    }
+    visit(&mut file.items);
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn httpmock_array_query_parameters_match_per_item() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub mod operations {
+                pub struct ListWhen(::httpmock::When);
+                impl ListWhen {
+                    pub fn ids<'a, T>(self, value: T) -> Self
+                    where T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+                    {
+                        if let Some(value) = value.into() {
+                            Self(self.0.query_param("ids", value.to_string()))
+                        } else {
+                            Self(self.0.query_param_missing("ids"))
+                        }
+                    }
+                    pub fn name<'a, T>(self, value: T) -> Self
+                    where T: Into<Option<&'a str>>,
+                    {
+                        if let Some(value) = value.into() {
+                            Self(self.0.query_param("name", value.to_string()))
+                        } else {
+                            Self(self.0.query_param_missing("name"))
+                        }
+                    }
+                }
+            }
+        })
+        .unwrap();
+        assert_eq!(httpmock_array_params(&mut file), ["ListWhen::ids"]);
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("for item in value.iter() {\n                        inner = inner.query_param(\"ids\", item.to_string());"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Self(self.0.query_param(\"name\", value.to_string()))"),
+            "{text}"
+        );
+        assert!(text.contains("query_param_missing(\"ids\")"), "{text}");
+    }
+}

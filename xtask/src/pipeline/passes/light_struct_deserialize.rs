@@ -1,0 +1,369 @@
+//! Pass `light-struct-deserialize` (see [`PASSES`](super::PASSES)): replace
+//! serde's derived `Deserialize` of plain structs (named fields, no
+//! struct-level serde attributes, field attributes limited to what typify and
+//! the passes above emit) with a generated impl that only visits a map.
+//! serde's derive also emits a field-index enum with its own visitor and a
+//! `visit_seq` no JSON object needs; in a crate of a thousand structs that is
+//! most of the type- and borrow-checking time. Missing fields, defaults,
+//! `null` behave as with the derive; unknown fields are kept in a field added
+//! for them ([`add_unknown_fields`]) instead of skipped, so they re-encode
+//! unchanged. Returns the structs changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::Span;
+use syn::Item;
+use syn::visit_mut::VisitMut;
+
+use super::drift_impls::UNKNOWN_FIELDS;
+use super::syntax::derive_paths;
+use super::syntax::generic_arg;
+use super::syntax::trait_name;
+use super::syntax::type_ident;
+
+/// How a field of a struct decodes, from its `#[serde(...)]` attribute.
+pub(crate) struct FieldDecode {
+    ident: syn::Ident,
+    json: String,
+    ty: syn::Type,
+    /// `default` (`None` inside: `Default::default()`), or `default = "path"`.
+    default: Option<Option<syn::ExprPath>>,
+    /// `deserialize_with = "nullable::deserialize"`: `Option<Option<T>>`.
+    nullable: bool,
+}
+
+pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
+    let ident = field.ident.clone()?;
+    let mut json = ident.to_string().trim_start_matches("r#").to_string();
+    let mut default = None;
+    let mut nullable = false;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let metas = attr
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+            .ok()?;
+        for meta in metas {
+            let str_value = |m: &syn::Meta| match m {
+                syn::Meta::NameValue(nv) => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if meta.path().is_ident("rename") {
+                json = str_value(&meta)?;
+            } else if meta.path().is_ident("skip_serializing_if") {
+            } else if meta.path().is_ident("default") {
+                default = Some(match str_value(&meta) {
+                    Some(path) => Some(syn::parse_str(&path).ok()?),
+                    None => None,
+                });
+            } else if meta.path().is_ident("deserialize_with")
+                && str_value(&meta)? == "nullable::deserialize"
+            {
+                nullable = true;
+            } else {
+                return None;
+            }
+        }
+    }
+    Some(FieldDecode {
+        ident,
+        json,
+        ty: field.ty.clone(),
+        default,
+        nullable,
+    })
+}
+
+/// Replace serde's derived `Deserialize` of plain structs (named fields,
+/// no struct-level serde attributes, field attributes limited to what typify
+/// and the passes above emit) with a generated impl that only visits a map.
+/// serde's derive also emits a field-index enum with its own visitor and a
+/// `visit_seq` no JSON object needs; in a crate of a thousand structs that is
+/// most of the type- and borrow-checking time. Missing fields, defaults,
+/// `null` behave as with the derive; unknown fields are kept in a field
+/// added for them ([`add_unknown_fields`]) instead of skipped, so
+/// they re-encode unchanged. Returns the structs changed.
+pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
+    let mut changed = Vec::new();
+    let mut impls: Vec<Item> = Vec::new();
+    let mut added: BTreeMap<String, syn::Ident> = BTreeMap::new();
+    for item in &mut file.items {
+        let Item::Struct(st) = item else { continue };
+        if !st.generics.params.is_empty() || st.attrs.iter().any(|a| a.path().is_ident("serde")) {
+            continue;
+        }
+        let syn::Fields::Named(named) = &st.fields else {
+            continue;
+        };
+        let Some(fields) = named
+            .named
+            .iter()
+            .map(field_decode)
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let Some(derive_idx) = st.attrs.iter().position(|a| a.path().is_ident("derive")) else {
+            continue;
+        };
+        let Ok(paths) = st.attrs[derive_idx].parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let is_de = |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "Deserialize");
+        if !paths.iter().any(is_de) {
+            continue;
+        }
+        let kept = paths.iter().filter(|p| !is_de(p));
+        st.attrs[derive_idx] = syn::parse_quote!(#[derive(#(#kept),*)]);
+        let Some(unknown_ident) = add_unknown_fields(st) else {
+            continue;
+        };
+        added.insert(st.ident.to_string(), unknown_ident.clone());
+
+        let name = &st.ident;
+        let expecting = format!("an object ({name})");
+        let slots: Vec<syn::Ident> = (0..fields.len())
+            .map(|i| quote::format_ident!("f{i}"))
+            .collect();
+        let decls = fields.iter().zip(&slots).map(|(f, slot)| {
+            let ty = &f.ty;
+            quote::quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
+        });
+        let arms = fields.iter().zip(&slots).map(|(f, slot)| {
+            let json = &f.json;
+            if f.nullable {
+                let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
+                quote::quote!(#json => #slot = ::std::option::Option::Some(::std::option::Option::Some(map.next_value::<#inner>()?)),)
+            } else {
+                quote::quote!(#json => #slot = ::std::option::Option::Some(map.next_value()?),)
+            }
+        });
+        let inits = fields.iter().zip(&slots).map(|(f, slot)| {
+            let ident = &f.ident;
+            let json = &f.json;
+            let value = match (&f.default, f.nullable, generic_arg(&f.ty, "Option").is_some()) {
+                (_, true, _) => quote::quote!(#slot.flatten()),
+                (Some(Some(path)), _, _) => quote::quote!(#slot.unwrap_or_else(#path)),
+                (Some(None), _, _) => quote::quote!(#slot.unwrap_or_default()),
+                (None, _, true) => quote::quote!(#slot.flatten()),
+                (None, _, false) => quote::quote!(match #slot {
+                    ::std::option::Option::Some(value) => value,
+                    ::std::option::Option::None => return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(#json)),
+                }),
+            };
+            quote::quote!(#ident: #value,)
+        });
+        impls.push(syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    struct Visitor;
+                    impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                            #(#decls)*
+                            let mut unknown = crate::UnknownFields::new();
+                            while let ::std::option::Option::Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                                match key.as_str() {
+                                    #(#arms)*
+                                    _ => {
+                                        unknown.insert(key.into_string(), map.next_value()?);
+                                    }
+                                }
+                            }
+                            ::std::result::Result::Ok(#name { #(#inits)* #unknown_ident: unknown })
+                        }
+                    }
+                    deserializer.deserialize_map(Visitor)
+                }
+            }
+        });
+        changed.push(name.to_string());
+    }
+    if changed.is_empty() {
+        return changed;
+    }
+    // Each impl right after its struct, so the per-component split keeps them together.
+    let mut by_name: BTreeMap<String, Item> = changed.iter().cloned().zip(impls).collect();
+    let mut items = Vec::with_capacity(file.items.len() + by_name.len() + 1);
+    for item in std::mem::take(&mut file.items) {
+        let key = match &item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        };
+        items.push(item);
+        if let Some(imp) = key.and_then(|k| by_name.remove(&k)) {
+            items.push(imp);
+        }
+    }
+    file.items = items;
+    complete_struct_exprs(file, &added);
+    changed
+}
+
+/// Add the field that keeps unknown object fields to a struct, and to the
+/// struct expressions of its hand-rolled `Default` impl. Returns the ident.
+pub fn add_unknown_fields(st: &mut syn::ItemStruct) -> Option<syn::Ident> {
+    let syn::Fields::Named(named) = &mut st.fields else {
+        return None;
+    };
+    let taken: BTreeSet<String> = named
+        .named
+        .iter()
+        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+        .collect();
+    let ident = [UNKNOWN_FIELDS, "unknown_fields_", "unknown_fields__"]
+        .into_iter()
+        .find(|n| !taken.contains(*n))?;
+    let ident = syn::Ident::new(ident, Span::call_site());
+    named.named.push(syn::parse_quote! {
+        /// Fields the spec does not declare, kept as sent so that they
+        /// re-encode unchanged (listed by `Drift::unknown_data`).
+        #[serde(flatten)]
+        pub #ident: crate::UnknownFields
+    });
+    // Unknown fields are neither `Hash` nor `Ord`.
+    for attr in st.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let kept: Vec<syn::Path> = derive_paths(std::slice::from_ref(attr))
+            .into_iter()
+            .filter(|p| !(p.is_ident("Hash") || p.is_ident("Ord") || p.is_ident("PartialOrd")))
+            .collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+    Some(ident)
+}
+
+/// typify writes `impl Default for X { fn default() -> Self { Self { … } } }`
+/// for structs with default values: give those struct expressions the
+/// unknown-fields field too.
+pub fn complete_struct_exprs(file: &mut syn::File, added: &BTreeMap<String, syn::Ident>) {
+    struct Fill<'a> {
+        ty: &'a str,
+        field: &'a syn::Ident,
+    }
+    impl VisitMut for Fill<'_> {
+        fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
+            syn::visit_mut::visit_expr_struct_mut(self, e);
+            let target = e.path.is_ident("Self") || e.path.is_ident(self.ty);
+            let has = e
+                .fields
+                .iter()
+                .any(|f| matches!(&f.member, syn::Member::Named(i) if i == self.field));
+            if target && !has && e.rest.is_none() {
+                let field = self.field;
+                e.fields
+                    .push(syn::parse_quote!(#field: crate::UnknownFields::new()));
+            }
+        }
+    }
+    for item in &mut file.items {
+        let Item::Impl(imp) = item else { continue };
+        let Some(ty) = type_ident(&imp.self_ty) else {
+            continue;
+        };
+        let Some(field) = added.get(&ty) else {
+            continue;
+        };
+        if trait_name(imp).as_deref() == Some("Deserialize") {
+            continue;
+        }
+        Fill { ty: &ty, field }.visit_item_impl_mut(imp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn plain_structs_get_a_map_only_deserialize() {
+        let mut file: syn::File = syn::parse2(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct S {
+                pub id: String,
+                #[serde(rename = "orgId", skip_serializing_if = "::std::option::Option::is_none")]
+                pub org_id: ::std::option::Option<String>,
+                #[serde(default = "defaults::s_n")]
+                pub n: f64,
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "nullable::deserialize")]
+                pub ext: ::std::option::Option<::std::option::Option<String>>,
+            }
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            #[serde(transparent)]
+            pub struct T(pub String);
+            #[derive(::serde::Deserialize)]
+            pub struct U { #[serde(flatten)] pub rest: ::serde_json::Map<String, ::serde_json::Value> }
+        })
+        .unwrap();
+        assert_eq!(light_struct_deserialize(&mut file), ["S"]);
+        let text: String = prettyplease::unparse(&file).split_whitespace().collect();
+        assert!(
+            text.contains("#[derive(::serde::Serialize,Clone,Debug)]pubstructS"),
+            "{text}"
+        );
+        assert!(
+            text.contains("impl<'de>::serde::Deserialize<'de>forS"),
+            "{text}"
+        );
+        assert!(text.contains("\"orgId\"=>f1="), "{text}");
+        assert!(text.contains("missing_field(\"id\")"), "{text}");
+        assert!(text.contains("f2.unwrap_or_else(defaults::s_n)"), "{text}");
+        assert!(
+            text.contains(
+                "#[derive(::serde::Deserialize,::serde::Serialize)]#[serde(transparent)]pubstructT"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[derive(::serde::Deserialize)]pubstructU"),
+            "{text}"
+        );
+        assert!(
+            text.contains("unknown.insert(key.into_string(),map.next_value()?)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pubunknown_fields:crate::UnknownFields"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_added_and_default_impls_completed() {
+        let mut file: syn::File = syn::parse2(quote! {
+            #[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+            pub struct S { pub unknown_fields: String }
+            impl Default for S { fn default() -> Self { Self { unknown_fields: String::new() } } }
+        })
+        .expect("parses");
+        let Item::Struct(st) = &mut file.items[0] else {
+            panic!("struct first")
+        };
+        let ident = add_unknown_fields(st).expect("added");
+        assert_eq!(ident, "unknown_fields_");
+        let added = BTreeMap::from([("S".to_string(), ident)]);
+        complete_struct_exprs(&mut file, &added);
+        let t = text(&file);
+        assert!(t.contains("#[derive(Clone,Eq,PartialEq)]"), "{t}");
+        assert!(
+            t.contains("#[serde(flatten)]pubunknown_fields_:crate::UnknownFields"),
+            "{t}"
+        );
+        assert!(
+            t.contains("unknown_fields_:crate::UnknownFields::new()"),
+            "{t}"
+        );
+    }
+}

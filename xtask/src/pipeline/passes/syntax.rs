@@ -1,0 +1,197 @@
+//! Reading the items typify and progenitor emit, for the passes: type and
+//! generic-argument names, `#[serde(rename)]`, derives, trait impls, named
+//! fields; and inserting new items after the types they belong to.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::Item;
+
+use crate::Error;
+
+/// Parse a token stream as a Rust file.
+pub fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {
+    syn::parse2(tokens).map_err(|e| {
+        Error::new(format!(
+            "{what}: generated tokens do not parse as Rust: {e}"
+        ))
+    })
+}
+
+pub(crate) fn type_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => type_ident(&r.elem),
+        _ => None,
+    }
+}
+
+/// The `rename = "…"` of a field's `#[serde(...)]`, if any. Scans the
+/// attribute's tokens instead of parsing them as `Meta`s: this runs for
+/// every field in several stages, and parsing was 4% of the pipeline.
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .find_map(|attr| {
+            let syn::Meta::List(list) = &attr.meta else {
+                return None;
+            };
+            let mut tokens = list.tokens.clone().into_iter();
+            while let Some(t) = tokens.next() {
+                if matches!(&t, TokenTree::Ident(i) if i == "rename")
+                    && let (Some(TokenTree::Punct(eq)), Some(TokenTree::Literal(lit))) =
+                        (tokens.next(), tokens.next())
+                    && eq.as_char() == '='
+                    && let syn::Lit::Str(s) = syn::Lit::new(lit)
+                {
+                    return Some(s.value());
+                }
+            }
+            None
+        })
+}
+
+/// `Box<Option<T>>` → `Some(T)`.
+pub(crate) fn box_option_inner(ty: &syn::Type) -> Option<syn::Type> {
+    let outer = generic_arg(ty, "Box")?;
+    generic_arg(&outer, "Option")
+}
+
+pub(crate) fn generic_arg(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// Squash a name for matching across case conventions:
+/// `SessionController_findOne`, `session_controller_find_one` and
+/// `SessionControllerFindOne` all become `sessioncontrollerfindone`.
+pub fn squash(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+pub(super) fn derive_paths(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| {
+            a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .ok()
+        })
+        .flatten()
+        .collect()
+}
+
+pub(crate) fn trait_name(imp: &syn::ItemImpl) -> Option<String> {
+    imp.trait_
+        .as_ref()
+        .and_then(|(_, p, _)| p.segments.last())
+        .map(|s| s.ident.to_string())
+}
+
+/// The type argument of a trait in an impl header (`From<X>` → `X`).
+pub(crate) fn trait_arg(imp: &syn::ItemImpl) -> Option<String> {
+    let (_, path, _) = imp.trait_.as_ref()?;
+    let syn::PathArguments::AngleBracketed(args) = &path.segments.last()?.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => type_ident(t),
+        _ => None,
+    }
+}
+
+pub(crate) fn named_fields(st: &syn::ItemStruct) -> Option<Vec<FieldInfo>> {
+    let syn::Fields::Named(named) = &st.fields else {
+        return None;
+    };
+    named
+        .named
+        .iter()
+        .map(|f| {
+            let ident = f.ident.clone()?;
+            let json = serde_rename(&f.attrs)
+                .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").into());
+            let flatten = f.attrs.iter().any(|a| {
+                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten")
+            });
+            Some(FieldInfo {
+                ident,
+                json,
+                ty: f.ty.clone(),
+                flatten,
+            })
+        })
+        .collect()
+}
+
+/// Insert each type's new impls right after its definition, so the
+/// per-component split keeps them together.
+pub(super) fn insert_after_types(file: &mut syn::File, mut impls: BTreeMap<String, Vec<Item>>) {
+    if impls.is_empty() {
+        return;
+    }
+    let mut items = Vec::with_capacity(file.items.len() + impls.len());
+    for item in std::mem::take(&mut file.items) {
+        let key = match &item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        };
+        items.push(item);
+        if let Some(extra) = key.and_then(|k| impls.remove(&k)) {
+            items.extend(extra);
+        }
+    }
+    file.items = items;
+}
+
+/// A named field as the wire sees it.
+pub(crate) struct FieldInfo {
+    pub(crate) ident: syn::Ident,
+    pub(crate) json: String,
+    pub(crate) ty: syn::Type,
+    pub(crate) flatten: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_rename_reads_the_rename_value_only() {
+        let field: syn::Field = syn::parse_quote! {
+            #[doc = "x"]
+            #[serde(default, skip_serializing_if = "Option::is_none", rename = "a\"b")]
+            pub x: Option<u8>
+        };
+        assert_eq!(serde_rename(&field.attrs).as_deref(), Some("a\"b"));
+        let other: syn::Field = syn::parse_quote! {
+            #[serde(rename_all = "camelCase", with = "rename")]
+            pub y: u8
+        };
+        assert_eq!(serde_rename(&other.attrs), None);
+        let second: syn::Field = syn::parse_quote! {
+            #[serde(default)]
+            #[serde(rename = "z")]
+            pub z: u8
+        };
+        assert_eq!(serde_rename(&second.attrs).as_deref(), Some("z"));
+    }
+}

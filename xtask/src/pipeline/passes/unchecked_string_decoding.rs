@@ -1,0 +1,59 @@
+//! Pass `unchecked-string-decoding` (see [`PASSES`](super::PASSES)): decoding
+//! takes what the server sends: typify's constrained strings (`maxLength`,
+//! `pattern`…: a newtype whose `Deserialize` parses, and so validates) decode
+//! without the check. The check stays where requests are built (`TryFrom`,
+//! `FromStr`). Returns the types changed.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::Span;
+use quote::ToTokens;
+use syn::Item;
+
+use super::syntax::trait_name;
+use super::syntax::type_ident;
+use super::union_impls::is_string;
+
+/// Decoding takes what the server sends: typify's constrained strings
+/// (`maxLength`, `pattern`…: a newtype whose `Deserialize` parses, and so
+/// validates) decode without the check. The check stays where requests are
+/// built (`TryFrom`, `FromStr`). Returns the types changed.
+pub fn unchecked_string_decoding(file: &mut syn::File) -> Vec<String> {
+    let newtypes: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(st) => match &st.fields {
+                syn::Fields::Unnamed(f)
+                    if f.unnamed.len() == 1 && is_string(&f.unnamed[0].ty, &BTreeSet::new()) =>
+                {
+                    Some(st.ident.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let mut changed = Vec::new();
+    for item in &mut file.items {
+        let Item::Impl(imp) = item else { continue };
+        let Some(name) = type_ident(&imp.self_ty).filter(|n| newtypes.contains(n)) else {
+            continue;
+        };
+        if trait_name(imp).as_deref() != Some("Deserialize")
+            || !imp.to_token_stream().to_string().contains("parse")
+        {
+            continue;
+        }
+        let ident = syn::Ident::new(&name, Span::call_site());
+        *item = syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self)
+                }
+            }
+        };
+        changed.push(name);
+    }
+    changed
+}

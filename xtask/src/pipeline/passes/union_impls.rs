@@ -1,0 +1,514 @@
+//! Pass `union-impls` (see [`PASSES`](super::PASSES)): give every
+//! `#[serde(untagged)]` union that ends in the raw-JSON variant
+//! [`super::open_untagged_unions`] added a `Deserialize` through `crate::de`
+//! (tagged when its members share a tag, see below), and make it
+//! `#[non_exhaustive]`. `enums` are the open string enums' known values.
+//!
+//! A union whose members share a tag property (a required property whose
+//! type is a single-value enum in each member, which is also what a
+//! `discriminator` is normalized into) reads the tag and decodes only the
+//! member it selects; the others try each member and keep the best fit.
+//! Unknown tags and values no member accepts are kept as raw JSON. The
+//! hand-written side lives in the models crate (`src/de.rs`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenTree;
+use quote::{ToTokens, quote};
+use syn::Item;
+
+use super::syntax::FieldInfo;
+use super::syntax::derive_paths;
+use super::syntax::generic_arg;
+use super::syntax::insert_after_types;
+use super::syntax::named_fields;
+use super::syntax::type_ident;
+
+/// The known values of each `open_string_enum!` in the file.
+pub fn open_enum_values(file: &syn::File) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for item in &file.items {
+        let Item::Macro(m) = item else { continue };
+        if !m.mac.path.is_ident("open_string_enum") {
+            continue;
+        }
+        let mut tokens = m.mac.tokens.clone().into_iter();
+        if tokens
+            .find(|t| matches!(t, TokenTree::Ident(i) if i == "enum"))
+            .is_none()
+        {
+            continue;
+        }
+        let Some(TokenTree::Ident(name)) = tokens.next() else {
+            continue;
+        };
+        let Some(TokenTree::Group(body)) = tokens.next() else {
+            continue;
+        };
+        let mut values = Vec::new();
+        let mut after_eq = false;
+        for t in body.stream() {
+            match t {
+                TokenTree::Punct(p) if p.as_char() == '=' => after_eq = true,
+                TokenTree::Literal(l) if after_eq => {
+                    if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&l.to_string()) {
+                        values.push(s.value());
+                    }
+                    after_eq = false;
+                }
+                _ => after_eq = false,
+            }
+        }
+        out.insert(name.to_string(), values);
+    }
+    out
+}
+
+/// How a union was made to decode.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Unions {
+    /// Union → its tag property.
+    pub tagged: BTreeMap<String, String>,
+    /// Unions without a tag (members tried in turn).
+    pub untagged: Vec<String>,
+    /// Tagged unions where a tag value selects several members (best fit).
+    pub ambiguous: Vec<String>,
+    /// Tagged unions with members whose tag is a free-form string (tried,
+    /// best fit, for tag values no other member claims).
+    pub open: Vec<String>,
+    /// Untagged unions of strings with a member that takes any string: no
+    /// raw variant, a value no member takes is an error.
+    pub strings: Vec<String>,
+}
+
+/// One member of a union: variant ident, Rust type name of the member.
+pub(crate) struct Member {
+    variant: syn::Ident,
+    ty: Option<String>,
+}
+
+/// The tag of a union: property, and per member its values (none: a
+/// free-form string, an "open" member) and whether it is required.
+pub(crate) struct Tag {
+    property: String,
+    values: Vec<(Vec<String>, bool)>,
+}
+
+/// `String`, or one of typify's newtypes over it (constrained strings).
+pub(crate) fn is_string(ty: &syn::Type, string_newtypes: &BTreeSet<String>) -> bool {
+    type_ident(ty).is_some_and(|t| t == "String" || string_newtypes.contains(&t))
+}
+
+pub(crate) fn find_tag(
+    members: &[Member],
+    structs: &BTreeMap<String, Vec<FieldInfo>>,
+    enums: &BTreeMap<String, Vec<String>>,
+    string_newtypes: &BTreeSet<String>,
+) -> Option<Tag> {
+    let mut per_member: Vec<BTreeMap<String, (Vec<String>, bool)>> = Vec::new();
+    for m in members {
+        let fields = structs.get(m.ty.as_ref()?)?;
+        let mut tags = BTreeMap::new();
+        for f in fields.iter().filter(|f| !f.flatten) {
+            let (inner, required) = match generic_arg(&f.ty, "Option") {
+                Some(inner) => (inner, false),
+                None => (f.ty.clone(), true),
+            };
+            if let Some(values) = type_ident(&inner).and_then(|t| enums.get(&t))
+                && !values.is_empty()
+            {
+                tags.insert(f.json.clone(), (values.clone(), required));
+            } else if is_string(&inner, string_newtypes) {
+                tags.insert(f.json.clone(), (Vec::new(), required));
+            }
+        }
+        per_member.push(tags);
+    }
+    let first = per_member.first()?;
+    let mut best: Option<((bool, bool, usize, i64), Tag)> = None;
+    for property in first.keys() {
+        let Some(values) = per_member
+            .iter()
+            .map(|m| m.get(property).cloned())
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let mut owners: BTreeMap<&str, usize> = BTreeMap::new();
+        for (vs, _) in &values {
+            for v in vs.iter().collect::<BTreeSet<_>>() {
+                *owners.entry(v).or_default() += 1;
+            }
+        }
+        let overlaps = owners.values().filter(|n| **n > 1).count() as i64;
+        let required = values.iter().filter(|(_, r)| *r).count();
+        let open = values.iter().filter(|(v, _)| v.is_empty()).count();
+        if open == values.len() {
+            continue;
+        }
+        let score = (open == 0, overlaps == 0, required, -overlaps);
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((
+                score,
+                Tag {
+                    property: property.clone(),
+                    values,
+                },
+            ));
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+/// Give every `#[serde(untagged)]` union that ends in the raw-JSON variant
+/// [`super::open_untagged_unions`] added a `Deserialize` through `crate::de`
+/// (tagged when its members share a tag, see the module docs), and make it
+/// `#[non_exhaustive]`. `enums` are the open string enums' known values.
+pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) -> Unions {
+    let structs: BTreeMap<String, Vec<FieldInfo>> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(st) => Some((st.ident.to_string(), named_fields(st)?)),
+            _ => None,
+        })
+        .collect();
+    let string_newtypes: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(st) => match &st.fields {
+                syn::Fields::Unnamed(f)
+                    if f.unnamed.len() == 1 && is_string(&f.unnamed[0].ty, &BTreeSet::new()) =>
+                {
+                    Some(st.ident.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let mut result = Unions::default();
+    let mut impls: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    for item in &mut file.items {
+        let Item::Enum(e) = item else { continue };
+        let untagged = e.attrs.iter().any(|a| {
+            a.path().is_ident("serde") && a.meta.to_token_stream().to_string().contains("untagged")
+        });
+        let Some(last) = e.variants.last() else {
+            continue;
+        };
+        let is_raw = |v: &syn::Variant| match &v.fields {
+            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                f.unnamed[0]
+                    .ty
+                    .to_token_stream()
+                    .to_string()
+                    .replace(' ', "")
+                    == "::serde_json::Value"
+            }
+            _ => false,
+        };
+        if !untagged || !e.generics.params.is_empty() {
+            continue;
+        }
+        // Unions left without a raw variant are unions of strings where one
+        // member takes any string: a value no member takes is an error.
+        let unknown = is_raw(last).then(|| last.ident.clone());
+        let known = e.variants.len() - usize::from(unknown.is_some());
+        let members: Option<Vec<Member>> = e
+            .variants
+            .iter()
+            .take(known)
+            .map(|v| match &v.fields {
+                syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                    let ty = &f.unnamed[0].ty;
+                    Some(Member {
+                        variant: v.ident.clone(),
+                        ty: type_ident(generic_arg(ty, "Box").as_ref().unwrap_or(ty)),
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        let Some(members) = members.filter(|m| !m.is_empty()) else {
+            continue;
+        };
+        let name = e.ident.clone();
+        let name_str = name.to_string();
+        let has_de = derive_paths(&e.attrs)
+            .iter()
+            .any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize"));
+        if !has_de {
+            continue;
+        }
+        // Serialize stays derived (untagged: each member as itself).
+        for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+            let kept: Vec<syn::Path> = derive_paths(std::slice::from_ref(attr))
+                .into_iter()
+                .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Deserialize"))
+                .collect();
+            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+        e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+
+        let names: Vec<String> = members
+            .iter()
+            .map(|m| m.ty.clone().unwrap_or_else(|| m.variant.to_string()))
+            .collect();
+        let indices: Vec<proc_macro2::Literal> = (0..members.len() as u16)
+            .map(proc_macro2::Literal::u16_unsuffixed)
+            .collect();
+        let variants: Vec<&syn::Ident> = members.iter().map(|m| &m.variant).collect();
+        let decode_arms = quote! {
+            #(#indices => ::serde::Deserialize::deserialize(deserializer).map(Self::#variants),)*
+            _ => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom("no such member")),
+        };
+        let mut out: Vec<Item> = Vec::new();
+        let tag = unknown
+            .as_ref()
+            .and_then(|u| Some((u, find_tag(&members, &structs, enums, &string_newtypes)?)));
+        if let Some((unknown, tag)) = tag {
+            let mut by_value: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+            let mut optional: Vec<u16> = Vec::new();
+            let mut open: Vec<u16> = Vec::new();
+            for (i, (values, required)) in (0u16..).zip(&tag.values) {
+                if values.is_empty() {
+                    open.push(i);
+                }
+                for v in values.iter().collect::<BTreeSet<_>>() {
+                    by_value.entry(v).or_default().push(i);
+                }
+                if !required {
+                    optional.push(i);
+                }
+            }
+            if by_value.values().any(|m| m.len() > 1) {
+                result.ambiguous.push(name_str.clone());
+            }
+            let mut groups: BTreeMap<Vec<u16>, Vec<&str>> = BTreeMap::new();
+            for (v, m) in &by_value {
+                groups.entry(m.clone()).or_default().push(v);
+            }
+            let lit = |m: &[u16]| -> Vec<proc_macro2::Literal> {
+                m.iter()
+                    .map(|i| proc_macro2::Literal::u16_unsuffixed(*i))
+                    .collect()
+            };
+            let arms = groups.iter().map(|(m, vs)| {
+                let m = lit(m);
+                quote!(::std::option::Option::Some(#(#vs)|*) => &[#(#m),*],)
+            });
+            let optional = lit(&optional);
+            let open_const = (!open.is_empty()).then(|| {
+                let open = lit(&open);
+                quote!(const OPEN: &'static [u16] = &[#(#open),*];)
+            });
+            if !open.is_empty() {
+                result.open.push(name_str.clone());
+            }
+            let none_arm = (!optional.is_empty())
+                .then(|| quote!(::std::option::Option::None => &[#(#optional),*],));
+            let property = &tag.property;
+            out.push(syn::parse_quote! {
+                impl crate::de::Tagged for #name {
+                    const NAME: &'static str = #name_str;
+                    const TAG: &'static str = #property;
+                    #open_const
+                    fn members(tag: ::std::option::Option<&str>) -> &'static [u16] {
+                        match tag {
+                            #(#arms)*
+                            #none_arm
+                            _ => &[],
+                        }
+                    }
+                    fn member_name(index: u16) -> &'static str {
+                        [#(#names),*].get(usize::from(index)).copied().unwrap_or("?")
+                    }
+                    fn decode_member<'de, D: ::serde::Deserializer<'de>>(index: u16, deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        match index { #decode_arms }
+                    }
+                    fn unknown(value: ::serde_json::Value) -> Self {
+                        Self::#unknown(value)
+                    }
+                }
+            });
+            out.push(syn::parse_quote! {
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        crate::de::tagged(deserializer)
+                    }
+                }
+            });
+            out.push(syn::parse_quote! {
+                impl crate::drift::Drift for #name {
+                    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+                        match self {
+                            #(Self::#variants(value) => value.drift(collector),)*
+                            Self::#unknown(value) => collector.unknown_member(#name_str, #property, value),
+                        }
+                    }
+                }
+            });
+            result.tagged.insert(name_str.clone(), tag.property.clone());
+        } else {
+            let unknown_body = match &unknown {
+                Some(u) => quote!(::std::option::Option::Some(Self::#u(value))),
+                None => quote!({
+                    let _ = value;
+                    ::std::option::Option::None
+                }),
+            };
+            let unknown_arm = unknown
+                .as_ref()
+                .map(|u| quote!(Self::#u(value) => collector.no_member::<Self>(value),));
+            out.push(syn::parse_quote! {
+                impl crate::de::Untagged for #name {
+                    const NAME: &'static str = #name_str;
+                    const MEMBERS: &'static [&'static str] = &[#(#names),*];
+                    fn decode_member<'de, D: ::serde::Deserializer<'de>>(index: u16, deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        match index { #decode_arms }
+                    }
+                    fn unknown(value: ::serde_json::Value) -> ::std::option::Option<Self> {
+                        #unknown_body
+                    }
+                }
+            });
+            out.push(syn::parse_quote! {
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        crate::de::untagged(deserializer)
+                    }
+                }
+            });
+            out.push(syn::parse_quote! {
+                impl crate::drift::Drift for #name {
+                    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
+                        match self {
+                            #(Self::#variants(value) => value.drift(collector),)*
+                            #unknown_arm
+                        }
+                    }
+                }
+            });
+            if unknown.is_none() {
+                result.strings.push(name_str.clone());
+            }
+            result.untagged.push(name_str.clone());
+        }
+        impls.insert(name_str, out);
+    }
+    insert_after_types(file, impls);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn open_enum_values_are_read_from_the_macro_calls() {
+        let file = members_file(quote!());
+        let values = open_enum_values(&file);
+        assert_eq!(values["BKind"], ["b", "bee"]);
+        assert_eq!(values["AKind"], ["a"]);
+    }
+
+    #[test]
+    fn members_with_a_shared_single_value_tag_decode_by_tag() {
+        let mut file = members_file(union(quote!(A(A), B(Box<B>),)));
+        let enums = open_enum_values(&file);
+        let unions = union_impls(&mut file, &enums);
+        assert_eq!(unions.tagged["U"], "type");
+        assert!(unions.ambiguous.is_empty());
+        let t = text(&file);
+        assert!(t.contains("constTAG:&'staticstr=\"type\";"), "{t}");
+        assert!(t.contains("Some(\"a\")=>&[0],"), "{t}");
+        assert!(t.contains("Some(\"b\"|\"bee\")=>&[1],"), "{t}");
+        assert!(t.contains("crate::de::tagged(deserializer)"), "{t}");
+        assert!(
+            t.contains("#[derive(::serde::Serialize)]#[serde(untagged)]#[non_exhaustive]pubenumU"),
+            "{t}"
+        );
+        assert!(
+            t.contains("collector.unknown_member(\"U\",\"type\",value)"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn a_tag_value_shared_by_members_selects_all_of_them() {
+        let mut file = members_file(union(quote!(A(A), C(C),)));
+        let enums = open_enum_values(&file);
+        let unions = union_impls(&mut file, &enums);
+        assert_eq!(unions.tagged["U"], "type");
+        assert_eq!(unions.ambiguous, ["U"]);
+        let t = text(&file);
+        assert!(t.contains("Some(\"a\")=>&[0,1],"), "{t}");
+        // C's tag is optional: an absent tag selects it.
+        assert!(t.contains("None=>&[1],"), "{t}");
+    }
+
+    #[test]
+    fn members_with_a_free_form_tag_take_the_values_no_one_claims() {
+        let mut file = members_file(quote! {
+            pub struct Free { #[serde(rename = "type")] pub type_: String }
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            #[serde(untagged)]
+            pub enum U { A(A), Free(Free), Unknown(::serde_json::Value), }
+        });
+        let enums = open_enum_values(&file);
+        let unions = union_impls(&mut file, &enums);
+        assert_eq!(unions.tagged["U"], "type");
+        assert_eq!(unions.open, ["U"]);
+        let t = text(&file);
+        assert!(t.contains("constOPEN:&'static[u16]=&[1];"), "{t}");
+        assert!(t.contains("Some(\"a\")=>&[0],"), "{t}");
+    }
+
+    #[test]
+    fn members_without_a_shared_tag_are_tried_in_turn() {
+        let mut file = members_file(union(quote!(A(A), Plain(Plain),)));
+        let enums = open_enum_values(&file);
+        let unions = union_impls(&mut file, &enums);
+        assert_eq!(unions.untagged, ["U"]);
+        let t = text(&file);
+        assert!(
+            t.contains("constMEMBERS:&'static[&'staticstr]=&[\"A\",\"Plain\"];"),
+            "{t}"
+        );
+        assert!(t.contains("crate::de::untagged(deserializer)"), "{t}");
+        assert!(t.contains("collector.no_member::<Self>(value)"), "{t}");
+    }
+
+    #[test]
+    fn unions_of_strings_take_the_best_fit_and_fail_on_other_values() {
+        let mut file = members_file(quote! {
+            #[derive(::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum V { Preset(AKind), Id(::std::string::String) }
+        });
+        let enums = open_enum_values(&file);
+        let unions = union_impls(&mut file, &enums);
+        assert_eq!(unions.untagged, ["V"]);
+        assert_eq!(unions.strings, ["V"]);
+        assert!(unions.tagged.is_empty());
+        let t = text(&file);
+        assert!(t.contains("crate::de::untagged(deserializer)"), "{t}");
+        assert!(t.contains("let_=value;::std::option::Option::None"), "{t}");
+        assert!(!t.contains("no_member"), "{t}");
+    }
+
+    #[test]
+    fn generic_enums_are_left_alone() {
+        let mut file = members_file(quote! {
+            #[derive(::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum V<T> { A(T), B(B) }
+        });
+        let enums = open_enum_values(&file);
+        assert_eq!(union_impls(&mut file, &enums), Unions::default());
+    }
+}

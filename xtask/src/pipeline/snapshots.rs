@@ -1,0 +1,315 @@
+//! The snapshot split: parse the generated files and cut them into units a
+//! reviewer can read: the Rust of each component (its type, the anonymous
+//! types nested in it, their impls) and of each operation (its `Client`
+//! method and builder). The split feeds the snapshot tests; the generated
+//! files themselves stay whole.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::{ImplItem, Item};
+
+use super::passes::syntax::squash;
+use super::passes::syntax::type_ident;
+
+/// The identifier a top-level item defines or implements, if any.
+pub(crate) fn item_key(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        Item::Type(t) => Some(t.ident.to_string()),
+        // `impl From<Generated> for ::std::string::String`: the generated type's.
+        Item::Impl(i) => match (&*i.self_ty, &i.trait_) {
+            (syn::Type::Path(p), Some((_, tr, _))) if p.path.leading_colon.is_some() => tr
+                .segments
+                .last()
+                .and_then(|seg| match &seg.arguments {
+                    syn::PathArguments::AngleBracketed(args) => {
+                        args.args.iter().find_map(|a| match a {
+                            syn::GenericArgument::Type(t) => type_ident(t),
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                })
+                .or_else(|| type_ident(&i.self_ty)),
+            _ => type_ident(&i.self_ty),
+        },
+        // `open_string_enum! { … pub enum Name { … } … }`
+        Item::Macro(m) => {
+            let mut tokens = m.mac.tokens.clone().into_iter();
+            tokens.find(|t| matches!(t, TokenTree::Ident(i) if i == "enum"))?;
+            match tokens.next()? {
+                TokenTree::Ident(i) => Some(i.to_string()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+pub(crate) fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            TokenTree::Group(g) => idents(g.stream(), out),
+            TokenTree::Literal(l) => {
+                // `#[serde(default = "defaults::x")]` names a function in a string.
+                let s = l.to_string();
+                if let Some(rest) = s.strip_prefix("\"defaults::") {
+                    out.insert(format!("defaults::{}", rest.trim_end_matches('"')));
+                }
+            }
+            TokenTree::Punct(_) => {}
+        }
+    }
+}
+
+/// One unit of generated code: items in output order.
+pub(crate) type Units = BTreeMap<String, Vec<(usize, Item)>>;
+
+/// Group the items of typify's output by the type they define or implement;
+/// `builder::X` items join `X`, `defaults::f` functions are units of their own.
+pub(crate) fn units(file: &syn::File) -> Units {
+    let mut units: Units = BTreeMap::new();
+    let mut pos = 0usize;
+    for item in &file.items {
+        pos += 1;
+        if let Item::Mod(m) = item {
+            let name = m.ident.to_string();
+            if let Some((_, inner)) = &m.content {
+                for inner_item in inner {
+                    pos += 1;
+                    let key = match (name.as_str(), inner_item) {
+                        ("defaults", Item::Fn(f)) => Some(format!("defaults::{}", f.sig.ident)),
+                        ("builder", it) => item_key(it),
+                        _ => None,
+                    };
+                    if let Some(key) = key {
+                        let wrapped = wrap_in_mod(&name, inner_item.clone());
+                        units.entry(key).or_default().push((pos, wrapped));
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some(key) = item_key(item) {
+            units.entry(key).or_default().push((pos, item.clone()));
+        }
+    }
+    units
+}
+
+pub(crate) fn wrap_in_mod(name: &str, item: Item) -> Item {
+    let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+    syn::parse_quote! { pub mod #ident { #item } }
+}
+
+/// Split typify's output into one piece of Rust per component: the
+/// component's own type and every anonymous type reachable from it without
+/// passing through another component. A nested type reachable from several
+/// components goes to the one whose name prefixes its own (typify names nested
+/// types after their parent), else to the first in name order.
+pub fn split_by_component(
+    file: &syn::File,
+    names: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let units = units(file);
+    let mut edges: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (key, items) in &units {
+        let mut seen = BTreeSet::new();
+        // A type's definition names every type it uses; its impls (serde,
+        // drift, conversions) name the same ones again, so skip them.
+        for (_, item) in items.iter().filter(|(_, i)| !matches!(i, Item::Impl(_))) {
+            idents(item.to_token_stream(), &mut seen);
+        }
+        seen.retain(|i| i != key && units.contains_key(i));
+        edges.insert(key, seen);
+    }
+    let roots: BTreeMap<&str, &str> = names
+        .iter()
+        .map(|(c, r)| (r.as_str(), c.as_str()))
+        .collect();
+    let mut reached_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for rust_root in roots.keys() {
+        let mut stack = vec![*rust_root];
+        let mut visited = BTreeSet::new();
+        while let Some(t) = stack.pop() {
+            if !visited.insert(t) {
+                continue;
+            }
+            reached_by.entry(t).or_default().push(rust_root);
+            for next in edges.get(t).into_iter().flatten() {
+                if !roots.contains_key(next.as_str()) {
+                    stack.push(next.as_str());
+                }
+            }
+        }
+    }
+    let mut owned: BTreeMap<&str, Vec<(usize, Item)>> = BTreeMap::new();
+    for (key, items) in &units {
+        let owner = if roots.contains_key(key.as_str()) {
+            Some(key.as_str())
+        } else if let Some(rs) = reached_by.get(key.as_str()) {
+            rs.iter()
+                .filter(|r| key.starts_with(**r))
+                .max_by_key(|r| r.len())
+                .or_else(|| rs.iter().min())
+                .copied()
+        } else {
+            // Nothing uses it (the alias a place of a shared type keeps): the
+            // component its name starts with.
+            roots
+                .keys()
+                .filter(|r| key.starts_with(**r))
+                .max_by_key(|r| r.len())
+                .copied()
+        };
+        if let Some(owner) = owner {
+            owned
+                .entry(owner)
+                .or_default()
+                .extend(items.iter().cloned());
+        }
+    }
+    owned
+        .into_iter()
+        .filter_map(|(rust, mut items)| {
+            items.sort_by_key(|(p, _)| *p);
+            let code = unparse_merging_mods(items.into_iter().map(|(_, i)| i).collect());
+            roots.get(rust).map(|c| (c.to_string(), code))
+        })
+        .collect()
+}
+
+/// Format items, merging consecutive `pub mod m { … }` wrappers of the same
+/// module into one.
+pub(crate) fn unparse_merging_mods(items: Vec<Item>) -> String {
+    let mut merged: Vec<Item> = Vec::new();
+    for item in items {
+        if let (Some(Item::Mod(prev)), Item::Mod(next)) = (merged.last_mut(), &item)
+            && prev.ident == next.ident
+            && let (Some((_, a)), Some((_, b))) = (&mut prev.content, &next.content)
+        {
+            a.extend(b.iter().cloned());
+            continue;
+        }
+        merged.push(item);
+    }
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: vec![],
+        items: merged,
+    })
+}
+
+/// Split progenitor's builder-style output into one piece of Rust per
+/// operation: its `Client` method and its `builder::` struct and impls.
+pub fn split_by_operation(
+    file: &syn::File,
+    operation_ids: &BTreeSet<String>,
+) -> BTreeMap<String, String> {
+    let by_squash: BTreeMap<String, &String> =
+        operation_ids.iter().map(|id| (squash(id), id)).collect();
+    let mut out: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    for item in &file.items {
+        match item {
+            Item::Impl(imp)
+                if imp.trait_.is_none()
+                    && type_ident(&imp.self_ty).as_deref() == Some("Client") =>
+            {
+                for member in &imp.items {
+                    if let ImplItem::Fn(f) = member
+                        && let Some(id) = by_squash.get(&squash(&f.sig.ident.to_string()))
+                    {
+                        let mut single = imp.clone();
+                        single.items = vec![member.clone()];
+                        out.entry((*id).clone())
+                            .or_default()
+                            .push(Item::Impl(single));
+                    }
+                }
+            }
+            Item::Mod(m) if m.ident == "builder" => {
+                for inner in m.content.iter().flat_map(|(_, items)| items) {
+                    if let Some(key) = item_key(inner)
+                        && let Some(id) = by_squash.get(&squash(&key))
+                    {
+                        out.entry((*id).clone())
+                            .or_default()
+                            .push(wrap_in_mod("builder", inner.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.into_iter()
+        .map(|(id, items)| (id, unparse_merging_mods(items)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn nested_types_go_to_their_component() {
+        let file: syn::File = syn::parse2(quote! {
+            pub struct Session { pub status: Option<SessionStatus>, pub costs: Vec<SessionCostsItem>, pub c: Cost }
+            pub enum SessionStatus { Active }
+            impl std::fmt::Display for SessionStatus { fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { Ok(()) } }
+            pub enum SessionCostsItem { A(Cost) }
+            pub struct Cost { pub kind: CostKind }
+            pub enum CostKind { X }
+            pub struct SessionCost { pub kind: CostKind }
+        })
+        .unwrap();
+        let names = BTreeMap::from([
+            ("Session".to_string(), "Session".to_string()),
+            ("Cost".to_string(), "Cost".to_string()),
+            ("SessionCost".to_string(), "SessionCost".to_string()),
+        ]);
+        let split = split_by_component(&file, &names);
+        assert!(split["Session"].contains("enum SessionStatus"));
+        assert!(split["Session"].contains("impl std::fmt::Display for SessionStatus"));
+        assert!(
+            split["Session"].contains("enum SessionCostsItem"),
+            "{}",
+            split["Session"]
+        );
+        assert!(!split["Session"].contains("struct Cost "));
+        // Reachable from Cost and SessionCost; neither prefixes it more than "Cost"... both
+        // reach it, "Cost" prefixes "CostKind".
+        assert!(split["Cost"].contains("enum CostKind"));
+        assert!(!split["SessionCost"].contains("enum CostKind"));
+    }
+
+    #[test]
+    fn operations_are_split_by_id() {
+        let file: syn::File = syn::parse2(quote! {
+            impl Client {
+                pub fn session_controller_create(&self) -> builder::SessionControllerCreate<'_> { todo!() }
+                pub fn session_controller_remove(&self) -> builder::SessionControllerRemove<'_> { todo!() }
+            }
+            pub mod builder {
+                pub struct SessionControllerCreate<'a> { client: &'a super::Client }
+                impl<'a> SessionControllerCreate<'a> { pub fn send(self) {} }
+                pub struct SessionControllerRemove<'a> { client: &'a super::Client }
+            }
+        })
+        .unwrap();
+        let ids = BTreeSet::from([
+            "SessionController_create".to_string(),
+            "SessionController_remove".to_string(),
+        ]);
+        let split = split_by_operation(&file, &ids);
+        assert!(split["SessionController_create"].contains("fn session_controller_create"));
+        assert!(split["SessionController_create"].contains("impl<'a> SessionControllerCreate<'a>"));
+        assert!(!split["SessionController_create"].contains("Remove"));
+    }
+}
