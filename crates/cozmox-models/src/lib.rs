@@ -13,6 +13,8 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[macro_use]
+mod support;
 #[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
 pub use generated::*;

@@ -1,8 +1,8 @@
 //! Pass `double-option-fields` (see [`PASSES`](super::PASSES)): give the
 //! listed optional-and-nullable fields (`Struct` → JSON property names) the
 //! type `Option<Option<T>>`: `None` absent, `Some(None)` `null`,
-//! `Some(Some(v))` a value; and add the `nullable` helper module their
-//! `deserialize_with` names. Returns `Struct.field` for each field changed.
+//! `Some(Some(v))` a value; their `deserialize_with` names
+//! the models crate's hand-written `support::nullable`. Returns `Struct.field` for each field changed.
 
 use std::collections::BTreeMap;
 
@@ -13,8 +13,8 @@ use super::syntax::serde_rename;
 
 /// Give the listed optional-and-nullable fields (`Struct` → JSON property
 /// names) the type `Option<Option<T>>`: `None` absent, `Some(None)` `null`,
-/// `Some(Some(v))` a value; and add the `nullable` helper module their
-/// `deserialize_with` names. Returns `Struct.field` for each field changed.
+/// `Some(Some(v))` a value; their `deserialize_with` names
+/// the models crate's hand-written `support::nullable`. Returns `Struct.field` for each field changed.
 pub fn double_option_fields(
     file: &mut syn::File,
     fields: &BTreeMap<String, Vec<String>>,
@@ -49,25 +49,10 @@ pub fn double_option_fields(
                 #rename
                 default,
                 skip_serializing_if = "::std::option::Option::is_none",
-                deserialize_with = "nullable::deserialize"
+                deserialize_with = "crate::support::nullable"
             )]));
             changed.push(format!("{}.{ident}", st.ident));
         }
-    }
-    if !changed.is_empty() {
-        file.items.push(syn::parse_quote! {
-            /// Decoding of optional fields that may be `null`: a present field,
-            /// `null` included, is `Some`; an absent one stays `None` by `default`.
-            mod nullable {
-                pub fn deserialize<'de, T, D>(d: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
-                where
-                    T: ::serde::Deserialize<'de>,
-                    D: ::serde::Deserializer<'de>,
-                {
-                    <::std::option::Option<T> as ::serde::Deserialize>::deserialize(d).map(::std::option::Option::Some)
-                }
-            }
-        });
     }
     changed
 }
@@ -97,7 +82,6 @@ mod tests {
             ["C.caller_id", "C.extension"]
         );
         let text: String = prettyplease::unparse(&file).split_whitespace().collect();
-        assert!(text.contains("rename=\"callerId\",default,skip_serializing_if=\"::std::option::Option::is_none\",deserialize_with=\"nullable::deserialize\")]pubcaller_id:::std::option::Option<::std::option::Option<String>>"), "{text}");
-        assert!(text.contains("modnullable"));
+        assert!(text.contains("rename=\"callerId\",default,skip_serializing_if=\"::std::option::Option::is_none\",deserialize_with=\"crate::support::nullable\")]pubcaller_id:::std::option::Option<::std::option::Option<String>>"), "{text}");
     }
 }

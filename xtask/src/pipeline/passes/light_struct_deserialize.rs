@@ -28,7 +28,7 @@ pub(crate) struct FieldDecode {
     ty: syn::Type,
     /// `default` (`None` inside: `Default::default()`), or `default = "path"`.
     default: Option<Option<syn::ExprPath>>,
-    /// `deserialize_with = "nullable::deserialize"`: `Option<Option<T>>`.
+    /// `deserialize_with = "crate::support::nullable"`: `Option<Option<T>>`.
     nullable: bool,
 }
 
@@ -63,7 +63,7 @@ pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
                     None => None,
                 });
             } else if meta.path().is_ident("deserialize_with")
-                && str_value(&meta)? == "nullable::deserialize"
+                && str_value(&meta)? == "crate::support::nullable"
             {
                 nullable = true;
             } else {
@@ -297,7 +297,7 @@ mod tests {
                 pub org_id: ::std::option::Option<String>,
                 #[serde(default = "defaults::s_n")]
                 pub n: f64,
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "nullable::deserialize")]
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::support::nullable")]
                 pub ext: ::std::option::Option<::std::option::Option<String>>,
             }
             #[derive(::serde::Deserialize, ::serde::Serialize)]

@@ -5,7 +5,7 @@
 //! variant holding the string (a new server value decodes and re-encodes
 //! instead of failing the whole response), is `#[non_exhaustive]`, and its
 //! serde impls are a few lines instead of a derive's visitor machinery. The
-//! macro is defined once per file. Returns the enums changed.
+//! macro is hand-written (the models crate's `support.rs`). Returns the enums changed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,7 +28,7 @@ pub(crate) type StringEnum = (
 /// unknown-value variant holding the string (a new server value decodes and
 /// re-encodes instead of failing the whole response), is `#[non_exhaustive]`,
 /// and its serde impls are a few lines instead of a derive's visitor
-/// machinery. The macro is defined once per file. Returns the enums changed.
+/// machinery. The macro is hand-written (`support.rs`). Returns the enums changed.
 pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
     let mut targets: BTreeMap<String, StringEnum> = BTreeMap::new();
     for item in &file.items {
@@ -104,101 +104,6 @@ pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
             _ => items.push(item),
         }
     }
-    let macro_def: Item = syn::parse_quote! {
-        /// A string enum that keeps values it does not know: `$unknown(String)`.
-        macro_rules! open_string_enum {
-            ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal,)* } $unknown:ident) => {
-                $(#[$meta])*
-                #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-                #[non_exhaustive]
-                pub enum $name {
-                    $($(#[$vmeta])* #[doc = concat!("`", $value, "`")] $variant,)*
-                    /// A value this version of the SDK does not know, kept as sent.
-                    $unknown(::std::string::String),
-                }
-                impl $name {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            $(Self::$variant => $value,)*
-                            Self::$unknown(value) => value,
-                        }
-                    }
-                }
-                impl ::std::convert::From<&str> for $name {
-                    fn from(value: &str) -> Self {
-                        match value {
-                            $($value => Self::$variant,)*
-                            other => Self::$unknown(other.to_owned()),
-                        }
-                    }
-                }
-                impl ::std::str::FromStr for $name {
-                    type Err = ::std::convert::Infallible;
-                    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                        Ok(Self::from(value))
-                    }
-                }
-                impl ::std::fmt::Display for $name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                impl ::serde::Serialize for $name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-                impl<'de> ::serde::Deserialize<'de> for $name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        deserializer.deserialize_str(open_string_enum_visitor::Visitor(::std::marker::PhantomData))
-                    }
-                }
-                impl crate::drift::Drift for $name {
-                    fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
-                        if let Self::$unknown(value) = self {
-                            collector.unknown_value(value);
-                        }
-                    }
-                }
-                /// The values the spec lists (others are kept when decoding,
-                /// but a schema describes the spec).
-                #[cfg(feature = "schemars")]
-                impl ::schemars::JsonSchema for $name {
-                    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                        ::std::borrow::Cow::Borrowed(stringify!($name))
-                    }
-                    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                        // Built by hand: `json_schema!` recurses once per
-                        // value and hits the recursion limit on long enums.
-                        let values: &[&str] = &[$($value),*];
-                        let mut map = ::serde_json::Map::new();
-                        map.insert("type".into(), "string".into());
-                        map.insert("enum".into(), values.iter().map(|v| ::serde_json::Value::from(*v)).collect());
-                        ::schemars::Schema::from(map)
-                    }
-                }
-            };
-        }
-    };
-    let visitor: Item = syn::parse_quote! {
-        /// The one serde visitor every open string enum shares.
-        mod open_string_enum_visitor {
-            pub struct Visitor<T>(pub ::std::marker::PhantomData<T>);
-            impl<'de, T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'de> for Visitor<T> {
-                type Value = T;
-                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<T, E> {
-                    Ok(T::from(value))
-                }
-            }
-        }
-    };
-    // The macro must come before its uses; keep inner attributes first.
-    items.insert(0, visitor);
-    items.insert(0, macro_def);
     file.items = items;
     // A type holding an open enum can no longer be `Copy`.
     let names: BTreeSet<String> = targets.keys().cloned().collect();
