@@ -10,63 +10,6 @@
     dead_code,
     irrefutable_let_patterns
 )]
-/// A string enum that keeps values it does not know: `$unknown(String)`.
-macro_rules! open_string_enum {
-    (
-        $(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident =
-        $value:literal,)* } $unknown:ident
-    ) => {
-        $(#[$meta])* #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-        #[non_exhaustive] pub enum $name { $($(#[$vmeta])* #[doc = concat!("`", $value,
-        "`")] $variant,)* #[doc =
-        r" A value this version of the SDK does not know, kept as sent."] $unknown
-        (::std::string::String), } impl $name { #[doc =
-        r" The value as sent on the wire."] pub fn as_str(& self) -> & str { match self {
-        $(Self:: $variant => $value,)* Self:: $unknown (value) => value, } } } impl
-        ::std::convert::From < & str > for $name { fn from(value : & str) -> Self { match
-        value { $($value => Self:: $variant,)* other => Self:: $unknown (other
-        .to_owned()), } } } impl ::std::str::FromStr for $name { type Err =
-        ::std::convert::Infallible; fn from_str(value : & str) -> ::std::result::Result <
-        Self, Self::Err > { Ok(Self::from(value)) } } impl ::std::fmt::Display for $name
-        { fn fmt(& self, f : & mut ::std::fmt::Formatter < '_ >) -> ::std::fmt::Result {
-        f.write_str(self.as_str()) } } impl ::serde::Serialize for $name { fn serialize <
-        S : ::serde::Serializer > (& self, serializer : S) -> ::std::result::Result <
-        S::Ok, S::Error > { serializer.serialize_str(self.as_str()) } } impl < 'de >
-        ::serde::Deserialize < 'de > for $name { fn deserialize < D :
-        ::serde::Deserializer < 'de >> (deserializer : D) -> ::std::result::Result <
-        Self, D::Error > { deserializer
-        .deserialize_str(open_string_enum_visitor::Visitor(::std::marker::PhantomData)) }
-        } impl crate ::drift::Drift for $name { fn drift < 'a > (& 'a self, collector : &
-        mut crate ::drift::Collector < 'a >) { if let Self:: $unknown (value) = self {
-        collector.unknown_value(value); } } } #[doc =
-        r" The values the spec lists (others are kept when decoding,"] #[doc =
-        r" but a schema describes the spec)."] #[cfg(feature = "schemars")] impl
-        ::schemars::JsonSchema for $name { fn schema_name() -> ::std::borrow::Cow <
-        'static, str > { ::std::borrow::Cow::Borrowed(stringify!($name)) } fn
-        json_schema(_ : & mut ::schemars::SchemaGenerator) -> ::schemars::Schema { let
-        values : & [& str] = & [$($value),*]; let mut map = ::serde_json::Map::new(); map
-        .insert("type".into(), "string".into()); map.insert("enum".into(), values.iter()
-        .map(| v | ::serde_json::Value::from(* v)).collect());
-        ::schemars::Schema::from(map) } }
-    };
-}
-/// The one serde visitor every open string enum shares.
-mod open_string_enum_visitor {
-    pub struct Visitor<T>(pub ::std::marker::PhantomData<T>);
-    impl<'de, T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'de>
-    for Visitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: ::serde::de::Error>(
-            self,
-            value: &str,
-        ) -> ::std::result::Result<T, E> {
-            Ok(T::from(value))
-        }
-    }
-}
 ///A cost item of kind `analysis` (shape not shown in the seeds; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3422,7 +3365,7 @@ pub struct CreateCustomerDto {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "nullable::deserialize"
+        deserialize_with = "crate::support::nullable"
     )]
     pub extension: ::std::option::Option<::std::option::Option<::std::string::String>>,
     ///An external ID for the customer.
@@ -9982,20 +9925,6 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
-    }
-}
-/// Decoding of optional fields that may be `null`: a present field,
-/// `null` included, is `Some`; an absent one stays `None` by `default`.
-mod nullable {
-    pub fn deserialize<'de, T, D>(
-        d: D,
-    ) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
-    where
-        T: ::serde::Deserialize<'de>,
-        D: ::serde::Deserializer<'de>,
-    {
-        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(d)
-            .map(::std::option::Option::Some)
     }
 }
 ///The type of this place in the spec: its schema is the same as [`AnthropicModelProvider`]'s, so one type serves both.
