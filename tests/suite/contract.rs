@@ -242,7 +242,9 @@ impl Drop for Prism {
 /// of them is done.
 fn prism() -> Arc<Prism> {
     static SHARED: Mutex<Weak<Prism>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut shared = SHARED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(prism) = shared.upgrade() {
         return prism;
     }

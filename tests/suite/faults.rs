@@ -48,7 +48,7 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn attempts(&self) -> usize {
-        self.seen.lock().map(|s| s.len()).unwrap_or(0)
+        self.seen.lock().map_or(0, |s| s.len())
     }
 
     /// Gaps between consecutive requests.

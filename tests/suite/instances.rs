@@ -1519,7 +1519,11 @@ impl<'a> Gen<'a> {
                 if let [only] = deeper.as_slice() {
                     return Err((*only).clone());
                 }
-                let summary: Vec<String> = errors.iter().take(3).map(|e| e.to_string()).collect();
+                let summary: Vec<String> = errors
+                    .iter()
+                    .take(3)
+                    .map(std::string::ToString::to_string)
+                    .collect();
                 err(
                     path,
                     format!("matches no union member ({})", summary.join("; ")),

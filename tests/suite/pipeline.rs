@@ -179,9 +179,8 @@ fn bad_input_is_an_error_naming_component_and_pointer() {
             "Bad": {"type": "object", "properties": {"a": {"type": "string", "maxLength": "forty"}}}
         }}
     });
-    let err = match pipeline::run(doc, &Target::standalone()) {
-        Err(e) => e,
-        Ok(_) => panic!("a string maxLength must be rejected"),
+    let Err(err) = pipeline::run(doc, &Target::standalone()) else {
+        panic!("a string maxLength must be rejected")
     };
     assert_eq!(err.component.as_deref(), Some("Bad"), "{err}");
     assert_eq!(
@@ -200,9 +199,8 @@ fn typify_panics_become_errors_naming_the_component() {
         "Fine": {"type": "string", "enum": ["a"]},
         "Clash": {"type": "string", "enum": ["#", "*"]}
     }}});
-    let err = match xtask::pipeline::models::generate(&doc) {
-        Err(e) => e,
-        Ok(_) => panic!("typify names both values X"),
+    let Err(err) = xtask::pipeline::models::generate(&doc) else {
+        panic!("typify names both values X")
     };
     assert_eq!(err.component.as_deref(), Some("Clash"), "{err}");
     assert!(err.message.contains("panicked"), "{err}");

@@ -73,7 +73,11 @@ pub fn catch_panic<T>(what: &str, f: impl FnOnce() -> Result<T, Error>) -> Resul
             let msg = payload
                 .downcast_ref::<String>()
                 .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .or_else(|| {
+                    payload
+                        .downcast_ref::<&str>()
+                        .map(std::string::ToString::to_string)
+                })
                 .unwrap_or_else(|| "unknown panic".to_string());
             Err(Error::new(format!("{what} panicked: {msg}")))
         }

@@ -182,7 +182,7 @@ fn url_of(e: &reqwest::Error) -> String {
 
 /// The innermost cause of a transport error ("connection refused", …).
 fn source_chain(e: &reqwest::Error) -> String {
-    let mut out = e.without_url_ref().to_string();
+    let mut out = e.without_url_ref().clone();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         out = format!("{out}: {s}");

@@ -279,6 +279,7 @@ pub trait AsF64 {
 macro_rules! as_f64 {
     ($($t:ty),*) => {$(
         impl AsF64 for $t {
+            #[allow(clippy::cast_lossless, reason = "one macro for every number type; 64-bit ones have no `From`")]
             fn as_f64(&self) -> f64 {
                 *self as f64
             }
@@ -290,6 +291,7 @@ as_f64!(f64, f32, i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
 macro_rules! nonzero_as_f64 {
     ($($t:ty),*) => {$(
         impl AsF64 for $t {
+            #[allow(clippy::cast_lossless, reason = "one macro for every number type; 64-bit ones have no `From`")]
             fn as_f64(&self) -> f64 {
                 self.get() as f64
             }

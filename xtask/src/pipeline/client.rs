@@ -166,8 +166,10 @@ fn rust_type_of(
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix(crate::pipeline::load::COMPONENT_REF))
         .and_then(|n| names.get(n))
-        .map(|rust| format!("::{krate}::{rust}"))
-        .unwrap_or_else(|| "::serde_json::Value".to_string())
+        .map_or_else(
+            || "::serde_json::Value".to_string(),
+            |rust| format!("::{krate}::{rust}"),
+        )
 }
 
 /// Remove from `doc` the operations progenitor 0.15 cannot express and return

@@ -68,7 +68,7 @@ pub fn ensure_files(
         let old = std::fs::read_to_string(&path).ok();
         match old {
             Some(old) if normalize_newlines(&old) == normalize_newlines(contents) => {
-                out.unchanged += 1
+                out.unchanged += 1;
             }
             old => {
                 let change = if old.is_some() {

@@ -79,7 +79,7 @@ pub fn locate_unreadable(schema: &Value, pointer: String) -> Option<(String, Str
         let kp = format!("{pointer}/{}", crate::spec::pointer_token(k));
         match (k.as_str(), v) {
             ("items" | "additionalProperties" | "not" | "contains" | "propertyNames", _) => {
-                children.push((kp, v))
+                children.push((kp, v));
             }
             ("allOf" | "anyOf" | "oneOf", Value::Array(items)) => children.extend(
                 items
@@ -91,7 +91,7 @@ pub fn locate_unreadable(schema: &Value, pointer: String) -> Option<(String, Str
                 children.extend(
                     m.iter()
                         .map(|(n, c)| (format!("{kp}/{}", crate::spec::pointer_token(n)), c)),
-                )
+                );
             }
             _ => {}
         }

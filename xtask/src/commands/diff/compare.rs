@@ -120,8 +120,7 @@ fn operations(doc: &Value) -> BTreeMap<String, Op<'_>> {
         let id = found
             .id()
             .filter(|id| !out.contains_key(*id))
-            .map(str::to_string)
-            .unwrap_or_else(|| op.route());
+            .map_or_else(|| op.route(), str::to_string);
         out.insert(id, op);
     }
     out
@@ -971,8 +970,10 @@ impl Walker {
             let (a, b) = (own_title(o), own_title(n));
             if a != b {
                 let show = |t: Option<&str>| {
-                    t.map(|t| format!("`{}`", type_name(t)))
-                        .unwrap_or_else(|| "named after its place".to_string())
+                    t.map_or_else(
+                        || "named after its place".to_string(),
+                        |t| format!("`{}`", type_name(t)),
+                    )
                 };
                 self.push(
                     change(
@@ -1439,10 +1440,8 @@ impl Walker {
                     &format!("{}/pattern", at.new),
                     format!(
                         "`pattern` {} → {}",
-                        pa.map(|p| format!("`{p}`"))
-                            .unwrap_or_else(|| "none".into()),
-                        pb.map(|p| format!("`{p}`"))
-                            .unwrap_or_else(|| "none".into())
+                        pa.map_or_else(|| "none".into(), |p| format!("`{p}`")),
+                        pb.map_or_else(|| "none".into(), |p| format!("`{p}`"))
                     ),
                     rust,
                     wire,
@@ -1604,8 +1603,7 @@ fn describe_depth(s: &Value, depth: usize) -> String {
     let inner = |key: &str| {
         s.get(key)
             .filter(|v| v.is_object())
-            .map(|v| describe_depth(v, depth + 1))
-            .unwrap_or_else(|| "any".to_string())
+            .map_or_else(|| "any".to_string(), |v| describe_depth(v, depth + 1))
     };
     match head(s) {
         Head::Ref(name) => name,

@@ -442,7 +442,7 @@ impl Report {
             Status::Removed => counts.removed += 1,
             Status::Changed => {
                 if changes.iter().any(|c| !c.is_description()) {
-                    counts.changed += 1
+                    counts.changed += 1;
                 }
             }
         };

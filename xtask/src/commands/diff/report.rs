@@ -113,7 +113,7 @@ fn same_place_rows<'a>(changes: impl IntoIterator<Item = &'a Change>) -> Vec<Vec
                             && r.wire == c.wire
                     }) =>
             {
-                row.push(c)
+                row.push(c);
             }
             _ => rows.push(vec![c]),
         }

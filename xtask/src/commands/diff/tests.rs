@@ -217,7 +217,7 @@ fn retyped_property_and_nested_items() {
             ("In.n", "`string` → `integer`"),
         ]
     );
-    assert!(retyped.iter().all(|c| c.is_breaking()));
+    assert!(retyped.iter().all(super::model::Change::is_breaking));
 }
 
 #[test]

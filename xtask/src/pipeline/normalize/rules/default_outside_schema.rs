@@ -19,7 +19,7 @@ fn default_outside_schema(node: &mut Map<String, Value>) -> bool {
     let num = |k: &str| node.get(k).and_then(Value::as_f64);
     let ty = node.get("type").and_then(Value::as_str);
     let type_fits = match ty {
-        Some("integer") | Some("number") => default.as_f64().is_some_and(|v| {
+        Some("integer" | "number") => default.as_f64().is_some_and(|v| {
             num("minimum").is_none_or(|m| v >= m)
                 && num("maximum").is_none_or(|m| v <= m)
                 && (ty != Some("integer") || v.fract() == 0.0)

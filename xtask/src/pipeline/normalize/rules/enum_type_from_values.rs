@@ -20,7 +20,7 @@ fn enum_type_from_values(node: &mut Map<String, Value>) -> bool {
         return false;
     }
     match node.get("type").and_then(Value::as_str) {
-        Some("string") | Some("array") => false,
+        Some("string" | "array") => false,
         _ => {
             node.insert("type".into(), Value::String("string".into()));
             true

@@ -53,8 +53,7 @@ fn inline_name_collision(doc: &mut Value) -> Vec<String> {
                 let predicted = node
                     .get("title")
                     .and_then(Value::as_str)
-                    .map(type_name)
-                    .unwrap_or_else(|| type_name(&name));
+                    .map_or_else(|| type_name(&name), type_name);
                 if !taken.contains(&predicted) {
                     continue;
                 }

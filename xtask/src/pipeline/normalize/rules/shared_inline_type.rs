@@ -68,7 +68,7 @@ fn shared_inline_type(doc: &mut Value) -> Vec<String> {
                 (p.clone(), shared.to_string(), n.clone(), others)
             }));
         }
-        taken.extend(names.iter().map(|n| n.to_string()));
+        taken.extend(names.iter().map(std::string::ToString::to_string));
     }
     let mut hits = Vec::new();
     // The places left with a type of their own are marked too, so that a
