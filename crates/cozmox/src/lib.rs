@@ -27,39 +27,30 @@
 
 // The public API, listed: the generated client's internals (progenitor's
 // `prelude`, the `OPERATIONS` table the runtime reads) are not part of it.
+
+// The client, its configuration and its hooks.
+pub use cozmox_client::{ApiKey, Client, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime};
+
+// What calls return.
+pub use cozmox_client::{
+    ApiError, ByteStream, Error, ErrorBody, ResponseDecodeError, ResponseValue, TooLargeError,
+};
+
+// `client.baseurl()` and `client.api_version()`.
+pub use cozmox_client::ClientInfo;
+
+// Pages of sessions, as a stream.
+pub use cozmox_client::SessionPages;
+
+// Each operation's request builder, the types declared inline in operations
+// (query parameter enums…), the error and runtime modules (constants such as
+// `runtime::DEFAULT_MAX_RESPONSE_BYTES`).
+pub use cozmox_client::{builder, error, paginate, runtime, types};
+
 /// Typed httpmock helpers for testing code that uses the client (feature `httpmock`).
 #[cfg(feature = "httpmock")]
 pub use cozmox_client::httpmock;
-pub use cozmox_client::{
-    // What calls return.
-    ApiError,
-    // The client, its configuration and its hooks.
-    ApiKey,
-    ByteStream,
-    Client,
-    ClientBuilder,
-    // `client.baseurl()` and `client.api_version()`.
-    ClientInfo,
-    ConfigError,
-    Error,
-    ErrorBody,
-    GaveUp,
-    ResponseDecodeError,
-    ResponseValue,
-    RetryPolicy,
-    Runtime,
-    // Pages of sessions, as a stream.
-    SessionPages,
-    TooLargeError,
-    // Each operation's request builder, the types declared inline in
-    // operations (query parameter enums…), the error and runtime modules
-    // (constants such as `runtime::DEFAULT_MAX_RESPONSE_BYTES`).
-    builder,
-    error,
-    paginate,
-    runtime,
-    types,
-};
+
 /// The API's data types, one per component of the OpenAPI description.
 #[doc(inline)]
 pub use cozmox_models as models;
