@@ -3,7 +3,6 @@
 //! document and a total.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use crate::Error;
@@ -81,7 +80,7 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
     result.rules = generated.report.summary();
 
     let start = Instant::now();
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = crate::commands::cargo()
         .args(["check", "--quiet", "--workspace", "--message-format=short"])
         .current_dir(work.join("ws"))
         .env("CARGO_TARGET_DIR", target_dir)

@@ -20,7 +20,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::Error;
-use crate::commands::test::{cargo, ensure_cargo_tool};
+use crate::commands::{cargo, ensure_cargo_tool};
 
 /// The cargo-fuzz version the fuzz targets are built with.
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";

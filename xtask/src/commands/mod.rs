@@ -11,9 +11,11 @@ pub mod semver_check;
 pub mod test;
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command as Process, ExitCode};
 
 use clap::Subcommand;
+
+use crate::Error;
 
 /// The commands of `cargo xtask`.
 #[derive(Subcommand)]
@@ -132,6 +134,35 @@ pub enum Command {
         #[arg(long, default_value_t = 2000)]
         warmup: usize,
     },
+}
+
+/// `cargo`, the one running this xtask when there is one.
+pub(crate) fn cargo() -> Process {
+    Process::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// Install the cargo subcommand `cargo <subcommand>` from the crate `package`
+/// at exactly `version` (`cargo install --locked`), unless
+/// `cargo <subcommand> --version` already prints `<package> <version>`.
+pub fn ensure_cargo_tool(subcommand: &str, package: &str, version: &str) -> Result<(), Error> {
+    let installed = cargo()
+        .args([subcommand, "--version"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if installed.as_deref() == Some(&format!("{package} {version}")) {
+        return Ok(());
+    }
+    eprintln!("installing {package} {version} (found: {installed:?})");
+    let status = cargo()
+        .args(["install", package, "--locked", "--version", version])
+        .status()
+        .map_err(|e| Error::new(format!("cannot run cargo install: {e}")))?;
+    if !status.success() {
+        return Err(Error::new(format!("cargo install {package} failed")));
+    }
+    Ok(())
 }
 
 /// The workspace root (xtask lives one level below it).

@@ -27,7 +27,6 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::commands::diff::{self, Impact, Report};
-use crate::commands::test as testcmd;
 use crate::pipeline::{self, Target};
 use crate::pipeline::{emit, load, normalize};
 
@@ -247,7 +246,7 @@ fn generate(doc: &Path, dir: &Path) -> Result<Value, Error> {
 /// Run the cross-check of `old` → `new`, returning the Markdown report.
 /// `root` is the project's root (the workspaces go under its `target/`).
 pub fn run(old: &Path, new: &Path, root: &Path) -> Result<String, Error> {
-    testcmd::ensure_cargo_tool(
+    crate::commands::ensure_cargo_tool(
         "semver-checks",
         "cargo-semver-checks",
         CARGO_SEMVER_CHECKS_VERSION,
@@ -259,7 +258,7 @@ pub fn run(old: &Path, new: &Path, root: &Path) -> Result<String, Error> {
     // Named packages: with `--workspace`, semver-checks skips the
     // standalone crates, which are `publish = false`.
     let target = Target::standalone();
-    let output = testcmd::cargo()
+    let output = crate::commands::cargo()
         .args(["semver-checks", "check-release", "--baseline-root"])
         .arg(&old_ws)
         .args(["-p", &target.models_crate, "-p", &target.client_crate])

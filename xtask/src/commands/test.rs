@@ -13,38 +13,9 @@ use crate::Error;
 /// it equal to the `insta` version in Cargo.lock.
 pub const CARGO_INSTA_VERSION: &str = "1.49.0";
 
-/// `cargo`, the one running this xtask when there is one.
-pub(crate) fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
 /// Install cargo-insta at [`CARGO_INSTA_VERSION`] unless it is already there.
 pub fn ensure_cargo_insta() -> Result<(), Error> {
-    ensure_cargo_tool("insta", "cargo-insta", CARGO_INSTA_VERSION)
-}
-
-/// Install the cargo subcommand `cargo <subcommand>` from the crate `package`
-/// at exactly `version` (`cargo install --locked`), unless
-/// `cargo <subcommand> --version` already prints `<package> <version>`.
-pub fn ensure_cargo_tool(subcommand: &str, package: &str, version: &str) -> Result<(), Error> {
-    let installed = cargo()
-        .args([subcommand, "--version"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    if installed.as_deref() == Some(&format!("{package} {version}")) {
-        return Ok(());
-    }
-    eprintln!("installing {package} {version} (found: {installed:?})");
-    let status = cargo()
-        .args(["install", package, "--locked", "--version", version])
-        .status()
-        .map_err(|e| Error::new(format!("cannot run cargo install: {e}")))?;
-    if !status.success() {
-        return Err(Error::new(format!("cargo install {package} failed")));
-    }
-    Ok(())
+    super::ensure_cargo_tool("insta", "cargo-insta", CARGO_INSTA_VERSION)
 }
 
 /// The folder, relative to the workspace root, holding Prism's pinned
@@ -120,7 +91,7 @@ pub fn ensure_prism(root: &Path) -> Result<(), Error> {
 pub fn run(extra: &[String]) -> Result<(), Error> {
     ensure_cargo_insta()?;
     ensure_prism(&workspace_root())?;
-    let status = cargo()
+    let status = super::cargo()
         .args([
             "insta",
             "test",

@@ -21,7 +21,6 @@ use std::process::Command;
 
 use super::decode as bench_decode;
 use crate::Error;
-use crate::pipeline::{emit, scaffold};
 
 /// The bench's source, written as `bench/src/main.rs`.
 const BENCH_SOURCE: &str = include_str!("../../../bench-client/main.rs");
@@ -42,25 +41,11 @@ pub struct Options {
     pub warmup: usize,
 }
 
-fn dep(name: &str) -> Result<String, Error> {
-    scaffold::RUNTIME_DEPS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(n, spec)| format!("{n} = {spec}\n"))
-        .ok_or_else(|| Error::new(format!("no runtime dependency `{name}`")))
-}
-
 /// The scratch workspace's files (paths relative to it), except the copied
 /// `Cargo.lock`; `session` is the body the server answers with.
 pub fn workspace_files(root: &Path, session: String) -> Result<BTreeMap<PathBuf, String>, Error> {
-    let crate_path = |name: &str| {
-        let path = root.join("crates").join(name);
-        path.to_str()
-            .map(str::to_owned)
-            .ok_or_else(|| Error::new(format!("the project path is not UTF-8: {}", path.display())))
-    };
-    let client = crate_path("cozmox-client")?;
-    let models = crate_path("cozmox-models")?;
+    let client = super::project_crate(root, "cozmox-client")?;
+    let models = super::project_crate(root, "cozmox-models")?;
     let mut files = BTreeMap::new();
     files.insert(
         PathBuf::from("Cargo.toml"),
@@ -74,8 +59,8 @@ pub fn workspace_files(root: &Path, session: String) -> Result<BTreeMap<PathBuf,
             "[package]\nname = \"bench\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
              [dependencies]\ncozmox-client = {{ path = {client:?} }}\ncozmox-models = {{ path = {models:?} }}\n{}{}\
              tokio = {{ version = \"1.47\", default-features = false, features = [\"rt\", \"net\", \"io-util\"] }}\n",
-            dep("reqwest")?,
-            dep("serde_json")?,
+            super::dep("reqwest")?,
+            super::dep("serde_json")?,
         ),
     );
     files.insert(PathBuf::from("bench/src/main.rs"), BENCH_SOURCE.to_owned());
@@ -189,10 +174,6 @@ pub fn table(sides: &[Side]) -> String {
     out
 }
 
-fn cargo_command() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
 /// Write the scratch workspace, build the bench, run it and print the table.
 pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
     let work = root.join("target/bench-client");
@@ -204,14 +185,8 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
         .ok_or_else(|| Error::new("no seed Session"))?;
     let bytes = session.len();
     let files = workspace_files(root, session)?;
-    emit::ensure_files(&work, &[PathBuf::from("data")], &files, false)?;
-    let lock = work.join("Cargo.lock");
-    if !lock.exists() {
-        std::fs::copy(root.join("Cargo.lock"), &lock)
-            .map_err(|e| Error::new(format!("cannot copy Cargo.lock: {e}")))?;
-    }
-    let target_dir = work.join("target");
-    let status = cargo_command()
+    let target_dir = super::scratch_workspace(root, &work, &files)?;
+    let status = crate::commands::cargo()
         .args(["build", "--quiet", "--release", "-p", "bench"])
         .current_dir(&work)
         .env("CARGO_TARGET_DIR", &target_dir)

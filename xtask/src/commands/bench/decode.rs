@@ -27,7 +27,6 @@ use serde_json::{Value, json};
 
 use super::generate as bench;
 use crate::Error;
-use crate::pipeline::{emit, scaffold};
 
 /// The criterion version the bench is written for (pinned: the scratch
 /// workspace resolves it afresh, outside the project's `Cargo.lock`).
@@ -223,14 +222,6 @@ pub fn baseline_types(code: &str) -> Result<String, Error> {
     ))
 }
 
-fn dep(name: &str) -> Result<String, Error> {
-    scaffold::RUNTIME_DEPS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(n, spec)| format!("{n} = {spec}\n"))
-        .ok_or_else(|| Error::new(format!("no runtime dependency `{name}`")))
-}
-
 /// The scratch workspace's files (paths relative to it), except the copied
 /// `Cargo.lock`.
 pub fn workspace_files(
@@ -238,13 +229,7 @@ pub fn workspace_files(
     baseline: String,
     inputs: &BTreeMap<&'static str, String>,
 ) -> Result<BTreeMap<PathBuf, String>, Error> {
-    let models = root.join("crates/cozmox-models");
-    let models = models.to_str().ok_or_else(|| {
-        Error::new(format!(
-            "the project path is not UTF-8: {}",
-            models.display()
-        ))
-    })?;
+    let models = super::project_crate(root, "cozmox-models")?;
     let mut files = BTreeMap::new();
     files.insert(
         PathBuf::from("Cargo.toml"),
@@ -257,9 +242,9 @@ pub fn workspace_files(
         PathBuf::from("baseline/Cargo.toml"),
         format!(
             "[package]\nname = \"baseline\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}{}{}",
-            dep("serde")?,
-            dep("serde_json")?,
-            dep("chrono")?
+            super::dep("serde")?,
+            super::dep("serde_json")?,
+            super::dep("chrono")?
         ),
     );
     files.insert(PathBuf::from("baseline/src/lib.rs"), baseline);
@@ -271,9 +256,9 @@ pub fn workspace_files(
              criterion = {{ version = \"{CRITERION_VERSION}\", default-features = false, features = [\"cargo_bench_support\"] }}\n\n\
              [lib]\npath = \"src/lib.rs\"\nbench = false\n\n\
              [[bench]]\nname = \"decode\"\nharness = false\n",
-            dep("serde")?,
-            dep("serde_json")?,
-            dep("serde_path_to_error")?
+            super::dep("serde")?,
+            super::dep("serde_json")?,
+            super::dep("serde_path_to_error")?
         ),
     );
     files.insert(
@@ -341,10 +326,6 @@ pub fn merge(pooled: &mut Vec<Measured>, round: Vec<Measured>) {
     }
 }
 
-fn cargo_command() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
 fn remove(path: &Path) -> Result<(), Error> {
     if path.is_dir() {
         std::fs::remove_dir_all(path)
@@ -367,17 +348,11 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
         &root.join("openapi"),
     )?)?)?;
     let files = workspace_files(root, baseline, &inputs)?;
-    emit::ensure_files(&work, &[PathBuf::from("data")], &files, false)?;
-    let lock = work.join("Cargo.lock");
-    if !lock.exists() {
-        std::fs::copy(root.join("Cargo.lock"), &lock)
-            .map_err(|e| Error::new(format!("cannot copy Cargo.lock: {e}")))?;
-    }
+    let target_dir = super::scratch_workspace(root, &work, &files)?;
     let criterion_home = work.join("criterion");
     let notes_path = work.join("notes.txt");
     remove(&criterion_home)?;
     remove(&notes_path)?;
-    let target_dir = work.join("target");
 
     let mut args = vec!["bench", "-p", "bench", "--bench", "decode", "--"];
     args.extend(criterion_args(options.quick));
@@ -388,7 +363,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
         if rounds > 1 {
             eprintln!("bench-decode: round {round} of {rounds}");
         }
-        let status = cargo_command()
+        let status = crate::commands::cargo()
             .args(&args)
             .current_dir(&work)
             .env("CARGO_TARGET_DIR", &target_dir)
@@ -430,7 +405,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
 
 /// Build the instruction counter and count every measured benchmark.
 fn count_all(work: &Path, target_dir: &Path, results: &mut [Measured]) -> Result<(), Error> {
-    let status = cargo_command()
+    let status = crate::commands::cargo()
         .args([
             "build",
             "--quiet",

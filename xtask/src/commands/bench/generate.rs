@@ -5,7 +5,6 @@
 //! median, and ratios; it is a benchmark, never a test.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use progenitor_impl::{GenerationSettings, Generator};
@@ -96,7 +95,7 @@ pub fn run(root: &Path, docs: &[PathBuf], runs: usize, build: bool) -> Result<()
 }
 
 fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<(), Error> {
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = crate::commands::cargo()
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target_dir)
