@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use quote::{ToTokens, quote};
+use quote::quote;
 use syn::Item;
 
 use super::syntax::insert_after_types;
@@ -41,7 +41,7 @@ pub fn drift_impls(file: &mut syn::File) -> usize {
                             let ident = &f.ident;
                             let json = &f.json;
                             let is_unknown = f.ident.to_string().starts_with(UNKNOWN_FIELDS)
-                                && f.ty.to_token_stream().to_string().contains("UnknownFields");
+                                && type_ident(&f.ty).as_deref() == Some("UnknownFields");
                             if f.flatten && is_unknown {
                                 quote!(collector.unknown_fields(&self.#ident);)
                             } else if f.flatten {

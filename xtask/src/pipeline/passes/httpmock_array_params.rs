@@ -67,8 +67,7 @@ pub fn httpmock_array_params(file: &mut syn::File) -> Vec<String> {
             let ty = type_ident(&imp.self_ty).unwrap_or_default();
             for member in &mut imp.items {
                 let ImplItem::Fn(f) = member else { continue };
-                let sig = f.sig.to_token_stream().to_string();
-                if !sig.contains("Vec <") {
+                if !super::syntax::contains_ident(f.sig.to_token_stream(), "Vec") {
                     continue;
                 }
                 let mut v = PerItem(false);

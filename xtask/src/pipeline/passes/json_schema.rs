@@ -4,7 +4,6 @@
 //! unions left out (it stands for "anything else", which a schema of the
 //! spec does not describe); open string enums implement it in their macro.
 
-use quote::ToTokens;
 use syn::Item;
 
 use super::syntax::derive_paths;
@@ -42,12 +41,7 @@ pub fn json_schema_derives(file: &mut syn::File) -> usize {
         for v in variants.into_iter().flatten() {
             let raw = match &v.fields {
                 syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
-                    f.unnamed[0]
-                        .ty
-                        .to_token_stream()
-                        .to_string()
-                        .replace(' ', "")
-                        == "::serde_json::Value"
+                    super::syntax::is_json_value(&f.unnamed[0].ty)
                 }
                 _ => false,
             };
@@ -68,9 +62,9 @@ fn required_options(st: &syn::ItemStruct) -> Vec<String> {
     st.fields
         .iter()
         .filter_map(|f| {
-            let serde = f.attrs.iter().find(|a| a.path().is_ident("serde"))?;
-            let text = serde.to_token_stream().to_string().replace(' ', "");
-            if !text.contains("deserialize_with=\"::std::option::Option::deserialize\"") {
+            if super::syntax::serde_value(&f.attrs, "deserialize_with").as_deref()
+                != Some("::std::option::Option::deserialize")
+            {
                 return None;
             }
             let ident = f.ident.as_ref()?;

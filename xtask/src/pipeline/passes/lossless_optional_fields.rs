@@ -10,7 +10,6 @@
 
 use std::collections::BTreeMap;
 
-use quote::ToTokens;
 use syn::Item;
 use syn::visit_mut::VisitMut;
 
@@ -57,13 +56,8 @@ pub fn lossless_optional_fields(file: &mut syn::File) -> Vec<String> {
                     || !metas
                         .iter()
                         .any(|m| m.path().is_ident("skip_serializing_if")));
-            let skips_empty = metas.iter().any(|m| {
-                m.path().is_ident("skip_serializing_if")
-                    && m.to_token_stream()
-                        .to_string()
-                        .replace(' ', "")
-                        .contains("is_empty")
-            });
+            let skips_empty = super::syntax::serde_value(&field.attrs, "skip_serializing_if")
+                .is_some_and(|f| f.contains("is_empty"));
             let boxed_option = box_option_inner(&field.ty);
             if !has_default
                 || !(skips_empty || boxed_option.is_some() || default_fn)

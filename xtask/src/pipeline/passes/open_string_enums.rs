@@ -33,9 +33,7 @@ pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
     let mut targets: BTreeMap<String, StringEnum> = BTreeMap::new();
     for item in &file.items {
         let Item::Enum(e) = item else { continue };
-        let derives_serde = e.attrs.iter().any(|a| {
-            a.path().is_ident("derive") && a.to_token_stream().to_string().contains("Deserialize")
-        });
+        let derives_serde = super::syntax::derives(&e.attrs, "Deserialize");
         let enum_serde_attrs = e.attrs.iter().any(|a| a.path().is_ident("serde"));
         if !derives_serde
             || enum_serde_attrs

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 
-use quote::ToTokens;
 use syn::Item;
 
 use super::syntax::type_ident;
@@ -37,9 +36,7 @@ pub fn open_untagged_unions(file: &mut syn::File) -> Vec<String> {
         .collect();
     for item in &mut file.items {
         let Item::Enum(e) = item else { continue };
-        let untagged = e.attrs.iter().any(|a| {
-            a.path().is_ident("serde") && a.meta.to_token_stream().to_string().contains("untagged")
-        });
+        let untagged = super::syntax::serde_word(&e.attrs, "untagged");
         if !untagged || string_unions.contains(&e.ident.to_string()) {
             continue;
         }

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use quote::ToTokens;
 use serde_json::Value;
 use syn::Item;
 
@@ -64,11 +63,7 @@ pub fn fields(st: &syn::ItemStruct) -> Vec<(syn::Member, Option<String>, syn::Ty
     st.fields
         .iter()
         .enumerate()
-        .filter(|(_, f)| {
-            !f.attrs.iter().any(|a| {
-                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten")
-            })
-        })
+        .filter(|(_, f)| !super::syntax::serde_word(&f.attrs, "flatten"))
         .map(|(i, f)| match &f.ident {
             Some(ident) => {
                 let json = serde_rename(&f.attrs)

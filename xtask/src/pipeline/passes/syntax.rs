@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::{TokenStream, TokenTree};
-use quote::ToTokens;
 use syn::Item;
 
 use crate::Error;
@@ -27,30 +26,81 @@ pub(crate) fn type_ident(ty: &syn::Type) -> Option<String> {
     }
 }
 
-/// The `rename = "…"` of a field's `#[serde(...)]`, if any. Scans the
-/// attribute's tokens instead of parsing them as `Meta`s: this runs for
-/// every field in several stages, and parsing was 4% of the pipeline.
-pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+/// The string value of `key = "…"` in the `#[serde(...)]` attributes, if
+/// any (`rename`, `deserialize_with`, `skip_serializing_if`…). Scans the
+/// attributes' top-level token trees instead of parsing them as `Meta`s:
+/// this runs for every field in several passes, and parsing was 4% of the
+/// pipeline. Token trees, not their printed text: proc-macro2's spacing
+/// does not matter.
+pub(crate) fn serde_value(attrs: &[syn::Attribute], key: &str) -> Option<String> {
+    serde_lists(attrs).find_map(|tokens| {
+        let mut tokens = tokens.into_iter();
+        while let Some(t) = tokens.next() {
+            if matches!(&t, TokenTree::Ident(i) if i == key)
+                && let (Some(TokenTree::Punct(eq)), Some(TokenTree::Literal(lit))) =
+                    (tokens.next(), tokens.next())
+                && eq.as_char() == '='
+                && let syn::Lit::Str(s) = syn::Lit::new(lit)
+            {
+                return Some(s.value());
+            }
+        }
+        None
+    })
+}
+
+/// Whether the `#[serde(...)]` attributes hold `word` as a flag or a key
+/// (`untagged`, `flatten`, `default`…), at their top level.
+pub(crate) fn serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
+    serde_lists(attrs).any(|tokens| {
+        tokens
+            .into_iter()
+            .any(|t| matches!(&t, TokenTree::Ident(i) if i == word))
+    })
+}
+
+/// The token lists of the `#[serde(...)]` attributes.
+fn serde_lists(attrs: &[syn::Attribute]) -> impl Iterator<Item = TokenStream> + '_ {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("serde"))
-        .find_map(|attr| {
-            let syn::Meta::List(list) = &attr.meta else {
-                return None;
-            };
-            let mut tokens = list.tokens.clone().into_iter();
-            while let Some(t) = tokens.next() {
-                if matches!(&t, TokenTree::Ident(i) if i == "rename")
-                    && let (Some(TokenTree::Punct(eq)), Some(TokenTree::Literal(lit))) =
-                        (tokens.next(), tokens.next())
-                    && eq.as_char() == '='
-                    && let syn::Lit::Str(s) = syn::Lit::new(lit)
-                {
-                    return Some(s.value());
-                }
-            }
-            None
+        .filter_map(|a| match &a.meta {
+            syn::Meta::List(list) => Some(list.tokens.clone()),
+            _ => None,
         })
+}
+
+/// The `rename = "…"` of a field's `#[serde(...)]`, if any.
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_value(attrs, "rename")
+}
+
+/// Whether the item derives the trait `name` (by its last path segment:
+/// `Deserialize` and `::serde::Deserialize` alike).
+pub(crate) fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    derive_paths(attrs)
+        .iter()
+        .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// Whether `ty` is `serde_json::Value` (the raw-JSON variant's and field's
+/// type), with or without the leading `::`.
+pub(crate) fn is_json_value(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    p.qself.is_none()
+        && p.path.segments.len() == 2
+        && p.path.segments[0].ident == "serde_json"
+        && p.path.segments[1].ident == "Value"
+        && p.path.segments.iter().all(|s| s.arguments.is_none())
+}
+
+/// Whether an identifier `name` occurs anywhere in `tokens`, groups included.
+pub(crate) fn contains_ident(tokens: TokenStream, name: &str) -> bool {
+    tokens.into_iter().any(|t| match t {
+        TokenTree::Ident(i) => i == name,
+        TokenTree::Group(g) => contains_ident(g.stream(), name),
+        _ => false,
+    })
 }
 
 /// `Box<Option<T>>` → `Some(T)`.
@@ -128,9 +178,7 @@ pub(crate) fn named_fields(st: &syn::ItemStruct) -> Option<Vec<FieldInfo>> {
             let ident = f.ident.clone()?;
             let json = serde_rename(&f.attrs)
                 .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").into());
-            let flatten = f.attrs.iter().any(|a| {
-                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten")
-            });
+            let flatten = serde_word(&f.attrs, "flatten");
             Some(FieldInfo {
                 ident,
                 json,

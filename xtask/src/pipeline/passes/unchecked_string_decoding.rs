@@ -41,7 +41,7 @@ pub fn unchecked_string_decoding(file: &mut syn::File) -> Vec<String> {
             continue;
         };
         if trait_name(imp).as_deref() != Some("Deserialize")
-            || !imp.to_token_stream().to_string().contains("parse")
+            || !super::syntax::contains_ident(imp.to_token_stream(), "parse")
         {
             continue;
         }

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenTree;
-use quote::{ToTokens, quote};
+use quote::quote;
 use syn::Item;
 
 use super::syntax::FieldInfo;
@@ -192,20 +192,13 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
     let mut impls: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     for item in &mut file.items {
         let Item::Enum(e) = item else { continue };
-        let untagged = e.attrs.iter().any(|a| {
-            a.path().is_ident("serde") && a.meta.to_token_stream().to_string().contains("untagged")
-        });
+        let untagged = super::syntax::serde_word(&e.attrs, "untagged");
         let Some(last) = e.variants.last() else {
             continue;
         };
         let is_raw = |v: &syn::Variant| match &v.fields {
             syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
-                f.unnamed[0]
-                    .ty
-                    .to_token_stream()
-                    .to_string()
-                    .replace(' ', "")
-                    == "::serde_json::Value"
+                super::syntax::is_json_value(&f.unnamed[0].ty)
             }
             _ => false,
         };
