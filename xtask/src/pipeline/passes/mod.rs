@@ -79,6 +79,16 @@ pub struct Found {
     pub operations_in_client: BTreeSet<String>,
 }
 
+/// The three files the passes edit.
+pub struct Files {
+    /// The models file.
+    pub models: syn::File,
+    /// The client file.
+    pub client: syn::File,
+    /// The httpmock helpers file.
+    pub httpmock: syn::File,
+}
+
 /// The input and output of the passes.
 pub struct Ctx<'a> {
     /// The normalized document.
