@@ -51,6 +51,10 @@ pub use cozmox_client::{builder, error, paginate, runtime, types};
 #[cfg(feature = "httpmock")]
 pub use cozmox_client::httpmock;
 
+/// The version of the API this SDK was generated from (its crate version
+/// carries it: `+api.<version>`).
+pub use cozmox_models::API_VERSION;
+
 /// The API's data types, one per component of the OpenAPI description.
 #[doc(inline)]
 pub use cozmox_models as models;

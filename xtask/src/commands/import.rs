@@ -86,11 +86,32 @@ pub fn to_pretty(v: &Value) -> String {
     s
 }
 
-/// Split `doc` into `out` (default `openapi/`), then check that assembling
-/// the folder gives the document back.
-pub fn run(root: &Path, doc: &Path, out: Option<PathBuf>) -> Result<(), Error> {
+/// Split `doc` into `out` (default `openapi/`), recording the API version
+/// (`api_version`, else a date in the file name, else `info.version`) as
+/// `info.x-cozmox-api-version`; then check that assembling the folder gives
+/// the document back.
+pub fn run(
+    root: &Path,
+    doc: &Path,
+    out: Option<PathBuf>,
+    api_version: Option<String>,
+) -> Result<(), Error> {
     let dest = out.unwrap_or_else(|| root.join("openapi"));
-    let original = load::read_json(doc)?;
+    let mut original = load::read_json(doc)?;
+    let version = api_version
+        .or_else(|| {
+            doc.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(crate::spec::date_in)
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| crate::spec::api_version(&original));
+    if let Some(info) = original.get_mut("info").and_then(Value::as_object_mut) {
+        info.insert(
+            crate::spec::API_VERSION_KEY.into(),
+            Value::String(version.clone()),
+        );
+    }
     let files = split(&original)?;
     let outcome = emit::ensure_files(&dest, &[PathBuf::from(load::SCHEMAS_DIR)], &files, false)?;
     let back = load::assemble_dir(&dest)?;
@@ -100,7 +121,8 @@ pub fn run(root: &Path, doc: &Path, out: Option<PathBuf>) -> Result<(), Error> {
         ));
     }
     println!(
-        "import: {} component files and {} into {} ({} changed, {} unchanged)",
+        "import: API version {version} (crate version suffix +{}); {} component files and {} into {} ({} changed, {} unchanged)",
+        crate::spec::build_metadata(&version),
         files.len() - 1,
         load::DOCUMENT_FILE,
         dest.display(),

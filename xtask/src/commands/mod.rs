@@ -43,6 +43,12 @@ pub enum Command {
         /// Destination folder (default: openapi/).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The API version the document describes, recorded as
+        /// `info.x-cozmox-api-version` (default: a YYYY-MM-DD date in the
+        /// file name, else `info.version`). The crates' version must carry
+        /// it as `+api.<version>`.
+        #[arg(long)]
+        api_version: Option<String>,
     },
     /// Cross-check the diff's Rust verdicts for OLD → NEW with cargo-semver-checks
     /// (installs the pinned version if needed; generates both into target/semver-check/).
@@ -189,7 +195,11 @@ impl Command {
                 out,
                 verbose,
             } => generate::run(root, check, spec, out, verbose),
-            Command::Import { doc, out } => import::run(root, &doc, out),
+            Command::Import {
+                doc,
+                out,
+                api_version,
+            } => import::run(root, &doc, out, api_version),
             Command::Conformance { docs } => conformance::run(root, &docs),
             Command::SemverCheck { old, new } => {
                 semver_check::run(&old, &new, root).map(|text| print!("{text}"))

@@ -66,6 +66,10 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
         .unwrap_or("API");
     let m = &target.models_crate;
     let c = &target.client_crate;
+    let version = format!(
+        "0.1.0+{}",
+        crate::spec::build_metadata(&crate::spec::api_version(doc))
+    );
     let mut ws = String::from(
         "# Written by `cargo xtask generate --out`.\n[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n\n[workspace.dependencies]\n",
     );
@@ -75,7 +79,7 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
     ws.push_str(&format!("{m} = {{ path = \"crates/{m}\" }}\n"));
 
     let models_manifest = format!(
-        "[package]\nname = \"{m}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = \"Models of {title}\"\npublish = false\n\n[dependencies]\n{}",
+        "[package]\nname = \"{m}\"\nversion = \"{version}\"\nedition = \"2024\"\ndescription = \"Models of {title}\"\npublish = false\n\n[dependencies]\n{}",
         deps(&[
             "serde",
             "serde_json",
@@ -86,7 +90,7 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
         ]) + "schemars = { workspace = true, optional = true }\n\n[features]\n# `schemars::JsonSchema` for every model type.\nschemars = [\"dep:schemars\"]\n\n[[example]]\nname = \"schema\"\nrequired-features = [\"schemars\"]\n"
     );
     let client_manifest = format!(
-        "[package]\nname = \"{c}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = \"Client of {title}\"\npublish = false\n\n[dependencies]\n{m}.workspace = true\n{}",
+        "[package]\nname = \"{c}\"\nversion = \"{version}\"\nedition = \"2024\"\ndescription = \"Client of {title}\"\npublish = false\n\n[dependencies]\n{m}.workspace = true\n{}",
         deps(&[
             "serde",
             "serde_json",

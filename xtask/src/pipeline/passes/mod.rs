@@ -10,6 +10,7 @@
 //! Shared helpers: [`syntax`] (reading emitted items), [`schema_map`] (from
 //! a Rust field back to its schema).
 
+pub mod api_version;
 pub mod box_large_optional_fields;
 pub mod client_error;
 pub mod component_dispatch_macro;
@@ -253,6 +254,15 @@ pub static PASSES: &[Pass] = &[
         why_here: "last of the models: lists every component's type",
         run: |cx| {
             component_dispatch_macro::component_dispatch_macro(&mut cx.models, cx.names);
+            Ok(1)
+        },
+    },
+    Pass {
+        name: "api-version",
+        edits: Edits::Models,
+        why_here: "needs nothing from the others: adds the `API_VERSION` constant from the document",
+        run: |cx| {
+            api_version::api_version_constant(&mut cx.models, cx.doc);
             Ok(1)
         },
     },
