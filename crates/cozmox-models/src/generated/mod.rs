@@ -10123,3 +10123,8 @@ macro_rules! with_component {
         ($($arg),*)), _ => ::std::option::Option::None, }
     };
 }
+/// The version of the API these types were generated from: the
+/// OpenAPI document's `info.x-cozmox-api-version` (written by
+/// `cargo xtask import`), else its `info.version`. The crate's
+/// version carries it as SemVer build metadata: `+api.<version>`.
+pub const API_VERSION: &str = "1.0";
