@@ -24,8 +24,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
+use cozmox::models::SessionControllerFindAllPaginatedSortOrder as SortOrder;
 use cozmox::models::{CreateSessionDto, UpdateSessionDto};
-use cozmox::types::SessionControllerFindAllPaginatedSortOrder as SortOrder;
 use cozmox::{Client, Error, ResponseValue, RetryPolicy};
 use serde_json::{Value, json};
 

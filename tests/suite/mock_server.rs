@@ -350,7 +350,7 @@ async fn pagination_over_250_sessions() {
 
     let newest = client
         .session_controller_find_all_paginated()
-        .sort_order(cozmox::types::SessionControllerFindAllPaginatedSortOrder::Desc)
+        .sort_order(cozmox::models::SessionControllerFindAllPaginatedSortOrder::Desc)
         .limit(3)
         .send()
         .await
@@ -390,7 +390,7 @@ async fn pagination_over_250_sessions() {
     let mut newest_first = cozmox::SessionPages::new(
         client
             .session_controller_find_all_paginated()
-            .sort_order(cozmox::types::SessionControllerFindAllPaginatedSortOrder::Desc),
+            .sort_order(cozmox::models::SessionControllerFindAllPaginatedSortOrder::Desc),
         100,
     );
     let mut count = 0;

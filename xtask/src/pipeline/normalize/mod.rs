@@ -76,6 +76,7 @@ pub static RULES: &[Rule] = &[
     rules::enum_unnameable_values::RULE,
     rules::default_outside_schema::RULE,
     rules::undeclared_path_parameter::RULE,
+    rules::inline_operation_schema::RULE,
     rules::shared_inline_title::RULE,
     rules::inline_name_collision::RULE,
     rules::shared_inline_type::RULE,
