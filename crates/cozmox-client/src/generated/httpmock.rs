@@ -108,9 +108,11 @@ pub mod operations {
                 Self(self.0.query_param_missing("page"))
             }
         }
-        pub fn sort_order<T>(self, value: T) -> Self
+        pub fn sort_order<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<types::SessionControllerFindAllPaginatedSortOrder>>,
+            T: Into<
+                Option<&'a ::cozmox_models::SessionControllerFindAllPaginatedSortOrder>,
+            >,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("sortOrder", value.to_string()))

@@ -19,62 +19,6 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`SessionControllerFindAllPaginatedSortOrder`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum SessionControllerFindAllPaginatedSortOrder {
-        #[serde(rename = "ASC")]
-        Asc,
-        #[serde(rename = "DESC")]
-        Desc,
-    }
-    impl ::std::fmt::Display for SessionControllerFindAllPaginatedSortOrder {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("ASC"),
-                Self::Desc => f.write_str("DESC"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SessionControllerFindAllPaginatedSortOrder {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ASC" => Ok(Self::Asc),
-                "DESC" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SessionControllerFindAllPaginatedSortOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for SessionControllerFindAllPaginatedSortOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     /// Errors of `TryFrom`/`FromStr` conversions, shared with the models crate.
     pub use ::cozmox_models::error;
 }
@@ -273,7 +217,7 @@ pub mod builder {
         name: Result<Option<::std::string::String>, String>,
         page: Result<Option<f64>, String>,
         sort_order: Result<
-            Option<types::SessionControllerFindAllPaginatedSortOrder>,
+            Option<::cozmox_models::SessionControllerFindAllPaginatedSortOrder>,
             String,
         >,
         squad_id: Result<Option<::std::string::String>, String>,
@@ -402,13 +346,15 @@ pub mod builder {
         }
         pub fn sort_order<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SessionControllerFindAllPaginatedSortOrder>,
+            V: std::convert::TryInto<
+                ::cozmox_models::SessionControllerFindAllPaginatedSortOrder,
+            >,
         {
             self.sort_order = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `SessionControllerFindAllPaginatedSortOrder` for sort_order failed"
+                    "conversion to `:: cozmox_models :: SessionControllerFindAllPaginatedSortOrder` for sort_order failed"
                         .to_string()
                 });
             self

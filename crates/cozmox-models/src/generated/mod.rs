@@ -6721,6 +6721,10 @@ impl<'de> ::serde::Deserialize<'de> for Session {
         deserializer.deserialize_map(Visitor)
     }
 }
+open_string_enum! {
+    #[doc = "`SessionControllerFindAllPaginatedSortOrder`"] pub enum
+    SessionControllerFindAllPaginatedSortOrder { Asc = "ASC", Desc = "DESC", } Unknown
+}
 ///A cost item of kind `session` (shape not shown in the seeds; other fields allowed).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -9974,11 +9978,12 @@ macro_rules! with_component {
         "LangfuseObservabilityPlan", "Message", "MessagePlan", "Model", "ModelCost",
         "MonitorPlan", "ObservabilityPlan", "PaginationMeta", "PciCompliancePlan",
         "PhoneNumberHook", "RegexOption", "Replacement", "Server", "Session",
-        "SessionCost", "SessionPaginatedResponse", "SmartDenoisingPlan",
-        "SmartEndpointingPlan", "StartSpeakingPlan", "StopSpeakingPlan",
-        "StructuredDataMultiPlan", "StructuredDataPlan", "SuccessEvaluationPlan",
-        "SummaryPlan", "SystemMessage", "Tool", "ToolExecutionMessage", "ToolFunction",
-        "ToolMessage", "ToolMessageStart", "Transcriber", "TranscriptPlan",
+        "SessionControllerFindAllPaginatedSortOrder", "SessionCost",
+        "SessionPaginatedResponse", "SmartDenoisingPlan", "SmartEndpointingPlan",
+        "StartSpeakingPlan", "StopSpeakingPlan", "StructuredDataMultiPlan",
+        "StructuredDataPlan", "SuccessEvaluationPlan", "SummaryPlan", "SystemMessage",
+        "Tool", "ToolExecutionMessage", "ToolFunction", "ToolMessage",
+        "ToolMessageStart", "Transcriber", "TranscriptPlan",
         "TranscriptionEndpointingPlan", "TransferDestination",
         "TransferDestinationNumber", "TransferFallbackPlan", "TransferHookAction",
         "TransferPlan", "TransportConfiguration", "TransportConfigurationTwilio",
@@ -10073,41 +10078,43 @@ macro_rules! with_component {
         ($($arg),*)), "Replacement" => ::std::option::Option::Some($f :: <
         $crate::Replacement > ($($arg),*)), "Server" => ::std::option::Option::Some($f ::
         < $crate::Server > ($($arg),*)), "Session" => ::std::option::Option::Some($f :: <
-        $crate::Session > ($($arg),*)), "SessionCost" => ::std::option::Option::Some($f
-        :: < $crate::SessionCost > ($($arg),*)), "SessionPaginatedResponse" =>
-        ::std::option::Option::Some($f :: < $crate::SessionPaginatedResponse >
-        ($($arg),*)), "SmartDenoisingPlan" => ::std::option::Option::Some($f :: <
-        $crate::SmartDenoisingPlan > ($($arg),*)), "SmartEndpointingPlan" =>
-        ::std::option::Option::Some($f :: < $crate::SmartEndpointingPlan > ($($arg),*)),
-        "StartSpeakingPlan" => ::std::option::Option::Some($f :: <
-        $crate::StartSpeakingPlan > ($($arg),*)), "StopSpeakingPlan" =>
-        ::std::option::Option::Some($f :: < $crate::StopSpeakingPlan > ($($arg),*)),
-        "StructuredDataMultiPlan" => ::std::option::Option::Some($f :: <
-        $crate::StructuredDataMultiPlan > ($($arg),*)), "StructuredDataPlan" =>
-        ::std::option::Option::Some($f :: < $crate::StructuredDataPlan > ($($arg),*)),
-        "SuccessEvaluationPlan" => ::std::option::Option::Some($f :: <
-        $crate::SuccessEvaluationPlan > ($($arg),*)), "SummaryPlan" =>
-        ::std::option::Option::Some($f :: < $crate::SummaryPlan > ($($arg),*)),
-        "SystemMessage" => ::std::option::Option::Some($f :: < $crate::SystemMessage >
-        ($($arg),*)), "Tool" => ::std::option::Option::Some($f :: < $crate::Tool >
-        ($($arg),*)), "ToolExecutionMessage" => ::std::option::Option::Some($f :: <
-        $crate::ToolExecutionMessage > ($($arg),*)), "ToolFunction" =>
-        ::std::option::Option::Some($f :: < $crate::ToolFunction > ($($arg),*)),
-        "ToolMessage" => ::std::option::Option::Some($f :: < $crate::ToolMessage >
-        ($($arg),*)), "ToolMessageStart" => ::std::option::Option::Some($f :: <
-        $crate::ToolMessageStart > ($($arg),*)), "Transcriber" =>
-        ::std::option::Option::Some($f :: < $crate::Transcriber > ($($arg),*)),
-        "TranscriptPlan" => ::std::option::Option::Some($f :: < $crate::TranscriptPlan >
-        ($($arg),*)), "TranscriptionEndpointingPlan" => ::std::option::Option::Some($f ::
-        < $crate::TranscriptionEndpointingPlan > ($($arg),*)), "TransferDestination" =>
-        ::std::option::Option::Some($f :: < $crate::TransferDestination > ($($arg),*)),
-        "TransferDestinationNumber" => ::std::option::Option::Some($f :: <
-        $crate::TransferDestinationNumber > ($($arg),*)), "TransferFallbackPlan" =>
-        ::std::option::Option::Some($f :: < $crate::TransferFallbackPlan > ($($arg),*)),
-        "TransferHookAction" => ::std::option::Option::Some($f :: <
-        $crate::TransferHookAction > ($($arg),*)), "TransferPlan" =>
-        ::std::option::Option::Some($f :: < $crate::TransferPlan > ($($arg),*)),
-        "TransportConfiguration" => ::std::option::Option::Some($f :: <
+        $crate::Session > ($($arg),*)), "SessionControllerFindAllPaginatedSortOrder" =>
+        ::std::option::Option::Some($f :: <
+        $crate::SessionControllerFindAllPaginatedSortOrder > ($($arg),*)), "SessionCost"
+        => ::std::option::Option::Some($f :: < $crate::SessionCost > ($($arg),*)),
+        "SessionPaginatedResponse" => ::std::option::Option::Some($f :: <
+        $crate::SessionPaginatedResponse > ($($arg),*)), "SmartDenoisingPlan" =>
+        ::std::option::Option::Some($f :: < $crate::SmartDenoisingPlan > ($($arg),*)),
+        "SmartEndpointingPlan" => ::std::option::Option::Some($f :: <
+        $crate::SmartEndpointingPlan > ($($arg),*)), "StartSpeakingPlan" =>
+        ::std::option::Option::Some($f :: < $crate::StartSpeakingPlan > ($($arg),*)),
+        "StopSpeakingPlan" => ::std::option::Option::Some($f :: <
+        $crate::StopSpeakingPlan > ($($arg),*)), "StructuredDataMultiPlan" =>
+        ::std::option::Option::Some($f :: < $crate::StructuredDataMultiPlan >
+        ($($arg),*)), "StructuredDataPlan" => ::std::option::Option::Some($f :: <
+        $crate::StructuredDataPlan > ($($arg),*)), "SuccessEvaluationPlan" =>
+        ::std::option::Option::Some($f :: < $crate::SuccessEvaluationPlan > ($($arg),*)),
+        "SummaryPlan" => ::std::option::Option::Some($f :: < $crate::SummaryPlan >
+        ($($arg),*)), "SystemMessage" => ::std::option::Option::Some($f :: <
+        $crate::SystemMessage > ($($arg),*)), "Tool" => ::std::option::Option::Some($f ::
+        < $crate::Tool > ($($arg),*)), "ToolExecutionMessage" =>
+        ::std::option::Option::Some($f :: < $crate::ToolExecutionMessage > ($($arg),*)),
+        "ToolFunction" => ::std::option::Option::Some($f :: < $crate::ToolFunction >
+        ($($arg),*)), "ToolMessage" => ::std::option::Option::Some($f :: <
+        $crate::ToolMessage > ($($arg),*)), "ToolMessageStart" =>
+        ::std::option::Option::Some($f :: < $crate::ToolMessageStart > ($($arg),*)),
+        "Transcriber" => ::std::option::Option::Some($f :: < $crate::Transcriber >
+        ($($arg),*)), "TranscriptPlan" => ::std::option::Option::Some($f :: <
+        $crate::TranscriptPlan > ($($arg),*)), "TranscriptionEndpointingPlan" =>
+        ::std::option::Option::Some($f :: < $crate::TranscriptionEndpointingPlan >
+        ($($arg),*)), "TransferDestination" => ::std::option::Option::Some($f :: <
+        $crate::TransferDestination > ($($arg),*)), "TransferDestinationNumber" =>
+        ::std::option::Option::Some($f :: < $crate::TransferDestinationNumber >
+        ($($arg),*)), "TransferFallbackPlan" => ::std::option::Option::Some($f :: <
+        $crate::TransferFallbackPlan > ($($arg),*)), "TransferHookAction" =>
+        ::std::option::Option::Some($f :: < $crate::TransferHookAction > ($($arg),*)),
+        "TransferPlan" => ::std::option::Option::Some($f :: < $crate::TransferPlan >
+        ($($arg),*)), "TransportConfiguration" => ::std::option::Option::Some($f :: <
         $crate::TransportConfiguration > ($($arg),*)), "TransportConfigurationTwilio" =>
         ::std::option::Option::Some($f :: < $crate::TransportConfigurationTwilio >
         ($($arg),*)), "UpdateSessionDTO" | "UpdateSessionDto" =>
