@@ -240,3 +240,14 @@ fn upstream_documents_import_and_assemble_back() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// No union of the project's generated code is decoded by serde's first fit:
+/// each has its tag or best-fit decoder (the upstream documents are checked
+/// the same way in `properties`).
+#[test]
+fn every_union_decodes_by_tag_or_best_fit() {
+    let first_fit = crate::common::generated()
+        .first_fit_unions()
+        .expect("the generated files parse");
+    assert!(first_fit.is_empty(), "{first_fit:?}");
+}

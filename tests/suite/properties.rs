@@ -275,6 +275,16 @@ fn build_decode_example(doc: &std::path::Path) -> std::path::PathBuf {
     let out = root().join("target/upstream-decode/ws");
     let generated = pipeline::run_path(doc, &Target::standalone())
         .unwrap_or_else(|e| panic!("{}: pipeline failed: {e}", doc.display()));
+    // Every union, inline ones included (lifted into components by the rule
+    // `inline-operation-schema`), decodes by its tag or best fit.
+    let first_fit = generated
+        .first_fit_unions()
+        .expect("the generated files parse");
+    assert!(
+        first_fit.is_empty(),
+        "{}: unions decoded by serde's first fit: {first_fit:?}",
+        doc.display()
+    );
     xtask::pipeline::emit::ensure_files(&out, &generated.owned_dirs, &generated.files, false)
         .unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
     let target_dir = root().join("target/conformance");

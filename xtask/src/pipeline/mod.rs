@@ -135,6 +135,22 @@ impl Generated {
         Ok(snapshots::split_by_operation(&file, &ids))
     }
 
+    /// Unions of the generated models and client that serde decodes by its
+    /// first fit (`#[serde(untagged)]` with a derived `Deserialize`), by file:
+    /// none is expected.
+    pub fn first_fit_unions(&self) -> Result<Vec<String>, Error> {
+        let mut out = Vec::new();
+        for path in [&self.models_path, &self.client_path] {
+            let file = self.parsed(path)?;
+            out.extend(
+                passes::union_impls::first_fit_unions(&file)
+                    .into_iter()
+                    .map(|u| format!("{}: {u}", path.display())),
+            );
+        }
+        Ok(out)
+    }
+
     fn parsed(&self, path: &Path) -> Result<syn::File, Error> {
         let source = self
             .files

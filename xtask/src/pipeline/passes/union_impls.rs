@@ -395,6 +395,33 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
     result
 }
 
+/// The `#[serde(untagged)]` enums of `file` that still derive `Deserialize`:
+/// unions decoded by serde's first fit instead of by their tag or best fit
+/// ([`union_impls`]). After the passes there should be none, in the models
+/// or the client.
+pub fn first_fit_unions(file: &syn::File) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut visit = |items: &[Item]| {
+        for item in items {
+            if let Item::Enum(e) = item
+                && super::syntax::serde_word(&e.attrs, "untagged")
+                && super::syntax::derives(&e.attrs, "Deserialize")
+            {
+                out.push(e.ident.to_string());
+            }
+        }
+    };
+    visit(&file.items);
+    for item in &file.items {
+        if let Item::Mod(m) = item
+            && let Some((_, items)) = &m.content
+        {
+            visit(items);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
@@ -503,5 +530,27 @@ mod tests {
         });
         let enums = open_enum_values(&file);
         assert_eq!(union_impls(&mut file, &enums), Unions::default());
+    }
+
+    #[test]
+    fn first_fit_unions_are_those_left_with_serde_s_derive() {
+        let file: syn::File = syn::parse2(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            #[serde(untagged)]
+            pub enum U { A(A), B(B) }
+            pub mod types {
+                #[derive(Deserialize)]
+                #[serde(untagged)]
+                pub enum V { A(A), B(B) }
+            }
+            #[derive(::serde::Serialize)]
+            #[serde(untagged)]
+            pub enum W { A(A), B(B) }
+            #[derive(::serde::Deserialize)]
+            #[serde(tag = "type")]
+            pub enum T { A(A) }
+        })
+        .unwrap();
+        assert_eq!(first_fit_unions(&file), ["U", "V"]);
     }
 }
