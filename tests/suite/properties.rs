@@ -285,6 +285,25 @@ fn build_decode_example(doc: &std::path::Path) -> std::path::PathBuf {
         "{}: unions decoded by serde's first fit: {first_fit:?}",
         doc.display()
     );
+    // Every operation is reachable through exactly one resource method.
+    let mut seen = std::collections::BTreeMap::new();
+    for r in generated.resources.resources.values() {
+        for m in &r.methods {
+            *seen.entry(m.operation_id.clone()).or_insert(0) += 1;
+        }
+    }
+    let ids: Vec<&String> = generated.operation_routes.keys().collect();
+    assert_eq!(
+        seen.keys().collect::<Vec<_>>(),
+        ids,
+        "{}: operations without a resource method",
+        doc.display()
+    );
+    assert!(
+        seen.values().all(|&n| n == 1),
+        "{}: {seen:?}",
+        doc.display()
+    );
     xtask::pipeline::emit::ensure_files(&out, &generated.owned_dirs, &generated.files, false)
         .unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
     let target_dir = root().join("target/conformance");

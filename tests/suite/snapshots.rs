@@ -58,3 +58,20 @@ fn operation_snapshots() {
         }
     });
 }
+
+/// The resource layer (`generated/resources.rs`): one handle per resource,
+/// one method per operation.
+#[test]
+fn resource_layer_snapshot() {
+    let g = generated();
+    let path = g
+        .files
+        .keys()
+        .find(|p| p.ends_with("resources.rs"))
+        .expect("the pipeline writes resources.rs");
+    let code = &g.files[path];
+    let body = code
+        .split_once("\n\n")
+        .map_or(code.as_str(), |(_, rest)| rest);
+    settings().bind(|| insta::assert_snapshot!("resources", body));
+}

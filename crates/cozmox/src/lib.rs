@@ -42,10 +42,11 @@ pub use cozmox_client::ClientInfo;
 // Pages of sessions, as a stream.
 pub use cozmox_client::SessionPages;
 
-// Each operation's request builder, the types declared inline in operations
-// (query parameter enums…), the error and runtime modules (constants such as
+// The API by resource (`client.sessions()` returns a `resources::Sessions`),
+// each operation's request builder, the types declared inline in operations,
+// the error and runtime modules (constants such as
 // `runtime::DEFAULT_MAX_RESPONSE_BYTES`).
-pub use cozmox_client::{builder, error, paginate, runtime, types};
+pub use cozmox_client::{builder, error, paginate, resources, runtime, types};
 
 /// Typed httpmock helpers for testing code that uses the client (feature `httpmock`).
 #[cfg(feature = "httpmock")]

@@ -58,7 +58,25 @@ pub fn run(
         "shared: {} places keep their name as an alias of a type they share (rule shared-inline-type)",
         generated.aliases.len()
     );
+    println!(
+        "resources: {} operations in {} resources{}",
+        generated.resources.operation_count(),
+        generated.resources.resources.len(),
+        if generated.resources.collisions.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} method names collided (resolved: {})",
+                generated.resources.collisions.len(),
+                generated.resources.collisions.join(", ")
+            )
+        }
+    );
     if verbose {
+        for r in generated.resources.resources.values() {
+            let methods: Vec<&str> = r.methods.iter().map(|m| m.name.as_str()).collect();
+            println!("  client.{}(): {}", r.accessor, methods.join(", "));
+        }
         for (place, shared) in &generated.aliases {
             println!("  alias: {place} = {shared}");
         }

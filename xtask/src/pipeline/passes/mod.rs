@@ -327,6 +327,19 @@ pub static PASSES: &[Pass] = &[
         run: |cx| Ok(httpmock_array_params::httpmock_array_params(&mut cx.httpmock).len()),
     },
     Pass {
+        name: "declare-resources-module",
+        edits: Edits::Client,
+        why_here: "any time: the client declares the resource layer's module (`resources.rs`, written beside it)",
+        run: |cx| {
+            cx.client.items.push(syn::parse_quote! {
+                /// The API by resource: `client.sessions().get(id)`. See
+                /// `Client`'s accessors (`sessions()`, …).
+                pub mod resources;
+            });
+            Ok(1)
+        },
+    },
+    Pass {
         name: "declare-httpmock-module",
         edits: Edits::Client,
         why_here: "any time: the client declares the httpmock helpers' module behind its feature",

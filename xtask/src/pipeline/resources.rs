@@ -1,0 +1,643 @@
+//! Stage **resources**: the SDK's resource API, generated from the operation
+//! model (the normalized document, typify's names, the client stage's manual
+//! operations) into the client crate's `generated/resources.rs`.
+//!
+//! Every operation belongs to exactly one resource: `client.sessions()`
+//! returns a `Sessions<'_>` handle whose methods (`create(body)`, `list()`,
+//! `get(id)`, `update(id, body)`, `delete(id)`, …) take the required path
+//! parameters and the required body as arguments and return progenitor's
+//! request builder with them set, so optional parameters stay setters and
+//! `.send()` runs the call through the same hooks, errors and validation.
+//! Operations progenitor cannot express are forwarded as they are (async
+//! methods with positional arguments).
+//!
+//! The resource comes from the operation's first tag (else the first path
+//! segment); the method name from [`VERBS`], a table of the verbs operation
+//! ids use, else the snake_case of the verb. Both can be set per operation
+//! with the vendor extension `x-cozmox-sdk: {"resource": …, "method": …}` in
+//! `openapi/`. Name collisions inside a resource are resolved by the verb
+//! table's order, then document order, and reported by `generate`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::Target;
+use super::client::{ManualBody, ManualOp};
+use crate::Error;
+use crate::pipeline::load::COMPONENT_REF;
+
+/// The vendor extension on an operation that sets its resource and method.
+pub const SDK_EXTENSION: &str = "x-cozmox-sdk";
+
+/// Verbs of operation ids (the part after the last `_`, or the whole id) and
+/// the method they become. Order matters: when two operations of a resource
+/// would get the same method, the one whose verb comes first keeps it (a
+/// paginated list is the `list`), the others keep their own verb's name.
+pub const VERBS: &[(&str, &str)] = &[
+    ("create", "create"),
+    ("findAllPaginated", "list"),
+    ("getPaginated", "list"),
+    ("findAll", "list"),
+    ("list", "list"),
+    ("findOne", "get"),
+    ("get", "get"),
+    ("update", "update"),
+    ("remove", "delete"),
+    ("delete", "delete"),
+];
+
+/// Methods of progenitor's `Client` (and the runtime's) that a resource
+/// accessor must not shadow.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "new_with_client",
+    "baseurl",
+    "client",
+    "api_version",
+    "inner",
+    "builder",
+    "from_env",
+    "with_retry_policy",
+    "with_deadline",
+];
+
+/// Rust keywords an argument name must not be.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while",
+];
+
+/// One operation, as the resource layer exposes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceMethod {
+    /// The operation's id.
+    pub operation_id: String,
+    /// `GET`, `POST`…
+    pub http_method: String,
+    /// The path template.
+    pub path: String,
+    /// The method's name on the resource handle.
+    pub name: String,
+    /// The operation's summary.
+    pub summary: String,
+    /// Required path parameters: (progenitor's setter name, Rust type).
+    pub path_params: Vec<(String, String)>,
+    /// The required JSON body's Rust type, if any.
+    pub body: Option<String>,
+    /// Whether the client stage generated the operation (no builder).
+    pub manual: bool,
+}
+
+/// One resource: its handle type, its accessor on `Client`, its methods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// Where it came from: the tag, the path segment or the extension.
+    pub label: String,
+    /// The handle type (`PhoneNumbers`).
+    pub type_name: String,
+    /// The accessor on `Client` (`phone_numbers`).
+    pub accessor: String,
+    /// Its methods, in document order.
+    pub methods: Vec<ResourceMethod>,
+}
+
+/// The resource layer of a document, and what naming it took.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The resources, by handle type.
+    pub resources: BTreeMap<String, Resource>,
+    /// Method names that collided and how each was resolved:
+    /// `Resource.method: operationId → new name`.
+    pub collisions: Vec<String>,
+}
+
+impl Plan {
+    /// How many operations the layer exposes.
+    pub fn operation_count(&self) -> usize {
+        self.resources.values().map(|r| r.methods.len()).sum()
+    }
+}
+
+/// The verb of an operation id: after the last `_`, or the whole id.
+fn verb(operation_id: &str) -> &str {
+    operation_id.rsplit('_').next().unwrap_or(operation_id)
+}
+
+/// The verb without the resource's own noun, in lowerCamelCase:
+/// `createChat` in `Chats` is `create`, `getProviderResourcesPaginated` in
+/// `Provider Resources` is `getPaginated` (words compared without case and
+/// without a plural `s`). A verb that is only the noun stays whole.
+fn bare_verb(verb: &str, label: &str) -> String {
+    let norm = |w: &str| w.to_lowercase().trim_end_matches('s').to_string();
+    let noun: Vec<String> = label.to_snake_case().split('_').map(norm).collect();
+    let words: Vec<String> = verb
+        .to_snake_case()
+        .split('_')
+        .map(str::to_string)
+        .collect();
+    let mut kept = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let n = noun.len();
+        if i > 0
+            && n > 0
+            && i + n <= words.len()
+            && words[i..i + n]
+                .iter()
+                .map(|w| norm(w))
+                .eq(noun.iter().cloned())
+        {
+            i += n;
+            continue;
+        }
+        kept.push(words[i].clone());
+        i += 1;
+    }
+    let camel = kept.join("_").to_upper_camel_case();
+    let mut chars = camel.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_lowercase().chain(chars).collect::<String>()
+    })
+}
+
+/// The method a verb becomes: its entry of [`VERBS`], else its snake case.
+fn method_for(verb: &str) -> String {
+    VERBS
+        .iter()
+        .find(|(v, _)| *v == verb)
+        .map_or_else(|| verb.to_snake_case(), |(_, n)| n.to_string())
+}
+
+/// The Rust type progenitor gives a path parameter of this schema (after
+/// normalization: a component reference, or a JSON primitive).
+fn param_type(
+    schema: Option<&Value>,
+    krate: &str,
+    names: &BTreeMap<String, String>,
+) -> Option<String> {
+    let schema = schema?;
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = names.get(r.strip_prefix(COMPONENT_REF)?)?;
+        return Some(format!("::{krate}::{name}"));
+    }
+    let format = schema.get("format").and_then(Value::as_str);
+    Some(
+        match (schema.get("type").and_then(Value::as_str)?, format) {
+            ("string", Some("uuid")) => "::uuid::Uuid",
+            ("string", _) => "::std::string::String",
+            ("boolean", _) => "bool",
+            ("number", Some("float")) => "f32",
+            ("number", _) => "f64",
+            ("integer", Some("int32")) => "i32",
+            ("integer", _) => "i64",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// An operation on its way into a resource: (the method name the extension
+/// asks for, the rank of its verb in [`VERBS`], its verb without the
+/// resource's noun, the method).
+type Planned = (Option<String>, usize, String, ResourceMethod);
+
+/// Plan the resource layer of a normalized document.
+pub fn plan(
+    doc: &Value,
+    names: &BTreeMap<String, String>,
+    manual: &[ManualOp],
+    models_crate: &str,
+) -> Result<Plan, Error> {
+    let krate = models_crate.replace('-', "_");
+    let manual_ids: BTreeSet<&str> = manual.iter().map(|m| m.id.as_str()).collect();
+    let mut grouped: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
+    for op in crate::spec::operations(doc) {
+        let Some(id) = op.id() else {
+            return Err(Error::at(
+                &op.route(),
+                &op.pointer(),
+                "an operation without operationId has no method in the resource layer",
+            ));
+        };
+        let sdk = op.node.get(SDK_EXTENSION);
+        let label = sdk
+            .and_then(|s| s.get("resource"))
+            .and_then(Value::as_str)
+            .or_else(|| {
+                op.node
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .and_then(|t| t.first())
+                    .and_then(Value::as_str)
+            })
+            .or_else(|| {
+                op.path
+                    .split('/')
+                    .find(|s| !s.is_empty() && !s.starts_with('{'))
+            })
+            .unwrap_or("default")
+            .to_string();
+        let forced = sdk
+            .and_then(|s| s.get("method"))
+            .and_then(Value::as_str)
+            .map(str::to_snake_case);
+        let verb = bare_verb(verb(id), &label);
+        let rank = VERBS
+            .iter()
+            .position(|(v, _)| *v == verb)
+            .unwrap_or(VERBS.len());
+        let params = op
+            .item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(
+                op.node
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
+        let mut path_params = Vec::new();
+        for p in params {
+            if p.get("in").and_then(Value::as_str) != Some("path") {
+                continue;
+            }
+            let Some(name) = p.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let ty = param_type(p.get("schema"), &krate, names).ok_or_else(|| {
+                Error::at(
+                    id,
+                    &op.pointer(),
+                    format!("path parameter `{name}` has a schema the resource layer cannot type"),
+                )
+            })?;
+            path_params.push((name.to_snake_case(), ty));
+        }
+        let body = op
+            .node
+            .get("requestBody")
+            .filter(|b| b.get("required").and_then(Value::as_bool) == Some(true))
+            .and_then(|b| b.pointer("/content/application~1json/schema"))
+            .and_then(|s| s.get("$ref"))
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix(COMPONENT_REF))
+            .and_then(|n| names.get(n))
+            .map(|rust| format!("::{krate}::{rust}"));
+        let method = ResourceMethod {
+            operation_id: id.to_string(),
+            http_method: op.method.to_uppercase(),
+            path: op.path.to_string(),
+            name: String::new(),
+            summary: op
+                .node
+                .get("summary")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            path_params,
+            body,
+            manual: manual_ids.contains(id),
+        };
+        grouped
+            .entry(label)
+            .or_default()
+            .push((forced, rank, verb, method));
+    }
+
+    let mut out = Plan::default();
+    let mut accessors: BTreeSet<String> = CLIENT_METHODS.iter().map(ToString::to_string).collect();
+    for (label, mut ops) in grouped {
+        let words: String = label
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        let type_name = words.to_upper_camel_case();
+        let mut accessor = words.to_snake_case();
+        if accessor.is_empty() || !accessor.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            accessor = format!("api_{accessor}");
+        }
+        // Operation methods of progenitor's `Client` are `<operation_id>`
+        // in snake case; a resource accessor never takes one of those.
+        let op_methods: BTreeSet<String> = ops
+            .iter()
+            .map(|(_, _, _, m)| m.operation_id.to_snake_case())
+            .collect();
+        if accessors.contains(&accessor) || op_methods.contains(&accessor) {
+            accessor = format!("{accessor}_api");
+        }
+        accessors.insert(accessor.clone());
+        // Names: forced ones first, then by verb rank, then document order.
+        let mut order: Vec<usize> = (0..ops.len()).collect();
+        order.sort_by_key(|&i| (ops[i].0.is_none(), ops[i].1));
+        let mut taken = BTreeSet::new();
+        for i in order {
+            let (forced, _, bare, m) = &mut ops[i];
+            let wanted = forced.clone().unwrap_or_else(|| method_for(bare));
+            let mut name = wanted.clone();
+            if taken.contains(&name) {
+                name = bare.to_snake_case();
+                if taken.contains(&name) {
+                    name = verb(&m.operation_id).to_snake_case();
+                }
+                if taken.contains(&name) {
+                    name = m.operation_id.to_snake_case();
+                }
+                out.collisions
+                    .push(format!("{type_name}.{wanted}: {} → {name}", m.operation_id));
+            }
+            if KEYWORDS.contains(&name.as_str()) {
+                name.push('_');
+            }
+            taken.insert(name.clone());
+            m.name = name;
+        }
+        let methods = ops.into_iter().map(|(_, _, _, m)| m).collect();
+        out.resources.insert(
+            type_name.clone(),
+            Resource {
+                label,
+                type_name,
+                accessor,
+                methods,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn parse_type(text: &str) -> Result<syn::Type, Error> {
+    syn::parse_str(text).map_err(|e| Error::new(format!("not a Rust type `{text}`: {e}")))
+}
+
+fn arg_ident(name: &str) -> syn::Ident {
+    if KEYWORDS.contains(&name) {
+        format_ident!("{name}_")
+    } else {
+        format_ident!("{name}")
+    }
+}
+
+/// The Rust of the resource layer: one handle type per resource, its
+/// accessor on `Client`, one method per operation.
+pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<TokenStream, Error> {
+    let error_type: TokenStream = match &target.client_error {
+        Some(module) => {
+            let path: syn::Path = syn::parse_str(&format!("{module}::Error"))
+                .map_err(|e| Error::new(format!("not a Rust path `{module}`: {e}")))?;
+            quote!(#path)
+        }
+        None => quote!(super::Error<()>),
+    };
+    let mut accessors = Vec::new();
+    let mut handles = Vec::new();
+    for resource in plan.resources.values() {
+        let ty = format_ident!("{}", resource.type_name);
+        let accessor = format_ident!("{}", resource.accessor);
+        let listed = resource
+            .methods
+            .iter()
+            .map(|m| format!("`{}`", m.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let accessor_doc = format!(
+            " The {} operations ({listed}): see [`{}`].",
+            resource.label, resource.type_name
+        );
+        accessors.push(quote! {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #ty<'_> {
+                #ty { client: self }
+            }
+        });
+        let mut methods = Vec::new();
+        for m in &resource.methods {
+            let name = format_ident!("{}", m.name);
+            let client_method = format_ident!("{}", m.operation_id.to_snake_case());
+            let mut doc = String::new();
+            if !m.summary.is_empty() {
+                doc.push_str(&m.summary);
+                doc.push_str("\n\n");
+            }
+            doc.push_str(&format!(
+                "`{} {}` (`{}`).",
+                m.http_method, m.path, m.operation_id
+            ));
+            if m.manual {
+                let op = manual
+                    .iter()
+                    .find(|o| o.id == m.operation_id)
+                    .ok_or_else(|| Error::at(&m.operation_id, "", "manual operation not found"))?;
+                let params: Vec<syn::Ident> = op
+                    .path
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|s| s.split('}').next())
+                    .map(|p| format_ident!("{}", p.to_snake_case()))
+                    .collect();
+                let (body_arg, body_pass) = match &op.body {
+                    ManualBody::None => (quote!(), quote!()),
+                    ManualBody::Multipart => {
+                        (quote!(form: ::reqwest::multipart::Form,), quote!(form,))
+                    }
+                    ManualBody::Json(t) => {
+                        let t = parse_type(t)?;
+                        (quote!(body: &#t,), quote!(body,))
+                    }
+                };
+                let response = parse_type(op.response.as_deref().unwrap_or("::serde_json::Value"))?;
+                doc.push_str(" Sends the request at once: it is one progenitor cannot express.");
+                methods.push(quote! {
+                    #[doc = #doc]
+                    pub async fn #name(
+                        &self,
+                        #( #params: &str, )*
+                        #body_arg
+                    ) -> ::std::result::Result<super::ResponseValue<#response>, #error_type> {
+                        self.client.#client_method(#( #params, )* #body_pass).await
+                    }
+                });
+                continue;
+            }
+            let builder = format_ident!("{}", m.operation_id.to_upper_camel_case());
+            let mut generics = Vec::new();
+            let mut args = Vec::new();
+            let mut bounds = Vec::new();
+            let mut calls = Vec::new();
+            for (i, (setter, t)) in m.path_params.iter().enumerate() {
+                let g = format_ident!("P{i}");
+                let arg = arg_ident(setter);
+                let setter = format_ident!("{setter}");
+                let t = parse_type(t)?;
+                generics.push(quote!(#g));
+                args.push(quote!(#arg: #g));
+                bounds.push(quote!(#g: ::std::convert::TryInto<#t>));
+                calls.push(quote!(.#setter(#arg)));
+            }
+            if let Some(t) = &m.body {
+                let t = parse_type(t)?;
+                generics.push(quote!(B));
+                args.push(quote!(body: B));
+                bounds.push(quote!(B: ::std::convert::TryInto<#t>));
+                calls.push(quote!(.body(body)));
+            }
+            let generics = if generics.is_empty() {
+                quote!()
+            } else {
+                quote!(<#(#generics),*>)
+            };
+            let where_clause = if bounds.is_empty() {
+                quote!()
+            } else {
+                quote!(where #(#bounds),*)
+            };
+            doc.push_str(
+                " Optional parameters are setters of the returned builder; `.send()` sends it.",
+            );
+            methods.push(quote! {
+                #[doc = #doc]
+                pub fn #name #generics (&self, #(#args),*) -> super::builder::#builder<'a> #where_clause {
+                    self.client.#client_method() #(#calls)*
+                }
+            });
+        }
+        let handle_doc = format!(
+            " The {} operations of the API (from `client.{}()`).",
+            resource.label, resource.accessor
+        );
+        handles.push(quote! {
+            #[doc = #handle_doc]
+            #[derive(Clone, Copy, Debug)]
+            pub struct #ty<'a> {
+                client: &'a super::Client,
+            }
+            impl<'a> #ty<'a> {
+                #(#methods)*
+            }
+        });
+    }
+    Ok(quote! {
+        #![allow(clippy::all, clippy::pedantic, missing_docs, rustdoc::all, unused_imports, dead_code)]
+        //! The API by resource: `client.sessions().get(id)`, one handle per
+        //! resource, one method per operation.
+        impl super::Client {
+            #(#accessors)*
+        }
+        #(#handles)*
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn op(id: &str, tags: &[&str]) -> Value {
+        json!({"operationId": id, "tags": tags, "responses": {}})
+    }
+
+    #[test]
+    fn verbs_name_methods_and_collisions_resolve_by_the_table() {
+        let doc = json!({"paths": {
+            "/phone-number": {"post": op("PhoneNumberController_create", &["Phone Numbers"]),
+                               "get": op("PhoneNumberController_findAll", &["Phone Numbers"])},
+            "/v2/phone-number": {"get": op("PhoneNumberController_findAllPaginated", &["Phone Numbers"])},
+            "/phone-number/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+                "get": op("PhoneNumberController_findOne", &["Phone Numbers"]),
+                "delete": op("PhoneNumberController_remove", &["Phone Numbers"]),
+                "patch": op("PhoneNumberController_update", &["Phone Numbers"])
+            },
+            "/eval/{id}/run": {"post": {
+                "operationId": "EvalController_run", "tags": ["Eval"], "responses": {},
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunDto"}}}}
+            }},
+            "/eval/legacy": {"get": {"operationId": "EvalController_legacyList", "tags": ["Eval"], "responses": {},
+                                     "x-cozmox-sdk": {"method": "list"}},
+                             "post": {"operationId": "EvalController_findAll", "tags": ["Eval"], "responses": {}}},
+            "/misc": {"get": {"operationId": "getMisc", "responses": {}, "x-cozmox-sdk": {"resource": "Analytics"}}}
+        }});
+        let names = BTreeMap::from([("RunDto".to_string(), "RunDto".to_string())]);
+        let plan = plan(&doc, &names, &[], "api-models").unwrap();
+        let methods = |r: &str| -> Vec<(String, String)> {
+            plan.resources[r]
+                .methods
+                .iter()
+                .map(|m| (m.operation_id.clone(), m.name.clone()))
+                .collect()
+        };
+        assert_eq!(plan.resources["PhoneNumbers"].accessor, "phone_numbers");
+        assert_eq!(
+            methods("PhoneNumbers"),
+            [
+                ("PhoneNumberController_create".into(), "create".into()),
+                ("PhoneNumberController_findAll".into(), "find_all".into()),
+                (
+                    "PhoneNumberController_findAllPaginated".into(),
+                    "list".into()
+                ),
+                ("PhoneNumberController_findOne".into(), "get".into()),
+                ("PhoneNumberController_remove".into(), "delete".into()),
+                ("PhoneNumberController_update".into(), "update".into()),
+            ]
+        );
+        assert_eq!(
+            methods("Eval"),
+            [
+                ("EvalController_run".into(), "run".into()),
+                ("EvalController_legacyList".into(), "list".into()),
+                ("EvalController_findAll".into(), "find_all".into()),
+            ],
+            "the extension's method wins over the verb table"
+        );
+        assert_eq!(
+            methods("Analytics"),
+            [("getMisc".into(), "get_misc".into())]
+        );
+        assert_eq!(bare_verb("createChat", "Chats"), "create");
+        assert_eq!(bare_verb("listChats", "Chats"), "list");
+        assert_eq!(
+            bare_verb("getProviderResourcesPaginated", "Provider Resources"),
+            "getPaginated"
+        );
+        assert_eq!(bare_verb("deleteCallData", "Calls"), "deleteData");
+        assert_eq!(
+            bare_verb("chat", "Chats"),
+            "chat",
+            "a verb that is only the noun stays"
+        );
+        let get = &plan.resources["PhoneNumbers"].methods[3];
+        assert_eq!(
+            get.path_params,
+            [("id".to_string(), "::uuid::Uuid".to_string())]
+        );
+        let run = &plan.resources["Eval"].methods[0];
+        assert_eq!(run.body.as_deref(), Some("::api_models::RunDto"));
+        assert_eq!(
+            plan.collisions,
+            [
+                "Eval.list: EvalController_findAll → find_all",
+                "PhoneNumbers.list: PhoneNumberController_findAll → find_all",
+            ]
+        );
+        assert_eq!(plan.operation_count(), 10);
+        // Generation is deterministic and parses.
+        let code = generate(&plan, &[], &Target::standalone()).unwrap();
+        assert_eq!(
+            code.to_string(),
+            generate(&plan, &[], &Target::standalone())
+                .unwrap()
+                .to_string()
+        );
+        syn::parse2::<syn::File>(code).unwrap();
+    }
+}
