@@ -894,6 +894,9 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("session_controller_remove", "DELETE", "/session/{id}"),
     ("session_controller_update", "PATCH", "/session/{id}"),
 ];
+/// The API by resource: `client.sessions().get(id)`. See
+/// `Client`'s accessors (`sessions()`, …).
+pub mod resources;
 /// Typed [httpmock](https://docs.rs/httpmock) helpers, one per
 /// operation: `MockServerExt` adds a method per operation to
 /// `httpmock::MockServer`, whose `When`/`Then` arguments take the
