@@ -15,12 +15,7 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// The code under test: the name of a session, or a placeholder.
 async fn session_label(client: &Client, id: &str) -> Result<String> {
-    let session = client
-        .session_controller_find_one()
-        .id(id)
-        .send()
-        .await?
-        .into_inner();
+    let session = client.sessions().get(id).send().await?.into_inner();
     Ok(session
         .name
         .map_or_else(|| "(unnamed)".to_owned(), |name| name.to_string()))
@@ -57,8 +52,8 @@ async fn main() -> Result<()> {
 
     // Another id matches no mock: httpmock answers 404, the client an API error.
     let err = client
-        .session_controller_find_one()
-        .id("s-43")
+        .sessions()
+        .get("s-43")
         .send()
         .await
         .expect_err("no mock for s-43");

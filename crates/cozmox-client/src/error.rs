@@ -11,7 +11,7 @@
 //! use cozmox_client::{Client, Error};
 //!
 //! # async fn run(client: &Client) {
-//! match client.session_controller_find_one().id("s1").send().await {
+//! match client.sessions().get("s1").send().await {
 //!     Ok(session) => println!("{}", session.id),
 //!     Err(Error::Api(e)) if e.status().as_u16() == 404 => println!("no such session"),
 //!     Err(Error::Api(e)) => eprintln!("{e} (request id {:?})", e.request_id()),

@@ -1,8 +1,8 @@
 //! Low-level HTTP client of the Cozmox API.
 //!
-//! One method per operation on [`Client`], builder style:
-//! `client.session_controller_find_one().id("…").send().await`. Request and
-//! response bodies are the types of [`cozmox_models`], re-exported as
+//! One handle per resource on [`Client`] ([`resources`]), one method per
+//! operation, builder style: `client.sessions().get("…").send().await`.
+//! Request and response bodies are the types of [`cozmox_models`], re-exported as
 //! [`types`]-module items so no type is defined twice.
 //!
 //! Everything under `generated` is written by `cargo xtask generate` and is

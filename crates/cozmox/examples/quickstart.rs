@@ -36,16 +36,12 @@ async fn main() -> Result<()> {
         expiration_seconds: Some(3600.0),
         ..Default::default()
     };
-    let created = client
-        .session_controller_create()
-        .body(body)
-        .send()
-        .await?
-        .into_inner();
+    let created = client.sessions().create(body).send().await?.into_inner();
     println!("created: {}", serde_json::to_string_pretty(&created)?);
 
     let page = client
-        .session_controller_find_all_paginated()
+        .sessions()
+        .list()
         .page(1)
         .limit(10)
         .send()
@@ -59,8 +55,8 @@ async fn main() -> Result<()> {
     );
 
     let fetched = client
-        .session_controller_find_one()
-        .id(created.id.clone())
+        .sessions()
+        .get(created.id.clone())
         .send()
         .await?
         .into_inner();
@@ -71,9 +67,8 @@ async fn main() -> Result<()> {
         ..Default::default()
     };
     let updated = client
-        .session_controller_update()
-        .id(created.id.clone())
-        .body(patch)
+        .sessions()
+        .update(created.id.clone(), patch)
         .send()
         .await?
         .into_inner();
@@ -84,8 +79,8 @@ async fn main() -> Result<()> {
     );
 
     let deleted = client
-        .session_controller_remove()
-        .id(created.id.clone())
+        .sessions()
+        .delete(created.id.clone())
         .send()
         .await?
         .into_inner();

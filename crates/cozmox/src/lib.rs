@@ -2,7 +2,8 @@
 //!
 //! - [`models`]: one typed struct or enum per component of the API
 //!   (sessions, assistants, customers, phone numbers…), decoded with serde.
-//! - [`Client`]: one method per operation, builder style. Every call returns
+//! - [`Client`]: one handle per resource ([`resources`]: `client.sessions()`),
+//!   one method per operation, returning a request builder. Every call returns
 //!   `Result<ResponseValue<T>, `[`Error`]`>`: API errors with status, body and
 //!   request id, timeouts, connection failures, decode errors with the JSON
 //!   path, invalid requests.
@@ -19,7 +20,7 @@
 //!
 //! // Calls go through the generated client:
 //! let client = cozmox::Client::builder().api_key("sk-…").build()?;
-//! let _request = client.session_controller_find_one().id("s1");
+//! let _request = client.sessions().get("s1");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
