@@ -380,19 +380,21 @@ async fn pagination_over_250_sessions() {
     // (250 = 5 × 50 exactly, 6 × 40 + 10, one page of 1000).
     for limit in [50, 40, 1000, 7] {
         let all = client
-            .sessions_all(limit)
+            .sessions()
+            .list()
+            .stream()
+            .limit(limit)
             .collect()
             .await
             .expect("every page");
         let ids: Vec<_> = all.into_iter().map(|s| s.id).collect();
         assert_eq!(ids, created, "limit {limit}");
     }
-    let mut newest_first = cozmox::SessionPages::new(
-        client
-            .session_controller_find_all_paginated()
-            .sort_order(cozmox::models::SessionControllerFindAllPaginatedSortOrder::Desc),
-        100,
-    );
+    let mut newest_first = client
+        .sessions()
+        .list()
+        .sort_order(cozmox::models::SessionControllerFindAllPaginatedSortOrder::Desc)
+        .stream();
     let mut count = 0;
     while let Some(session) = newest_first.next().await {
         let session = session.expect("a session");
@@ -406,7 +408,10 @@ async fn pagination_over_250_sessions() {
 async fn the_pagination_stream_ends_on_an_error() {
     let (server, client) = server().await;
     let none = client
-        .sessions_all(10)
+        .sessions()
+        .list()
+        .stream()
+        .limit(10)
         .collect()
         .await
         .expect("an empty list");
@@ -415,11 +420,19 @@ async fn the_pagination_stream_ends_on_an_error() {
         .base_url(server.url())
         .build()
         .expect("builds");
-    let mut pages = anonymous.sessions_all(10);
+    let mut pages = anonymous.sessions().list().stream().limit(10);
     let first = pages.next().await.expect("an item");
     assert_eq!(status_of(first), Some(401));
     assert!(pages.next().await.is_none());
-    assert!(anonymous.sessions_all(10).collect().await.is_err());
+    assert!(
+        anonymous
+            .sessions()
+            .list()
+            .stream()
+            .collect()
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]

@@ -656,7 +656,7 @@ async fn a_server_that_never_stops_paginating_is_stopped() {
         .collect();
     let server = serve(script).await;
     let client = client(&server);
-    let mut pages = client.sessions_all(2);
+    let mut pages = client.sessions().list().stream().limit(2);
     let mut ids = Vec::new();
     let mut failure = None;
     for _ in 0..100 {
@@ -696,7 +696,7 @@ async fn a_server_that_never_stops_paginating_is_stopped() {
         .collect();
     let server = serve(pages).await;
     let client = crate::faults::client(&server);
-    let mut pages = client.sessions_all(2);
+    let mut pages = client.sessions().list().stream().limit(2);
     let (mut count, mut failure) = (0, None);
     for _ in 0..100 {
         match pages.next().await {

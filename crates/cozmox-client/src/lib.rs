@@ -23,5 +23,5 @@ pub mod error;
 pub mod paginate;
 pub mod runtime;
 pub use error::{ApiError, Error, ErrorBody, ResponseDecodeError, TooLargeError};
-pub use paginate::SessionPages;
+pub use paginate::{Page, PageQuery, PageStream, Pages};
 pub use runtime::{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime};

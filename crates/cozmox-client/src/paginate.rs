@@ -1,24 +1,28 @@
-//! Walking every page of `GET /session`: a [`Stream`] of sessions that asks
-//! for page 1, 2, … and stops on a short or empty page, or once it has
-//! yielded `totalItems` sessions.
+//! Walking every page of a paginated list: a [`Stream`] of the items that
+//! asks for page 1, 2, … and stops on a short or empty page, or once it has
+//! yielded `totalItems` items.
+//!
+//! The generator gives this to every list operation whose query takes
+//! `page` and `limit` and whose response holds an item array (and, usually,
+//! paging metadata with `totalItems`): its request builder implements
+//! [`PageQuery`] and gets `.stream()`, so `client.sessions().list().stream()`
+//! is every session, and `.pages()`, every page. `cargo xtask generate`
+//! lists the operations that got it.
 //!
 //! It never loops forever against a server that keeps sending full pages:
-//! a page whose sessions were all yielded already is skipped, and after
-//! [`SessionPages::max_pages_without_progress`] such pages in a row (2 by
-//! default), or after a full page numbered `totalItems / limit + 1` or more
-//! (pages that each bring some sessions already seen), the stream ends with
-//! [`Error::Pagination`] once the new sessions are yielded.
+//! a page whose items were all yielded already (by their `id`, when items
+//! have one) is skipped, and after [`Pages::max_pages_without_progress`] such
+//! pages in a row (2 by default), or after a full page numbered
+//! `totalItems / limit + 1` or more, the stream ends with
+//! [`Error::Pagination`] once the new items are yielded.
 //!
 //! ```no_run
 //! # async fn run(client: &cozmox_client::Client) -> Result<(), cozmox_client::Error> {
 //! // Every session, 100 per request:
-//! let all = client.sessions_all(100).collect().await?;
-//! // With the list's filters, as a stream:
-//! let mut pages = cozmox_client::SessionPages::new(
-//!     client.session_controller_find_all_paginated().assistant_id("asst-1"),
-//!     50,
-//! );
-//! while let Some(session) = pages.next().await {
+//! let all = client.sessions().list().stream().collect().await?;
+//! // With the list's filters, 50 per request, as a stream:
+//! let mut sessions = client.sessions().list().assistant_id("asst-1").stream().limit(50);
+//! while let Some(session) = sessions.next().await {
 //!     println!("{}", session?.id);
 //! }
 //! # Ok(())
@@ -30,41 +34,66 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use cozmox_models::{Session, SessionPaginatedResponse};
 use futures_core::Stream;
-use progenitor_client::ResponseValue;
 
-use crate::builder::SessionControllerFindAllPaginated;
-use crate::{Client, Error};
+use crate::Error;
 
-type PageFuture<'a> = Pin<
-    Box<dyn Future<Output = Result<ResponseValue<SessionPaginatedResponse>, Error>> + Send + 'a>,
->;
+/// The items per request [`Pages`] asks for unless told otherwise.
+pub const DEFAULT_LIMIT: u32 = 100;
 
-/// The sessions of every page of a list query, in order; see the
+/// One page of a list, as [`PageQuery::fetch`] reads it from the response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The page's items.
+    pub items: Vec<T>,
+    /// How many items the whole list has, if the response says.
+    pub total: Option<f64>,
+}
+
+/// The future of one page.
+pub type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
+
+/// A list query that can be asked for one page at a time: the request
+/// builder of a paginated list operation (implemented by generated code).
+pub trait PageQuery<'a>: Clone + Send + 'a {
+    /// The items of the list.
+    type Item: Send + 'a;
+
+    /// This query, for page `page` (from 1) of `limit` items.
+    fn at(self, page: u32, limit: u32) -> Self;
+
+    /// Send the query and read the page from the response.
+    fn fetch(self) -> PageFuture<'a, Self::Item>;
+
+    /// What identifies an item (its `id`), to tell a page that brings
+    /// nothing new; `None` when items have no id.
+    fn key(item: &Self::Item) -> Option<String>;
+}
+
+/// The items of every page of a list query, in order; see the
 /// [module documentation](self).
 ///
-/// Pages are fetched one at a time, when the sessions of the previous one
-/// have been taken. An error ends the stream after it is yielded.
-pub struct SessionPages<'a> {
-    query: SessionControllerFindAllPaginated<'a>,
+/// Pages are fetched one at a time, when the items of the previous one have
+/// been taken. An error ends the stream after it is yielded.
+pub struct Pages<'a, Q: PageQuery<'a>> {
+    query: Q,
     limit: u32,
     next_page: u32,
     yielded: u64,
-    buffer: VecDeque<Session>,
-    fetching: Option<PageFuture<'a>>,
+    buffer: VecDeque<Q::Item>,
+    fetching: Option<PageFuture<'a, Q::Item>>,
     done: bool,
-    /// The ids yielded so far, to tell a page that brings nothing new.
+    /// The keys yielded so far, to tell a page that brings nothing new.
     seen: HashSet<String>,
     without_progress: u32,
     max_without_progress: u32,
-    /// Set when the last page was one too many; yielded after its sessions.
+    /// Set when the last page was one too many; yielded after its items.
     failure: Option<Error>,
 }
 
-impl std::fmt::Debug for SessionPages<'_> {
+impl<'a, Q: PageQuery<'a>> std::fmt::Debug for Pages<'a, Q> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionPages")
+        f.debug_struct("Pages")
             .field("limit", &self.limit)
             .field("next_page", &self.next_page)
             .field("yielded", &self.yielded)
@@ -74,14 +103,12 @@ impl std::fmt::Debug for SessionPages<'_> {
     }
 }
 
-impl<'a> SessionPages<'a> {
-    /// Walk the pages of `query` (its filters and sort order are kept; its
-    /// `page` and `limit` are set on each request), `limit` sessions per
-    /// page, clamped to the spec's 1..=1000.
-    pub fn new(query: SessionControllerFindAllPaginated<'a>, limit: u32) -> Self {
-        SessionPages {
+impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
+    /// Every item of `query`'s pages, [`DEFAULT_LIMIT`] per request.
+    pub fn new(query: Q) -> Self {
+        Pages {
             query,
-            limit: limit.clamp(1, 1000),
+            limit: DEFAULT_LIMIT,
             next_page: 1,
             yielded: 0,
             buffer: VecDeque::new(),
@@ -94,62 +121,73 @@ impl<'a> SessionPages<'a> {
         }
     }
 
-    /// End the stream with [`Error::Pagination`] after `pages` pages in a
-    /// row that bring no session not yielded before (default 2, at least 1).
+    /// Ask for `limit` items per request (1 to 1000; 100 by default).
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = limit.clamp(1, 1000);
+        self
+    }
+
+    /// How many full pages in a row that bring no item not seen before end
+    /// the stream with [`Error::Pagination`] (at least 1; 2 by default).
+    #[must_use]
     pub fn max_pages_without_progress(mut self, pages: u32) -> Self {
         self.max_without_progress = pages.max(1);
         self
     }
 
-    /// The next session, `None` after the last one (or after an error).
-    pub async fn next(&mut self) -> Option<Result<Session, Error>> {
+    /// The next item, `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<Q::Item, Error>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
-    /// Every session, or the first error.
-    pub async fn collect(mut self) -> Result<Vec<Session>, Error> {
+    /// Every item, or the first error.
+    ///
+    /// # Errors
+    /// The first error of a request, or [`Error::Pagination`].
+    pub async fn collect(mut self) -> Result<Vec<Q::Item>, Error> {
         let mut all = Vec::new();
-        while let Some(session) = self.next().await {
-            all.push(session?);
+        while let Some(item) = self.next().await {
+            all.push(item?);
         }
         Ok(all)
     }
 
-    /// Take a fetched page: queue its new sessions, decide whether it was
-    /// the last, or one too many.
-    fn take_page(&mut self, page: SessionPaginatedResponse) {
-        let count = page.results.len();
-        let total = page.metadata.total_items;
+    fn take_page(&mut self, page: Page<Q::Item>) {
+        let count = page.items.len();
         let before = self.buffer.len();
-        for session in page.results {
-            if self.seen.insert(session.id.clone()) {
-                self.buffer.push_back(session);
+        for item in page.items {
+            let fresh = Q::key(&item).is_none_or(|key| self.seen.insert(key));
+            if fresh {
+                self.buffer.push_back(item);
             }
         }
         let fresh = self.buffer.len() - before;
         let will_have_yielded = self.yielded + self.buffer.len() as u64;
-        // The last page `totalItems` allows, plus one for items that moved
-        // to a later page while the pages were walked.
-        let max_pages = (total.max(0.0) / f64::from(self.limit)).ceil() + 1.0;
         if count > 0 && fresh == 0 {
             self.without_progress += 1;
         } else {
             self.without_progress = 0;
         }
-        if count == 0 || count < self.limit as usize || will_have_yielded as f64 >= total {
+        let total = page.total.map(|t| t.max(0.0));
+        #[allow(clippy::cast_precision_loss, reason = "item counts far below 2^52")]
+        let reached_total = total.is_some_and(|t| will_have_yielded as f64 >= t);
+        let max_pages = total.map(|t| (t / f64::from(self.limit)).ceil() + 1.0);
+        if count == 0 || count < self.limit as usize || reached_total {
             self.done = true;
         } else if self.without_progress >= self.max_without_progress {
             self.fail(format!(
-                "{} page(s) in a row up to page {} of GET /session brought no session not seen \
-                 before; the server is not advancing",
+                "{} page(s) in a row up to page {} brought no item not seen before; the server \
+                 is not advancing",
                 self.without_progress, self.next_page
             ));
-        } else if f64::from(self.next_page) >= max_pages {
+        } else if let Some(max) = max_pages.filter(|&max| f64::from(self.next_page) >= max) {
             self.fail(format!(
-                "page {} of GET /session is full although totalItems = {total} makes {} pages of \
-                 {} at most; the server is not advancing",
+                "page {} is full although totalItems = {} makes {} pages of {} at most; the \
+                 server is not advancing",
                 self.next_page,
-                max_pages - 1.0,
+                total.unwrap_or_default(),
+                max - 1.0,
                 self.limit
             ));
         } else {
@@ -161,53 +199,108 @@ impl<'a> SessionPages<'a> {
         self.done = true;
         self.failure = Some(Error::Pagination(message));
     }
-}
 
-impl<'a> Stream for SessionPages<'a> {
-    type Item = Result<Session, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        // Every field is Unpin (the future is boxed), so the stream is too.
-        let this = &mut *self;
-        loop {
-            if let Some(session) = this.buffer.pop_front() {
-                this.yielded += 1;
-                return Poll::Ready(Some(Ok(session)));
-            }
-            if this.done {
-                return Poll::Ready(this.failure.take().map(Err));
-            }
-            let fetching = this.fetching.get_or_insert_with(|| {
-                let request = this
-                    .query
-                    .clone()
-                    .page(this.next_page)
-                    .limit(this.limit)
-                    .send();
-                Box::pin(request)
-            });
-            match fetching.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(result) => {
-                    this.fetching = None;
-                    match result {
-                        Ok(page) => this.take_page(page.into_inner()),
-                        Err(e) => {
-                            this.done = true;
-                            return Poll::Ready(Some(Err(e)));
-                        }
+    /// The next page's items, `None` after the last page (or an error).
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<(), Error>>> {
+        if self.done {
+            return Poll::Ready(self.failure.take().map(Err));
+        }
+        if self.fetching.is_none() {
+            let request = self.query.clone().at(self.next_page, self.limit).fetch();
+            self.fetching = Some(request);
+        }
+        let Some(fetching) = self.fetching.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match fetching.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(result) => {
+                self.fetching = None;
+                match result {
+                    Ok(page) => {
+                        self.take_page(page);
+                        Poll::Ready(Some(Ok(())))
+                    }
+                    Err(e) => {
+                        self.done = true;
+                        Poll::Ready(Some(Err(e)))
                     }
                 }
             }
         }
     }
-}
 
-impl Client {
-    /// Every session, `limit` per request (1..=1000), as a [`Stream`]
-    /// ([`SessionPages::next`], [`SessionPages::collect`]). For filters,
-    /// [`SessionPages::new`] takes a configured list query.
-    pub fn sessions_all(&self, limit: u32) -> SessionPages<'_> {
-        SessionPages::new(self.session_controller_find_all_paginated(), limit)
+    /// The same walk, a page at a time: each item of the stream is one
+    /// page's (new) items.
+    #[must_use]
+    pub fn pages(self) -> PageStream<'a, Q> {
+        PageStream { items: self }
     }
 }
+
+impl<'a, Q: PageQuery<'a>> Stream for Pages<'a, Q> {
+    type Item = Result<Q::Item, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                this.yielded += 1;
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match this.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(()))) => {}
+            }
+        }
+    }
+}
+
+// `Pages` holds no self-references: the page future is boxed.
+impl<'a, Q: PageQuery<'a>> Unpin for Pages<'a, Q> {}
+
+/// Every page of a list query, as `Vec`s of their new items (see
+/// [`Pages::pages`]); empty pages are skipped.
+pub struct PageStream<'a, Q: PageQuery<'a>> {
+    items: Pages<'a, Q>,
+}
+
+impl<'a, Q: PageQuery<'a>> std::fmt::Debug for PageStream<'a, Q> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageStream")
+            .field("items", &self.items)
+            .finish()
+    }
+}
+
+impl<'a, Q: PageQuery<'a>> PageStream<'a, Q> {
+    /// The next page, `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<Vec<Q::Item>, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<'a, Q: PageQuery<'a>> Stream for PageStream<'a, Q> {
+    type Item = Result<Vec<Q::Item>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let pages = &mut self.items;
+        loop {
+            if !pages.buffer.is_empty() {
+                let page: Vec<Q::Item> = pages.buffer.drain(..).collect();
+                pages.yielded += page.len() as u64;
+                return Poll::Ready(Some(Ok(page)));
+            }
+            match pages.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(()))) => {}
+            }
+        }
+    }
+}
+
+impl<'a, Q: PageQuery<'a>> Unpin for PageStream<'a, Q> {}

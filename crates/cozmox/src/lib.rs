@@ -40,8 +40,8 @@ pub use cozmox_client::{
 // `client.baseurl()` and `client.api_version()`.
 pub use cozmox_client::ClientInfo;
 
-// Pages of sessions, as a stream.
-pub use cozmox_client::SessionPages;
+// Every page of a paginated list, as a stream (`client.sessions().list().stream()`).
+pub use cozmox_client::{PageStream, Pages};
 
 // The API by resource (`client.sessions()` returns a `resources::Sessions`),
 // each operation's request builder, the types declared inline in operations,

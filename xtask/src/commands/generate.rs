@@ -72,6 +72,12 @@ pub fn run(
             )
         }
     );
+    let paginated = generated.resources.paginated();
+    println!(
+        "pagination: {} list operations page (`.stream()`, `.pages()`): {}",
+        paginated.len(),
+        paginated.join(", ")
+    );
     if verbose {
         for r in generated.resources.resources.values() {
             let methods: Vec<&str> = r.methods.iter().map(|m| m.name.as_str()).collect();

@@ -92,6 +92,22 @@ pub struct ResourceMethod {
     pub body: Option<String>,
     /// Whether the client stage generated the operation (no builder).
     pub manual: bool,
+    /// How its pages read, when it is a paginated list.
+    pub pagination: Option<Pagination>,
+}
+
+/// How the response of a paginated list reads: Rust expressions over the
+/// decoded page (`page`) and an item (`item`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The item type.
+    pub item: String,
+    /// The field holding the items (`results`).
+    pub items_field: String,
+    /// `Option<f64>`: the list's total, from the paging metadata.
+    pub total: String,
+    /// `Option<String>`: an item's identity.
+    pub key: String,
 }
 
 /// One resource: its handle type, its accessor on `Client`, its methods.
@@ -118,6 +134,16 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The operations that got `.stream()` and `.pages()`.
+    pub fn paginated(&self) -> Vec<&str> {
+        self.resources
+            .values()
+            .flat_map(|r| &r.methods)
+            .filter(|m| m.pagination.is_some())
+            .map(|m| m.operation_id.as_str())
+            .collect()
+    }
+
     /// How many operations the layer exposes.
     pub fn operation_count(&self) -> usize {
         self.resources.values().map(|r| r.methods.len()).sum()
@@ -200,6 +226,153 @@ fn param_type(
         }
         .to_string(),
     )
+}
+
+/// The Rust field typify gives a JSON property, when it is a plain one.
+fn field_name(json: &str) -> Option<String> {
+    let name = json.to_snake_case();
+    (!name.is_empty()
+        && !KEYWORDS.contains(&name.as_str())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then_some(name)
+}
+
+/// The component a schema references (directly, or as the one member of an
+/// `allOf` that adds a description): its name and schema.
+fn component<'d>(
+    doc: &'d Value,
+    schema: &Value,
+) -> Option<(&'d str, &'d serde_json::Map<String, Value>)> {
+    let reference =
+        schema
+            .get("$ref")
+            .or_else(|| match schema.get("allOf")?.as_array()?.as_slice() {
+                [one] => one.get("$ref"),
+                _ => None,
+            })?;
+    let name = reference.as_str()?.strip_prefix(COMPONENT_REF)?;
+    let (key, value) = doc
+        .pointer("/components/schemas")?
+        .as_object()?
+        .get_key_value(name)?;
+    Some((key.as_str(), value.as_object()?))
+}
+
+/// Whether `object` requires `property`; `None` if the property is
+/// nullable (a double option after the passes, not read here).
+fn required(object: &serde_json::Map<String, Value>, property: &str) -> Option<bool> {
+    let schema = object.get("properties")?.get(property)?;
+    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+        return None;
+    }
+    Some(
+        object
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|p| p.as_str() == Some(property))),
+    )
+}
+
+/// A list operation that pages, recognised by its shape: a `GET` whose query
+/// takes numeric `page` and `limit`, answering a component object with one
+/// required array property of component items; the list's total comes from
+/// a `totalItems` number in an object property (paging metadata), an item's
+/// identity from its `id` string.
+fn pagination(
+    doc: &Value,
+    op: &crate::spec::Operation<'_>,
+    krate: &str,
+    names: &BTreeMap<String, String>,
+) -> Option<Pagination> {
+    if op.method != "get" {
+        return None;
+    }
+    let numeric = |s: Option<&Value>| {
+        matches!(
+            s.and_then(|s| s.get("type")).and_then(Value::as_str),
+            Some("number" | "integer")
+        )
+    };
+    let query: BTreeMap<&str, &Value> = op
+        .node
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .filter_map(|p| Some((p.get("name")?.as_str()?, p)))
+        .collect();
+    if !["page", "limit"]
+        .iter()
+        .all(|n| query.get(n).is_some_and(|p| numeric(p.get("schema"))))
+    {
+        return None;
+    }
+    let response = op
+        .node
+        .get("responses")?
+        .as_object()?
+        .iter()
+        .find(|(code, _)| code.starts_with('2'))?
+        .1
+        .pointer("/content/application~1json/schema")?;
+    let (_, page) = component(doc, response)?;
+    let properties = page.get("properties")?.as_object()?;
+    let arrays: Vec<(&String, &Value)> = properties
+        .iter()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("array"))
+        .collect();
+    let [(items_json, items_schema)] = arrays.as_slice() else {
+        return None;
+    };
+    if required(page, items_json) != Some(true) {
+        return None;
+    }
+    let (item_name, item) = component(doc, items_schema.get("items")?)?;
+    let item_rust = names.get(item_name)?;
+    let items_field = field_name(items_json)?;
+    // The total: `totalItems` of an object property.
+    let total = properties
+        .iter()
+        .filter(|(k, _)| k != items_json)
+        .find_map(|(meta_json, meta_schema)| {
+            let (_, meta) = component(doc, meta_schema)?;
+            let total_schema = meta.get("properties")?.get("totalItems")?;
+            if !numeric(Some(total_schema)) {
+                return None;
+            }
+            let meta_field = field_name(meta_json)?;
+            let read = if required(meta, "totalItems")? {
+                "Some(m.total_items)"
+            } else {
+                "m.total_items"
+            };
+            Some(if required(page, meta_json)? {
+                format!("{{ let m = &page.{meta_field}; {read} }}")
+            } else {
+                format!("page.{meta_field}.as_ref().and_then(|m| {read})")
+            })
+        })
+        .unwrap_or_else(|| "None".to_string());
+    let id_is_string = item
+        .get("properties")
+        .and_then(|p| p.get("id"))
+        .and_then(|s| s.get("type"))
+        .and_then(Value::as_str)
+        == Some("string");
+    let key = match (id_is_string, required(item, "id")) {
+        (true, Some(true)) => "Some(item.id.to_string())",
+        (true, Some(false)) => "item.id.as_ref().map(ToString::to_string)",
+        _ => "None",
+    }
+    .to_string();
+    Some(Pagination {
+        item: format!("::{krate}::{item_rust}"),
+        items_field,
+        total,
+        key,
+    })
 }
 
 /// An operation on its way into a resource: (the method name the extension
@@ -306,7 +479,12 @@ pub fn plan(
             path_params,
             body,
             manual: manual_ids.contains(id),
+            pagination: None,
         };
+        let mut method = method;
+        if !method.manual {
+            method.pagination = pagination(doc, &op, &krate, names);
+        }
         grouped
             .entry(label)
             .or_default()
@@ -378,6 +556,10 @@ fn parse_type(text: &str) -> Result<syn::Type, Error> {
     syn::parse_str(text).map_err(|e| Error::new(format!("not a Rust type `{text}`: {e}")))
 }
 
+fn parse_expr(text: &str) -> Result<syn::Expr, Error> {
+    syn::parse_str(text).map_err(|e| Error::new(format!("not a Rust expression `{text}`: {e}")))
+}
+
 fn arg_ident(name: &str) -> syn::Ident {
     if KEYWORDS.contains(&name) {
         format_ident!("{name}_")
@@ -399,6 +581,7 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
     };
     let mut accessors = Vec::new();
     let mut handles = Vec::new();
+    let mut paging = Vec::new();
     for resource in plan.resources.values() {
         let ty = format_ident!("{}", resource.type_name);
         let accessor = format_ident!("{}", resource.accessor);
@@ -502,6 +685,47 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
             doc.push_str(
                 " Optional parameters are setters of the returned builder; `.send()` sends it.",
             );
+            if let (Some(p), Some(_)) = (&m.pagination, &target.client_error) {
+                doc.push_str(
+                    " A paginated list: `.stream()` on the builder yields every item of every page, `.pages()` every page.",
+                );
+                let item = parse_type(&p.item)?;
+                let items = parse_expr(&format!("page.{}", p.items_field))?;
+                let total = parse_expr(&p.total)?;
+                let key = parse_expr(&p.key)?;
+                paging.push(quote! {
+                    impl<'a> crate::paginate::PageQuery<'a> for super::builder::#builder<'a> {
+                        type Item = #item;
+                        fn at(self, page: u32, limit: u32) -> Self {
+                            self.page(page).limit(limit)
+                        }
+                        fn fetch(self) -> crate::paginate::PageFuture<'a, Self::Item> {
+                            Box::pin(async move {
+                                let page = self.send().await?.into_inner();
+                                let total = #total;
+                                Ok(crate::paginate::Page { items: #items, total })
+                            })
+                        }
+                        fn key(item: &Self::Item) -> ::std::option::Option<::std::string::String> {
+                            #key
+                        }
+                    }
+                    impl<'a> super::builder::#builder<'a> {
+                        /// Every item of every page, as a stream: pages are
+                        /// fetched one at a time as items are taken
+                        /// (`.limit(n)` per request, 100 by default). See
+                        /// `crate::paginate`.
+                        pub fn stream(self) -> crate::paginate::Pages<'a, Self> {
+                            crate::paginate::Pages::new(self)
+                        }
+                        /// Every page, as a stream of `Vec`s of items.
+                        pub fn pages(self) -> crate::paginate::PageStream<'a, Self> {
+                            crate::paginate::Pages::new(self).pages()
+                        }
+                    }
+                });
+            }
+
             methods.push(quote! {
                 #[doc = #doc]
                 pub fn #name #generics (&self, #(#args),*) -> super::builder::#builder<'a> #where_clause {
@@ -532,6 +756,7 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
             #(#accessors)*
         }
         #(#handles)*
+        #(#paging)*
     })
 }
 
@@ -639,5 +864,55 @@ mod tests {
                 .to_string()
         );
         syn::parse2::<syn::File>(code).unwrap();
+    }
+
+    #[test]
+    fn paginated_lists_are_recognised_by_shape() {
+        let list = |params: Value, response: &str| {
+            json!({"operationId": "X_findAll", "tags": ["X"], "parameters": params,
+                   "responses": {"200": {"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{response}")}}}}}})
+        };
+        let num = |name: &str| json!({"name": name, "in": "query", "schema": {"type": "number"}});
+        let doc = |params: Value, response: &str| {
+            json!({"paths": {"/x": {"get": list(params, response)}},
+            "components": {"schemas": {
+                "Item": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                "Meta": {"type": "object", "required": ["totalItems"], "properties": {"totalItems": {"type": "number"}}},
+                "Page": {"type": "object", "required": ["results", "metadata"], "properties": {
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+                    "metadata": {"allOf": [{"$ref": "#/components/schemas/Meta"}]}}},
+                "NoTotal": {"type": "object", "required": ["data"], "properties": {
+                    "data": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}},
+                "TwoArrays": {"type": "object", "required": ["a", "b"], "properties": {
+                    "a": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+                    "b": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}}
+            }}})
+        };
+        let names: BTreeMap<String, String> = ["Item", "Meta", "Page", "NoTotal", "TwoArrays"]
+            .iter()
+            .map(|n| (n.to_string(), n.to_string()))
+            .collect();
+        let paging = |doc: Value| {
+            plan(&doc, &names, &[], "m").unwrap().resources["X"].methods[0]
+                .pagination
+                .clone()
+        };
+        let p = paging(doc(json!([num("page"), num("limit")]), "Page")).expect("pages");
+        assert_eq!(p.item, "::m::Item");
+        assert_eq!(p.items_field, "results");
+        assert_eq!(p.total, "{ let m = &page.metadata; Some(m.total_items) }");
+        assert_eq!(p.key, "Some(item.id.to_string())");
+        let p = paging(doc(json!([num("page"), num("limit")]), "NoTotal")).expect("pages");
+        assert_eq!((p.items_field.as_str(), p.total.as_str()), ("data", "None"));
+        assert_eq!(
+            paging(doc(json!([num("limit")]), "Page")),
+            None,
+            "no page parameter"
+        );
+        assert_eq!(
+            paging(doc(json!([num("page"), num("limit")]), "TwoArrays")),
+            None,
+            "which array holds the items is unclear"
+        );
     }
 }

@@ -115,7 +115,7 @@ pub fn files(target: &Target, doc: &Value) -> BTreeMap<PathBuf, String> {
         lib("Models", "#[macro_use]\nmod support;\n")
     );
     let client_lib = format!(
-        "{}\npub mod error;\npub mod runtime;\npub use error::{{ApiError, Error, ErrorBody, ResponseDecodeError, TooLargeError}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\n",
+        "{}\npub mod error;\npub mod paginate;\npub mod runtime;\npub use error::{{ApiError, Error, ErrorBody, ResponseDecodeError, TooLargeError}};\npub use paginate::{{Page, PageQuery, PageStream, Pages}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\n",
         lib("Client", "")
     );
     let krate = m.replace('-', "_");
@@ -192,9 +192,13 @@ const MODELS_RUNTIME: &[(&str, &str)] = &[
 
 /// The client crate's hand-written runtime, copied into standalone
 /// workspaces (their generated client plugs into it as the project's does:
-/// `Target::client_runtime` and `Target::client_error`). The session-only
-/// page stream (`paginate.rs`) is not part of it.
+/// `Target::client_runtime` and `Target::client_error`, and the resource
+/// layer's paginated lists into `paginate.rs`).
 const CLIENT_RUNTIME: &[(&str, &str)] = &[
+    (
+        "src/paginate.rs",
+        include_str!("../../../crates/cozmox-client/src/paginate.rs"),
+    ),
     (
         "src/runtime.rs",
         include_str!("../../../crates/cozmox-client/src/runtime.rs"),
