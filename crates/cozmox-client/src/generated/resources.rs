@@ -34,7 +34,7 @@ impl<'a> Sessions<'a> {
     }
     /**List Sessions
 
-`GET /session` (`SessionController_findAllPaginated`). Optional parameters are setters of the returned builder; `.send()` sends it.*/
+`GET /session` (`SessionController_findAllPaginated`). Optional parameters are setters of the returned builder; `.send()` sends it. A paginated list: `.stream()` on the builder yields every item of every page, `.pages()` every page.*/
     pub fn list(&self) -> super::builder::SessionControllerFindAllPaginated<'a> {
         self.client.session_controller_find_all_paginated()
     }
@@ -69,5 +69,41 @@ impl<'a> Sessions<'a> {
         P0: ::std::convert::TryInto<::std::string::String>,
     {
         self.client.session_controller_remove().id(id)
+    }
+}
+impl<'a> crate::paginate::PageQuery<'a>
+for super::builder::SessionControllerFindAllPaginated<'a> {
+    type Item = ::cozmox_models::Session;
+    fn at(self, page: u32, limit: u32) -> Self {
+        self.page(page).limit(limit)
+    }
+    fn fetch(self) -> crate::paginate::PageFuture<'a, Self::Item> {
+        Box::pin(async move {
+            let page = self.send().await?.into_inner();
+            let total = {
+                let m = &page.metadata;
+                Some(m.total_items)
+            };
+            Ok(crate::paginate::Page {
+                items: page.results,
+                total,
+            })
+        })
+    }
+    fn key(item: &Self::Item) -> ::std::option::Option<::std::string::String> {
+        Some(item.id.to_string())
+    }
+}
+impl<'a> super::builder::SessionControllerFindAllPaginated<'a> {
+    /// Every item of every page, as a stream: pages are
+    /// fetched one at a time as items are taken
+    /// (`.limit(n)` per request, 100 by default). See
+    /// `crate::paginate`.
+    pub fn stream(self) -> crate::paginate::Pages<'a, Self> {
+        crate::paginate::Pages::new(self)
+    }
+    /// Every page, as a stream of `Vec`s of items.
+    pub fn pages(self) -> crate::paginate::PageStream<'a, Self> {
+        crate::paginate::Pages::new(self).pages()
     }
 }
