@@ -328,11 +328,7 @@ async fn every_operation_passes_prism_validation() {
     let created = ok(
         &prism,
         "session_controller_create",
-        client
-            .session_controller_create()
-            .body(create_body())
-            .send()
-            .await,
+        client.sessions().create(create_body()).send().await,
     )
     .await;
     assert_eq!(created.status().as_u16(), 201);
@@ -345,7 +341,8 @@ async fn every_operation_passes_prism_validation() {
         &prism,
         "session_controller_find_all_paginated",
         client
-            .session_controller_find_all_paginated()
+            .sessions()
+            .list()
             .page(1.0)
             .limit(10.0)
             .sort_order(SortOrder::Desc)
@@ -361,7 +358,7 @@ async fn every_operation_passes_prism_validation() {
     let found = ok(
         &prism,
         "session_controller_find_one",
-        client.session_controller_find_one().id("s1").send().await,
+        client.sessions().get("s1").send().await,
     )
     .await;
     assert_eq!(found.org_id, "o1");
@@ -373,12 +370,7 @@ async fn every_operation_passes_prism_validation() {
     let updated = ok(
         &prism,
         "session_controller_update",
-        client
-            .session_controller_update()
-            .id("s1")
-            .body(update)
-            .send()
-            .await,
+        client.sessions().update("s1", update).send().await,
     )
     .await;
     assert_eq!(updated.id, "s1");
@@ -386,7 +378,7 @@ async fn every_operation_passes_prism_validation() {
     let removed = ok(
         &prism,
         "session_controller_remove",
-        client.session_controller_remove().id("s1").send().await,
+        client.sessions().delete("s1").send().await,
     )
     .await;
     assert_eq!(removed.id, "s1");
@@ -484,12 +476,7 @@ async fn prism_rejects_requests_off_the_spec() {
 
     // Through the client: a request Prism rejects fails the call. (Query
     // parameters are not checked locally; `page` has minimum 1.)
-    let result = prism
-        .client()
-        .session_controller_find_all_paginated()
-        .page(0.0)
-        .send()
-        .await;
+    let result = prism.client().sessions().list().page(0.0).send().await;
     match result {
         Err(Error::Api(e)) => assert_eq!(e.status().as_u16(), 422, "{e}"),
         other => panic!("expected Prism's 422, got {other:?}"),

@@ -176,8 +176,8 @@ async fn retry_after_is_waited_exactly_then_the_call_succeeds() {
     ])
     .await;
     let session = client(&server)
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect("succeeds after one retry");
@@ -200,8 +200,8 @@ async fn retry_after_is_waited_exactly_then_the_call_succeeds() {
 async fn two_503s_back_off_then_succeed() {
     let server = serve(vec![status(503), status(503), ok()]).await;
     client(&server)
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect("succeeds on the third attempt");
@@ -215,8 +215,8 @@ async fn two_503s_back_off_then_succeed() {
 async fn three_503s_exhaust_two_retries_and_fail_with_the_last_status() {
     let server = serve(vec![status(503), status(503), status(503), ok()]).await;
     let err = client(&server)
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("fails after 2 retries");
@@ -247,8 +247,8 @@ async fn api_errors_carry_status_body_and_request_id_and_say_what_to_do() {
     )])
     .await;
     let err = client(&server)
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("401");
@@ -276,8 +276,8 @@ async fn api_errors_carry_status_body_and_request_id_and_say_what_to_do() {
     let server = serve(vec![Reply::Http(502, vec![], "<html>bad gateway</html>")]).await;
     let err = client(&server)
         .with_retry_policy(cozmox::RetryPolicy::none())
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("502");
@@ -303,8 +303,8 @@ async fn a_body_that_does_not_match_the_models_fails_with_its_json_path() {
     )])
     .await;
     let err = client(&server)
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("a string where a number belongs");
@@ -327,8 +327,8 @@ async fn a_success_status_the_spec_does_not_list_still_decodes() {
     // `POST /session` documents 201; a 200 with a session is taken.
     let server = serve(vec![ok()]).await;
     let created = client(&server)
-        .session_controller_create()
-        .body(CreateSessionDto::default())
+        .sessions()
+        .create(CreateSessionDto::default())
         .send()
         .await
         .expect("a 200 with a session body decodes");
@@ -344,8 +344,8 @@ async fn an_unreachable_server_is_a_connection_error() {
         .build()
         .expect("builds");
     let err = client
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("nothing listens on port 1");
@@ -360,8 +360,8 @@ async fn an_unreachable_server_is_a_connection_error() {
 async fn a_connection_reset_is_retried() {
     let server = serve(vec![Reply::Reset, ok()]).await;
     client(&server)
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect("succeeds after the reset");
@@ -379,8 +379,8 @@ async fn a_response_slower_than_the_timeout_fails_as_a_timeout() {
         .expect("builds");
     let start = Instant::now();
     let err = client
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("times out");
@@ -397,8 +397,8 @@ async fn a_response_slower_than_the_timeout_fails_as_a_timeout() {
 async fn post_is_not_retried_on_500_but_get_is() {
     let server = serve(vec![status(500), ok()]).await;
     let err = client(&server)
-        .session_controller_create()
-        .body(CreateSessionDto::default())
+        .sessions()
+        .create(CreateSessionDto::default())
         .send()
         .await
         .expect_err("POST on 500 fails at once");
@@ -407,8 +407,8 @@ async fn post_is_not_retried_on_500_but_get_is() {
 
     let server = serve(vec![status(500), ok()]).await;
     client(&server)
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect("GET on 500 is retried");
@@ -420,8 +420,8 @@ async fn the_retry_policy_is_set_per_call() {
     let server = serve(vec![status(503), ok()]).await;
     let err = client(&server)
         .with_retry_policy(cozmox::RetryPolicy::none())
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("no retries for this call");
@@ -453,8 +453,8 @@ async fn no_error_or_debug_output_shows_the_key() {
     shown.push(format!("{client:?}"));
     for i in 0..4 {
         let err = client
-            .session_controller_find_one()
-            .id("s1")
+            .sessions()
+            .get("s1")
             .send()
             .await
             .expect_err("every scripted reply is an error");
@@ -470,17 +470,13 @@ async fn no_error_or_debug_output_shows_the_key() {
         .retry_policy(cozmox::RetryPolicy::none())
         .build()
         .expect("builds");
-    let err = closed.session_controller_find_one().id("s1").send().await;
+    let err = closed.sessions().get("s1").send().await;
     shown.push(format!("{:?}", err.err()));
     let invalid = CreateSessionDto {
         expiration_seconds: Some(1.0),
         ..Default::default()
     };
-    let err = closed
-        .session_controller_create()
-        .body(invalid)
-        .send()
-        .await;
+    let err = closed.sessions().create(invalid).send().await;
     shown.push(format!("{:?}", err.err()));
     shown.push(cozmox::ConfigError::MissingApiKey.to_string());
     assert_eq!(shown.len(), 9);
@@ -587,13 +583,8 @@ async fn recording_spans<F: std::future::Future>(f: F) -> (F::Output, Recorded) 
 #[tokio::test(flavor = "current_thread")]
 async fn each_attempt_has_a_span_with_the_path_template_and_no_secrets() {
     let server = serve(vec![status(503), ok()]).await;
-    let (result, recorded) = recording_spans(
-        client(&server)
-            .session_controller_find_one()
-            .id("s-private-id")
-            .send(),
-    )
-    .await;
+    let (result, recorded) =
+        recording_spans(client(&server).sessions().get("s-private-id").send()).await;
     result.expect("succeeds on the second attempt");
     let requests: Vec<&Vec<(String, String)>> = recorded
         .iter()

@@ -30,8 +30,8 @@ fn named(name: &str) -> CreateSessionDto {
 
 async fn create(client: &Client, name: &str) -> Session {
     client
-        .session_controller_create()
-        .body(named(name))
+        .sessions()
+        .create(named(name))
         .send()
         .await
         .expect("create succeeds")
@@ -82,8 +82,8 @@ async fn crud_walk() {
         ..Default::default()
     };
     let created = client
-        .session_controller_create()
-        .body(body)
+        .sessions()
+        .create(body)
         .send()
         .await
         .expect("create")
@@ -97,7 +97,8 @@ async fn crud_walk() {
     assert_eq!(server.session_count(), 1);
 
     let page = client
-        .session_controller_find_all_paginated()
+        .sessions()
+        .list()
         .send()
         .await
         .expect("list")
@@ -111,8 +112,8 @@ async fn crud_walk() {
     );
 
     let fetched = client
-        .session_controller_find_one()
-        .id(created.id.clone())
+        .sessions()
+        .get(created.id.clone())
         .send()
         .await
         .expect("get")
@@ -125,9 +126,8 @@ async fn crud_walk() {
         ..Default::default()
     };
     let updated = client
-        .session_controller_update()
-        .id(created.id.clone())
-        .body(patch)
+        .sessions()
+        .update(created.id.clone(), patch)
         .send()
         .await
         .expect("update")
@@ -143,8 +143,8 @@ async fn crud_walk() {
     assert_eq!(updated.created_at, created.created_at);
     assert!(updated.updated_at > created.updated_at);
     let fetched = client
-        .session_controller_find_one()
-        .id(created.id.clone())
+        .sessions()
+        .get(created.id.clone())
         .send()
         .await
         .expect("get after update")
@@ -152,19 +152,15 @@ async fn crud_walk() {
     assert_eq!(fetched, updated);
 
     let deleted = client
-        .session_controller_remove()
-        .id(created.id.clone())
+        .sessions()
+        .delete(created.id.clone())
         .send()
         .await
         .expect("delete")
         .into_inner();
     assert_eq!(deleted, updated);
     assert_eq!(server.session_count(), 0);
-    let gone = client
-        .session_controller_find_one()
-        .id(created.id.clone())
-        .send()
-        .await;
+    let gone = client.sessions().get(created.id.clone()).send().await;
     assert_eq!(status_of(gone), Some(404));
 }
 
@@ -188,7 +184,7 @@ async fn unknown_ids_are_404() {
     let (server, client) = server().await;
     create(&client, "kept").await;
     let id = "00000000-0000-4000-8000-ffffffffffff";
-    let get = client.session_controller_find_one().id(id).send().await;
+    let get = client.sessions().get(id).send().await;
     // The client's error carries the mock's error body.
     match &get {
         Err(cozmox::Error::Api(e)) => {
@@ -202,13 +198,12 @@ async fn unknown_ids_are_404() {
     }
     assert_eq!(status_of(get), Some(404));
     let patch = client
-        .session_controller_update()
-        .id(id)
-        .body(UpdateSessionDto::default())
+        .sessions()
+        .update(id, UpdateSessionDto::default())
         .send()
         .await;
     assert_eq!(status_of(patch), Some(404));
-    let delete = client.session_controller_remove().id(id).send().await;
+    let delete = client.sessions().delete(id).send().await;
     assert_eq!(status_of(delete), Some(404));
     let (status, body) = raw(&server, &client, "GET", &format!("/session/{id}"), "").await;
     assert_eq!(status, 404);
@@ -230,13 +225,9 @@ async fn a_bearer_token_is_required() {
         .build()
         .expect("builds");
     for client in [&anonymous, &wrong] {
-        let list = client.session_controller_find_all_paginated().send().await;
+        let list = client.sessions().list().send().await;
         assert_eq!(status_of(list), Some(401));
-        let create = client
-            .session_controller_create()
-            .body(named("nope"))
-            .send()
-            .await;
+        let create = client.sessions().create(named("nope")).send().await;
         assert_eq!(status_of(create), Some(401));
     }
     assert_eq!(server.session_count(), 0);
@@ -327,7 +318,8 @@ async fn pagination_over_250_sessions() {
     let mut page_number = 1u32;
     loop {
         let page = client
-            .session_controller_find_all_paginated()
+            .sessions()
+            .list()
             .page(page_number)
             .limit(40)
             .send()
@@ -349,7 +341,8 @@ async fn pagination_over_250_sessions() {
     assert_eq!(seen, created, "every id once, in creation order");
 
     let newest = client
-        .session_controller_find_all_paginated()
+        .sessions()
+        .list()
         .sort_order(cozmox::models::SessionControllerFindAllPaginatedSortOrder::Desc)
         .limit(3)
         .send()
@@ -367,7 +360,8 @@ async fn pagination_over_250_sessions() {
     );
 
     let filtered = client
-        .session_controller_find_all_paginated()
+        .sessions()
+        .list()
         .name("session 7")
         .send()
         .await
@@ -459,7 +453,8 @@ async fn fifty_concurrent_creates() {
     assert_eq!(server.session_count(), 50);
 
     let page = client
-        .session_controller_find_all_paginated()
+        .sessions()
+        .list()
         .limit(1000)
         .send()
         .await
@@ -477,7 +472,8 @@ async fn dropping_the_server_stops_it() {
     tokio::task::yield_now().await;
     let after = client
         .with_retry_policy(cozmox::RetryPolicy::none())
-        .session_controller_find_all_paginated()
+        .sessions()
+        .list()
         .send()
         .await;
     assert!(after.is_err());

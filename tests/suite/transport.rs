@@ -125,8 +125,8 @@ async fn a_create_whose_answer_is_lost_is_sent_once() {
     let client = mock_client(&proxy.base);
 
     let err = client
-        .session_controller_create()
-        .body(CreateSessionDto::default())
+        .sessions()
+        .create(CreateSessionDto::default())
         .send()
         .await
         .expect_err("the answer never arrives");
@@ -145,8 +145,8 @@ async fn a_create_whose_answer_is_lost_is_sent_once() {
                 .initial_backoff(Duration::from_millis(20))
                 .retry_non_idempotent(true),
         )
-        .session_controller_create()
-        .body(CreateSessionDto::default())
+        .sessions()
+        .create(CreateSessionDto::default())
         .send()
         .await
         .expect_err("still lost");
@@ -155,11 +155,7 @@ async fn a_create_whose_answer_is_lost_is_sent_once() {
 
     // A GET is safe to repeat: retried twice.
     let before = proxy.connections.load(Ordering::SeqCst);
-    let err = client
-        .session_controller_find_all_paginated()
-        .send()
-        .await
-        .expect_err("lost");
+    let err = client.sessions().list().send().await.expect_err("lost");
     assert!(matches!(err, Error::Interrupted(_)), "{err:?}");
     assert_eq!(proxy.connections.load(Ordering::SeqCst) - before, 3);
 }
@@ -171,8 +167,8 @@ async fn post_is_retried_only_when_it_did_not_reach_the_api() {
             .with_retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(20)));
         async move {
             client
-                .session_controller_create()
-                .body(CreateSessionDto::default())
+                .sessions()
+                .create(CreateSessionDto::default())
                 .send()
                 .await
         }
@@ -201,8 +197,8 @@ async fn post_is_retried_only_when_it_did_not_reach_the_api() {
         async move {
             let start = Instant::now();
             let err = client
-                .session_controller_create()
-                .body(CreateSessionDto::default())
+                .sessions()
+                .create(CreateSessionDto::default())
                 .send()
                 .await
                 .expect_err("refused");
@@ -242,8 +238,8 @@ async fn redirects_are_never_followed() {
             .build()
             .expect("builds");
         let err = client
-            .session_controller_create()
-            .body(CreateSessionDto::default())
+            .sessions()
+            .create(CreateSessionDto::default())
             .send()
             .await
             .expect_err("a redirect is an error");
@@ -295,8 +291,8 @@ async fn responses_are_bounded_whatever_the_server_sends() {
         .build()
         .expect("builds");
     let err = client
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("too large");
@@ -341,8 +337,8 @@ async fn responses_are_bounded_whatever_the_server_sends() {
         .expect("builds");
     let start = Instant::now();
     let err = client
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("too large");
@@ -377,8 +373,8 @@ async fn responses_are_bounded_whatever_the_server_sends() {
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("builds")
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("503");
@@ -440,8 +436,8 @@ async fn server_waits_beyond_the_cap_are_not_waited_for() {
     let start = Instant::now();
     let err = client(&server)
         .with_retry_policy(RetryPolicy::default().max_server_wait(Duration::from_secs(1)))
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("not waited for");
@@ -468,8 +464,8 @@ async fn the_wait_is_the_longer_of_backoff_and_hint_and_bad_hints_are_ignored() 
     let server = serve(vec![Reply::Http(503, vec![("retry-after", "0")], ""), ok()]).await;
     client(&server)
         .with_retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(400)))
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect("retried");
@@ -487,8 +483,8 @@ async fn the_wait_is_the_longer_of_backoff_and_hint_and_bad_hints_are_ignored() 
     ])
     .await;
     client(&server)
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect("retried");
@@ -503,8 +499,8 @@ async fn a_deadline_bounds_the_whole_call() {
     let start = Instant::now();
     let err = client(&server)
         .with_deadline(Duration::from_secs(1))
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("no time for a retry");
@@ -532,8 +528,8 @@ async fn a_deadline_bounds_the_whole_call() {
         .expect("builds");
     let start = Instant::now();
     let err = client
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("deadline");
@@ -551,17 +547,11 @@ async fn dot_segment_ids_are_refused_before_sending() {
     let client = client(&server);
     for id in ["", ".", ".."] {
         let results = [
+            client.sessions().get(id).send().await.err(),
+            client.sessions().delete(id).send().await.err(),
             client
-                .session_controller_find_one()
-                .id(id)
-                .send()
-                .await
-                .err(),
-            client.session_controller_remove().id(id).send().await.err(),
-            client
-                .session_controller_update()
-                .id(id)
-                .body(cozmox::models::UpdateSessionDto::default())
+                .sessions()
+                .update(id, cozmox::models::UpdateSessionDto::default())
                 .send()
                 .await
                 .err(),
@@ -575,8 +565,8 @@ async fn dot_segment_ids_are_refused_before_sending() {
     assert_eq!(server.attempts(), 0, "nothing was sent");
     // Percent signs are encoded, so `%2e%2e` is an ordinary id.
     let err = client
-        .session_controller_find_one()
-        .id("%2e%2e")
+        .sessions()
+        .get("%2e%2e")
         .send()
         .await
         .expect_err("404");
@@ -628,8 +618,8 @@ async fn debug_output_redacts_credentials_and_long_bodies() {
     )])
     .await;
     let err = crate::faults::client(&server)
-        .session_controller_find_one()
-        .id("s1")
+        .sessions()
+        .get("s1")
         .send()
         .await
         .expect_err("secondsFromStart is not a number");

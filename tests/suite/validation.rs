@@ -72,7 +72,7 @@ fn the_client_refuses_an_invalid_body_before_sending() {
         expiration_seconds: Some(1.0),
         ..Default::default()
     };
-    let mut send = std::pin::pin!(client.session_controller_create().body(body).send());
+    let mut send = std::pin::pin!(client.sessions().create(body).send());
     // The body is checked first: the future is ready without any I/O.
     let Poll::Ready(result) = send.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {
         panic!("an invalid body must fail before any request is made");
