@@ -1,5 +1,6 @@
 //! `cargo xtask conformance DOC.json…`: import → generate (into a temporary
-//! standalone workspace) → `cargo check`, for each document; a line per
+//! standalone workspace) → `cargo check` of its crates and examples (among
+//! them `resources`, one call of every resource method), for each document; a line per
 //! document and a total.
 
 use std::path::{Path, PathBuf};
@@ -81,7 +82,14 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
 
     let start = Instant::now();
     let out = crate::commands::cargo()
-        .args(["check", "--quiet", "--workspace", "--message-format=short"])
+        .args([
+            "check",
+            "--quiet",
+            "--workspace",
+            "--lib",
+            "--examples",
+            "--message-format=short",
+        ])
         .current_dir(work.join("ws"))
         .env("CARGO_TARGET_DIR", target_dir)
         .output();

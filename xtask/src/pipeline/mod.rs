@@ -355,7 +355,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         emit::rust_file(&httpmock_file, COMMAND),
     );
     if target.scaffold {
-        files.extend(scaffold::files(target, &inputs.doc));
+        files.extend(scaffold::files(target, &inputs.doc, &resource_plan)?);
     }
     timings.push(("format", lap.elapsed()));
 

@@ -92,6 +92,8 @@ pub struct ResourceMethod {
     pub body: Option<String>,
     /// Whether the client stage generated the operation (no builder).
     pub manual: bool,
+    /// The body argument of such an operation.
+    pub manual_body: Option<ManualBody>,
     /// How its pages read, when it is a paginated list.
     pub pagination: Option<Pagination>,
 }
@@ -479,6 +481,7 @@ pub fn plan(
             path_params,
             body,
             manual: manual_ids.contains(id),
+            manual_body: manual.iter().find(|m| m.id == id).map(|m| m.body.clone()),
             pagination: None,
         };
         let mut method = method;
@@ -641,7 +644,7 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                 methods.push(quote! {
                     #[doc = #doc]
                     pub async fn #name(
-                        &self,
+                        self,
                         #( #params: &str, )*
                         #body_arg
                     ) -> ::std::result::Result<super::ResponseValue<#response>, #error_type> {
