@@ -50,8 +50,9 @@ pub struct Page<T> {
     pub total: Option<f64>,
 }
 
-/// The future of one page.
-pub type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
+/// The future of one page, boxed by [`Pages`] (in generic code, so a list's
+/// request is compiled only where its stream is used).
+type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
 
 /// A list query that can be asked for one page at a time: the request
 /// builder of a paginated list operation (implemented by generated code).
@@ -63,7 +64,7 @@ pub trait PageQuery<'a>: Clone + Send + 'a {
     fn at(self, page: u32, limit: u32) -> Self;
 
     /// Send the query and read the page from the response.
-    fn fetch(self) -> PageFuture<'a, Self::Item>;
+    fn fetch(self) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send + 'a;
 
     /// What identifies an item (its `id`), to tell a page that brings
     /// nothing new; `None` when items have no id.
@@ -206,7 +207,8 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
             return Poll::Ready(self.failure.take().map(Err));
         }
         if self.fetching.is_none() {
-            let request = self.query.clone().at(self.next_page, self.limit).fetch();
+            let request: PageFuture<'a, Q::Item> =
+                Box::pin(self.query.clone().at(self.next_page, self.limit).fetch());
             self.fetching = Some(request);
         }
         let Some(fetching) = self.fetching.as_mut() else {

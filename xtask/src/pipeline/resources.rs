@@ -702,12 +702,14 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                         fn at(self, page: u32, limit: u32) -> Self {
                             self.page(page).limit(limit)
                         }
-                        fn fetch(self) -> crate::paginate::PageFuture<'a, Self::Item> {
-                            Box::pin(async move {
+                        fn fetch(self) -> impl ::std::future::Future<
+                            Output = ::std::result::Result<crate::paginate::Page<Self::Item>, crate::Error>,
+                        > + Send + 'a {
+                            async move {
                                 let page = self.send().await?.into_inner();
                                 let total = #total;
                                 Ok(crate::paginate::Page { items: #items, total })
-                            })
+                            }
                         }
                         fn key(item: &Self::Item) -> ::std::option::Option<::std::string::String> {
                             #key

@@ -218,10 +218,12 @@ fn split_methods(
 /// The decoder `lift` uses for a body type: the models' JSON decoder; none
 /// for streams and upgrades; a no-op for bodiless responses.
 fn decoder_for(body_type: &syn::Type, support: &syn::Path) -> TokenStream {
-    let text = body_type.to_token_stream().to_string().replace(' ', "");
-    if text == "()" {
+    let unit = matches!(body_type, syn::Type::Tuple(t) if t.elems.is_empty());
+    let stream =
+        super::syntax::type_ident(body_type).is_some_and(|t| t == "ByteStream" || t == "Upgraded");
+    if unit {
         quote!(Some(#support::ignore_body))
-    } else if text.ends_with("ByteStream") || text.ends_with("Upgraded") {
+    } else if stream {
         quote!(None)
     } else {
         quote!(Some(#support::decode_json::<#body_type>))

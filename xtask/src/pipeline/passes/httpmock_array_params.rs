@@ -37,17 +37,21 @@ pub fn httpmock_array_params(file: &mut syn::File) -> Vec<String> {
         let syn::Expr::Call(call) = expr else {
             return None;
         };
-        if call.func.to_token_stream().to_string() != "Self" || call.args.len() != 1 {
+        let is_path = |e: &syn::Expr, name: &str| matches!(e, syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident(name));
+        if !is_path(&call.func, "Self") || call.args.len() != 1 {
             return None;
         }
         let syn::Expr::MethodCall(m) = &call.args[0] else {
             return None;
         };
-        if m.method != "query_param"
-            || m.receiver.to_token_stream().to_string() != "self . 0"
-            || m.args.len() != 2
-            || m.args[1].to_token_stream().to_string() != "value . to_string ()"
-        {
+        // `self.0`
+        let self_0 = matches!(&*m.receiver, syn::Expr::Field(f)
+            if is_path(&f.base, "self")
+                && matches!(&f.member, syn::Member::Unnamed(i) if i.index == 0));
+        // `value.to_string()`
+        let value_to_string = matches!(m.args.get(1), Some(syn::Expr::MethodCall(c))
+            if c.method == "to_string" && c.args.is_empty() && is_path(&c.receiver, "value"));
+        if m.method != "query_param" || !self_0 || m.args.len() != 2 || !value_to_string {
             return None;
         }
         let name = &m.args[0];

@@ -13,6 +13,8 @@ use serde_json::{Map, Value};
 use super::super::inline::becomes_named_type;
 use super::super::{Rule, Scope};
 use crate::pipeline::load::COMPONENT_REF;
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
 use crate::spec::{operations, pointer_token, type_name};
 
 /// The rule, for [`RULES`](super::super::RULES).
@@ -20,8 +22,9 @@ pub const RULE: Rule = Rule {
     name: "inline-operation-schema",
     summary: "a schema declared inline in an operation (JSON request or success body, an array body's items, a \
               parameter) that becomes a named type: moved to `components/schemas` as `<OperationId>Body`, \
-              `<OperationId>Response` (`…Item` for array items, `…<Param>` for parameters) and referenced, so it \
-              is generated and decoded like every component",
+              `<OperationId>Response` (`…Item` for array items, `…<Param>` for parameters; one component, named by \
+              the words the places share, for identical schemas in several places) and referenced, so it is \
+              generated and decoded like every component",
     scope: Scope::Document(inline_operation_schema),
 };
 
@@ -116,6 +119,43 @@ fn liftable(doc: &Value, ptr: &str, base: &str) -> Option<(String, String)> {
         .then(|| (format!("{ptr}/items"), format!("{base}Item")))
 }
 
+/// The name for a schema lifted from several places: the words their names
+/// share at the start and at the end (`ToolControllerCreateResponse` and
+/// `ToolControllerFindOneResponse` share `ToolControllerResponse`); the first
+/// place's name when they share no leading word.
+fn shared_name(names: &[String]) -> String {
+    let words = |n: &str| -> Vec<String> {
+        n.to_snake_case()
+            .split('_')
+            .map(ToUpperCamelCase::to_upper_camel_case)
+            .collect()
+    };
+    let mut all: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
+    // An array body's items are the same kind of thing as a single body:
+    // `…FindAllResponseItem` next to `…FindOneResponse` shares `Response`.
+    if !all.iter().all(|w| w.last().is_some_and(|l| l == "Item")) {
+        for w in &mut all {
+            if w.len() > 1 && w.last().is_some_and(|l| l == "Item") {
+                w.pop();
+            }
+        }
+    }
+    let first = &all[0];
+    let prefix = (0..first.len())
+        .take_while(|&i| all.iter().all(|w| w.get(i) == first.get(i)))
+        .count();
+    if prefix == 0 || names.len() == 1 {
+        return names[0].clone();
+    }
+    let shortest = all.iter().map(Vec::len).min().unwrap_or(0);
+    let suffix = (1..=shortest - prefix)
+        .take_while(|&k| all.iter().all(|w| w[w.len() - k] == first[first.len() - k]))
+        .count();
+    let mut name: Vec<&str> = first[..prefix].iter().map(String::as_str).collect();
+    name.extend(first[first.len() - suffix..].iter().map(String::as_str));
+    name.concat()
+}
+
 fn inline_operation_schema(doc: &mut Value) -> Vec<String> {
     let mut taken: BTreeSet<String> = doc
         .pointer("/components/schemas")
@@ -124,11 +164,25 @@ fn inline_operation_schema(doc: &mut Value) -> Vec<String> {
         .flatten()
         .flat_map(|(k, _)| [k.clone(), type_name(k)])
         .collect();
-    let mut lifts = Vec::new();
+    // Identical schemas (the same union in every response of a resource)
+    // become one component: (schema, its places' pointers and names).
+    let mut groups: Vec<(Value, Vec<(String, String)>)> = Vec::new();
     for (ptr, base) in places(doc) {
         let Some((ptr, name)) = liftable(doc, &ptr, &base) else {
             continue;
         };
+        let Some(schema) = doc.pointer(&ptr).cloned() else {
+            continue;
+        };
+        match groups.iter_mut().find(|(s, _)| *s == schema) {
+            Some((_, places)) => places.push((ptr, name)),
+            None => groups.push((schema, vec![(ptr, name)])),
+        }
+    }
+    let mut lifts = Vec::new();
+    for (_, places) in groups {
+        let names: Vec<String> = places.iter().map(|(_, n)| n.clone()).collect();
+        let name = shared_name(&names);
         let mut unique = name.clone();
         let mut n = 1;
         while taken.contains(&unique) || taken.contains(&type_name(&unique)) {
@@ -140,7 +194,9 @@ fn inline_operation_schema(doc: &mut Value) -> Vec<String> {
             n += 1;
         }
         taken.insert(unique.clone());
-        lifts.push((ptr, unique));
+        for (ptr, _) in places {
+            lifts.push((ptr, unique.clone()));
+        }
     }
     let mut hits = Vec::new();
     for (ptr, name) in lifts {
@@ -166,7 +222,7 @@ fn inline_operation_schema(doc: &mut Value) -> Vec<String> {
                     .or_insert_with(|| Value::Object(Map::new()))
             });
         if let Some(Value::Object(schemas)) = schemas {
-            schemas.insert(name, schema);
+            schemas.entry(name).or_insert(schema);
             hits.push(ptr);
         }
     }
@@ -180,41 +236,63 @@ mod tests {
 
     #[test]
     fn inline_operation_schema() {
-        let union = json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
-                           "discriminator": {"propertyName": "type"}});
+        let one_of = |a: &str, b: &str| {
+            json!({"oneOf": [{"$ref": format!("#/components/schemas/{a}")}, {"$ref": format!("#/components/schemas/{b}")}],
+                   "discriminator": {"propertyName": "type"}})
+        };
+        let (tool, create_tool, listed) = (
+            one_of("A", "B"),
+            one_of("CreateA", "CreateB"),
+            one_of("A", "C"),
+        );
+        let json_body = |schema: &serde_json::Value| json!({"content": {"application/json": {"schema": schema}}});
         let (doc, fired) = run_document(
             "inline-operation-schema",
             json!({"paths": {
                 "/t": {
                     "post": {"operationId": "ToolController_create",
-                        "requestBody": {"content": {"application/json": {"schema": union.clone()}}},
-                        "responses": {"201": {"content": {"application/json": {"schema": union.clone()}}}}},
+                        "requestBody": json_body(&create_tool),
+                        "responses": {"201": json_body(&tool)}},
                     "get": {"operationId": "ToolController_findAll",
                         "parameters": [
                             {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["a", "b"]}},
                             {"name": "limit", "in": "query", "schema": {"type": "number"}}
                         ],
-                        "responses": {"200": {"content": {"application/json": {"schema": {"type": "array", "items": union.clone()}}}}}}
+                        "responses": {"200": json_body(&json!({"type": "array", "items": listed}))}}
                 },
-                "/t/{id}": {"get": {"operationId": "ToolController_findOne",
-                    "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}
+                "/t/{id}": {
+                    "get": {"operationId": "ToolController_findOne", "responses": {"200": json_body(&tool)}},
+                    "delete": {"operationId": "ToolController_remove",
+                        "responses": {"200": json_body(&json!({"$ref": "#/components/schemas/A"}))}}
+                }
             },
-            "components": {"schemas": {"A": {}, "B": {}, "ToolControllerCreateResponse": {}}}}),
+            "components": {"schemas": {"A": {}, "B": {}, "C": {}, "ToolControllerResponse": {}}}}),
         );
         assert_eq!(
             fired,
             [
                 "/paths/~1t/post/requestBody/content/application~1json/schema",
                 "/paths/~1t/post/responses/201/content/application~1json/schema",
+                "/paths/~1t~1{id}/get/responses/200/content/application~1json/schema",
                 "/paths/~1t/get/responses/200/content/application~1json/schema/items",
                 "/paths/~1t/get/parameters/0/schema",
             ]
         );
         let schemas = &doc["components"]["schemas"];
-        assert_eq!(schemas["ToolControllerCreateBody"], union);
-        // The name is taken by a component: the lifted one gets a suffix.
-        assert_eq!(schemas["ToolControllerCreateResponseInline"], union);
-        assert_eq!(schemas["ToolControllerFindAllResponseItem"], union);
+        assert_eq!(schemas["ToolControllerCreateBody"], create_tool);
+        // The same union in two responses is one component, named by the words
+        // the places share; that name is taken, so it gets a suffix.
+        assert_eq!(schemas["ToolControllerResponseInline"], tool);
+        for op in [
+            "/paths/~1t/post/responses/201",
+            "/paths/~1t~1{id}/get/responses/200",
+        ] {
+            assert_eq!(
+                doc.pointer(&format!("{op}/content/application~1json/schema")),
+                Some(&json!({"$ref": "#/components/schemas/ToolControllerResponseInline"}))
+            );
+        }
+        assert_eq!(schemas["ToolControllerFindAllResponseItem"], listed);
         assert_eq!(
             schemas["ToolControllerFindAllSort"],
             json!({"type": "string", "enum": ["a", "b"]})
@@ -231,8 +309,30 @@ mod tests {
             "a primitive stays inline"
         );
         assert_eq!(
-            doc.pointer("/paths/~1t~1{id}/get/responses/200/content/application~1json/schema"),
+            doc.pointer("/paths/~1t~1{id}/delete/responses/200/content/application~1json/schema"),
             Some(&json!({"$ref": "#/components/schemas/A"}))
+        );
+    }
+
+    #[test]
+    fn shared_names_keep_the_words_the_places_share() {
+        let name = |names: &[&str]| {
+            super::shared_name(&names.iter().map(ToString::to_string).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            name(&[
+                "ToolControllerCreateResponse",
+                "ToolControllerFindOneResponse"
+            ]),
+            "ToolControllerResponse"
+        );
+        assert_eq!(
+            name(&["PhoneNumberControllerCreateResponse"]),
+            "PhoneNumberControllerCreateResponse"
+        );
+        assert_eq!(
+            name(&["AControllerGetResponse", "BControllerGetResponse"]),
+            "AControllerGetResponse"
         );
     }
 }
