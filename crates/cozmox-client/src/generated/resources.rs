@@ -77,8 +77,12 @@ for super::builder::SessionControllerFindAllPaginated<'a> {
     fn at(self, page: u32, limit: u32) -> Self {
         self.page(page).limit(limit)
     }
-    fn fetch(self) -> crate::paginate::PageFuture<'a, Self::Item> {
-        Box::pin(async move {
+    fn fetch(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::paginate::Page<Self::Item>, crate::Error>,
+    > + Send + 'a {
+        async move {
             let page = self.send().await?.into_inner();
             let total = {
                 let m = &page.metadata;
@@ -88,7 +92,7 @@ for super::builder::SessionControllerFindAllPaginated<'a> {
                 items: page.results,
                 total,
             })
-        })
+        }
     }
     fn key(item: &Self::Item) -> ::std::option::Option<::std::string::String> {
         Some(item.id.to_string())
