@@ -69,13 +69,32 @@ pub fn generate(
     names: &BTreeMap<String, String>,
     runtime: Option<&str>,
 ) -> Result<TokenStream, Error> {
+    with_generator(
+        doc,
+        models_crate,
+        names,
+        runtime,
+        "the client",
+        Generator::generate_tokens,
+    )
+}
+
+/// Run `f` with a progenitor generator set up for `doc` (the models' types,
+/// `runtime`), turning its errors and panics into errors about `what`.
+fn with_generator(
+    doc: &Value,
+    models_crate: &str,
+    names: &BTreeMap<String, String>,
+    runtime: Option<&str>,
+    what: &str,
+    f: impl FnOnce(&mut Generator, &OpenAPI) -> Result<TokenStream, progenitor_impl::Error>,
+) -> Result<TokenStream, Error> {
     let spec = parse_openapi(doc)?;
     let settings = settings(models_crate, names, runtime)?;
-    catch_panic("progenitor", || {
+    catch_panic(&format!("progenitor ({what})"), || {
         let mut generator = Generator::new(&settings);
-        generator
-            .generate_tokens(&spec)
-            .map_err(|e| Error::new(format!("progenitor cannot generate the client: {e}")))
+        f(&mut generator, &spec)
+            .map_err(|e| Error::new(format!("progenitor cannot generate {what}: {e}")))
     })
 }
 
@@ -97,18 +116,14 @@ pub fn httpmock(
     names: &BTreeMap<String, String>,
     runtime: Option<&str>,
 ) -> Result<TokenStream, Error> {
-    let spec = parse_openapi(doc)?;
-    let settings = settings(models_crate, names, runtime)?;
-    catch_panic("progenitor (httpmock helpers)", || {
-        let mut generator = Generator::new(&settings);
-        generator
-            .httpmock(&spec, HTTPMOCK_CLIENT_PATH)
-            .map_err(|e| {
-                Error::new(format!(
-                    "progenitor cannot generate the httpmock helpers: {e}"
-                ))
-            })
-    })
+    with_generator(
+        doc,
+        models_crate,
+        names,
+        runtime,
+        "the httpmock helpers",
+        |g, spec| g.httpmock(spec, HTTPMOCK_CLIENT_PATH),
+    )
 }
 
 /// Request content types progenitor 0.15 can send.

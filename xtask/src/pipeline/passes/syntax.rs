@@ -109,7 +109,13 @@ pub(crate) fn box_option_inner(ty: &syn::Type) -> Option<syn::Type> {
     generic_arg(&outer, "Option")
 }
 
+/// The first type argument of `ty` when it is `wrapper<…>` (`Option<T>` → `T`).
 pub(crate) fn generic_arg(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
+    nth_generic_arg(ty, wrapper, 0)
+}
+
+/// The `n`th type argument of `ty` when it is `wrapper<…>` (`Map<K, V>`, 1 → `V`).
+pub(crate) fn nth_generic_arg(ty: &syn::Type, wrapper: &str, n: usize) -> Option<syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     if last.ident != wrapper {
@@ -118,10 +124,31 @@ pub(crate) fn generic_arg(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };
-    match args.args.first()? {
+    match args.args.iter().nth(n)? {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
     }
+}
+
+/// The names of the file's string newtypes (`pub struct Name(String)`,
+/// typify's constrained strings).
+pub(crate) fn string_newtypes(file: &syn::File) -> std::collections::BTreeSet<String> {
+    let none = std::collections::BTreeSet::new();
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(st) => match &st.fields {
+                syn::Fields::Unnamed(f)
+                    if f.unnamed.len() == 1
+                        && super::union_impls::is_string(&f.unnamed[0].ty, &none) =>
+                {
+                    Some(st.ident.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 /// Squash a name for matching across case conventions:

@@ -4,36 +4,19 @@
 //! without the check. The check stays where requests are built (`TryFrom`,
 //! `FromStr`). Returns the types changed.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::Span;
 use quote::ToTokens;
 use syn::Item;
 
 use super::syntax::trait_name;
 use super::syntax::type_ident;
-use super::union_impls::is_string;
 
 /// Decoding takes what the server sends: typify's constrained strings
 /// (`maxLength`, `pattern`…: a newtype whose `Deserialize` parses, and so
 /// validates) decode without the check. The check stays where requests are
 /// built (`TryFrom`, `FromStr`). Returns the types changed.
 pub fn unchecked_string_decoding(file: &mut syn::File) -> Vec<String> {
-    let newtypes: BTreeSet<String> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Struct(st) => match &st.fields {
-                syn::Fields::Unnamed(f)
-                    if f.unnamed.len() == 1 && is_string(&f.unnamed[0].ty, &BTreeSet::new()) =>
-                {
-                    Some(st.ident.to_string())
-                }
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
+    let newtypes = super::syntax::string_newtypes(file);
     let mut changed = Vec::new();
     for item in &mut file.items {
         let Item::Impl(imp) = item else { continue };

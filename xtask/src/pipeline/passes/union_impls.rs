@@ -173,21 +173,7 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             _ => None,
         })
         .collect();
-    let string_newtypes: BTreeSet<String> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Struct(st) => match &st.fields {
-                syn::Fields::Unnamed(f)
-                    if f.unnamed.len() == 1 && is_string(&f.unnamed[0].ty, &BTreeSet::new()) =>
-                {
-                    Some(st.ident.to_string())
-                }
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
+    let string_newtypes = super::syntax::string_newtypes(file);
     let mut result = Unions::default();
     let mut impls: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     for item in &mut file.items {

@@ -61,26 +61,11 @@ fn innermost(ty: &syn::Type) -> syn::Type {
         }
     }
     for map in ["HashMap", "BTreeMap"] {
-        if let Some(value) = map_value(ty, map) {
+        if let Some(value) = super::syntax::nth_generic_arg(ty, map, 1) {
             return innermost(&value);
         }
     }
     ty.clone()
-}
-
-fn map_value(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != wrapper {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.iter().nth(1)? {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    }
 }
 
 fn num(schema: &Value, key: &str) -> Option<f64> {
