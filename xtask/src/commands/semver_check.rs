@@ -28,7 +28,7 @@ use serde_json::Value;
 use crate::Error;
 use crate::commands::diff::{self, Impact, Report};
 use crate::pipeline::{self, Target};
-use crate::pipeline::{emit, load, normalize};
+use crate::pipeline::{emit, load};
 
 /// The cargo-semver-checks version the cross-check runs with.
 pub const CARGO_SEMVER_CHECKS_VERSION: &str = "0.51.0";
@@ -287,8 +287,8 @@ pub fn run(old: &Path, new: &Path, root: &Path) -> Result<String, Error> {
         )));
     }
     let (mut old_n, mut new_n) = (old_doc, new_doc);
-    normalize::normalize(&mut old_n);
-    normalize::normalize(&mut new_n);
+    diff::normalize(&mut old_n);
+    diff::normalize(&mut new_n);
     let report = diff::diff_normalized(&old_n, &new_n, "old", "new");
     let comparison = compare(&findings, &report, &old_n, &new_n);
     Ok(render(

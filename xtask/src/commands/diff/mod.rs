@@ -43,11 +43,23 @@ pub use report::Format;
 use crate::Error;
 use crate::pipeline::{load, normalize};
 
+/// Normalize a document for comparison: every rule but
+/// `inline-operation-schema`. The diff compares an operation with the schemas
+/// declared inline in it; lifted into components, each change of such a
+/// schema (a new query enum, a new union member) would be reported twice, as
+/// the operation's and as a component's.
+pub fn normalize(doc: &mut Value) -> normalize::Report {
+    normalize::normalize_except(
+        doc,
+        &[crate::pipeline::normalize::rules::inline_operation_schema::RULE.name],
+    )
+}
+
 /// Compare two assembled documents, after normalizing both. The labels say
 /// where each came from, for the report.
 pub fn diff_values(mut old: Value, mut new: Value, old_label: &str, new_label: &str) -> Report {
-    normalize::normalize(&mut old);
-    normalize::normalize(&mut new);
+    normalize(&mut old);
+    normalize(&mut new);
     diff_normalized(&old, &new, old_label, new_label)
 }
 
@@ -116,7 +128,7 @@ impl Source {
 pub fn load_both(old: &Source, new: &Source, scratch: &Path) -> Result<(Value, Value), Error> {
     let normalized = |source: &Source| {
         source.load(scratch).map(|mut doc| {
-            normalize::normalize(&mut doc);
+            normalize(&mut doc);
             doc
         })
     };

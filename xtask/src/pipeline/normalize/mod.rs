@@ -94,6 +94,18 @@ pub fn normalize(doc: &mut Value) -> Report {
     apply_rules(doc, RULES)
 }
 
+/// Apply every rule of [`RULES`] but those named in `skip`, in order.
+pub fn normalize_except(doc: &mut Value, skip: &[&str]) -> Report {
+    let rules: Vec<&Rule> = RULES.iter().filter(|r| !skip.contains(&r.name)).collect();
+    let mut report = Report::default();
+    for rule in rules {
+        report
+            .fired
+            .extend(apply_rules(doc, std::slice::from_ref(rule)).fired);
+    }
+    report
+}
+
 /// Apply `rules` to `doc`, in order, recording where each one fired.
 pub fn apply_rules(doc: &mut Value, rules: &[Rule]) -> Report {
     let mut report = Report::default();
