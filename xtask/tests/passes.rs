@@ -26,7 +26,7 @@ fn text(cx: &passes::Ctx<'_>, edits: Edits) -> String {
 #[test]
 fn every_pass_before_and_after() {
     let target = Target::standalone();
-    let (inputs, files) = pipeline::raw(fixture(), &target).expect("raw").into_parts();
+    let pipeline::Raw { inputs, files } = pipeline::raw(fixture(), &target).expect("raw");
     let mut cx = inputs.ctx(&target, files);
     let mut idle = Vec::new();
     for pass in PASSES {
@@ -55,12 +55,13 @@ fn operations_progenitor_cannot_express() {
     let target = Target::standalone();
     let raw = pipeline::raw(fixture(), &target).expect("raw");
     let mut ops: Vec<String> = raw
+        .inputs
         .manual
         .iter()
         .map(|op| format!("{} {} {}: {}", op.id, op.method, op.path, op.reason))
         .collect();
     ops.sort();
-    let code = pipeline::client::manual_operations(&raw.manual).expect("manual operations");
+    let code = pipeline::client::manual_operations(&raw.inputs.manual).expect("manual operations");
     let file: syn::File = syn::parse2(code).expect("parses");
     insta::assert_snapshot!(
         "client@manual-operations",

@@ -325,11 +325,7 @@ pub fn manual_operations(ops: &[ManualOp]) -> Result<TokenStream, Error> {
     let mut methods = Vec::new();
     for op in ops {
         let fn_name = format_ident!("{}", heck::ToSnakeCase::to_snake_case(op.id.as_str()));
-        let params: Vec<String> = op
-            .path
-            .split('{')
-            .skip(1)
-            .filter_map(|s| s.split('}').next())
+        let params: Vec<String> = crate::spec::template_params(&op.path)
             .map(str::to_string)
             .collect();
         let param_idents: Vec<_> = params

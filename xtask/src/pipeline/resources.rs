@@ -390,7 +390,6 @@ pub fn plan(
     models_crate: &str,
 ) -> Result<Plan, Error> {
     let krate = models_crate.replace('-', "_");
-    let manual_ids: BTreeSet<&str> = manual.iter().map(|m| m.id.as_str()).collect();
     let mut grouped: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
     for op in crate::spec::operations(doc) {
         let Some(id) = op.id() else {
@@ -467,6 +466,7 @@ pub fn plan(
             .and_then(|r| r.strip_prefix(COMPONENT_REF))
             .and_then(|n| names.get(n))
             .map(|rust| format!("::{krate}::{rust}"));
+        let manual_body = manual.iter().find(|m| m.id == id).map(|m| m.body.clone());
         let method = ResourceMethod {
             operation_id: id.to_string(),
             http_method: op.method.to_uppercase(),
@@ -480,14 +480,14 @@ pub fn plan(
                 .to_string(),
             path_params,
             body,
-            manual: manual_ids.contains(id),
-            manual_body: manual.iter().find(|m| m.id == id).map(|m| m.body.clone()),
-            pagination: None,
+            manual: manual_body.is_some(),
+            pagination: if manual_body.is_some() {
+                None
+            } else {
+                pagination(doc, &op, &krate, names)
+            },
+            manual_body,
         };
-        let mut method = method;
-        if !method.manual {
-            method.pagination = pagination(doc, &op, &krate, names);
-        }
         grouped
             .entry(label)
             .or_default()
@@ -622,11 +622,7 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                     .iter()
                     .find(|o| o.id == m.operation_id)
                     .ok_or_else(|| Error::at(&m.operation_id, "", "manual operation not found"))?;
-                let params: Vec<syn::Ident> = op
-                    .path
-                    .split('{')
-                    .skip(1)
-                    .filter_map(|s| s.split('}').next())
+                let params: Vec<syn::Ident> = crate::spec::template_params(&op.path)
                     .map(|p| format_ident!("{}", p.to_snake_case()))
                     .collect();
                 let (body_arg, body_pass) = match &op.body {

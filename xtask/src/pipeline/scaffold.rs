@@ -184,7 +184,9 @@ fn resources_example(
             let name = format_ident!("{}", m.name);
             let ids: Vec<&str> = m.path_params.iter().map(|_| "id").collect();
             let call = if m.manual {
-                let params: Vec<&str> = m.path.split('{').skip(1).map(|_| "id").collect();
+                let params: Vec<&str> = crate::spec::template_params(&m.path)
+                    .map(|_| "id")
+                    .collect();
                 match &m.manual_body {
                     Some(super::client::ManualBody::Json(t)) => {
                         let t = parse(t)?;

@@ -43,6 +43,12 @@ impl<'a> Operation<'a> {
     }
 }
 
+/// The parameter names of a path template, in order (`/a/{id}/b/{key}` →
+/// `id`, `key`).
+pub fn template_params(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{').skip(1).filter_map(|s| s.split('}').next())
+}
+
 /// The JSON pointer of the operation at `path` and `method`.
 pub fn operation_pointer(path: &str, method: &str) -> String {
     format!("/paths/{}/{}", pointer_token(path), pointer_token(method))

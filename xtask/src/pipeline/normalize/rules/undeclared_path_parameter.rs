@@ -26,11 +26,7 @@ fn undeclared_path_parameter(doc: &mut Value) -> Vec<String> {
         .filter_map(|op| {
             let mut have = declared(op.item.get("parameters"));
             have.extend(declared(op.node.get("parameters")));
-            let names: Vec<String> = op
-                .path
-                .split('{')
-                .skip(1)
-                .filter_map(|s| s.split('}').next())
+            let names: Vec<String> = crate::spec::template_params(op.path)
                 .filter(|name| !have.iter().any(|d| d == name))
                 .map(str::to_string)
                 .collect();
