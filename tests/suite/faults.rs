@@ -291,8 +291,8 @@ async fn api_errors_carry_status_body_and_request_id_and_say_what_to_do() {
 }
 
 #[tokio::test]
-async fn a_body_that_does_not_match_the_models_fails_with_its_json_path() {
-    let body = r#"{"id":"s1","orgId":"o1","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z","messages":[{"role":"user","message":"hi","time":1,"secondsFromStart":"soon"}]}"#;
+async fn a_body_whose_required_field_does_not_match_fails_with_its_json_path() {
+    let body = r#"{"id":"s1","orgId":"o1","createdAt":{"when":"soon"},"updatedAt":"2023-11-07T05:31:56Z"}"#;
     let server = serve(vec![Reply::Http(
         200,
         vec![
@@ -307,18 +307,52 @@ async fn a_body_that_does_not_match_the_models_fails_with_its_json_path() {
         .get("s1")
         .send()
         .await
-        .expect_err("a string where a number belongs");
+        .expect_err("an object where a date belongs");
     let cozmox::Error::Decode(decode) = &err else {
         panic!("expected a decode error, got {err:?}");
     };
-    assert_eq!(decode.path(), "messages[0].secondsFromStart");
+    assert_eq!(decode.path(), "createdAt");
     assert_eq!(decode.status().as_u16(), 200);
     assert_eq!(decode.request_id(), Some("req-200"));
     assert_eq!(decode.body().as_ref(), body.as_bytes());
     let shown = err.to_string();
     assert!(
-        shown.contains("messages[0].secondsFromStart") && shown.contains("req-200"),
+        shown.contains("createdAt") && shown.contains("req-200"),
         "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_whose_optional_field_does_not_match_decodes_and_reports_it() {
+    let body = r#"{"id":"s1","orgId":"o1","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z","messages":[{"role":"user","message":"hi","time":1,"secondsFromStart":"soon"}]}"#;
+    let server = serve(vec![Reply::Http(
+        200,
+        vec![("content-type", "application/json")],
+        body,
+    )])
+    .await;
+    let session = client(&server)
+        .sessions()
+        .get("s1")
+        .send()
+        .await
+        .expect("the session, without what does not fit")
+        .into_inner();
+    assert_eq!(session.id, "s1");
+    let found: Vec<String> = cozmox::models::Drift::unknown_data(&session)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("messages[0].secondsFromStart: does not decode, kept as sent"),
+        "{found:?}"
+    );
+    let back = serde_json::to_value(&session).expect("encode");
+    let sent: serde_json::Value = serde_json::from_str(body).expect("JSON");
+    assert!(
+        crate::common::json_eq(&back, &sent),
+        "re-encodes as sent: {back}"
     );
 }
 

@@ -89,6 +89,22 @@ fn nesting_up_to_serde_jsons_limit_decodes_on_a_small_stack() {
             assert!(decode::<Session>(deepest.as_bytes()).is_ok());
             let error = decode::<Session>(deep_session(122).as_bytes()).expect_err("too deep");
             assert!(error.message().contains("recursion limit"), "{error}");
+            // The tolerant path (taken for `cost`) decodes the deep value
+            // again, each optional level on its own: still on this stack.
+            let mut drifted: serde_json::Value = serde_json::from_str(&deepest).expect("JSON");
+            drifted["cost"] = json!("a lot");
+            let mut deep_drift = drifted.clone();
+            let mut leaf = &mut deep_drift["assistant"]["model"]["tools"][0]["body"];
+            while leaf.get("items").is_some() {
+                leaf = &mut leaf["items"];
+            }
+            leaf["description"] = json!(42);
+            for input in [drifted, deep_drift] {
+                let text = input.to_string();
+                check_session(text.as_bytes());
+                let session = decode::<Session>(text.as_bytes()).expect("tolerated");
+                assert!(!cozmox_models::Drift::unknown_data(&session).is_empty());
+            }
         })
         .expect("spawn");
     worker.join().expect("no stack overflow");

@@ -2,7 +2,9 @@
 //! component of openapi/ decode and round-trip; with injected unknown enum
 //! values, union members and fields they still do, and the drift list names
 //! the place; mutated instances (wrong type, missing required field) fail
-//! with the expected JSON path.
+//! with the expected JSON path when decoded strictly, and are either refused
+//! at that path or kept as sent and reported at it (or at the optional
+//! field or union around it) by the tolerant decoder.
 //!
 //! Instances come from `instances::Gen` with a deterministic PRNG: the seeds
 //! are fixed, so a failure reproduces; `COZMOX_PROPTEST_SEEDS=N` explores N
@@ -10,7 +12,10 @@
 
 use std::collections::BTreeMap;
 
-use cozmox_models::{DecodeError, Drift, UnknownData, decode, with_component};
+use cozmox_models::{
+    DecodeError, Drift, StrictError, UnknownData, UnknownKind, decode, decode_strict,
+    with_component,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -31,6 +36,39 @@ fn decode_component(name: &str, value: &Value) -> Result<(Value, Vec<UnknownData
     let bytes = value.to_string().into_bytes();
     with_component!(name, round_trip(&bytes))
         .unwrap_or_else(|| panic!("{name} is not a component of the models crate"))
+}
+
+/// The error of `decode_strict` as `T`, if it fails to decode at all.
+fn strict_decode_error<T: DeserializeOwned + Drift>(json: &[u8]) -> Option<DecodeError> {
+    match decode_strict::<T>(json) {
+        Err(StrictError::Decode(e)) => Some(e),
+        _ => None,
+    }
+}
+
+fn strict_component_error(name: &str, value: &Value) -> Option<DecodeError> {
+    let bytes = value.to_string().into_bytes();
+    with_component!(name, strict_decode_error(&bytes))
+        .unwrap_or_else(|| panic!("{name} is not a component of the models crate"))
+}
+
+/// Whether the tolerant decoder's report accounts for damage done at
+/// `expected`: an entry at that path or at one enclosing it (the optional
+/// field or union that kept the value) saying the value was kept.
+pub fn reports_kept(unknown: &[UnknownData], expected: &[PathSeg]) -> bool {
+    (0..=expected.len()).any(|n| {
+        let at = sdk_path(&expected[..n]);
+        unknown.iter().any(|u| {
+            u.path == at
+                && match &u.kind {
+                    UnknownKind::Invalid(_)
+                    | UnknownKind::UnionMember { .. }
+                    | UnknownKind::NoMember { .. } => true,
+                    UnknownKind::EnumValue(_) => n == expected.len(),
+                    _ => false,
+                }
+        })
+    })
 }
 
 pub fn seeds() -> u64 {
@@ -176,8 +214,38 @@ fn check_one(name: &str, value: &Value, m: &Mutation) -> Result<(), String> {
         MutationKind::RemoveRequired => m.segments[..m.segments.len().saturating_sub(1)].to_vec(),
         _ => m.segments.clone(),
     };
+    let strict =
+        strict_component_error(name, value).ok_or("decode_strict should fail to decode")?;
+    if !error_points_at(strict.path(), strict.message(), &expected) {
+        return Err(format!(
+            "strict error at `{}`, expected `{}`: {strict}",
+            strict.path(),
+            sdk_path(&expected)
+        ));
+    }
+    if let (MutationKind::RemoveRequired, Some(key)) = (m.kind, &m.key)
+        && !strict.message().contains(&format!("missing field `{key}`"))
+    {
+        return Err(format!("error does not name the missing field: {strict}"));
+    }
     match result {
-        Ok(_) => Err("should fail to decode, decoded".into()),
+        // Inside an optional field (or a union that keeps what it cannot
+        // decode): kept as sent, and reported where it was kept.
+        Ok((back, unknown)) => {
+            if !json_eq(&back, value) {
+                return Err(format!(
+                    "kept, but re-encodes differently at {}",
+                    first_difference(&back, value, "$").unwrap_or_default()
+                ));
+            }
+            if !reports_kept(&unknown, &expected) {
+                return Err(format!(
+                    "kept, but not reported at or around `{}`: {unknown:?}",
+                    sdk_path(&expected)
+                ));
+            }
+            Ok(())
+        }
         Err(e) => {
             if !error_points_at(e.path(), e.message(), &expected) {
                 return Err(format!(
@@ -185,11 +253,6 @@ fn check_one(name: &str, value: &Value, m: &Mutation) -> Result<(), String> {
                     e.path(),
                     sdk_path(&expected)
                 ));
-            }
-            if let (MutationKind::RemoveRequired, Some(key)) = (m.kind, &m.key)
-                && !e.message().contains(&format!("missing field `{key}`"))
-            {
-                return Err(format!("error does not name the missing field: {e}"));
             }
             Ok(())
         }
@@ -526,6 +589,7 @@ fn answers_mutation(m: &Mutation, out: &Outcome, value: &Value) -> bool {
                 && (0..=expected.len()).any(|n| {
                     listed(&sdk_path(&expected[..n]), &|r| {
                         r.starts_with("matches no member")
+                            || r.starts_with("does not decode")
                             || r.contains(" member (")
                             || (n == expected.len() && r.starts_with("unknown value"))
                     })

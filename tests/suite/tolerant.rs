@@ -155,10 +155,17 @@ fn get_modify_patch_loses_nothing_the_server_sent() {
     assert_round_trip(&expected, &session);
 }
 
+fn strict_error(v: &Value) -> cozmox_models::DecodeError {
+    match decode_strict::<Session>(v.to_string().as_bytes()) {
+        Err(StrictError::Decode(e)) => e,
+        other => panic!("strict decoding should fail to decode: {other:?}"),
+    }
+}
+
 #[test]
 fn errors_inside_a_member_name_the_path_and_the_member() {
     let input = session_with(json!([{"role": "user", "message": 5}]));
-    let err = decode_value(&input).expect_err("a number is not a message");
+    let err = strict_error(&input);
     assert_eq!(err.path(), "messages[0].message");
     assert!(err.message().contains("invalid type: integer `5`"), "{err}");
     assert!(
@@ -166,23 +173,48 @@ fn errors_inside_a_member_name_the_path_and_the_member() {
             .contains("member `UserMessage`, selected by role = \"user\""),
         "{err}"
     );
+    // `message` is optional: `decode` keeps its value as sent, and says why.
+    let session = decode_value(&input).expect("tolerated");
+    let messages = session.messages.as_ref().expect("messages");
+    assert!(
+        matches!(&messages[0], cozmox_models::SessionMessagesItem::UserMessage(m) if m.message.is_none()),
+        "{:?}",
+        messages[0]
+    );
+    let found = session.unknown_data();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].path, "messages[0].message");
+    match &found[0].kind {
+        UnknownKind::Invalid(e) => {
+            assert_eq!(e.path(), ".", "{e}");
+            assert!(e.message().contains("invalid type: integer `5`"), "{e}");
+        }
+        other => panic!("expected an invalid value, got {other:?}"),
+    }
+    assert_round_trip(&input, &session);
 }
 
 #[test]
 fn errors_before_the_tag_still_name_the_field_and_member() {
     let input = session_with(json!([{"message": 5, "role": "user"}]));
-    let err = decode_value(&input).expect_err("a number is not a message");
+    let err = strict_error(&input);
     assert!(err.path().starts_with("messages[0]"), "{err}");
     assert!(err.message().contains("invalid type: integer `5`"), "{err}");
     assert!(err.message().contains("UserMessage"), "{err}");
 }
 
 #[test]
-fn a_missing_tag_is_a_missing_field() {
+fn a_missing_tag_is_a_missing_field_when_strict_and_an_unknown_member_otherwise() {
     let input = session_with(json!([{"message": "hi"}]));
-    let err = decode_value(&input).expect_err("no role");
+    let err = strict_error(&input);
     assert_eq!(err.path(), "messages[0]");
     assert!(err.message().contains("missing field `role`"), "{err}");
+    let session = decode_value(&input).expect("tolerated");
+    assert_eq!(
+        unknown_paths(&session),
+        ["messages[0]: unknown SessionMessagesItem member (role = absent)"]
+    );
+    assert_round_trip(&input, &session);
 }
 
 #[test]
@@ -193,7 +225,7 @@ fn wrong_types_and_missing_fields_fail_with_the_path() {
     };
     let mut wrong = examples[0].clone();
     wrong["customer"]["assistantOverrides"]["voice"]["speed"] = json!("fast");
-    let err = decode_value(&wrong).expect_err("a string speed");
+    let err = strict_error(&wrong);
     assert_eq!(err.path(), "customer.assistantOverrides.voice.speed");
     assert!(
         err.message().starts_with("invalid type: string \"fast\""),
@@ -206,4 +238,105 @@ fn wrong_types_and_missing_fields_fail_with_the_path() {
     let err = decode_value(&missing).expect_err("orgId is required");
     assert_eq!(err.path(), ".");
     assert_eq!(err.message(), "missing field `orgId`");
+
+    let mut wrong_required = examples[0].clone();
+    wrong_required["createdAt"] = json!({"at": 1});
+    let err = decode_value(&wrong_required).expect_err("createdAt is required");
+    assert_eq!(err.path(), "createdAt");
+}
+
+/// Drift in optional places, each at a different depth: the document
+/// decodes, each place is reported with its path and reason, the whole
+/// re-encodes to the input, and strict decoding fails on each one alone.
+#[test]
+fn optional_values_that_do_not_fit_are_kept_and_reported() {
+    let base = session_with(json!([{"role": "user", "message": "hi"}]));
+    let drifts: [(&str, Value, &str); 5] = [
+        // A map where the spec has a number.
+        ("/cost", json!({"usd": 1}), "cost: does not decode"),
+        // A string where the spec has an enum of strings: an unknown value (kept as such).
+        (
+            "/status",
+            json!("paused"),
+            "status: unknown value \"paused\"",
+        ),
+        // A number where the spec has a string, two levels down.
+        (
+            "/customer",
+            json!({"number": "+1555", "name": 42}),
+            "customer.name: does not decode",
+        ),
+        // An unknown tag in a union.
+        (
+            "/messages/1",
+            json!({"role": "narrator", "text": "x"}),
+            "messages[1]: unknown SessionMessagesItem member (role = \"narrator\")",
+        ),
+        // A union member without its tag.
+        (
+            "/messages/2",
+            json!({"message": "no role"}),
+            "messages[2]: unknown SessionMessagesItem member (role = absent)",
+        ),
+    ];
+    let mut all = base.clone();
+    for (pointer, value, _) in &drifts {
+        set(&mut all, pointer, value.clone());
+        let mut one = base.clone();
+        set(&mut one, pointer, value.clone());
+        let session = decode_value(&one).unwrap_or_else(|e| panic!("{pointer}: {e}"));
+        assert_round_trip(&one, &session);
+        let refused = decode_strict::<Session>(one.to_string().as_bytes());
+        assert!(refused.is_err(), "{pointer}: strict decoding accepted it");
+    }
+    let session = decode_value(&all).expect("decodes");
+    let found = unknown_paths(&session);
+    for (pointer, _, expected) in &drifts {
+        assert!(
+            found.iter().any(|f| f.starts_with(expected)),
+            "{pointer}: {expected:?} not in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), drifts.len(), "{found:#?}");
+    assert!(session.cost.is_none());
+    assert!(session.customer.as_ref().is_some_and(|c| c.name.is_none()));
+    assert_round_trip(&all, &session);
+}
+
+/// A field whose value was kept because it did not fit, then given a value:
+/// the new value is sent, once (never the key twice).
+#[test]
+fn a_kept_value_gives_way_to_a_value_set_after_decoding() {
+    let input = json!({
+        "id": "s1", "orgId": "o1",
+        "createdAt": "2023-11-07T05:31:56Z", "updatedAt": "2023-11-07T05:31:56Z",
+        "cost": "a lot",
+    });
+    let mut session = decode_value(&input).expect("tolerated");
+    assert!(session.unknown_fields.invalid("cost").is_some());
+    assert_round_trip(&input, &session);
+    session.cost = Some(2.5);
+    let text = serde_json::to_string(&session).expect("encode");
+    assert_eq!(text.matches("\"cost\"").count(), 1, "{text}");
+    let back: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(back["cost"], json!(2.5));
+}
+
+fn set(doc: &mut Value, pointer: &str, value: Value) {
+    let (parent, last) = pointer.rsplit_once('/').expect("a pointer");
+    let parent = doc.pointer_mut(parent).expect("parent exists");
+    match parent {
+        Value::Array(items) => {
+            let index: usize = last.parse().expect("an index");
+            if index < items.len() {
+                items[index] = value;
+            } else {
+                items.push(value);
+            }
+        }
+        Value::Object(map) => {
+            map.insert(last.to_owned(), value);
+        }
+        other => panic!("{pointer}: not a container: {other}"),
+    }
 }

@@ -5,13 +5,100 @@
 //! [`Untagged`] for the others. This module is public only so the generated
 //! code can reach it; it is not a stable API.
 
+use std::cell::Cell;
 use std::marker::PhantomData;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor,
+};
 use serde_json::{Map, Value};
 
+use crate::UnknownFields;
 use crate::drift::Drift;
+
+/// How many levels of optional fields, one inside another, decoding
+/// buffers to tolerate a value that does not fit ([`tolerantly`]). Each
+/// level holds the text of its value while the fields inside it decode, so
+/// this bounds the memory of the tolerant path to this many times the
+/// input's size, whatever the input; a value that does not fit deeper than
+/// this drops the optional field that encloses it at the last level.
+pub const TOLERANT_LEVELS: u32 = 8;
+
+thread_local! {
+    /// Levels of optional fields left to buffer on this thread: 0 when
+    /// decoding is not tolerant ([`tolerantly`]).
+    static TOLERANT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Whether decoding on this thread tolerates optional fields that do not
+/// decode as their types (inside [`tolerantly`], with levels left).
+#[inline]
+pub fn tolerant() -> bool {
+    TOLERANT.with(Cell::get) > 0
+}
+
+/// Run `f` with `levels` set as the tolerant levels left on this thread,
+/// restoring the previous setting when `f` returns or panics.
+fn with_levels<R>(levels: u32, f: impl FnOnce() -> R) -> R {
+    struct Restore(u32);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            TOLERANT.with(|t| t.set(self.0));
+        }
+    }
+    let _restore = Restore(TOLERANT.with(|t| t.replace(levels)));
+    f()
+}
+
+/// Run `f` with optional fields tolerated: the value of one that does not
+/// decode as its type is kept in the object's [`UnknownFields`] and the
+/// field reads as absent ([`optional`]); a tagged union value without its
+/// tag is kept as the union's unknown member.
+pub(crate) fn tolerantly<R>(f: impl FnOnce() -> R) -> R {
+    with_levels(TOLERANT_LEVELS, f)
+}
+
+/// The value of the optional field `key`, which the generated `Deserialize`
+/// of a struct reads with this. Normally `map.next_value()`; when
+/// [`tolerant`], the value is buffered and decoded on its own, and one that
+/// does not decode is kept in `unknown` with why (`Ok(None)`: the field
+/// reads as absent).
+#[inline]
+pub fn optional<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+    map: &mut A,
+    key: &str,
+    unknown: &mut UnknownFields,
+) -> Result<Option<T>, A::Error> {
+    if !tolerant() {
+        return map.next_value().map(Some);
+    }
+    optional_tolerant(map, key, unknown)
+}
+
+#[inline(never)]
+fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+    map: &mut A,
+    key: &str,
+    unknown: &mut UnknownFields,
+) -> Result<Option<T>, A::Error> {
+    // Only the text is held while the value decodes (a `Value` is several
+    // times larger); decoded from its text, the way the whole document is,
+    // the decoders the fast path instantiated serve here too.
+    let text = map.next_value::<Value>()?.to_string();
+    let levels = TOLERANT.with(Cell::get);
+    let decoded = with_levels(levels - 1, || {
+        crate::decode::decode_with_path::<T>(text.as_bytes())
+    });
+    match decoded {
+        Ok(decoded) => Ok(Some(decoded)),
+        Err(error) => {
+            let value: Value = serde_json::from_str(&text).map_err(de::Error::custom)?;
+            unknown.reject(key, value, error.without_position());
+            Ok(None)
+        }
+    }
+}
 
 /// An object key, borrowed from the input when it can be, owned when it has
 /// escapes (or comes from a buffered value).
@@ -200,6 +287,13 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
             };
         }
         match T::members(None) {
+            [] if tolerant() => {
+                let object: Map<String, Value> = seen
+                    .into_iter()
+                    .map(|(k, v)| (k.into_string(), v))
+                    .collect();
+                Ok(T::unknown(Value::Object(object)))
+            }
             [] => Err(de::Error::custom(format_args!(
                 "missing field `{}` (the tag that selects the member of `{}`)",
                 T::TAG,

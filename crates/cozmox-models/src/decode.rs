@@ -2,18 +2,34 @@
 //!
 //! [`decode`] takes what the server sends (unknown fields, enum values and
 //! union members are kept, see [`crate::drift`]) and fails only on what
-//! cannot be represented: a value of the wrong type or a missing required
-//! field. The error names the JSON path and what was expected.
-//! [`decode_strict`] also fails on any data the spec does not describe.
+//! cannot be represented: a required field that is missing or does not
+//! decode as its type. The error names the JSON path and what was expected.
+//! The value of an *optional* field that does not decode as the field's
+//! type does not lose the response: the field reads as absent, the value is
+//! kept as sent in the object's [`UnknownFields`](crate::UnknownFields) (so
+//! it re-encodes unchanged), and [`Drift::unknown_data`] lists it with why.
+//! [`decode_strict`] fails on any of that, and on any data the spec does not
+//! describe.
 //!
 //! ```
-//! use cozmox_models::{decode, Session};
+//! use cozmox_models::{Drift, Session, decode, decode_strict};
 //!
+//! // `status` is optional: a number there is kept, and reported.
 //! let json = br#"{"id": "s1", "orgId": "o1", "createdAt": "2023-11-07T05:31:56Z",
-//!                 "updatedAt": "2023-11-07T05:31:56Z", "customer": {"number": 42}}"#;
+//!                 "updatedAt": "2023-11-07T05:31:56Z", "status": 42}"#;
+//! let session = decode::<Session>(json)?;
+//! assert!(session.status.is_none());
+//! assert_eq!(session.unknown_data()[0].path, "status");
+//! assert_eq!(serde_json::to_value(&session)?["status"], 42);
+//! assert!(decode_strict::<Session>(json).is_err());
+//!
+//! // `orgId` is required: the response does not decode.
+//! let json = br#"{"id": "s1", "orgId": 5, "createdAt": "2023-11-07T05:31:56Z",
+//!                 "updatedAt": "2023-11-07T05:31:56Z"}"#;
 //! let error = decode::<Session>(json).unwrap_err();
-//! assert_eq!(error.path(), "customer.number");
-//! assert!(error.message().starts_with("invalid type: integer `42`, expected a string"));
+//! assert_eq!(error.path(), "orgId");
+//! assert!(error.message().starts_with("invalid type: integer `5`, expected a string"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::fmt;
@@ -106,7 +122,9 @@ impl From<serde_path_to_error::Error<serde_json::Error>> for DecodeError {
     }
 }
 
-/// Decode `json` as a `T`, keeping data the spec does not describe.
+/// Decode `json` as a `T`, keeping data the spec does not describe, and the
+/// values of optional fields that do not decode as their types (see the
+/// [module docs](self)).
 ///
 /// A document that decodes costs less than `serde_json::from_slice`:
 /// - the input is checked for UTF-8 once, as a whole, and then read as a
@@ -115,20 +133,30 @@ impl From<serde_path_to_error::Error<serde_json::Error>> for DecodeError {
 ///   UTF-8 goes to `from_slice`, which says where;
 /// - the JSON path of an error is tracked only when decoding fails, by
 ///   decoding again (path tracking copies every key, which made decoding
-///   about 1.5× slower).
+///   about 1.5× slower);
+/// - optional fields are tolerated only then too: that second decoding
+///   buffers the value of each optional field and decodes it on its own, so
+///   that one which does not fit is kept as sent instead of failing the
+///   document.
 pub fn decode<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> {
-    let fast = match std::str::from_utf8(json) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(json),
-    };
-    match fast {
+    match decode_fast(json) {
         Ok(value) => Ok(value),
-        Err(_) => decode_with_path(json),
+        Err(_) => crate::de::tolerantly(|| decode_with_path(json)),
     }
 }
 
-/// [`decode`], tracking the JSON path all along.
-fn decode_with_path<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> {
+/// Decode without tracking the path, failing on the first value that does
+/// not decode.
+fn decode_fast<T: DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(json) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(json),
+    }
+}
+
+/// [`decode`], tracking the JSON path all along (tolerating optional fields
+/// when called inside [`crate::de::tolerantly`]).
+pub(crate) fn decode_with_path<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(json);
     let value = serde_path_to_error::deserialize(&mut de)?;
     de.end().map_err(|e| DecodeError {
@@ -138,6 +166,16 @@ fn decode_with_path<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> 
         column: e.column(),
     })?;
     Ok(value)
+}
+
+impl DecodeError {
+    /// The error without its position: for a value decoded on its own from a
+    /// buffer, where the position is not one in the input.
+    pub(crate) fn without_position(mut self) -> Self {
+        self.line = 0;
+        self.column = 0;
+        self
+    }
 }
 
 /// Why [`decode_strict`] refused a document.
@@ -170,11 +208,15 @@ impl fmt::Display for StrictError {
 
 impl std::error::Error for StrictError {}
 
-/// Decode `json` as a `T` and fail if it holds any data the spec does not
-/// describe (unknown fields, enum values or union members): for tests that
-/// pin a server to the spec.
+/// Decode `json` as a `T` and fail if any value does not decode as its type
+/// (optional fields too, with the path) or it holds any data the spec does
+/// not describe (unknown fields, enum values or union members): for tests
+/// that pin a server to the spec.
 pub fn decode_strict<T: DeserializeOwned + Drift>(json: &[u8]) -> Result<T, StrictError> {
-    let value: T = decode(json).map_err(StrictError::Decode)?;
+    let value: T = match decode_fast(json) {
+        Ok(value) => value,
+        Err(_) => decode_with_path(json).map_err(StrictError::Decode)?,
+    };
     let unknown = value.unknown_data();
     if unknown.is_empty() {
         Ok(value)

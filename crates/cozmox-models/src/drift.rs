@@ -2,7 +2,8 @@
 //!
 //! Decoding never rejects data the spec does not describe: an unknown enum
 //! value, an unknown union member or an unknown object field is kept in the
-//! decoded value and re-encodes unchanged. [`Drift::unknown_data`] lists where
+//! decoded value and re-encodes unchanged, and so is the value of an
+//! optional field that does not decode as its type ([`crate::decode`]). [`Drift::unknown_data`] lists where
 //! a decoded value holds such data, for logging in production;
 //! [`crate::decode_strict`] fails on any of it, for tests.
 //!
@@ -24,6 +25,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde_json::{Map, Value};
+
+use crate::UnknownFields;
 
 /// Where a decoded value holds data the spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +54,9 @@ pub enum UnknownKind {
         /// The tag's value as sent (`null` when it is not a string).
         value: String,
     },
+    /// The value of an optional field that does not decode as the field's
+    /// type: the field reads as absent, and the value is kept as sent.
+    Invalid(crate::DecodeError),
     /// A value that none of an untagged union's members accepts.
     NoMember {
         /// The union's Rust type.
@@ -70,6 +76,9 @@ impl fmt::Display for UnknownData {
         match &self.kind {
             UnknownKind::Field => write!(f, "{path}: unknown field"),
             UnknownKind::EnumValue(v) => write!(f, "{path}: unknown value {v:?}"),
+            UnknownKind::Invalid(error) => {
+                write!(f, "{path}: does not decode, kept as sent ({error})")
+            }
             UnknownKind::UnionMember { union, tag, value } => {
                 write!(f, "{path}: unknown {union} member ({tag} = {value})")
             }
@@ -148,10 +157,15 @@ impl<'a> Collector<'a> {
         self.path.pop();
     }
 
-    /// Report the fields an object kept because the spec does not declare them.
-    pub fn unknown_fields(&mut self, fields: &'a Map<String, Value>) {
+    /// Report the fields an object kept because the spec does not declare
+    /// them, and the values of its optional fields that did not decode.
+    pub fn unknown_fields(&mut self, fields: &'a UnknownFields) {
         for key in fields.keys() {
-            self.report(Some(key), UnknownKind::Field);
+            let kind = match fields.invalid(key) {
+                Some(error) => UnknownKind::Invalid(error.clone()),
+                None => UnknownKind::Field,
+            };
+            self.report(Some(key), kind);
         }
     }
 

@@ -8,6 +8,8 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::decode::DecodeError;
+
 /// The fields of an object that the spec does not declare, kept as sent so
 /// that they re-encode unchanged (and listed by [`crate::Drift`]).
 ///
@@ -26,8 +28,21 @@ use serde_json::{Map, Value};
 /// assert_eq!(fields.get("beta"), Some(&json!(true)));
 /// assert_eq!(fields, UnknownFields::from_iter([("beta".to_string(), json!(true))]));
 /// ```
+///
+/// [`crate::decode`] also keeps here, under the field's own name, the value
+/// of an optional field that does not decode as the field's type (the field
+/// reads as absent); [`UnknownFields::invalid`] says why. Such a value
+/// re-encodes unchanged unless the field has been given a value since.
 #[derive(Clone, Default)]
-pub struct UnknownFields(Option<Box<Map<String, Value>>>);
+pub struct UnknownFields(Option<Box<Inner>>);
+
+#[derive(Clone, Default)]
+struct Inner {
+    map: Map<String, Value>,
+    /// The keys of `map` that are declared fields whose value did not
+    /// decode, with why (rare: most objects have none).
+    invalid: Vec<(String, DecodeError)>,
+}
 
 /// What an empty [`UnknownFields`] dereferences to.
 static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
@@ -40,7 +55,69 @@ impl UnknownFields {
 
     /// The fields, as a map.
     pub fn into_map(self) -> Map<String, Value> {
-        self.0.map(|m| *m).unwrap_or_default()
+        self.0.map(|inner| inner.map).unwrap_or_default()
+    }
+
+    /// Why the value kept under `key` was not taken as the declared field of
+    /// that name: `Some` when `key` is an optional field whose value did not
+    /// decode as its type (the field reads as absent; the value is kept
+    /// here as sent).
+    ///
+    /// ```
+    /// use cozmox_models::{Session, decode};
+    ///
+    /// let json = br#"{"id": "s1", "orgId": "o1", "createdAt": "2023-11-07T05:31:56Z",
+    ///                 "updatedAt": "2023-11-07T05:31:56Z", "cost": "a lot"}"#;
+    /// let session: Session = decode(json)?;
+    /// assert!(session.cost.is_none());
+    /// let why = session.unknown_fields.invalid("cost").expect("kept");
+    /// assert!(why.message().starts_with("invalid type: string \"a lot\", expected f64"));
+    /// assert_eq!(session.unknown_fields["cost"], "a lot");
+    /// # Ok::<(), cozmox_models::DecodeError>(())
+    /// ```
+    pub fn invalid(&self, key: &str) -> Option<&DecodeError> {
+        let inner = self.0.as_ref()?;
+        if !inner.map.contains_key(key) {
+            return None;
+        }
+        inner
+            .invalid
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, error)| error)
+    }
+
+    /// Keep `value`, the value of the declared field `key` that did not
+    /// decode as the field's type, with why.
+    pub(crate) fn reject(&mut self, key: &str, value: Value, error: DecodeError) {
+        let inner = self.0.get_or_insert_with(Box::default);
+        inner.map.insert(key.to_owned(), value);
+        inner.invalid.retain(|(k, _)| k != key);
+        inner.invalid.push((key.to_owned(), error));
+    }
+
+    /// Write the fields into the map of the object that holds them, leaving
+    /// out a value kept for a declared field that `written` says was written
+    /// (the field was given a value after decoding: the new value wins).
+    #[doc(hidden)]
+    pub fn serialize_into<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        written: impl Fn(&str) -> bool,
+    ) -> Result<(), M::Error> {
+        let Some(inner) = &self.0 else {
+            return Ok(());
+        };
+        for (key, value) in &inner.map {
+            if !inner.invalid.is_empty()
+                && inner.invalid.iter().any(|(k, _)| k == key)
+                && written(key)
+            {
+                continue;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        Ok(())
     }
 }
 
@@ -49,7 +126,7 @@ impl Deref for UnknownFields {
 
     fn deref(&self) -> &Map<String, Value> {
         match &self.0 {
-            Some(map) => map,
+            Some(inner) => &inner.map,
             None => &EMPTY,
         }
     }
@@ -57,10 +134,11 @@ impl Deref for UnknownFields {
 
 impl DerefMut for UnknownFields {
     fn deref_mut(&mut self) -> &mut Map<String, Value> {
-        self.0.get_or_insert_with(Box::default)
+        &mut self.0.get_or_insert_with(Box::default).map
     }
 }
 
+/// Equal by content: the fields and their values (not why a value was kept).
 impl PartialEq for UnknownFields {
     fn eq(&self, other: &Self) -> bool {
         **self == **other
@@ -80,7 +158,10 @@ impl From<Map<String, Value>> for UnknownFields {
         if map.is_empty() {
             UnknownFields(None)
         } else {
-            UnknownFields(Some(Box::new(map)))
+            UnknownFields(Some(Box::new(Inner {
+                map,
+                invalid: Vec::new(),
+            })))
         }
     }
 }
@@ -109,7 +190,7 @@ impl<'a> IntoIterator for &'a UnknownFields {
 impl Serialize for UnknownFields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
-            Some(map) => map.serialize(serializer),
+            Some(inner) => inner.map.serialize(serializer),
             None => serializer.serialize_map(Some(0))?.end(),
         }
     }

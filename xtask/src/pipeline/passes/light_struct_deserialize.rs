@@ -30,6 +30,37 @@ pub(crate) struct FieldDecode {
     default: Option<Option<syn::ExprPath>>,
     /// `deserialize_with = "crate::support::nullable"`: `Option<Option<T>>`.
     nullable: bool,
+    /// `skip_serializing_if = "path"`.
+    skip: Option<syn::ExprPath>,
+}
+
+impl FieldDecode {
+    /// The field's Rust name.
+    pub(crate) fn ident(&self) -> &syn::Ident {
+        &self.ident
+    }
+
+    /// The field's JSON name.
+    pub(crate) fn json(&self) -> &str {
+        &self.json
+    }
+
+    /// The `skip_serializing_if` predicate, if any.
+    pub(crate) fn skip(&self) -> Option<&syn::ExprPath> {
+        self.skip.as_ref()
+    }
+
+    /// An optional field that is left out when absent (`Option`, skipped
+    /// when `None`): decoding tolerates a value of it that does not fit
+    /// (`crate::de::optional`), keeping the value in the unknown fields.
+    pub(crate) fn tolerant(&self) -> bool {
+        generic_arg(&self.ty, "Option").is_some()
+            && self
+                .skip
+                .as_ref()
+                .and_then(|p| p.path.segments.last())
+                .is_some_and(|s| s.ident == "is_none")
+    }
 }
 
 pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
@@ -37,6 +68,7 @@ pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
     let mut json = ident.to_string().trim_start_matches("r#").to_string();
     let mut default = None;
     let mut nullable = false;
+    let mut skip = None;
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let metas = attr
             .parse_args_with(
@@ -57,6 +89,7 @@ pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
             if meta.path().is_ident("rename") {
                 json = str_value(&meta)?;
             } else if meta.path().is_ident("skip_serializing_if") {
+                skip = Some(syn::parse_str(&str_value(&meta)?).ok()?);
             } else if meta.path().is_ident("default") {
                 default = Some(match str_value(&meta) {
                     Some(path) => Some(syn::parse_str(&path).ok()?),
@@ -77,6 +110,7 @@ pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
         ty: field.ty.clone(),
         default,
         nullable,
+        skip,
     })
 }
 
@@ -137,13 +171,25 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
             let ty = &f.ty;
             quote::quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
         });
+        // Optional fields go through `crate::de::optional`, which tolerates
+        // a value that does not fit when decoding tolerantly.
         let arms = fields.iter().zip(&slots).map(|(f, slot)| {
             let json = &f.json;
-            if f.nullable {
-                let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
-                quote::quote!(#json => #slot = ::std::option::Option::Some(::std::option::Option::Some(map.next_value::<#inner>()?)),)
-            } else {
-                quote::quote!(#json => #slot = ::std::option::Option::Some(map.next_value()?),)
+            match (f.nullable, f.tolerant()) {
+                (true, true) => {
+                    let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
+                    quote::quote!(#json => #slot = crate::de::optional::<_, #inner>(&mut map, #json, &mut unknown)?.map(::std::option::Option::Some),)
+                }
+                (true, false) => {
+                    let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
+                    quote::quote!(#json => #slot = ::std::option::Option::Some(::std::option::Option::Some(map.next_value::<#inner>()?)),)
+                }
+                (false, true) => {
+                    quote::quote!(#json => #slot = crate::de::optional(&mut map, #json, &mut unknown)?,)
+                }
+                (false, false) => {
+                    quote::quote!(#json => #slot = ::std::option::Option::Some(map.next_value()?),)
+                }
             }
         });
         let inits = fields.iter().zip(&slots).map(|(f, slot)| {
@@ -317,7 +363,18 @@ mod tests {
             text.contains("impl<'de>::serde::Deserialize<'de>forS"),
             "{text}"
         );
-        assert!(text.contains("\"orgId\"=>f1="), "{text}");
+        assert!(
+            text.contains("\"orgId\"=>{f1=crate::de::optional(&mutmap,\"orgId\",&mutunknown)?;}"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"ext\"=>{f3=crate::de::optional::<_,::std::option::Option<String>,>(&mutmap,\"ext\",&mutunknown)?.map(::std::option::Option::Some);}"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"id\"=>f0=::std::option::Option::Some(map.next_value()?),"),
+            "{text}"
+        );
         assert!(text.contains("missing_field(\"id\")"), "{text}");
         assert!(text.contains("f2.unwrap_or_else(defaults::s_n)"), "{text}");
         assert!(

@@ -21,6 +21,7 @@ pub mod drift_impls;
 pub mod httpmock_array_params;
 pub mod json_schema;
 pub mod light_struct_deserialize;
+pub mod light_struct_serialize;
 pub mod lossless_optional_fields;
 pub mod open_string_enums;
 pub mod open_untagged_unions;
@@ -238,6 +239,12 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Models,
         why_here: "after every pass that adds types, and after open-untagged-unions, whose raw-JSON fallback variants it skips",
         run: |cx| Ok(json_schema::json_schema_derives(&mut cx.models)),
+    },
+    Pass {
+        name: "light-struct-serialize",
+        edits: Edits::Models,
+        why_here: "after every pass that reads the fields' serde attributes (drift-impls, validate-impls, json-schema-derives): it puts them behind the schemars feature",
+        run: |cx| Ok(light_struct_serialize::light_struct_serialize(&mut cx.models).len()),
     },
     Pass {
         name: "shared-type-aliases",
