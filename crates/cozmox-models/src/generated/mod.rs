@@ -11,16 +11,28 @@
     irrefutable_let_patterns
 )]
 ///A cost item of kind `analysis` (shape not shown in the seeds; other fields allowed).
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnalysisCost {
     ///The kind of cost.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: AnalysisCostType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AnalysisCost {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AnalysisCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -78,43 +90,100 @@ open_string_enum! {
     Unknown
 }
 ///Post-call analysis.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnalysisPlan {
-    #[serde(
-        rename = "minMessagesThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "minMessagesThreshold",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub min_messages_threshold: ::std::option::Option<f64>,
-    #[serde(
-        rename = "structuredDataMultiPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "structuredDataMultiPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub structured_data_multi_plan: ::std::option::Option<
         ::std::vec::Vec<StructuredDataMultiPlan>,
     >,
     ///How structured data is extracted.
-    #[serde(
-        rename = "structuredDataPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "structuredDataPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub structured_data_plan: ::std::option::Option<StructuredDataPlan>,
     ///How the success of the call is evaluated.
-    #[serde(
-        rename = "successEvaluationPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "successEvaluationPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub success_evaluation_plan: ::std::option::Option<SuccessEvaluationPlan>,
     ///How the call summary is generated.
-    #[serde(
-        rename = "summaryPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "summaryPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub summary_plan: ::std::option::Option<SummaryPlan>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AnalysisPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.min_messages_threshold) {
+            map.serialize_entry("minMessagesThreshold", &self.min_messages_threshold)?;
+        }
+        if !::std::option::Option::is_none(&self.structured_data_multi_plan) {
+            map.serialize_entry(
+                "structuredDataMultiPlan",
+                &self.structured_data_multi_plan,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.structured_data_plan) {
+            map.serialize_entry("structuredDataPlan", &self.structured_data_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.success_evaluation_plan) {
+            map.serialize_entry("successEvaluationPlan", &self.success_evaluation_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.summary_plan) {
+            map.serialize_entry("summaryPlan", &self.summary_plan)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "minMessagesThreshold" => self.min_messages_threshold.is_some(),
+                    "structuredDataMultiPlan" => {
+                        self.structured_data_multi_plan.is_some()
+                    }
+                    "structuredDataPlan" => self.structured_data_plan.is_some(),
+                    "successEvaluationPlan" => self.success_evaluation_plan.is_some(),
+                    "summaryPlan" => self.summary_plan.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AnalysisPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -160,19 +229,39 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                 {
                     match key.as_str() {
                         "minMessagesThreshold" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "minMessagesThreshold",
+                                &mut unknown,
+                            )?;
                         }
                         "structuredDataMultiPlan" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "structuredDataMultiPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "structuredDataPlan" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "structuredDataPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "successEvaluationPlan" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "successEvaluationPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "summaryPlan" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "summaryPlan",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -193,21 +282,53 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
     }
 }
 ///Anthropic credential.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnthropicCredential {
     ///The API key.
-    #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub api_key: ::std::option::Option<::std::string::String>,
     ///The name of the credential.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     ///The credential provider.
     pub provider: AnthropicModelProvider,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AnthropicCredential {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.api_key) {
+            map.serialize_entry("apiKey", &self.api_key)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        map.serialize_entry("provider", &self.provider)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "apiKey" => self.api_key.is_some(),
+                    "name" => self.name.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AnthropicCredential {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -246,8 +367,12 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "apiKey" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "apiKey" => {
+                            f0 = crate::de::optional(&mut map, "apiKey", &mut unknown)?;
+                        }
+                        "name" => {
+                            f1 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
                         "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -273,61 +398,161 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
     }
 }
 ///Anthropic model.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnthropicModel {
-    #[serde(
-        rename = "emotionRecognitionEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "emotionRecognitionEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub emotion_recognition_enabled: ::std::option::Option<bool>,
     ///The knowledge base the model can use.
-    #[serde(
-        rename = "knowledgeBase",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "knowledgeBase",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub knowledge_base: ::std::option::Option<KnowledgeBase>,
     ///The ID of an existing knowledge base.
-    #[serde(
-        rename = "knowledgeBaseId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "knowledgeBaseId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub knowledge_base_id: ::std::option::Option<::std::string::String>,
     ///The maximum number of tokens to generate.
-    #[serde(
-        rename = "maxTokens",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "maxTokens",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub max_tokens: ::std::option::Option<i64>,
     ///The messages given to the model.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<::std::vec::Vec<Message>>,
     ///The model name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "numFastTurns",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "numFastTurns",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub num_fast_turns: ::std::option::Option<i64>,
     ///The model provider.
     pub provider: AnthropicModelProvider,
     ///The sampling temperature.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub temperature: ::std::option::Option<f64>,
     ///Extended-thinking configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub thinking: ::std::option::Option<AnthropicThinking>,
     ///The IDs of existing tools the model can call.
-    #[serde(rename = "toolIds", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "toolIds", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tool_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The tools the model can call.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tools: ::std::option::Option<::std::vec::Vec<Tool>>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AnthropicModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.emotion_recognition_enabled) {
+            map.serialize_entry(
+                "emotionRecognitionEnabled",
+                &self.emotion_recognition_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.knowledge_base) {
+            map.serialize_entry("knowledgeBase", &self.knowledge_base)?;
+        }
+        if !::std::option::Option::is_none(&self.knowledge_base_id) {
+            map.serialize_entry("knowledgeBaseId", &self.knowledge_base_id)?;
+        }
+        if !::std::option::Option::is_none(&self.max_tokens) {
+            map.serialize_entry("maxTokens", &self.max_tokens)?;
+        }
+        if !::std::option::Option::is_none(&self.messages) {
+            map.serialize_entry("messages", &self.messages)?;
+        }
+        if !::std::option::Option::is_none(&self.model) {
+            map.serialize_entry("model", &self.model)?;
+        }
+        if !::std::option::Option::is_none(&self.num_fast_turns) {
+            map.serialize_entry("numFastTurns", &self.num_fast_turns)?;
+        }
+        map.serialize_entry("provider", &self.provider)?;
+        if !::std::option::Option::is_none(&self.temperature) {
+            map.serialize_entry("temperature", &self.temperature)?;
+        }
+        if !::std::option::Option::is_none(&self.thinking) {
+            map.serialize_entry("thinking", &self.thinking)?;
+        }
+        if !::std::option::Option::is_none(&self.tool_ids) {
+            map.serialize_entry("toolIds", &self.tool_ids)?;
+        }
+        if !::std::option::Option::is_none(&self.tools) {
+            map.serialize_entry("tools", &self.tools)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "emotionRecognitionEnabled" => {
+                        self.emotion_recognition_enabled.is_some()
+                    }
+                    "knowledgeBase" => self.knowledge_base.is_some(),
+                    "knowledgeBaseId" => self.knowledge_base_id.is_some(),
+                    "maxTokens" => self.max_tokens.is_some(),
+                    "messages" => self.messages.is_some(),
+                    "model" => self.model.is_some(),
+                    "numFastTurns" => self.num_fast_turns.is_some(),
+                    "temperature" => self.temperature.is_some(),
+                    "thinking" => self.thinking.is_some(),
+                    "toolIds" => self.tool_ids.is_some(),
+                    "tools" => self.tools.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AnthropicModel {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -395,29 +620,63 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                 {
                     match key.as_str() {
                         "emotionRecognitionEnabled" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "emotionRecognitionEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "knowledgeBase" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "knowledgeBase",
+                                &mut unknown,
+                            )?;
                         }
                         "knowledgeBaseId" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "knowledgeBaseId",
+                                &mut unknown,
+                            )?;
                         }
                         "maxTokens" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "maxTokens",
+                                &mut unknown,
+                            )?;
                         }
-                        "messages" => f4 = ::std::option::Option::Some(map.next_value()?),
-                        "model" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "messages" => {
+                            f4 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                        }
+                        "model" => {
+                            f5 = crate::de::optional(&mut map, "model", &mut unknown)?;
+                        }
                         "numFastTurns" => {
-                            f6 = ::std::option::Option::Some(map.next_value()?);
+                            f6 = crate::de::optional(
+                                &mut map,
+                                "numFastTurns",
+                                &mut unknown,
+                            )?;
                         }
                         "provider" => f7 = ::std::option::Option::Some(map.next_value()?),
                         "temperature" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "temperature",
+                                &mut unknown,
+                            )?;
                         }
-                        "thinking" => f9 = ::std::option::Option::Some(map.next_value()?),
-                        "toolIds" => f10 = ::std::option::Option::Some(map.next_value()?),
-                        "tools" => f11 = ::std::option::Option::Some(map.next_value()?),
+                        "thinking" => {
+                            f9 = crate::de::optional(&mut map, "thinking", &mut unknown)?;
+                        }
+                        "toolIds" => {
+                            f10 = crate::de::optional(&mut map, "toolIds", &mut unknown)?;
+                        }
+                        "tools" => {
+                            f11 = crate::de::optional(&mut map, "tools", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -521,21 +780,46 @@ impl ::std::convert::From<AnthropicThinkingEnabled> for AnthropicThinking {
     }
 }
 ///Extended thinking enabled.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnthropicThinkingEnabled {
     ///The token budget for thinking.
-    #[serde(
-        rename = "budgetTokens",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "budgetTokens",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub budget_tokens: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: AnthropicThinkingEnabledType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AnthropicThinkingEnabled {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.budget_tokens) {
+            map.serialize_entry("budgetTokens", &self.budget_tokens)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "budgetTokens" => self.budget_tokens.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AnthropicThinkingEnabled {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -569,7 +853,11 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
                 {
                     match key.as_str() {
                         "budgetTokens" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "budgetTokens",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -599,56 +887,154 @@ open_string_enum! {
     Enabled = "enabled", } Unknown
 }
 ///A tool that calls an HTTP API.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ApiRequestTool {
     ///The retry strategy for failed requests.
-    #[serde(
-        rename = "backoffPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backoffPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub backoff_plan: ::std::option::Option<BackoffPlan>,
     ///The schema of the request body.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<JsonSchema>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     ///The function definition exposed to the model.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub function: ::std::option::Option<ToolFunction>,
     ///The schema of the request headers.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub headers: ::std::option::Option<JsonSchema>,
     ///The messages spoken during tool execution.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<::std::vec::Vec<ToolExecutionMessage>>,
     ///The HTTP method of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub method: ::std::option::Option<ApiRequestToolMethod>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     ///The request timeout, in seconds.
-    #[serde(
-        rename = "timeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "timeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
     ///The kind of tool.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: ApiRequestToolType,
     ///The URL of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     ///How variables are extracted from the response.
-    #[serde(
-        rename = "variableExtractionPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "variableExtractionPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub variable_extraction_plan: ::std::option::Option<VariableExtractionPlan>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for ApiRequestTool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.backoff_plan) {
+            map.serialize_entry("backoffPlan", &self.backoff_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.body) {
+            map.serialize_entry("body", &self.body)?;
+        }
+        if !::std::option::Option::is_none(&self.description) {
+            map.serialize_entry("description", &self.description)?;
+        }
+        if !::std::option::Option::is_none(&self.function) {
+            map.serialize_entry("function", &self.function)?;
+        }
+        if !::std::option::Option::is_none(&self.headers) {
+            map.serialize_entry("headers", &self.headers)?;
+        }
+        if !::std::option::Option::is_none(&self.messages) {
+            map.serialize_entry("messages", &self.messages)?;
+        }
+        if !::std::option::Option::is_none(&self.method) {
+            map.serialize_entry("method", &self.method)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if !::std::option::Option::is_none(&self.timeout_seconds) {
+            map.serialize_entry("timeoutSeconds", &self.timeout_seconds)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        if !::std::option::Option::is_none(&self.url) {
+            map.serialize_entry("url", &self.url)?;
+        }
+        if !::std::option::Option::is_none(&self.variable_extraction_plan) {
+            map.serialize_entry(
+                "variableExtractionPlan",
+                &self.variable_extraction_plan,
+            )?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "backoffPlan" => self.backoff_plan.is_some(),
+                    "body" => self.body.is_some(),
+                    "description" => self.description.is_some(),
+                    "function" => self.function.is_some(),
+                    "headers" => self.headers.is_some(),
+                    "messages" => self.messages.is_some(),
+                    "method" => self.method.is_some(),
+                    "name" => self.name.is_some(),
+                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    "url" => self.url.is_some(),
+                    "variableExtractionPlan" => self.variable_extraction_plan.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for ApiRequestTool {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -714,24 +1100,54 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                 {
                     match key.as_str() {
                         "backoffPlan" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "backoffPlan",
+                                &mut unknown,
+                            )?;
                         }
-                        "body" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "body" => {
+                            f1 = crate::de::optional(&mut map, "body", &mut unknown)?;
+                        }
                         "description" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "description",
+                                &mut unknown,
+                            )?;
                         }
-                        "function" => f3 = ::std::option::Option::Some(map.next_value()?),
-                        "headers" => f4 = ::std::option::Option::Some(map.next_value()?),
-                        "messages" => f5 = ::std::option::Option::Some(map.next_value()?),
-                        "method" => f6 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "function" => {
+                            f3 = crate::de::optional(&mut map, "function", &mut unknown)?;
+                        }
+                        "headers" => {
+                            f4 = crate::de::optional(&mut map, "headers", &mut unknown)?;
+                        }
+                        "messages" => {
+                            f5 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                        }
+                        "method" => {
+                            f6 = crate::de::optional(&mut map, "method", &mut unknown)?;
+                        }
+                        "name" => {
+                            f7 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
                         "timeoutSeconds" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "timeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => f9 = ::std::option::Option::Some(map.next_value()?),
-                        "url" => f10 = ::std::option::Option::Some(map.next_value()?),
+                        "url" => {
+                            f10 = crate::de::optional(&mut map, "url", &mut unknown)?;
+                        }
                         "variableExtractionPlan" => {
-                            f11 = ::std::option::Option::Some(map.next_value()?);
+                            f11 = crate::de::optional(
+                                &mut map,
+                                "variableExtractionPlan",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -804,49 +1220,115 @@ for Artifact {
     }
 }
 ///Which artifacts are produced for the call.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ArtifactPlan {
-    #[serde(
-        rename = "pcapEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "pcapEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub pcap_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "pcapS3PathPrefix",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "pcapS3PathPrefix",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub pcap_s3_path_prefix: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "recordingEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "recordingEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub recording_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "recordingFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "recordingFormat",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub recording_format: ::std::option::Option<ArtifactPlanRecordingFormat>,
-    #[serde(
-        rename = "recordingPath",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "recordingPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub recording_path: ::std::option::Option<::std::string::String>,
     ///How the transcript is produced.
-    #[serde(
-        rename = "transcriptPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "transcriptPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub transcript_plan: ::std::option::Option<TranscriptPlan>,
-    #[serde(
-        rename = "videoRecordingEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "videoRecordingEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub video_recording_enabled: ::std::option::Option<bool>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for ArtifactPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.pcap_enabled) {
+            map.serialize_entry("pcapEnabled", &self.pcap_enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.pcap_s3_path_prefix) {
+            map.serialize_entry("pcapS3PathPrefix", &self.pcap_s3_path_prefix)?;
+        }
+        if !::std::option::Option::is_none(&self.recording_enabled) {
+            map.serialize_entry("recordingEnabled", &self.recording_enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.recording_format) {
+            map.serialize_entry("recordingFormat", &self.recording_format)?;
+        }
+        if !::std::option::Option::is_none(&self.recording_path) {
+            map.serialize_entry("recordingPath", &self.recording_path)?;
+        }
+        if !::std::option::Option::is_none(&self.transcript_plan) {
+            map.serialize_entry("transcriptPlan", &self.transcript_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.video_recording_enabled) {
+            map.serialize_entry("videoRecordingEnabled", &self.video_recording_enabled)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "pcapEnabled" => self.pcap_enabled.is_some(),
+                    "pcapS3PathPrefix" => self.pcap_s3_path_prefix.is_some(),
+                    "recordingEnabled" => self.recording_enabled.is_some(),
+                    "recordingFormat" => self.recording_format.is_some(),
+                    "recordingPath" => self.recording_path.is_some(),
+                    "transcriptPlan" => self.transcript_plan.is_some(),
+                    "videoRecordingEnabled" => self.video_recording_enabled.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for ArtifactPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -898,25 +1380,53 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                 {
                     match key.as_str() {
                         "pcapEnabled" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "pcapEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "pcapS3PathPrefix" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "pcapS3PathPrefix",
+                                &mut unknown,
+                            )?;
                         }
                         "recordingEnabled" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "recordingEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "recordingFormat" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "recordingFormat",
+                                &mut unknown,
+                            )?;
                         }
                         "recordingPath" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "recordingPath",
+                                &mut unknown,
+                            )?;
                         }
                         "transcriptPlan" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "transcriptPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "videoRecordingEnabled" => {
-                            f6 = ::std::option::Option::Some(map.next_value()?);
+                            f6 = crate::de::optional(
+                                &mut map,
+                                "videoRecordingEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -943,79 +1453,220 @@ open_string_enum! {
     WavL16 = "wav;l16", } Unknown
 }
 ///Assembly AI transcriber.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssemblyAiTranscriber {
-    #[serde(
-        rename = "confidenceThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "confidenceThreshold",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub confidence_threshold: ::std::option::Option<f64>,
-    #[serde(
-        rename = "disablePartialTranscripts",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "disablePartialTranscripts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub disable_partial_transcripts: ::std::option::Option<bool>,
-    #[serde(
-        rename = "enableUniversalStreamingApi",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "enableUniversalStreamingApi",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub enable_universal_streaming_api: ::std::option::Option<bool>,
-    #[serde(
-        rename = "endOfTurnConfidenceThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "endOfTurnConfidenceThreshold",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub end_of_turn_confidence_threshold: ::std::option::Option<f64>,
-    #[serde(
-        rename = "endUtteranceSilenceThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "endUtteranceSilenceThreshold",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub end_utterance_silence_threshold: ::std::option::Option<f64>,
     ///The transcribers to fall back to if this one fails.
-    #[serde(
-        rename = "fallbackPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "fallbackPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub fallback_plan: ::std::option::Option<FallbackTranscriberPlan>,
-    #[serde(
-        rename = "formatTurns",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "formatTurns",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub format_turns: ::std::option::Option<bool>,
     ///The language of the transcription.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub language: ::std::option::Option<AssemblyAiTranscriberLanguage>,
-    #[serde(
-        rename = "maxTurnSilence",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "maxTurnSilence",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub max_turn_silence: ::std::option::Option<f64>,
-    #[serde(
-        rename = "minEndOfTurnSilenceWhenConfident",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "minEndOfTurnSilenceWhenConfident",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub min_end_of_turn_silence_when_confident: ::std::option::Option<f64>,
     ///The transcription provider.
     pub provider: AssemblyAiTranscriberProvider,
-    #[serde(
-        rename = "realtimeUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "realtimeUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub realtime_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "wordBoost",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "wordBoost",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub word_boost: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "wordFinalizationMaxWaitTime",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "wordFinalizationMaxWaitTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub word_finalization_max_wait_time: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AssemblyAiTranscriber {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.confidence_threshold) {
+            map.serialize_entry("confidenceThreshold", &self.confidence_threshold)?;
+        }
+        if !::std::option::Option::is_none(&self.disable_partial_transcripts) {
+            map.serialize_entry(
+                "disablePartialTranscripts",
+                &self.disable_partial_transcripts,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.enable_universal_streaming_api) {
+            map.serialize_entry(
+                "enableUniversalStreamingApi",
+                &self.enable_universal_streaming_api,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.end_of_turn_confidence_threshold) {
+            map.serialize_entry(
+                "endOfTurnConfidenceThreshold",
+                &self.end_of_turn_confidence_threshold,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.end_utterance_silence_threshold) {
+            map.serialize_entry(
+                "endUtteranceSilenceThreshold",
+                &self.end_utterance_silence_threshold,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.fallback_plan) {
+            map.serialize_entry("fallbackPlan", &self.fallback_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.format_turns) {
+            map.serialize_entry("formatTurns", &self.format_turns)?;
+        }
+        if !::std::option::Option::is_none(&self.language) {
+            map.serialize_entry("language", &self.language)?;
+        }
+        if !::std::option::Option::is_none(&self.max_turn_silence) {
+            map.serialize_entry("maxTurnSilence", &self.max_turn_silence)?;
+        }
+        if !::std::option::Option::is_none(
+            &self.min_end_of_turn_silence_when_confident,
+        ) {
+            map.serialize_entry(
+                "minEndOfTurnSilenceWhenConfident",
+                &self.min_end_of_turn_silence_when_confident,
+            )?;
+        }
+        map.serialize_entry("provider", &self.provider)?;
+        if !::std::option::Option::is_none(&self.realtime_url) {
+            map.serialize_entry("realtimeUrl", &self.realtime_url)?;
+        }
+        if !::std::option::Option::is_none(&self.word_boost) {
+            map.serialize_entry("wordBoost", &self.word_boost)?;
+        }
+        if !::std::option::Option::is_none(&self.word_finalization_max_wait_time) {
+            map.serialize_entry(
+                "wordFinalizationMaxWaitTime",
+                &self.word_finalization_max_wait_time,
+            )?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "confidenceThreshold" => self.confidence_threshold.is_some(),
+                    "disablePartialTranscripts" => {
+                        self.disable_partial_transcripts.is_some()
+                    }
+                    "enableUniversalStreamingApi" => {
+                        self.enable_universal_streaming_api.is_some()
+                    }
+                    "endOfTurnConfidenceThreshold" => {
+                        self.end_of_turn_confidence_threshold.is_some()
+                    }
+                    "endUtteranceSilenceThreshold" => {
+                        self.end_utterance_silence_threshold.is_some()
+                    }
+                    "fallbackPlan" => self.fallback_plan.is_some(),
+                    "formatTurns" => self.format_turns.is_some(),
+                    "language" => self.language.is_some(),
+                    "maxTurnSilence" => self.max_turn_silence.is_some(),
+                    "minEndOfTurnSilenceWhenConfident" => {
+                        self.min_end_of_turn_silence_when_confident.is_some()
+                    }
+                    "realtimeUrl" => self.realtime_url.is_some(),
+                    "wordBoost" => self.word_boost.is_some(),
+                    "wordFinalizationMaxWaitTime" => {
+                        self.word_finalization_max_wait_time.is_some()
+                    }
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AssemblyAiTranscriber {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1095,44 +1746,94 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                 {
                     match key.as_str() {
                         "confidenceThreshold" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "confidenceThreshold",
+                                &mut unknown,
+                            )?;
                         }
                         "disablePartialTranscripts" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "disablePartialTranscripts",
+                                &mut unknown,
+                            )?;
                         }
                         "enableUniversalStreamingApi" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "enableUniversalStreamingApi",
+                                &mut unknown,
+                            )?;
                         }
                         "endOfTurnConfidenceThreshold" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "endOfTurnConfidenceThreshold",
+                                &mut unknown,
+                            )?;
                         }
                         "endUtteranceSilenceThreshold" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "endUtteranceSilenceThreshold",
+                                &mut unknown,
+                            )?;
                         }
                         "fallbackPlan" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "fallbackPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "formatTurns" => {
-                            f6 = ::std::option::Option::Some(map.next_value()?);
+                            f6 = crate::de::optional(
+                                &mut map,
+                                "formatTurns",
+                                &mut unknown,
+                            )?;
                         }
-                        "language" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "language" => {
+                            f7 = crate::de::optional(&mut map, "language", &mut unknown)?;
+                        }
                         "maxTurnSilence" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "maxTurnSilence",
+                                &mut unknown,
+                            )?;
                         }
                         "minEndOfTurnSilenceWhenConfident" => {
-                            f9 = ::std::option::Option::Some(map.next_value()?);
+                            f9 = crate::de::optional(
+                                &mut map,
+                                "minEndOfTurnSilenceWhenConfident",
+                                &mut unknown,
+                            )?;
                         }
                         "provider" => {
                             f10 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "realtimeUrl" => {
-                            f11 = ::std::option::Option::Some(map.next_value()?);
+                            f11 = crate::de::optional(
+                                &mut map,
+                                "realtimeUrl",
+                                &mut unknown,
+                            )?;
                         }
                         "wordBoost" => {
-                            f12 = ::std::option::Option::Some(map.next_value()?);
+                            f12 = crate::de::optional(
+                                &mut map,
+                                "wordBoost",
+                                &mut unknown,
+                            )?;
                         }
                         "wordFinalizationMaxWaitTime" => {
-                            f13 = ::std::option::Option::Some(map.next_value()?);
+                            f13 = crate::de::optional(
+                                &mut map,
+                                "wordFinalizationMaxWaitTime",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -1177,28 +1878,67 @@ open_string_enum! {
     AssemblyAi = "assembly-ai", } Unknown
 }
 ///Endpointing rule matched against the assistant's speech.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssistantCustomEndpointingRule {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub regex: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "regexOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "regexOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub regex_options: ::std::option::Option<::std::vec::Vec<RegexOption>>,
-    #[serde(
-        rename = "timeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "timeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
     ///What the rule is matched against.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: AssistantMessageRole,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AssistantCustomEndpointingRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.regex) {
+            map.serialize_entry("regex", &self.regex)?;
+        }
+        if !::std::option::Option::is_none(&self.regex_options) {
+            map.serialize_entry("regexOptions", &self.regex_options)?;
+        }
+        if !::std::option::Option::is_none(&self.timeout_seconds) {
+            map.serialize_entry("timeoutSeconds", &self.timeout_seconds)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "regex" => self.regex.is_some(),
+                    "regexOptions" => self.regex_options.is_some(),
+                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AssistantCustomEndpointingRule {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1239,12 +1979,22 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "regex" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "regex" => {
+                            f0 = crate::de::optional(&mut map, "regex", &mut unknown)?;
+                        }
                         "regexOptions" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "regexOptions",
+                                &mut unknown,
+                            )?;
                         }
                         "timeoutSeconds" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "timeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => f3 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -1338,30 +2088,76 @@ impl ::std::convert::From<CallHookCallEnding> for AssistantHook {
     }
 }
 ///A chat message with role `assistant` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssistantMessage {
     ///The content of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub content: ::std::option::Option<::std::string::String>,
     ///The text of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     ///The role of the message author.
     pub role: AssistantMessageRole,
     ///The time of the message, in seconds from the start.
-    #[serde(
-        rename = "secondsFromStart",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "secondsFromStart",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub seconds_from_start: ::std::option::Option<f64>,
     ///The time of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub time: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AssistantMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.content) {
+            map.serialize_entry("content", &self.content)?;
+        }
+        if !::std::option::Option::is_none(&self.message) {
+            map.serialize_entry("message", &self.message)?;
+        }
+        map.serialize_entry("role", &self.role)?;
+        if !::std::option::Option::is_none(&self.seconds_from_start) {
+            map.serialize_entry("secondsFromStart", &self.seconds_from_start)?;
+        }
+        if !::std::option::Option::is_none(&self.time) {
+            map.serialize_entry("time", &self.time)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "content" => self.content.is_some(),
+                    "message" => self.message.is_some(),
+                    "secondsFromStart" => self.seconds_from_start.is_some(),
+                    "time" => self.time.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AssistantMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1404,13 +2200,23 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "content" => {
+                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                        }
+                        "message" => {
+                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                        }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "secondsFromStart",
+                                &mut unknown,
+                            )?;
                         }
-                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "time" => {
+                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -1441,199 +2247,484 @@ open_string_enum! {
     Assistant = "assistant", } Unknown
 }
 ///Overrides for an assistant configuration (same fields as CreateAssistantDTO, plus variableValues).
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssistantOverrides {
     ///Post-call analysis.
-    #[serde(
-        rename = "analysisPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "analysisPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub analysis_plan: ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
     ///Which artifacts are produced for the call.
-    #[serde(
-        rename = "artifactPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "artifactPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub artifact_plan: ::std::option::Option<ArtifactPlan>,
-    #[serde(
-        rename = "backgroundDenoisingEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backgroundDenoisingEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub background_denoising_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "backgroundSound",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backgroundSound",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub background_sound: ::std::option::Option<AssistantOverridesBackgroundSound>,
     ///Background-speech denoising.
-    #[serde(
-        rename = "backgroundSpeechDenoisingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backgroundSpeechDenoisingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub background_speech_denoising_plan: ::std::option::Option<
         BackgroundSpeechDenoisingPlan,
     >,
     ///The messages sent to the client.
-    #[serde(
-        rename = "clientMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "clientMessages",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub client_messages: ::std::option::Option<
         ::std::vec::Vec<AssistantOverridesClientMessagesItem>,
     >,
     ///Compliance settings.
-    #[serde(
-        rename = "compliancePlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "compliancePlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub compliance_plan: ::std::option::Option<CompliancePlan>,
     ///The IDs of existing credentials.
-    #[serde(
-        rename = "credentialIds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "credentialIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub credential_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Provider credentials.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub credentials: ::std::option::Option<::std::vec::Vec<Credential>>,
-    #[serde(
-        rename = "endCallMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "endCallMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub end_call_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "endCallPhrases",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "endCallPhrases",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub end_call_phrases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The first message the assistant says.
-    #[serde(
-        rename = "firstMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "firstMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub first_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "firstMessageInterruptionsEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "firstMessageInterruptionsEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub first_message_interruptions_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "firstMessageMode",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "firstMessageMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub first_message_mode: ::std::option::Option<AssistantOverridesFirstMessageMode>,
     ///Hooks that run on call events.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hooks: ::std::option::Option<::std::vec::Vec<AssistantHook>>,
     ///Keypad (DTMF) input.
-    #[serde(
-        rename = "keypadInputPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "keypadInputPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub keypad_input_plan: ::std::option::Option<KeypadInputPlan>,
-    #[serde(
-        rename = "maxDurationSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "maxDurationSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub max_duration_seconds: ::std::option::Option<f64>,
     ///Idle and silence messages.
-    #[serde(
-        rename = "messagePlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "messagePlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub message_plan: ::std::option::Option<MessagePlan>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The LLM configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model: ::std::option::Option<::std::boxed::Box<Model>>,
-    #[serde(
-        rename = "modelOutputInMessagesEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "modelOutputInMessagesEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub model_output_in_messages_enabled: ::std::option::Option<bool>,
     ///Live listen/control of the call.
-    #[serde(
-        rename = "monitorPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "monitorPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub monitor_plan: ::std::option::Option<MonitorPlan>,
     ///The name of the assistant.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     ///Observability configuration.
-    #[serde(
-        rename = "observabilityPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "observabilityPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub observability_plan: ::std::option::Option<ObservabilityPlan>,
     ///The server that receives the server messages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub server: ::std::option::Option<Server>,
     ///The messages sent to the server.
-    #[serde(
-        rename = "serverMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "serverMessages",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub server_messages: ::std::option::Option<
         ::std::vec::Vec<AssistantOverridesServerMessagesItem>,
     >,
-    #[serde(
-        rename = "silenceTimeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "silenceTimeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub silence_timeout_seconds: ::std::option::Option<f64>,
     ///When the assistant starts speaking.
-    #[serde(
-        rename = "startSpeakingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "startSpeakingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub start_speaking_plan: ::std::option::Option<StartSpeakingPlan>,
     ///When the assistant stops speaking.
-    #[serde(
-        rename = "stopSpeakingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "stopSpeakingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub stop_speaking_plan: ::std::option::Option<StopSpeakingPlan>,
     ///The speech-to-text configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub transcriber: ::std::option::Option<::std::boxed::Box<Transcriber>>,
-    #[serde(
-        rename = "transportConfigurations",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "transportConfigurations",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub transport_configurations: ::std::option::Option<
         ::std::vec::Vec<TransportConfiguration>,
     >,
     ///Values for the variables substituted into the assistant's messages and other text fields.
-    #[serde(
-        rename = "variableValues",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "variableValues",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub variable_values: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The text-to-speech configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub voice: ::std::option::Option<Voice>,
     ///Voicemail detection.
-    #[serde(
-        rename = "voicemailDetection",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "voicemailDetection",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub voicemail_detection: ::std::option::Option<VoicemailDetection>,
-    #[serde(
-        rename = "voicemailMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "voicemailMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub voicemail_message: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AssistantOverrides {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.analysis_plan) {
+            map.serialize_entry("analysisPlan", &self.analysis_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.artifact_plan) {
+            map.serialize_entry("artifactPlan", &self.artifact_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.background_denoising_enabled) {
+            map.serialize_entry(
+                "backgroundDenoisingEnabled",
+                &self.background_denoising_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.background_sound) {
+            map.serialize_entry("backgroundSound", &self.background_sound)?;
+        }
+        if !::std::option::Option::is_none(&self.background_speech_denoising_plan) {
+            map.serialize_entry(
+                "backgroundSpeechDenoisingPlan",
+                &self.background_speech_denoising_plan,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.client_messages) {
+            map.serialize_entry("clientMessages", &self.client_messages)?;
+        }
+        if !::std::option::Option::is_none(&self.compliance_plan) {
+            map.serialize_entry("compliancePlan", &self.compliance_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.credential_ids) {
+            map.serialize_entry("credentialIds", &self.credential_ids)?;
+        }
+        if !::std::option::Option::is_none(&self.credentials) {
+            map.serialize_entry("credentials", &self.credentials)?;
+        }
+        if !::std::option::Option::is_none(&self.end_call_message) {
+            map.serialize_entry("endCallMessage", &self.end_call_message)?;
+        }
+        if !::std::option::Option::is_none(&self.end_call_phrases) {
+            map.serialize_entry("endCallPhrases", &self.end_call_phrases)?;
+        }
+        if !::std::option::Option::is_none(&self.first_message) {
+            map.serialize_entry("firstMessage", &self.first_message)?;
+        }
+        if !::std::option::Option::is_none(&self.first_message_interruptions_enabled) {
+            map.serialize_entry(
+                "firstMessageInterruptionsEnabled",
+                &self.first_message_interruptions_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.first_message_mode) {
+            map.serialize_entry("firstMessageMode", &self.first_message_mode)?;
+        }
+        if !::std::option::Option::is_none(&self.hooks) {
+            map.serialize_entry("hooks", &self.hooks)?;
+        }
+        if !::std::option::Option::is_none(&self.keypad_input_plan) {
+            map.serialize_entry("keypadInputPlan", &self.keypad_input_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.max_duration_seconds) {
+            map.serialize_entry("maxDurationSeconds", &self.max_duration_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.message_plan) {
+            map.serialize_entry("messagePlan", &self.message_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.metadata) {
+            map.serialize_entry("metadata", &self.metadata)?;
+        }
+        if !::std::option::Option::is_none(&self.model) {
+            map.serialize_entry("model", &self.model)?;
+        }
+        if !::std::option::Option::is_none(&self.model_output_in_messages_enabled) {
+            map.serialize_entry(
+                "modelOutputInMessagesEnabled",
+                &self.model_output_in_messages_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.monitor_plan) {
+            map.serialize_entry("monitorPlan", &self.monitor_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if !::std::option::Option::is_none(&self.observability_plan) {
+            map.serialize_entry("observabilityPlan", &self.observability_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.server) {
+            map.serialize_entry("server", &self.server)?;
+        }
+        if !::std::option::Option::is_none(&self.server_messages) {
+            map.serialize_entry("serverMessages", &self.server_messages)?;
+        }
+        if !::std::option::Option::is_none(&self.silence_timeout_seconds) {
+            map.serialize_entry("silenceTimeoutSeconds", &self.silence_timeout_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.start_speaking_plan) {
+            map.serialize_entry("startSpeakingPlan", &self.start_speaking_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.stop_speaking_plan) {
+            map.serialize_entry("stopSpeakingPlan", &self.stop_speaking_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.transcriber) {
+            map.serialize_entry("transcriber", &self.transcriber)?;
+        }
+        if !::std::option::Option::is_none(&self.transport_configurations) {
+            map.serialize_entry(
+                "transportConfigurations",
+                &self.transport_configurations,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.variable_values) {
+            map.serialize_entry("variableValues", &self.variable_values)?;
+        }
+        if !::std::option::Option::is_none(&self.voice) {
+            map.serialize_entry("voice", &self.voice)?;
+        }
+        if !::std::option::Option::is_none(&self.voicemail_detection) {
+            map.serialize_entry("voicemailDetection", &self.voicemail_detection)?;
+        }
+        if !::std::option::Option::is_none(&self.voicemail_message) {
+            map.serialize_entry("voicemailMessage", &self.voicemail_message)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "analysisPlan" => self.analysis_plan.is_some(),
+                    "artifactPlan" => self.artifact_plan.is_some(),
+                    "backgroundDenoisingEnabled" => {
+                        self.background_denoising_enabled.is_some()
+                    }
+                    "backgroundSound" => self.background_sound.is_some(),
+                    "backgroundSpeechDenoisingPlan" => {
+                        self.background_speech_denoising_plan.is_some()
+                    }
+                    "clientMessages" => self.client_messages.is_some(),
+                    "compliancePlan" => self.compliance_plan.is_some(),
+                    "credentialIds" => self.credential_ids.is_some(),
+                    "credentials" => self.credentials.is_some(),
+                    "endCallMessage" => self.end_call_message.is_some(),
+                    "endCallPhrases" => self.end_call_phrases.is_some(),
+                    "firstMessage" => self.first_message.is_some(),
+                    "firstMessageInterruptionsEnabled" => {
+                        self.first_message_interruptions_enabled.is_some()
+                    }
+                    "firstMessageMode" => self.first_message_mode.is_some(),
+                    "hooks" => self.hooks.is_some(),
+                    "keypadInputPlan" => self.keypad_input_plan.is_some(),
+                    "maxDurationSeconds" => self.max_duration_seconds.is_some(),
+                    "messagePlan" => self.message_plan.is_some(),
+                    "metadata" => self.metadata.is_some(),
+                    "model" => self.model.is_some(),
+                    "modelOutputInMessagesEnabled" => {
+                        self.model_output_in_messages_enabled.is_some()
+                    }
+                    "monitorPlan" => self.monitor_plan.is_some(),
+                    "name" => self.name.is_some(),
+                    "observabilityPlan" => self.observability_plan.is_some(),
+                    "server" => self.server.is_some(),
+                    "serverMessages" => self.server_messages.is_some(),
+                    "silenceTimeoutSeconds" => self.silence_timeout_seconds.is_some(),
+                    "startSpeakingPlan" => self.start_speaking_plan.is_some(),
+                    "stopSpeakingPlan" => self.stop_speaking_plan.is_some(),
+                    "transcriber" => self.transcriber.is_some(),
+                    "transportConfigurations" => self.transport_configurations.is_some(),
+                    "variableValues" => self.variable_values.is_some(),
+                    "voice" => self.voice.is_some(),
+                    "voicemailDetection" => self.voicemail_detection.is_some(),
+                    "voicemailMessage" => self.voicemail_message.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AssistantOverrides {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1804,99 +2895,229 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 {
                     match key.as_str() {
                         "analysisPlan" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "analysisPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "artifactPlan" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "artifactPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "backgroundDenoisingEnabled" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "backgroundDenoisingEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "backgroundSound" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "backgroundSound",
+                                &mut unknown,
+                            )?;
                         }
                         "backgroundSpeechDenoisingPlan" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "backgroundSpeechDenoisingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "clientMessages" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "clientMessages",
+                                &mut unknown,
+                            )?;
                         }
                         "compliancePlan" => {
-                            f6 = ::std::option::Option::Some(map.next_value()?);
+                            f6 = crate::de::optional(
+                                &mut map,
+                                "compliancePlan",
+                                &mut unknown,
+                            )?;
                         }
                         "credentialIds" => {
-                            f7 = ::std::option::Option::Some(map.next_value()?);
+                            f7 = crate::de::optional(
+                                &mut map,
+                                "credentialIds",
+                                &mut unknown,
+                            )?;
                         }
                         "credentials" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "credentials",
+                                &mut unknown,
+                            )?;
                         }
                         "endCallMessage" => {
-                            f9 = ::std::option::Option::Some(map.next_value()?);
+                            f9 = crate::de::optional(
+                                &mut map,
+                                "endCallMessage",
+                                &mut unknown,
+                            )?;
                         }
                         "endCallPhrases" => {
-                            f10 = ::std::option::Option::Some(map.next_value()?);
+                            f10 = crate::de::optional(
+                                &mut map,
+                                "endCallPhrases",
+                                &mut unknown,
+                            )?;
                         }
                         "firstMessage" => {
-                            f11 = ::std::option::Option::Some(map.next_value()?);
+                            f11 = crate::de::optional(
+                                &mut map,
+                                "firstMessage",
+                                &mut unknown,
+                            )?;
                         }
                         "firstMessageInterruptionsEnabled" => {
-                            f12 = ::std::option::Option::Some(map.next_value()?);
+                            f12 = crate::de::optional(
+                                &mut map,
+                                "firstMessageInterruptionsEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "firstMessageMode" => {
-                            f13 = ::std::option::Option::Some(map.next_value()?);
+                            f13 = crate::de::optional(
+                                &mut map,
+                                "firstMessageMode",
+                                &mut unknown,
+                            )?;
                         }
-                        "hooks" => f14 = ::std::option::Option::Some(map.next_value()?),
+                        "hooks" => {
+                            f14 = crate::de::optional(&mut map, "hooks", &mut unknown)?;
+                        }
                         "keypadInputPlan" => {
-                            f15 = ::std::option::Option::Some(map.next_value()?);
+                            f15 = crate::de::optional(
+                                &mut map,
+                                "keypadInputPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "maxDurationSeconds" => {
-                            f16 = ::std::option::Option::Some(map.next_value()?);
+                            f16 = crate::de::optional(
+                                &mut map,
+                                "maxDurationSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "messagePlan" => {
-                            f17 = ::std::option::Option::Some(map.next_value()?);
+                            f17 = crate::de::optional(
+                                &mut map,
+                                "messagePlan",
+                                &mut unknown,
+                            )?;
                         }
                         "metadata" => {
-                            f18 = ::std::option::Option::Some(map.next_value()?);
+                            f18 = crate::de::optional(
+                                &mut map,
+                                "metadata",
+                                &mut unknown,
+                            )?;
                         }
-                        "model" => f19 = ::std::option::Option::Some(map.next_value()?),
+                        "model" => {
+                            f19 = crate::de::optional(&mut map, "model", &mut unknown)?;
+                        }
                         "modelOutputInMessagesEnabled" => {
-                            f20 = ::std::option::Option::Some(map.next_value()?);
+                            f20 = crate::de::optional(
+                                &mut map,
+                                "modelOutputInMessagesEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "monitorPlan" => {
-                            f21 = ::std::option::Option::Some(map.next_value()?);
+                            f21 = crate::de::optional(
+                                &mut map,
+                                "monitorPlan",
+                                &mut unknown,
+                            )?;
                         }
-                        "name" => f22 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => {
+                            f22 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
                         "observabilityPlan" => {
-                            f23 = ::std::option::Option::Some(map.next_value()?);
+                            f23 = crate::de::optional(
+                                &mut map,
+                                "observabilityPlan",
+                                &mut unknown,
+                            )?;
                         }
-                        "server" => f24 = ::std::option::Option::Some(map.next_value()?),
+                        "server" => {
+                            f24 = crate::de::optional(&mut map, "server", &mut unknown)?;
+                        }
                         "serverMessages" => {
-                            f25 = ::std::option::Option::Some(map.next_value()?);
+                            f25 = crate::de::optional(
+                                &mut map,
+                                "serverMessages",
+                                &mut unknown,
+                            )?;
                         }
                         "silenceTimeoutSeconds" => {
-                            f26 = ::std::option::Option::Some(map.next_value()?);
+                            f26 = crate::de::optional(
+                                &mut map,
+                                "silenceTimeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "startSpeakingPlan" => {
-                            f27 = ::std::option::Option::Some(map.next_value()?);
+                            f27 = crate::de::optional(
+                                &mut map,
+                                "startSpeakingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "stopSpeakingPlan" => {
-                            f28 = ::std::option::Option::Some(map.next_value()?);
+                            f28 = crate::de::optional(
+                                &mut map,
+                                "stopSpeakingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "transcriber" => {
-                            f29 = ::std::option::Option::Some(map.next_value()?);
+                            f29 = crate::de::optional(
+                                &mut map,
+                                "transcriber",
+                                &mut unknown,
+                            )?;
                         }
                         "transportConfigurations" => {
-                            f30 = ::std::option::Option::Some(map.next_value()?);
+                            f30 = crate::de::optional(
+                                &mut map,
+                                "transportConfigurations",
+                                &mut unknown,
+                            )?;
                         }
                         "variableValues" => {
-                            f31 = ::std::option::Option::Some(map.next_value()?);
+                            f31 = crate::de::optional(
+                                &mut map,
+                                "variableValues",
+                                &mut unknown,
+                            )?;
                         }
-                        "voice" => f32 = ::std::option::Option::Some(map.next_value()?),
+                        "voice" => {
+                            f32 = crate::de::optional(&mut map, "voice", &mut unknown)?;
+                        }
                         "voicemailDetection" => {
-                            f33 = ::std::option::Option::Some(map.next_value()?);
+                            f33 = crate::de::optional(
+                                &mut map,
+                                "voicemailDetection",
+                                &mut unknown,
+                            )?;
                         }
                         "voicemailMessage" => {
-                            f34 = ::std::option::Option::Some(map.next_value()?);
+                            f34 = crate::de::optional(
+                                &mut map,
+                                "voicemailMessage",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -1973,37 +3194,90 @@ open_string_enum! {
     UserInterrupted = "user-interrupted", } Unknown
 }
 ///Azure voice.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AzureVoice {
-    #[serde(
-        rename = "cachingEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "cachingEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub caching_enabled: ::std::option::Option<bool>,
     ///How generated text is split into chunks for speech.
-    #[serde(
-        rename = "chunkPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "chunkPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub chunk_plan: ::std::option::Option<ChunkPlan>,
     ///The voices to fall back to if this one fails.
-    #[serde(
-        rename = "fallbackPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "fallbackPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub fallback_plan: ::std::option::Option<FallbackVoicePlan>,
     ///The voice provider.
     pub provider: AzureVoiceProvider,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub speed: ::std::option::Option<f64>,
     ///The voice ID.
-    #[serde(rename = "voiceId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "voiceId", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub voice_id: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for AzureVoice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.caching_enabled) {
+            map.serialize_entry("cachingEnabled", &self.caching_enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.chunk_plan) {
+            map.serialize_entry("chunkPlan", &self.chunk_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.fallback_plan) {
+            map.serialize_entry("fallbackPlan", &self.fallback_plan)?;
+        }
+        map.serialize_entry("provider", &self.provider)?;
+        if !::std::option::Option::is_none(&self.speed) {
+            map.serialize_entry("speed", &self.speed)?;
+        }
+        if !::std::option::Option::is_none(&self.voice_id) {
+            map.serialize_entry("voiceId", &self.voice_id)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "cachingEnabled" => self.caching_enabled.is_some(),
+                    "chunkPlan" => self.chunk_plan.is_some(),
+                    "fallbackPlan" => self.fallback_plan.is_some(),
+                    "speed" => self.speed.is_some(),
+                    "voiceId" => self.voice_id.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for AzureVoice {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2049,17 +3323,33 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                 {
                     match key.as_str() {
                         "cachingEnabled" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "cachingEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "chunkPlan" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "chunkPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "fallbackPlan" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "fallbackPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "provider" => f3 = ::std::option::Option::Some(map.next_value()?),
-                        "speed" => f4 = ::std::option::Option::Some(map.next_value()?),
-                        "voiceId" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "speed" => {
+                            f4 = crate::de::optional(&mut map, "speed", &mut unknown)?;
+                        }
+                        "voiceId" => {
+                            f5 = crate::de::optional(&mut map, "voiceId", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -2091,25 +3381,56 @@ open_string_enum! {
     Unknown
 }
 ///Background-speech denoising.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct BackgroundSpeechDenoisingPlan {
     ///Fourier denoising.
-    #[serde(
-        rename = "fourierDenoisingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "fourierDenoisingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub fourier_denoising_plan: ::std::option::Option<FourierDenoisingPlan>,
     ///Smart denoising.
-    #[serde(
-        rename = "smartDenoisingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "smartDenoisingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub smart_denoising_plan: ::std::option::Option<SmartDenoisingPlan>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for BackgroundSpeechDenoisingPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.fourier_denoising_plan) {
+            map.serialize_entry("fourierDenoisingPlan", &self.fourier_denoising_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.smart_denoising_plan) {
+            map.serialize_entry("smartDenoisingPlan", &self.smart_denoising_plan)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "fourierDenoisingPlan" => self.fourier_denoising_plan.is_some(),
+                    "smartDenoisingPlan" => self.smart_denoising_plan.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for BackgroundSpeechDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2147,10 +3468,18 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                 {
                     match key.as_str() {
                         "fourierDenoisingPlan" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "fourierDenoisingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "smartDenoisingPlan" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "smartDenoisingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -2234,21 +3563,53 @@ impl ::std::convert::From<FixedBackoffPlan> for BackoffPlan {
     }
 }
 ///Hook that runs when the call is ending.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CallHookCallEnding {
     ///The actions to perform.
-    #[serde(rename = "do", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "do", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub do_: ::std::option::Option<::std::vec::Vec<HookAction>>,
     ///The filters on when the hook runs.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub filters: ::std::option::Option<::std::vec::Vec<CallHookFilter>>,
     ///The event the hook runs on.
     pub on: CallHookCallEndingOn,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for CallHookCallEnding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.do_) {
+            map.serialize_entry("do", &self.do_)?;
+        }
+        if !::std::option::Option::is_none(&self.filters) {
+            map.serialize_entry("filters", &self.filters)?;
+        }
+        map.serialize_entry("on", &self.on)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "do" => self.do_.is_some(),
+                    "filters" => self.filters.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for CallHookCallEnding {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2287,8 +3648,10 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "do" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "filters" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "do" => f0 = crate::de::optional(&mut map, "do", &mut unknown)?,
+                        "filters" => {
+                            f1 = crate::de::optional(&mut map, "filters", &mut unknown)?;
+                        }
                         "on" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -2318,18 +3681,43 @@ open_string_enum! {
     "call.ending", } Unknown
 }
 ///Hook that runs when the call is ringing.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CallHookCallRinging {
     ///The actions to perform.
-    #[serde(rename = "do", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "do", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub do_: ::std::option::Option<::std::vec::Vec<HookAction>>,
     ///The event the hook runs on.
     pub on: CallHookCallRingingOn,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for CallHookCallRinging {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.do_) {
+            map.serialize_entry("do", &self.do_)?;
+        }
+        map.serialize_entry("on", &self.on)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "do" => self.do_.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for CallHookCallRinging {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2364,7 +3752,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "do" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "do" => f0 = crate::de::optional(&mut map, "do", &mut unknown)?,
                         "on" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -2459,20 +3847,52 @@ impl ::std::convert::From<CallHookFilterOneOf> for CallHookFilter {
     }
 }
 ///Matches when the value at `key` is one of the given values.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CallHookFilterOneOf {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "oneOf", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "oneOf", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub one_of: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The kind of filter.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: CallHookFilterOneOfType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for CallHookFilterOneOf {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.key) {
+            map.serialize_entry("key", &self.key)?;
+        }
+        if !::std::option::Option::is_none(&self.one_of) {
+            map.serialize_entry("oneOf", &self.one_of)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "key" => self.key.is_some(),
+                    "oneOf" => self.one_of.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for CallHookFilterOneOf {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2511,8 +3931,10 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "key" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "oneOf" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "key" => f0 = crate::de::optional(&mut map, "key", &mut unknown)?,
+                        "oneOf" => {
+                            f1 = crate::de::optional(&mut map, "oneOf", &mut unknown)?;
+                        }
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -2542,35 +3964,80 @@ open_string_enum! {
     Unknown
 }
 ///How generated text is split into chunks for speech.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ChunkPlan {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
     ///How each chunk is formatted.
-    #[serde(
-        rename = "formatPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "formatPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub format_plan: ::std::option::Option<FormatPlan>,
     ///The minimum number of characters in a chunk.
-    #[serde(
-        rename = "minCharacters",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "minCharacters",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub min_characters: ::std::option::Option<i64>,
     ///The punctuation marks that end a chunk.
-    #[serde(
-        rename = "punctuationBoundaries",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "punctuationBoundaries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub punctuation_boundaries: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for ChunkPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.format_plan) {
+            map.serialize_entry("formatPlan", &self.format_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.min_characters) {
+            map.serialize_entry("minCharacters", &self.min_characters)?;
+        }
+        if !::std::option::Option::is_none(&self.punctuation_boundaries) {
+            map.serialize_entry("punctuationBoundaries", &self.punctuation_boundaries)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "enabled" => self.enabled.is_some(),
+                    "formatPlan" => self.format_plan.is_some(),
+                    "minCharacters" => self.min_characters.is_some(),
+                    "punctuationBoundaries" => self.punctuation_boundaries.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for ChunkPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2609,15 +4076,29 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
                         "formatPlan" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "formatPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "minCharacters" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "minCharacters",
+                                &mut unknown,
+                            )?;
                         }
                         "punctuationBoundaries" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "punctuationBoundaries",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -2637,25 +4118,56 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
     }
 }
 ///Compliance settings.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CompliancePlan {
     ///HIPAA compliance setting.
-    #[serde(
-        rename = "hipaaEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "hipaaEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub hipaa_enabled: ::std::option::Option<HipaaCompliancePlan>,
     ///PCI compliance setting.
-    #[serde(
-        rename = "pciEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "pciEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub pci_enabled: ::std::option::Option<PciCompliancePlan>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for CompliancePlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.hipaa_enabled) {
+            map.serialize_entry("hipaaEnabled", &self.hipaa_enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.pci_enabled) {
+            map.serialize_entry("pciEnabled", &self.pci_enabled)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "hipaaEnabled" => self.hipaa_enabled.is_some(),
+                    "pciEnabled" => self.pci_enabled.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for CompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2693,10 +4205,18 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                 {
                     match key.as_str() {
                         "hipaaEnabled" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "hipaaEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "pciEnabled" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "pciEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -2714,22 +4234,60 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
     }
 }
 ///A condition on a parameter.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Condition {
     ///The comparison operator.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub operator: ::std::option::Option<ConditionOperator>,
     ///The parameter to compare.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub param: ::std::option::Option<::std::string::String>,
     ///The value to compare with.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for Condition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.operator) {
+            map.serialize_entry("operator", &self.operator)?;
+        }
+        if !::std::option::Option::is_none(&self.param) {
+            map.serialize_entry("param", &self.param)?;
+        }
+        if !::std::option::Option::is_none(&self.value) {
+            map.serialize_entry("value", &self.value)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "operator" => self.operator.is_some(),
+                    "param" => self.param.is_some(),
+                    "value" => self.value.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for Condition {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2770,9 +4328,15 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "operator" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "param" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        "value" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "operator" => {
+                            f0 = crate::de::optional(&mut map, "operator", &mut unknown)?;
+                        }
+                        "param" => {
+                            f1 = crate::de::optional(&mut map, "param", &mut unknown)?;
+                        }
+                        "value" => {
+                            f2 = crate::de::optional(&mut map, "value", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -2793,15 +4357,27 @@ open_string_enum! {
     #[doc = "The comparison operator."] pub enum ConditionOperator { Eq = "eq", } Unknown
 }
 ///Cozmox smart endpointing.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CozmoxSmartEndpointingPlan {
     ///The smart endpointing provider.
     pub provider: CozmoxSmartEndpointingPlanProvider,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for CozmoxSmartEndpointingPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for CozmoxSmartEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -2859,191 +4435,469 @@ open_string_enum! {
     CozmoxSmartEndpointingPlanProvider { Cozmox = "cozmox", } Unknown
 }
 ///An assistant configuration.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateAssistantDto {
     ///Post-call analysis.
-    #[serde(
-        rename = "analysisPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "analysisPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub analysis_plan: ::std::option::Option<::std::boxed::Box<AnalysisPlan>>,
     ///Which artifacts are produced for the call.
-    #[serde(
-        rename = "artifactPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "artifactPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub artifact_plan: ::std::option::Option<ArtifactPlan>,
-    #[serde(
-        rename = "backgroundDenoisingEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backgroundDenoisingEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub background_denoising_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "backgroundSound",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backgroundSound",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub background_sound: ::std::option::Option<AssistantOverridesBackgroundSound>,
     ///Background-speech denoising.
-    #[serde(
-        rename = "backgroundSpeechDenoisingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backgroundSpeechDenoisingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub background_speech_denoising_plan: ::std::option::Option<
         BackgroundSpeechDenoisingPlan,
     >,
     ///The messages sent to the client.
-    #[serde(
-        rename = "clientMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "clientMessages",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub client_messages: ::std::option::Option<
         ::std::vec::Vec<AssistantOverridesClientMessagesItem>,
     >,
     ///Compliance settings.
-    #[serde(
-        rename = "compliancePlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "compliancePlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub compliance_plan: ::std::option::Option<CompliancePlan>,
     ///The IDs of existing credentials.
-    #[serde(
-        rename = "credentialIds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "credentialIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub credential_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Provider credentials.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub credentials: ::std::option::Option<::std::vec::Vec<Credential>>,
-    #[serde(
-        rename = "endCallMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "endCallMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub end_call_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "endCallPhrases",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "endCallPhrases",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub end_call_phrases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The first message the assistant says.
-    #[serde(
-        rename = "firstMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "firstMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub first_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "firstMessageInterruptionsEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "firstMessageInterruptionsEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub first_message_interruptions_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "firstMessageMode",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "firstMessageMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub first_message_mode: ::std::option::Option<AssistantOverridesFirstMessageMode>,
     ///Hooks that run on call events.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hooks: ::std::option::Option<::std::vec::Vec<AssistantHook>>,
     ///Keypad (DTMF) input.
-    #[serde(
-        rename = "keypadInputPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "keypadInputPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub keypad_input_plan: ::std::option::Option<KeypadInputPlan>,
-    #[serde(
-        rename = "maxDurationSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "maxDurationSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub max_duration_seconds: ::std::option::Option<f64>,
     ///Idle and silence messages.
-    #[serde(
-        rename = "messagePlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "messagePlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub message_plan: ::std::option::Option<MessagePlan>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The LLM configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model: ::std::option::Option<::std::boxed::Box<Model>>,
-    #[serde(
-        rename = "modelOutputInMessagesEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "modelOutputInMessagesEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub model_output_in_messages_enabled: ::std::option::Option<bool>,
     ///Live listen/control of the call.
-    #[serde(
-        rename = "monitorPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "monitorPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub monitor_plan: ::std::option::Option<MonitorPlan>,
     ///The name of the assistant.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     ///Observability configuration.
-    #[serde(
-        rename = "observabilityPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "observabilityPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub observability_plan: ::std::option::Option<ObservabilityPlan>,
     ///The server that receives the server messages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub server: ::std::option::Option<Server>,
     ///The messages sent to the server.
-    #[serde(
-        rename = "serverMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "serverMessages",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub server_messages: ::std::option::Option<
         ::std::vec::Vec<AssistantOverridesServerMessagesItem>,
     >,
-    #[serde(
-        rename = "silenceTimeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "silenceTimeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub silence_timeout_seconds: ::std::option::Option<f64>,
     ///When the assistant starts speaking.
-    #[serde(
-        rename = "startSpeakingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "startSpeakingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub start_speaking_plan: ::std::option::Option<StartSpeakingPlan>,
     ///When the assistant stops speaking.
-    #[serde(
-        rename = "stopSpeakingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "stopSpeakingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub stop_speaking_plan: ::std::option::Option<StopSpeakingPlan>,
     ///The speech-to-text configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub transcriber: ::std::option::Option<::std::boxed::Box<Transcriber>>,
-    #[serde(
-        rename = "transportConfigurations",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "transportConfigurations",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub transport_configurations: ::std::option::Option<
         ::std::vec::Vec<TransportConfiguration>,
     >,
     ///The text-to-speech configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub voice: ::std::option::Option<Voice>,
     ///Voicemail detection.
-    #[serde(
-        rename = "voicemailDetection",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "voicemailDetection",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub voicemail_detection: ::std::option::Option<VoicemailDetection>,
-    #[serde(
-        rename = "voicemailMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "voicemailMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub voicemail_message: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for CreateAssistantDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.analysis_plan) {
+            map.serialize_entry("analysisPlan", &self.analysis_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.artifact_plan) {
+            map.serialize_entry("artifactPlan", &self.artifact_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.background_denoising_enabled) {
+            map.serialize_entry(
+                "backgroundDenoisingEnabled",
+                &self.background_denoising_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.background_sound) {
+            map.serialize_entry("backgroundSound", &self.background_sound)?;
+        }
+        if !::std::option::Option::is_none(&self.background_speech_denoising_plan) {
+            map.serialize_entry(
+                "backgroundSpeechDenoisingPlan",
+                &self.background_speech_denoising_plan,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.client_messages) {
+            map.serialize_entry("clientMessages", &self.client_messages)?;
+        }
+        if !::std::option::Option::is_none(&self.compliance_plan) {
+            map.serialize_entry("compliancePlan", &self.compliance_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.credential_ids) {
+            map.serialize_entry("credentialIds", &self.credential_ids)?;
+        }
+        if !::std::option::Option::is_none(&self.credentials) {
+            map.serialize_entry("credentials", &self.credentials)?;
+        }
+        if !::std::option::Option::is_none(&self.end_call_message) {
+            map.serialize_entry("endCallMessage", &self.end_call_message)?;
+        }
+        if !::std::option::Option::is_none(&self.end_call_phrases) {
+            map.serialize_entry("endCallPhrases", &self.end_call_phrases)?;
+        }
+        if !::std::option::Option::is_none(&self.first_message) {
+            map.serialize_entry("firstMessage", &self.first_message)?;
+        }
+        if !::std::option::Option::is_none(&self.first_message_interruptions_enabled) {
+            map.serialize_entry(
+                "firstMessageInterruptionsEnabled",
+                &self.first_message_interruptions_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.first_message_mode) {
+            map.serialize_entry("firstMessageMode", &self.first_message_mode)?;
+        }
+        if !::std::option::Option::is_none(&self.hooks) {
+            map.serialize_entry("hooks", &self.hooks)?;
+        }
+        if !::std::option::Option::is_none(&self.keypad_input_plan) {
+            map.serialize_entry("keypadInputPlan", &self.keypad_input_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.max_duration_seconds) {
+            map.serialize_entry("maxDurationSeconds", &self.max_duration_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.message_plan) {
+            map.serialize_entry("messagePlan", &self.message_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.metadata) {
+            map.serialize_entry("metadata", &self.metadata)?;
+        }
+        if !::std::option::Option::is_none(&self.model) {
+            map.serialize_entry("model", &self.model)?;
+        }
+        if !::std::option::Option::is_none(&self.model_output_in_messages_enabled) {
+            map.serialize_entry(
+                "modelOutputInMessagesEnabled",
+                &self.model_output_in_messages_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.monitor_plan) {
+            map.serialize_entry("monitorPlan", &self.monitor_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if !::std::option::Option::is_none(&self.observability_plan) {
+            map.serialize_entry("observabilityPlan", &self.observability_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.server) {
+            map.serialize_entry("server", &self.server)?;
+        }
+        if !::std::option::Option::is_none(&self.server_messages) {
+            map.serialize_entry("serverMessages", &self.server_messages)?;
+        }
+        if !::std::option::Option::is_none(&self.silence_timeout_seconds) {
+            map.serialize_entry("silenceTimeoutSeconds", &self.silence_timeout_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.start_speaking_plan) {
+            map.serialize_entry("startSpeakingPlan", &self.start_speaking_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.stop_speaking_plan) {
+            map.serialize_entry("stopSpeakingPlan", &self.stop_speaking_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.transcriber) {
+            map.serialize_entry("transcriber", &self.transcriber)?;
+        }
+        if !::std::option::Option::is_none(&self.transport_configurations) {
+            map.serialize_entry(
+                "transportConfigurations",
+                &self.transport_configurations,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.voice) {
+            map.serialize_entry("voice", &self.voice)?;
+        }
+        if !::std::option::Option::is_none(&self.voicemail_detection) {
+            map.serialize_entry("voicemailDetection", &self.voicemail_detection)?;
+        }
+        if !::std::option::Option::is_none(&self.voicemail_message) {
+            map.serialize_entry("voicemailMessage", &self.voicemail_message)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "analysisPlan" => self.analysis_plan.is_some(),
+                    "artifactPlan" => self.artifact_plan.is_some(),
+                    "backgroundDenoisingEnabled" => {
+                        self.background_denoising_enabled.is_some()
+                    }
+                    "backgroundSound" => self.background_sound.is_some(),
+                    "backgroundSpeechDenoisingPlan" => {
+                        self.background_speech_denoising_plan.is_some()
+                    }
+                    "clientMessages" => self.client_messages.is_some(),
+                    "compliancePlan" => self.compliance_plan.is_some(),
+                    "credentialIds" => self.credential_ids.is_some(),
+                    "credentials" => self.credentials.is_some(),
+                    "endCallMessage" => self.end_call_message.is_some(),
+                    "endCallPhrases" => self.end_call_phrases.is_some(),
+                    "firstMessage" => self.first_message.is_some(),
+                    "firstMessageInterruptionsEnabled" => {
+                        self.first_message_interruptions_enabled.is_some()
+                    }
+                    "firstMessageMode" => self.first_message_mode.is_some(),
+                    "hooks" => self.hooks.is_some(),
+                    "keypadInputPlan" => self.keypad_input_plan.is_some(),
+                    "maxDurationSeconds" => self.max_duration_seconds.is_some(),
+                    "messagePlan" => self.message_plan.is_some(),
+                    "metadata" => self.metadata.is_some(),
+                    "model" => self.model.is_some(),
+                    "modelOutputInMessagesEnabled" => {
+                        self.model_output_in_messages_enabled.is_some()
+                    }
+                    "monitorPlan" => self.monitor_plan.is_some(),
+                    "name" => self.name.is_some(),
+                    "observabilityPlan" => self.observability_plan.is_some(),
+                    "server" => self.server.is_some(),
+                    "serverMessages" => self.server_messages.is_some(),
+                    "silenceTimeoutSeconds" => self.silence_timeout_seconds.is_some(),
+                    "startSpeakingPlan" => self.start_speaking_plan.is_some(),
+                    "stopSpeakingPlan" => self.stop_speaking_plan.is_some(),
+                    "transcriber" => self.transcriber.is_some(),
+                    "transportConfigurations" => self.transport_configurations.is_some(),
+                    "voice" => self.voice.is_some(),
+                    "voicemailDetection" => self.voicemail_detection.is_some(),
+                    "voicemailMessage" => self.voicemail_message.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for CreateAssistantDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -3208,96 +5062,222 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 {
                     match key.as_str() {
                         "analysisPlan" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "analysisPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "artifactPlan" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "artifactPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "backgroundDenoisingEnabled" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "backgroundDenoisingEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "backgroundSound" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "backgroundSound",
+                                &mut unknown,
+                            )?;
                         }
                         "backgroundSpeechDenoisingPlan" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "backgroundSpeechDenoisingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "clientMessages" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "clientMessages",
+                                &mut unknown,
+                            )?;
                         }
                         "compliancePlan" => {
-                            f6 = ::std::option::Option::Some(map.next_value()?);
+                            f6 = crate::de::optional(
+                                &mut map,
+                                "compliancePlan",
+                                &mut unknown,
+                            )?;
                         }
                         "credentialIds" => {
-                            f7 = ::std::option::Option::Some(map.next_value()?);
+                            f7 = crate::de::optional(
+                                &mut map,
+                                "credentialIds",
+                                &mut unknown,
+                            )?;
                         }
                         "credentials" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "credentials",
+                                &mut unknown,
+                            )?;
                         }
                         "endCallMessage" => {
-                            f9 = ::std::option::Option::Some(map.next_value()?);
+                            f9 = crate::de::optional(
+                                &mut map,
+                                "endCallMessage",
+                                &mut unknown,
+                            )?;
                         }
                         "endCallPhrases" => {
-                            f10 = ::std::option::Option::Some(map.next_value()?);
+                            f10 = crate::de::optional(
+                                &mut map,
+                                "endCallPhrases",
+                                &mut unknown,
+                            )?;
                         }
                         "firstMessage" => {
-                            f11 = ::std::option::Option::Some(map.next_value()?);
+                            f11 = crate::de::optional(
+                                &mut map,
+                                "firstMessage",
+                                &mut unknown,
+                            )?;
                         }
                         "firstMessageInterruptionsEnabled" => {
-                            f12 = ::std::option::Option::Some(map.next_value()?);
+                            f12 = crate::de::optional(
+                                &mut map,
+                                "firstMessageInterruptionsEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "firstMessageMode" => {
-                            f13 = ::std::option::Option::Some(map.next_value()?);
+                            f13 = crate::de::optional(
+                                &mut map,
+                                "firstMessageMode",
+                                &mut unknown,
+                            )?;
                         }
-                        "hooks" => f14 = ::std::option::Option::Some(map.next_value()?),
+                        "hooks" => {
+                            f14 = crate::de::optional(&mut map, "hooks", &mut unknown)?;
+                        }
                         "keypadInputPlan" => {
-                            f15 = ::std::option::Option::Some(map.next_value()?);
+                            f15 = crate::de::optional(
+                                &mut map,
+                                "keypadInputPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "maxDurationSeconds" => {
-                            f16 = ::std::option::Option::Some(map.next_value()?);
+                            f16 = crate::de::optional(
+                                &mut map,
+                                "maxDurationSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "messagePlan" => {
-                            f17 = ::std::option::Option::Some(map.next_value()?);
+                            f17 = crate::de::optional(
+                                &mut map,
+                                "messagePlan",
+                                &mut unknown,
+                            )?;
                         }
                         "metadata" => {
-                            f18 = ::std::option::Option::Some(map.next_value()?);
+                            f18 = crate::de::optional(
+                                &mut map,
+                                "metadata",
+                                &mut unknown,
+                            )?;
                         }
-                        "model" => f19 = ::std::option::Option::Some(map.next_value()?),
+                        "model" => {
+                            f19 = crate::de::optional(&mut map, "model", &mut unknown)?;
+                        }
                         "modelOutputInMessagesEnabled" => {
-                            f20 = ::std::option::Option::Some(map.next_value()?);
+                            f20 = crate::de::optional(
+                                &mut map,
+                                "modelOutputInMessagesEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "monitorPlan" => {
-                            f21 = ::std::option::Option::Some(map.next_value()?);
+                            f21 = crate::de::optional(
+                                &mut map,
+                                "monitorPlan",
+                                &mut unknown,
+                            )?;
                         }
-                        "name" => f22 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => {
+                            f22 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
                         "observabilityPlan" => {
-                            f23 = ::std::option::Option::Some(map.next_value()?);
+                            f23 = crate::de::optional(
+                                &mut map,
+                                "observabilityPlan",
+                                &mut unknown,
+                            )?;
                         }
-                        "server" => f24 = ::std::option::Option::Some(map.next_value()?),
+                        "server" => {
+                            f24 = crate::de::optional(&mut map, "server", &mut unknown)?;
+                        }
                         "serverMessages" => {
-                            f25 = ::std::option::Option::Some(map.next_value()?);
+                            f25 = crate::de::optional(
+                                &mut map,
+                                "serverMessages",
+                                &mut unknown,
+                            )?;
                         }
                         "silenceTimeoutSeconds" => {
-                            f26 = ::std::option::Option::Some(map.next_value()?);
+                            f26 = crate::de::optional(
+                                &mut map,
+                                "silenceTimeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "startSpeakingPlan" => {
-                            f27 = ::std::option::Option::Some(map.next_value()?);
+                            f27 = crate::de::optional(
+                                &mut map,
+                                "startSpeakingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "stopSpeakingPlan" => {
-                            f28 = ::std::option::Option::Some(map.next_value()?);
+                            f28 = crate::de::optional(
+                                &mut map,
+                                "stopSpeakingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "transcriber" => {
-                            f29 = ::std::option::Option::Some(map.next_value()?);
+                            f29 = crate::de::optional(
+                                &mut map,
+                                "transcriber",
+                                &mut unknown,
+                            )?;
                         }
                         "transportConfigurations" => {
-                            f30 = ::std::option::Option::Some(map.next_value()?);
+                            f30 = crate::de::optional(
+                                &mut map,
+                                "transportConfigurations",
+                                &mut unknown,
+                            )?;
                         }
-                        "voice" => f31 = ::std::option::Option::Some(map.next_value()?),
+                        "voice" => {
+                            f31 = crate::de::optional(&mut map, "voice", &mut unknown)?;
+                        }
                         "voicemailDetection" => {
-                            f32 = ::std::option::Option::Some(map.next_value()?);
+                            f32 = crate::de::optional(
+                                &mut map,
+                                "voicemailDetection",
+                                &mut unknown,
+                            )?;
                         }
                         "voicemailMessage" => {
-                            f33 = ::std::option::Option::Some(map.next_value()?);
+                            f33 = crate::de::optional(
+                                &mut map,
+                                "voicemailMessage",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -3347,51 +5327,127 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
     }
 }
 ///A customer.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateCustomerDto {
     ///Assistant overrides for this customer.
-    #[serde(
-        rename = "assistantOverrides",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "assistantOverrides",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub assistant_overrides: ::std::option::Option<
         ::std::boxed::Box<AssistantOverrides>,
     >,
     ///The email of the customer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     ///The extension of the customer's number; may be null.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::nullable"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::support::nullable"
+        )
     )]
     pub extension: ::std::option::Option<::std::option::Option<::std::string::String>>,
     ///An external ID for the customer.
-    #[serde(
-        rename = "externalId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "externalId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub external_id: ::std::option::Option<::std::string::String>,
     ///The name of the customer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     ///The phone number of the customer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "numberE164CheckEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "numberE164CheckEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub number_e164_check_enabled: ::std::option::Option<bool>,
     ///The SIP URI of the customer.
-    #[serde(rename = "sipUri", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "sipUri", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sip_uri: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for CreateCustomerDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.assistant_overrides) {
+            map.serialize_entry("assistantOverrides", &self.assistant_overrides)?;
+        }
+        if !::std::option::Option::is_none(&self.email) {
+            map.serialize_entry("email", &self.email)?;
+        }
+        if !::std::option::Option::is_none(&self.extension) {
+            map.serialize_entry("extension", &self.extension)?;
+        }
+        if !::std::option::Option::is_none(&self.external_id) {
+            map.serialize_entry("externalId", &self.external_id)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if !::std::option::Option::is_none(&self.number) {
+            map.serialize_entry("number", &self.number)?;
+        }
+        if !::std::option::Option::is_none(&self.number_e164_check_enabled) {
+            map.serialize_entry(
+                "numberE164CheckEnabled",
+                &self.number_e164_check_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.sip_uri) {
+            map.serialize_entry("sipUri", &self.sip_uri)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "assistantOverrides" => self.assistant_overrides.is_some(),
+                    "email" => self.email.is_some(),
+                    "extension" => self.extension.is_some(),
+                    "externalId" => self.external_id.is_some(),
+                    "name" => self.name.is_some(),
+                    "number" => self.number.is_some(),
+                    "numberE164CheckEnabled" => self.number_e164_check_enabled.is_some(),
+                    "sipUri" => self.sip_uri.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for CreateCustomerDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -3451,28 +5507,45 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                 {
                     match key.as_str() {
                         "assistantOverrides" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "assistantOverrides",
+                                &mut unknown,
+                            )?;
                         }
-                        "email" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "email" => {
+                            f1 = crate::de::optional(&mut map, "email", &mut unknown)?;
+                        }
                         "extension" => {
-                            f2 = ::std::option::Option::Some(
-                                ::std::option::Option::Some(
-                                    map
-                                        .next_value::<
-                                            ::std::option::Option<::std::string::String>,
-                                        >()?,
-                                ),
-                            );
+                            f2 = crate::de::optional::<
+                                _,
+                                ::std::option::Option<::std::string::String>,
+                            >(&mut map, "extension", &mut unknown)?
+                                .map(::std::option::Option::Some);
                         }
                         "externalId" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "externalId",
+                                &mut unknown,
+                            )?;
                         }
-                        "name" => f4 = ::std::option::Option::Some(map.next_value()?),
-                        "number" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => {
+                            f4 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
+                        "number" => {
+                            f5 = crate::de::optional(&mut map, "number", &mut unknown)?;
+                        }
                         "numberE164CheckEnabled" => {
-                            f6 = ::std::option::Option::Some(map.next_value()?);
+                            f6 = crate::de::optional(
+                                &mut map,
+                                "numberE164CheckEnabled",
+                                &mut unknown,
+                            )?;
                         }
-                        "sipUri" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "sipUri" => {
+                            f7 = crate::de::optional(&mut map, "sipUri", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -3495,78 +5568,186 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
     }
 }
 ///`CreateSessionDto`
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub assistant: ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
     ///This is the ID of the assistant associated with this session. Use this when referencing an existing assistant.
-    #[serde(
-        rename = "assistantId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "assistantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub assistant_id: ::std::option::Option<::std::string::String>,
     /**These are the overrides for the assistant configuration.
 Use this to provide variable values and other overrides when using assistantId.
 Variable substitution will be applied to the assistant's messages and other text-based fields.*/
-    #[serde(
-        rename = "assistantOverrides",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "assistantOverrides",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub assistant_overrides: ::std::option::Option<
         ::std::boxed::Box<AssistantOverrides>,
     >,
     ///This is the customer information associated with this session.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<CreateCustomerDto>,
     ///This is the customerId of the customer associated with this session.
-    #[serde(
-        rename = "customerId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "customerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub customer_id: ::std::option::Option<::std::string::String>,
     ///Session expiration time in seconds. Defaults to 24 hours (86400 seconds) if not set.
-    #[serde(
-        rename = "expirationSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "expirationSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub expiration_seconds: ::std::option::Option<f64>,
     ///This is an array of chat messages in the session.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
     ///This is a user-defined name for the session. Maximum length is 40 characters.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<SessionName>,
     ///This is the phone number configuration for this session.
-    #[serde(
-        rename = "phoneNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub phone_number: ::std::option::Option<
         ::std::boxed::Box<ImportTwilioPhoneNumberDto>,
     >,
     ///This is the ID of the phone number associated with this session.
-    #[serde(
-        rename = "phoneNumberId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "phoneNumberId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
     /**This is the squad configuration for this session. Use this when creating a new squad configuration.
 If squadId is provided, this will be ignored.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub squad: ::std::option::Option<CreateSquadDto>,
     ///This is the squad ID associated with this session. Use this when referencing an existing squad.
-    #[serde(rename = "squadId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "squadId", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub squad_id: ::std::option::Option<::std::string::String>,
     ///This is the current status of the session. Can be either 'active' or 'completed'.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<SessionStatus>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for CreateSessionDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.assistant) {
+            map.serialize_entry("assistant", &self.assistant)?;
+        }
+        if !::std::option::Option::is_none(&self.assistant_id) {
+            map.serialize_entry("assistantId", &self.assistant_id)?;
+        }
+        if !::std::option::Option::is_none(&self.assistant_overrides) {
+            map.serialize_entry("assistantOverrides", &self.assistant_overrides)?;
+        }
+        if !::std::option::Option::is_none(&self.customer) {
+            map.serialize_entry("customer", &self.customer)?;
+        }
+        if !::std::option::Option::is_none(&self.customer_id) {
+            map.serialize_entry("customerId", &self.customer_id)?;
+        }
+        if !::std::option::Option::is_none(&self.expiration_seconds) {
+            map.serialize_entry("expirationSeconds", &self.expiration_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.messages) {
+            map.serialize_entry("messages", &self.messages)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if !::std::option::Option::is_none(&self.phone_number) {
+            map.serialize_entry("phoneNumber", &self.phone_number)?;
+        }
+        if !::std::option::Option::is_none(&self.phone_number_id) {
+            map.serialize_entry("phoneNumberId", &self.phone_number_id)?;
+        }
+        if !::std::option::Option::is_none(&self.squad) {
+            map.serialize_entry("squad", &self.squad)?;
+        }
+        if !::std::option::Option::is_none(&self.squad_id) {
+            map.serialize_entry("squadId", &self.squad_id)?;
+        }
+        if !::std::option::Option::is_none(&self.status) {
+            map.serialize_entry("status", &self.status)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "assistant" => self.assistant.is_some(),
+                    "assistantId" => self.assistant_id.is_some(),
+                    "assistantOverrides" => self.assistant_overrides.is_some(),
+                    "customer" => self.customer.is_some(),
+                    "customerId" => self.customer_id.is_some(),
+                    "expirationSeconds" => self.expiration_seconds.is_some(),
+                    "messages" => self.messages.is_some(),
+                    "name" => self.name.is_some(),
+                    "phoneNumber" => self.phone_number.is_some(),
+                    "phoneNumberId" => self.phone_number_id.is_some(),
+                    "squad" => self.squad.is_some(),
+                    "squadId" => self.squad_id.is_some(),
+                    "status" => self.status.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::validate::Validate for CreateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
@@ -3680,32 +5861,72 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                 {
                     match key.as_str() {
                         "assistant" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "assistant",
+                                &mut unknown,
+                            )?;
                         }
                         "assistantId" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "assistantId",
+                                &mut unknown,
+                            )?;
                         }
                         "assistantOverrides" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "assistantOverrides",
+                                &mut unknown,
+                            )?;
                         }
-                        "customer" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "customer" => {
+                            f3 = crate::de::optional(&mut map, "customer", &mut unknown)?;
+                        }
                         "customerId" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "customerId",
+                                &mut unknown,
+                            )?;
                         }
                         "expirationSeconds" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "expirationSeconds",
+                                &mut unknown,
+                            )?;
                         }
-                        "messages" => f6 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "messages" => {
+                            f6 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                        }
+                        "name" => {
+                            f7 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
                         "phoneNumber" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "phoneNumber",
+                                &mut unknown,
+                            )?;
                         }
                         "phoneNumberId" => {
-                            f9 = ::std::option::Option::Some(map.next_value()?);
+                            f9 = crate::de::optional(
+                                &mut map,
+                                "phoneNumberId",
+                                &mut unknown,
+                            )?;
                         }
-                        "squad" => f10 = ::std::option::Option::Some(map.next_value()?),
-                        "squadId" => f11 = ::std::option::Option::Some(map.next_value()?),
-                        "status" => f12 = ::std::option::Option::Some(map.next_value()?),
+                        "squad" => {
+                            f10 = crate::de::optional(&mut map, "squad", &mut unknown)?;
+                        }
+                        "squadId" => {
+                            f11 = crate::de::optional(&mut map, "squadId", &mut unknown)?;
+                        }
+                        "status" => {
+                            f12 = crate::de::optional(&mut map, "status", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -3900,18 +6121,43 @@ impl ::std::convert::From<AssistantCustomEndpointingRule> for CustomEndpointingR
     }
 }
 ///A knowledge base served by your own server.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CustomKnowledgeBase {
     ///The knowledge base provider.
     pub provider: CustomKnowledgeBaseProvider,
     ///The server that answers knowledge base queries.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub server: ::std::option::Option<Server>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for CustomKnowledgeBase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        if !::std::option::Option::is_none(&self.server) {
+            map.serialize_entry("server", &self.server)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "server" => self.server.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for CustomKnowledgeBase {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -3945,7 +6191,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
                 {
                     match key.as_str() {
                         "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "server" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "server" => {
+                            f1 = crate::de::optional(&mut map, "server", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -3973,30 +6221,76 @@ open_string_enum! {
     CustomKnowledgeBase = "custom-knowledge-base", } Unknown
 }
 ///A chat message with role `developer` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct DeveloperMessage {
     ///The content of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub content: ::std::option::Option<::std::string::String>,
     ///The text of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     ///The role of the message author.
     pub role: DeveloperMessageRole,
     ///The time of the message, in seconds from the start.
-    #[serde(
-        rename = "secondsFromStart",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "secondsFromStart",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub seconds_from_start: ::std::option::Option<f64>,
     ///The time of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub time: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for DeveloperMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.content) {
+            map.serialize_entry("content", &self.content)?;
+        }
+        if !::std::option::Option::is_none(&self.message) {
+            map.serialize_entry("message", &self.message)?;
+        }
+        map.serialize_entry("role", &self.role)?;
+        if !::std::option::Option::is_none(&self.seconds_from_start) {
+            map.serialize_entry("secondsFromStart", &self.seconds_from_start)?;
+        }
+        if !::std::option::Option::is_none(&self.time) {
+            map.serialize_entry("time", &self.time)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "content" => self.content.is_some(),
+                    "message" => self.message.is_some(),
+                    "secondsFromStart" => self.seconds_from_start.is_some(),
+                    "time" => self.time.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for DeveloperMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4039,13 +6333,23 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "content" => {
+                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                        }
+                        "message" => {
+                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                        }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "secondsFromStart",
+                                &mut unknown,
+                            )?;
                         }
-                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "time" => {
+                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -4076,27 +6380,66 @@ open_string_enum! {
     = "developer", } Unknown
 }
 ///Replace an exact string.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ExactReplacement {
     ///The text to replace.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub key: ::std::option::Option<::std::string::String>,
     ///Whether all occurrences are replaced.
-    #[serde(
-        rename = "replaceAllEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "replaceAllEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub replace_all_enabled: ::std::option::Option<bool>,
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: ExactReplacementType,
     ///The replacement text.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for ExactReplacement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.key) {
+            map.serialize_entry("key", &self.key)?;
+        }
+        if !::std::option::Option::is_none(&self.replace_all_enabled) {
+            map.serialize_entry("replaceAllEnabled", &self.replace_all_enabled)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        if !::std::option::Option::is_none(&self.value) {
+            map.serialize_entry("value", &self.value)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "key" => self.key.is_some(),
+                    "replaceAllEnabled" => self.replace_all_enabled.is_some(),
+                    "value" => self.value.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for ExactReplacement {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4137,12 +6480,18 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "key" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "key" => f0 = crate::de::optional(&mut map, "key", &mut unknown)?,
                         "replaceAllEnabled" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "replaceAllEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        "value" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "value" => {
+                            f3 = crate::de::optional(&mut map, "value", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -4172,16 +6521,40 @@ open_string_enum! {
     Unknown
 }
 ///Fallback transcribers.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FallbackTranscriberPlan {
     ///The transcribers to try, in order.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub transcribers: ::std::option::Option<::std::vec::Vec<Transcriber>>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for FallbackTranscriberPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.transcribers) {
+            map.serialize_entry("transcribers", &self.transcribers)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "transcribers" => self.transcribers.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for FallbackTranscriberPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4215,7 +6588,11 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
                 {
                     match key.as_str() {
                         "transcribers" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "transcribers",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -4232,16 +6609,40 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
     }
 }
 ///Fallback voices.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FallbackVoicePlan {
     ///The voices to try, in order.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub voices: ::std::option::Option<::std::vec::Vec<Voice>>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for FallbackVoicePlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.voices) {
+            map.serialize_entry("voices", &self.voices)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "voices" => self.voices.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for FallbackVoicePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4274,7 +6675,9 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "voices" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "voices" => {
+                            f0 = crate::de::optional(&mut map, "voices", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -4290,27 +6693,59 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
     }
 }
 ///Retry with a fixed delay between attempts.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FixedBackoffPlan {
     ///The delay between retries, in seconds.
-    #[serde(
-        rename = "baseDelaySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "baseDelaySeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub base_delay_seconds: ::std::option::Option<f64>,
     ///The maximum number of retries.
-    #[serde(
-        rename = "maxRetries",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "maxRetries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub max_retries: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: FixedBackoffPlanType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for FixedBackoffPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.base_delay_seconds) {
+            map.serialize_entry("baseDelaySeconds", &self.base_delay_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.max_retries) {
+            map.serialize_entry("maxRetries", &self.max_retries)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "baseDelaySeconds" => self.base_delay_seconds.is_some(),
+                    "maxRetries" => self.max_retries.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for FixedBackoffPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4346,10 +6781,18 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                 {
                     match key.as_str() {
                         "baseDelaySeconds" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "baseDelaySeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "maxRetries" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "maxRetries",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -4380,27 +6823,72 @@ open_string_enum! {
     Unknown
 }
 ///How text is formatted before it is spoken.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FormatPlan {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "formattersEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "formattersEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub formatters_enabled: ::std::option::Option<FormatPlanFormattersEnabled>,
-    #[serde(
-        rename = "numberToDigitsCutoff",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "numberToDigitsCutoff",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub number_to_digits_cutoff: ::std::option::Option<f64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub replacements: ::std::option::Option<::std::vec::Vec<Replacement>>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for FormatPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.formatters_enabled) {
+            map.serialize_entry("formattersEnabled", &self.formatters_enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.number_to_digits_cutoff) {
+            map.serialize_entry("numberToDigitsCutoff", &self.number_to_digits_cutoff)?;
+        }
+        if !::std::option::Option::is_none(&self.replacements) {
+            map.serialize_entry("replacements", &self.replacements)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "enabled" => self.enabled.is_some(),
+                    "formattersEnabled" => self.formatters_enabled.is_some(),
+                    "numberToDigitsCutoff" => self.number_to_digits_cutoff.is_some(),
+                    "replacements" => self.replacements.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for FormatPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4441,15 +6929,29 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
                         "formattersEnabled" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "formattersEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "numberToDigitsCutoff" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "numberToDigitsCutoff",
+                                &mut unknown,
+                            )?;
                         }
                         "replacements" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "replacements",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -4473,40 +6975,99 @@ open_string_enum! {
     Markdown = "markdown", } Unknown
 }
 ///Fourier background-speech denoising.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FourierDenoisingPlan {
-    #[serde(
-        rename = "baselineOffsetDb",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "baselineOffsetDb",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub baseline_offset_db: ::std::option::Option<f64>,
-    #[serde(
-        rename = "baselinePercentile",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "baselinePercentile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub baseline_percentile: ::std::option::Option<f64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "mediaDetectionEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "mediaDetectionEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub media_detection_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "staticThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "staticThreshold",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub static_threshold: ::std::option::Option<f64>,
-    #[serde(
-        rename = "windowSizeMs",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "windowSizeMs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub window_size_ms: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for FourierDenoisingPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.baseline_offset_db) {
+            map.serialize_entry("baselineOffsetDb", &self.baseline_offset_db)?;
+        }
+        if !::std::option::Option::is_none(&self.baseline_percentile) {
+            map.serialize_entry("baselinePercentile", &self.baseline_percentile)?;
+        }
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.media_detection_enabled) {
+            map.serialize_entry("mediaDetectionEnabled", &self.media_detection_enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.static_threshold) {
+            map.serialize_entry("staticThreshold", &self.static_threshold)?;
+        }
+        if !::std::option::Option::is_none(&self.window_size_ms) {
+            map.serialize_entry("windowSizeMs", &self.window_size_ms)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "baselineOffsetDb" => self.baseline_offset_db.is_some(),
+                    "baselinePercentile" => self.baseline_percentile.is_some(),
+                    "enabled" => self.enabled.is_some(),
+                    "mediaDetectionEnabled" => self.media_detection_enabled.is_some(),
+                    "staticThreshold" => self.static_threshold.is_some(),
+                    "windowSizeMs" => self.window_size_ms.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for FourierDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4548,20 +7109,42 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                 {
                     match key.as_str() {
                         "baselineOffsetDb" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "baselineOffsetDb",
+                                &mut unknown,
+                            )?;
                         }
                         "baselinePercentile" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "baselinePercentile",
+                                &mut unknown,
+                            )?;
                         }
-                        "enabled" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f2 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
                         "mediaDetectionEnabled" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "mediaDetectionEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "staticThreshold" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "staticThreshold",
+                                &mut unknown,
+                            )?;
                         }
                         "windowSizeMs" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "windowSizeMs",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -4583,21 +7166,59 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
     }
 }
 ///The parameters a function accepts, as a JSON Schema object.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FunctionParameters {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub properties: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, JsonSchema>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub type_: ::std::option::Option<FunctionParametersType>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for FunctionParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.properties) {
+            map.serialize_entry("properties", &self.properties)?;
+        }
+        if !::std::option::Option::is_none(&self.required) {
+            map.serialize_entry("required", &self.required)?;
+        }
+        if !::std::option::Option::is_none(&self.type_) {
+            map.serialize_entry("type", &self.type_)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "properties" => self.properties.is_some(),
+                    "required" => self.required.is_some(),
+                    "type" => self.type_.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for FunctionParameters {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4641,10 +7262,18 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                 {
                     match key.as_str() {
                         "properties" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "properties",
+                                &mut unknown,
+                            )?;
                         }
-                        "required" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        "type" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "required" => {
+                            f1 = crate::de::optional(&mut map, "required", &mut unknown)?;
+                        }
+                        "type" => {
+                            f2 = crate::de::optional(&mut map, "type", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -4666,26 +7295,58 @@ open_string_enum! {
     "object", } Unknown
 }
 ///Voicemail detection by Google.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct GoogleVoicemailDetectionPlan {
     ///How often detection is retried.
-    #[serde(
-        rename = "backoffPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backoffPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub backoff_plan: ::std::option::Option<VoicemailDetectionBackoffPlan>,
-    #[serde(
-        rename = "beepMaxAwaitSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "beepMaxAwaitSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub beep_max_await_seconds: ::std::option::Option<f64>,
     ///The voicemail detection provider.
     pub provider: GoogleVoicemailDetectionPlanProvider,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for GoogleVoicemailDetectionPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.backoff_plan) {
+            map.serialize_entry("backoffPlan", &self.backoff_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.beep_max_await_seconds) {
+            map.serialize_entry("beepMaxAwaitSeconds", &self.beep_max_await_seconds)?;
+        }
+        map.serialize_entry("provider", &self.provider)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "backoffPlan" => self.backoff_plan.is_some(),
+                    "beepMaxAwaitSeconds" => self.beep_max_await_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for GoogleVoicemailDetectionPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4725,10 +7386,18 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                 {
                     match key.as_str() {
                         "backoffPlan" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "backoffPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "beepMaxAwaitSeconds" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "beepMaxAwaitSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -4759,18 +7428,42 @@ open_string_enum! {
     GoogleVoicemailDetectionPlanProvider { Google = "google", } Unknown
 }
 ///HIPAA compliance setting.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct HipaaCompliancePlan {
-    #[serde(
-        rename = "hipaaEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "hipaaEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub hipaa_enabled: ::std::option::Option<bool>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for HipaaCompliancePlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.hipaa_enabled) {
+            map.serialize_entry("hipaaEnabled", &self.hipaa_enabled)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "hipaaEnabled" => self.hipaa_enabled.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for HipaaCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -4802,7 +7495,11 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
                 {
                     match key.as_str() {
                         "hipaaEnabled" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "hipaaEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -4883,69 +7580,177 @@ impl ::std::convert::From<TransferHookAction> for HookAction {
     }
 }
 ///A Twilio phone number to import.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ImportTwilioPhoneNumberDto {
-    #[serde(
-        rename = "assistantId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "assistantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub assistant_id: ::std::option::Option<::std::string::String>,
     ///Where calls go when no assistant, squad or workflow handles them.
-    #[serde(
-        rename = "fallbackDestination",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "fallbackDestination",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub fallback_destination: ::std::option::Option<TransferDestination>,
     ///Hooks that run on call events.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hooks: ::std::option::Option<::std::vec::Vec<PhoneNumberHook>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     ///The server that receives the phone number's server messages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub server: ::std::option::Option<Server>,
-    #[serde(
-        rename = "smsEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "smsEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub sms_enabled: ::std::option::Option<bool>,
-    #[serde(rename = "squadId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "squadId", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub squad_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "twilioAccountSid",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "twilioAccountSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub twilio_account_sid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "twilioApiKey",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "twilioApiKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub twilio_api_key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "twilioApiSecret",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "twilioApiSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub twilio_api_secret: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "twilioAuthToken",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "twilioAuthToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub twilio_auth_token: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "twilioPhoneNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "twilioPhoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub twilio_phone_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "workflowId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "workflowId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub workflow_id: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for ImportTwilioPhoneNumberDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.assistant_id) {
+            map.serialize_entry("assistantId", &self.assistant_id)?;
+        }
+        if !::std::option::Option::is_none(&self.fallback_destination) {
+            map.serialize_entry("fallbackDestination", &self.fallback_destination)?;
+        }
+        if !::std::option::Option::is_none(&self.hooks) {
+            map.serialize_entry("hooks", &self.hooks)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if !::std::option::Option::is_none(&self.server) {
+            map.serialize_entry("server", &self.server)?;
+        }
+        if !::std::option::Option::is_none(&self.sms_enabled) {
+            map.serialize_entry("smsEnabled", &self.sms_enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.squad_id) {
+            map.serialize_entry("squadId", &self.squad_id)?;
+        }
+        if !::std::option::Option::is_none(&self.twilio_account_sid) {
+            map.serialize_entry("twilioAccountSid", &self.twilio_account_sid)?;
+        }
+        if !::std::option::Option::is_none(&self.twilio_api_key) {
+            map.serialize_entry("twilioApiKey", &self.twilio_api_key)?;
+        }
+        if !::std::option::Option::is_none(&self.twilio_api_secret) {
+            map.serialize_entry("twilioApiSecret", &self.twilio_api_secret)?;
+        }
+        if !::std::option::Option::is_none(&self.twilio_auth_token) {
+            map.serialize_entry("twilioAuthToken", &self.twilio_auth_token)?;
+        }
+        if !::std::option::Option::is_none(&self.twilio_phone_number) {
+            map.serialize_entry("twilioPhoneNumber", &self.twilio_phone_number)?;
+        }
+        if !::std::option::Option::is_none(&self.workflow_id) {
+            map.serialize_entry("workflowId", &self.workflow_id)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "assistantId" => self.assistant_id.is_some(),
+                    "fallbackDestination" => self.fallback_destination.is_some(),
+                    "hooks" => self.hooks.is_some(),
+                    "name" => self.name.is_some(),
+                    "server" => self.server.is_some(),
+                    "smsEnabled" => self.sms_enabled.is_some(),
+                    "squadId" => self.squad_id.is_some(),
+                    "twilioAccountSid" => self.twilio_account_sid.is_some(),
+                    "twilioApiKey" => self.twilio_api_key.is_some(),
+                    "twilioApiSecret" => self.twilio_api_secret.is_some(),
+                    "twilioAuthToken" => self.twilio_auth_token.is_some(),
+                    "twilioPhoneNumber" => self.twilio_phone_number.is_some(),
+                    "workflowId" => self.workflow_id.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for ImportTwilioPhoneNumberDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5023,35 +7828,79 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                 {
                     match key.as_str() {
                         "assistantId" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "assistantId",
+                                &mut unknown,
+                            )?;
                         }
                         "fallbackDestination" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "fallbackDestination",
+                                &mut unknown,
+                            )?;
                         }
-                        "hooks" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => f3 = ::std::option::Option::Some(map.next_value()?),
-                        "server" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "hooks" => {
+                            f2 = crate::de::optional(&mut map, "hooks", &mut unknown)?;
+                        }
+                        "name" => {
+                            f3 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
+                        "server" => {
+                            f4 = crate::de::optional(&mut map, "server", &mut unknown)?;
+                        }
                         "smsEnabled" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "smsEnabled",
+                                &mut unknown,
+                            )?;
                         }
-                        "squadId" => f6 = ::std::option::Option::Some(map.next_value()?),
+                        "squadId" => {
+                            f6 = crate::de::optional(&mut map, "squadId", &mut unknown)?;
+                        }
                         "twilioAccountSid" => {
-                            f7 = ::std::option::Option::Some(map.next_value()?);
+                            f7 = crate::de::optional(
+                                &mut map,
+                                "twilioAccountSid",
+                                &mut unknown,
+                            )?;
                         }
                         "twilioApiKey" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "twilioApiKey",
+                                &mut unknown,
+                            )?;
                         }
                         "twilioApiSecret" => {
-                            f9 = ::std::option::Option::Some(map.next_value()?);
+                            f9 = crate::de::optional(
+                                &mut map,
+                                "twilioApiSecret",
+                                &mut unknown,
+                            )?;
                         }
                         "twilioAuthToken" => {
-                            f10 = ::std::option::Option::Some(map.next_value()?);
+                            f10 = crate::de::optional(
+                                &mut map,
+                                "twilioAuthToken",
+                                &mut unknown,
+                            )?;
                         }
                         "twilioPhoneNumber" => {
-                            f11 = ::std::option::Option::Some(map.next_value()?);
+                            f11 = crate::de::optional(
+                                &mut map,
+                                "twilioPhoneNumber",
+                                &mut unknown,
+                            )?;
                         }
                         "workflowId" => {
-                            f12 = ::std::option::Option::Some(map.next_value()?);
+                            f12 = crate::de::optional(
+                                &mut map,
+                                "workflowId",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -5080,42 +7929,122 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
     }
 }
 ///A JSON Schema fragment (used for tool bodies/headers, extraction and structured-data schemas).
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct JsonSchema {
     ///A description of the value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     ///The allowed values.
-    #[serde(rename = "enum", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "enum", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enum_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The format of the string value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub format: ::std::option::Option<JsonSchemaFormat>,
     ///The schema of the array items, when type is array.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub items: ::std::option::Option<::std::boxed::Box<JsonSchema>>,
     ///A regular expression the string value must match.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub pattern: ::std::option::Option<::std::string::String>,
     ///The schemas of the object properties, when type is object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub properties: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, JsonSchema>,
     >,
     ///The names of the required properties, when type is object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///A title for the value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub title: ::std::option::Option<::std::string::String>,
     ///The JSON type of the value.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub type_: ::std::option::Option<JsonSchemaType>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for JsonSchema {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.description) {
+            map.serialize_entry("description", &self.description)?;
+        }
+        if !::std::option::Option::is_none(&self.enum_) {
+            map.serialize_entry("enum", &self.enum_)?;
+        }
+        if !::std::option::Option::is_none(&self.format) {
+            map.serialize_entry("format", &self.format)?;
+        }
+        if !::std::option::Option::is_none(&self.items) {
+            map.serialize_entry("items", &self.items)?;
+        }
+        if !::std::option::Option::is_none(&self.pattern) {
+            map.serialize_entry("pattern", &self.pattern)?;
+        }
+        if !::std::option::Option::is_none(&self.properties) {
+            map.serialize_entry("properties", &self.properties)?;
+        }
+        if !::std::option::Option::is_none(&self.required) {
+            map.serialize_entry("required", &self.required)?;
+        }
+        if !::std::option::Option::is_none(&self.title) {
+            map.serialize_entry("title", &self.title)?;
+        }
+        if !::std::option::Option::is_none(&self.type_) {
+            map.serialize_entry("type", &self.type_)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "description" => self.description.is_some(),
+                    "enum" => self.enum_.is_some(),
+                    "format" => self.format.is_some(),
+                    "items" => self.items.is_some(),
+                    "pattern" => self.pattern.is_some(),
+                    "properties" => self.properties.is_some(),
+                    "required" => self.required.is_some(),
+                    "title" => self.title.is_some(),
+                    "type" => self.type_.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for JsonSchema {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5183,18 +8112,40 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                 {
                     match key.as_str() {
                         "description" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "description",
+                                &mut unknown,
+                            )?;
                         }
-                        "enum" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        "format" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        "items" => f3 = ::std::option::Option::Some(map.next_value()?),
-                        "pattern" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "enum" => {
+                            f1 = crate::de::optional(&mut map, "enum", &mut unknown)?;
+                        }
+                        "format" => {
+                            f2 = crate::de::optional(&mut map, "format", &mut unknown)?;
+                        }
+                        "items" => {
+                            f3 = crate::de::optional(&mut map, "items", &mut unknown)?;
+                        }
+                        "pattern" => {
+                            f4 = crate::de::optional(&mut map, "pattern", &mut unknown)?;
+                        }
                         "properties" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "properties",
+                                &mut unknown,
+                            )?;
                         }
-                        "required" => f6 = ::std::option::Option::Some(map.next_value()?),
-                        "title" => f7 = ::std::option::Option::Some(map.next_value()?),
-                        "type" => f8 = ::std::option::Option::Some(map.next_value()?),
+                        "required" => {
+                            f6 = crate::de::optional(&mut map, "required", &mut unknown)?;
+                        }
+                        "title" => {
+                            f7 = crate::de::optional(&mut map, "title", &mut unknown)?;
+                        }
+                        "type" => {
+                            f8 = crate::de::optional(&mut map, "type", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -5227,22 +8178,60 @@ open_string_enum! {
     = "object", } Unknown
 }
 ///Keypad (DTMF) input.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct KeypadInputPlan {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub delimiters: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "timeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "timeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for KeypadInputPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.delimiters) {
+            map.serialize_entry("delimiters", &self.delimiters)?;
+        }
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.timeout_seconds) {
+            map.serialize_entry("timeoutSeconds", &self.timeout_seconds)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "delimiters" => self.delimiters.is_some(),
+                    "enabled" => self.enabled.is_some(),
+                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for KeypadInputPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5280,11 +8269,21 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                 {
                     match key.as_str() {
                         "delimiters" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "delimiters",
+                                &mut unknown,
+                            )?;
                         }
-                        "enabled" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f1 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
                         "timeoutSeconds" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "timeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -5369,21 +8368,53 @@ impl ::std::convert::From<CustomKnowledgeBase> for KnowledgeBase {
     }
 }
 ///Observability with Langfuse.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct LangfuseObservabilityPlan {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The observability provider.
     pub provider: LangfuseObservabilityPlanProvider,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for LangfuseObservabilityPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.metadata) {
+            map.serialize_entry("metadata", &self.metadata)?;
+        }
+        map.serialize_entry("provider", &self.provider)?;
+        if !::std::option::Option::is_none(&self.tags) {
+            map.serialize_entry("tags", &self.tags)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "metadata" => self.metadata.is_some(),
+                    "tags" => self.tags.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for LangfuseObservabilityPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5424,9 +8455,13 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "metadata" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "metadata" => {
+                            f0 = crate::de::optional(&mut map, "metadata", &mut unknown)?;
+                        }
                         "provider" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        "tags" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "tags" => {
+                            f2 = crate::de::optional(&mut map, "tags", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -5567,38 +8602,102 @@ impl ::std::convert::From<DeveloperMessage> for Message {
     }
 }
 ///Idle and silence messages.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MessagePlan {
-    #[serde(
-        rename = "idleMessageMaxSpokenCount",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "idleMessageMaxSpokenCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub idle_message_max_spoken_count: ::std::option::Option<f64>,
-    #[serde(
-        rename = "idleMessageResetCountOnUserSpeechEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "idleMessageResetCountOnUserSpeechEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub idle_message_reset_count_on_user_speech_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "idleMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "idleMessages",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub idle_messages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "idleTimeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "idleTimeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub idle_timeout_seconds: ::std::option::Option<f64>,
-    #[serde(
-        rename = "silenceTimeoutMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "silenceTimeoutMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub silence_timeout_message: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for MessagePlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.idle_message_max_spoken_count) {
+            map.serialize_entry(
+                "idleMessageMaxSpokenCount",
+                &self.idle_message_max_spoken_count,
+            )?;
+        }
+        if !::std::option::Option::is_none(
+            &self.idle_message_reset_count_on_user_speech_enabled,
+        ) {
+            map.serialize_entry(
+                "idleMessageResetCountOnUserSpeechEnabled",
+                &self.idle_message_reset_count_on_user_speech_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.idle_messages) {
+            map.serialize_entry("idleMessages", &self.idle_messages)?;
+        }
+        if !::std::option::Option::is_none(&self.idle_timeout_seconds) {
+            map.serialize_entry("idleTimeoutSeconds", &self.idle_timeout_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.silence_timeout_message) {
+            map.serialize_entry("silenceTimeoutMessage", &self.silence_timeout_message)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "idleMessageMaxSpokenCount" => {
+                        self.idle_message_max_spoken_count.is_some()
+                    }
+                    "idleMessageResetCountOnUserSpeechEnabled" => {
+                        self.idle_message_reset_count_on_user_speech_enabled.is_some()
+                    }
+                    "idleMessages" => self.idle_messages.is_some(),
+                    "idleTimeoutSeconds" => self.idle_timeout_seconds.is_some(),
+                    "silenceTimeoutMessage" => self.silence_timeout_message.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for MessagePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5647,19 +8746,39 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                 {
                     match key.as_str() {
                         "idleMessageMaxSpokenCount" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "idleMessageMaxSpokenCount",
+                                &mut unknown,
+                            )?;
                         }
                         "idleMessageResetCountOnUserSpeechEnabled" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "idleMessageResetCountOnUserSpeechEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "idleMessages" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "idleMessages",
+                                &mut unknown,
+                            )?;
                         }
                         "idleTimeoutSeconds" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "idleTimeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "silenceTimeoutMessage" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "silenceTimeoutMessage",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -5743,16 +8862,28 @@ impl ::std::convert::From<AnthropicModel> for Model {
     }
 }
 ///A cost item of kind `model` (shape not shown in the seeds; other fields allowed).
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ModelCost {
     ///The kind of cost.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: ModelCostType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for ModelCost {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for ModelCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5809,33 +8940,88 @@ open_string_enum! {
     #[doc = "The kind of cost."] pub enum ModelCostType { Model = "model", } Unknown
 }
 ///Live listen/control of the call.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MonitorPlan {
-    #[serde(
-        rename = "controlAuthenticationEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "controlAuthenticationEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub control_authentication_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "controlEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "controlEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub control_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "listenAuthenticationEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "listenAuthenticationEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub listen_authentication_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "listenEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "listenEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub listen_enabled: ::std::option::Option<bool>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for MonitorPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.control_authentication_enabled) {
+            map.serialize_entry(
+                "controlAuthenticationEnabled",
+                &self.control_authentication_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.control_enabled) {
+            map.serialize_entry("controlEnabled", &self.control_enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.listen_authentication_enabled) {
+            map.serialize_entry(
+                "listenAuthenticationEnabled",
+                &self.listen_authentication_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.listen_enabled) {
+            map.serialize_entry("listenEnabled", &self.listen_enabled)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "controlAuthenticationEnabled" => {
+                        self.control_authentication_enabled.is_some()
+                    }
+                    "controlEnabled" => self.control_enabled.is_some(),
+                    "listenAuthenticationEnabled" => {
+                        self.listen_authentication_enabled.is_some()
+                    }
+                    "listenEnabled" => self.listen_enabled.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for MonitorPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -5875,16 +9061,32 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                 {
                     match key.as_str() {
                         "controlAuthenticationEnabled" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "controlAuthenticationEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "controlEnabled" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "controlEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "listenAuthenticationEnabled" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "listenAuthenticationEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "listenEnabled" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "listenEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -5970,22 +9172,36 @@ impl ::std::convert::From<LangfuseObservabilityPlan> for ObservabilityPlan {
     }
 }
 ///Pagination metadata.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PaginationMeta {
     ///The current page.
-    #[serde(rename = "currentPage")]
+    #[cfg_attr(feature = "schemars", serde(rename = "currentPage"))]
     pub current_page: f64,
     ///The number of items per page.
-    #[serde(rename = "itemsPerPage")]
+    #[cfg_attr(feature = "schemars", serde(rename = "itemsPerPage"))]
     pub items_per_page: f64,
     ///The total number of items.
-    #[serde(rename = "totalItems")]
+    #[cfg_attr(feature = "schemars", serde(rename = "totalItems"))]
     pub total_items: f64,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for PaginationMeta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("currentPage", &self.current_page)?;
+        map.serialize_entry("itemsPerPage", &self.items_per_page)?;
+        map.serialize_entry("totalItems", &self.total_items)?;
+        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for PaginationMeta {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6073,18 +9289,42 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
     }
 }
 ///PCI compliance setting.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PciCompliancePlan {
-    #[serde(
-        rename = "pciEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "pciEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub pci_enabled: ::std::option::Option<bool>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for PciCompliancePlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.pci_enabled) {
+            map.serialize_entry("pciEnabled", &self.pci_enabled)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "pciEnabled" => self.pci_enabled.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for PciCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6116,7 +9356,11 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
                 {
                     match key.as_str() {
                         "pciEnabled" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "pciEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -6199,18 +9443,49 @@ impl ::std::convert::From<CallHookCallRinging> for PhoneNumberHook {
     }
 }
 ///An option applied to a regular expression.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RegexOption {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
     ///The option.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub type_: ::std::option::Option<RegexOptionType>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for RegexOption {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.type_) {
+            map.serialize_entry("type", &self.type_)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "enabled" => self.enabled.is_some(),
+                    "type" => self.type_.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for RegexOption {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6245,8 +9520,12 @@ impl<'de> ::serde::Deserialize<'de> for RegexOption {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "type" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
+                        "type" => {
+                            f1 = crate::de::optional(&mut map, "type", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -6333,33 +9612,78 @@ impl ::std::convert::From<ExactReplacement> for Replacement {
     }
 }
 ///A server the platform sends requests to.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Server {
     ///The retry strategy for failed requests.
-    #[serde(
-        rename = "backoffPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backoffPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub backoff_plan: ::std::option::Option<BackoffPlan>,
     ///The headers to send with each request (header name to value).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The request timeout, in seconds.
-    #[serde(
-        rename = "timeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "timeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
     ///The URL of the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for Server {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.backoff_plan) {
+            map.serialize_entry("backoffPlan", &self.backoff_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.headers) {
+            map.serialize_entry("headers", &self.headers)?;
+        }
+        if !::std::option::Option::is_none(&self.timeout_seconds) {
+            map.serialize_entry("timeoutSeconds", &self.timeout_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.url) {
+            map.serialize_entry("url", &self.url)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "backoffPlan" => self.backoff_plan.is_some(),
+                    "headers" => self.headers.is_some(),
+                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    "url" => self.url.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for Server {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6403,13 +9727,23 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                 {
                     match key.as_str() {
                         "backoffPlan" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "backoffPlan",
+                                &mut unknown,
+                            )?;
                         }
-                        "headers" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "headers" => {
+                            f1 = crate::de::optional(&mut map, "headers", &mut unknown)?;
+                        }
                         "timeoutSeconds" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "timeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
-                        "url" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "url" => f3 = crate::de::optional(&mut map, "url", &mut unknown)?,
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -6428,7 +9762,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
     }
 }
 ///`Session`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Session {
     /**These are the artifacts that were extracted from the session messages.
@@ -6436,94 +9770,227 @@ They are only available after the session has completed.
 The artifact plan from the assistant or active assistant of squad is used to generate the artifact.
 Currently the only supported fields of assistant artifact plan are:
 - structuredOutputIds*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub artifact: ::std::option::Option<Artifact>,
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub assistant: ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
     ///This is the ID of the assistant associated with this session. Use this when referencing an existing assistant.
-    #[serde(
-        rename = "assistantId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "assistantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub assistant_id: ::std::option::Option<::std::string::String>,
     /**These are the overrides for the assistant configuration.
 Use this to provide variable values and other overrides when using assistantId.
 Variable substitution will be applied to the assistant's messages and other text-based fields.*/
-    #[serde(
-        rename = "assistantOverrides",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "assistantOverrides",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub assistant_overrides: ::std::option::Option<
         ::std::boxed::Box<AssistantOverrides>,
     >,
     ///This is the cost of the session in USD.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cost: ::std::option::Option<f64>,
     ///These are the costs of individual components of the session in USD.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub costs: ::std::option::Option<::std::vec::Vec<SessionCostsItem>>,
     ///This is the ISO 8601 timestamp indicating when the session was created.
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "schemars", serde(rename = "createdAt"))]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///This is the customer information associated with this session.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<CreateCustomerDto>,
     ///This is the customerId of the customer associated with this session.
-    #[serde(
-        rename = "customerId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "customerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub customer_id: ::std::option::Option<::std::string::String>,
     ///Session expiration time in seconds. Defaults to 24 hours (86400 seconds) if not set.
-    #[serde(
-        rename = "expirationSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "expirationSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub expiration_seconds: ::std::option::Option<f64>,
     ///This is the unique identifier for the session.
     pub id: ::std::string::String,
     ///This is an array of chat messages in the session.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
     ///This is a user-defined name for the session. Maximum length is 40 characters.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<SessionName>,
     ///This is the unique identifier for the organization that owns this session.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "schemars", serde(rename = "orgId"))]
     pub org_id: ::std::string::String,
     ///This is the phone number configuration for this session.
-    #[serde(
-        rename = "phoneNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub phone_number: ::std::option::Option<
         ::std::boxed::Box<ImportTwilioPhoneNumberDto>,
     >,
     ///This is the ID of the phone number associated with this session.
-    #[serde(
-        rename = "phoneNumberId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "phoneNumberId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
     /**This is the squad configuration for this session. Use this when creating a new squad configuration.
 If squadId is provided, this will be ignored.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub squad: ::std::option::Option<CreateSquadDto>,
     ///This is the squad ID associated with this session. Use this when referencing an existing squad.
-    #[serde(rename = "squadId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "squadId", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub squad_id: ::std::option::Option<::std::string::String>,
     ///This is the current status of the session. Can be either 'active' or 'completed'.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<SessionStatus>,
     ///This is the ISO 8601 timestamp indicating when the session was last updated.
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "schemars", serde(rename = "updatedAt"))]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for Session {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.artifact) {
+            map.serialize_entry("artifact", &self.artifact)?;
+        }
+        if !::std::option::Option::is_none(&self.assistant) {
+            map.serialize_entry("assistant", &self.assistant)?;
+        }
+        if !::std::option::Option::is_none(&self.assistant_id) {
+            map.serialize_entry("assistantId", &self.assistant_id)?;
+        }
+        if !::std::option::Option::is_none(&self.assistant_overrides) {
+            map.serialize_entry("assistantOverrides", &self.assistant_overrides)?;
+        }
+        if !::std::option::Option::is_none(&self.cost) {
+            map.serialize_entry("cost", &self.cost)?;
+        }
+        if !::std::option::Option::is_none(&self.costs) {
+            map.serialize_entry("costs", &self.costs)?;
+        }
+        map.serialize_entry("createdAt", &self.created_at)?;
+        if !::std::option::Option::is_none(&self.customer) {
+            map.serialize_entry("customer", &self.customer)?;
+        }
+        if !::std::option::Option::is_none(&self.customer_id) {
+            map.serialize_entry("customerId", &self.customer_id)?;
+        }
+        if !::std::option::Option::is_none(&self.expiration_seconds) {
+            map.serialize_entry("expirationSeconds", &self.expiration_seconds)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if !::std::option::Option::is_none(&self.messages) {
+            map.serialize_entry("messages", &self.messages)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        map.serialize_entry("orgId", &self.org_id)?;
+        if !::std::option::Option::is_none(&self.phone_number) {
+            map.serialize_entry("phoneNumber", &self.phone_number)?;
+        }
+        if !::std::option::Option::is_none(&self.phone_number_id) {
+            map.serialize_entry("phoneNumberId", &self.phone_number_id)?;
+        }
+        if !::std::option::Option::is_none(&self.squad) {
+            map.serialize_entry("squad", &self.squad)?;
+        }
+        if !::std::option::Option::is_none(&self.squad_id) {
+            map.serialize_entry("squadId", &self.squad_id)?;
+        }
+        if !::std::option::Option::is_none(&self.status) {
+            map.serialize_entry("status", &self.status)?;
+        }
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "artifact" => self.artifact.is_some(),
+                    "assistant" => self.assistant.is_some(),
+                    "assistantId" => self.assistant_id.is_some(),
+                    "assistantOverrides" => self.assistant_overrides.is_some(),
+                    "cost" => self.cost.is_some(),
+                    "costs" => self.costs.is_some(),
+                    "customer" => self.customer.is_some(),
+                    "customerId" => self.customer_id.is_some(),
+                    "expirationSeconds" => self.expiration_seconds.is_some(),
+                    "messages" => self.messages.is_some(),
+                    "name" => self.name.is_some(),
+                    "phoneNumber" => self.phone_number.is_some(),
+                    "phoneNumberId" => self.phone_number_id.is_some(),
+                    "squad" => self.squad.is_some(),
+                    "squadId" => self.squad_id.is_some(),
+                    "status" => self.status.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for Session {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -6620,43 +10087,91 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "artifact" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "artifact" => {
+                            f0 = crate::de::optional(&mut map, "artifact", &mut unknown)?;
+                        }
                         "assistant" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "assistant",
+                                &mut unknown,
+                            )?;
                         }
                         "assistantId" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "assistantId",
+                                &mut unknown,
+                            )?;
                         }
                         "assistantOverrides" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "assistantOverrides",
+                                &mut unknown,
+                            )?;
                         }
-                        "cost" => f4 = ::std::option::Option::Some(map.next_value()?),
-                        "costs" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "cost" => {
+                            f4 = crate::de::optional(&mut map, "cost", &mut unknown)?;
+                        }
+                        "costs" => {
+                            f5 = crate::de::optional(&mut map, "costs", &mut unknown)?;
+                        }
                         "createdAt" => {
                             f6 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "customer" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "customer" => {
+                            f7 = crate::de::optional(&mut map, "customer", &mut unknown)?;
+                        }
                         "customerId" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "customerId",
+                                &mut unknown,
+                            )?;
                         }
                         "expirationSeconds" => {
-                            f9 = ::std::option::Option::Some(map.next_value()?);
+                            f9 = crate::de::optional(
+                                &mut map,
+                                "expirationSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "id" => f10 = ::std::option::Option::Some(map.next_value()?),
                         "messages" => {
-                            f11 = ::std::option::Option::Some(map.next_value()?);
+                            f11 = crate::de::optional(
+                                &mut map,
+                                "messages",
+                                &mut unknown,
+                            )?;
                         }
-                        "name" => f12 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => {
+                            f12 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
                         "orgId" => f13 = ::std::option::Option::Some(map.next_value()?),
                         "phoneNumber" => {
-                            f14 = ::std::option::Option::Some(map.next_value()?);
+                            f14 = crate::de::optional(
+                                &mut map,
+                                "phoneNumber",
+                                &mut unknown,
+                            )?;
                         }
                         "phoneNumberId" => {
-                            f15 = ::std::option::Option::Some(map.next_value()?);
+                            f15 = crate::de::optional(
+                                &mut map,
+                                "phoneNumberId",
+                                &mut unknown,
+                            )?;
                         }
-                        "squad" => f16 = ::std::option::Option::Some(map.next_value()?),
-                        "squadId" => f17 = ::std::option::Option::Some(map.next_value()?),
-                        "status" => f18 = ::std::option::Option::Some(map.next_value()?),
+                        "squad" => {
+                            f16 = crate::de::optional(&mut map, "squad", &mut unknown)?;
+                        }
+                        "squadId" => {
+                            f17 = crate::de::optional(&mut map, "squadId", &mut unknown)?;
+                        }
+                        "status" => {
+                            f18 = crate::de::optional(&mut map, "status", &mut unknown)?;
+                        }
                         "updatedAt" => {
                             f19 = ::std::option::Option::Some(map.next_value()?);
                         }
@@ -6726,16 +10241,28 @@ open_string_enum! {
     SessionControllerFindAllPaginatedSortOrder { Asc = "ASC", Desc = "DESC", } Unknown
 }
 ///A cost item of kind `session` (shape not shown in the seeds; other fields allowed).
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SessionCost {
     ///The kind of cost.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: SessionCostType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for SessionCost {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for SessionCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7047,7 +10574,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionName {
     }
 }
 ///A page of sessions.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SessionPaginatedResponse {
     ///Pagination metadata.
@@ -7056,8 +10583,21 @@ pub struct SessionPaginatedResponse {
     pub results: ::std::vec::Vec<Session>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for SessionPaginatedResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("results", &self.results)?;
+        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for SessionPaginatedResponse {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7127,15 +10667,39 @@ open_string_enum! {
     pub enum SessionStatus { Active = "active", Completed = "completed", } Unknown
 }
 ///Smart background-speech denoising.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SmartDenoisingPlan {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for SmartDenoisingPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "enabled" => self.enabled.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for SmartDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7166,7 +10730,9 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -7248,44 +10814,107 @@ impl ::std::convert::From<CozmoxSmartEndpointingPlan> for SmartEndpointingPlan {
     }
 }
 ///When the assistant starts speaking.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StartSpeakingPlan {
-    #[serde(
-        rename = "customEndpointingRules",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "customEndpointingRules",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub custom_endpointing_rules: ::std::option::Option<
         ::std::vec::Vec<CustomEndpointingRule>,
     >,
-    #[serde(
-        rename = "smartEndpointingEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "smartEndpointingEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub smart_endpointing_enabled: ::std::option::Option<bool>,
     ///Smart endpointing.
-    #[serde(
-        rename = "smartEndpointingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "smartEndpointingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub smart_endpointing_plan: ::std::option::Option<SmartEndpointingPlan>,
     ///Endpointing timings based on the transcription.
-    #[serde(
-        rename = "transcriptionEndpointingPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "transcriptionEndpointingPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub transcription_endpointing_plan: ::std::option::Option<
         TranscriptionEndpointingPlan,
     >,
-    #[serde(
-        rename = "waitSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "waitSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub wait_seconds: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for StartSpeakingPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.custom_endpointing_rules) {
+            map.serialize_entry(
+                "customEndpointingRules",
+                &self.custom_endpointing_rules,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.smart_endpointing_enabled) {
+            map.serialize_entry(
+                "smartEndpointingEnabled",
+                &self.smart_endpointing_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.smart_endpointing_plan) {
+            map.serialize_entry("smartEndpointingPlan", &self.smart_endpointing_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.transcription_endpointing_plan) {
+            map.serialize_entry(
+                "transcriptionEndpointingPlan",
+                &self.transcription_endpointing_plan,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.wait_seconds) {
+            map.serialize_entry("waitSeconds", &self.wait_seconds)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "customEndpointingRules" => self.custom_endpointing_rules.is_some(),
+                    "smartEndpointingEnabled" => self.smart_endpointing_enabled.is_some(),
+                    "smartEndpointingPlan" => self.smart_endpointing_plan.is_some(),
+                    "transcriptionEndpointingPlan" => {
+                        self.transcription_endpointing_plan.is_some()
+                    }
+                    "waitSeconds" => self.wait_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for StartSpeakingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7332,19 +10961,39 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                 {
                     match key.as_str() {
                         "customEndpointingRules" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "customEndpointingRules",
+                                &mut unknown,
+                            )?;
                         }
                         "smartEndpointingEnabled" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "smartEndpointingEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "smartEndpointingPlan" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "smartEndpointingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "transcriptionEndpointingPlan" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "transcriptionEndpointingPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "waitSeconds" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "waitSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -7365,39 +11014,97 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
     }
 }
 ///When the assistant stops speaking because the user is speaking.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StopSpeakingPlan {
-    #[serde(
-        rename = "acknowledgementPhrases",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "acknowledgementPhrases",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub acknowledgement_phrases: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "backoffSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "backoffSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub backoff_seconds: ::std::option::Option<f64>,
-    #[serde(
-        rename = "interruptionPhrases",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "interruptionPhrases",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub interruption_phrases: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(rename = "numWords", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "numWords",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub num_words: ::std::option::Option<i64>,
-    #[serde(
-        rename = "voiceSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "voiceSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub voice_seconds: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for StopSpeakingPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.acknowledgement_phrases) {
+            map.serialize_entry(
+                "acknowledgementPhrases",
+                &self.acknowledgement_phrases,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.backoff_seconds) {
+            map.serialize_entry("backoffSeconds", &self.backoff_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.interruption_phrases) {
+            map.serialize_entry("interruptionPhrases", &self.interruption_phrases)?;
+        }
+        if !::std::option::Option::is_none(&self.num_words) {
+            map.serialize_entry("numWords", &self.num_words)?;
+        }
+        if !::std::option::Option::is_none(&self.voice_seconds) {
+            map.serialize_entry("voiceSeconds", &self.voice_seconds)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "acknowledgementPhrases" => self.acknowledgement_phrases.is_some(),
+                    "backoffSeconds" => self.backoff_seconds.is_some(),
+                    "interruptionPhrases" => self.interruption_phrases.is_some(),
+                    "numWords" => self.num_words.is_some(),
+                    "voiceSeconds" => self.voice_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for StopSpeakingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7441,17 +11148,35 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                 {
                     match key.as_str() {
                         "acknowledgementPhrases" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "acknowledgementPhrases",
+                                &mut unknown,
+                            )?;
                         }
                         "backoffSeconds" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "backoffSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "interruptionPhrases" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "interruptionPhrases",
+                                &mut unknown,
+                            )?;
                         }
-                        "numWords" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "numWords" => {
+                            f3 = crate::de::optional(&mut map, "numWords", &mut unknown)?;
+                        }
                         "voiceSeconds" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "voiceSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -7472,18 +11197,49 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
     }
 }
 ///A named structured-data plan.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StructuredDataMultiPlan {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub key: ::std::option::Option<::std::string::String>,
     ///The structured-data plan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub plan: ::std::option::Option<StructuredDataPlan>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for StructuredDataMultiPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.key) {
+            map.serialize_entry("key", &self.key)?;
+        }
+        if !::std::option::Option::is_none(&self.plan) {
+            map.serialize_entry("plan", &self.plan)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "key" => self.key.is_some(),
+                    "plan" => self.plan.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for StructuredDataMultiPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7520,8 +11276,10 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "key" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "plan" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "key" => f0 = crate::de::optional(&mut map, "key", &mut unknown)?,
+                        "plan" => {
+                            f1 = crate::de::optional(&mut map, "plan", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -7538,27 +11296,72 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
     }
 }
 ///How structured data is extracted from the call.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StructuredDataPlan {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     ///The schema of the structured data.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub schema: ::std::option::Option<JsonSchema>,
-    #[serde(
-        rename = "timeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "timeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for StructuredDataPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.messages) {
+            map.serialize_entry("messages", &self.messages)?;
+        }
+        if !::std::option::Option::is_none(&self.schema) {
+            map.serialize_entry("schema", &self.schema)?;
+        }
+        if !::std::option::Option::is_none(&self.timeout_seconds) {
+            map.serialize_entry("timeoutSeconds", &self.timeout_seconds)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "enabled" => self.enabled.is_some(),
+                    "messages" => self.messages.is_some(),
+                    "schema" => self.schema.is_some(),
+                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for StructuredDataPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7601,11 +11404,21 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "messages" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        "schema" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
+                        "messages" => {
+                            f1 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                        }
+                        "schema" => {
+                            f2 = crate::de::optional(&mut map, "schema", &mut unknown)?;
+                        }
                         "timeoutSeconds" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "timeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -7625,27 +11438,72 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
     }
 }
 ///How the success of the call is evaluated.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SuccessEvaluationPlan {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     ///The rubric used for the evaluation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub rubric: ::std::option::Option<SuccessEvaluationPlanRubric>,
-    #[serde(
-        rename = "timeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "timeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for SuccessEvaluationPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.messages) {
+            map.serialize_entry("messages", &self.messages)?;
+        }
+        if !::std::option::Option::is_none(&self.rubric) {
+            map.serialize_entry("rubric", &self.rubric)?;
+        }
+        if !::std::option::Option::is_none(&self.timeout_seconds) {
+            map.serialize_entry("timeoutSeconds", &self.timeout_seconds)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "enabled" => self.enabled.is_some(),
+                    "messages" => self.messages.is_some(),
+                    "rubric" => self.rubric.is_some(),
+                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for SuccessEvaluationPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7690,11 +11548,21 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "messages" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        "rubric" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
+                        "messages" => {
+                            f1 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                        }
+                        "rubric" => {
+                            f2 = crate::de::optional(&mut map, "rubric", &mut unknown)?;
+                        }
                         "timeoutSeconds" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "timeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -7718,27 +11586,65 @@ open_string_enum! {
     NumericScale = "NumericScale", } Unknown
 }
 ///How a summary is generated.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SummaryPlan {
     ///Whether the summary is generated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
     ///The messages used to generate the summary.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     ///The timeout for generating the summary, in seconds.
-    #[serde(
-        rename = "timeoutSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "timeoutSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub timeout_seconds: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for SummaryPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.messages) {
+            map.serialize_entry("messages", &self.messages)?;
+        }
+        if !::std::option::Option::is_none(&self.timeout_seconds) {
+            map.serialize_entry("timeoutSeconds", &self.timeout_seconds)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "enabled" => self.enabled.is_some(),
+                    "messages" => self.messages.is_some(),
+                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for SummaryPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7779,10 +11685,18 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "messages" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
+                        "messages" => {
+                            f1 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                        }
                         "timeoutSeconds" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "timeoutSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -7801,30 +11715,76 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
     }
 }
 ///A chat message with role `system` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SystemMessage {
     ///The content of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub content: ::std::option::Option<::std::string::String>,
     ///The text of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     ///The role of the message author.
     pub role: SystemMessageRole,
     ///The time of the message, in seconds from the start.
-    #[serde(
-        rename = "secondsFromStart",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "secondsFromStart",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub seconds_from_start: ::std::option::Option<f64>,
     ///The time of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub time: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for SystemMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.content) {
+            map.serialize_entry("content", &self.content)?;
+        }
+        if !::std::option::Option::is_none(&self.message) {
+            map.serialize_entry("message", &self.message)?;
+        }
+        map.serialize_entry("role", &self.role)?;
+        if !::std::option::Option::is_none(&self.seconds_from_start) {
+            map.serialize_entry("secondsFromStart", &self.seconds_from_start)?;
+        }
+        if !::std::option::Option::is_none(&self.time) {
+            map.serialize_entry("time", &self.time)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "content" => self.content.is_some(),
+                    "message" => self.message.is_some(),
+                    "secondsFromStart" => self.seconds_from_start.is_some(),
+                    "time" => self.time.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for SystemMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -7867,13 +11827,23 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "content" => {
+                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                        }
+                        "message" => {
+                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                        }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "secondsFromStart",
+                                &mut unknown,
+                            )?;
                         }
-                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "time" => {
+                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -8033,22 +12003,67 @@ impl ::std::convert::From<ToolMessageStart> for ToolExecutionMessage {
     }
 }
 ///The function definition of a tool, as exposed to the model.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ToolFunction {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     ///The parameters the function accepts.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parameters: ::std::option::Option<FunctionParameters>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub strict: ::std::option::Option<bool>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for ToolFunction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.description) {
+            map.serialize_entry("description", &self.description)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if !::std::option::Option::is_none(&self.parameters) {
+            map.serialize_entry("parameters", &self.parameters)?;
+        }
+        if !::std::option::Option::is_none(&self.strict) {
+            map.serialize_entry("strict", &self.strict)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "description" => self.description.is_some(),
+                    "name" => self.name.is_some(),
+                    "parameters" => self.parameters.is_some(),
+                    "strict" => self.strict.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for ToolFunction {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8092,13 +12107,25 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                 {
                     match key.as_str() {
                         "description" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "description",
+                                &mut unknown,
+                            )?;
                         }
-                        "name" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => {
+                            f1 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
                         "parameters" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "parameters",
+                                &mut unknown,
+                            )?;
                         }
-                        "strict" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "strict" => {
+                            f3 = crate::de::optional(&mut map, "strict", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -8117,30 +12144,76 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
     }
 }
 ///A chat message with role `tool` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ToolMessage {
     ///The content of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub content: ::std::option::Option<::std::string::String>,
     ///The text of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     ///The role of the message author.
     pub role: ToolMessageRole,
     ///The time of the message, in seconds from the start.
-    #[serde(
-        rename = "secondsFromStart",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "secondsFromStart",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub seconds_from_start: ::std::option::Option<f64>,
     ///The time of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub time: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for ToolMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.content) {
+            map.serialize_entry("content", &self.content)?;
+        }
+        if !::std::option::Option::is_none(&self.message) {
+            map.serialize_entry("message", &self.message)?;
+        }
+        map.serialize_entry("role", &self.role)?;
+        if !::std::option::Option::is_none(&self.seconds_from_start) {
+            map.serialize_entry("secondsFromStart", &self.seconds_from_start)?;
+        }
+        if !::std::option::Option::is_none(&self.time) {
+            map.serialize_entry("time", &self.time)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "content" => self.content.is_some(),
+                    "message" => self.message.is_some(),
+                    "secondsFromStart" => self.seconds_from_start.is_some(),
+                    "time" => self.time.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for ToolMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8183,13 +12256,23 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "content" => {
+                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                        }
+                        "message" => {
+                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                        }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "secondsFromStart",
+                                &mut unknown,
+                            )?;
                         }
-                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "time" => {
+                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -8220,27 +12303,73 @@ open_string_enum! {
     } Unknown
 }
 ///Message spoken when the tool request starts.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ToolMessageStart {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub blocking: ::std::option::Option<bool>,
     ///The conditions under which the message is spoken.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub conditions: ::std::option::Option<::std::vec::Vec<Condition>>,
     ///The content of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub content: ::std::option::Option<::std::string::String>,
     ///The contents of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contents: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     ///The kind of tool message.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: ToolMessageStartType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for ToolMessageStart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.blocking) {
+            map.serialize_entry("blocking", &self.blocking)?;
+        }
+        if !::std::option::Option::is_none(&self.conditions) {
+            map.serialize_entry("conditions", &self.conditions)?;
+        }
+        if !::std::option::Option::is_none(&self.content) {
+            map.serialize_entry("content", &self.content)?;
+        }
+        if !::std::option::Option::is_none(&self.contents) {
+            map.serialize_entry("contents", &self.contents)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "blocking" => self.blocking.is_some(),
+                    "conditions" => self.conditions.is_some(),
+                    "content" => self.content.is_some(),
+                    "contents" => self.contents.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for ToolMessageStart {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8285,12 +12414,22 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "blocking" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "conditions" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                        "blocking" => {
+                            f0 = crate::de::optional(&mut map, "blocking", &mut unknown)?;
                         }
-                        "content" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        "contents" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "conditions" => {
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "conditions",
+                                &mut unknown,
+                            )?;
+                        }
+                        "content" => {
+                            f2 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                        }
+                        "contents" => {
+                            f3 = crate::de::optional(&mut map, "contents", &mut unknown)?;
+                        }
                         "type" => f4 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -8388,22 +12527,63 @@ impl ::std::convert::From<AssemblyAiTranscriber> for Transcriber {
     }
 }
 ///How the transcript is produced.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TranscriptPlan {
-    #[serde(
-        rename = "assistantName",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "assistantName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub assistant_name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(rename = "userName", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "userName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub user_name: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for TranscriptPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.assistant_name) {
+            map.serialize_entry("assistantName", &self.assistant_name)?;
+        }
+        if !::std::option::Option::is_none(&self.enabled) {
+            map.serialize_entry("enabled", &self.enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.user_name) {
+            map.serialize_entry("userName", &self.user_name)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "assistantName" => self.assistant_name.is_some(),
+                    "enabled" => self.enabled.is_some(),
+                    "userName" => self.user_name.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for TranscriptPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8443,10 +12623,18 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                 {
                     match key.as_str() {
                         "assistantName" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "assistantName",
+                                &mut unknown,
+                            )?;
                         }
-                        "enabled" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        "userName" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "enabled" => {
+                            f1 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                        }
+                        "userName" => {
+                            f2 = crate::de::optional(&mut map, "userName", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -8464,28 +12652,69 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
     }
 }
 ///Endpointing timings based on the transcription.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TranscriptionEndpointingPlan {
-    #[serde(
-        rename = "onNoPunctuationSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "onNoPunctuationSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub on_no_punctuation_seconds: ::std::option::Option<f64>,
-    #[serde(
-        rename = "onNumberSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "onNumberSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub on_number_seconds: ::std::option::Option<f64>,
-    #[serde(
-        rename = "onPunctuationSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "onPunctuationSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub on_punctuation_seconds: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for TranscriptionEndpointingPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.on_no_punctuation_seconds) {
+            map.serialize_entry(
+                "onNoPunctuationSeconds",
+                &self.on_no_punctuation_seconds,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.on_number_seconds) {
+            map.serialize_entry("onNumberSeconds", &self.on_number_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.on_punctuation_seconds) {
+            map.serialize_entry("onPunctuationSeconds", &self.on_punctuation_seconds)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "onNoPunctuationSeconds" => self.on_no_punctuation_seconds.is_some(),
+                    "onNumberSeconds" => self.on_number_seconds.is_some(),
+                    "onPunctuationSeconds" => self.on_punctuation_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for TranscriptionEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8521,13 +12750,25 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                 {
                     match key.as_str() {
                         "onNoPunctuationSeconds" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "onNoPunctuationSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "onNumberSeconds" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "onNumberSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "onPunctuationSeconds" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "onPunctuationSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -8612,38 +12853,111 @@ impl ::std::convert::From<TransferDestinationNumber> for TransferDestination {
     }
 }
 ///Transfer to a phone number.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferDestinationNumber {
-    #[serde(rename = "callerId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "callerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub extension: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     ///The phone number to transfer to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "numberE164CheckEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "numberE164CheckEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub number_e164_check_enabled: ::std::option::Option<bool>,
     ///How the call is transferred.
-    #[serde(
-        rename = "transferPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "transferPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub transfer_plan: ::std::option::Option<::std::boxed::Box<TransferPlan>>,
     ///The kind of destination.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: TransferDestinationNumberType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for TransferDestinationNumber {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.caller_id) {
+            map.serialize_entry("callerId", &self.caller_id)?;
+        }
+        if !::std::option::Option::is_none(&self.description) {
+            map.serialize_entry("description", &self.description)?;
+        }
+        if !::std::option::Option::is_none(&self.extension) {
+            map.serialize_entry("extension", &self.extension)?;
+        }
+        if !::std::option::Option::is_none(&self.message) {
+            map.serialize_entry("message", &self.message)?;
+        }
+        if !::std::option::Option::is_none(&self.number) {
+            map.serialize_entry("number", &self.number)?;
+        }
+        if !::std::option::Option::is_none(&self.number_e164_check_enabled) {
+            map.serialize_entry(
+                "numberE164CheckEnabled",
+                &self.number_e164_check_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.transfer_plan) {
+            map.serialize_entry("transferPlan", &self.transfer_plan)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "callerId" => self.caller_id.is_some(),
+                    "description" => self.description.is_some(),
+                    "extension" => self.extension.is_some(),
+                    "message" => self.message.is_some(),
+                    "number" => self.number.is_some(),
+                    "numberE164CheckEnabled" => self.number_e164_check_enabled.is_some(),
+                    "transferPlan" => self.transfer_plan.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for TransferDestinationNumber {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8700,20 +13014,42 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "callerId" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "callerId" => {
+                            f0 = crate::de::optional(&mut map, "callerId", &mut unknown)?;
+                        }
                         "description" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "description",
+                                &mut unknown,
+                            )?;
                         }
                         "extension" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "extension",
+                                &mut unknown,
+                            )?;
                         }
-                        "message" => f3 = ::std::option::Option::Some(map.next_value()?),
-                        "number" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "message" => {
+                            f3 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                        }
+                        "number" => {
+                            f4 = crate::de::optional(&mut map, "number", &mut unknown)?;
+                        }
                         "numberE164CheckEnabled" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "numberE164CheckEnabled",
+                                &mut unknown,
+                            )?;
                         }
                         "transferPlan" => {
-                            f6 = ::std::option::Option::Some(map.next_value()?);
+                            f6 = crate::de::optional(
+                                &mut map,
+                                "transferPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => f7 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -8749,20 +13085,51 @@ open_string_enum! {
     "number", } Unknown
 }
 ///What happens when a transfer fails.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferFallbackPlan {
-    #[serde(
-        rename = "endCallEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "endCallEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub end_call_enabled: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for TransferFallbackPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.end_call_enabled) {
+            map.serialize_entry("endCallEnabled", &self.end_call_enabled)?;
+        }
+        if !::std::option::Option::is_none(&self.message) {
+            map.serialize_entry("message", &self.message)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "endCallEnabled" => self.end_call_enabled.is_some(),
+                    "message" => self.message.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for TransferFallbackPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8798,9 +13165,15 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
                 {
                     match key.as_str() {
                         "endCallEnabled" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "endCallEnabled",
+                                &mut unknown,
+                            )?;
                         }
-                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "message" => {
+                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -8817,19 +13190,44 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
     }
 }
 ///Transfer the call.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferHookAction {
     ///Where the call is transferred to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub destination: ::std::option::Option<TransferDestination>,
     ///The kind of action.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: TransferHookActionType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for TransferHookAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.destination) {
+            map.serialize_entry("destination", &self.destination)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "destination" => self.destination.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for TransferHookAction {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -8865,7 +13263,11 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                 {
                     match key.as_str() {
                         "destination" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "destination",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -8895,52 +13297,149 @@ open_string_enum! {
     "transfer", } Unknown
 }
 ///How a call is transferred.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferPlan {
     ///What happens when the transfer fails.
-    #[serde(
-        rename = "fallbackPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "fallbackPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub fallback_plan: ::std::option::Option<TransferFallbackPlan>,
-    #[serde(
-        rename = "holdAudioUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "holdAudioUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub hold_audio_url: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     ///The transfer mode.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mode: ::std::option::Option<TransferPlanMode>,
-    #[serde(
-        rename = "sipHeadersInReferToEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "sipHeadersInReferToEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub sip_headers_in_refer_to_enabled: ::std::option::Option<bool>,
     ///The SIP verb used for the transfer.
-    #[serde(rename = "sipVerb", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "sipVerb", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sip_verb: ::std::option::Option<TransferPlanSipVerb>,
     ///How the call summary for the transfer is generated.
-    #[serde(
-        rename = "summaryPlan",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "summaryPlan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub summary_plan: ::std::option::Option<SummaryPlan>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timeout: ::std::option::Option<f64>,
-    #[serde(
-        rename = "transferCompleteAudioUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "transferCompleteAudioUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub transfer_complete_audio_url: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub twiml: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for TransferPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.fallback_plan) {
+            map.serialize_entry("fallbackPlan", &self.fallback_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.hold_audio_url) {
+            map.serialize_entry("holdAudioUrl", &self.hold_audio_url)?;
+        }
+        if !::std::option::Option::is_none(&self.message) {
+            map.serialize_entry("message", &self.message)?;
+        }
+        if !::std::option::Option::is_none(&self.mode) {
+            map.serialize_entry("mode", &self.mode)?;
+        }
+        if !::std::option::Option::is_none(&self.sip_headers_in_refer_to_enabled) {
+            map.serialize_entry(
+                "sipHeadersInReferToEnabled",
+                &self.sip_headers_in_refer_to_enabled,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.sip_verb) {
+            map.serialize_entry("sipVerb", &self.sip_verb)?;
+        }
+        if !::std::option::Option::is_none(&self.summary_plan) {
+            map.serialize_entry("summaryPlan", &self.summary_plan)?;
+        }
+        if !::std::option::Option::is_none(&self.timeout) {
+            map.serialize_entry("timeout", &self.timeout)?;
+        }
+        if !::std::option::Option::is_none(&self.transfer_complete_audio_url) {
+            map.serialize_entry(
+                "transferCompleteAudioUrl",
+                &self.transfer_complete_audio_url,
+            )?;
+        }
+        if !::std::option::Option::is_none(&self.twiml) {
+            map.serialize_entry("twiml", &self.twiml)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "fallbackPlan" => self.fallback_plan.is_some(),
+                    "holdAudioUrl" => self.hold_audio_url.is_some(),
+                    "message" => self.message.is_some(),
+                    "mode" => self.mode.is_some(),
+                    "sipHeadersInReferToEnabled" => {
+                        self.sip_headers_in_refer_to_enabled.is_some()
+                    }
+                    "sipVerb" => self.sip_verb.is_some(),
+                    "summaryPlan" => self.summary_plan.is_some(),
+                    "timeout" => self.timeout.is_some(),
+                    "transferCompleteAudioUrl" => {
+                        self.transfer_complete_audio_url.is_some()
+                    }
+                    "twiml" => self.twiml.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for TransferPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9005,25 +13504,55 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                 {
                     match key.as_str() {
                         "fallbackPlan" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "fallbackPlan",
+                                &mut unknown,
+                            )?;
                         }
                         "holdAudioUrl" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "holdAudioUrl",
+                                &mut unknown,
+                            )?;
                         }
-                        "message" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        "mode" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "message" => {
+                            f2 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                        }
+                        "mode" => {
+                            f3 = crate::de::optional(&mut map, "mode", &mut unknown)?;
+                        }
                         "sipHeadersInReferToEnabled" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "sipHeadersInReferToEnabled",
+                                &mut unknown,
+                            )?;
                         }
-                        "sipVerb" => f5 = ::std::option::Option::Some(map.next_value()?),
+                        "sipVerb" => {
+                            f5 = crate::de::optional(&mut map, "sipVerb", &mut unknown)?;
+                        }
                         "summaryPlan" => {
-                            f6 = ::std::option::Option::Some(map.next_value()?);
+                            f6 = crate::de::optional(
+                                &mut map,
+                                "summaryPlan",
+                                &mut unknown,
+                            )?;
                         }
-                        "timeout" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "timeout" => {
+                            f7 = crate::de::optional(&mut map, "timeout", &mut unknown)?;
+                        }
                         "transferCompleteAudioUrl" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "transferCompleteAudioUrl",
+                                &mut unknown,
+                            )?;
                         }
-                        "twiml" => f9 = ::std::option::Option::Some(map.next_value()?),
+                        "twiml" => {
+                            f9 = crate::de::optional(&mut map, "twiml", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -9122,26 +13651,65 @@ impl ::std::convert::From<TransportConfigurationTwilio> for TransportConfigurati
     }
 }
 ///Twilio transport configuration.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransportConfigurationTwilio {
     ///The transport provider.
     pub provider: TransportConfigurationTwilioProvider,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub record: ::std::option::Option<bool>,
-    #[serde(
-        rename = "recordingChannels",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "recordingChannels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub recording_channels: ::std::option::Option<
         TransportConfigurationTwilioRecordingChannels,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timeout: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for TransportConfigurationTwilio {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        if !::std::option::Option::is_none(&self.record) {
+            map.serialize_entry("record", &self.record)?;
+        }
+        if !::std::option::Option::is_none(&self.recording_channels) {
+            map.serialize_entry("recordingChannels", &self.recording_channels)?;
+        }
+        if !::std::option::Option::is_none(&self.timeout) {
+            map.serialize_entry("timeout", &self.timeout)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "record" => self.record.is_some(),
+                    "recordingChannels" => self.recording_channels.is_some(),
+                    "timeout" => self.timeout.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for TransportConfigurationTwilio {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9183,11 +13751,19 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                 {
                     match key.as_str() {
                         "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "record" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        "recordingChannels" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                        "record" => {
+                            f1 = crate::de::optional(&mut map, "record", &mut unknown)?;
                         }
-                        "timeout" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "recordingChannels" => {
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "recordingChannels",
+                                &mut unknown,
+                            )?;
+                        }
+                        "timeout" => {
+                            f3 = crate::de::optional(&mut map, "timeout", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -9221,78 +13797,186 @@ open_string_enum! {
     TransportConfigurationTwilioRecordingChannels { Mono = "mono", } Unknown
 }
 ///The mutable fields of a session (same schemas as CreateSessionDTO; none required).
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UpdateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
 If assistantId is provided, this will be ignored.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub assistant: ::std::option::Option<::std::boxed::Box<CreateAssistantDto>>,
     ///This is the ID of the assistant associated with this session. Use this when referencing an existing assistant.
-    #[serde(
-        rename = "assistantId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "assistantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub assistant_id: ::std::option::Option<::std::string::String>,
     /**These are the overrides for the assistant configuration.
 Use this to provide variable values and other overrides when using assistantId.
 Variable substitution will be applied to the assistant's messages and other text-based fields.*/
-    #[serde(
-        rename = "assistantOverrides",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "assistantOverrides",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub assistant_overrides: ::std::option::Option<
         ::std::boxed::Box<AssistantOverrides>,
     >,
     ///This is the customer information associated with this session.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<CreateCustomerDto>,
     ///This is the customerId of the customer associated with this session.
-    #[serde(
-        rename = "customerId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "customerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub customer_id: ::std::option::Option<::std::string::String>,
     ///Session expiration time in seconds. Defaults to 24 hours (86400 seconds) if not set.
-    #[serde(
-        rename = "expirationSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "expirationSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub expiration_seconds: ::std::option::Option<f64>,
     ///This is an array of chat messages in the session.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
     ///This is a user-defined name for the session. Maximum length is 40 characters.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<SessionName>,
     ///This is the phone number configuration for this session.
-    #[serde(
-        rename = "phoneNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub phone_number: ::std::option::Option<
         ::std::boxed::Box<ImportTwilioPhoneNumberDto>,
     >,
     ///This is the ID of the phone number associated with this session.
-    #[serde(
-        rename = "phoneNumberId",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "phoneNumberId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
     /**This is the squad configuration for this session. Use this when creating a new squad configuration.
 If squadId is provided, this will be ignored.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub squad: ::std::option::Option<CreateSquadDto>,
     ///This is the squad ID associated with this session. Use this when referencing an existing squad.
-    #[serde(rename = "squadId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(rename = "squadId", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub squad_id: ::std::option::Option<::std::string::String>,
     ///This is the current status of the session. Can be either 'active' or 'completed'.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<SessionStatus>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for UpdateSessionDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.assistant) {
+            map.serialize_entry("assistant", &self.assistant)?;
+        }
+        if !::std::option::Option::is_none(&self.assistant_id) {
+            map.serialize_entry("assistantId", &self.assistant_id)?;
+        }
+        if !::std::option::Option::is_none(&self.assistant_overrides) {
+            map.serialize_entry("assistantOverrides", &self.assistant_overrides)?;
+        }
+        if !::std::option::Option::is_none(&self.customer) {
+            map.serialize_entry("customer", &self.customer)?;
+        }
+        if !::std::option::Option::is_none(&self.customer_id) {
+            map.serialize_entry("customerId", &self.customer_id)?;
+        }
+        if !::std::option::Option::is_none(&self.expiration_seconds) {
+            map.serialize_entry("expirationSeconds", &self.expiration_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.messages) {
+            map.serialize_entry("messages", &self.messages)?;
+        }
+        if !::std::option::Option::is_none(&self.name) {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if !::std::option::Option::is_none(&self.phone_number) {
+            map.serialize_entry("phoneNumber", &self.phone_number)?;
+        }
+        if !::std::option::Option::is_none(&self.phone_number_id) {
+            map.serialize_entry("phoneNumberId", &self.phone_number_id)?;
+        }
+        if !::std::option::Option::is_none(&self.squad) {
+            map.serialize_entry("squad", &self.squad)?;
+        }
+        if !::std::option::Option::is_none(&self.squad_id) {
+            map.serialize_entry("squadId", &self.squad_id)?;
+        }
+        if !::std::option::Option::is_none(&self.status) {
+            map.serialize_entry("status", &self.status)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "assistant" => self.assistant.is_some(),
+                    "assistantId" => self.assistant_id.is_some(),
+                    "assistantOverrides" => self.assistant_overrides.is_some(),
+                    "customer" => self.customer.is_some(),
+                    "customerId" => self.customer_id.is_some(),
+                    "expirationSeconds" => self.expiration_seconds.is_some(),
+                    "messages" => self.messages.is_some(),
+                    "name" => self.name.is_some(),
+                    "phoneNumber" => self.phone_number.is_some(),
+                    "phoneNumberId" => self.phone_number_id.is_some(),
+                    "squad" => self.squad.is_some(),
+                    "squadId" => self.squad_id.is_some(),
+                    "status" => self.status.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::validate::Validate for UpdateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
@@ -9406,32 +14090,72 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                 {
                     match key.as_str() {
                         "assistant" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "assistant",
+                                &mut unknown,
+                            )?;
                         }
                         "assistantId" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "assistantId",
+                                &mut unknown,
+                            )?;
                         }
                         "assistantOverrides" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "assistantOverrides",
+                                &mut unknown,
+                            )?;
                         }
-                        "customer" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "customer" => {
+                            f3 = crate::de::optional(&mut map, "customer", &mut unknown)?;
+                        }
                         "customerId" => {
-                            f4 = ::std::option::Option::Some(map.next_value()?);
+                            f4 = crate::de::optional(
+                                &mut map,
+                                "customerId",
+                                &mut unknown,
+                            )?;
                         }
                         "expirationSeconds" => {
-                            f5 = ::std::option::Option::Some(map.next_value()?);
+                            f5 = crate::de::optional(
+                                &mut map,
+                                "expirationSeconds",
+                                &mut unknown,
+                            )?;
                         }
-                        "messages" => f6 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "messages" => {
+                            f6 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                        }
+                        "name" => {
+                            f7 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                        }
                         "phoneNumber" => {
-                            f8 = ::std::option::Option::Some(map.next_value()?);
+                            f8 = crate::de::optional(
+                                &mut map,
+                                "phoneNumber",
+                                &mut unknown,
+                            )?;
                         }
                         "phoneNumberId" => {
-                            f9 = ::std::option::Option::Some(map.next_value()?);
+                            f9 = crate::de::optional(
+                                &mut map,
+                                "phoneNumberId",
+                                &mut unknown,
+                            )?;
                         }
-                        "squad" => f10 = ::std::option::Option::Some(map.next_value()?),
-                        "squadId" => f11 = ::std::option::Option::Some(map.next_value()?),
-                        "status" => f12 = ::std::option::Option::Some(map.next_value()?),
+                        "squad" => {
+                            f10 = crate::de::optional(&mut map, "squad", &mut unknown)?;
+                        }
+                        "squadId" => {
+                            f11 = crate::de::optional(&mut map, "squadId", &mut unknown)?;
+                        }
+                        "status" => {
+                            f12 = crate::de::optional(&mut map, "status", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -9459,30 +14183,76 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
     }
 }
 ///A chat message with role `user` (modelled from partial evidence; other fields allowed).
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserMessage {
     ///The content of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub content: ::std::option::Option<::std::string::String>,
     ///The text of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     ///The role of the message author.
     pub role: UserMessageRole,
     ///The time of the message, in seconds from the start.
-    #[serde(
-        rename = "secondsFromStart",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "secondsFromStart",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub seconds_from_start: ::std::option::Option<f64>,
     ///The time of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub time: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for UserMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.content) {
+            map.serialize_entry("content", &self.content)?;
+        }
+        if !::std::option::Option::is_none(&self.message) {
+            map.serialize_entry("message", &self.message)?;
+        }
+        map.serialize_entry("role", &self.role)?;
+        if !::std::option::Option::is_none(&self.seconds_from_start) {
+            map.serialize_entry("secondsFromStart", &self.seconds_from_start)?;
+        }
+        if !::std::option::Option::is_none(&self.time) {
+            map.serialize_entry("time", &self.time)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "content" => self.content.is_some(),
+                    "message" => self.message.is_some(),
+                    "secondsFromStart" => self.seconds_from_start.is_some(),
+                    "time" => self.time.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for UserMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9525,13 +14295,23 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "content" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "message" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "content" => {
+                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                        }
+                        "message" => {
+                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                        }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
-                            f3 = ::std::option::Option::Some(map.next_value()?);
+                            f3 = crate::de::optional(
+                                &mut map,
+                                "secondsFromStart",
+                                &mut unknown,
+                            )?;
                         }
-                        "time" => f4 = ::std::option::Option::Some(map.next_value()?),
+                        "time" => {
+                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -9562,17 +14342,48 @@ open_string_enum! {
     } Unknown
 }
 ///An alias for an extracted variable.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VariableExtractionAlias {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for VariableExtractionAlias {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.key) {
+            map.serialize_entry("key", &self.key)?;
+        }
+        if !::std::option::Option::is_none(&self.value) {
+            map.serialize_entry("value", &self.value)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "key" => self.key.is_some(),
+                    "value" => self.value.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for VariableExtractionAlias {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9609,8 +14420,10 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "key" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "value" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "key" => f0 = crate::de::optional(&mut map, "key", &mut unknown)?,
+                        "value" => {
+                            f1 = crate::de::optional(&mut map, "value", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -9627,18 +14440,49 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
     }
 }
 ///How variables are extracted from the tool response.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VariableExtractionPlan {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub aliases: ::std::option::Option<::std::vec::Vec<VariableExtractionAlias>>,
     ///The schema of the variables to extract.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub schema: ::std::option::Option<JsonSchema>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for VariableExtractionPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.aliases) {
+            map.serialize_entry("aliases", &self.aliases)?;
+        }
+        if !::std::option::Option::is_none(&self.schema) {
+            map.serialize_entry("schema", &self.schema)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "aliases" => self.aliases.is_some(),
+                    "schema" => self.schema.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for VariableExtractionPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9673,8 +14517,12 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "aliases" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "schema" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "aliases" => {
+                            f0 = crate::de::optional(&mut map, "aliases", &mut unknown)?;
+                        }
+                        "schema" => {
+                            f1 = crate::de::optional(&mut map, "schema", &mut unknown)?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -9818,28 +14666,66 @@ impl ::std::convert::From<GoogleVoicemailDetectionPlan> for VoicemailDetection {
     }
 }
 ///How often voicemail detection is retried.
-#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VoicemailDetectionBackoffPlan {
-    #[serde(
-        rename = "frequencySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "frequencySeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub frequency_seconds: ::std::option::Option<f64>,
-    #[serde(
-        rename = "maxRetries",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "maxRetries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub max_retries: ::std::option::Option<i64>,
-    #[serde(
-        rename = "startAtSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "schemars",
+        serde(
+            rename = "startAtSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub start_at_seconds: ::std::option::Option<f64>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
+}
+impl ::serde::Serialize for VoicemailDetectionBackoffPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if !::std::option::Option::is_none(&self.frequency_seconds) {
+            map.serialize_entry("frequencySeconds", &self.frequency_seconds)?;
+        }
+        if !::std::option::Option::is_none(&self.max_retries) {
+            map.serialize_entry("maxRetries", &self.max_retries)?;
+        }
+        if !::std::option::Option::is_none(&self.start_at_seconds) {
+            map.serialize_entry("startAtSeconds", &self.start_at_seconds)?;
+        }
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "frequencySeconds" => self.frequency_seconds.is_some(),
+                    "maxRetries" => self.max_retries.is_some(),
+                    "startAtSeconds" => self.start_at_seconds.is_some(),
+                    _ => false,
+                },
+            )?;
+        map.end()
+    }
 }
 impl crate::drift::Drift for VoicemailDetectionBackoffPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9875,13 +14761,25 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                 {
                     match key.as_str() {
                         "frequencySeconds" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = crate::de::optional(
+                                &mut map,
+                                "frequencySeconds",
+                                &mut unknown,
+                            )?;
                         }
                         "maxRetries" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = crate::de::optional(
+                                &mut map,
+                                "maxRetries",
+                                &mut unknown,
+                            )?;
                         }
                         "startAtSeconds" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = crate::de::optional(
+                                &mut map,
+                                "startAtSeconds",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
