@@ -315,9 +315,19 @@ fn run_example(
     value: &Value,
     scratch: &std::path::Path,
 ) -> Outcome {
+    run_example_with(exe, &[component], value, scratch)
+}
+
+/// The decode example with `args` before the file.
+fn run_example_with(
+    exe: &std::path::Path,
+    args: &[&str],
+    value: &Value,
+    scratch: &std::path::Path,
+) -> Outcome {
     std::fs::write(scratch, value.to_string()).expect("write the instance");
     let out = std::process::Command::new(exe)
-        .arg(component)
+        .args(args)
         .arg(scratch)
         .output()
         .expect("run the decode example");
@@ -367,6 +377,47 @@ fn build_decode_example(doc: &std::path::Path) -> std::path::PathBuf {
         "{}: {seen:?}",
         doc.display()
     );
+    // Every list that takes `page` and `limit` pages (`.stream()`,
+    // `.pages()`), whatever its item type.
+    let text = std::fs::read_to_string(doc).expect("read the document");
+    let json: Value = serde_json::from_str(&text).expect("the document is JSON");
+    let paged: Vec<&str> = generated
+        .resources
+        .resources
+        .values()
+        .flat_map(|r| &r.methods)
+        .filter(|m| m.pagination.is_some())
+        .map(|m| m.operation_id.as_str())
+        .collect();
+    let mut lists = Vec::new();
+    for op in xtask::spec::operations(&json) {
+        let query: Vec<&str> = op
+            .node
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        if op.method == "get" && query.contains(&"page") && query.contains(&"limit") {
+            lists.push(op.id().unwrap_or_default().to_string());
+        }
+    }
+    let unpaged: Vec<&String> = lists
+        .iter()
+        .filter(|id| !paged.contains(&id.as_str()))
+        .collect();
+    assert!(
+        unpaged.is_empty(),
+        "{}: lists taking page and limit without `.stream()`: {unpaged:?}",
+        doc.display()
+    );
+    eprintln!(
+        "{}: {} paginated lists, all with `.stream()`",
+        doc.display(),
+        lists.len()
+    );
     xtask::pipeline::emit::ensure_files(&out, &generated.owned_dirs, &generated.files, false)
         .unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
     let target_dir = root().join("target/conformance");
@@ -394,6 +445,80 @@ fn build_decode_example(doc: &std::path::Path) -> std::path::PathBuf {
         doc.display()
     );
     target_dir.join("debug/examples/decode")
+}
+
+/// Operations whose success body the document declares as an inline union of
+/// components (or an array of one): an instance of each member, decoded
+/// through `decode --operation`, is that member (by `--debug`'s output), and
+/// round-trips with nothing unknown.
+fn inline_unions_decode_by_tag(
+    exe: &std::path::Path,
+    json: &Value,
+    generator: &Gen,
+    scratch: &std::path::Path,
+    doc: &std::path::Path,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for op in xtask::spec::operations(json) {
+        let (Some(id), Some(schema)) = (op.id(), op.success_schema()) else {
+            continue;
+        };
+        let (members, in_array) = match (schema.get("oneOf"), schema.pointer("/items/oneOf")) {
+            (Some(m), _) => (m, false),
+            (None, Some(m)) => (m, true),
+            _ => continue,
+        };
+        for member in members.as_array().into_iter().flatten() {
+            let Some(name) = member
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            else {
+                continue;
+            };
+            let one = generator.instance(name, &mut Rng::new(1));
+            let body = if in_array {
+                Value::Array(vec![one])
+            } else {
+                one
+            };
+            let what = format!(
+                "{} {id} member {name}",
+                doc.file_name().and_then(|n| n.to_str()).unwrap_or("?")
+            );
+            checked += 1;
+            let out = run_example_with(exe, &["--operation", id], &body, scratch);
+            let back = serde_json::from_str::<Value>(&out.stdout).ok();
+            if out.code != 0 || !back.is_some_and(|b| json_eq(&b, &body)) {
+                failures.push(format!("{what}: exit {}: {}", out.code, out.stderr.trim()));
+                continue;
+            }
+            if out.stderr.contains("unknown:") {
+                failures.push(format!("{what}: unknown data: {}", out.stderr.trim()));
+            }
+            let debug = run_example_with(exe, &["--debug", "--operation", id], &body, scratch);
+            let rust = xtask::spec::type_name(name);
+            let inner = debug.stdout.trim_start_matches('[');
+            let chosen = inner
+                .split_once('(')
+                .is_some_and(|(_, rest)| rest.starts_with(&format!("{rust} {{")));
+            if !chosen {
+                failures.push(format!(
+                    "{what}: decoded as another member: {}",
+                    debug.stdout.chars().take(120).collect::<String>()
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{}: {checked} members of inline response unions decoded by tag",
+        doc.display()
+    );
+    if checked == 0 {
+        failures.push(format!("{}: no inline response union found", doc.display()));
+    }
+    failures
 }
 
 /// For each upstream document, through `generate --out` and the decode
@@ -456,6 +581,9 @@ fn upstream_session_closure_round_trips_through_the_decode_example() {
                 }
             }
         }
+        failures.extend(inline_unions_decode_by_tag(
+            &exe, &json, &generator, &scratch, doc,
+        ));
         if let Some(invalid) = closure.iter().find_map(|name| {
             let instance = generator.instance(name, &mut Rng::new(0));
             generator

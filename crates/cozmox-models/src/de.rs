@@ -60,17 +60,20 @@ pub(crate) fn tolerantly<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// The value of the optional field `key`, which the generated `Deserialize`
-/// of a struct reads with this. Normally `map.next_value()`; when
-/// [`tolerant`], the value is buffered and decoded on its own, and one that
+/// of a struct reads with this, passing [`tolerant`] as read once per
+/// object (one thread-local read per object, not per field, keeps the fast
+/// path as fast as `map.next_value()`). Normally `map.next_value()`; when
+/// `tolerant`, the value is buffered and decoded on its own, and one that
 /// does not decode is kept in `unknown` with why (`Ok(None)`: the field
 /// reads as absent).
 #[inline]
 pub fn optional<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+    tolerant: bool,
     map: &mut A,
     key: &str,
     unknown: &mut UnknownFields,
 ) -> Result<Option<T>, A::Error> {
-    if !tolerant() {
+    if !tolerant {
         return map.next_value().map(Some);
     }
     optional_tolerant(map, key, unknown)

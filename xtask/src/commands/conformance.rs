@@ -1,7 +1,8 @@
 //! `cargo xtask conformance DOC.json…`: import → generate (into a temporary
 //! standalone workspace) → `cargo check` of its crates and examples (among
-//! them `resources`, one call of every resource method), for each document; a line per
-//! document and a total.
+//! them `resources`, one call of every resource method) and the doc tests of
+//! the resource handles (one compiled example each), for each document; a
+//! line per document and a total.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -93,17 +94,42 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
         .current_dir(work.join("ws"))
         .env("CARGO_TARGET_DIR", target_dir)
         .output();
+    // The compiled example in each resource handle's docs.
+    let out = match out {
+        Ok(o) if o.status.success() => crate::commands::cargo()
+            .args([
+                "test",
+                "--quiet",
+                "--doc",
+                "-p",
+                "api-client",
+                "--",
+                "generated::resources",
+            ])
+            .current_dir(work.join("ws"))
+            .env("CARGO_TARGET_DIR", target_dir)
+            .output(),
+        other => other,
+    };
     result.check_secs = start.elapsed().as_secs_f64();
     result.outcome = match out {
         Ok(o) if o.status.success() => Ok(()),
         Ok(o) => {
-            let stderr = String::from_utf8_lossy(&o.stderr);
-            let errors: Vec<&str> = stderr
+            // The doc tests report on stdout, cargo check on stderr.
+            let output = format!(
+                "{}\n{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let errors: Vec<&str> = output
                 .lines()
-                .filter(|l| l.contains("error"))
+                .filter(|l| l.contains("error") || l.contains("FAILED"))
                 .take(10)
                 .collect();
-            Err(format!("cargo check failed:\n{}", errors.join("\n")))
+            Err(format!(
+                "cargo check (or the resource doc examples) failed:\n{}",
+                errors.join("\n")
+            ))
         }
         Err(e) => Err(format!("cannot run cargo: {e}")),
     };

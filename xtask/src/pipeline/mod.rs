@@ -196,6 +196,8 @@ pub struct RawInputs {
     pub report: Report,
     /// Component name → Rust type name.
     pub names: BTreeMap<String, String>,
+    /// (component, Rust field) → element type of its array field (typify's).
+    pub array_items: BTreeMap<(String, String), String>,
     /// operationId → (METHOD, path).
     pub routes: BTreeMap<String, (String, String)>,
     /// Operations progenitor cannot express.
@@ -269,6 +271,7 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
             doc,
             report,
             names: models.names,
+            array_items: models.array_items,
             routes,
             manual,
             timings,
@@ -296,6 +299,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     let resource_plan = resources::plan(
         &inputs.doc,
         &inputs.names,
+        &inputs.array_items,
         &inputs.manual,
         &target.models_crate,
     )?;

@@ -25,6 +25,48 @@ pub struct Models {
     pub tokens: TokenStream,
     /// Component name (as in the document) → Rust type name.
     pub names: BTreeMap<String, String>,
+    /// The element types of the array fields of struct components, from
+    /// typify's type space: (component name, Rust field name) → Rust type
+    /// name of the elements, for elements that are named types (an inline
+    /// union of items included, which the document leaves unnamed).
+    pub array_items: BTreeMap<(String, String), String>,
+}
+
+/// The array fields of a struct type and their named element types.
+fn array_items_of(space: &TypeSpace, ty: &typify::Type<'_>) -> Vec<(String, String)> {
+    let typify::TypeDetails::Struct(st) = ty.details() else {
+        return Vec::new();
+    };
+    let named = |id: &typify::TypeId| {
+        let t = space.get_type(id).ok()?;
+        matches!(
+            t.details(),
+            typify::TypeDetails::Struct(_)
+                | typify::TypeDetails::Enum(_)
+                | typify::TypeDetails::Newtype(_)
+        )
+        .then(|| t.name())
+    };
+    let mut out = Vec::new();
+    for (field, mut id) in st.properties() {
+        // Through `Option` and `Box` to the array.
+        let mut element = None;
+        for _ in 0..4 {
+            let Ok(t) = space.get_type(&id) else { break };
+            match t.details() {
+                typify::TypeDetails::Option(inner) | typify::TypeDetails::Box(inner) => id = inner,
+                typify::TypeDetails::Vec(inner) => {
+                    element = named(&inner);
+                    break;
+                }
+                _ => break,
+            }
+        }
+        if let Some(element) = element {
+            out.push((field.to_string(), element));
+        }
+    }
+    out
 }
 
 /// The components of a normalized document, converted for typify.
@@ -298,6 +340,7 @@ pub fn generate(doc: &Value) -> Result<Models, Error> {
             .add_ref_types(schemas)
             .map_err(|e| Error::new(format!("typify cannot convert the components: {e}")))?;
         let mut names = BTreeMap::new();
+        let mut array_items = BTreeMap::new();
         for name in names_in_order {
             let reference = schemars08::schema::Schema::new_ref(format!("{COMPONENT_REF}{name}"));
             let id = space
@@ -306,11 +349,15 @@ pub fn generate(doc: &Value) -> Result<Models, Error> {
             let ty = space
                 .get_type(&id)
                 .map_err(|e| Error::at(&name, "", format!("typify: {e}")))?;
+            for (field, element) in array_items_of(&space, &ty) {
+                array_items.insert((name.clone(), field), element);
+            }
             names.insert(name, ty.name());
         }
         Ok(Models {
             tokens: space.to_stream(),
             names,
+            array_items,
         })
     });
     result.map_err(|e| blame_component(&all).unwrap_or(e))

@@ -278,14 +278,17 @@ fn required(object: &serde_json::Map<String, Value>, property: &str) -> Option<b
 
 /// A list operation that pages, recognised by its shape: a `GET` whose query
 /// takes numeric `page` and `limit`, answering a component object with one
-/// required array property of component items; the list's total comes from
+/// required array property of items (components, or an inline schema typify
+/// named, such as a union of components); the list's total comes from
 /// a `totalItems` number in an object property (paging metadata), an item's
-/// identity from its `id` string.
+/// identity from its `id` string (read from the typed field of a component
+/// item, from the item's JSON otherwise).
 fn pagination(
     doc: &Value,
     op: &crate::spec::Operation<'_>,
     krate: &str,
     names: &BTreeMap<String, String>,
+    array_items: &BTreeMap<(String, String), String>,
 ) -> Option<Pagination> {
     if op.method != "get" {
         return None;
@@ -311,15 +314,8 @@ fn pagination(
     {
         return None;
     }
-    let response = op
-        .node
-        .get("responses")?
-        .as_object()?
-        .iter()
-        .find(|(code, _)| code.starts_with('2'))?
-        .1
-        .pointer("/content/application~1json/schema")?;
-    let (_, page) = component(doc, response)?;
+    let response = op.success_schema()?;
+    let (page_name, page) = component(doc, response)?;
     let properties = page.get("properties")?.as_object()?;
     let arrays: Vec<(&String, &Value)> = properties
         .iter()
@@ -331,9 +327,14 @@ fn pagination(
     if required(page, items_json) != Some(true) {
         return None;
     }
-    let (item_name, item) = component(doc, items_schema.get("items")?)?;
-    let item_rust = names.get(item_name)?;
     let items_field = field_name(items_json)?;
+    let item = component(doc, items_schema.get("items")?);
+    let item_rust = match item {
+        Some((item_name, _)) => names.get(item_name)?.clone(),
+        None => array_items
+            .get(&(page_name.to_string(), items_field.clone()))?
+            .clone(),
+    };
     // The total: `totalItems` of an object property.
     let total = properties
         .iter()
@@ -357,16 +358,21 @@ fn pagination(
             })
         })
         .unwrap_or_else(|| "None".to_string());
-    let id_is_string = item
-        .get("properties")
-        .and_then(|p| p.get("id"))
-        .and_then(|s| s.get("type"))
-        .and_then(Value::as_str)
-        == Some("string");
-    let key = match (id_is_string, required(item, "id")) {
-        (true, Some(true)) => "Some(item.id.to_string())",
-        (true, Some(false)) => "item.id.as_ref().map(ToString::to_string)",
-        _ => "None",
+    let key = match item {
+        Some((_, item)) => {
+            let id_is_string = item
+                .get("properties")
+                .and_then(|p| p.get("id"))
+                .and_then(|s| s.get("type"))
+                .and_then(Value::as_str)
+                == Some("string");
+            match (id_is_string, required(item, "id")) {
+                (true, Some(true)) => "Some(item.id.to_string())",
+                (true, Some(false)) => "item.id.as_ref().map(ToString::to_string)",
+                _ => "None",
+            }
+        }
+        None => "crate::paginate::json_id(item)",
     }
     .to_string();
     Some(Pagination {
@@ -383,9 +389,14 @@ fn pagination(
 type Planned = (Option<String>, usize, String, ResourceMethod);
 
 /// Plan the resource layer of a normalized document.
+///
+/// `array_items` is typify's element type of each array field of a struct
+/// component ([`super::models::Models::array_items`]): the item type of a
+/// list whose items the document declares inline.
 pub fn plan(
     doc: &Value,
     names: &BTreeMap<String, String>,
+    array_items: &BTreeMap<(String, String), String>,
     manual: &[ManualOp],
     models_crate: &str,
 ) -> Result<Plan, Error> {
@@ -484,7 +495,7 @@ pub fn plan(
             pagination: if manual_body.is_some() {
                 None
             } else {
-                pagination(doc, &op, &krate, names)
+                pagination(doc, &op, &krate, names, array_items)
             },
             manual_body,
         };
@@ -569,6 +580,80 @@ fn arg_ident(name: &str) -> syn::Ident {
     } else {
         format_ident!("{name}")
     }
+}
+
+/// A compiled (`no_run`) example for a resource handle's docs: one call of
+/// its simplest method (a list; else one without a body; a body is built
+/// from JSON), through the builder and `.send()` (`.stream()` for a
+/// paginated list), or awaited for an operation the client stage wrote.
+/// Path parameters that are not strings are parsed from text.
+fn handle_example(resource: &Resource, target: &Target) -> Option<String> {
+    let krate = target.client_crate.replace('-', "_");
+    let rank = |m: &ResourceMethod| match (m.manual, m.path_params.is_empty(), m.body.is_some()) {
+        (true, ..) => 3,
+        (false, true, false) => 0,
+        (false, false, false) => 1,
+        (false, _, true) => 2,
+    };
+    let m = resource.methods.iter().min_by_key(|m| rank(m))?;
+    let mut lines = vec![format!(
+        "# async fn example(client: &{krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{"
+    )];
+    let mut args: Vec<String> = m
+        .path_params
+        .iter()
+        .map(|(setter, t)| match t.as_str() {
+            _ if m.manual || t == "::std::string::String" => format!("{setter:?}"),
+            "::uuid::Uuid" => {
+                "\"00000000-0000-0000-0000-000000000000\".parse::<uuid::Uuid>()?".to_string()
+            }
+            other => format!("{setter:?}.parse::<{}>()?", other.trim_start_matches("::")),
+        })
+        .collect();
+    let body_decl = |t: &str| {
+        format!(
+            "let body: {} = serde_json::from_value(serde_json::json!({{ /* … */ }}))?;",
+            t.trim_start_matches("::")
+        )
+    };
+    match (&m.manual_body, &m.body) {
+        (Some(ManualBody::Json(t)), _) => {
+            lines.push(body_decl(t));
+            args.push("&body".to_string());
+        }
+        (Some(ManualBody::Multipart), _) => {
+            args.push("reqwest::multipart::Form::new()".to_string());
+        }
+        (Some(ManualBody::None), _) => {}
+        (None, Some(t)) => {
+            lines.push(body_decl(t));
+            args.push("body".to_string());
+        }
+        (None, None) => {}
+    }
+    let call = format!(
+        "client.{}().{}({})",
+        resource.accessor,
+        m.name,
+        args.join(", ")
+    );
+    if m.manual {
+        lines.push(format!("let response = {call}.await?;"));
+        lines.push("println!(\"{}\", response.status());".to_string());
+        lines.push("let body = response.into_inner();".to_string());
+    } else if m.pagination.is_some() && target.client_error.is_some() {
+        lines.push(format!("let mut items = {call}.stream();"));
+        lines.push("while let Some(item) = items.next().await {".to_string());
+        lines.push("    println!(\"{:?}\", item?);".to_string());
+        lines.push("}".to_string());
+    } else {
+        lines.push(format!("let response = {call}.send().await?;"));
+        lines.push("println!(\"{}\", response.status());".to_string());
+        lines.push("let body = response.into_inner();".to_string());
+    }
+    lines.push("# Ok(())".to_string());
+    lines.push("# }".to_string());
+    Some(lines.join("\n"))
 }
 
 /// The Rust of the resource layer: one handle type per resource, its
@@ -734,10 +819,19 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                 }
             });
         }
-        let handle_doc = format!(
+        let mut handle_doc = format!(
             " The {} operations of the API (from `client.{}()`).",
             resource.label, resource.accessor
         );
+        if let Some(example) = handle_example(resource, target) {
+            handle_doc.push_str("\n\n # Example\n\n ```no_run\n");
+            for line in example.lines() {
+                handle_doc.push(' ');
+                handle_doc.push_str(line);
+                handle_doc.push('\n');
+            }
+            handle_doc.push_str(" ```");
+        }
         handles.push(quote! {
             #[doc = #handle_doc]
             #[derive(Clone, Copy, Debug)]
@@ -793,7 +887,7 @@ mod tests {
             "/misc": {"get": {"operationId": "getMisc", "responses": {}, "x-cozmox-sdk": {"resource": "Analytics"}}}
         }});
         let names = BTreeMap::from([("RunDto".to_string(), "RunDto".to_string())]);
-        let plan = plan(&doc, &names, &[], "api-models").unwrap();
+        let plan = plan(&doc, &names, &BTreeMap::new(), &[], "api-models").unwrap();
         let methods = |r: &str| -> Vec<(String, String)> {
             plan.resources[r]
                 .methods
@@ -886,15 +980,27 @@ mod tests {
                     "data": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}},
                 "TwoArrays": {"type": "object", "required": ["a", "b"], "properties": {
                     "a": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
-                    "b": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}}
+                    "b": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}},
+                "UnionPage": {"type": "object", "required": ["results"], "properties": {
+                    "results": {"type": "array", "items": {"oneOf": [
+                        {"$ref": "#/components/schemas/Item"}, {"$ref": "#/components/schemas/Meta"}]}}}}
             }}})
         };
-        let names: BTreeMap<String, String> = ["Item", "Meta", "Page", "NoTotal", "TwoArrays"]
-            .iter()
-            .map(|n| (n.to_string(), n.to_string()))
-            .collect();
+        let names: BTreeMap<String, String> =
+            ["Item", "Meta", "Page", "NoTotal", "TwoArrays", "UnionPage"]
+                .iter()
+                .map(|n| (n.to_string(), n.to_string()))
+                .collect();
+        // typify's name for the inline union of `UnionPage.results`.
+        let array_items = BTreeMap::from([(
+            ("UnionPage".to_string(), "results".to_string()),
+            "UnionPageResultsItem".to_string(),
+        )]);
         let paging = |doc: Value| {
-            plan(&doc, &names, &[], "m").unwrap().resources["X"].methods[0]
+            plan(&doc, &names, &array_items, &[], "m")
+                .unwrap()
+                .resources["X"]
+                .methods[0]
                 .pagination
                 .clone()
         };
@@ -905,6 +1011,9 @@ mod tests {
         assert_eq!(p.key, "Some(item.id.to_string())");
         let p = paging(doc(json!([num("page"), num("limit")]), "NoTotal")).expect("pages");
         assert_eq!((p.items_field.as_str(), p.total.as_str()), ("data", "None"));
+        let p = paging(doc(json!([num("page"), num("limit")]), "UnionPage")).expect("pages");
+        assert_eq!(p.item, "::m::UnionPageResultsItem");
+        assert_eq!(p.key, "crate::paginate::json_id(item)");
         assert_eq!(
             paging(doc(json!([num("limit")]), "Page")),
             None,

@@ -41,6 +41,18 @@ impl<'a> Operation<'a> {
     pub fn pointer(&self) -> String {
         operation_pointer(self.path, self.method)
     }
+
+    /// The schema of the JSON body of its first success (`2XX`) response,
+    /// if that response has one.
+    pub fn success_schema(&self) -> Option<&'a Value> {
+        self.node
+            .get("responses")?
+            .as_object()?
+            .iter()
+            .find(|(code, _)| code.starts_with('2'))?
+            .1
+            .pointer("/content/application~1json/schema")
+    }
 }
 
 /// The parameter names of a path template, in order (`/a/{id}/b/{key}` →

@@ -178,14 +178,14 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
             match (f.nullable, f.tolerant()) {
                 (true, true) => {
                     let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
-                    quote::quote!(#json => #slot = crate::de::optional::<_, #inner>(&mut map, #json, &mut unknown)?.map(::std::option::Option::Some),)
+                    quote::quote!(#json => #slot = crate::de::optional::<_, #inner>(tolerant, &mut map, #json, &mut unknown)?.map(::std::option::Option::Some),)
                 }
                 (true, false) => {
                     let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
                     quote::quote!(#json => #slot = ::std::option::Option::Some(::std::option::Option::Some(map.next_value::<#inner>()?)),)
                 }
                 (false, true) => {
-                    quote::quote!(#json => #slot = crate::de::optional(&mut map, #json, &mut unknown)?,)
+                    quote::quote!(#json => #slot = crate::de::optional(tolerant, &mut map, #json, &mut unknown)?,)
                 }
                 (false, false) => {
                     quote::quote!(#json => #slot = ::std::option::Option::Some(map.next_value()?),)
@@ -207,6 +207,11 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
             };
             quote::quote!(#ident: #value,)
         });
+        let tolerant = if fields.iter().any(FieldDecode::tolerant) {
+            quote::quote!(let tolerant = crate::de::tolerant();)
+        } else {
+            quote::quote!()
+        };
         impls.push(syn::parse_quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -218,6 +223,7 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
                         }
                         fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                             #(#decls)*
+                            #tolerant
                             let mut unknown = crate::UnknownFields::new();
                             while let ::std::option::Option::Some(key) = map.next_key::<crate::de::Key<'de>>()? {
                                 match key.as_str() {
@@ -364,11 +370,13 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("\"orgId\"=>{f1=crate::de::optional(&mutmap,\"orgId\",&mutunknown)?;}"),
+            text.contains(
+                "\"orgId\"=>{f1=crate::de::optional(tolerant,&mutmap,\"orgId\",&mutunknown,)?;}"
+            ),
             "{text}"
         );
         assert!(
-            text.contains("\"ext\"=>{f3=crate::de::optional::<_,::std::option::Option<String>,>(&mutmap,\"ext\",&mutunknown)?.map(::std::option::Option::Some);}"),
+            text.contains("\"ext\"=>{f3=crate::de::optional::<_,::std::option::Option<String>,>(tolerant,&mutmap,\"ext\",&mutunknown)?.map(::std::option::Option::Some);}"),
             "{text}"
         );
         assert!(
@@ -376,6 +384,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("missing_field(\"id\")"), "{text}");
+        assert!(
+            text.contains("lettolerant=crate::de::tolerant();"),
+            "{text}"
+        );
         assert!(text.contains("f2.unwrap_or_else(defaults::s_n)"), "{text}");
         assert!(
             text.contains(

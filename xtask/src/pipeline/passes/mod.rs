@@ -25,6 +25,7 @@ pub mod light_struct_serialize;
 pub mod lossless_optional_fields;
 pub mod open_string_enums;
 pub mod open_untagged_unions;
+pub mod operation_dispatch_macro;
 pub mod schema_map;
 pub mod share_conversion_error;
 pub mod shared_type_aliases;
@@ -262,6 +263,18 @@ pub static PASSES: &[Pass] = &[
         run: |cx| {
             component_dispatch_macro::component_dispatch_macro(&mut cx.models, cx.names);
             Ok(1)
+        },
+    },
+    Pass {
+        name: "operation-dispatch-macro",
+        edits: Edits::Models,
+        why_here: "after every type exists: maps each operation to the type of its success body",
+        run: |cx| {
+            Ok(operation_dispatch_macro::operation_dispatch_macro(
+                &mut cx.models,
+                cx.doc,
+                cx.names,
+            ))
         },
     },
     Pass {
