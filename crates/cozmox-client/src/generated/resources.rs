@@ -17,7 +17,19 @@ impl super::Client {
         Sessions { client: self }
     }
 }
-/// The Sessions operations of the API (from `client.sessions()`).
+/** The Sessions operations of the API (from `client.sessions()`).
+
+ # Example
+
+ ```no_run
+ # async fn example(client: &cozmox_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+ let mut items = client.sessions().list().stream();
+ while let Some(item) = items.next().await {
+     println!("{:?}", item?);
+ }
+ # Ok(())
+ # }
+ ```*/
 #[derive(Clone, Copy, Debug)]
 pub struct Sessions<'a> {
     client: &'a super::Client,

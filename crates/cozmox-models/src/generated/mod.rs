@@ -223,6 +223,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                     ::std::option::Option<SuccessEvaluationPlan>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<SummaryPlan>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -230,6 +231,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                     match key.as_str() {
                         "minMessagesThreshold" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "minMessagesThreshold",
                                 &mut unknown,
@@ -237,6 +239,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                         }
                         "structuredDataMultiPlan" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "structuredDataMultiPlan",
                                 &mut unknown,
@@ -244,6 +247,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                         }
                         "structuredDataPlan" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "structuredDataPlan",
                                 &mut unknown,
@@ -251,6 +255,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                         }
                         "successEvaluationPlan" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "successEvaluationPlan",
                                 &mut unknown,
@@ -258,6 +263,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                         }
                         "summaryPlan" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "summaryPlan",
                                 &mut unknown,
@@ -362,16 +368,27 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<AnthropicModelProvider> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "apiKey" => {
-                            f0 = crate::de::optional(&mut map, "apiKey", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "apiKey",
+                                &mut unknown,
+                            )?;
                         }
                         "name" => {
-                            f1 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -614,6 +631,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                 let mut f11: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Tool>>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -621,6 +639,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                     match key.as_str() {
                         "emotionRecognitionEnabled" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "emotionRecognitionEnabled",
                                 &mut unknown,
@@ -628,6 +647,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                         }
                         "knowledgeBase" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "knowledgeBase",
                                 &mut unknown,
@@ -635,6 +655,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                         }
                         "knowledgeBaseId" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "knowledgeBaseId",
                                 &mut unknown,
@@ -642,19 +663,31 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                         }
                         "maxTokens" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "maxTokens",
                                 &mut unknown,
                             )?;
                         }
                         "messages" => {
-                            f4 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "messages",
+                                &mut unknown,
+                            )?;
                         }
                         "model" => {
-                            f5 = crate::de::optional(&mut map, "model", &mut unknown)?;
+                            f5 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "model",
+                                &mut unknown,
+                            )?;
                         }
                         "numFastTurns" => {
                             f6 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "numFastTurns",
                                 &mut unknown,
@@ -663,19 +696,35 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                         "provider" => f7 = ::std::option::Option::Some(map.next_value()?),
                         "temperature" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "temperature",
                                 &mut unknown,
                             )?;
                         }
                         "thinking" => {
-                            f9 = crate::de::optional(&mut map, "thinking", &mut unknown)?;
+                            f9 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "thinking",
+                                &mut unknown,
+                            )?;
                         }
                         "toolIds" => {
-                            f10 = crate::de::optional(&mut map, "toolIds", &mut unknown)?;
+                            f10 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "toolIds",
+                                &mut unknown,
+                            )?;
                         }
                         "tools" => {
-                            f11 = crate::de::optional(&mut map, "tools", &mut unknown)?;
+                            f11 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "tools",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -847,6 +896,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
             ) -> ::std::result::Result<AnthropicThinkingEnabled, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<AnthropicThinkingEnabledType> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -854,6 +904,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
                     match key.as_str() {
                         "budgetTokens" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "budgetTokens",
                                 &mut unknown,
@@ -1094,6 +1145,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                 let mut f11: ::std::option::Option<
                     ::std::option::Option<VariableExtractionPlan>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -1101,38 +1153,71 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                     match key.as_str() {
                         "backoffPlan" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backoffPlan",
                                 &mut unknown,
                             )?;
                         }
                         "body" => {
-                            f1 = crate::de::optional(&mut map, "body", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "body",
+                                &mut unknown,
+                            )?;
                         }
                         "description" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "description",
                                 &mut unknown,
                             )?;
                         }
                         "function" => {
-                            f3 = crate::de::optional(&mut map, "function", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "function",
+                                &mut unknown,
+                            )?;
                         }
                         "headers" => {
-                            f4 = crate::de::optional(&mut map, "headers", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "headers",
+                                &mut unknown,
+                            )?;
                         }
                         "messages" => {
-                            f5 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                            f5 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "messages",
+                                &mut unknown,
+                            )?;
                         }
                         "method" => {
-                            f6 = crate::de::optional(&mut map, "method", &mut unknown)?;
+                            f6 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "method",
+                                &mut unknown,
+                            )?;
                         }
                         "name" => {
-                            f7 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f7 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "timeoutSeconds" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "timeoutSeconds",
                                 &mut unknown,
@@ -1140,10 +1225,16 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                         }
                         "type" => f9 = ::std::option::Option::Some(map.next_value()?),
                         "url" => {
-                            f10 = crate::de::optional(&mut map, "url", &mut unknown)?;
+                            f10 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "url",
+                                &mut unknown,
+                            )?;
                         }
                         "variableExtractionPlan" => {
                             f11 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "variableExtractionPlan",
                                 &mut unknown,
@@ -1374,6 +1465,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                     ::std::option::Option<TranscriptPlan>,
                 > = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -1381,6 +1473,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                     match key.as_str() {
                         "pcapEnabled" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "pcapEnabled",
                                 &mut unknown,
@@ -1388,6 +1481,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                         }
                         "pcapS3PathPrefix" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "pcapS3PathPrefix",
                                 &mut unknown,
@@ -1395,6 +1489,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                         }
                         "recordingEnabled" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "recordingEnabled",
                                 &mut unknown,
@@ -1402,6 +1497,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                         }
                         "recordingFormat" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "recordingFormat",
                                 &mut unknown,
@@ -1409,6 +1505,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                         }
                         "recordingPath" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "recordingPath",
                                 &mut unknown,
@@ -1416,6 +1513,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                         }
                         "transcriptPlan" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "transcriptPlan",
                                 &mut unknown,
@@ -1423,6 +1521,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                         }
                         "videoRecordingEnabled" => {
                             f6 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "videoRecordingEnabled",
                                 &mut unknown,
@@ -1740,6 +1839,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
                 let mut f13: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -1747,6 +1847,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                     match key.as_str() {
                         "confidenceThreshold" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "confidenceThreshold",
                                 &mut unknown,
@@ -1754,6 +1855,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "disablePartialTranscripts" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "disablePartialTranscripts",
                                 &mut unknown,
@@ -1761,6 +1863,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "enableUniversalStreamingApi" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "enableUniversalStreamingApi",
                                 &mut unknown,
@@ -1768,6 +1871,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "endOfTurnConfidenceThreshold" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "endOfTurnConfidenceThreshold",
                                 &mut unknown,
@@ -1775,6 +1879,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "endUtteranceSilenceThreshold" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "endUtteranceSilenceThreshold",
                                 &mut unknown,
@@ -1782,6 +1887,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "fallbackPlan" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "fallbackPlan",
                                 &mut unknown,
@@ -1789,16 +1895,23 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "formatTurns" => {
                             f6 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "formatTurns",
                                 &mut unknown,
                             )?;
                         }
                         "language" => {
-                            f7 = crate::de::optional(&mut map, "language", &mut unknown)?;
+                            f7 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "language",
+                                &mut unknown,
+                            )?;
                         }
                         "maxTurnSilence" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "maxTurnSilence",
                                 &mut unknown,
@@ -1806,6 +1919,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "minEndOfTurnSilenceWhenConfident" => {
                             f9 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "minEndOfTurnSilenceWhenConfident",
                                 &mut unknown,
@@ -1816,6 +1930,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "realtimeUrl" => {
                             f11 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "realtimeUrl",
                                 &mut unknown,
@@ -1823,6 +1938,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "wordBoost" => {
                             f12 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "wordBoost",
                                 &mut unknown,
@@ -1830,6 +1946,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                         }
                         "wordFinalizationMaxWaitTime" => {
                             f13 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "wordFinalizationMaxWaitTime",
                                 &mut unknown,
@@ -1974,16 +2091,23 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<AssistantMessageRole> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "regex" => {
-                            f0 = crate::de::optional(&mut map, "regex", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "regex",
+                                &mut unknown,
+                            )?;
                         }
                         "regexOptions" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "regexOptions",
                                 &mut unknown,
@@ -1991,6 +2115,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                         }
                         "timeoutSeconds" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "timeoutSeconds",
                                 &mut unknown,
@@ -2195,27 +2320,44 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                 let mut f2: ::std::option::Option<AssistantMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => {
-                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "content",
+                                &mut unknown,
+                            )?;
                         }
                         "message" => {
-                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "message",
+                                &mut unknown,
+                            )?;
                         }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "secondsFromStart",
                                 &mut unknown,
                             )?;
                         }
                         "time" => {
-                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "time",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -2889,6 +3031,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 let mut f34: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -2896,6 +3039,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                     match key.as_str() {
                         "analysisPlan" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "analysisPlan",
                                 &mut unknown,
@@ -2903,6 +3047,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "artifactPlan" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "artifactPlan",
                                 &mut unknown,
@@ -2910,6 +3055,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "backgroundDenoisingEnabled" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backgroundDenoisingEnabled",
                                 &mut unknown,
@@ -2917,6 +3063,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "backgroundSound" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backgroundSound",
                                 &mut unknown,
@@ -2924,6 +3071,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "backgroundSpeechDenoisingPlan" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backgroundSpeechDenoisingPlan",
                                 &mut unknown,
@@ -2931,6 +3079,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "clientMessages" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "clientMessages",
                                 &mut unknown,
@@ -2938,6 +3087,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "compliancePlan" => {
                             f6 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "compliancePlan",
                                 &mut unknown,
@@ -2945,6 +3095,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "credentialIds" => {
                             f7 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "credentialIds",
                                 &mut unknown,
@@ -2952,6 +3103,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "credentials" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "credentials",
                                 &mut unknown,
@@ -2959,6 +3111,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "endCallMessage" => {
                             f9 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "endCallMessage",
                                 &mut unknown,
@@ -2966,6 +3119,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "endCallPhrases" => {
                             f10 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "endCallPhrases",
                                 &mut unknown,
@@ -2973,6 +3127,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "firstMessage" => {
                             f11 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "firstMessage",
                                 &mut unknown,
@@ -2980,6 +3135,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "firstMessageInterruptionsEnabled" => {
                             f12 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "firstMessageInterruptionsEnabled",
                                 &mut unknown,
@@ -2987,16 +3143,23 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "firstMessageMode" => {
                             f13 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "firstMessageMode",
                                 &mut unknown,
                             )?;
                         }
                         "hooks" => {
-                            f14 = crate::de::optional(&mut map, "hooks", &mut unknown)?;
+                            f14 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "hooks",
+                                &mut unknown,
+                            )?;
                         }
                         "keypadInputPlan" => {
                             f15 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "keypadInputPlan",
                                 &mut unknown,
@@ -3004,6 +3167,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "maxDurationSeconds" => {
                             f16 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "maxDurationSeconds",
                                 &mut unknown,
@@ -3011,6 +3175,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "messagePlan" => {
                             f17 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "messagePlan",
                                 &mut unknown,
@@ -3018,16 +3183,23 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "metadata" => {
                             f18 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "metadata",
                                 &mut unknown,
                             )?;
                         }
                         "model" => {
-                            f19 = crate::de::optional(&mut map, "model", &mut unknown)?;
+                            f19 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "model",
+                                &mut unknown,
+                            )?;
                         }
                         "modelOutputInMessagesEnabled" => {
                             f20 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "modelOutputInMessagesEnabled",
                                 &mut unknown,
@@ -3035,26 +3207,39 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "monitorPlan" => {
                             f21 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "monitorPlan",
                                 &mut unknown,
                             )?;
                         }
                         "name" => {
-                            f22 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f22 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "observabilityPlan" => {
                             f23 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "observabilityPlan",
                                 &mut unknown,
                             )?;
                         }
                         "server" => {
-                            f24 = crate::de::optional(&mut map, "server", &mut unknown)?;
+                            f24 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "server",
+                                &mut unknown,
+                            )?;
                         }
                         "serverMessages" => {
                             f25 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "serverMessages",
                                 &mut unknown,
@@ -3062,6 +3247,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "silenceTimeoutSeconds" => {
                             f26 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "silenceTimeoutSeconds",
                                 &mut unknown,
@@ -3069,6 +3255,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "startSpeakingPlan" => {
                             f27 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "startSpeakingPlan",
                                 &mut unknown,
@@ -3076,6 +3263,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "stopSpeakingPlan" => {
                             f28 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "stopSpeakingPlan",
                                 &mut unknown,
@@ -3083,6 +3271,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "transcriber" => {
                             f29 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "transcriber",
                                 &mut unknown,
@@ -3090,6 +3279,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "transportConfigurations" => {
                             f30 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "transportConfigurations",
                                 &mut unknown,
@@ -3097,16 +3287,23 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "variableValues" => {
                             f31 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "variableValues",
                                 &mut unknown,
                             )?;
                         }
                         "voice" => {
-                            f32 = crate::de::optional(&mut map, "voice", &mut unknown)?;
+                            f32 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "voice",
+                                &mut unknown,
+                            )?;
                         }
                         "voicemailDetection" => {
                             f33 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "voicemailDetection",
                                 &mut unknown,
@@ -3114,6 +3311,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                         }
                         "voicemailMessage" => {
                             f34 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "voicemailMessage",
                                 &mut unknown,
@@ -3317,6 +3515,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                 let mut f5: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -3324,6 +3523,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                     match key.as_str() {
                         "cachingEnabled" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "cachingEnabled",
                                 &mut unknown,
@@ -3331,6 +3531,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                         }
                         "chunkPlan" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "chunkPlan",
                                 &mut unknown,
@@ -3338,6 +3539,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                         }
                         "fallbackPlan" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "fallbackPlan",
                                 &mut unknown,
@@ -3345,10 +3547,20 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                         }
                         "provider" => f3 = ::std::option::Option::Some(map.next_value()?),
                         "speed" => {
-                            f4 = crate::de::optional(&mut map, "speed", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "speed",
+                                &mut unknown,
+                            )?;
                         }
                         "voiceId" => {
-                            f5 = crate::de::optional(&mut map, "voiceId", &mut unknown)?;
+                            f5 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "voiceId",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -3462,6 +3674,7 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<SmartDenoisingPlan>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -3469,6 +3682,7 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                     match key.as_str() {
                         "fourierDenoisingPlan" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "fourierDenoisingPlan",
                                 &mut unknown,
@@ -3476,6 +3690,7 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                         }
                         "smartDenoisingPlan" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "smartDenoisingPlan",
                                 &mut unknown,
@@ -3643,14 +3858,27 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
                     ::std::option::Option<::std::vec::Vec<CallHookFilter>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<CallHookCallEndingOn> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "do" => f0 = crate::de::optional(&mut map, "do", &mut unknown)?,
+                        "do" => {
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "do",
+                                &mut unknown,
+                            )?;
+                        }
                         "filters" => {
-                            f1 = crate::de::optional(&mut map, "filters", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "filters",
+                                &mut unknown,
+                            )?;
                         }
                         "on" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -3747,12 +3975,20 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
                     ::std::option::Option<::std::vec::Vec<HookAction>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<CallHookCallRingingOn> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "do" => f0 = crate::de::optional(&mut map, "do", &mut unknown)?,
+                        "do" => {
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "do",
+                                &mut unknown,
+                            )?;
+                        }
                         "on" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -3926,14 +4162,27 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<CallHookFilterOneOfType> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "key" => f0 = crate::de::optional(&mut map, "key", &mut unknown)?,
+                        "key" => {
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "key",
+                                &mut unknown,
+                            )?;
+                        }
                         "oneOf" => {
-                            f1 = crate::de::optional(&mut map, "oneOf", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "oneOf",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -4071,16 +4320,23 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => {
-                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         "formatPlan" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "formatPlan",
                                 &mut unknown,
@@ -4088,6 +4344,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                         }
                         "minCharacters" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "minCharacters",
                                 &mut unknown,
@@ -4095,6 +4352,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                         }
                         "punctuationBoundaries" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "punctuationBoundaries",
                                 &mut unknown,
@@ -4199,6 +4457,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<PciCompliancePlan>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -4206,6 +4465,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                     match key.as_str() {
                         "hipaaEnabled" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "hipaaEnabled",
                                 &mut unknown,
@@ -4213,6 +4473,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                         }
                         "pciEnabled" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "pciEnabled",
                                 &mut unknown,
@@ -4323,19 +4584,35 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "operator" => {
-                            f0 = crate::de::optional(&mut map, "operator", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "operator",
+                                &mut unknown,
+                            )?;
                         }
                         "param" => {
-                            f1 = crate::de::optional(&mut map, "param", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "param",
+                                &mut unknown,
+                            )?;
                         }
                         "value" => {
-                            f2 = crate::de::optional(&mut map, "value", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "value",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -5056,6 +5333,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f33: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -5063,6 +5341,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                     match key.as_str() {
                         "analysisPlan" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "analysisPlan",
                                 &mut unknown,
@@ -5070,6 +5349,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "artifactPlan" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "artifactPlan",
                                 &mut unknown,
@@ -5077,6 +5357,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "backgroundDenoisingEnabled" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backgroundDenoisingEnabled",
                                 &mut unknown,
@@ -5084,6 +5365,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "backgroundSound" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backgroundSound",
                                 &mut unknown,
@@ -5091,6 +5373,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "backgroundSpeechDenoisingPlan" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backgroundSpeechDenoisingPlan",
                                 &mut unknown,
@@ -5098,6 +5381,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "clientMessages" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "clientMessages",
                                 &mut unknown,
@@ -5105,6 +5389,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "compliancePlan" => {
                             f6 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "compliancePlan",
                                 &mut unknown,
@@ -5112,6 +5397,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "credentialIds" => {
                             f7 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "credentialIds",
                                 &mut unknown,
@@ -5119,6 +5405,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "credentials" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "credentials",
                                 &mut unknown,
@@ -5126,6 +5413,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "endCallMessage" => {
                             f9 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "endCallMessage",
                                 &mut unknown,
@@ -5133,6 +5421,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "endCallPhrases" => {
                             f10 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "endCallPhrases",
                                 &mut unknown,
@@ -5140,6 +5429,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "firstMessage" => {
                             f11 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "firstMessage",
                                 &mut unknown,
@@ -5147,6 +5437,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "firstMessageInterruptionsEnabled" => {
                             f12 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "firstMessageInterruptionsEnabled",
                                 &mut unknown,
@@ -5154,16 +5445,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "firstMessageMode" => {
                             f13 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "firstMessageMode",
                                 &mut unknown,
                             )?;
                         }
                         "hooks" => {
-                            f14 = crate::de::optional(&mut map, "hooks", &mut unknown)?;
+                            f14 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "hooks",
+                                &mut unknown,
+                            )?;
                         }
                         "keypadInputPlan" => {
                             f15 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "keypadInputPlan",
                                 &mut unknown,
@@ -5171,6 +5469,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "maxDurationSeconds" => {
                             f16 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "maxDurationSeconds",
                                 &mut unknown,
@@ -5178,6 +5477,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "messagePlan" => {
                             f17 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "messagePlan",
                                 &mut unknown,
@@ -5185,16 +5485,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "metadata" => {
                             f18 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "metadata",
                                 &mut unknown,
                             )?;
                         }
                         "model" => {
-                            f19 = crate::de::optional(&mut map, "model", &mut unknown)?;
+                            f19 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "model",
+                                &mut unknown,
+                            )?;
                         }
                         "modelOutputInMessagesEnabled" => {
                             f20 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "modelOutputInMessagesEnabled",
                                 &mut unknown,
@@ -5202,26 +5509,39 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "monitorPlan" => {
                             f21 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "monitorPlan",
                                 &mut unknown,
                             )?;
                         }
                         "name" => {
-                            f22 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f22 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "observabilityPlan" => {
                             f23 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "observabilityPlan",
                                 &mut unknown,
                             )?;
                         }
                         "server" => {
-                            f24 = crate::de::optional(&mut map, "server", &mut unknown)?;
+                            f24 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "server",
+                                &mut unknown,
+                            )?;
                         }
                         "serverMessages" => {
                             f25 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "serverMessages",
                                 &mut unknown,
@@ -5229,6 +5549,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "silenceTimeoutSeconds" => {
                             f26 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "silenceTimeoutSeconds",
                                 &mut unknown,
@@ -5236,6 +5557,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "startSpeakingPlan" => {
                             f27 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "startSpeakingPlan",
                                 &mut unknown,
@@ -5243,6 +5565,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "stopSpeakingPlan" => {
                             f28 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "stopSpeakingPlan",
                                 &mut unknown,
@@ -5250,6 +5573,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "transcriber" => {
                             f29 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "transcriber",
                                 &mut unknown,
@@ -5257,16 +5581,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "transportConfigurations" => {
                             f30 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "transportConfigurations",
                                 &mut unknown,
                             )?;
                         }
                         "voice" => {
-                            f31 = crate::de::optional(&mut map, "voice", &mut unknown)?;
+                            f31 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "voice",
+                                &mut unknown,
+                            )?;
                         }
                         "voicemailDetection" => {
                             f32 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "voicemailDetection",
                                 &mut unknown,
@@ -5274,6 +5605,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                         }
                         "voicemailMessage" => {
                             f33 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "voicemailMessage",
                                 &mut unknown,
@@ -5501,6 +5833,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                 let mut f7: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -5508,43 +5841,66 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                     match key.as_str() {
                         "assistantOverrides" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistantOverrides",
                                 &mut unknown,
                             )?;
                         }
                         "email" => {
-                            f1 = crate::de::optional(&mut map, "email", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "email",
+                                &mut unknown,
+                            )?;
                         }
                         "extension" => {
                             f2 = crate::de::optional::<
                                 _,
                                 ::std::option::Option<::std::string::String>,
-                            >(&mut map, "extension", &mut unknown)?
+                            >(tolerant, &mut map, "extension", &mut unknown)?
                                 .map(::std::option::Option::Some);
                         }
                         "externalId" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "externalId",
                                 &mut unknown,
                             )?;
                         }
                         "name" => {
-                            f4 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "number" => {
-                            f5 = crate::de::optional(&mut map, "number", &mut unknown)?;
+                            f5 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "number",
+                                &mut unknown,
+                            )?;
                         }
                         "numberE164CheckEnabled" => {
                             f6 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "numberE164CheckEnabled",
                                 &mut unknown,
                             )?;
                         }
                         "sipUri" => {
-                            f7 = crate::de::optional(&mut map, "sipUri", &mut unknown)?;
+                            f7 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "sipUri",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -5855,6 +6211,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<SessionStatus>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -5862,6 +6219,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                     match key.as_str() {
                         "assistant" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistant",
                                 &mut unknown,
@@ -5869,6 +6227,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                         }
                         "assistantId" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistantId",
                                 &mut unknown,
@@ -5876,16 +6235,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                         }
                         "assistantOverrides" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistantOverrides",
                                 &mut unknown,
                             )?;
                         }
                         "customer" => {
-                            f3 = crate::de::optional(&mut map, "customer", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "customer",
+                                &mut unknown,
+                            )?;
                         }
                         "customerId" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "customerId",
                                 &mut unknown,
@@ -5893,19 +6259,31 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                         }
                         "expirationSeconds" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "expirationSeconds",
                                 &mut unknown,
                             )?;
                         }
                         "messages" => {
-                            f6 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                            f6 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "messages",
+                                &mut unknown,
+                            )?;
                         }
                         "name" => {
-                            f7 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f7 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "phoneNumber" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "phoneNumber",
                                 &mut unknown,
@@ -5913,19 +6291,35 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                         }
                         "phoneNumberId" => {
                             f9 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "phoneNumberId",
                                 &mut unknown,
                             )?;
                         }
                         "squad" => {
-                            f10 = crate::de::optional(&mut map, "squad", &mut unknown)?;
+                            f10 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "squad",
+                                &mut unknown,
+                            )?;
                         }
                         "squadId" => {
-                            f11 = crate::de::optional(&mut map, "squadId", &mut unknown)?;
+                            f11 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "squadId",
+                                &mut unknown,
+                            )?;
                         }
                         "status" => {
-                            f12 = crate::de::optional(&mut map, "status", &mut unknown)?;
+                            f12 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "status",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -6185,6 +6579,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
             ) -> ::std::result::Result<CustomKnowledgeBase, A::Error> {
                 let mut f0: ::std::option::Option<CustomKnowledgeBaseProvider> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -6192,7 +6587,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
                     match key.as_str() {
                         "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "server" => {
-                            f1 = crate::de::optional(&mut map, "server", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "server",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -6328,27 +6728,44 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                 let mut f2: ::std::option::Option<DeveloperMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => {
-                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "content",
+                                &mut unknown,
+                            )?;
                         }
                         "message" => {
-                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "message",
+                                &mut unknown,
+                            )?;
                         }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "secondsFromStart",
                                 &mut unknown,
                             )?;
                         }
                         "time" => {
-                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "time",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -6475,14 +6892,23 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "key" => f0 = crate::de::optional(&mut map, "key", &mut unknown)?,
+                        "key" => {
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "key",
+                                &mut unknown,
+                            )?;
+                        }
                         "replaceAllEnabled" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "replaceAllEnabled",
                                 &mut unknown,
@@ -6490,7 +6916,12 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                         }
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "value" => {
-                            f3 = crate::de::optional(&mut map, "value", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "value",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -6582,6 +7013,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
                 let mut f0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Transcriber>>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -6589,6 +7021,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
                     match key.as_str() {
                         "transcribers" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "transcribers",
                                 &mut unknown,
@@ -6670,13 +7103,19 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
                 let mut f0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Voice>>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "voices" => {
-                            f0 = crate::de::optional(&mut map, "voices", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "voices",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -6775,6 +7214,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<FixedBackoffPlanType> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -6782,6 +7222,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                     match key.as_str() {
                         "baseDelaySeconds" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "baseDelaySeconds",
                                 &mut unknown,
@@ -6789,6 +7230,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                         }
                         "maxRetries" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "maxRetries",
                                 &mut unknown,
@@ -6924,16 +7366,23 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<Replacement>>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => {
-                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         "formattersEnabled" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "formattersEnabled",
                                 &mut unknown,
@@ -6941,6 +7390,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                         }
                         "numberToDigitsCutoff" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "numberToDigitsCutoff",
                                 &mut unknown,
@@ -6948,6 +7398,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                         }
                         "replacements" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "replacements",
                                 &mut unknown,
@@ -7103,6 +7554,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -7110,6 +7562,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                     match key.as_str() {
                         "baselineOffsetDb" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "baselineOffsetDb",
                                 &mut unknown,
@@ -7117,16 +7570,23 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                         }
                         "baselinePercentile" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "baselinePercentile",
                                 &mut unknown,
                             )?;
                         }
                         "enabled" => {
-                            f2 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         "mediaDetectionEnabled" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "mediaDetectionEnabled",
                                 &mut unknown,
@@ -7134,6 +7594,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                         }
                         "staticThreshold" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "staticThreshold",
                                 &mut unknown,
@@ -7141,6 +7602,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                         }
                         "windowSizeMs" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "windowSizeMs",
                                 &mut unknown,
@@ -7256,6 +7718,7 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<FunctionParametersType>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -7263,16 +7726,27 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                     match key.as_str() {
                         "properties" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "properties",
                                 &mut unknown,
                             )?;
                         }
                         "required" => {
-                            f1 = crate::de::optional(&mut map, "required", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "required",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => {
-                            f2 = crate::de::optional(&mut map, "type", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "type",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -7380,6 +7854,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                 let mut f2: ::std::option::Option<
                     GoogleVoicemailDetectionPlanProvider,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -7387,6 +7862,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                     match key.as_str() {
                         "backoffPlan" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backoffPlan",
                                 &mut unknown,
@@ -7394,6 +7870,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                         }
                         "beepMaxAwaitSeconds" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "beepMaxAwaitSeconds",
                                 &mut unknown,
@@ -7489,6 +7966,7 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
                 mut map: A,
             ) -> ::std::result::Result<HipaaCompliancePlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -7496,6 +7974,7 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
                     match key.as_str() {
                         "hipaaEnabled" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "hipaaEnabled",
                                 &mut unknown,
@@ -7822,6 +8301,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -7829,6 +8309,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                     match key.as_str() {
                         "assistantId" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistantId",
                                 &mut unknown,
@@ -7836,32 +8317,55 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                         }
                         "fallbackDestination" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "fallbackDestination",
                                 &mut unknown,
                             )?;
                         }
                         "hooks" => {
-                            f2 = crate::de::optional(&mut map, "hooks", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "hooks",
+                                &mut unknown,
+                            )?;
                         }
                         "name" => {
-                            f3 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "server" => {
-                            f4 = crate::de::optional(&mut map, "server", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "server",
+                                &mut unknown,
+                            )?;
                         }
                         "smsEnabled" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "smsEnabled",
                                 &mut unknown,
                             )?;
                         }
                         "squadId" => {
-                            f6 = crate::de::optional(&mut map, "squadId", &mut unknown)?;
+                            f6 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "squadId",
+                                &mut unknown,
+                            )?;
                         }
                         "twilioAccountSid" => {
                             f7 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "twilioAccountSid",
                                 &mut unknown,
@@ -7869,6 +8373,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                         }
                         "twilioApiKey" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "twilioApiKey",
                                 &mut unknown,
@@ -7876,6 +8381,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                         }
                         "twilioApiSecret" => {
                             f9 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "twilioApiSecret",
                                 &mut unknown,
@@ -7883,6 +8389,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                         }
                         "twilioAuthToken" => {
                             f10 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "twilioAuthToken",
                                 &mut unknown,
@@ -7890,6 +8397,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                         }
                         "twilioPhoneNumber" => {
                             f11 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "twilioPhoneNumber",
                                 &mut unknown,
@@ -7897,6 +8405,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                         }
                         "workflowId" => {
                             f12 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "workflowId",
                                 &mut unknown,
@@ -8106,6 +8615,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                 let mut f8: ::std::option::Option<
                     ::std::option::Option<JsonSchemaType>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -8113,38 +8623,75 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                     match key.as_str() {
                         "description" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "description",
                                 &mut unknown,
                             )?;
                         }
                         "enum" => {
-                            f1 = crate::de::optional(&mut map, "enum", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enum",
+                                &mut unknown,
+                            )?;
                         }
                         "format" => {
-                            f2 = crate::de::optional(&mut map, "format", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "format",
+                                &mut unknown,
+                            )?;
                         }
                         "items" => {
-                            f3 = crate::de::optional(&mut map, "items", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "items",
+                                &mut unknown,
+                            )?;
                         }
                         "pattern" => {
-                            f4 = crate::de::optional(&mut map, "pattern", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "pattern",
+                                &mut unknown,
+                            )?;
                         }
                         "properties" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "properties",
                                 &mut unknown,
                             )?;
                         }
                         "required" => {
-                            f6 = crate::de::optional(&mut map, "required", &mut unknown)?;
+                            f6 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "required",
+                                &mut unknown,
+                            )?;
                         }
                         "title" => {
-                            f7 = crate::de::optional(&mut map, "title", &mut unknown)?;
+                            f7 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "title",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => {
-                            f8 = crate::de::optional(&mut map, "type", &mut unknown)?;
+                            f8 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "type",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -8263,6 +8810,7 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -8270,16 +8818,23 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                     match key.as_str() {
                         "delimiters" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "delimiters",
                                 &mut unknown,
                             )?;
                         }
                         "enabled" => {
-                            f1 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         "timeoutSeconds" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "timeoutSeconds",
                                 &mut unknown,
@@ -8450,17 +9005,28 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "metadata" => {
-                            f0 = crate::de::optional(&mut map, "metadata", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "metadata",
+                                &mut unknown,
+                            )?;
                         }
                         "provider" => f1 = ::std::option::Option::Some(map.next_value()?),
                         "tags" => {
-                            f2 = crate::de::optional(&mut map, "tags", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "tags",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -8740,6 +9306,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                 let mut f4: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -8747,6 +9314,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                     match key.as_str() {
                         "idleMessageMaxSpokenCount" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "idleMessageMaxSpokenCount",
                                 &mut unknown,
@@ -8754,6 +9322,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                         }
                         "idleMessageResetCountOnUserSpeechEnabled" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "idleMessageResetCountOnUserSpeechEnabled",
                                 &mut unknown,
@@ -8761,6 +9330,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                         }
                         "idleMessages" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "idleMessages",
                                 &mut unknown,
@@ -8768,6 +9338,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                         }
                         "idleTimeoutSeconds" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "idleTimeoutSeconds",
                                 &mut unknown,
@@ -8775,6 +9346,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                         }
                         "silenceTimeoutMessage" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "silenceTimeoutMessage",
                                 &mut unknown,
@@ -9055,6 +9627,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                 let mut f1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -9062,6 +9635,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                     match key.as_str() {
                         "controlAuthenticationEnabled" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "controlAuthenticationEnabled",
                                 &mut unknown,
@@ -9069,6 +9643,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                         }
                         "controlEnabled" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "controlEnabled",
                                 &mut unknown,
@@ -9076,6 +9651,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                         }
                         "listenAuthenticationEnabled" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "listenAuthenticationEnabled",
                                 &mut unknown,
@@ -9083,6 +9659,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                         }
                         "listenEnabled" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "listenEnabled",
                                 &mut unknown,
@@ -9350,6 +9927,7 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
                 mut map: A,
             ) -> ::std::result::Result<PciCompliancePlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -9357,6 +9935,7 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
                     match key.as_str() {
                         "pciEnabled" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "pciEnabled",
                                 &mut unknown,
@@ -9515,16 +10094,27 @@ impl<'de> ::serde::Deserialize<'de> for RegexOption {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<RegexOptionType>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => {
-                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => {
-                            f1 = crate::de::optional(&mut map, "type", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "type",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -9721,6 +10311,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                 let mut f3: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -9728,22 +10319,36 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                     match key.as_str() {
                         "backoffPlan" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backoffPlan",
                                 &mut unknown,
                             )?;
                         }
                         "headers" => {
-                            f1 = crate::de::optional(&mut map, "headers", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "headers",
+                                &mut unknown,
+                            )?;
                         }
                         "timeoutSeconds" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "timeoutSeconds",
                                 &mut unknown,
                             )?;
                         }
-                        "url" => f3 = crate::de::optional(&mut map, "url", &mut unknown)?,
+                        "url" => {
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "url",
+                                &mut unknown,
+                            )?;
+                        }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
                         }
@@ -10082,16 +10687,23 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                 let mut f19: ::std::option::Option<
                     ::chrono::DateTime<::chrono::offset::Utc>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "artifact" => {
-                            f0 = crate::de::optional(&mut map, "artifact", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "artifact",
+                                &mut unknown,
+                            )?;
                         }
                         "assistant" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistant",
                                 &mut unknown,
@@ -10099,6 +10711,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                         }
                         "assistantId" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistantId",
                                 &mut unknown,
@@ -10106,25 +10719,42 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                         }
                         "assistantOverrides" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistantOverrides",
                                 &mut unknown,
                             )?;
                         }
                         "cost" => {
-                            f4 = crate::de::optional(&mut map, "cost", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "cost",
+                                &mut unknown,
+                            )?;
                         }
                         "costs" => {
-                            f5 = crate::de::optional(&mut map, "costs", &mut unknown)?;
+                            f5 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "costs",
+                                &mut unknown,
+                            )?;
                         }
                         "createdAt" => {
                             f6 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "customer" => {
-                            f7 = crate::de::optional(&mut map, "customer", &mut unknown)?;
+                            f7 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "customer",
+                                &mut unknown,
+                            )?;
                         }
                         "customerId" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "customerId",
                                 &mut unknown,
@@ -10132,6 +10762,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                         }
                         "expirationSeconds" => {
                             f9 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "expirationSeconds",
                                 &mut unknown,
@@ -10140,17 +10771,24 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                         "id" => f10 = ::std::option::Option::Some(map.next_value()?),
                         "messages" => {
                             f11 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "messages",
                                 &mut unknown,
                             )?;
                         }
                         "name" => {
-                            f12 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f12 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "orgId" => f13 = ::std::option::Option::Some(map.next_value()?),
                         "phoneNumber" => {
                             f14 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "phoneNumber",
                                 &mut unknown,
@@ -10158,19 +10796,35 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                         }
                         "phoneNumberId" => {
                             f15 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "phoneNumberId",
                                 &mut unknown,
                             )?;
                         }
                         "squad" => {
-                            f16 = crate::de::optional(&mut map, "squad", &mut unknown)?;
+                            f16 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "squad",
+                                &mut unknown,
+                            )?;
                         }
                         "squadId" => {
-                            f17 = crate::de::optional(&mut map, "squadId", &mut unknown)?;
+                            f17 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "squadId",
+                                &mut unknown,
+                            )?;
                         }
                         "status" => {
-                            f18 = crate::de::optional(&mut map, "status", &mut unknown)?;
+                            f18 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "status",
+                                &mut unknown,
+                            )?;
                         }
                         "updatedAt" => {
                             f19 = ::std::option::Option::Some(map.next_value()?);
@@ -10725,13 +11379,19 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
                 mut map: A,
             ) -> ::std::result::Result<SmartDenoisingPlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => {
-                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -10955,6 +11615,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                     ::std::option::Option<TranscriptionEndpointingPlan>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -10962,6 +11623,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                     match key.as_str() {
                         "customEndpointingRules" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "customEndpointingRules",
                                 &mut unknown,
@@ -10969,6 +11631,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                         }
                         "smartEndpointingEnabled" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "smartEndpointingEnabled",
                                 &mut unknown,
@@ -10976,6 +11639,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                         }
                         "smartEndpointingPlan" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "smartEndpointingPlan",
                                 &mut unknown,
@@ -10983,6 +11647,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                         }
                         "transcriptionEndpointingPlan" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "transcriptionEndpointingPlan",
                                 &mut unknown,
@@ -10990,6 +11655,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                         }
                         "waitSeconds" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "waitSeconds",
                                 &mut unknown,
@@ -11142,6 +11808,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -11149,6 +11816,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                     match key.as_str() {
                         "acknowledgementPhrases" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "acknowledgementPhrases",
                                 &mut unknown,
@@ -11156,6 +11824,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                         }
                         "backoffSeconds" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "backoffSeconds",
                                 &mut unknown,
@@ -11163,16 +11832,23 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                         }
                         "interruptionPhrases" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "interruptionPhrases",
                                 &mut unknown,
                             )?;
                         }
                         "numWords" => {
-                            f3 = crate::de::optional(&mut map, "numWords", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "numWords",
+                                &mut unknown,
+                            )?;
                         }
                         "voiceSeconds" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "voiceSeconds",
                                 &mut unknown,
@@ -11271,14 +11947,27 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<StructuredDataPlan>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "key" => f0 = crate::de::optional(&mut map, "key", &mut unknown)?,
+                        "key" => {
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "key",
+                                &mut unknown,
+                            )?;
+                        }
                         "plan" => {
-                            f1 = crate::de::optional(&mut map, "plan", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "plan",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -11399,22 +12088,39 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => {
-                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         "messages" => {
-                            f1 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "messages",
+                                &mut unknown,
+                            )?;
                         }
                         "schema" => {
-                            f2 = crate::de::optional(&mut map, "schema", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "schema",
+                                &mut unknown,
+                            )?;
                         }
                         "timeoutSeconds" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "timeoutSeconds",
                                 &mut unknown,
@@ -11543,22 +12249,39 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                     ::std::option::Option<SuccessEvaluationPlanRubric>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => {
-                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         "messages" => {
-                            f1 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "messages",
+                                &mut unknown,
+                            )?;
                         }
                         "rubric" => {
-                            f2 = crate::de::optional(&mut map, "rubric", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "rubric",
+                                &mut unknown,
+                            )?;
                         }
                         "timeoutSeconds" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "timeoutSeconds",
                                 &mut unknown,
@@ -11680,19 +12403,31 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                     >,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "enabled" => {
-                            f0 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         "messages" => {
-                            f1 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "messages",
+                                &mut unknown,
+                            )?;
                         }
                         "timeoutSeconds" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "timeoutSeconds",
                                 &mut unknown,
@@ -11822,27 +12557,44 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                 let mut f2: ::std::option::Option<SystemMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => {
-                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "content",
+                                &mut unknown,
+                            )?;
                         }
                         "message" => {
-                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "message",
+                                &mut unknown,
+                            )?;
                         }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "secondsFromStart",
                                 &mut unknown,
                             )?;
                         }
                         "time" => {
-                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "time",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -12101,6 +12853,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                     ::std::option::Option<FunctionParameters>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -12108,23 +12861,35 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                     match key.as_str() {
                         "description" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "description",
                                 &mut unknown,
                             )?;
                         }
                         "name" => {
-                            f1 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "parameters" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "parameters",
                                 &mut unknown,
                             )?;
                         }
                         "strict" => {
-                            f3 = crate::de::optional(&mut map, "strict", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "strict",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -12251,27 +13016,44 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                 let mut f2: ::std::option::Option<ToolMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => {
-                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "content",
+                                &mut unknown,
+                            )?;
                         }
                         "message" => {
-                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "message",
+                                &mut unknown,
+                            )?;
                         }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "secondsFromStart",
                                 &mut unknown,
                             )?;
                         }
                         "time" => {
-                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "time",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -12409,26 +13191,43 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                     ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<ToolMessageStartType> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "blocking" => {
-                            f0 = crate::de::optional(&mut map, "blocking", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "blocking",
+                                &mut unknown,
+                            )?;
                         }
                         "conditions" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "conditions",
                                 &mut unknown,
                             )?;
                         }
                         "content" => {
-                            f2 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "content",
+                                &mut unknown,
+                            )?;
                         }
                         "contents" => {
-                            f3 = crate::de::optional(&mut map, "contents", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "contents",
+                                &mut unknown,
+                            )?;
                         }
                         "type" => f4 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
@@ -12617,6 +13416,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -12624,16 +13424,27 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                     match key.as_str() {
                         "assistantName" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistantName",
                                 &mut unknown,
                             )?;
                         }
                         "enabled" => {
-                            f1 = crate::de::optional(&mut map, "enabled", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "enabled",
+                                &mut unknown,
+                            )?;
                         }
                         "userName" => {
-                            f2 = crate::de::optional(&mut map, "userName", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "userName",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -12744,6 +13555,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -12751,6 +13563,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                     match key.as_str() {
                         "onNoPunctuationSeconds" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "onNoPunctuationSeconds",
                                 &mut unknown,
@@ -12758,6 +13571,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                         }
                         "onNumberSeconds" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "onNumberSeconds",
                                 &mut unknown,
@@ -12765,6 +13579,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                         }
                         "onPunctuationSeconds" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "onPunctuationSeconds",
                                 &mut unknown,
@@ -13009,16 +13824,23 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                     ::std::option::Option<::std::boxed::Box<TransferPlan>>,
                 > = ::std::option::Option::None;
                 let mut f7: ::std::option::Option<TransferDestinationNumberType> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "callerId" => {
-                            f0 = crate::de::optional(&mut map, "callerId", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "callerId",
+                                &mut unknown,
+                            )?;
                         }
                         "description" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "description",
                                 &mut unknown,
@@ -13026,19 +13848,31 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                         }
                         "extension" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "extension",
                                 &mut unknown,
                             )?;
                         }
                         "message" => {
-                            f3 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "message",
+                                &mut unknown,
+                            )?;
                         }
                         "number" => {
-                            f4 = crate::de::optional(&mut map, "number", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "number",
+                                &mut unknown,
+                            )?;
                         }
                         "numberE164CheckEnabled" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "numberE164CheckEnabled",
                                 &mut unknown,
@@ -13046,6 +13880,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                         }
                         "transferPlan" => {
                             f6 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "transferPlan",
                                 &mut unknown,
@@ -13159,6 +13994,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -13166,13 +14002,19 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
                     match key.as_str() {
                         "endCallEnabled" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "endCallEnabled",
                                 &mut unknown,
                             )?;
                         }
                         "message" => {
-                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "message",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -13257,6 +14099,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                     ::std::option::Option<TransferDestination>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<TransferHookActionType> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -13264,6 +14107,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                     match key.as_str() {
                         "destination" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "destination",
                                 &mut unknown,
@@ -13498,6 +14342,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                 let mut f9: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -13505,6 +14350,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                     match key.as_str() {
                         "fallbackPlan" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "fallbackPlan",
                                 &mut unknown,
@@ -13512,46 +14358,75 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                         }
                         "holdAudioUrl" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "holdAudioUrl",
                                 &mut unknown,
                             )?;
                         }
                         "message" => {
-                            f2 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                            f2 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "message",
+                                &mut unknown,
+                            )?;
                         }
                         "mode" => {
-                            f3 = crate::de::optional(&mut map, "mode", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "mode",
+                                &mut unknown,
+                            )?;
                         }
                         "sipHeadersInReferToEnabled" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "sipHeadersInReferToEnabled",
                                 &mut unknown,
                             )?;
                         }
                         "sipVerb" => {
-                            f5 = crate::de::optional(&mut map, "sipVerb", &mut unknown)?;
+                            f5 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "sipVerb",
+                                &mut unknown,
+                            )?;
                         }
                         "summaryPlan" => {
                             f6 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "summaryPlan",
                                 &mut unknown,
                             )?;
                         }
                         "timeout" => {
-                            f7 = crate::de::optional(&mut map, "timeout", &mut unknown)?;
+                            f7 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "timeout",
+                                &mut unknown,
+                            )?;
                         }
                         "transferCompleteAudioUrl" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "transferCompleteAudioUrl",
                                 &mut unknown,
                             )?;
                         }
                         "twiml" => {
-                            f9 = crate::de::optional(&mut map, "twiml", &mut unknown)?;
+                            f9 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "twiml",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -13745,6 +14620,7 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                     ::std::option::Option<TransportConfigurationTwilioRecordingChannels>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -13752,17 +14628,28 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                     match key.as_str() {
                         "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "record" => {
-                            f1 = crate::de::optional(&mut map, "record", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "record",
+                                &mut unknown,
+                            )?;
                         }
                         "recordingChannels" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "recordingChannels",
                                 &mut unknown,
                             )?;
                         }
                         "timeout" => {
-                            f3 = crate::de::optional(&mut map, "timeout", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "timeout",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -14084,6 +14971,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                 let mut f12: ::std::option::Option<
                     ::std::option::Option<SessionStatus>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -14091,6 +14979,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                     match key.as_str() {
                         "assistant" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistant",
                                 &mut unknown,
@@ -14098,6 +14987,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                         }
                         "assistantId" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistantId",
                                 &mut unknown,
@@ -14105,16 +14995,23 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                         }
                         "assistantOverrides" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "assistantOverrides",
                                 &mut unknown,
                             )?;
                         }
                         "customer" => {
-                            f3 = crate::de::optional(&mut map, "customer", &mut unknown)?;
+                            f3 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "customer",
+                                &mut unknown,
+                            )?;
                         }
                         "customerId" => {
                             f4 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "customerId",
                                 &mut unknown,
@@ -14122,19 +15019,31 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                         }
                         "expirationSeconds" => {
                             f5 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "expirationSeconds",
                                 &mut unknown,
                             )?;
                         }
                         "messages" => {
-                            f6 = crate::de::optional(&mut map, "messages", &mut unknown)?;
+                            f6 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "messages",
+                                &mut unknown,
+                            )?;
                         }
                         "name" => {
-                            f7 = crate::de::optional(&mut map, "name", &mut unknown)?;
+                            f7 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "name",
+                                &mut unknown,
+                            )?;
                         }
                         "phoneNumber" => {
                             f8 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "phoneNumber",
                                 &mut unknown,
@@ -14142,19 +15051,35 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                         }
                         "phoneNumberId" => {
                             f9 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "phoneNumberId",
                                 &mut unknown,
                             )?;
                         }
                         "squad" => {
-                            f10 = crate::de::optional(&mut map, "squad", &mut unknown)?;
+                            f10 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "squad",
+                                &mut unknown,
+                            )?;
                         }
                         "squadId" => {
-                            f11 = crate::de::optional(&mut map, "squadId", &mut unknown)?;
+                            f11 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "squadId",
+                                &mut unknown,
+                            )?;
                         }
                         "status" => {
-                            f12 = crate::de::optional(&mut map, "status", &mut unknown)?;
+                            f12 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "status",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -14290,27 +15215,44 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                 let mut f2: ::std::option::Option<UserMessageRole> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "content" => {
-                            f0 = crate::de::optional(&mut map, "content", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "content",
+                                &mut unknown,
+                            )?;
                         }
                         "message" => {
-                            f1 = crate::de::optional(&mut map, "message", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "message",
+                                &mut unknown,
+                            )?;
                         }
                         "role" => f2 = ::std::option::Option::Some(map.next_value()?),
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "secondsFromStart",
                                 &mut unknown,
                             )?;
                         }
                         "time" => {
-                            f4 = crate::de::optional(&mut map, "time", &mut unknown)?;
+                            f4 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "time",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -14415,14 +15357,27 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "key" => f0 = crate::de::optional(&mut map, "key", &mut unknown)?,
+                        "key" => {
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "key",
+                                &mut unknown,
+                            )?;
+                        }
                         "value" => {
-                            f1 = crate::de::optional(&mut map, "value", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "value",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -14512,16 +15467,27 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
                     ::std::option::Option<::std::vec::Vec<VariableExtractionAlias>>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         "aliases" => {
-                            f0 = crate::de::optional(&mut map, "aliases", &mut unknown)?;
+                            f0 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "aliases",
+                                &mut unknown,
+                            )?;
                         }
                         "schema" => {
-                            f1 = crate::de::optional(&mut map, "schema", &mut unknown)?;
+                            f1 = crate::de::optional(
+                                tolerant,
+                                &mut map,
+                                "schema",
+                                &mut unknown,
+                            )?;
                         }
                         _ => {
                             unknown.insert(key.into_string(), map.next_value()?);
@@ -14755,6 +15721,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                 let mut f0: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
@@ -14762,6 +15729,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                     match key.as_str() {
                         "frequencySeconds" => {
                             f0 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "frequencySeconds",
                                 &mut unknown,
@@ -14769,6 +15737,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                         }
                         "maxRetries" => {
                             f1 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "maxRetries",
                                 &mut unknown,
@@ -14776,6 +15745,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                         }
                         "startAtSeconds" => {
                             f2 = crate::de::optional(
+                                tolerant,
                                 &mut map,
                                 "startAtSeconds",
                                 &mut unknown,
@@ -15026,6 +15996,28 @@ macro_rules! with_component {
         $crate::VoicemailDetection > ($($arg),*)), "VoicemailDetectionBackoffPlan" =>
         ::std::option::Option::Some($f :: < $crate::VoicemailDetectionBackoffPlan >
         ($($arg),*)), _ => ::std::option::Option::None, }
+    };
+}
+/// `with_operation!(operation_id, f(args))`: `Some(f::<T>(args))` where
+/// `T` is the type the client decodes the operation's success body as,
+/// `None` if it has no JSON success body. `with_operation!(@names)`
+/// lists the operations it knows.
+#[macro_export]
+macro_rules! with_operation {
+    (@ names) => {
+        & ["SessionController_create", "SessionController_findAllPaginated",
+        "SessionController_findOne", "SessionController_remove",
+        "SessionController_update"]
+    };
+    ($id:expr, $f:ident ($($arg:expr),* $(,)?)) => {
+        match $id { "SessionController_create" => ::std::option::Option::Some($f :: <
+        $crate::Session > ($($arg),*)), "SessionController_findAllPaginated" =>
+        ::std::option::Option::Some($f :: < $crate::SessionPaginatedResponse >
+        ($($arg),*)), "SessionController_findOne" => ::std::option::Option::Some($f :: <
+        $crate::Session > ($($arg),*)), "SessionController_remove" =>
+        ::std::option::Option::Some($f :: < $crate::Session > ($($arg),*)),
+        "SessionController_update" => ::std::option::Option::Some($f :: < $crate::Session
+        > ($($arg),*)), _ => ::std::option::Option::None, }
     };
 }
 /// The version of the API these types were generated from: the
