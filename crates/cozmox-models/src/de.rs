@@ -18,7 +18,7 @@ use crate::UnknownFields;
 use crate::drift::Drift;
 
 /// How many levels of optional fields, one inside another, decoding
-/// buffers to tolerate a value that does not fit ([`tolerantly`]). Each
+/// buffers to tolerate a value that does not fit (the slow path of [`crate::decode()`]). Each
 /// level holds the text of its value while the fields inside it decode, so
 /// this bounds the memory of the tolerant path to this many times the
 /// input's size, whatever the input; a value that does not fit deeper than
@@ -27,12 +27,12 @@ pub const TOLERANT_LEVELS: u32 = 8;
 
 thread_local! {
     /// Levels of optional fields left to buffer on this thread: 0 when
-    /// decoding is not tolerant ([`tolerantly`]).
+    /// decoding is not tolerant (the slow path of [`crate::decode()`]).
     static TOLERANT: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Whether decoding on this thread tolerates optional fields that do not
-/// decode as their types (inside [`tolerantly`], with levels left).
+/// decode as their types (on the slow path of [`crate::decode()`], with levels left).
 #[inline]
 pub fn tolerant() -> bool {
     TOLERANT.with(Cell::get) > 0

@@ -3,7 +3,7 @@
 //! Decoding never rejects data the spec does not describe: an unknown enum
 //! value, an unknown union member or an unknown object field is kept in the
 //! decoded value and re-encodes unchanged, and so is the value of an
-//! optional field that does not decode as its type ([`crate::decode`]). [`Drift::unknown_data`] lists where
+//! optional field that does not decode as its type ([`crate::decode()`]). [`Drift::unknown_data`] lists where
 //! a decoded value holds such data, for logging in production;
 //! [`crate::decode_strict`] fails on any of it, for tests.
 //!

@@ -29,7 +29,7 @@ use crate::decode::DecodeError;
 /// assert_eq!(fields, UnknownFields::from_iter([("beta".to_string(), json!(true))]));
 /// ```
 ///
-/// [`crate::decode`] also keeps here, under the field's own name, the value
+/// [`crate::decode()`] also keeps here, under the field's own name, the value
 /// of an optional field that does not decode as the field's type (the field
 /// reads as absent); [`UnknownFields::invalid`] says why. Such a value
 /// re-encodes unchanged unless the field has been given a value since.

@@ -1,8 +1,9 @@
 //! `cargo xtask conformance DOC.json…`: import → generate (into a temporary
 //! standalone workspace) → `cargo check` of its crates and examples (among
-//! them `resources`, one call of every resource method) and the doc tests of
-//! the resource handles (one compiled example each), for each document; a
-//! line per document and a total.
+//! them `resources`, one call of every resource method), its doc tests (one
+//! compiled example per resource handle; the vendor's code fences are text)
+//! and `cargo doc` with warnings denied, for each document; a line per
+//! document and a total.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -94,20 +95,23 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
         .current_dir(work.join("ws"))
         .env("CARGO_TARGET_DIR", target_dir)
         .output();
-    // The compiled example in each resource handle's docs.
+    // The doc tests (the compiled example in each resource handle's docs;
+    // no code fence of the vendor's descriptions is taken for Rust), then
+    // the docs themselves, warnings denied.
     let out = match out {
         Ok(o) if o.status.success() => crate::commands::cargo()
-            .args([
-                "test",
-                "--quiet",
-                "--doc",
-                "-p",
-                "api-client",
-                "--",
-                "generated::resources",
-            ])
+            .args(["test", "--quiet", "--doc", "--workspace"])
             .current_dir(work.join("ws"))
             .env("CARGO_TARGET_DIR", target_dir)
+            .output(),
+        other => other,
+    };
+    let out = match out {
+        Ok(o) if o.status.success() => crate::commands::cargo()
+            .args(["doc", "--quiet", "--no-deps", "--workspace"])
+            .current_dir(work.join("ws"))
+            .env("CARGO_TARGET_DIR", target_dir)
+            .env("RUSTDOCFLAGS", "-D warnings")
             .output(),
         other => other,
     };
@@ -127,7 +131,7 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
                 .take(10)
                 .collect();
             Err(format!(
-                "cargo check (or the resource doc examples) failed:\n{}",
+                "cargo check, the doc tests or cargo doc failed:\n{}",
                 errors.join("\n")
             ))
         }
@@ -143,7 +147,7 @@ pub fn line(r: &DocResult) -> String {
         Err(e) => format!("FAIL: {e}"),
     };
     format!(
-        "{}: {} schemas, {} operations, rules fired: {}; generate {:.2} s, cargo check {:.1} s: {status}",
+        "{}: {} schemas, {} operations, rules fired: {}; generate {:.2} s, cargo check + doc tests + doc {:.1} s: {status}",
         r.doc.display(),
         r.schemas,
         r.operations,

@@ -27,7 +27,27 @@ pub fn run(
         None => (root.to_path_buf(), Target::project()),
     };
     let generated = pipeline::run_path(&spec, &target)?;
-    let outcome = emit::ensure_files(&dest, &generated.owned_dirs, &generated.files, check)?;
+    let mut outcome = emit::ensure_files(&dest, &generated.owned_dirs, &generated.files, check)?;
+    if out.is_none() {
+        // The snapshots of components and operations the document no longer has.
+        let snapshots = root.join("tests/snapshots");
+        for stale in pipeline::snapshots::stale_snapshots(
+            &snapshots,
+            generated.names.keys().map(String::as_str),
+            generated.operation_routes.keys().map(String::as_str),
+        ) {
+            let rel = stale.strip_prefix(root).unwrap_or(&stale).to_path_buf();
+            if check {
+                outcome
+                    .diff
+                    .push_str(&format!("stale snapshot: {}\n", rel.display()));
+            } else {
+                std::fs::remove_file(&stale)
+                    .map_err(|e| Error::new(format!("cannot delete {}: {e}", stale.display())))?;
+            }
+            outcome.changes.push(emit::Change::Deleted(rel));
+        }
+    }
     println!(
         "generate: {} schemas, {} operations from {}",
         generated.schema_count(),

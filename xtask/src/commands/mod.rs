@@ -8,6 +8,7 @@ pub mod fuzz;
 pub mod generate;
 pub mod import;
 pub mod semver_check;
+pub mod snapshots;
 pub mod test;
 
 use std::path::{Path, PathBuf};
@@ -63,6 +64,13 @@ pub enum Command {
         /// OpenAPI documents.
         #[arg(required = true)]
         docs: Vec<PathBuf>,
+    },
+    /// Regenerate, then write the snapshots that changed as `.snap.new` for
+    /// `cargo insta review --workspace` (or accept them all with --accept).
+    Snapshots {
+        /// Accept every changed snapshot instead of writing it for review.
+        #[arg(long)]
+        accept: bool,
     },
     /// Run every test of the workspace (installs the pinned cargo-insta and Prism first).
     Test {
@@ -205,6 +213,7 @@ impl Command {
                 semver_check::run(&old, &new, root).map(|text| print!("{text}"))
             }
             Command::Test { extra } => test::run(&extra),
+            Command::Snapshots { accept } => snapshots::run(&project_root(), accept),
             Command::Fuzz {
                 seconds,
                 target,

@@ -293,8 +293,20 @@ fn for_crate(text: &str, krate: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut open = false;
     for line in text.replace("cozmox_models", krate).lines() {
-        if line.trim() == "//! ```" {
-            out.push_str(if open { "//! ```" } else { "//! ```ignore" });
+        // Any fence of a doc comment (`//!` or `///`): an opener (whatever
+        // its info string, `no_run`…) becomes `ignore`, a closer stays.
+        let code = line.trim_start();
+        let comment = ["//! ```", "/// ```"]
+            .into_iter()
+            .find(|p| code.starts_with(p));
+        if let Some(fence) = comment {
+            if open {
+                out.push_str(line);
+            } else {
+                out.push_str(&line[..line.len() - code.len()]);
+                out.push_str(fence);
+                out.push_str("ignore");
+            }
             open = !open;
         } else {
             out.push_str(line);

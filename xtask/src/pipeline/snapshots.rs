@@ -313,3 +313,77 @@ mod tests {
         assert!(!split["SessionController_create"].contains("Remove"));
     }
 }
+
+/// The snapshot files in `dir` that no component or operation of the
+/// document has any more (`component@<Name>.json.snap`,
+/// `operation@<operationId>.snap`, and their pending `.snap.new`): what
+/// `generate` deletes, so a removed component's snapshot never has to be
+/// found by hand. Other files are left alone.
+pub fn stale_snapshots<'a>(
+    dir: &std::path::Path,
+    components: impl IntoIterator<Item = &'a str>,
+    operations: impl IntoIterator<Item = &'a str>,
+) -> Vec<std::path::PathBuf> {
+    let expected: BTreeSet<String> = components
+        .into_iter()
+        .map(|c| format!("component@{c}.json.snap"))
+        .chain(
+            operations
+                .into_iter()
+                .map(|o| format!("operation@{o}.snap")),
+        )
+        .collect();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|path| {
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                return false;
+            };
+            let snap = name.strip_suffix(".new").unwrap_or(name);
+            let ours = (snap.starts_with("component@") && snap.ends_with(".json.snap"))
+                || (snap.starts_with("operation@") && snap.ends_with(".snap"));
+            ours && !expected.contains(snap)
+        })
+        .collect();
+    stale.sort();
+    stale
+}
+
+#[cfg(test)]
+mod stale_tests {
+    use super::stale_snapshots;
+
+    #[test]
+    fn snapshots_of_what_is_gone_are_stale_and_nothing_else() {
+        let dir = std::env::temp_dir().join(format!("stale-snapshots-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for name in [
+            "component@Kept.json.snap",
+            "component@Gone.json.snap",
+            "component@Gone.json.snap.new",
+            "operation@Kept_get.snap",
+            "operation@Gone_get.snap",
+            "resources.snap",
+            "other.txt",
+        ] {
+            std::fs::write(dir.join(name), "").expect("write");
+        }
+        let stale = stale_snapshots(&dir, ["Kept"], ["Kept_get"]);
+        let names: Vec<&str> = stale
+            .iter()
+            .filter_map(|p| p.file_name()?.to_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "component@Gone.json.snap",
+                "component@Gone.json.snap.new",
+                "operation@Gone_get.snap"
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -73,6 +73,7 @@ pub static RULES: &[Rule] = &[
     rules::enum_type_from_values::RULE,
     rules::enum_on_array::RULE,
     rules::dedup_enum_values::RULE,
+    rules::canonical_enum_order::RULE,
     rules::enum_unnameable_values::RULE,
     rules::default_outside_schema::RULE,
     rules::undeclared_path_parameter::RULE,
@@ -87,6 +88,7 @@ pub static RULES: &[Rule] = &[
     rules::empty_enum_member::RULE,
     rules::redirect_download_without_body::RULE,
     rules::empty_allof_member::RULE,
+    rules::text_code_fences::RULE,
 ];
 
 /// Apply every rule of [`RULES`] to `doc`, in order.

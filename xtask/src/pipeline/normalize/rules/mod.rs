@@ -2,6 +2,7 @@
 //! [`RULES`](super::RULES).
 
 pub mod array_without_items;
+pub mod canonical_enum_order;
 pub mod const_to_enum;
 pub mod dedup_enum_values;
 pub mod default_outside_schema;
@@ -21,5 +22,6 @@ pub mod redirect_download_without_body;
 pub mod reserved_header_parameter;
 pub mod shared_inline_title;
 pub mod shared_inline_type;
+pub mod text_code_fences;
 pub mod type_list_to_nullable;
 pub mod undeclared_path_parameter;
