@@ -1273,8 +1273,8 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
     }
 }
 open_string_enum! {
-    #[doc = "The HTTP method of the request."] pub enum ApiRequestToolMethod { Post =
-    "POST", Get = "GET", Put = "PUT", Patch = "PATCH", Delete = "DELETE", } Unknown
+    #[doc = "The HTTP method of the request."] pub enum ApiRequestToolMethod { Delete =
+    "DELETE", Get = "GET", Patch = "PATCH", Post = "POST", Put = "PUT", } Unknown
 }
 open_string_enum! {
     #[doc = "The kind of tool."] pub enum ApiRequestToolType { ApiRequest = "apiRequest",
@@ -3373,8 +3373,8 @@ open_string_enum! {
     #[doc = "`AssistantOverridesClientMessagesItem`"] pub enum
     AssistantOverridesClientMessagesItem { ConversationUpdate = "conversation-update",
     FunctionCall = "function-call", Hang = "hang", ModelOutput = "model-output",
-    SpeechUpdate = "speech-update", StatusUpdate = "status-update", TransferUpdate =
-    "transfer-update", Transcript = "transcript", ToolCalls = "tool-calls",
+    SpeechUpdate = "speech-update", StatusUpdate = "status-update", ToolCalls =
+    "tool-calls", Transcript = "transcript", TransferUpdate = "transfer-update",
     UserInterrupted = "user-interrupted", VoiceInput = "voice-input", WorkflowNodeStarted
     = "workflow.node.started", } Unknown
 }
@@ -8720,9 +8720,9 @@ open_string_enum! {
     "date-time", } Unknown
 }
 open_string_enum! {
-    #[doc = "The JSON type of the value."] pub enum JsonSchemaType { String = "string",
-    Number = "number", Integer = "integer", Boolean = "boolean", Array = "array", Object
-    = "object", } Unknown
+    #[doc = "The JSON type of the value."] pub enum JsonSchemaType { Array = "array",
+    Boolean = "boolean", Integer = "integer", Number = "number", Object = "object",
+    String = "string", } Unknown
 }
 ///Keypad (DTMF) input.
 #[derive(Clone, Debug, Default, PartialEq)]
