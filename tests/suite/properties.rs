@@ -391,15 +391,7 @@ fn build_decode_example(doc: &std::path::Path) -> std::path::PathBuf {
         .collect();
     let mut lists = Vec::new();
     for op in xtask::spec::operations(&json) {
-        let query: Vec<&str> = op
-            .node
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
-            .filter_map(|p| p.get("name").and_then(Value::as_str))
-            .collect();
+        let query: Vec<&str> = op.query_parameters().map(|(name, _)| name).collect();
         if op.method == "get" && query.contains(&"page") && query.contains(&"limit") {
             lists.push(op.id().unwrap_or_default().to_string());
         }

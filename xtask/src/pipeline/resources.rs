@@ -299,15 +299,7 @@ fn pagination(
             Some("number" | "integer")
         )
     };
-    let query: BTreeMap<&str, &Value> = op
-        .node
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
-        .filter_map(|p| Some((p.get("name")?.as_str()?, p)))
-        .collect();
+    let query: BTreeMap<&str, &Value> = op.query_parameters().collect();
     if !["page", "limit"]
         .iter()
         .all(|n| query.get(n).is_some_and(|p| numeric(p.get("schema"))))

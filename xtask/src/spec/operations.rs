@@ -42,6 +42,17 @@ impl<'a> Operation<'a> {
         operation_pointer(self.path, self.method)
     }
 
+    /// Its query parameters (declared on the operation): name → Parameter Object.
+    pub fn query_parameters(&self) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
+        self.node
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+            .filter_map(|p| Some((p.get("name")?.as_str()?, p)))
+    }
+
     /// The schema of the JSON body of its first success (`2XX`) response,
     /// if that response has one.
     pub fn success_schema(&self) -> Option<&'a Value> {

@@ -18,6 +18,7 @@ use syn::visit_mut::VisitMut;
 use super::drift_impls::UNKNOWN_FIELDS;
 use super::syntax::derive_paths;
 use super::syntax::generic_arg;
+use super::syntax::insert_after_types;
 use super::syntax::trait_name;
 use super::syntax::type_ident;
 
@@ -245,20 +246,14 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
     if changed.is_empty() {
         return changed;
     }
-    // Each impl right after its struct, so the per-component split keeps them together.
-    let mut by_name: BTreeMap<String, Item> = changed.iter().cloned().zip(impls).collect();
-    let mut items = Vec::with_capacity(file.items.len() + by_name.len() + 1);
-    for item in std::mem::take(&mut file.items) {
-        let key = match &item {
-            Item::Struct(s) => Some(s.ident.to_string()),
-            _ => None,
-        };
-        items.push(item);
-        if let Some(imp) = key.and_then(|k| by_name.remove(&k)) {
-            items.push(imp);
-        }
-    }
-    file.items = items;
+    insert_after_types(
+        file,
+        changed
+            .iter()
+            .cloned()
+            .zip(impls.into_iter().map(|imp| vec![imp]))
+            .collect(),
+    );
     complete_struct_exprs(file, &added);
     changed
 }

@@ -17,7 +17,7 @@ use quote::quote;
 use syn::Item;
 
 use super::light_struct_deserialize::{FieldDecode, field_decode};
-use super::syntax::{derive_paths, serde_word};
+use super::syntax::{derive_paths, insert_after_types, serde_word};
 
 /// Give each struct that derives `Serialize` and has a flattened
 /// `crate::UnknownFields` field (and no other serde attribute than the map-only
@@ -65,20 +65,13 @@ pub fn light_struct_serialize(file: &mut syn::File) -> Vec<String> {
     if changed.is_empty() {
         return changed;
     }
-    // Each impl right after its struct, so the per-component split keeps them together.
-    let mut by_name: std::collections::BTreeMap<String, Item> = impls.into_iter().collect();
-    let mut items = Vec::with_capacity(file.items.len() + by_name.len());
-    for item in std::mem::take(&mut file.items) {
-        let key = match &item {
-            Item::Struct(s) => Some(s.ident.to_string()),
-            _ => None,
-        };
-        items.push(item);
-        if let Some(imp) = key.and_then(|k| by_name.remove(&k)) {
-            items.push(imp);
-        }
-    }
-    file.items = items;
+    insert_after_types(
+        file,
+        impls
+            .into_iter()
+            .map(|(name, imp)| (name, vec![imp]))
+            .collect(),
+    );
     changed
 }
 

@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+// Keys whose values are data, not documentation: left as they are.
+use super::super::inline::DATA_KEYWORDS as DATA;
 use super::super::{Rule, Scope};
 
 /// The rule, for [`RULES`](super::super::RULES).
@@ -13,16 +15,6 @@ pub const RULE: Rule = Rule {
     summary: "a description whose code fence names no language: the fence is marked `text`, so rustdoc does not compile it as Rust",
     scope: Scope::Document(text_code_fences),
 };
-
-/// Keys whose values are data, not documentation: left as they are.
-const DATA: &[&str] = &[
-    "example",
-    "examples",
-    "default",
-    "enum",
-    "const",
-    "x-enum-values",
-];
 
 fn text_code_fences(doc: &mut Value) -> Vec<String> {
     let mut hits = Vec::new();
