@@ -99,12 +99,35 @@ fn nesting_up_to_serde_jsons_limit_decodes_on_a_small_stack() {
                 leaf = &mut leaf["items"];
             }
             leaf["description"] = json!(42);
+            let mut found = Vec::new();
             for input in [drifted, deep_drift] {
                 let text = input.to_string();
                 check_session(text.as_bytes());
                 let session = decode::<Session>(text.as_bytes()).expect("tolerated");
-                assert!(!cozmox_models::Drift::unknown_data(&session).is_empty());
+                found.push(cozmox_models::Drift::unknown_data(&session));
             }
+            let invalid = |u: &cozmox_models::UnknownData| {
+                matches!(u.kind, cozmox_models::UnknownKind::Invalid(_))
+            };
+            let paths = |f: &[cozmox_models::UnknownData]| {
+                f.iter()
+                    .filter(|u| invalid(u))
+                    .map(|u| u.path.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(paths(&found[0]), ["cost"]);
+            // The leaf is far deeper than the tolerant levels: the value is
+            // kept at an optional field that encloses it, within the levels.
+            let deep = paths(&found[1]);
+            assert_eq!(deep.len(), 2, "{deep:?}");
+            assert!(
+                deep[0].starts_with("assistant") && deep[0].matches('.').count() < 40,
+                "{deep:?}"
+            );
+            assert!(
+                !cozmox_models::de::tolerant(),
+                "the tolerance flag is off again"
+            );
         })
         .expect("spawn");
     worker.join().expect("no stack overflow");

@@ -250,7 +250,11 @@ fn wrong_types_and_missing_fields_fail_with_the_path() {
 /// re-encodes to the input, and strict decoding fails on each one alone.
 #[test]
 fn optional_values_that_do_not_fit_are_kept_and_reported() {
-    let base = session_with(json!([{"role": "user", "message": "hi"}]));
+    let base = session_with(json!([
+        {"role": "user", "message": "hi"},
+        {"role": "user", "message": "and"},
+        {"role": "user", "message": "bye"},
+    ]));
     let drifts: [(&str, Value, &str); 5] = [
         // A map where the spec has a number.
         ("/cost", json!({"usd": 1}), "cost: does not decode"),
@@ -328,6 +332,7 @@ fn set(doc: &mut Value, pointer: &str, value: Value) {
     match parent {
         Value::Array(items) => {
             let index: usize = last.parse().expect("an index");
+            assert!(index <= items.len(), "{pointer}: past the end");
             if index < items.len() {
                 items[index] = value;
             } else {
@@ -339,4 +344,28 @@ fn set(doc: &mut Value, pointer: &str, value: Value) {
         }
         other => panic!("{pointer}: not a container: {other}"),
     }
+}
+
+/// A key sent twice takes its last value, as on the fast path, with nothing
+/// left kept or reported for it; a declared name put into `unknown_fields`
+/// by hand is not written a second time.
+#[test]
+fn a_repeated_key_and_a_declared_name_by_hand_give_one_key() {
+    let text = r#"{"id": "s1", "orgId": "o1", "createdAt": "2023-11-07T05:31:56Z",
+        "updatedAt": "2023-11-07T05:31:56Z", "cost": "a lot", "cost": 2.5, "name": 5}"#;
+    let mut session: Session = decode(text.as_bytes()).expect("tolerated");
+    assert_eq!(session.cost, Some(2.5));
+    assert_eq!(
+        unknown_paths(&session).len(),
+        1,
+        "{:?}",
+        unknown_paths(&session)
+    );
+    assert!(unknown_paths(&session)[0].starts_with("name: does not decode"));
+    session.unknown_fields.insert("id".into(), json!("by hand"));
+    let encoded = serde_json::to_string(&session).expect("encode");
+    assert_eq!(encoded.matches("\"cost\"").count(), 1, "{encoded}");
+    assert_eq!(encoded.matches("\"id\"").count(), 1, "{encoded}");
+    let back: Value = serde_json::from_str(&encoded).expect("JSON");
+    assert_eq!((&back["id"], &back["name"]), (&json!("s1"), &json!(5)));
 }

@@ -20,8 +20,9 @@ use crate::drift::Drift;
 /// How many levels of optional fields, one inside another, decoding
 /// buffers to tolerate a value that does not fit (the slow path of [`crate::decode()`]). Each
 /// level holds the text of its value while the fields inside it decode, so
-/// this bounds the memory of the tolerant path to this many times the
-/// input's size, whatever the input; a value that does not fit deeper than
+/// this bounds the memory of the tolerant path to a small multiple (the
+/// text, and the `Value` it is read through, at each level) of this many
+/// times the input's size, whatever the input; a value that does not fit deeper than
 /// this drops the optional field that encloses it at the last level.
 pub const TOLERANT_LEVELS: u32 = 8;
 
@@ -88,13 +89,21 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     // Only the text is held while the value decodes (a `Value` is several
     // times larger); decoded from its text, the way the whole document is,
     // the decoders the fast path instantiated serve here too.
-    let text = map.next_value::<Value>()?.to_string();
     let levels = TOLERANT.with(Cell::get);
+    if levels == 0 {
+        return map.next_value().map(Some);
+    }
+    let text = map.next_value::<Value>()?.to_string();
     let decoded = with_levels(levels - 1, || {
         crate::decode::decode_with_path::<T>(text.as_bytes())
     });
     match decoded {
-        Ok(decoded) => Ok(Some(decoded)),
+        Ok(decoded) => {
+            // A key sent twice: this value wins, as it would on the fast
+            // path; an earlier one kept for it is dropped.
+            unknown.accept(key);
+            Ok(Some(decoded))
+        }
         Err(error) => {
             let value: Value = serde_json::from_str(&text).map_err(de::Error::custom)?;
             unknown.reject(key, value, error.without_position());
@@ -390,6 +399,21 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
     seen: &[(Key<'de>, Value)],
     tag: Option<&str>,
 ) -> Result<T, A::Error> {
+    // Members are tried strictly first, so which one fits does not depend
+    // on whether something elsewhere in the document sent decoding down its
+    // tolerant path; only if none fits are they tried tolerantly.
+    let strict = with_levels(0, || best_fit_once::<T, A>(members, seen, tag));
+    match strict {
+        Err(_) if tolerant() => best_fit_once::<T, A>(members, seen, tag),
+        outcome => outcome,
+    }
+}
+
+fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
+    members: &[u16],
+    seen: &[(Key<'de>, Value)],
+    tag: Option<&str>,
+) -> Result<T, A::Error> {
     let mut best: Option<(usize, T)> = None;
     let mut first_error = None;
     for &index in members {
@@ -440,6 +464,16 @@ pub fn untagged<'de, T: Untagged, D: Deserializer<'de>>(deserializer: D) -> Resu
 /// value back with what each member rejected.
 #[allow(clippy::type_complexity)]
 pub fn try_members<T: Untagged>(value: Value) -> Result<T, (Value, Vec<(&'static str, String)>)> {
+    // Strictly first, as for tagged unions (`best_fit`): the member chosen
+    // does not depend on the decoding path taken elsewhere.
+    match with_levels(0, || try_members_once::<T>(value)) {
+        Err((value, _)) if tolerant() => try_members_once::<T>(value),
+        outcome => outcome,
+    }
+}
+
+#[allow(clippy::type_complexity)]
+fn try_members_once<T: Untagged>(value: Value) -> Result<T, (Value, Vec<(&'static str, String)>)> {
     let mut best: Option<(usize, T)> = None;
     let mut errors = Vec::new();
     for (index, name) in (0u16..).zip(T::MEMBERS) {

@@ -55,7 +55,9 @@ pub enum UnknownKind {
         value: String,
     },
     /// The value of an optional field that does not decode as the field's
-    /// type: the field reads as absent, and the value is kept as sent.
+    /// type: the field reads as absent, and the value is kept as sent. The
+    /// error's path is relative to the field's value (`.` for the value
+    /// itself, `[0].message` inside it).
     Invalid(crate::DecodeError),
     /// A value that none of an untagged union's members accepts.
     NoMember {

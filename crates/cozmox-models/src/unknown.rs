@@ -96,9 +96,22 @@ impl UnknownFields {
         inner.invalid.push((key.to_owned(), error));
     }
 
+    /// Forget a value kept for the declared field `key`: the field has
+    /// decoded since (a key sent twice; the last value wins).
+    pub(crate) fn accept(&mut self, key: &str) {
+        if let Some(inner) = &mut self.0
+            && let Some(at) = inner.invalid.iter().position(|(k, _)| k == key)
+        {
+            inner.invalid.remove(at);
+            inner.map.remove(key);
+        }
+    }
+
     /// Write the fields into the map of the object that holds them, leaving
-    /// out a value kept for a declared field that `written` says was written
-    /// (the field was given a value after decoding: the new value wins).
+    /// out any whose key `written` says the object has already written as
+    /// one of its declared fields (a value kept because it did not fit, once
+    /// the field has been given a value: the new value wins; or a declared
+    /// name put here by hand): an object never carries a key twice.
     #[doc(hidden)]
     pub fn serialize_into<M: SerializeMap>(
         &self,
@@ -109,10 +122,7 @@ impl UnknownFields {
             return Ok(());
         };
         for (key, value) in &inner.map {
-            if !inner.invalid.is_empty()
-                && inner.invalid.iter().any(|(k, _)| k == key)
-                && written(key)
-            {
+            if written(key) {
                 continue;
             }
             map.serialize_entry(key, value)?;

@@ -37,6 +37,12 @@ pub fn insta_args(accept: bool) -> Vec<&'static str> {
 pub fn run(root: &Path, accept: bool) -> Result<(), Error> {
     super::test::ensure_cargo_insta()?;
     super::generate::run(root, false, None, None, false)?;
+    // Pending snapshots of an earlier run go first: what is pending after
+    // this one is what this run wrote (and old files cannot excuse a
+    // failure of this run).
+    for old in pending(root) {
+        let _ = std::fs::remove_file(root.join(old));
+    }
     let status = super::cargo()
         .args(insta_args(accept))
         .current_dir(root)
@@ -111,6 +117,12 @@ mod tests {
             let text = std::fs::read_to_string(root.join(file)).expect(file);
             assert!(text.contains("assert_snapshot!"), "{file}");
             assert!(SNAPSHOT_TESTS.iter().any(|t| t.contains(test)), "{test}");
+            // The filter names a test that exists (or the module holding them).
+            let defined = match test.strip_suffix("::") {
+                Some(module) => file.ends_with(&format!("{module}.rs")),
+                None => text.contains(&format!("fn {test}()")),
+            };
+            assert!(defined, "{file} has no test `{test}`");
         }
         let mut asserting = Vec::new();
         let mut dirs: Vec<std::path::PathBuf> = ["tests/suite", "xtask/tests", "xtask/src"]

@@ -3,10 +3,11 @@
 //! (those [`light_struct_deserialize`](super::light_struct_deserialize)
 //! gave a map-only `Deserialize`) with a generated impl that writes the
 //! fields as the derive did, then the unknown ones through
-//! `UnknownFields::serialize_into`. The derive cannot do the one thing
-//! needed: when decoding kept the value of an optional field that did not
-//! fit (`crate::de::optional`) and the field has been given a value since,
-//! leave the kept value out, so the object never carries the key twice.
+//! `UnknownFields::serialize_into`, leaving out those named as a declared
+//! field the object wrote. The derive cannot do that: when decoding kept the
+//! value of an optional field that did not fit (`crate::de::optional`) and
+//! the field has been given a value since, the kept value must give way, so
+//! the object never carries the key twice.
 //!
 //! The fields' `#[serde(...)]` attributes stay for the `schemars` derive
 //! (which reads them) behind its feature: without a serde derive on the
@@ -113,15 +114,25 @@ fn serialize_impl(name: &syn::Ident, fields: &[FieldDecode], unknown: &syn::Iden
             None => quote!(map.serialize_entry(#json, &self.#ident)?;),
         }
     });
-    let written: Vec<TokenStream> = fields
+    // Every declared field the object writes: an unknown field of the same
+    // name (a kept value, or one put there by hand) is then left out.
+    let always: Vec<&str> = fields
         .iter()
-        .filter(|f| f.tolerant())
-        .map(|f| {
+        .filter(|f| f.skip().is_none())
+        .map(FieldDecode::json)
+        .collect();
+    let mut written: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let skip = f.skip()?;
             let ident = f.ident();
             let json = f.json();
-            quote!(#json => self.#ident.is_some(),)
+            Some(quote!(#json => !#skip(&self.#ident),))
         })
         .collect();
+    if !always.is_empty() {
+        written.push(quote!(#(#always)|* => true,));
+    }
     let written = if written.is_empty() {
         quote!(|_| false)
     } else {
@@ -178,7 +189,7 @@ mod tests {
             "{t}"
         );
         assert!(
-            t.contains("self.unknown_fields.serialize_into(&mutmap,|key|matchkey{\"orgId\"=>self.org_id.is_some(),_=>false,},)?;"),
+            t.contains("self.unknown_fields.serialize_into(&mutmap,|key|matchkey{\"orgId\"=>!::std::option::Option::is_none(&self.org_id),\"id\"=>true,_=>false,},)?;"),
             "{t}"
         );
         assert!(

@@ -1,6 +1,7 @@
 //! Pass `operation-dispatch-macro` (see [`PASSES`](super::PASSES)): add
 //! `with_operation!`, which maps an operationId to the type of its success
-//! body: `with_operation!(id, f(args))` is `Some(f::<Type>(args))`, or
+//! body (a component or an array of one, as the client decodes it; free-form
+//! JSON for other schemas): `with_operation!(id, f(args))` is `Some(f::<Type>(args))`, or
 //! `None` for an operation without a JSON success body (or an unknown id).
 //! The decode example uses it (`--operation <operationId>`) to decode a
 //! response the way the client does, whatever the operation's schema; like
@@ -58,9 +59,10 @@ pub fn operation_dispatch_macro(
     let listed = bodies.keys();
     file.items.push(syn::parse_quote! {
         /// `with_operation!(operation_id, f(args))`: `Some(f::<T>(args))` where
-        /// `T` is the type the client decodes the operation's success body as,
-        /// `None` if it has no JSON success body. `with_operation!(@names)`
-        /// lists the operations it knows.
+        /// `T` is the type of the operation's success body: its component, a
+        /// `Vec` of its component, or `serde_json::Value` for any other
+        /// schema; `None` if it has no `application/json` success body.
+        /// `with_operation!(@names)` lists the operations it knows.
         #[macro_export]
         macro_rules! with_operation {
             (@names) => { &[#(#listed),*] };

@@ -2,7 +2,9 @@
 //! not in canonical order (strings by their bytes, then numbers, then
 //! booleans, `null` last): sorted. The order of an enum's values carries no
 //! meaning on the wire, so a vendor re-sorting them changes nothing in the
-//! generated code, its snapshots or the diff report.
+//! generated code, its snapshots or the diff report. The generated enums'
+//! variants, and the `Ord` they derive, follow this order, not the
+//! document's.
 
 use std::cmp::Ordering;
 

@@ -1,7 +1,9 @@
 //! Normalization rule `text-code-fences`: a description with a code fence
-//! that names no language (a MathJS formula, TwiML, JSON): the fence is
-//! marked ` ```text `, so rustdoc shows it as text instead of compiling it as
-//! a Rust doc test.
+//! that names no language (a MathJS formula, TwiML, JSON) or `rust`: the
+//! fence is marked ` ```text `, so rustdoc shows it as text instead of
+//! compiling it as a Rust doc test. (Indented code blocks are not
+//! recognised: rustdoc would compile those too; none is in the upstream
+//! documents' descriptions so far, whose doc tests all pass.)
 
 use serde_json::Value;
 
@@ -12,7 +14,7 @@ use super::super::{Rule, Scope};
 /// The rule, for [`RULES`](super::super::RULES).
 pub const RULE: Rule = Rule {
     name: "text-code-fences",
-    summary: "a description whose code fence names no language: the fence is marked `text`, so rustdoc does not compile it as Rust",
+    summary: "a description whose code fence names no language (or `rust`): the fence is marked `text`, so rustdoc does not compile it as Rust",
     scope: Scope::Document(text_code_fences),
 };
 
@@ -57,31 +59,47 @@ fn walk(value: &mut Value, pointer: &mut String, hits: &mut Vec<String>) {
     }
 }
 
-/// `text` with each opening fence that names no language marked `text`;
-/// `None` when there is none. Closing fences stay as they are.
+/// The fence a line opens or closes, if any: its character (`` ` `` or
+/// `~`), its length (3 or more) and its info string.
+fn fence(line: &str) -> Option<(char, usize, &str)> {
+    let trimmed = line.trim_start();
+    let c = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = trimmed.chars().take_while(|x| *x == c).count();
+    (len >= 3).then(|| (c, len, trimmed[len..].trim()))
+}
+
+/// `text` with each opening fence whose code rustdoc would compile (no
+/// language, or `rust`: a vendor's snippet is not ours to test) marked
+/// `text`; `None` when there is none. Closing fences (the opener's
+/// character, at least as long, no info string) stay as they are.
 fn mark_fences(text: &str) -> Option<String> {
-    if !text.contains("```") {
+    if !text.contains("```") && !text.contains("~~~") {
         return None;
     }
     let mut out = String::with_capacity(text.len() + 16);
-    let mut inside = false;
+    let mut open: Option<(char, usize)> = None;
     let mut changed = false;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix("```") {
-            let info = rest.trim_end_matches(['\n', '\r']).trim();
-            if !inside && info.is_empty() {
-                let indent = &line[..line.len() - trimmed.len()];
-                out.push_str(indent);
-                out.push_str("```text");
-                out.push_str(&rest[rest.trim_end_matches(['\n', '\r']).len()..]);
-                changed = true;
-            } else {
+        let body = line.trim_end_matches(['\n', '\r']);
+        match (fence(body), open) {
+            (Some((c, len, "")), Some((oc, olen))) if c == oc && len >= olen => {
+                open = None;
                 out.push_str(line);
             }
-            inside = !inside;
-        } else {
-            out.push_str(line);
+            (Some((c, len, info)), None) => {
+                open = Some((c, len));
+                if info.is_empty() || info == "rust" {
+                    let indent = &body[..body.len() - body.trim_start().len()];
+                    out.push_str(indent);
+                    out.extend(std::iter::repeat_n(c, len));
+                    out.push_str("text");
+                    out.push_str(&line[body.len()..]);
+                    changed = true;
+                } else {
+                    out.push_str(line);
+                }
+            }
+            _ => out.push_str(line),
         }
     }
     changed.then_some(out)
@@ -100,6 +118,10 @@ mod tests {
             Some("Formula:\n```text\na + b\n```\nand\n  ```json\n  {}\n  ```\n")
         );
         assert_eq!(mark_fences("no fences"), None);
+        assert_eq!(
+            mark_fences("````\n```\nnested\n```\n````\n~~~rust\nfn f() {}\n~~~").as_deref(),
+            Some("````text\n```\nnested\n```\n````\n~~~text\nfn f() {}\n~~~")
+        );
         assert_eq!(mark_fences("```ts\nx\n```"), None);
         assert_eq!(
             mark_fences("```\r\nx\r\n```").as_deref(),
