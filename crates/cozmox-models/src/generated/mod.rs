@@ -30,7 +30,14 @@ impl ::serde::Serialize for AnalysisCost {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "type" => true,
+                    _ => false,
+                },
+            )?;
         map.end()
     }
 }
@@ -172,13 +179,19 @@ impl ::serde::Serialize for AnalysisPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "minMessagesThreshold" => self.min_messages_threshold.is_some(),
-                    "structuredDataMultiPlan" => {
-                        self.structured_data_multi_plan.is_some()
+                    "minMessagesThreshold" => {
+                        !::std::option::Option::is_none(&self.min_messages_threshold)
                     }
-                    "structuredDataPlan" => self.structured_data_plan.is_some(),
-                    "successEvaluationPlan" => self.success_evaluation_plan.is_some(),
-                    "summaryPlan" => self.summary_plan.is_some(),
+                    "structuredDataMultiPlan" => {
+                        !::std::option::Option::is_none(&self.structured_data_multi_plan)
+                    }
+                    "structuredDataPlan" => {
+                        !::std::option::Option::is_none(&self.structured_data_plan)
+                    }
+                    "successEvaluationPlan" => {
+                        !::std::option::Option::is_none(&self.success_evaluation_plan)
+                    }
+                    "summaryPlan" => !::std::option::Option::is_none(&self.summary_plan),
                     _ => false,
                 },
             )?;
@@ -328,8 +341,9 @@ impl ::serde::Serialize for AnthropicCredential {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "apiKey" => self.api_key.is_some(),
-                    "name" => self.name.is_some(),
+                    "apiKey" => !::std::option::Option::is_none(&self.api_key),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "provider" => true,
                     _ => false,
                 },
             )?;
@@ -553,18 +567,27 @@ impl ::serde::Serialize for AnthropicModel {
                 &mut map,
                 |key| match key {
                     "emotionRecognitionEnabled" => {
-                        self.emotion_recognition_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.emotion_recognition_enabled,
+                        )
                     }
-                    "knowledgeBase" => self.knowledge_base.is_some(),
-                    "knowledgeBaseId" => self.knowledge_base_id.is_some(),
-                    "maxTokens" => self.max_tokens.is_some(),
-                    "messages" => self.messages.is_some(),
-                    "model" => self.model.is_some(),
-                    "numFastTurns" => self.num_fast_turns.is_some(),
-                    "temperature" => self.temperature.is_some(),
-                    "thinking" => self.thinking.is_some(),
-                    "toolIds" => self.tool_ids.is_some(),
-                    "tools" => self.tools.is_some(),
+                    "knowledgeBase" => {
+                        !::std::option::Option::is_none(&self.knowledge_base)
+                    }
+                    "knowledgeBaseId" => {
+                        !::std::option::Option::is_none(&self.knowledge_base_id)
+                    }
+                    "maxTokens" => !::std::option::Option::is_none(&self.max_tokens),
+                    "messages" => !::std::option::Option::is_none(&self.messages),
+                    "model" => !::std::option::Option::is_none(&self.model),
+                    "numFastTurns" => {
+                        !::std::option::Option::is_none(&self.num_fast_turns)
+                    }
+                    "temperature" => !::std::option::Option::is_none(&self.temperature),
+                    "thinking" => !::std::option::Option::is_none(&self.thinking),
+                    "toolIds" => !::std::option::Option::is_none(&self.tool_ids),
+                    "tools" => !::std::option::Option::is_none(&self.tools),
+                    "provider" => true,
                     _ => false,
                 },
             )?;
@@ -863,7 +886,10 @@ impl ::serde::Serialize for AnthropicThinkingEnabled {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "budgetTokens" => self.budget_tokens.is_some(),
+                    "budgetTokens" => {
+                        !::std::option::Option::is_none(&self.budget_tokens)
+                    }
+                    "type" => true,
                     _ => false,
                 },
             )?;
@@ -1070,17 +1096,22 @@ impl ::serde::Serialize for ApiRequestTool {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "backoffPlan" => self.backoff_plan.is_some(),
-                    "body" => self.body.is_some(),
-                    "description" => self.description.is_some(),
-                    "function" => self.function.is_some(),
-                    "headers" => self.headers.is_some(),
-                    "messages" => self.messages.is_some(),
-                    "method" => self.method.is_some(),
-                    "name" => self.name.is_some(),
-                    "timeoutSeconds" => self.timeout_seconds.is_some(),
-                    "url" => self.url.is_some(),
-                    "variableExtractionPlan" => self.variable_extraction_plan.is_some(),
+                    "backoffPlan" => !::std::option::Option::is_none(&self.backoff_plan),
+                    "body" => !::std::option::Option::is_none(&self.body),
+                    "description" => !::std::option::Option::is_none(&self.description),
+                    "function" => !::std::option::Option::is_none(&self.function),
+                    "headers" => !::std::option::Option::is_none(&self.headers),
+                    "messages" => !::std::option::Option::is_none(&self.messages),
+                    "method" => !::std::option::Option::is_none(&self.method),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "timeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.timeout_seconds)
+                    }
+                    "url" => !::std::option::Option::is_none(&self.url),
+                    "variableExtractionPlan" => {
+                        !::std::option::Option::is_none(&self.variable_extraction_plan)
+                    }
+                    "type" => true,
                     _ => false,
                 },
             )?;
@@ -1408,13 +1439,25 @@ impl ::serde::Serialize for ArtifactPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "pcapEnabled" => self.pcap_enabled.is_some(),
-                    "pcapS3PathPrefix" => self.pcap_s3_path_prefix.is_some(),
-                    "recordingEnabled" => self.recording_enabled.is_some(),
-                    "recordingFormat" => self.recording_format.is_some(),
-                    "recordingPath" => self.recording_path.is_some(),
-                    "transcriptPlan" => self.transcript_plan.is_some(),
-                    "videoRecordingEnabled" => self.video_recording_enabled.is_some(),
+                    "pcapEnabled" => !::std::option::Option::is_none(&self.pcap_enabled),
+                    "pcapS3PathPrefix" => {
+                        !::std::option::Option::is_none(&self.pcap_s3_path_prefix)
+                    }
+                    "recordingEnabled" => {
+                        !::std::option::Option::is_none(&self.recording_enabled)
+                    }
+                    "recordingFormat" => {
+                        !::std::option::Option::is_none(&self.recording_format)
+                    }
+                    "recordingPath" => {
+                        !::std::option::Option::is_none(&self.recording_path)
+                    }
+                    "transcriptPlan" => {
+                        !::std::option::Option::is_none(&self.transcript_plan)
+                    }
+                    "videoRecordingEnabled" => {
+                        !::std::option::Option::is_none(&self.video_recording_enabled)
+                    }
                     _ => false,
                 },
             )?;
@@ -1736,31 +1779,50 @@ impl ::serde::Serialize for AssemblyAiTranscriber {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "confidenceThreshold" => self.confidence_threshold.is_some(),
+                    "confidenceThreshold" => {
+                        !::std::option::Option::is_none(&self.confidence_threshold)
+                    }
                     "disablePartialTranscripts" => {
-                        self.disable_partial_transcripts.is_some()
+                        !::std::option::Option::is_none(
+                            &self.disable_partial_transcripts,
+                        )
                     }
                     "enableUniversalStreamingApi" => {
-                        self.enable_universal_streaming_api.is_some()
+                        !::std::option::Option::is_none(
+                            &self.enable_universal_streaming_api,
+                        )
                     }
                     "endOfTurnConfidenceThreshold" => {
-                        self.end_of_turn_confidence_threshold.is_some()
+                        !::std::option::Option::is_none(
+                            &self.end_of_turn_confidence_threshold,
+                        )
                     }
                     "endUtteranceSilenceThreshold" => {
-                        self.end_utterance_silence_threshold.is_some()
+                        !::std::option::Option::is_none(
+                            &self.end_utterance_silence_threshold,
+                        )
                     }
-                    "fallbackPlan" => self.fallback_plan.is_some(),
-                    "formatTurns" => self.format_turns.is_some(),
-                    "language" => self.language.is_some(),
-                    "maxTurnSilence" => self.max_turn_silence.is_some(),
+                    "fallbackPlan" => {
+                        !::std::option::Option::is_none(&self.fallback_plan)
+                    }
+                    "formatTurns" => !::std::option::Option::is_none(&self.format_turns),
+                    "language" => !::std::option::Option::is_none(&self.language),
+                    "maxTurnSilence" => {
+                        !::std::option::Option::is_none(&self.max_turn_silence)
+                    }
                     "minEndOfTurnSilenceWhenConfident" => {
-                        self.min_end_of_turn_silence_when_confident.is_some()
+                        !::std::option::Option::is_none(
+                            &self.min_end_of_turn_silence_when_confident,
+                        )
                     }
-                    "realtimeUrl" => self.realtime_url.is_some(),
-                    "wordBoost" => self.word_boost.is_some(),
+                    "realtimeUrl" => !::std::option::Option::is_none(&self.realtime_url),
+                    "wordBoost" => !::std::option::Option::is_none(&self.word_boost),
                     "wordFinalizationMaxWaitTime" => {
-                        self.word_finalization_max_wait_time.is_some()
+                        !::std::option::Option::is_none(
+                            &self.word_finalization_max_wait_time,
+                        )
                     }
+                    "provider" => true,
                     _ => false,
                 },
             )?;
@@ -2048,9 +2110,14 @@ impl ::serde::Serialize for AssistantCustomEndpointingRule {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "regex" => self.regex.is_some(),
-                    "regexOptions" => self.regex_options.is_some(),
-                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    "regex" => !::std::option::Option::is_none(&self.regex),
+                    "regexOptions" => {
+                        !::std::option::Option::is_none(&self.regex_options)
+                    }
+                    "timeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.timeout_seconds)
+                    }
+                    "type" => true,
                     _ => false,
                 },
             )?;
@@ -2274,10 +2341,13 @@ impl ::serde::Serialize for AssistantMessage {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "content" => self.content.is_some(),
-                    "message" => self.message.is_some(),
-                    "secondsFromStart" => self.seconds_from_start.is_some(),
-                    "time" => self.time.is_some(),
+                    "content" => !::std::option::Option::is_none(&self.content),
+                    "message" => !::std::option::Option::is_none(&self.message),
+                    "secondsFromStart" => {
+                        !::std::option::Option::is_none(&self.seconds_from_start)
+                    }
+                    "time" => !::std::option::Option::is_none(&self.time),
+                    "role" => true,
                     _ => false,
                 },
             )?;
@@ -2819,49 +2889,99 @@ impl ::serde::Serialize for AssistantOverrides {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "analysisPlan" => self.analysis_plan.is_some(),
-                    "artifactPlan" => self.artifact_plan.is_some(),
+                    "analysisPlan" => {
+                        !::std::option::Option::is_none(&self.analysis_plan)
+                    }
+                    "artifactPlan" => {
+                        !::std::option::Option::is_none(&self.artifact_plan)
+                    }
                     "backgroundDenoisingEnabled" => {
-                        self.background_denoising_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.background_denoising_enabled,
+                        )
                     }
-                    "backgroundSound" => self.background_sound.is_some(),
+                    "backgroundSound" => {
+                        !::std::option::Option::is_none(&self.background_sound)
+                    }
                     "backgroundSpeechDenoisingPlan" => {
-                        self.background_speech_denoising_plan.is_some()
+                        !::std::option::Option::is_none(
+                            &self.background_speech_denoising_plan,
+                        )
                     }
-                    "clientMessages" => self.client_messages.is_some(),
-                    "compliancePlan" => self.compliance_plan.is_some(),
-                    "credentialIds" => self.credential_ids.is_some(),
-                    "credentials" => self.credentials.is_some(),
-                    "endCallMessage" => self.end_call_message.is_some(),
-                    "endCallPhrases" => self.end_call_phrases.is_some(),
-                    "firstMessage" => self.first_message.is_some(),
+                    "clientMessages" => {
+                        !::std::option::Option::is_none(&self.client_messages)
+                    }
+                    "compliancePlan" => {
+                        !::std::option::Option::is_none(&self.compliance_plan)
+                    }
+                    "credentialIds" => {
+                        !::std::option::Option::is_none(&self.credential_ids)
+                    }
+                    "credentials" => !::std::option::Option::is_none(&self.credentials),
+                    "endCallMessage" => {
+                        !::std::option::Option::is_none(&self.end_call_message)
+                    }
+                    "endCallPhrases" => {
+                        !::std::option::Option::is_none(&self.end_call_phrases)
+                    }
+                    "firstMessage" => {
+                        !::std::option::Option::is_none(&self.first_message)
+                    }
                     "firstMessageInterruptionsEnabled" => {
-                        self.first_message_interruptions_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.first_message_interruptions_enabled,
+                        )
                     }
-                    "firstMessageMode" => self.first_message_mode.is_some(),
-                    "hooks" => self.hooks.is_some(),
-                    "keypadInputPlan" => self.keypad_input_plan.is_some(),
-                    "maxDurationSeconds" => self.max_duration_seconds.is_some(),
-                    "messagePlan" => self.message_plan.is_some(),
-                    "metadata" => self.metadata.is_some(),
-                    "model" => self.model.is_some(),
+                    "firstMessageMode" => {
+                        !::std::option::Option::is_none(&self.first_message_mode)
+                    }
+                    "hooks" => !::std::option::Option::is_none(&self.hooks),
+                    "keypadInputPlan" => {
+                        !::std::option::Option::is_none(&self.keypad_input_plan)
+                    }
+                    "maxDurationSeconds" => {
+                        !::std::option::Option::is_none(&self.max_duration_seconds)
+                    }
+                    "messagePlan" => !::std::option::Option::is_none(&self.message_plan),
+                    "metadata" => !::std::option::Option::is_none(&self.metadata),
+                    "model" => !::std::option::Option::is_none(&self.model),
                     "modelOutputInMessagesEnabled" => {
-                        self.model_output_in_messages_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.model_output_in_messages_enabled,
+                        )
                     }
-                    "monitorPlan" => self.monitor_plan.is_some(),
-                    "name" => self.name.is_some(),
-                    "observabilityPlan" => self.observability_plan.is_some(),
-                    "server" => self.server.is_some(),
-                    "serverMessages" => self.server_messages.is_some(),
-                    "silenceTimeoutSeconds" => self.silence_timeout_seconds.is_some(),
-                    "startSpeakingPlan" => self.start_speaking_plan.is_some(),
-                    "stopSpeakingPlan" => self.stop_speaking_plan.is_some(),
-                    "transcriber" => self.transcriber.is_some(),
-                    "transportConfigurations" => self.transport_configurations.is_some(),
-                    "variableValues" => self.variable_values.is_some(),
-                    "voice" => self.voice.is_some(),
-                    "voicemailDetection" => self.voicemail_detection.is_some(),
-                    "voicemailMessage" => self.voicemail_message.is_some(),
+                    "monitorPlan" => !::std::option::Option::is_none(&self.monitor_plan),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "observabilityPlan" => {
+                        !::std::option::Option::is_none(&self.observability_plan)
+                    }
+                    "server" => !::std::option::Option::is_none(&self.server),
+                    "serverMessages" => {
+                        !::std::option::Option::is_none(&self.server_messages)
+                    }
+                    "silenceTimeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.silence_timeout_seconds)
+                    }
+                    "startSpeakingPlan" => {
+                        !::std::option::Option::is_none(&self.start_speaking_plan)
+                    }
+                    "stopSpeakingPlan" => {
+                        !::std::option::Option::is_none(&self.stop_speaking_plan)
+                    }
+                    "transcriber" => !::std::option::Option::is_none(&self.transcriber),
+                    "transportConfigurations" => {
+                        !::std::option::Option::is_none(&self.transport_configurations)
+                    }
+                    "variableValues" => {
+                        !::std::option::Option::is_none(&self.variable_values)
+                    }
+                    "voice" => !::std::option::Option::is_none(&self.voice),
+                    "voicemailDetection" => {
+                        !::std::option::Option::is_none(&self.voicemail_detection)
+                    }
+                    "voicemailMessage" => {
+                        !::std::option::Option::is_none(&self.voicemail_message)
+                    }
                     _ => false,
                 },
             )?;
@@ -3466,11 +3586,16 @@ impl ::serde::Serialize for AzureVoice {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "cachingEnabled" => self.caching_enabled.is_some(),
-                    "chunkPlan" => self.chunk_plan.is_some(),
-                    "fallbackPlan" => self.fallback_plan.is_some(),
-                    "speed" => self.speed.is_some(),
-                    "voiceId" => self.voice_id.is_some(),
+                    "cachingEnabled" => {
+                        !::std::option::Option::is_none(&self.caching_enabled)
+                    }
+                    "chunkPlan" => !::std::option::Option::is_none(&self.chunk_plan),
+                    "fallbackPlan" => {
+                        !::std::option::Option::is_none(&self.fallback_plan)
+                    }
+                    "speed" => !::std::option::Option::is_none(&self.speed),
+                    "voiceId" => !::std::option::Option::is_none(&self.voice_id),
+                    "provider" => true,
                     _ => false,
                 },
             )?;
@@ -3636,8 +3761,12 @@ impl ::serde::Serialize for BackgroundSpeechDenoisingPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "fourierDenoisingPlan" => self.fourier_denoising_plan.is_some(),
-                    "smartDenoisingPlan" => self.smart_denoising_plan.is_some(),
+                    "fourierDenoisingPlan" => {
+                        !::std::option::Option::is_none(&self.fourier_denoising_plan)
+                    }
+                    "smartDenoisingPlan" => {
+                        !::std::option::Option::is_none(&self.smart_denoising_plan)
+                    }
                     _ => false,
                 },
             )?;
@@ -3818,8 +3947,9 @@ impl ::serde::Serialize for CallHookCallEnding {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "do" => self.do_.is_some(),
-                    "filters" => self.filters.is_some(),
+                    "do" => !::std::option::Option::is_none(&self.do_),
+                    "filters" => !::std::option::Option::is_none(&self.filters),
+                    "on" => true,
                     _ => false,
                 },
             )?;
@@ -3940,7 +4070,8 @@ impl ::serde::Serialize for CallHookCallRinging {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "do" => self.do_.is_some(),
+                    "do" => !::std::option::Option::is_none(&self.do_),
+                    "on" => true,
                     _ => false,
                 },
             )?;
@@ -4122,8 +4253,9 @@ impl ::serde::Serialize for CallHookFilterOneOf {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "key" => self.key.is_some(),
-                    "oneOf" => self.one_of.is_some(),
+                    "key" => !::std::option::Option::is_none(&self.key),
+                    "oneOf" => !::std::option::Option::is_none(&self.one_of),
+                    "type" => true,
                     _ => false,
                 },
             )?;
@@ -4278,10 +4410,14 @@ impl ::serde::Serialize for ChunkPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "enabled" => self.enabled.is_some(),
-                    "formatPlan" => self.format_plan.is_some(),
-                    "minCharacters" => self.min_characters.is_some(),
-                    "punctuationBoundaries" => self.punctuation_boundaries.is_some(),
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
+                    "formatPlan" => !::std::option::Option::is_none(&self.format_plan),
+                    "minCharacters" => {
+                        !::std::option::Option::is_none(&self.min_characters)
+                    }
+                    "punctuationBoundaries" => {
+                        !::std::option::Option::is_none(&self.punctuation_boundaries)
+                    }
                     _ => false,
                 },
             )?;
@@ -4419,8 +4555,10 @@ impl ::serde::Serialize for CompliancePlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "hipaaEnabled" => self.hipaa_enabled.is_some(),
-                    "pciEnabled" => self.pci_enabled.is_some(),
+                    "hipaaEnabled" => {
+                        !::std::option::Option::is_none(&self.hipaa_enabled)
+                    }
+                    "pciEnabled" => !::std::option::Option::is_none(&self.pci_enabled),
                     _ => false,
                 },
             )?;
@@ -4541,9 +4679,9 @@ impl ::serde::Serialize for Condition {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "operator" => self.operator.is_some(),
-                    "param" => self.param.is_some(),
-                    "value" => self.value.is_some(),
+                    "operator" => !::std::option::Option::is_none(&self.operator),
+                    "param" => !::std::option::Option::is_none(&self.param),
+                    "value" => !::std::option::Option::is_none(&self.value),
                     _ => false,
                 },
             )?;
@@ -4652,7 +4790,14 @@ impl ::serde::Serialize for CozmoxSmartEndpointingPlan {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("provider", &self.provider)?;
-        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "provider" => true,
+                    _ => false,
+                },
+            )?;
         map.end()
     }
 }
@@ -5128,48 +5273,96 @@ impl ::serde::Serialize for CreateAssistantDto {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "analysisPlan" => self.analysis_plan.is_some(),
-                    "artifactPlan" => self.artifact_plan.is_some(),
+                    "analysisPlan" => {
+                        !::std::option::Option::is_none(&self.analysis_plan)
+                    }
+                    "artifactPlan" => {
+                        !::std::option::Option::is_none(&self.artifact_plan)
+                    }
                     "backgroundDenoisingEnabled" => {
-                        self.background_denoising_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.background_denoising_enabled,
+                        )
                     }
-                    "backgroundSound" => self.background_sound.is_some(),
+                    "backgroundSound" => {
+                        !::std::option::Option::is_none(&self.background_sound)
+                    }
                     "backgroundSpeechDenoisingPlan" => {
-                        self.background_speech_denoising_plan.is_some()
+                        !::std::option::Option::is_none(
+                            &self.background_speech_denoising_plan,
+                        )
                     }
-                    "clientMessages" => self.client_messages.is_some(),
-                    "compliancePlan" => self.compliance_plan.is_some(),
-                    "credentialIds" => self.credential_ids.is_some(),
-                    "credentials" => self.credentials.is_some(),
-                    "endCallMessage" => self.end_call_message.is_some(),
-                    "endCallPhrases" => self.end_call_phrases.is_some(),
-                    "firstMessage" => self.first_message.is_some(),
+                    "clientMessages" => {
+                        !::std::option::Option::is_none(&self.client_messages)
+                    }
+                    "compliancePlan" => {
+                        !::std::option::Option::is_none(&self.compliance_plan)
+                    }
+                    "credentialIds" => {
+                        !::std::option::Option::is_none(&self.credential_ids)
+                    }
+                    "credentials" => !::std::option::Option::is_none(&self.credentials),
+                    "endCallMessage" => {
+                        !::std::option::Option::is_none(&self.end_call_message)
+                    }
+                    "endCallPhrases" => {
+                        !::std::option::Option::is_none(&self.end_call_phrases)
+                    }
+                    "firstMessage" => {
+                        !::std::option::Option::is_none(&self.first_message)
+                    }
                     "firstMessageInterruptionsEnabled" => {
-                        self.first_message_interruptions_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.first_message_interruptions_enabled,
+                        )
                     }
-                    "firstMessageMode" => self.first_message_mode.is_some(),
-                    "hooks" => self.hooks.is_some(),
-                    "keypadInputPlan" => self.keypad_input_plan.is_some(),
-                    "maxDurationSeconds" => self.max_duration_seconds.is_some(),
-                    "messagePlan" => self.message_plan.is_some(),
-                    "metadata" => self.metadata.is_some(),
-                    "model" => self.model.is_some(),
+                    "firstMessageMode" => {
+                        !::std::option::Option::is_none(&self.first_message_mode)
+                    }
+                    "hooks" => !::std::option::Option::is_none(&self.hooks),
+                    "keypadInputPlan" => {
+                        !::std::option::Option::is_none(&self.keypad_input_plan)
+                    }
+                    "maxDurationSeconds" => {
+                        !::std::option::Option::is_none(&self.max_duration_seconds)
+                    }
+                    "messagePlan" => !::std::option::Option::is_none(&self.message_plan),
+                    "metadata" => !::std::option::Option::is_none(&self.metadata),
+                    "model" => !::std::option::Option::is_none(&self.model),
                     "modelOutputInMessagesEnabled" => {
-                        self.model_output_in_messages_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.model_output_in_messages_enabled,
+                        )
                     }
-                    "monitorPlan" => self.monitor_plan.is_some(),
-                    "name" => self.name.is_some(),
-                    "observabilityPlan" => self.observability_plan.is_some(),
-                    "server" => self.server.is_some(),
-                    "serverMessages" => self.server_messages.is_some(),
-                    "silenceTimeoutSeconds" => self.silence_timeout_seconds.is_some(),
-                    "startSpeakingPlan" => self.start_speaking_plan.is_some(),
-                    "stopSpeakingPlan" => self.stop_speaking_plan.is_some(),
-                    "transcriber" => self.transcriber.is_some(),
-                    "transportConfigurations" => self.transport_configurations.is_some(),
-                    "voice" => self.voice.is_some(),
-                    "voicemailDetection" => self.voicemail_detection.is_some(),
-                    "voicemailMessage" => self.voicemail_message.is_some(),
+                    "monitorPlan" => !::std::option::Option::is_none(&self.monitor_plan),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "observabilityPlan" => {
+                        !::std::option::Option::is_none(&self.observability_plan)
+                    }
+                    "server" => !::std::option::Option::is_none(&self.server),
+                    "serverMessages" => {
+                        !::std::option::Option::is_none(&self.server_messages)
+                    }
+                    "silenceTimeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.silence_timeout_seconds)
+                    }
+                    "startSpeakingPlan" => {
+                        !::std::option::Option::is_none(&self.start_speaking_plan)
+                    }
+                    "stopSpeakingPlan" => {
+                        !::std::option::Option::is_none(&self.stop_speaking_plan)
+                    }
+                    "transcriber" => !::std::option::Option::is_none(&self.transcriber),
+                    "transportConfigurations" => {
+                        !::std::option::Option::is_none(&self.transport_configurations)
+                    }
+                    "voice" => !::std::option::Option::is_none(&self.voice),
+                    "voicemailDetection" => {
+                        !::std::option::Option::is_none(&self.voicemail_detection)
+                    }
+                    "voicemailMessage" => {
+                        !::std::option::Option::is_none(&self.voicemail_message)
+                    }
                     _ => false,
                 },
             )?;
@@ -5767,14 +5960,18 @@ impl ::serde::Serialize for CreateCustomerDto {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "assistantOverrides" => self.assistant_overrides.is_some(),
-                    "email" => self.email.is_some(),
-                    "extension" => self.extension.is_some(),
-                    "externalId" => self.external_id.is_some(),
-                    "name" => self.name.is_some(),
-                    "number" => self.number.is_some(),
-                    "numberE164CheckEnabled" => self.number_e164_check_enabled.is_some(),
-                    "sipUri" => self.sip_uri.is_some(),
+                    "assistantOverrides" => {
+                        !::std::option::Option::is_none(&self.assistant_overrides)
+                    }
+                    "email" => !::std::option::Option::is_none(&self.email),
+                    "extension" => !::std::option::Option::is_none(&self.extension),
+                    "externalId" => !::std::option::Option::is_none(&self.external_id),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "number" => !::std::option::Option::is_none(&self.number),
+                    "numberE164CheckEnabled" => {
+                        !::std::option::Option::is_none(&self.number_e164_check_enabled)
+                    }
+                    "sipUri" => !::std::option::Option::is_none(&self.sip_uri),
                     _ => false,
                 },
             )?;
@@ -6086,19 +6283,25 @@ impl ::serde::Serialize for CreateSessionDto {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "assistant" => self.assistant.is_some(),
-                    "assistantId" => self.assistant_id.is_some(),
-                    "assistantOverrides" => self.assistant_overrides.is_some(),
-                    "customer" => self.customer.is_some(),
-                    "customerId" => self.customer_id.is_some(),
-                    "expirationSeconds" => self.expiration_seconds.is_some(),
-                    "messages" => self.messages.is_some(),
-                    "name" => self.name.is_some(),
-                    "phoneNumber" => self.phone_number.is_some(),
-                    "phoneNumberId" => self.phone_number_id.is_some(),
-                    "squad" => self.squad.is_some(),
-                    "squadId" => self.squad_id.is_some(),
-                    "status" => self.status.is_some(),
+                    "assistant" => !::std::option::Option::is_none(&self.assistant),
+                    "assistantId" => !::std::option::Option::is_none(&self.assistant_id),
+                    "assistantOverrides" => {
+                        !::std::option::Option::is_none(&self.assistant_overrides)
+                    }
+                    "customer" => !::std::option::Option::is_none(&self.customer),
+                    "customerId" => !::std::option::Option::is_none(&self.customer_id),
+                    "expirationSeconds" => {
+                        !::std::option::Option::is_none(&self.expiration_seconds)
+                    }
+                    "messages" => !::std::option::Option::is_none(&self.messages),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "phoneNumber" => !::std::option::Option::is_none(&self.phone_number),
+                    "phoneNumberId" => {
+                        !::std::option::Option::is_none(&self.phone_number_id)
+                    }
+                    "squad" => !::std::option::Option::is_none(&self.squad),
+                    "squadId" => !::std::option::Option::is_none(&self.squad_id),
+                    "status" => !::std::option::Option::is_none(&self.status),
                     _ => false,
                 },
             )?;
@@ -6546,7 +6749,8 @@ impl ::serde::Serialize for CustomKnowledgeBase {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "server" => self.server.is_some(),
+                    "server" => !::std::option::Option::is_none(&self.server),
+                    "provider" => true,
                     _ => false,
                 },
             )?;
@@ -6682,10 +6886,13 @@ impl ::serde::Serialize for DeveloperMessage {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "content" => self.content.is_some(),
-                    "message" => self.message.is_some(),
-                    "secondsFromStart" => self.seconds_from_start.is_some(),
-                    "time" => self.time.is_some(),
+                    "content" => !::std::option::Option::is_none(&self.content),
+                    "message" => !::std::option::Option::is_none(&self.message),
+                    "secondsFromStart" => {
+                        !::std::option::Option::is_none(&self.seconds_from_start)
+                    }
+                    "time" => !::std::option::Option::is_none(&self.time),
+                    "role" => true,
                     _ => false,
                 },
             )?;
@@ -6849,9 +7056,12 @@ impl ::serde::Serialize for ExactReplacement {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "key" => self.key.is_some(),
-                    "replaceAllEnabled" => self.replace_all_enabled.is_some(),
-                    "value" => self.value.is_some(),
+                    "key" => !::std::option::Option::is_none(&self.key),
+                    "replaceAllEnabled" => {
+                        !::std::option::Option::is_none(&self.replace_all_enabled)
+                    }
+                    "value" => !::std::option::Option::is_none(&self.value),
+                    "type" => true,
                     _ => false,
                 },
             )?;
@@ -6980,7 +7190,7 @@ impl ::serde::Serialize for FallbackTranscriberPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "transcribers" => self.transcribers.is_some(),
+                    "transcribers" => !::std::option::Option::is_none(&self.transcribers),
                     _ => false,
                 },
             )?;
@@ -7070,7 +7280,7 @@ impl ::serde::Serialize for FallbackVoicePlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "voices" => self.voices.is_some(),
+                    "voices" => !::std::option::Option::is_none(&self.voices),
                     _ => false,
                 },
             )?;
@@ -7178,8 +7388,11 @@ impl ::serde::Serialize for FixedBackoffPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "baseDelaySeconds" => self.base_delay_seconds.is_some(),
-                    "maxRetries" => self.max_retries.is_some(),
+                    "baseDelaySeconds" => {
+                        !::std::option::Option::is_none(&self.base_delay_seconds)
+                    }
+                    "maxRetries" => !::std::option::Option::is_none(&self.max_retries),
+                    "type" => true,
                     _ => false,
                 },
             )?;
@@ -7322,10 +7535,14 @@ impl ::serde::Serialize for FormatPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "enabled" => self.enabled.is_some(),
-                    "formattersEnabled" => self.formatters_enabled.is_some(),
-                    "numberToDigitsCutoff" => self.number_to_digits_cutoff.is_some(),
-                    "replacements" => self.replacements.is_some(),
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
+                    "formattersEnabled" => {
+                        !::std::option::Option::is_none(&self.formatters_enabled)
+                    }
+                    "numberToDigitsCutoff" => {
+                        !::std::option::Option::is_none(&self.number_to_digits_cutoff)
+                    }
+                    "replacements" => !::std::option::Option::is_none(&self.replacements),
                     _ => false,
                 },
             )?;
@@ -7508,12 +7725,22 @@ impl ::serde::Serialize for FourierDenoisingPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "baselineOffsetDb" => self.baseline_offset_db.is_some(),
-                    "baselinePercentile" => self.baseline_percentile.is_some(),
-                    "enabled" => self.enabled.is_some(),
-                    "mediaDetectionEnabled" => self.media_detection_enabled.is_some(),
-                    "staticThreshold" => self.static_threshold.is_some(),
-                    "windowSizeMs" => self.window_size_ms.is_some(),
+                    "baselineOffsetDb" => {
+                        !::std::option::Option::is_none(&self.baseline_offset_db)
+                    }
+                    "baselinePercentile" => {
+                        !::std::option::Option::is_none(&self.baseline_percentile)
+                    }
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
+                    "mediaDetectionEnabled" => {
+                        !::std::option::Option::is_none(&self.media_detection_enabled)
+                    }
+                    "staticThreshold" => {
+                        !::std::option::Option::is_none(&self.static_threshold)
+                    }
+                    "windowSizeMs" => {
+                        !::std::option::Option::is_none(&self.window_size_ms)
+                    }
                     _ => false,
                 },
             )?;
@@ -7673,9 +7900,9 @@ impl ::serde::Serialize for FunctionParameters {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "properties" => self.properties.is_some(),
-                    "required" => self.required.is_some(),
-                    "type" => self.type_.is_some(),
+                    "properties" => !::std::option::Option::is_none(&self.properties),
+                    "required" => !::std::option::Option::is_none(&self.required),
+                    "type" => !::std::option::Option::is_none(&self.type_),
                     _ => false,
                 },
             )?;
@@ -7814,8 +8041,11 @@ impl ::serde::Serialize for GoogleVoicemailDetectionPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "backoffPlan" => self.backoff_plan.is_some(),
-                    "beepMaxAwaitSeconds" => self.beep_max_await_seconds.is_some(),
+                    "backoffPlan" => !::std::option::Option::is_none(&self.backoff_plan),
+                    "beepMaxAwaitSeconds" => {
+                        !::std::option::Option::is_none(&self.beep_max_await_seconds)
+                    }
+                    "provider" => true,
                     _ => false,
                 },
             )?;
@@ -7935,7 +8165,9 @@ impl ::serde::Serialize for HipaaCompliancePlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "hipaaEnabled" => self.hipaa_enabled.is_some(),
+                    "hipaaEnabled" => {
+                        !::std::option::Option::is_none(&self.hipaa_enabled)
+                    }
                     _ => false,
                 },
             )?;
@@ -8212,19 +8444,31 @@ impl ::serde::Serialize for ImportTwilioPhoneNumberDto {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "assistantId" => self.assistant_id.is_some(),
-                    "fallbackDestination" => self.fallback_destination.is_some(),
-                    "hooks" => self.hooks.is_some(),
-                    "name" => self.name.is_some(),
-                    "server" => self.server.is_some(),
-                    "smsEnabled" => self.sms_enabled.is_some(),
-                    "squadId" => self.squad_id.is_some(),
-                    "twilioAccountSid" => self.twilio_account_sid.is_some(),
-                    "twilioApiKey" => self.twilio_api_key.is_some(),
-                    "twilioApiSecret" => self.twilio_api_secret.is_some(),
-                    "twilioAuthToken" => self.twilio_auth_token.is_some(),
-                    "twilioPhoneNumber" => self.twilio_phone_number.is_some(),
-                    "workflowId" => self.workflow_id.is_some(),
+                    "assistantId" => !::std::option::Option::is_none(&self.assistant_id),
+                    "fallbackDestination" => {
+                        !::std::option::Option::is_none(&self.fallback_destination)
+                    }
+                    "hooks" => !::std::option::Option::is_none(&self.hooks),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "server" => !::std::option::Option::is_none(&self.server),
+                    "smsEnabled" => !::std::option::Option::is_none(&self.sms_enabled),
+                    "squadId" => !::std::option::Option::is_none(&self.squad_id),
+                    "twilioAccountSid" => {
+                        !::std::option::Option::is_none(&self.twilio_account_sid)
+                    }
+                    "twilioApiKey" => {
+                        !::std::option::Option::is_none(&self.twilio_api_key)
+                    }
+                    "twilioApiSecret" => {
+                        !::std::option::Option::is_none(&self.twilio_api_secret)
+                    }
+                    "twilioAuthToken" => {
+                        !::std::option::Option::is_none(&self.twilio_auth_token)
+                    }
+                    "twilioPhoneNumber" => {
+                        !::std::option::Option::is_none(&self.twilio_phone_number)
+                    }
+                    "workflowId" => !::std::option::Option::is_none(&self.workflow_id),
                     _ => false,
                 },
             )?;
@@ -8540,15 +8784,15 @@ impl ::serde::Serialize for JsonSchema {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "description" => self.description.is_some(),
-                    "enum" => self.enum_.is_some(),
-                    "format" => self.format.is_some(),
-                    "items" => self.items.is_some(),
-                    "pattern" => self.pattern.is_some(),
-                    "properties" => self.properties.is_some(),
-                    "required" => self.required.is_some(),
-                    "title" => self.title.is_some(),
-                    "type" => self.type_.is_some(),
+                    "description" => !::std::option::Option::is_none(&self.description),
+                    "enum" => !::std::option::Option::is_none(&self.enum_),
+                    "format" => !::std::option::Option::is_none(&self.format),
+                    "items" => !::std::option::Option::is_none(&self.items),
+                    "pattern" => !::std::option::Option::is_none(&self.pattern),
+                    "properties" => !::std::option::Option::is_none(&self.properties),
+                    "required" => !::std::option::Option::is_none(&self.required),
+                    "title" => !::std::option::Option::is_none(&self.title),
+                    "type" => !::std::option::Option::is_none(&self.type_),
                     _ => false,
                 },
             )?;
@@ -8771,9 +9015,11 @@ impl ::serde::Serialize for KeypadInputPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "delimiters" => self.delimiters.is_some(),
-                    "enabled" => self.enabled.is_some(),
-                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    "delimiters" => !::std::option::Option::is_none(&self.delimiters),
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
+                    "timeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.timeout_seconds)
+                    }
                     _ => false,
                 },
             )?;
@@ -8963,8 +9209,9 @@ impl ::serde::Serialize for LangfuseObservabilityPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "metadata" => self.metadata.is_some(),
-                    "tags" => self.tags.is_some(),
+                    "metadata" => !::std::option::Option::is_none(&self.metadata),
+                    "tags" => !::std::option::Option::is_none(&self.tags),
+                    "provider" => true,
                     _ => false,
                 },
             )?;
@@ -9251,14 +9498,24 @@ impl ::serde::Serialize for MessagePlan {
                 &mut map,
                 |key| match key {
                     "idleMessageMaxSpokenCount" => {
-                        self.idle_message_max_spoken_count.is_some()
+                        !::std::option::Option::is_none(
+                            &self.idle_message_max_spoken_count,
+                        )
                     }
                     "idleMessageResetCountOnUserSpeechEnabled" => {
-                        self.idle_message_reset_count_on_user_speech_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.idle_message_reset_count_on_user_speech_enabled,
+                        )
                     }
-                    "idleMessages" => self.idle_messages.is_some(),
-                    "idleTimeoutSeconds" => self.idle_timeout_seconds.is_some(),
-                    "silenceTimeoutMessage" => self.silence_timeout_message.is_some(),
+                    "idleMessages" => {
+                        !::std::option::Option::is_none(&self.idle_messages)
+                    }
+                    "idleTimeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.idle_timeout_seconds)
+                    }
+                    "silenceTimeoutMessage" => {
+                        !::std::option::Option::is_none(&self.silence_timeout_message)
+                    }
                     _ => false,
                 },
             )?;
@@ -9453,7 +9710,14 @@ impl ::serde::Serialize for ModelCost {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "type" => true,
+                    _ => false,
+                },
+            )?;
         map.end()
     }
 }
@@ -9582,13 +9846,21 @@ impl ::serde::Serialize for MonitorPlan {
                 &mut map,
                 |key| match key {
                     "controlAuthenticationEnabled" => {
-                        self.control_authentication_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.control_authentication_enabled,
+                        )
                     }
-                    "controlEnabled" => self.control_enabled.is_some(),
+                    "controlEnabled" => {
+                        !::std::option::Option::is_none(&self.control_enabled)
+                    }
                     "listenAuthenticationEnabled" => {
-                        self.listen_authentication_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.listen_authentication_enabled,
+                        )
                     }
-                    "listenEnabled" => self.listen_enabled.is_some(),
+                    "listenEnabled" => {
+                        !::std::option::Option::is_none(&self.listen_enabled)
+                    }
                     _ => false,
                 },
             )?;
@@ -9776,7 +10048,14 @@ impl ::serde::Serialize for PaginationMeta {
         map.serialize_entry("currentPage", &self.current_page)?;
         map.serialize_entry("itemsPerPage", &self.items_per_page)?;
         map.serialize_entry("totalItems", &self.total_items)?;
-        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "currentPage" | "itemsPerPage" | "totalItems" => true,
+                    _ => false,
+                },
+            )?;
         map.end()
     }
 }
@@ -9896,7 +10175,7 @@ impl ::serde::Serialize for PciCompliancePlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "pciEnabled" => self.pci_enabled.is_some(),
+                    "pciEnabled" => !::std::option::Option::is_none(&self.pci_enabled),
                     _ => false,
                 },
             )?;
@@ -10058,8 +10337,8 @@ impl ::serde::Serialize for RegexOption {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "enabled" => self.enabled.is_some(),
-                    "type" => self.type_.is_some(),
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
+                    "type" => !::std::option::Option::is_none(&self.type_),
                     _ => false,
                 },
             )?;
@@ -10265,10 +10544,12 @@ impl ::serde::Serialize for Server {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "backoffPlan" => self.backoff_plan.is_some(),
-                    "headers" => self.headers.is_some(),
-                    "timeoutSeconds" => self.timeout_seconds.is_some(),
-                    "url" => self.url.is_some(),
+                    "backoffPlan" => !::std::option::Option::is_none(&self.backoff_plan),
+                    "headers" => !::std::option::Option::is_none(&self.headers),
+                    "timeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.timeout_seconds)
+                    }
+                    "url" => !::std::option::Option::is_none(&self.url),
                     _ => false,
                 },
             )?;
@@ -10575,22 +10856,29 @@ impl ::serde::Serialize for Session {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "artifact" => self.artifact.is_some(),
-                    "assistant" => self.assistant.is_some(),
-                    "assistantId" => self.assistant_id.is_some(),
-                    "assistantOverrides" => self.assistant_overrides.is_some(),
-                    "cost" => self.cost.is_some(),
-                    "costs" => self.costs.is_some(),
-                    "customer" => self.customer.is_some(),
-                    "customerId" => self.customer_id.is_some(),
-                    "expirationSeconds" => self.expiration_seconds.is_some(),
-                    "messages" => self.messages.is_some(),
-                    "name" => self.name.is_some(),
-                    "phoneNumber" => self.phone_number.is_some(),
-                    "phoneNumberId" => self.phone_number_id.is_some(),
-                    "squad" => self.squad.is_some(),
-                    "squadId" => self.squad_id.is_some(),
-                    "status" => self.status.is_some(),
+                    "artifact" => !::std::option::Option::is_none(&self.artifact),
+                    "assistant" => !::std::option::Option::is_none(&self.assistant),
+                    "assistantId" => !::std::option::Option::is_none(&self.assistant_id),
+                    "assistantOverrides" => {
+                        !::std::option::Option::is_none(&self.assistant_overrides)
+                    }
+                    "cost" => !::std::option::Option::is_none(&self.cost),
+                    "costs" => !::std::option::Option::is_none(&self.costs),
+                    "customer" => !::std::option::Option::is_none(&self.customer),
+                    "customerId" => !::std::option::Option::is_none(&self.customer_id),
+                    "expirationSeconds" => {
+                        !::std::option::Option::is_none(&self.expiration_seconds)
+                    }
+                    "messages" => !::std::option::Option::is_none(&self.messages),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "phoneNumber" => !::std::option::Option::is_none(&self.phone_number),
+                    "phoneNumberId" => {
+                        !::std::option::Option::is_none(&self.phone_number_id)
+                    }
+                    "squad" => !::std::option::Option::is_none(&self.squad),
+                    "squadId" => !::std::option::Option::is_none(&self.squad_id),
+                    "status" => !::std::option::Option::is_none(&self.status),
+                    "createdAt" | "id" | "orgId" | "updatedAt" => true,
                     _ => false,
                 },
             )?;
@@ -10914,7 +11202,14 @@ impl ::serde::Serialize for SessionCost {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "type" => true,
+                    _ => false,
+                },
+            )?;
         map.end()
     }
 }
@@ -11249,7 +11544,14 @@ impl ::serde::Serialize for SessionPaginatedResponse {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("metadata", &self.metadata)?;
         map.serialize_entry("results", &self.results)?;
-        self.unknown_fields.serialize_into(&mut map, |_| false)?;
+        self.unknown_fields
+            .serialize_into(
+                &mut map,
+                |key| match key {
+                    "metadata" | "results" => true,
+                    _ => false,
+                },
+            )?;
         map.end()
     }
 }
@@ -11348,7 +11650,7 @@ impl ::serde::Serialize for SmartDenoisingPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "enabled" => self.enabled.is_some(),
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
                     _ => false,
                 },
             )?;
@@ -11563,13 +11865,21 @@ impl ::serde::Serialize for StartSpeakingPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "customEndpointingRules" => self.custom_endpointing_rules.is_some(),
-                    "smartEndpointingEnabled" => self.smart_endpointing_enabled.is_some(),
-                    "smartEndpointingPlan" => self.smart_endpointing_plan.is_some(),
-                    "transcriptionEndpointingPlan" => {
-                        self.transcription_endpointing_plan.is_some()
+                    "customEndpointingRules" => {
+                        !::std::option::Option::is_none(&self.custom_endpointing_rules)
                     }
-                    "waitSeconds" => self.wait_seconds.is_some(),
+                    "smartEndpointingEnabled" => {
+                        !::std::option::Option::is_none(&self.smart_endpointing_enabled)
+                    }
+                    "smartEndpointingPlan" => {
+                        !::std::option::Option::is_none(&self.smart_endpointing_plan)
+                    }
+                    "transcriptionEndpointingPlan" => {
+                        !::std::option::Option::is_none(
+                            &self.transcription_endpointing_plan,
+                        )
+                    }
+                    "waitSeconds" => !::std::option::Option::is_none(&self.wait_seconds),
                     _ => false,
                 },
             )?;
@@ -11761,11 +12071,19 @@ impl ::serde::Serialize for StopSpeakingPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "acknowledgementPhrases" => self.acknowledgement_phrases.is_some(),
-                    "backoffSeconds" => self.backoff_seconds.is_some(),
-                    "interruptionPhrases" => self.interruption_phrases.is_some(),
-                    "numWords" => self.num_words.is_some(),
-                    "voiceSeconds" => self.voice_seconds.is_some(),
+                    "acknowledgementPhrases" => {
+                        !::std::option::Option::is_none(&self.acknowledgement_phrases)
+                    }
+                    "backoffSeconds" => {
+                        !::std::option::Option::is_none(&self.backoff_seconds)
+                    }
+                    "interruptionPhrases" => {
+                        !::std::option::Option::is_none(&self.interruption_phrases)
+                    }
+                    "numWords" => !::std::option::Option::is_none(&self.num_words),
+                    "voiceSeconds" => {
+                        !::std::option::Option::is_none(&self.voice_seconds)
+                    }
                     _ => false,
                 },
             )?;
@@ -11909,8 +12227,8 @@ impl ::serde::Serialize for StructuredDataMultiPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "key" => self.key.is_some(),
-                    "plan" => self.plan.is_some(),
+                    "key" => !::std::option::Option::is_none(&self.key),
+                    "plan" => !::std::option::Option::is_none(&self.plan),
                     _ => false,
                 },
             )?;
@@ -12042,10 +12360,12 @@ impl ::serde::Serialize for StructuredDataPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "enabled" => self.enabled.is_some(),
-                    "messages" => self.messages.is_some(),
-                    "schema" => self.schema.is_some(),
-                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
+                    "messages" => !::std::option::Option::is_none(&self.messages),
+                    "schema" => !::std::option::Option::is_none(&self.schema),
+                    "timeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.timeout_seconds)
+                    }
                     _ => false,
                 },
             )?;
@@ -12201,10 +12521,12 @@ impl ::serde::Serialize for SuccessEvaluationPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "enabled" => self.enabled.is_some(),
-                    "messages" => self.messages.is_some(),
-                    "rubric" => self.rubric.is_some(),
-                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
+                    "messages" => !::std::option::Option::is_none(&self.messages),
+                    "rubric" => !::std::option::Option::is_none(&self.rubric),
+                    "timeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.timeout_seconds)
+                    }
                     _ => false,
                 },
             )?;
@@ -12360,9 +12682,11 @@ impl ::serde::Serialize for SummaryPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "enabled" => self.enabled.is_some(),
-                    "messages" => self.messages.is_some(),
-                    "timeoutSeconds" => self.timeout_seconds.is_some(),
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
+                    "messages" => !::std::option::Option::is_none(&self.messages),
+                    "timeoutSeconds" => {
+                        !::std::option::Option::is_none(&self.timeout_seconds)
+                    }
                     _ => false,
                 },
             )?;
@@ -12511,10 +12835,13 @@ impl ::serde::Serialize for SystemMessage {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "content" => self.content.is_some(),
-                    "message" => self.message.is_some(),
-                    "secondsFromStart" => self.seconds_from_start.is_some(),
-                    "time" => self.time.is_some(),
+                    "content" => !::std::option::Option::is_none(&self.content),
+                    "message" => !::std::option::Option::is_none(&self.message),
+                    "secondsFromStart" => {
+                        !::std::option::Option::is_none(&self.seconds_from_start)
+                    }
+                    "time" => !::std::option::Option::is_none(&self.time),
+                    "role" => true,
                     _ => false,
                 },
             )?;
@@ -12807,10 +13134,10 @@ impl ::serde::Serialize for ToolFunction {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "description" => self.description.is_some(),
-                    "name" => self.name.is_some(),
-                    "parameters" => self.parameters.is_some(),
-                    "strict" => self.strict.is_some(),
+                    "description" => !::std::option::Option::is_none(&self.description),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "parameters" => !::std::option::Option::is_none(&self.parameters),
+                    "strict" => !::std::option::Option::is_none(&self.strict),
                     _ => false,
                 },
             )?;
@@ -12970,10 +13297,13 @@ impl ::serde::Serialize for ToolMessage {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "content" => self.content.is_some(),
-                    "message" => self.message.is_some(),
-                    "secondsFromStart" => self.seconds_from_start.is_some(),
-                    "time" => self.time.is_some(),
+                    "content" => !::std::option::Option::is_none(&self.content),
+                    "message" => !::std::option::Option::is_none(&self.message),
+                    "secondsFromStart" => {
+                        !::std::option::Option::is_none(&self.seconds_from_start)
+                    }
+                    "time" => !::std::option::Option::is_none(&self.time),
+                    "role" => true,
                     _ => false,
                 },
             )?;
@@ -13143,10 +13473,11 @@ impl ::serde::Serialize for ToolMessageStart {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "blocking" => self.blocking.is_some(),
-                    "conditions" => self.conditions.is_some(),
-                    "content" => self.content.is_some(),
-                    "contents" => self.contents.is_some(),
+                    "blocking" => !::std::option::Option::is_none(&self.blocking),
+                    "conditions" => !::std::option::Option::is_none(&self.conditions),
+                    "content" => !::std::option::Option::is_none(&self.content),
+                    "contents" => !::std::option::Option::is_none(&self.contents),
+                    "type" => true,
                     _ => false,
                 },
             )?;
@@ -13375,9 +13706,11 @@ impl ::serde::Serialize for TranscriptPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "assistantName" => self.assistant_name.is_some(),
-                    "enabled" => self.enabled.is_some(),
-                    "userName" => self.user_name.is_some(),
+                    "assistantName" => {
+                        !::std::option::Option::is_none(&self.assistant_name)
+                    }
+                    "enabled" => !::std::option::Option::is_none(&self.enabled),
+                    "userName" => !::std::option::Option::is_none(&self.user_name),
                     _ => false,
                 },
             )?;
@@ -13518,9 +13851,15 @@ impl ::serde::Serialize for TranscriptionEndpointingPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "onNoPunctuationSeconds" => self.on_no_punctuation_seconds.is_some(),
-                    "onNumberSeconds" => self.on_number_seconds.is_some(),
-                    "onPunctuationSeconds" => self.on_punctuation_seconds.is_some(),
+                    "onNoPunctuationSeconds" => {
+                        !::std::option::Option::is_none(&self.on_no_punctuation_seconds)
+                    }
+                    "onNumberSeconds" => {
+                        !::std::option::Option::is_none(&self.on_number_seconds)
+                    }
+                    "onPunctuationSeconds" => {
+                        !::std::option::Option::is_none(&self.on_punctuation_seconds)
+                    }
                     _ => false,
                 },
             )?;
@@ -13761,13 +14100,18 @@ impl ::serde::Serialize for TransferDestinationNumber {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "callerId" => self.caller_id.is_some(),
-                    "description" => self.description.is_some(),
-                    "extension" => self.extension.is_some(),
-                    "message" => self.message.is_some(),
-                    "number" => self.number.is_some(),
-                    "numberE164CheckEnabled" => self.number_e164_check_enabled.is_some(),
-                    "transferPlan" => self.transfer_plan.is_some(),
+                    "callerId" => !::std::option::Option::is_none(&self.caller_id),
+                    "description" => !::std::option::Option::is_none(&self.description),
+                    "extension" => !::std::option::Option::is_none(&self.extension),
+                    "message" => !::std::option::Option::is_none(&self.message),
+                    "number" => !::std::option::Option::is_none(&self.number),
+                    "numberE164CheckEnabled" => {
+                        !::std::option::Option::is_none(&self.number_e164_check_enabled)
+                    }
+                    "transferPlan" => {
+                        !::std::option::Option::is_none(&self.transfer_plan)
+                    }
+                    "type" => true,
                     _ => false,
                 },
             )?;
@@ -13958,8 +14302,10 @@ impl ::serde::Serialize for TransferFallbackPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "endCallEnabled" => self.end_call_enabled.is_some(),
-                    "message" => self.message.is_some(),
+                    "endCallEnabled" => {
+                        !::std::option::Option::is_none(&self.end_call_enabled)
+                    }
+                    "message" => !::std::option::Option::is_none(&self.message),
                     _ => false,
                 },
             )?;
@@ -14064,7 +14410,8 @@ impl ::serde::Serialize for TransferHookAction {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "destination" => self.destination.is_some(),
+                    "destination" => !::std::option::Option::is_none(&self.destination),
+                    "type" => true,
                     _ => false,
                 },
             )?;
@@ -14265,20 +14612,28 @@ impl ::serde::Serialize for TransferPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "fallbackPlan" => self.fallback_plan.is_some(),
-                    "holdAudioUrl" => self.hold_audio_url.is_some(),
-                    "message" => self.message.is_some(),
-                    "mode" => self.mode.is_some(),
+                    "fallbackPlan" => {
+                        !::std::option::Option::is_none(&self.fallback_plan)
+                    }
+                    "holdAudioUrl" => {
+                        !::std::option::Option::is_none(&self.hold_audio_url)
+                    }
+                    "message" => !::std::option::Option::is_none(&self.message),
+                    "mode" => !::std::option::Option::is_none(&self.mode),
                     "sipHeadersInReferToEnabled" => {
-                        self.sip_headers_in_refer_to_enabled.is_some()
+                        !::std::option::Option::is_none(
+                            &self.sip_headers_in_refer_to_enabled,
+                        )
                     }
-                    "sipVerb" => self.sip_verb.is_some(),
-                    "summaryPlan" => self.summary_plan.is_some(),
-                    "timeout" => self.timeout.is_some(),
+                    "sipVerb" => !::std::option::Option::is_none(&self.sip_verb),
+                    "summaryPlan" => !::std::option::Option::is_none(&self.summary_plan),
+                    "timeout" => !::std::option::Option::is_none(&self.timeout),
                     "transferCompleteAudioUrl" => {
-                        self.transfer_complete_audio_url.is_some()
+                        !::std::option::Option::is_none(
+                            &self.transfer_complete_audio_url,
+                        )
                     }
-                    "twiml" => self.twiml.is_some(),
+                    "twiml" => !::std::option::Option::is_none(&self.twiml),
                     _ => false,
                 },
             )?;
@@ -14577,9 +14932,12 @@ impl ::serde::Serialize for TransportConfigurationTwilio {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "record" => self.record.is_some(),
-                    "recordingChannels" => self.recording_channels.is_some(),
-                    "timeout" => self.timeout.is_some(),
+                    "record" => !::std::option::Option::is_none(&self.record),
+                    "recordingChannels" => {
+                        !::std::option::Option::is_none(&self.recording_channels)
+                    }
+                    "timeout" => !::std::option::Option::is_none(&self.timeout),
+                    "provider" => true,
                     _ => false,
                 },
             )?;
@@ -14846,19 +15204,25 @@ impl ::serde::Serialize for UpdateSessionDto {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "assistant" => self.assistant.is_some(),
-                    "assistantId" => self.assistant_id.is_some(),
-                    "assistantOverrides" => self.assistant_overrides.is_some(),
-                    "customer" => self.customer.is_some(),
-                    "customerId" => self.customer_id.is_some(),
-                    "expirationSeconds" => self.expiration_seconds.is_some(),
-                    "messages" => self.messages.is_some(),
-                    "name" => self.name.is_some(),
-                    "phoneNumber" => self.phone_number.is_some(),
-                    "phoneNumberId" => self.phone_number_id.is_some(),
-                    "squad" => self.squad.is_some(),
-                    "squadId" => self.squad_id.is_some(),
-                    "status" => self.status.is_some(),
+                    "assistant" => !::std::option::Option::is_none(&self.assistant),
+                    "assistantId" => !::std::option::Option::is_none(&self.assistant_id),
+                    "assistantOverrides" => {
+                        !::std::option::Option::is_none(&self.assistant_overrides)
+                    }
+                    "customer" => !::std::option::Option::is_none(&self.customer),
+                    "customerId" => !::std::option::Option::is_none(&self.customer_id),
+                    "expirationSeconds" => {
+                        !::std::option::Option::is_none(&self.expiration_seconds)
+                    }
+                    "messages" => !::std::option::Option::is_none(&self.messages),
+                    "name" => !::std::option::Option::is_none(&self.name),
+                    "phoneNumber" => !::std::option::Option::is_none(&self.phone_number),
+                    "phoneNumberId" => {
+                        !::std::option::Option::is_none(&self.phone_number_id)
+                    }
+                    "squad" => !::std::option::Option::is_none(&self.squad),
+                    "squadId" => !::std::option::Option::is_none(&self.squad_id),
+                    "status" => !::std::option::Option::is_none(&self.status),
                     _ => false,
                 },
             )?;
@@ -15169,10 +15533,13 @@ impl ::serde::Serialize for UserMessage {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "content" => self.content.is_some(),
-                    "message" => self.message.is_some(),
-                    "secondsFromStart" => self.seconds_from_start.is_some(),
-                    "time" => self.time.is_some(),
+                    "content" => !::std::option::Option::is_none(&self.content),
+                    "message" => !::std::option::Option::is_none(&self.message),
+                    "secondsFromStart" => {
+                        !::std::option::Option::is_none(&self.seconds_from_start)
+                    }
+                    "time" => !::std::option::Option::is_none(&self.time),
+                    "role" => true,
                     _ => false,
                 },
             )?;
@@ -15319,8 +15686,8 @@ impl ::serde::Serialize for VariableExtractionAlias {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "key" => self.key.is_some(),
-                    "value" => self.value.is_some(),
+                    "key" => !::std::option::Option::is_none(&self.key),
+                    "value" => !::std::option::Option::is_none(&self.value),
                     _ => false,
                 },
             )?;
@@ -15431,8 +15798,8 @@ impl ::serde::Serialize for VariableExtractionPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "aliases" => self.aliases.is_some(),
-                    "schema" => self.schema.is_some(),
+                    "aliases" => !::std::option::Option::is_none(&self.aliases),
+                    "schema" => !::std::option::Option::is_none(&self.schema),
                     _ => false,
                 },
             )?;
@@ -15684,9 +16051,13 @@ impl ::serde::Serialize for VoicemailDetectionBackoffPlan {
             .serialize_into(
                 &mut map,
                 |key| match key {
-                    "frequencySeconds" => self.frequency_seconds.is_some(),
-                    "maxRetries" => self.max_retries.is_some(),
-                    "startAtSeconds" => self.start_at_seconds.is_some(),
+                    "frequencySeconds" => {
+                        !::std::option::Option::is_none(&self.frequency_seconds)
+                    }
+                    "maxRetries" => !::std::option::Option::is_none(&self.max_retries),
+                    "startAtSeconds" => {
+                        !::std::option::Option::is_none(&self.start_at_seconds)
+                    }
                     _ => false,
                 },
             )?;
@@ -15999,9 +16370,10 @@ macro_rules! with_component {
     };
 }
 /// `with_operation!(operation_id, f(args))`: `Some(f::<T>(args))` where
-/// `T` is the type the client decodes the operation's success body as,
-/// `None` if it has no JSON success body. `with_operation!(@names)`
-/// lists the operations it knows.
+/// `T` is the type of the operation's success body: its component, a
+/// `Vec` of its component, or `serde_json::Value` for any other
+/// schema; `None` if it has no `application/json` success body.
+/// `with_operation!(@names)` lists the operations it knows.
 #[macro_export]
 macro_rules! with_operation {
     (@ names) => {
