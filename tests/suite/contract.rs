@@ -1,13 +1,15 @@
 //! Contract tests against [Prism](https://github.com/stoplightio/prism), a
 //! validator nobody here wrote: every operation is called through the client
+//! (the tests' own, generated from `tests/fixture/openapi/`)
 //! with valid inputs and must pass Prism's request validation; bad requests
 //! must be rejected, so a client that sent something off-spec would fail.
 //!
 //! Prism (pinned in `tests/prism/package-lock.json`) is installed by
 //! `cargo xtask test`. It is started on loopback with `--errors` (request
-//! violations → 422, response violations → 500) on the assembled openapi/
-//! document, adjusted for Prism in two ways that leave request validation of
-//! everything the client sends as strict as the spec:
+//! violations → 422, response violations → 500) on the assembled
+//! `tests/fixture/openapi/` document, adjusted for Prism in two ways that
+//! leave request validation of everything the client sends as strict as the
+//! spec:
 //!
 //! - **Self-recursive components are unrolled** a few levels, the innermost
 //!   reference becoming `{}`. With `JsonSchema` referencing itself, Prism
@@ -24,13 +26,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use cozmox::models::SessionControllerFindAllPaginatedSortOrder as SortOrder;
-use cozmox::models::{CreateSessionDto, UpdateSessionDto};
-use cozmox::{Client, Error, ResponseValue, RetryPolicy};
+use fixture::models::SessionControllerFindAllPaginatedSortOrder as SortOrder;
+use fixture::models::{CreateSessionDto, UpdateSessionDto};
+use fixture::{Client, Error, ResponseValue, RetryPolicy};
 use serde_json::{Value, json};
 
 use crate::common::root;
 
+/// The spec the fixture client (`fixture`) was generated from.
+const FIXTURE_SPEC: &str = "tests/fixture/openapi";
 /// How many levels of a self-recursive schema Prism sees before `{}`.
 const UNROLL_DEPTH: usize = 3;
 /// Longest wait for Prism to listen (it takes ~5 s on an idle 2-core machine).
@@ -88,10 +92,10 @@ fn replace_ref(value: &mut Value, target: &str, replacement: &Value) {
     }
 }
 
-/// The assembled openapi/ document, adjusted for Prism (see the module docs).
+/// The assembled fixture document, adjusted for Prism (see the module docs).
 fn prism_document() -> Value {
-    let mut doc = xtask::pipeline::load::load(&root().join("openapi"))
-        .unwrap_or_else(|e| panic!("cannot assemble openapi/: {e}"))
+    let mut doc = xtask::pipeline::load::load(&root().join(FIXTURE_SPEC))
+        .unwrap_or_else(|e| panic!("cannot assemble {FIXTURE_SPEC}: {e}"))
         .doc;
 
     let schemas = doc["components"]["schemas"]

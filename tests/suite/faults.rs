@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cozmox::models::CreateSessionDto;
+use fixture::models::CreateSessionDto;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -151,8 +151,8 @@ pub(crate) async fn serve(script: Vec<Reply>) -> Server {
     Server { base, seen }
 }
 
-pub(crate) fn client(server: &Server) -> cozmox::Client {
-    cozmox::Client::builder()
+pub(crate) fn client(server: &Server) -> fixture::Client {
+    fixture::Client::builder()
         .api_key("sk-fault-test")
         .base_url(&server.base)
         .build()
@@ -222,7 +222,7 @@ async fn three_503s_exhaust_two_retries_and_fail_with_the_last_status() {
         .expect_err("fails after 2 retries");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
     assert_eq!(server.attempts(), 3);
-    let cozmox::Error::Api(api) = &err else {
+    let fixture::Error::Api(api) = &err else {
         panic!("expected an API error, got {err:?}");
     };
     assert_eq!(api.attempts(), 3);
@@ -252,7 +252,7 @@ async fn api_errors_carry_status_body_and_request_id_and_say_what_to_do() {
         .send()
         .await
         .expect_err("401");
-    let cozmox::Error::Api(api) = &err else {
+    let fixture::Error::Api(api) = &err else {
         panic!("expected an API error, got {err:?}");
     };
     assert_eq!(api.status().as_u16(), 401);
@@ -261,7 +261,7 @@ async fn api_errors_carry_status_body_and_request_id_and_say_what_to_do() {
     assert_eq!(api.message().as_deref(), Some("Invalid API key"));
     assert_eq!(
         api.body(),
-        &cozmox::ErrorBody::Json(serde_json::json!({
+        &fixture::ErrorBody::Json(serde_json::json!({
             "message": "Invalid API key", "error": "Unauthorized", "statusCode": 401
         }))
     );
@@ -275,18 +275,18 @@ async fn api_errors_carry_status_body_and_request_id_and_say_what_to_do() {
     // A text body is kept as text.
     let server = serve(vec![Reply::Http(502, vec![], "<html>bad gateway</html>")]).await;
     let err = client(&server)
-        .with_retry_policy(cozmox::RetryPolicy::none())
+        .with_retry_policy(fixture::RetryPolicy::none())
         .sessions()
         .get("s1")
         .send()
         .await
         .expect_err("502");
-    let cozmox::Error::Api(api) = &err else {
+    let fixture::Error::Api(api) = &err else {
         panic!("expected an API error, got {err:?}");
     };
     assert_eq!(
         api.body(),
-        &cozmox::ErrorBody::Text("<html>bad gateway</html>".into())
+        &fixture::ErrorBody::Text("<html>bad gateway</html>".into())
     );
 }
 
@@ -308,7 +308,7 @@ async fn a_body_whose_required_field_does_not_match_fails_with_its_json_path() {
         .send()
         .await
         .expect_err("an object where a date belongs");
-    let cozmox::Error::Decode(decode) = &err else {
+    let fixture::Error::Decode(decode) = &err else {
         panic!("expected a decode error, got {err:?}");
     };
     assert_eq!(decode.path(), "createdAt");
@@ -339,7 +339,7 @@ async fn a_body_whose_optional_field_does_not_match_decodes_and_reports_it() {
         .expect("the session, without what does not fit")
         .into_inner();
     assert_eq!(session.id, "s1");
-    let found: Vec<String> = cozmox::models::Drift::unknown_data(&session)
+    let found: Vec<String> = fixture::models::Drift::unknown_data(&session)
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -372,9 +372,9 @@ async fn a_success_status_the_spec_does_not_list_still_decodes() {
 
 #[tokio::test]
 async fn an_unreachable_server_is_a_connection_error() {
-    let client = cozmox::Client::builder()
+    let client = fixture::Client::builder()
         .base_url("http://127.0.0.1:1")
-        .retry_policy(cozmox::RetryPolicy::none())
+        .retry_policy(fixture::RetryPolicy::none())
         .build()
         .expect("builds");
     let err = client
@@ -383,7 +383,7 @@ async fn an_unreachable_server_is_a_connection_error() {
         .send()
         .await
         .expect_err("nothing listens on port 1");
-    assert!(matches!(err, cozmox::Error::Connection(_)), "{err:?}");
+    assert!(matches!(err, fixture::Error::Connection(_)), "{err:?}");
     assert!(err.is_transient());
     let shown = err.to_string();
     assert!(shown.contains("COZMOX_BASE_URL"), "{shown}");
@@ -406,7 +406,7 @@ async fn a_connection_reset_is_retried() {
 #[tokio::test]
 async fn a_response_slower_than_the_timeout_fails_as_a_timeout() {
     let server = serve(vec![Reply::After(Duration::from_secs(2), Box::new(ok()))]).await;
-    let client = cozmox::Client::builder()
+    let client = fixture::Client::builder()
         .base_url(&server.base)
         .timeout(Duration::from_millis(300))
         .build()
@@ -418,7 +418,7 @@ async fn a_response_slower_than_the_timeout_fails_as_a_timeout() {
         .send()
         .await
         .expect_err("times out");
-    assert!(matches!(&err, cozmox::Error::Timeout(_)), "{err:?}");
+    assert!(matches!(&err, fixture::Error::Timeout(_)), "{err:?}");
     assert!(
         start.elapsed() < Duration::from_millis(1500),
         "{:?}",
@@ -453,7 +453,7 @@ async fn post_is_not_retried_on_500_but_get_is() {
 async fn the_retry_policy_is_set_per_call() {
     let server = serve(vec![status(503), ok()]).await;
     let err = client(&server)
-        .with_retry_policy(cozmox::RetryPolicy::none())
+        .with_retry_policy(fixture::RetryPolicy::none())
         .sessions()
         .get("s1")
         .send()
@@ -468,7 +468,7 @@ async fn the_retry_policy_is_set_per_call() {
 async fn no_error_or_debug_output_shows_the_key() {
     const KEY: &str = "sk-never-print-me";
     let mut shown = Vec::new();
-    let builder = cozmox::Client::builder().api_key(KEY);
+    let builder = fixture::Client::builder().api_key(KEY);
     shown.push(format!("{builder:?}"));
     let server = serve(vec![
         Reply::Http(401, vec![], r#"{"message":"Unauthorized"}"#),
@@ -477,11 +477,11 @@ async fn no_error_or_debug_output_shows_the_key() {
         Reply::After(Duration::from_secs(2), Box::new(ok())),
     ])
     .await;
-    let client = cozmox::Client::builder()
+    let client = fixture::Client::builder()
         .api_key(KEY)
         .base_url(&server.base)
         .timeout(Duration::from_millis(300))
-        .retry_policy(cozmox::RetryPolicy::none())
+        .retry_policy(fixture::RetryPolicy::none())
         .build()
         .expect("builds");
     shown.push(format!("{client:?}"));
@@ -493,15 +493,15 @@ async fn no_error_or_debug_output_shows_the_key() {
             .await
             .expect_err("every scripted reply is an error");
         if i == 3 {
-            assert!(matches!(&err, cozmox::Error::Timeout(_)), "{err:?}");
+            assert!(matches!(&err, fixture::Error::Timeout(_)), "{err:?}");
         }
         shown.push(format!("{err:?} / {err}"));
     }
     // Connection refused, and a body the client refuses before sending.
-    let closed = cozmox::Client::builder()
+    let closed = fixture::Client::builder()
         .api_key(KEY)
         .base_url("http://127.0.0.1:1")
-        .retry_policy(cozmox::RetryPolicy::none())
+        .retry_policy(fixture::RetryPolicy::none())
         .build()
         .expect("builds");
     let err = closed.sessions().get("s1").send().await;
@@ -512,7 +512,7 @@ async fn no_error_or_debug_output_shows_the_key() {
     };
     let err = closed.sessions().create(invalid).send().await;
     shown.push(format!("{:?}", err.err()));
-    shown.push(cozmox::ConfigError::MissingApiKey.to_string());
+    shown.push(fixture::ConfigError::MissingApiKey.to_string());
     assert_eq!(shown.len(), 9);
     for text in &shown {
         assert!(!text.contains(KEY), "the key shows in: {text}");

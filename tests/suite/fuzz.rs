@@ -8,7 +8,7 @@ mod invariant;
 
 use std::path::PathBuf;
 
-use cozmox_models::{Session, decode};
+use fixture_models::{Session, decode};
 use invariant::{
     Allow, FLOAT_TEXT_ROUND_TRIPS, NULL_FIELDS_ARE_DROPPED, check_session, has_duplicate_keys,
     json_equivalent,
@@ -104,12 +104,12 @@ fn nesting_up_to_serde_jsons_limit_decodes_on_a_small_stack() {
                 let text = input.to_string();
                 check_session(text.as_bytes());
                 let session = decode::<Session>(text.as_bytes()).expect("tolerated");
-                found.push(cozmox_models::Drift::unknown_data(&session));
+                found.push(fixture_models::Drift::unknown_data(&session));
             }
-            let invalid = |u: &cozmox_models::UnknownData| {
-                matches!(u.kind, cozmox_models::UnknownKind::Invalid(_))
+            let invalid = |u: &fixture_models::UnknownData| {
+                matches!(u.kind, fixture_models::UnknownKind::Invalid(_))
             };
-            let paths = |f: &[cozmox_models::UnknownData]| {
+            let paths = |f: &[fixture_models::UnknownData]| {
                 f.iter()
                     .filter(|u| invalid(u))
                     .map(|u| u.path.clone())
@@ -125,7 +125,7 @@ fn nesting_up_to_serde_jsons_limit_decodes_on_a_small_stack() {
                 "{deep:?}"
             );
             assert!(
-                !cozmox_models::de::tolerant(),
+                !fixture_models::de::tolerant(),
                 "the tolerance flag is off again"
             );
         })
@@ -157,7 +157,8 @@ fn floats_re_encode_exactly() {
         "serde_json lacks its float_roundtrip feature"
     );
     let text = r#"{"id":"s1","orgId":"o1","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z","cost":1.0715660391465826e-75}"#;
-    let session: cozmox_models::Session = cozmox_models::decode(text.as_bytes()).expect("decodes");
+    let session: fixture_models::Session =
+        fixture_models::decode(text.as_bytes()).expect("decodes");
     let back: Value = serde_json::to_value(&session).expect("encodes");
     assert_eq!(back["cost"].as_f64(), Some(1.0715660391465826e-75_f64));
     assert_eq!(back["cost"].to_string(), "1.0715660391465826e-75");

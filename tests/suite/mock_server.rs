@@ -4,11 +4,11 @@
 
 use std::collections::HashSet;
 
-use cozmox::models::{
+use fixture::models::{
     CreateSessionDto, Session, SessionPaginatedResponse, SessionStatus, UpdateSessionDto,
 };
-use cozmox::{Client, ClientInfo as _};
-use cozmox_mock::MockServer;
+use fixture::{Client, ClientInfo as _};
+use fixture_mock::MockServer;
 use serde_json::{Value, json};
 
 async fn server() -> (MockServer, Client) {
@@ -38,7 +38,7 @@ async fn create(client: &Client, name: &str) -> Session {
         .into_inner()
 }
 
-fn status_of(result: Result<impl Sized, cozmox::Error>) -> Option<u16> {
+fn status_of(result: Result<impl Sized, fixture::Error>) -> Option<u16> {
     match result {
         Ok(_) => Some(200),
         Err(e) => e.status().map(|s| s.as_u16()),
@@ -92,7 +92,7 @@ async fn crud_walk() {
     assert_eq!(created.expiration_seconds, Some(3600.0));
     assert_eq!(created.assistant_id.as_deref(), Some("asst-1"));
     assert_eq!(created.status, Some(SessionStatus::Active));
-    assert_eq!(created.org_id, cozmox_mock::ORG_ID);
+    assert_eq!(created.org_id, fixture_mock::ORG_ID);
     assert_eq!(created.created_at, created.updated_at);
     assert_eq!(server.session_count(), 1);
 
@@ -108,7 +108,7 @@ async fn crud_walk() {
     assert_eq!(page.metadata.current_page, 1.0);
     assert_eq!(
         page.metadata.items_per_page,
-        cozmox_mock::DEFAULT_LIMIT as f64
+        fixture_mock::DEFAULT_LIMIT as f64
     );
 
     let fetched = client
@@ -122,7 +122,7 @@ async fn crud_walk() {
 
     let patch = UpdateSessionDto {
         name: Some("walk, renamed".try_into().expect("valid")),
-        status: Some(cozmox::models::UpdateSessionDtoStatus::Completed),
+        status: Some(fixture::models::UpdateSessionDtoStatus::Completed),
         ..Default::default()
     };
     let updated = client
@@ -170,12 +170,12 @@ async fn what_the_server_sends_is_exactly_the_spec() {
     create(&client, "strict").await;
     for session in server.sessions() {
         let bytes = serde_json::to_vec(&session).expect("encodes");
-        cozmox::models::decode_strict::<Session>(&bytes).expect("a Session, nothing unknown");
+        fixture::models::decode_strict::<Session>(&bytes).expect("a Session, nothing unknown");
     }
     let (status, page) = raw(&server, &client, "GET", "/session?limit=5", "").await;
     assert_eq!(status, 200);
     let bytes = serde_json::to_vec(&page).expect("encodes");
-    cozmox::models::decode_strict::<SessionPaginatedResponse>(&bytes)
+    fixture::models::decode_strict::<SessionPaginatedResponse>(&bytes)
         .expect("a page, nothing unknown");
 }
 
@@ -187,7 +187,7 @@ async fn unknown_ids_are_404() {
     let get = client.sessions().get(id).send().await;
     // The client's error carries the mock's error body.
     match &get {
-        Err(cozmox::Error::Api(e)) => {
+        Err(fixture::Error::Api(e)) => {
             assert_eq!(
                 e.body_as::<Value>().map(|b| b["error"].clone()),
                 Some(json!("Not Found"))
@@ -343,7 +343,7 @@ async fn pagination_over_250_sessions() {
     let newest = client
         .sessions()
         .list()
-        .sort_order(cozmox::models::SessionControllerFindAllPaginatedSortOrder::Desc)
+        .sort_order(fixture::models::SessionControllerFindAllPaginatedSortOrder::Desc)
         .limit(3)
         .send()
         .await
@@ -387,7 +387,7 @@ async fn pagination_over_250_sessions() {
     let mut newest_first = client
         .sessions()
         .list()
-        .sort_order(cozmox::models::SessionControllerFindAllPaginatedSortOrder::Desc)
+        .sort_order(fixture::models::SessionControllerFindAllPaginatedSortOrder::Desc)
         .stream();
     let mut count = 0;
     while let Some(session) = newest_first.next().await {
@@ -471,7 +471,7 @@ async fn dropping_the_server_stops_it() {
     drop(server);
     tokio::task::yield_now().await;
     let after = client
-        .with_retry_policy(cozmox::RetryPolicy::none())
+        .with_retry_policy(fixture::RetryPolicy::none())
         .sessions()
         .list()
         .send()

@@ -2,7 +2,7 @@
 //! the same JSON.
 
 use crate::common::{first_difference, json_eq, seed_examples};
-use cozmox_models::Session;
+use fixture_models::Session;
 
 #[test]
 fn seed_examples_round_trip_through_session() {
@@ -29,7 +29,7 @@ fn seed_examples_round_trip_through_session() {
 
 #[test]
 fn unknown_enum_values_are_kept_and_re_encoded() {
-    use cozmox_models::SessionStatus;
+    use fixture_models::SessionStatus;
     let known: SessionStatus = serde_json::from_str(r#""active""#).expect("known value");
     assert_eq!(known, SessionStatus::Active);
     let new: SessionStatus =

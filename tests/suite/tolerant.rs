@@ -2,7 +2,7 @@
 //! union members and object fields are kept and re-encode unchanged; the
 //! drift API lists them; errors name the JSON path and the union member.
 
-use cozmox_models::{Drift, Session, StrictError, UnknownKind, decode, decode_strict};
+use fixture_models::{Drift, Session, StrictError, UnknownKind, decode, decode_strict};
 use serde_json::{Value, json};
 
 use crate::common::{first_difference, json_eq, seed_examples};
@@ -15,7 +15,7 @@ fn session_with(messages: Value) -> Value {
     })
 }
 
-fn decode_value(v: &Value) -> Result<Session, cozmox_models::DecodeError> {
+fn decode_value(v: &Value) -> Result<Session, fixture_models::DecodeError> {
     decode(v.to_string().as_bytes())
 }
 
@@ -68,7 +68,7 @@ fn tagged_members_decode_by_their_tag_in_any_key_order() {
     ]));
     let session = decode_value(&input).expect("decodes");
     let messages = session.messages.as_ref().expect("messages");
-    use cozmox_models::SessionMessagesItem as M;
+    use fixture_models::SessionMessagesItem as M;
     assert!(
         matches!(messages[0], M::UserMessage(_)),
         "{:?}",
@@ -100,7 +100,7 @@ fn an_unknown_tag_is_kept_as_raw_json() {
     let session = decode_value(&input).expect("an unknown member decodes");
     let messages = session.messages.as_ref().expect("messages");
     match &messages[0] {
-        cozmox_models::SessionMessagesItem::Unknown(raw) => {
+        fixture_models::SessionMessagesItem::Unknown(raw) => {
             assert_eq!(raw, &input["messages"][0]);
         }
         other => panic!("expected the raw variant, got {other:?}"),
@@ -155,7 +155,7 @@ fn get_modify_patch_loses_nothing_the_server_sent() {
     assert_round_trip(&expected, &session);
 }
 
-fn strict_error(v: &Value) -> cozmox_models::DecodeError {
+fn strict_error(v: &Value) -> fixture_models::DecodeError {
     match decode_strict::<Session>(v.to_string().as_bytes()) {
         Err(StrictError::Decode(e)) => e,
         other => panic!("strict decoding should fail to decode: {other:?}"),
@@ -177,7 +177,7 @@ fn errors_inside_a_member_name_the_path_and_the_member() {
     let session = decode_value(&input).expect("tolerated");
     let messages = session.messages.as_ref().expect("messages");
     assert!(
-        matches!(&messages[0], cozmox_models::SessionMessagesItem::UserMessage(m) if m.message.is_none()),
+        matches!(&messages[0], fixture_models::SessionMessagesItem::UserMessage(m) if m.message.is_none()),
         "{:?}",
         messages[0]
     );

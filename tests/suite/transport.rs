@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use cozmox::models::CreateSessionDto;
-use cozmox::{Error, RetryPolicy};
-use cozmox_mock::MockServer;
+use fixture::models::CreateSessionDto;
+use fixture::{Error, RetryPolicy};
+use fixture_mock::MockServer;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -109,8 +109,8 @@ async fn losing_proxy(upstream: &str) -> Raw {
     .await
 }
 
-fn mock_client(base: &str) -> cozmox::Client {
-    cozmox::Client::builder()
+fn mock_client(base: &str) -> fixture::Client {
+    fixture::Client::builder()
         .api_key(MockServer::API_KEY)
         .base_url(base)
         .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(20)))
@@ -189,7 +189,7 @@ async fn post_is_retried_only_when_it_did_not_reach_the_api() {
     let base = format!("http://{}", closed.local_addr().expect("address"));
     drop(closed);
     let refused = |policy: RetryPolicy| {
-        let client = cozmox::Client::builder()
+        let client = fixture::Client::builder()
             .base_url(&base)
             .retry_policy(policy)
             .build()
@@ -231,7 +231,7 @@ async fn redirects_are_never_followed() {
     let location: &'static str = Box::leak(format!("{}/session", elsewhere.base).into_boxed_str());
     for code in [301, 302, 303, 307, 308] {
         let server = serve(vec![Reply::Http(code, vec![("location", location)], "")]).await;
-        let client = cozmox::Client::builder()
+        let client = fixture::Client::builder()
             .api_key("sk-redirect")
             .header("x-custom", "forwarded?")
             .base_url(&server.base)
@@ -285,7 +285,7 @@ async fn endless_body() -> Raw {
 async fn responses_are_bounded_whatever_the_server_sends() {
     const LIMIT: u64 = 1 << 20;
     let server = endless_body().await;
-    let client = cozmox::Client::builder()
+    let client = fixture::Client::builder()
         .base_url(&server.base)
         .max_response_bytes(LIMIT)
         .build()
@@ -331,7 +331,7 @@ async fn responses_are_bounded_whatever_the_server_sends() {
         tokio::time::sleep(Duration::from_secs(5)).await;
     })
     .await;
-    let client = cozmox::Client::builder()
+    let client = fixture::Client::builder()
         .base_url(&declared.base)
         .build()
         .expect("builds");
@@ -351,7 +351,7 @@ async fn responses_are_bounded_whatever_the_server_sends() {
         panic!("expected TooLarge, got {err:?}");
     };
     assert_eq!(large.declared_length(), Some(10 << 30));
-    assert_eq!(large.limit(), cozmox::runtime::DEFAULT_MAX_RESPONSE_BYTES);
+    assert_eq!(large.limit(), fixture::runtime::DEFAULT_MAX_RESPONSE_BYTES);
 
     // An error body is kept up to 64 KiB, and says it was cut.
     let big_error = raw(1, |mut stream, _| async move {
@@ -368,7 +368,7 @@ async fn responses_are_bounded_whatever_the_server_sends() {
             .await;
     })
     .await;
-    let err = cozmox::Client::builder()
+    let err = fixture::Client::builder()
         .base_url(&big_error.base)
         .retry_policy(RetryPolicy::none())
         .build()
@@ -384,7 +384,7 @@ async fn responses_are_bounded_whatever_the_server_sends() {
     assert!(api.is_body_truncated());
     assert_eq!(
         api.body(),
-        &cozmox::ErrorBody::Text("x".repeat(cozmox::runtime::MAX_ERROR_BODY_BYTES))
+        &fixture::ErrorBody::Text("x".repeat(fixture::runtime::MAX_ERROR_BODY_BYTES))
     );
     let shown = err.to_string();
     assert!(shown.contains("body cut at 65536 bytes"), "{shown}");
@@ -394,11 +394,16 @@ async fn responses_are_bounded_whatever_the_server_sends() {
 
 #[test]
 fn base_urls_must_be_https_unless_loopback() {
-    let build = |url: &str| cozmox::Client::builder().api_key("k").base_url(url).build();
+    let build = |url: &str| {
+        fixture::Client::builder()
+            .api_key("k")
+            .base_url(url)
+            .build()
+    };
     for bad in ["http://api.cozmox.ai", "api.cozmox.ai", "", "ftp://x"] {
         let err = build(bad).expect_err(bad);
         assert!(
-            matches!(err, cozmox::ConfigError::InvalidBaseUrl { .. }),
+            matches!(err, fixture::ConfigError::InvalidBaseUrl { .. }),
             "{bad}: {err:?}"
         );
     }
@@ -415,7 +420,7 @@ fn base_urls_must_be_https_unless_loopback() {
     ] {
         build(good).unwrap_or_else(|e| panic!("{good}: {e}"));
     }
-    cozmox::Client::builder()
+    fixture::Client::builder()
         .base_url("http://api.internal")
         .allow_insecure_http(true)
         .build()
@@ -453,7 +458,7 @@ async fn server_waits_beyond_the_cap_are_not_waited_for() {
     assert_eq!(api.retry_after(), Some(Duration::from_secs(5)));
     assert_eq!(
         api.gave_up(),
-        Some(cozmox::runtime::GaveUp::ServerWait(Duration::from_secs(5)))
+        Some(fixture::runtime::GaveUp::ServerWait(Duration::from_secs(5)))
     );
     assert!(err.to_string().contains("asked to wait 5.0 s"), "{err}");
 }
@@ -515,13 +520,13 @@ async fn a_deadline_bounds_the_whole_call() {
     };
     assert_eq!(
         api.gave_up(),
-        Some(cozmox::runtime::GaveUp::Deadline(Duration::from_secs(1)))
+        Some(fixture::runtime::GaveUp::Deadline(Duration::from_secs(1)))
     );
 
     // An attempt still running at the deadline is cut there, although the
     // per-attempt timeout (60 s) is far.
     let server = serve(vec![Reply::After(Duration::from_secs(3), Box::new(ok()))]).await;
-    let client = cozmox::Client::builder()
+    let client = fixture::Client::builder()
         .base_url(&server.base)
         .deadline(Duration::from_millis(500))
         .build()
@@ -551,7 +556,7 @@ async fn dot_segment_ids_are_refused_before_sending() {
             client.sessions().delete(id).send().await.err(),
             client
                 .sessions()
-                .update(id, cozmox::models::UpdateSessionDto::default())
+                .update(id, fixture::models::UpdateSessionDto::default())
                 .send()
                 .await
                 .err(),
@@ -580,7 +585,7 @@ async fn dot_segment_ids_are_refused_before_sending() {
 
 #[tokio::test]
 async fn debug_output_redacts_credentials_and_long_bodies() {
-    let builder = cozmox::Client::builder()
+    let builder = fixture::Client::builder()
         .api_key("sk-key-secret")
         .header("x-api-key", "hdr-secret")
         .header("Cookie", "cookie-secret")
@@ -736,7 +741,7 @@ async fn the_mock_refuses_what_the_real_server_would() {
     );
     let big = format!(
         r#"{{"name":"{}"}}"#,
-        "x".repeat(cozmox_mock::MAX_BODY_BYTES)
+        "x".repeat(fixture_mock::MAX_BODY_BYTES)
     );
     assert_eq!(
         post("application/json", big).await.expect("sent").status(),
@@ -755,10 +760,10 @@ async fn the_mock_refuses_what_the_real_server_would() {
     let start = Instant::now();
     let mut rest = Vec::new();
     let closed = tokio::time::timeout(
-        cozmox_mock::HEADER_READ_TIMEOUT + Duration::from_secs(3),
+        fixture_mock::HEADER_READ_TIMEOUT + Duration::from_secs(3),
         stream.read_to_end(&mut rest),
     )
     .await;
     assert!(closed.is_ok(), "still open after {:?}", start.elapsed());
-    assert!(start.elapsed() >= cozmox_mock::HEADER_READ_TIMEOUT - Duration::from_millis(500));
+    assert!(start.elapsed() >= fixture_mock::HEADER_READ_TIMEOUT - Duration::from_millis(500));
 }

@@ -1,7 +1,7 @@
 //! Request validation: the spec's constraints are checked on values users
 //! build (and on request bodies given to the client), never on decoding.
 
-use cozmox_models::{CreateSessionDto, Session, UpdateSessionDto, Validate, decode};
+use fixture_models::{CreateSessionDto, Session, UpdateSessionDto, Validate, decode};
 
 fn long_name() -> String {
     "n".repeat(45)
@@ -64,7 +64,7 @@ fn the_client_refuses_an_invalid_body_before_sending() {
     use std::future::Future;
     use std::task::{Context, Poll, Waker};
 
-    let client = cozmox::Client::builder()
+    let client = fixture::Client::builder()
         .base_url("http://127.0.0.1:9")
         .build()
         .expect("builds");
@@ -78,7 +78,7 @@ fn the_client_refuses_an_invalid_body_before_sending() {
         panic!("an invalid body must fail before any request is made");
     };
     match result {
-        Err(cozmox::Error::InvalidRequest(message)) => assert_eq!(
+        Err(fixture::Error::InvalidRequest(message)) => assert_eq!(
             message,
             "invalid body: `expirationSeconds`: 1 is less than the minimum 60"
         ),

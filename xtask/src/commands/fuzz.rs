@@ -59,7 +59,9 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::new(format!("cannot create {}: {e}", dir.display())))?;
     }
-    std::fs::write(&dict, dictionary(&root.join("openapi"))?)
+    // The target decodes the fixture's models (see tests/fuzz/Cargo.toml).
+    let spec = root.join(super::generate::FIXTURE_DIR).join("openapi");
+    std::fs::write(&dict, dictionary(&spec)?)
         .map_err(|e| Error::new(format!("cannot write {}: {e}", dict.display())))?;
 
     let start = Instant::now();
@@ -202,7 +204,7 @@ pub fn dictionary(openapi: &Path) -> Result<String, Error> {
         collect_words(&schema, &mut words);
     }
     let mut out = String::from(
-        "# libFuzzer dictionary written by `cargo xtask fuzz` from openapi/schemas.\n",
+        "# libFuzzer dictionary written by `cargo xtask fuzz` from the spec's schemas.\n",
     );
     for token in EDGE_TOKENS {
         out.push_str(&dict_entry(token));
@@ -313,7 +315,10 @@ mod tests {
 
     #[test]
     fn dictionary_has_the_specs_names_and_enum_values() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(crate::commands::generate::FIXTURE_DIR)
+            .join("openapi");
         let dict = dictionary(&root).expect("dictionary");
         assert!(dict.contains("\"\\\"orgId\\\"\"\n"), "a property name");
         assert!(dict.contains("\"\\\"assembly-ai\\\"\"\n"), "an enum value");

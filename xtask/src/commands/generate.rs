@@ -4,6 +4,11 @@
 //! what the pipeline did: rules fired, unions, validation, boxed fields,
 //! aliases, files written. With `--check`, write nothing and fail with the
 //! diff and the command that fixes it.
+//!
+//! Without `--out`, it also writes the tests' fixture crates
+//! (`tests/fixture/crates/*`) from their own small spec
+//! (`tests/fixture/openapi/`), on a second thread: the typed tests compile
+//! against them, whatever `openapi/` holds.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -11,6 +16,12 @@ use std::time::Instant;
 use crate::Error;
 use crate::pipeline::passes::box_large_optional_fields::MAX_INLINE_FIELDS;
 use crate::pipeline::{self, Target, emit};
+
+/// The tests' fixture, relative to the workspace root: `openapi/` (the spec
+/// the tests own) and `crates/` (the crates generated from it, with
+/// [`Target::project`]'s names and hand-written `lib.rs` files including the
+/// project's runtime modules).
+pub const FIXTURE_DIR: &str = "tests/fixture";
 
 /// Generate from `spec` (default `openapi/`) into the project's crates or `out`.
 pub fn run(
@@ -26,8 +37,27 @@ pub fn run(
         Some(dir) => (dir.clone(), Target::standalone()),
         None => (root.to_path_buf(), Target::project()),
     };
-    let generated = pipeline::run_path(&spec, &target)?;
-    let mut outcome = emit::ensure_files(&dest, &generated.owned_dirs, &generated.files, check)?;
+    let (generated, fixture) = std::thread::scope(|s| {
+        let fixture = out.is_none().then(|| {
+            s.spawn(|| pipeline::run_path(&root.join(FIXTURE_DIR).join("openapi"), &target))
+        });
+        let generated = pipeline::run_path(&spec, &target);
+        let fixture = fixture.map(|f| {
+            f.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (generated, fixture)
+    });
+    let generated = generated?;
+    let mut files = generated.files.clone();
+    let mut owned_dirs = generated.owned_dirs.clone();
+    if let Some(fixture) = fixture {
+        let fixture = fixture.map_err(|e| Error::new(format!("{FIXTURE_DIR}/openapi: {e}")))?;
+        let base = Path::new(FIXTURE_DIR);
+        files.extend(fixture.files.into_iter().map(|(p, c)| (base.join(p), c)));
+        owned_dirs.extend(fixture.owned_dirs.iter().map(|d| base.join(d)));
+    }
+    let mut outcome = emit::ensure_files(&dest, &owned_dirs, &files, check)?;
     if out.is_none() {
         // The snapshots of components and operations the document no longer has.
         let snapshots = root.join("tests/snapshots");

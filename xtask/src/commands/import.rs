@@ -96,6 +96,7 @@ pub fn run(
     out: Option<PathBuf>,
     api_version: Option<String>,
 ) -> Result<(), Error> {
+    let into_project = out.is_none();
     let dest = out.unwrap_or_else(|| root.join("openapi"));
     let mut original = load::read_json(doc)?;
     let version = api_version
@@ -129,13 +130,86 @@ pub fn run(
         outcome.changes.len(),
         outcome.unchanged
     );
+    if into_project {
+        // The crates' version carries the API version as build metadata
+        // (`fresh::crate_version_carries_the_api_version`); the SemVer part is
+        // a release decision (`cargo xtask diff`), left as it is.
+        let manifest = root.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)
+            .map_err(|e| Error::new(format!("cannot read {}: {e}", manifest.display())))?;
+        let metadata = crate::spec::build_metadata(&version);
+        match set_build_metadata(&text, &metadata) {
+            Some(new) if new != text => {
+                std::fs::write(&manifest, &new)
+                    .map_err(|e| Error::new(format!("cannot write {}: {e}", manifest.display())))?;
+                println!(
+                    "import: Cargo.toml's [workspace.package] version now ends in +{metadata}"
+                );
+            }
+            Some(_) => {}
+            None => eprintln!(
+                "warning: no `version = \"…\"` in Cargo.toml's [workspace.package]; set its build \
+                 metadata to +{metadata} by hand"
+            ),
+        }
+    }
     Ok(())
+}
+
+/// `manifest` (a workspace's `Cargo.toml`) with the build metadata of its
+/// `[workspace.package]` version set to `metadata`; `None` when it has no
+/// such version line.
+pub fn set_build_metadata(manifest: &str, metadata: &str) -> Option<String> {
+    let mut section = "";
+    let mut out = String::with_capacity(manifest.len() + metadata.len());
+    let mut done = false;
+    for line in manifest.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed;
+        }
+        if !done
+            && section == "[workspace.package]"
+            && let Some(value) = trimmed.strip_prefix("version")
+            && let Some(value) = value.trim_start().strip_prefix('=')
+            && let Some(version) = value
+                .trim()
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+        {
+            let semver = version.split_once('+').map_or(version, |(s, _)| s);
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let end = if line.ends_with('\n') { "\n" } else { "" };
+            out.push_str(&format!("{indent}version = \"{semver}+{metadata}\"{end}"));
+            done = true;
+            continue;
+        }
+        out.push_str(line);
+    }
+    done.then_some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn build_metadata_is_set_in_the_workspace_package_version_only() {
+        let manifest = "[package]\nversion = \"9.9.9\"\n\n[workspace.package]\nedition = \"2024\"\nversion = \"0.3.1+api.1.0\"\n";
+        let new = set_build_metadata(manifest, "api.2026-05-22").unwrap();
+        assert_eq!(
+            new,
+            "[package]\nversion = \"9.9.9\"\n\n[workspace.package]\nedition = \"2024\"\nversion = \"0.3.1+api.2026-05-22\"\n"
+        );
+        let plain =
+            set_build_metadata("[workspace.package]\nversion = \"1.2.0\"", "api.x").unwrap();
+        assert_eq!(plain, "[workspace.package]\nversion = \"1.2.0+api.x\"");
+        assert_eq!(
+            set_build_metadata("[package]\nversion = \"1.0.0\"\n", "api.x"),
+            None
+        );
+    }
 
     #[test]
     fn split_then_assemble_gives_back_the_document() {
