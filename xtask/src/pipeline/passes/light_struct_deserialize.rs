@@ -33,6 +33,10 @@ pub(crate) struct FieldDecode {
     nullable: bool,
     /// `skip_serializing_if = "path"`.
     skip: Option<syn::ExprPath>,
+    /// `deserialize_with = "::std::option::Option::deserialize"`, typify's
+    /// mark of a required nullable field (`Option<T>`): absent is an error,
+    /// `null` is `None`.
+    required_option: bool,
 }
 
 impl FieldDecode {
@@ -70,6 +74,7 @@ pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
     let mut default = None;
     let mut nullable = false;
     let mut skip = None;
+    let mut required_option = false;
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let metas = attr
             .parse_args_with(
@@ -100,6 +105,11 @@ pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
                 && str_value(&meta)? == "crate::support::nullable"
             {
                 nullable = true;
+            } else if meta.path().is_ident("deserialize_with")
+                && str_value(&meta)? == "::std::option::Option::deserialize"
+                && generic_arg(&field.ty, "Option").is_some()
+            {
+                required_option = true;
             } else {
                 return None;
             }
@@ -112,6 +122,7 @@ pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
         default,
         nullable,
         skip,
+        required_option,
     })
 }
 
@@ -196,7 +207,8 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
         let inits = fields.iter().zip(&slots).map(|(f, slot)| {
             let ident = &f.ident;
             let json = &f.json;
-            let value = match (&f.default, f.nullable, generic_arg(&f.ty, "Option").is_some()) {
+            let option = generic_arg(&f.ty, "Option").is_some() && !f.required_option;
+            let value = match (&f.default, f.nullable, option) {
                 (_, true, _) => quote::quote!(#slot.flatten()),
                 (Some(Some(path)), _, _) => quote::quote!(#slot.unwrap_or_else(#path)),
                 (Some(None), _, _) => quote::quote!(#slot.unwrap_or_default()),
@@ -398,6 +410,35 @@ mod tests {
             text.contains("unknown.insert(key.into_string(),map.next_value()?)"),
             "{text}"
         );
+        assert!(
+            text.contains("pubunknown_fields:crate::UnknownFields"),
+            "{text}"
+        );
+    }
+
+    /// A required nullable field (typify marks it with
+    /// `deserialize_with = "::std::option::Option::deserialize"`) no longer
+    /// keeps its struct on serde's derive, which dropped unknown fields: it
+    /// must be present (else `missing_field`), and `null` reads as `None`.
+    #[test]
+    fn required_nullable_fields_are_required() {
+        let mut file: syn::File = syn::parse2(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct M {
+                #[serde(deserialize_with = "::std::option::Option::deserialize")]
+                pub content: ::std::option::Option<String>,
+                pub role: String,
+            }
+        })
+        .unwrap();
+        assert_eq!(light_struct_deserialize(&mut file), ["M"]);
+        let text: String = prettyplease::unparse(&file).split_whitespace().collect();
+        assert!(
+            text.contains("\"content\"=>f0=::std::option::Option::Some(map.next_value()?),"),
+            "{text}"
+        );
+        assert!(text.contains("missing_field(\"content\")"), "{text}");
+        assert!(!text.contains("f0.flatten()"), "{text}");
         assert!(
             text.contains("pubunknown_fields:crate::UnknownFields"),
             "{text}"
