@@ -46,6 +46,27 @@ fn strict_decode_error<T: DeserializeOwned + Drift>(json: &[u8]) -> Option<Decod
     }
 }
 
+/// What `decode_strict` made of a value.
+enum StrictOutcome {
+    Decoded,
+    Unknown(Vec<UnknownData>),
+    Failed(DecodeError),
+}
+
+fn strict_outcome<T: DeserializeOwned + Drift>(json: &[u8]) -> StrictOutcome {
+    match decode_strict::<T>(json) {
+        Ok(_) => StrictOutcome::Decoded,
+        Err(StrictError::Unknown(unknown)) => StrictOutcome::Unknown(unknown),
+        Err(StrictError::Decode(e)) => StrictOutcome::Failed(e),
+    }
+}
+
+fn strict_component_result(name: &str, value: &Value) -> StrictOutcome {
+    let bytes = value.to_string().into_bytes();
+    with_component!(name, strict_outcome(&bytes))
+        .unwrap_or_else(|| panic!("{name} is not a component of the models crate"))
+}
+
 fn strict_component_error(name: &str, value: &Value) -> Option<DecodeError> {
     let bytes = value.to_string().into_bytes();
     with_component!(name, strict_decode_error(&bytes))
@@ -115,10 +136,20 @@ fn components() -> Option<BTreeMap<String, Value>> {
     load_schema_dir(&root().join("openapi/schemas")).ok()
 }
 
+/// The instance generator for `comps`, reading `oneOf` as `anyOf`: vendor
+/// documents have `oneOf`s whose members overlap (three smart-endpointing
+/// plans accept the same object), so no value matches exactly one, and a
+/// decoder cannot be asked for more than the spec says.
+fn lenient(comps: &BTreeMap<String, Value>) -> Gen<'_> {
+    let mut generator = Gen::new(comps);
+    generator.one_of_exact = false;
+    generator
+}
+
 #[test]
 fn generated_instances_of_every_component_round_trip() {
     let comps = components().expect("openapi/schemas loads");
-    let generator = Gen::new(&comps);
+    let generator = lenient(&comps);
     let mut failures = Vec::new();
     let mut checked = 0;
     for name in comps.keys() {
@@ -166,7 +197,7 @@ fn generated_instances_of_every_component_round_trip() {
 /// the outcome; returns how many mutations were checked per kind.
 fn check_mutations(kinds: &[MutationKind]) -> BTreeMap<MutationKind, usize> {
     let comps = components().expect("openapi/schemas loads");
-    let generator = Gen::new(&comps);
+    let generator = lenient(&comps);
     let mut failures = Vec::new();
     let mut counts = BTreeMap::new();
     for name in comps.keys() {
@@ -178,7 +209,7 @@ fn check_mutations(kinds: &[MutationKind]) -> BTreeMap<MutationKind, usize> {
                     continue;
                 };
                 *counts.entry(kind).or_insert(0) += 1;
-                if let Err(why) = check_one(name, &value, &m) {
+                if let Err(why) = check_one(&generator, name, &value, &m) {
                     failures.push(format!("{name} seed {seed}: {m}: {why}"));
                 }
             }
@@ -194,7 +225,7 @@ fn check_mutations(kinds: &[MutationKind]) -> BTreeMap<MutationKind, usize> {
     counts
 }
 
-fn check_one(name: &str, value: &Value, m: &Mutation) -> Result<(), String> {
+fn check_one(generator: &Gen, name: &str, value: &Value, m: &Mutation) -> Result<(), String> {
     let result = decode_component(name, value);
     if m.kind.tolerable() {
         let (back, unknown) = result.map_err(|e| format!("should decode, failed: {e}"))?;
@@ -205,28 +236,84 @@ fn check_one(name: &str, value: &Value, m: &Mutation) -> Result<(), String> {
             ));
         }
         let want = sdk_path(&m.segments);
-        if !unknown.iter().any(|u| u.path == want) {
+        // The place itself, or: for a union whose tag became unknown, the
+        // tag's value inside it (a union of one tagged member is that
+        // member's struct, whose tag is an enum); for an enum value that is
+        // a union's tag, the union around it, as an unknown member.
+        let tag = m.key.clone().unwrap_or_default();
+        let parent = sdk_path(&m.segments[..m.segments.len().saturating_sub(1)]);
+        let listed = unknown.iter().any(|u| {
+            u.path == want
+                || (m.kind == MutationKind::UnknownUnionMember
+                    && u.path == format!("{want}.{tag}")
+                    && matches!(u.kind, UnknownKind::EnumValue(_)))
+                || (m.kind == MutationKind::UnknownEnumValue
+                    && u.path == parent
+                    && matches!(u.kind, UnknownKind::UnionMember { .. }))
+        });
+        if !listed {
             return Err(format!("unknown data does not list `{want}`: {unknown:?}"));
         }
         return Ok(());
+    }
+    // A mutation the spec still accepts (a union with another member that
+    // takes the value without the removed field, or with the new type)
+    // must decode strictly and round-trip.
+    if generator.validate(name, value).is_ok() {
+        return match result {
+            Ok((back, _)) if json_eq(&back, value) => Ok(()),
+            Ok((back, _)) => Err(format!(
+                "still valid, but re-encodes differently at {}",
+                first_difference(&back, value, "$").unwrap_or_default()
+            )),
+            Err(e) => Err(format!(
+                "still valid per the spec, but fails to decode: {e}"
+            )),
+        }
+        .and_then(|()| match strict_component_error(name, value) {
+            None => Ok(()),
+            Some(e) => Err(format!(
+                "still valid per the spec, but decode_strict fails: {e}"
+            )),
+        });
     }
     let expected: Vec<PathSeg> = match m.kind {
         MutationKind::RemoveRequired => m.segments[..m.segments.len().saturating_sub(1)].to_vec(),
         _ => m.segments.clone(),
     };
-    let strict =
-        strict_component_error(name, value).ok_or("decode_strict should fail to decode")?;
-    if !error_points_at(strict.path(), strict.message(), &expected) {
-        return Err(format!(
-            "strict error at `{}`, expected `{}`: {strict}",
-            strict.path(),
-            sdk_path(&expected)
-        ));
-    }
-    if let (MutationKind::RemoveRequired, Some(key)) = (m.kind, &m.key)
-        && !strict.message().contains(&format!("missing field `{key}`"))
-    {
-        return Err(format!("error does not name the missing field: {strict}"));
+    // decode_strict fails: with the error at the path, or (inside a union
+    // that tries its members, which keeps a value none of them takes as its
+    // `Unknown`) with that union reported around the path.
+    match strict_component_result(name, value) {
+        StrictOutcome::Decoded => return Err("decode_strict should fail".into()),
+        StrictOutcome::Unknown(unknown) => {
+            let in_union = (0..=expected.len()).any(|n| {
+                let at = sdk_path(&expected[..n]);
+                unknown
+                    .iter()
+                    .any(|u| u.path == at && matches!(u.kind, UnknownKind::NoMember { .. }))
+            });
+            if !in_union {
+                return Err(format!(
+                    "decode_strict fails on unknown data, not on a union around `{}`: {unknown:?}",
+                    sdk_path(&expected)
+                ));
+            }
+        }
+        StrictOutcome::Failed(strict) => {
+            if !error_points_at(strict.path(), strict.message(), &expected) {
+                return Err(format!(
+                    "strict error at `{}`, expected `{}`: {strict}",
+                    strict.path(),
+                    sdk_path(&expected)
+                ));
+            }
+            if let (MutationKind::RemoveRequired, Some(key)) = (m.kind, &m.key)
+                && !strict.message().contains(&format!("missing field `{key}`"))
+            {
+                return Err(format!("error does not name the missing field: {strict}"));
+            }
+        }
     }
     match result {
         // Inside an optional field (or a union that keeps what it cannot
@@ -518,6 +605,7 @@ fn inline_unions_decode_by_tag(
 /// closure of `Session` round-trip with nothing unknown; mutated `Session`
 /// instances are kept and listed (unknown data) or fail at their path.
 #[test]
+#[ignore = "full-scale tier: cargo xtask conformance"]
 fn upstream_session_closure_round_trips_through_the_decode_example() {
     let docs = upstream_documents();
     if docs.is_empty() {
