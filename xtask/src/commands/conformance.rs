@@ -1,15 +1,23 @@
-//! `cargo xtask conformance DOC.json…`: import → generate (into a temporary
-//! standalone workspace) → `cargo check` of its crates and examples (among
-//! them `resources`, one call of every resource method), its doc tests (one
+//! `cargo xtask conformance [--maintainer-loop] DOC.json…`: the full-scale
+//! tier, which CI runs after the README's test command. First the suite's
+//! tests over whole vendor documents (`#[ignore]`d in `cargo xtask test`,
+//! which stays fast: the upstream property, instance, diff and import tests;
+//! they read `../shared/upstream/` and skip with a notice without it). Then,
+//! for each document: import → generate (into a temporary standalone
+//! workspace) → `cargo check` of its crates and examples (among them
+//! `resources`, one call of every resource method), its doc tests (one
 //! compiled example per resource handle; the vendor's code fences are text)
-//! and `cargo doc` with warnings denied, for each document; a line per
-//! document and a total.
+//! and `cargo doc` with warnings denied; with `--maintainer-loop`, also the
+//! maintainer's loop in a scratch copy of this workspace
+//! ([`super::maintainer_loop`]: import, generate, accept the snapshots, the
+//! README's test command, `cargo doc`), each step timed. A line per
+//! document and part, and a total.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::Error;
-use crate::commands::import;
+use crate::commands::{import, maintainer_loop};
 use crate::pipeline::{self, Target, emit, load};
 
 /// The result for one document.
@@ -157,10 +165,24 @@ pub fn line(r: &DocResult) -> String {
     )
 }
 
-/// Check each document; fail if any fails.
-pub fn run(root: &Path, docs: &[PathBuf]) -> Result<(), Error> {
+/// Run the suite's full-scale tests, then check each document (and, with
+/// `maintainer_loop`, run the loop on it); fail if anything fails.
+pub fn run(root: &Path, docs: &[PathBuf], with_loop: bool) -> Result<(), Error> {
+    let start = Instant::now();
+    let status = crate::commands::cargo()
+        // `--workspace` (the suite is the test crate's): the features cargo
+        // unifies are those of `cargo xtask test`, whose build this reuses.
+        .args(["test", "--workspace", "--test", "suite", "--", "--ignored"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| Error::new(format!("cannot run cargo: {e}")))?;
+    println!(
+        "conformance: the suite's full-scale tests {} in {:.1} s",
+        if status.success() { "passed" } else { "FAILED" },
+        start.elapsed().as_secs_f64()
+    );
+    let mut failed = usize::from(!status.success());
     let target_dir = root.join("target/conformance");
-    let mut failed = 0;
     for (i, doc) in docs.iter().enumerate() {
         let work =
             std::env::temp_dir().join(format!("cozmox-conformance-{}-{i}", std::process::id()));
@@ -171,14 +193,22 @@ pub fn run(root: &Path, docs: &[PathBuf]) -> Result<(), Error> {
         } else {
             let _ = std::fs::remove_dir_all(&work);
         }
+        if with_loop {
+            println!("conformance: the maintainer's loop on {}", doc.display());
+            let result = maintainer_loop::run(root, doc);
+            println!("{}", result.line());
+            failed += usize::from(result.outcome.is_err());
+        }
     }
+    let parts = 1 + docs.len() * (1 + usize::from(with_loop));
     println!(
-        "conformance: {} passed, {failed} failed",
-        docs.len() - failed
+        "conformance: {} of {parts} parts passed in {:.1} s",
+        parts - failed,
+        start.elapsed().as_secs_f64()
     );
     if failed > 0 {
         return Err(Error::new(format!(
-            "{failed} document(s) failed conformance"
+            "{failed} part(s) of conformance failed"
         )));
     }
     Ok(())

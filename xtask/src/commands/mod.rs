@@ -7,6 +7,7 @@ pub mod diff;
 pub mod fuzz;
 pub mod generate;
 pub mod import;
+pub mod maintainer_loop;
 pub mod semver_check;
 pub mod snapshots;
 pub mod test;
@@ -59,8 +60,14 @@ pub enum Command {
         /// The new document.
         new: PathBuf,
     },
-    /// import → generate → cargo check, for each document.
+    /// The full-scale tier: the suite's tests over whole vendor documents, then
+    /// import → generate → cargo check, doc tests and docs for each document.
     Conformance {
+        /// Also run the maintainer's loop on each document in a scratch copy
+        /// of the workspace (import, generate, accept the snapshots,
+        /// `cargo xtask test`, `cargo doc`), each step timed.
+        #[arg(long)]
+        maintainer_loop: bool,
         /// OpenAPI documents.
         #[arg(required = true)]
         docs: Vec<PathBuf>,
@@ -208,7 +215,10 @@ impl Command {
                 out,
                 api_version,
             } => import::run(root, &doc, out, api_version),
-            Command::Conformance { docs } => conformance::run(root, &docs),
+            Command::Conformance {
+                maintainer_loop,
+                docs,
+            } => conformance::run(root, &docs, maintainer_loop),
             Command::SemverCheck { old, new } => {
                 semver_check::run(&old, &new, root).map(|text| print!("{text}"))
             }

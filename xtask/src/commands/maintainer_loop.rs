@@ -1,0 +1,386 @@
+//! The maintainer's loop at a vendor document's size, as the README tells a
+//! maintainer to run it, in a scratch copy of this workspace: `cargo xtask
+//! import DOC`, `cargo xtask generate`, `cargo xtask snapshots --accept` (the
+//! review, accepted whole), the README's test command, `cargo xtask test`,
+//! and CI's docs step (`cargo doc`, warnings denied). Run by `cargo xtask conformance` for each document; each step is
+//! timed.
+//!
+//! The scratch copy is `target/full-size/workspace/`: the files git lists
+//! for this workspace (tracked, and untracked but not ignored), written only
+//! where they differ so that cargo rebuilds only what a document changed, and
+//! nothing else (files a previous document's loop added are deleted). Its
+//! `../shared` and Prism's `node_modules/` are links to this workspace's.
+//!
+//! It builds in this workspace's target folder, so dependencies build once.
+//! A crate of the copy has the same path relative to its workspace as this
+//! workspace's crate, and cargo hashes that relative path: the two would
+//! share artifacts, and cargo, going by modification times, could take the
+//! other's for fresh (a test build against the wrong generated code). So the
+//! loop writes `target/full-size/.cargo/config.toml`, which cargo reads for
+//! every command run in the copy (nested ones too): it gives each of the
+//! copy's own packages a `codegen-units` setting one below the default, which
+//! changes nothing but their artifacts' hashes.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Instant;
+
+use crate::Error;
+
+/// The loop's folder, relative to the workspace root.
+pub const FULL_SIZE_DIR: &str = "target/full-size";
+
+/// One step of the loop: its name, the `cargo` arguments, and what it took.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// `copy`, `import`, `generate`, `review`, `test`, `docs`.
+    pub name: &'static str,
+    /// Seconds it took.
+    pub secs: f64,
+}
+
+/// The loop's result for one document.
+#[derive(Debug)]
+pub struct LoopResult {
+    /// The document.
+    pub doc: PathBuf,
+    /// The steps that ran, in order.
+    pub steps: Vec<Step>,
+    /// `Ok`, or the step that failed and the end of its output.
+    pub outcome: Result<(), String>,
+}
+
+impl LoopResult {
+    /// `import 3.1 s, generate 6.0 s, …: pass`.
+    pub fn line(&self) -> String {
+        let steps: Vec<String> = self
+            .steps
+            .iter()
+            .map(|s| format!("{} {:.1} s", s.name, s.secs))
+            .collect();
+        let status = match &self.outcome {
+            Ok(()) => "pass".to_string(),
+            Err(e) => format!("FAIL: {e}"),
+        };
+        format!(
+            "{}: maintainer's loop in a scratch copy: {}: {status}",
+            self.doc.display(),
+            steps.join(", ")
+        )
+    }
+}
+
+/// The workspace's files as git lists them (tracked, and untracked but not
+/// ignored), relative to `root`.
+pub fn workspace_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .output()
+        .map_err(|e| Error::new(format!("cannot run git: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::new(format!(
+            "`git ls-files` failed in {}: {}",
+            root.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(out
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| PathBuf::from(String::from_utf8_lossy(p).into_owned()))
+        // deleted but still tracked files are listed too
+        .filter(|p| root.join(p).is_file())
+        .collect())
+}
+
+/// The names of the workspace's packages (`cargo metadata --no-deps`).
+pub fn workspace_packages(root: &Path) -> Result<Vec<String>, Error> {
+    let out = crate::commands::cargo()
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|e| Error::new(format!("cannot run cargo metadata: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::new(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| Error::new(format!("cargo metadata printed no JSON: {e}")))?;
+    let mut names: Vec<String> = meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str().map(str::to_string))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// The cargo configuration that keeps the copy's packages' artifacts apart
+/// from the workspace's (see the module docs).
+pub fn isolating_config(packages: &[String]) -> String {
+    let mut text = String::from(
+        "# Written by `cargo xtask conformance` (xtask/src/commands/maintainer_loop.rs):\n\
+         # the scratch copy's own packages get artifacts of their own in the shared\n\
+         # target folder; the setting changes nothing else (dev's default is 256).\n",
+    );
+    for name in packages {
+        text.push_str(&format!(
+            "[profile.dev.package.{name}]\ncodegen-units = 255\n"
+        ));
+    }
+    text
+}
+
+/// Make `dest` hold exactly `files` of `root` (plus what `keep` names at its
+/// top level): copy a file only where its contents differ, delete the
+/// others. Returns how many files were written and deleted.
+pub fn sync_copy(
+    root: &Path,
+    files: &[PathBuf],
+    dest: &Path,
+    keep: &[&str],
+) -> Result<(usize, usize), Error> {
+    let io = |what: &str, p: &Path, e: std::io::Error| {
+        Error::new(format!("cannot {what} {}: {e}", p.display()))
+    };
+    let mut written = 0;
+    for rel in files {
+        let from = root.join(rel);
+        let to = dest.join(rel);
+        let new = std::fs::read(&from).map_err(|e| io("read", &from, e))?;
+        if std::fs::read(&to).ok().as_deref() == Some(&new[..]) {
+            continue;
+        }
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
+        }
+        std::fs::write(&to, &new).map_err(|e| io("write", &to, e))?;
+        written += 1;
+    }
+    let wanted: BTreeSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let mut deleted = 0;
+    let mut stack = vec![dest.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let rel = path.strip_prefix(dest).unwrap_or(&path);
+            if dir == dest && rel.to_str().is_some_and(|r| keep.contains(&r)) {
+                continue;
+            }
+            // Links (node_modules) are not followed, and only removed when
+            // they are not wanted.
+            let kind = entry.file_type().map_err(|e| io("inspect", &path, e))?;
+            if kind.is_dir() {
+                stack.push(path);
+            } else if !wanted.contains(rel) && !is_kept_link(rel, kind.is_symlink()) {
+                std::fs::remove_file(&path).map_err(|e| io("delete", &path, e))?;
+                deleted += 1;
+            }
+        }
+    }
+    Ok((written, deleted))
+}
+
+/// Prism's installation, linked to this workspace's.
+fn is_kept_link(rel: &Path, symlink: bool) -> bool {
+    symlink && rel == Path::new(crate::commands::test::PRISM_DIR).join("node_modules")
+}
+
+#[cfg(unix)]
+fn link(original: &Path, link: &Path) -> Result<(), Error> {
+    if std::fs::symlink_metadata(link).is_ok() {
+        return Ok(());
+    }
+    if let Some(parent) = link.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::new(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    std::os::unix::fs::symlink(original, link).map_err(|e| {
+        Error::new(format!(
+            "cannot link {} to {}: {e}",
+            link.display(),
+            original.display()
+        ))
+    })
+}
+
+#[cfg(not(unix))]
+fn link(_original: &Path, _link: &Path) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Run the loop for `doc` (its path absolute or relative to the current
+/// folder).
+pub fn run(root: &Path, doc: &Path) -> LoopResult {
+    let mut result = LoopResult {
+        doc: doc.to_path_buf(),
+        steps: Vec::new(),
+        outcome: Ok(()),
+    };
+    if let Err(e) = run_steps(root, doc, &mut result.steps) {
+        result.outcome = Err(e.to_string());
+    }
+    result
+}
+
+fn run_steps(root: &Path, doc: &Path, steps: &mut Vec<Step>) -> Result<(), Error> {
+    let base = root.join(FULL_SIZE_DIR);
+    let scratch = base.join("workspace");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let doc =
+        std::path::absolute(doc).map_err(|e| Error::new(format!("{}: {e}", doc.display())))?;
+
+    let start = Instant::now();
+    let files = workspace_files(root)?;
+    sync_copy(root, &files, &scratch, &[])?;
+    let shared = root.join("../shared");
+    if shared.is_dir() {
+        link(
+            &std::path::absolute(&shared).unwrap_or(shared),
+            &base.join("shared"),
+        )?;
+    }
+    let prism = root
+        .join(crate::commands::test::PRISM_DIR)
+        .join("node_modules");
+    if prism.is_dir() {
+        link(
+            &prism,
+            &scratch
+                .join(crate::commands::test::PRISM_DIR)
+                .join("node_modules"),
+        )?;
+    }
+    let config = base.join(".cargo/config.toml");
+    let text = isolating_config(&workspace_packages(root)?);
+    if std::fs::read_to_string(&config).ok().as_deref() != Some(&text) {
+        std::fs::create_dir_all(base.join(".cargo"))
+            .and_then(|()| std::fs::write(&config, &text))
+            .map_err(|e| Error::new(format!("cannot write {}: {e}", config.display())))?;
+    }
+    steps.push(Step {
+        name: "copy",
+        secs: start.elapsed().as_secs_f64(),
+    });
+
+    let doc_arg = doc.to_string_lossy().into_owned();
+    let plan: [(&'static str, Vec<&str>); 5] = [
+        ("import", vec!["xtask", "import", &doc_arg]),
+        ("generate", vec!["xtask", "generate"]),
+        ("review", vec!["xtask", "snapshots", "--accept"]),
+        ("test", vec!["xtask", "test"]),
+        // CI's docs step: the generated crates' rustdoc is valid at this size.
+        (
+            "docs",
+            vec!["doc", "--workspace", "--no-deps", "--all-features"],
+        ),
+    ];
+    for (name, args) in plan {
+        let log = base.join(format!("{name}.log"));
+        let file = std::fs::File::create(&log)
+            .map_err(|e| Error::new(format!("cannot create {}: {e}", log.display())))?;
+        let err = file
+            .try_clone()
+            .map_err(|e| Error::new(format!("cannot open {}: {e}", log.display())))?;
+        let start = Instant::now();
+        let status = crate::commands::cargo()
+            .args(&args)
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .stdin(Stdio::null())
+            .stdout(file)
+            .stderr(err)
+            .status()
+            .map_err(|e| Error::new(format!("cannot run cargo: {e}")))?;
+        steps.push(Step {
+            name,
+            secs: start.elapsed().as_secs_f64(),
+        });
+        println!(
+            "  {name}: `cargo {}` {:.1} s{}",
+            args.join(" "),
+            start.elapsed().as_secs_f64(),
+            if status.success() { "" } else { ", failed" }
+        );
+        if !status.success() {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail: Vec<&str> = text
+                .lines()
+                .filter(|l| {
+                    l.contains("error")
+                        || l.contains("FAILED")
+                        || l.contains("panicked")
+                        || l.starts_with("failures:")
+                        || l.starts_with("    ")
+                })
+                .take(40)
+                .collect();
+            return Err(Error::new(format!(
+                "`cargo {}` failed in {} (whole output: {}):\n{}",
+                args.join(" "),
+                scratch.display(),
+                log.display(),
+                tail.join("\n")
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The copy holds exactly the listed files: unchanged ones are not
+    /// rewritten (cargo keeps their builds), others are, and files a
+    /// previous run left are deleted, except a kept link.
+    #[test]
+    fn sync_copy_writes_what_differs_and_deletes_the_rest() {
+        let dir = std::env::temp_dir().join(format!("cozmox-sync-copy-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (src, dest) = (dir.join("src"), dir.join("dest"));
+        for (p, c) in [("a.txt", "a"), ("sub/b.txt", "b")] {
+            std::fs::create_dir_all(src.join(p).parent().unwrap()).unwrap();
+            std::fs::write(src.join(p), c).unwrap();
+        }
+        std::fs::create_dir_all(dest.join("sub")).unwrap();
+        std::fs::write(dest.join("a.txt"), "a").unwrap();
+        std::fs::write(dest.join("sub/b.txt"), "old").unwrap();
+        std::fs::write(dest.join("sub/stale.txt"), "x").unwrap();
+        std::fs::write(dest.join("kept"), "x").unwrap();
+        let files = vec![PathBuf::from("a.txt"), PathBuf::from("sub/b.txt")];
+        let counts = sync_copy(&src, &files, &dest, &["kept"]).unwrap();
+        let b = std::fs::read_to_string(dest.join("sub/b.txt")).unwrap();
+        let stale = dest.join("sub/stale.txt").exists();
+        let kept = dest.join("kept").exists();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(counts, (1, 1));
+        assert_eq!(b, "b");
+        assert!(!stale);
+        assert!(kept);
+    }
+}
