@@ -38,3 +38,64 @@ fn crate_version_carries_the_api_version() {
         cozmox_models::API_VERSION
     );
 }
+
+/// The fixture crates' hand-written `lib.rs` (`tests/fixture/crates/*`)
+/// mirror the project crates': the same modules (included by `#[path]`
+/// from the project crate) and the same re-exports, so the typed tests run
+/// the SDK's runtime as users get it.
+#[test]
+fn fixture_crates_mirror_the_project_crates() {
+    fn modules_and_uses(text: &str) -> (Vec<String>, Vec<String>) {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("//"))
+            .collect();
+        let mut modules: Vec<String> = lines
+            .iter()
+            .filter_map(|l| {
+                let l = l.strip_prefix("pub ").unwrap_or(l);
+                l.strip_prefix("mod ")?
+                    .strip_suffix(';')
+                    .map(str::to_string)
+            })
+            .collect();
+        let mut uses: Vec<String> = lines
+            .iter()
+            .filter(|l| l.starts_with("pub use "))
+            .map(|l| (*l).to_string())
+            .collect();
+        modules.sort();
+        uses.sort();
+        (modules, uses)
+    }
+    for krate in ["cozmox-models", "cozmox-client"] {
+        let read = |p: std::path::PathBuf| {
+            std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        };
+        let project = read(root().join("crates").join(krate).join("src/lib.rs"));
+        let fixture = read(
+            root()
+                .join("tests/fixture/crates")
+                .join(krate)
+                .join("src/lib.rs"),
+        );
+        assert_eq!(
+            modules_and_uses(&fixture),
+            modules_and_uses(&project),
+            "tests/fixture/crates/{krate}/src/lib.rs no longer mirrors crates/{krate}/src/lib.rs"
+        );
+        for line in fixture.lines().filter(|l| l.starts_with("#[path")) {
+            let path = line
+                .split('"')
+                .nth(1)
+                .unwrap_or_else(|| panic!("{line}"))
+                .trim_start_matches("../")
+                .to_string();
+            assert!(
+                path.starts_with(&format!("crates/{krate}/src/")),
+                "{krate}: {line} includes another crate's module"
+            );
+        }
+    }
+}

@@ -8,8 +8,11 @@
 //! The scratch copy is `target/full-size/workspace/`: the files git lists
 //! for this workspace (tracked, and untracked but not ignored), written only
 //! where they differ so that cargo rebuilds only what a document changed, and
-//! nothing else (files a previous document's loop added are deleted). Its
-//! `../shared` and Prism's `node_modules/` are links to this workspace's.
+//! nothing else (files a previous document's loop added are deleted, but
+//! not Prism's installation, `tests/prism/node_modules/`, which the test
+//! command installs there as on a fresh clone: a link to this workspace's
+//! would let `npm ci` empty it). Its `../shared` is a link to this
+//! workspace's.
 //!
 //! It builds in this workspace's target folder, so dependencies build once.
 //! A crate of the copy has the same path relative to its workspace as this
@@ -150,9 +153,10 @@ pub fn isolating_config(packages: &[String]) -> String {
     text
 }
 
-/// Make `dest` hold exactly `files` of `root` (plus what `keep` names at its
-/// top level): copy a file only where its contents differ, delete the
-/// others. Returns how many files were written and deleted.
+/// Make `dest` hold exactly `files` of `root` (plus what `keep` names,
+/// relative to `dest`, left as it is): copy a file only where its contents
+/// differ, delete the others. Returns how many files were written and
+/// deleted.
 pub fn sync_copy(
     root: &Path,
     files: &[PathBuf],
@@ -186,26 +190,20 @@ pub fn sync_copy(
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
             let rel = path.strip_prefix(dest).unwrap_or(&path);
-            if dir == dest && rel.to_str().is_some_and(|r| keep.contains(&r)) {
+            if keep.iter().any(|k| rel == Path::new(k)) {
                 continue;
             }
-            // Links (node_modules) are not followed, and only removed when
-            // they are not wanted.
+            // Links are not followed.
             let kind = entry.file_type().map_err(|e| io("inspect", &path, e))?;
             if kind.is_dir() {
                 stack.push(path);
-            } else if !wanted.contains(rel) && !is_kept_link(rel, kind.is_symlink()) {
+            } else if !wanted.contains(rel) {
                 std::fs::remove_file(&path).map_err(|e| io("delete", &path, e))?;
                 deleted += 1;
             }
         }
     }
     Ok((written, deleted))
-}
-
-/// Prism's installation, linked to this workspace's.
-fn is_kept_link(rel: &Path, symlink: bool) -> bool {
-    symlink && rel == Path::new(crate::commands::test::PRISM_DIR).join("node_modules")
 }
 
 #[cfg(unix)]
@@ -255,23 +253,13 @@ fn run_steps(root: &Path, doc: &Path, steps: &mut Vec<Step>) -> Result<(), Error
 
     let start = Instant::now();
     let files = workspace_files(root)?;
-    sync_copy(root, &files, &scratch, &[])?;
+    let prism = format!("{}/node_modules", crate::commands::test::PRISM_DIR);
+    sync_copy(root, &files, &scratch, &[&prism])?;
     let shared = root.join("../shared");
     if shared.is_dir() {
         link(
             &std::path::absolute(&shared).unwrap_or(shared),
             &base.join("shared"),
-        )?;
-    }
-    let prism = root
-        .join(crate::commands::test::PRISM_DIR)
-        .join("node_modules");
-    if prism.is_dir() {
-        link(
-            &prism,
-            &scratch
-                .join(crate::commands::test::PRISM_DIR)
-                .join("node_modules"),
         )?;
     }
     let config = base.join(".cargo/config.toml");
@@ -357,7 +345,7 @@ mod tests {
 
     /// The copy holds exactly the listed files: unchanged ones are not
     /// rewritten (cargo keeps their builds), others are, and files a
-    /// previous run left are deleted, except a kept link.
+    /// previous run left are deleted, except in a kept folder.
     #[test]
     fn sync_copy_writes_what_differs_and_deletes_the_rest() {
         let dir = std::env::temp_dir().join(format!("cozmox-sync-copy-{}", std::process::id()));
@@ -371,12 +359,13 @@ mod tests {
         std::fs::write(dest.join("a.txt"), "a").unwrap();
         std::fs::write(dest.join("sub/b.txt"), "old").unwrap();
         std::fs::write(dest.join("sub/stale.txt"), "x").unwrap();
-        std::fs::write(dest.join("kept"), "x").unwrap();
+        std::fs::create_dir_all(dest.join("sub/kept")).unwrap();
+        std::fs::write(dest.join("sub/kept/x"), "x").unwrap();
         let files = vec![PathBuf::from("a.txt"), PathBuf::from("sub/b.txt")];
-        let counts = sync_copy(&src, &files, &dest, &["kept"]).unwrap();
+        let counts = sync_copy(&src, &files, &dest, &["sub/kept"]).unwrap();
         let b = std::fs::read_to_string(dest.join("sub/b.txt")).unwrap();
         let stale = dest.join("sub/stale.txt").exists();
-        let kept = dest.join("kept").exists();
+        let kept = dest.join("sub/kept/x").exists();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(counts, (1, 1));
         assert_eq!(b, "b");
