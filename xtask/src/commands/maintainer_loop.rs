@@ -14,15 +14,13 @@
 //! would let `npm ci` empty it). Its `../shared` is a link to this
 //! workspace's.
 //!
-//! It builds in this workspace's target folder, so dependencies build once.
-//! A crate of the copy has the same path relative to its workspace as this
-//! workspace's crate, and cargo hashes that relative path: the two would
-//! share artifacts, and cargo, going by modification times, could take the
-//! other's for fresh (a test build against the wrong generated code). So the
-//! loop writes `target/full-size/.cargo/config.toml`, which cargo reads for
-//! every command run in the copy (nested ones too): it gives each of the
-//! copy's own packages a `codegen-units` setting one below the default, which
-//! changes nothing but their artifacts' hashes.
+//! It builds in a target folder of its own, `target/full-size/target/`
+//! (its first run builds the dependencies again). Sharing this workspace's
+//! does not work: a crate of the copy has the same path relative to its
+//! workspace, and cargo hashes that relative path, so the two took each
+//! other's artifacts for fresh; and whatever cargo copies to the folder's
+//! top (`target/debug/xtask`) would be the copy's, built for the copy's
+//! paths.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -104,53 +102,6 @@ pub fn workspace_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
         // deleted but still tracked files are listed too
         .filter(|p| root.join(p).is_file())
         .collect())
-}
-
-/// The names of the workspace's packages (`cargo metadata --no-deps`).
-pub fn workspace_packages(root: &Path) -> Result<Vec<String>, Error> {
-    let out = crate::commands::cargo()
-        .args([
-            "metadata",
-            "--no-deps",
-            "--format-version",
-            "1",
-            "--offline",
-        ])
-        .current_dir(root)
-        .output()
-        .map_err(|e| Error::new(format!("cannot run cargo metadata: {e}")))?;
-    if !out.status.success() {
-        return Err(Error::new(format!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .map_err(|e| Error::new(format!("cargo metadata printed no JSON: {e}")))?;
-    let mut names: Vec<String> = meta["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p["name"].as_str().map(str::to_string))
-        .collect();
-    names.sort();
-    Ok(names)
-}
-
-/// The cargo configuration that keeps the copy's packages' artifacts apart
-/// from the workspace's (see the module docs).
-pub fn isolating_config(packages: &[String]) -> String {
-    let mut text = String::from(
-        "# Written by `cargo xtask conformance` (xtask/src/commands/maintainer_loop.rs):\n\
-         # the scratch copy's own packages get artifacts of their own in the shared\n\
-         # target folder; the setting changes nothing else (dev's default is 256).\n",
-    );
-    for name in packages {
-        text.push_str(&format!(
-            "[profile.dev.package.{name}]\ncodegen-units = 255\n"
-        ));
-    }
-    text
 }
 
 /// Make `dest` hold exactly `files` of `root` (plus what `keep` names,
@@ -246,8 +197,7 @@ pub fn run(root: &Path, doc: &Path) -> LoopResult {
 fn run_steps(root: &Path, doc: &Path, steps: &mut Vec<Step>) -> Result<(), Error> {
     let base = root.join(FULL_SIZE_DIR);
     let scratch = base.join("workspace");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let target = base.join("target");
     let doc =
         std::path::absolute(doc).map_err(|e| Error::new(format!("{}: {e}", doc.display())))?;
 
@@ -261,13 +211,6 @@ fn run_steps(root: &Path, doc: &Path, steps: &mut Vec<Step>) -> Result<(), Error
             &std::path::absolute(&shared).unwrap_or(shared),
             &base.join("shared"),
         )?;
-    }
-    let config = base.join(".cargo/config.toml");
-    let text = isolating_config(&workspace_packages(root)?);
-    if std::fs::read_to_string(&config).ok().as_deref() != Some(&text) {
-        std::fs::create_dir_all(base.join(".cargo"))
-            .and_then(|()| std::fs::write(&config, &text))
-            .map_err(|e| Error::new(format!("cannot write {}: {e}", config.display())))?;
     }
     steps.push(Step {
         name: "copy",
