@@ -127,7 +127,11 @@ impl Generated {
     /// the rest of post-processing on a large document.
     pub fn components(&self) -> Result<BTreeMap<String, String>, Error> {
         let file = self.parsed(&self.models_path)?;
-        Ok(snapshots::split_by_component(&file, &self.names))
+        Ok(snapshots::split_by_component(
+            &file,
+            &self.names,
+            &self.aliases,
+        ))
     }
 
     /// operationId → the Rust generated for it (for snapshots), computed on

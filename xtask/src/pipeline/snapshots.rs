@@ -68,7 +68,10 @@ pub(crate) fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
     }
 }
 
-/// One unit of generated code: items in output order.
+/// One unit of generated code: items with their place in the output.
+pub(crate) type Unit = [(usize, Item)];
+
+/// The units of a file, by the type they define or implement.
 pub(crate) type Units = BTreeMap<String, Vec<(usize, Item)>>;
 
 /// Group the items of typify's output by the type they define or implement;
@@ -113,11 +116,19 @@ pub(crate) fn wrap_in_mod(name: &str, item: Item) -> Item {
 /// passing through another component. A nested type reachable from several
 /// components goes to the one whose name prefixes its own (typify names nested
 /// types after their parent), else to the first in name order.
+///
+/// A place that shares its type with others (`aliases`: place → shared type,
+/// pass `shared-type-aliases`) is shown as typify would have generated its
+/// own type: the shared type's items under the place's name, with the
+/// place's docs. So a component's snapshot reads the same whichever places
+/// share, and a one-property edit changes that component's snapshot only.
 pub fn split_by_component(
     file: &syn::File,
     names: &BTreeMap<String, String>,
+    aliases: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
-    let units = units(file);
+    let mut units = units(file);
+    expand_place_aliases(&mut units, aliases);
     let mut edges: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for (key, items) in &units {
         let mut seen = BTreeSet::new();
@@ -149,7 +160,10 @@ pub fn split_by_component(
             }
         }
     }
-    let mut owned: BTreeMap<&str, Vec<(usize, Item)>> = BTreeMap::new();
+    // Per component, its units by name (a `BTreeMap`): the order typify
+    // writes types in depends on which places share them, so it is not
+    // the snapshot's.
+    let mut owned: BTreeMap<&str, BTreeMap<&str, &Unit>> = BTreeMap::new();
     for (key, items) in &units {
         let owner = if roots.contains_key(key.as_str()) {
             Some(key.as_str())
@@ -172,17 +186,130 @@ pub fn split_by_component(
             owned
                 .entry(owner)
                 .or_default()
-                .extend(items.iter().cloned());
+                .insert(key.as_str(), items.as_slice());
         }
     }
     owned
         .into_iter()
-        .filter_map(|(rust, mut items)| {
-            items.sort_by_key(|(p, _)| *p);
-            let code = unparse_merging_mods(items.into_iter().map(|(_, i)| i).collect());
+        .filter_map(|(rust, mut by_unit)| {
+            // The component's own type first, then the others by name; each
+            // unit's items in output order.
+            let own = by_unit.remove(rust);
+            let items: Vec<Item> = own
+                .into_iter()
+                .chain(by_unit.into_values())
+                .flat_map(|items| {
+                    let mut items = items.to_vec();
+                    items.sort_by_key(|(p, _)| *p);
+                    items.into_iter().map(|(_, i)| i)
+                })
+                .collect();
+            let code = unparse_merging_mods(items);
             roots.get(rust).map(|c| (c.to_string(), code))
         })
         .collect()
+}
+
+/// Replace each place alias's unit (`pub type Place = Shared;`) with the
+/// shared type's items renamed to the place: the type, its impls, and the
+/// names of the types nested in it that have place aliases too
+/// (`SharedItem` → `PlaceItem`); the type's first doc comment becomes the
+/// place's own (the alias's first, when the alias has its own docs).
+fn expand_place_aliases(units: &mut Units, aliases: &BTreeMap<String, String>) {
+    let mut expanded: Vec<(String, Vec<(usize, Item)>)> = Vec::new();
+    for (place, shared) in aliases {
+        let Some([(pos, Item::Type(alias))]) = units.get(place).map(Vec::as_slice) else {
+            continue;
+        };
+        let Some(shared_items) = units.get(shared) else {
+            continue;
+        };
+        let rename = |ident: &str| -> Option<String> {
+            if ident == shared {
+                return Some(place.clone());
+            }
+            let rest = ident.strip_prefix(shared.as_str())?;
+            let nested = format!("{place}{rest}");
+            (aliases.get(&nested).map(String::as_str) == Some(ident)).then_some(nested)
+        };
+        let docs: Vec<&syn::Attribute> = alias
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .collect();
+        // The alias's own docs, before the note on sharing, when it has them.
+        let own_doc = (docs.len() > 1).then(|| docs[0].clone());
+        let items = shared_items
+            .iter()
+            .filter_map(|(_, item)| {
+                let tokens = rename_tokens(item.to_token_stream(), &rename);
+                let mut item: Item = syn::parse2(tokens).ok()?;
+                if item_key(&item).as_deref() == Some(place.as_str())
+                    && let Some(own) = &own_doc
+                {
+                    super::passes::syntax::replace_first_doc(&mut item, own);
+                }
+                Some((*pos, item))
+            })
+            .collect();
+        expanded.push((place.clone(), items));
+    }
+    units.extend(expanded);
+}
+
+/// Rename identifiers, and whole words in string literals, by `rename`.
+fn rename_tokens(tokens: TokenStream, rename: &dyn Fn(&str) -> Option<String>) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|tt| match tt {
+            TokenTree::Ident(i) => match rename(&i.to_string()) {
+                Some(new) => TokenTree::Ident(proc_macro2::Ident::new(&new, i.span())),
+                None => TokenTree::Ident(i),
+            },
+            TokenTree::Group(g) => {
+                let mut out =
+                    proc_macro2::Group::new(g.delimiter(), rename_tokens(g.stream(), rename));
+                out.set_span(g.span());
+                TokenTree::Group(out)
+            }
+            TokenTree::Literal(l) => match syn::parse_str::<syn::LitStr>(&l.to_string()) {
+                Ok(lit) => {
+                    let value = lit.value();
+                    let renamed = rename_words(&value, rename);
+                    if renamed == value {
+                        TokenTree::Literal(l)
+                    } else {
+                        TokenTree::Literal(proc_macro2::Literal::string(&renamed))
+                    }
+                }
+                Err(_) => TokenTree::Literal(l),
+            },
+            other => other,
+        })
+        .collect()
+}
+
+/// `rename` applied to each identifier-like word of `text`.
+fn rename_words(text: &str, rename: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once('\0')) {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            match rename(&word) {
+                Some(new) => out.push_str(&new),
+                None => out.push_str(&word),
+            }
+            word.clear();
+        }
+        if c != '\0' {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Format items, merging consecutive `pub mod m { … }` wrappers of the same
@@ -274,7 +401,7 @@ mod tests {
             ("Cost".to_string(), "Cost".to_string()),
             ("SessionCost".to_string(), "SessionCost".to_string()),
         ]);
-        let split = split_by_component(&file, &names);
+        let split = split_by_component(&file, &names, &BTreeMap::new());
         assert!(split["Session"].contains("enum SessionStatus"));
         assert!(split["Session"].contains("impl std::fmt::Display for SessionStatus"));
         assert!(

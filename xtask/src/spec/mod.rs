@@ -12,7 +12,7 @@ pub use names::{type_name, variant_name};
 pub use operations::{
     METHODS, Operation, operation_pointer, operations, operations_mut, routes, template_params,
 };
-pub use places::{PLACE_NAME, SHARED_WITH, places};
+pub use places::{PLACE_NAME, SHARED_WITH, place_descriptions, places};
 pub use version::{API_VERSION_KEY, api_version, build_metadata, date_in};
 pub use walk::{visit_document_schemas, visit_schema};
 

@@ -41,3 +41,30 @@ pub fn places(doc: &Value) -> Vec<(&str, Option<String>)> {
     }
     out
 }
+
+/// The description of each place `shared-inline-type` marked: place name →
+/// the schema's own `description` there (what typify would have written on
+/// the place's own type).
+pub fn place_descriptions(doc: &Value) -> std::collections::BTreeMap<String, Option<String>> {
+    fn walk(v: &Value, out: &mut std::collections::BTreeMap<String, Option<String>>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(place)) = m.get(PLACE_NAME) {
+                    let description = m
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    out.insert(place.clone(), description);
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    if let Some(schemas) = doc.pointer("/components/schemas") {
+        walk(schemas, &mut out);
+    }
+    out
+}

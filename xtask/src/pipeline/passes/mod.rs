@@ -26,6 +26,7 @@ pub mod lossless_optional_fields;
 pub mod open_string_enums;
 pub mod open_untagged_unions;
 pub mod operation_dispatch_macro;
+pub mod place_typed_fields;
 pub mod schema_map;
 pub mod share_conversion_error;
 pub mod shared_type_aliases;
@@ -196,6 +197,23 @@ pub static PASSES: &[Pass] = &[
         },
     },
     Pass {
+        name: "shared-type-aliases",
+        edits: Edits::Models,
+        why_here: "after every pass that adds types (so an alias never shadows one) and after box-large-optional-fields, which weighs field types by their definitions",
+        run: |cx| {
+            cx.found.aliases = shared_type_aliases::shared_type_aliases(&mut cx.models, cx.doc);
+            Ok(cx.found.aliases.len())
+        },
+    },
+    Pass {
+        name: "place-typed-fields",
+        edits: Edits::Models,
+        why_here: "after shared-type-aliases, before light-struct-deserialize: the `Deserialize` it writes spells the field types, so they read as the fields do; the passes after it read a field's type through the aliases",
+        run: |cx| {
+            Ok(place_typed_fields::place_typed_fields(&mut cx.models, &cx.found.aliases).len())
+        },
+    },
+    Pass {
         name: "light-struct-deserialize",
         edits: Edits::Models,
         why_here: "after the field passes: the `Deserialize` it writes reads the final field types",
@@ -246,15 +264,6 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Models,
         why_here: "after every pass that reads the fields' serde attributes (drift-impls, validate-impls, json-schema-derives): it puts them behind the schemars feature",
         run: |cx| Ok(light_struct_serialize::light_struct_serialize(&mut cx.models).len()),
-    },
-    Pass {
-        name: "shared-type-aliases",
-        edits: Edits::Models,
-        why_here: "after every type exists, so an alias never shadows one",
-        run: |cx| {
-            cx.found.aliases = shared_type_aliases::shared_type_aliases(&mut cx.models, cx.doc);
-            Ok(cx.found.aliases.len())
-        },
     },
     Pass {
         name: "component-dispatch-macro",

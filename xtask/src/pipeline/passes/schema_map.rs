@@ -105,6 +105,8 @@ pub fn type_schemas<'a>(
             _ => None,
         })
         .collect();
+    // A field typed with its place's alias is the aliased type.
+    let aliases = super::syntax::type_aliases(file);
     // Walk from each known type into the inline schemas of its fields.
     let mut queue: Vec<String> = out.keys().cloned().collect();
     while let Some(name) = queue.pop() {
@@ -139,6 +141,7 @@ pub fn type_schemas<'a>(
             let Some(ident) = type_ident(&ty) else {
                 continue;
             };
+            let ident = aliases.get(&ident).cloned().unwrap_or(ident);
             let is_object = schema.get("properties").is_some() || schema.get("allOf").is_some();
             if is_object && structs.contains_key(&ident) && !out.contains_key(&ident) {
                 out.insert(ident.clone(), schema);

@@ -57,16 +57,46 @@ pub fn shared_type_aliases(file: &mut syn::File, doc: &Value) -> BTreeMap<String
         }
     }
     aliases.extend(nested);
+    let descriptions = crate::spec::place_descriptions(doc);
+    // A shared type is named after one of its places: its docs are that
+    // place's too (typify took another place's, whichever it met first).
+    let shared_types: BTreeSet<&String> = aliases.values().collect();
+    for item in &mut file.items {
+        if let Some(key) = item_key(item)
+            && shared_types.contains(&key)
+            && !matches!(item, Item::Impl(_))
+            && let Some(description) = descriptions.get(&key)
+        {
+            let own = description.clone().unwrap_or_else(|| format!("`{key}`"));
+            let attr: syn::Attribute = syn::parse_quote!(#[doc = #own]);
+            crate::pipeline::passes::syntax::replace_first_doc(item, &attr);
+        }
+    }
     for (place, shared) in &aliases {
         let alias = syn::Ident::new(place, proc_macro2::Span::call_site());
         let target = syn::Ident::new(shared, proc_macro2::Span::call_site());
-        let doc = format!(
+        let note = format!(
             "The type of this place in the spec: its schema is the same as [`{shared}`]'s, so one type serves both."
         );
-        file.items.push(syn::parse_quote! {
-            #[doc = #doc]
-            pub type #alias = #target;
-        });
+        // A place's own docs first, as typify would have written them on
+        // the place's own type (its description, else its name): the
+        // shared type carries another place's.
+        let item: Item = match descriptions.get(place) {
+            Some(description) => {
+                let own = description.clone().unwrap_or_else(|| format!("`{place}`"));
+                syn::parse_quote! {
+                    #[doc = #own]
+                    #[doc = ""]
+                    #[doc = #note]
+                    pub type #alias = #target;
+                }
+            }
+            None => syn::parse_quote! {
+                #[doc = #note]
+                pub type #alias = #target;
+            },
+        };
+        file.items.push(item);
     }
     aliases
 }

@@ -131,10 +131,12 @@ pub(crate) fn nth_generic_arg(ty: &syn::Type, wrapper: &str, n: usize) -> Option
 }
 
 /// The names of the file's string newtypes (`pub struct Name(String)`,
-/// typify's constrained strings).
+/// typify's constrained strings), and of the aliases of one
+/// ([`type_aliases`]).
 pub(crate) fn string_newtypes(file: &syn::File) -> std::collections::BTreeSet<String> {
     let none = std::collections::BTreeSet::new();
-    file.items
+    let mut out: std::collections::BTreeSet<String> = file
+        .items
         .iter()
         .filter_map(|item| match item {
             Item::Struct(st) => match &st.fields {
@@ -147,6 +149,48 @@ pub(crate) fn string_newtypes(file: &syn::File) -> std::collections::BTreeSet<St
                 _ => None,
             },
             _ => None,
+        })
+        .collect();
+    let aliased: Vec<String> = type_aliases(file)
+        .into_iter()
+        .filter(|(_, target)| out.contains(target))
+        .map(|(alias, _)| alias)
+        .collect();
+    out.extend(aliased);
+    out
+}
+
+/// The file's type aliases of one named type (`pub type Place = Shared;`,
+/// pass `shared-type-aliases`): alias → the type it names, followed to the
+/// end of a chain. The passes that look a field's type up by name (its
+/// enum values, whether it validates, whether it is a string) read it
+/// through these, so a field typed with its place's alias is the type.
+pub(crate) fn type_aliases(file: &syn::File) -> BTreeMap<String, String> {
+    let direct: BTreeMap<String, String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Type(t) if t.generics.params.is_empty() => match &*t.ty {
+                syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                    Some((t.ident.to_string(), p.path.segments[0].ident.to_string()))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    direct
+        .keys()
+        .map(|alias| {
+            let mut target = &direct[alias];
+            // A chain is at most as long as the map (a cycle does not compile).
+            for _ in 0..direct.len() {
+                match direct.get(target) {
+                    Some(next) => target = next,
+                    None => break,
+                }
+            }
+            (alias.clone(), target.clone())
         })
         .collect()
 }
@@ -235,6 +279,36 @@ pub(super) fn insert_after_types(file: &mut syn::File, mut impls: BTreeMap<Strin
         }
     }
     file.items = items;
+}
+
+/// Put `doc` in place of an item's first doc attribute (inside the macro
+/// call for `open_string_enum! { … }`).
+pub(crate) fn replace_first_doc(item: &mut Item, doc: &syn::Attribute) {
+    let attrs = match item {
+        Item::Struct(s) => &mut s.attrs,
+        Item::Enum(e) => &mut e.attrs,
+        Item::Type(t) => &mut t.attrs,
+        Item::Macro(m) => {
+            let mut tokens: Vec<TokenTree> = m.mac.tokens.clone().into_iter().collect();
+            let doc_group = quote::ToTokens::to_token_stream(doc).into_iter().nth(1);
+            if let Some(i) = (1..tokens.len()).find(|&i| {
+                matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '#')
+                    && matches!(&tokens[i], TokenTree::Group(g)
+                        if g.stream().into_iter().next().is_some_and(|t| t.to_string() == "doc"))
+            }) && let Some(group) = doc_group
+            {
+                tokens[i] = group;
+                m.mac.tokens = tokens.into_iter().collect();
+            }
+            return;
+        }
+        _ => return,
+    };
+    if let Some(first) = attrs.iter_mut().find(|a| a.path().is_ident("doc")) {
+        *first = doc.clone();
+    } else {
+        attrs.insert(0, doc.clone());
+    }
 }
 
 /// A named field as the wire sees it.

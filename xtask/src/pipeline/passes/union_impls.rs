@@ -61,6 +61,12 @@ pub fn open_enum_values(file: &syn::File) -> BTreeMap<String, Vec<String>> {
         }
         out.insert(name.to_string(), values);
     }
+    // A field typed with its place's alias has the aliased enum's values.
+    for (alias, target) in super::syntax::type_aliases(file) {
+        if let Some(values) = out.get(&target).cloned() {
+            out.insert(alias, values);
+        }
+    }
     out
 }
 

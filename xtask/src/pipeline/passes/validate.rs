@@ -180,23 +180,12 @@ pub fn validate_impls(
     bodies: &BTreeSet<String>,
 ) -> Validation {
     let schemas = type_schemas(file, doc, names);
-    // typify's constrained strings: newtypes over `String`.
-    let strings: BTreeSet<String> = file
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Struct(st) => match &st.fields {
-                syn::Fields::Unnamed(f)
-                    if f.unnamed.len() == 1
-                        && type_ident(&f.unnamed[0].ty).as_deref() == Some("String") =>
-                {
-                    Some(st.ident.to_string())
-                }
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
+    // typify's constrained strings: newtypes over `String` (and their
+    // aliases).
+    let strings: BTreeSet<String> = super::syntax::string_newtypes(file);
+    // A field typed with its place's alias holds the aliased type.
+    let aliases = super::syntax::type_aliases(file);
+    let resolve = |name: String| aliases.get(&name).cloned().unwrap_or(name);
 
     // Direct checks per struct field.
     let mut direct: BTreeMap<String, Vec<(syn::Member, Option<String>, TokenStream)>> =
@@ -227,7 +216,7 @@ pub fn validate_impls(
                             check,
                         ));
                     }
-                    if let Some(inner) = type_ident(&innermost(&ty)) {
+                    if let Some(inner) = type_ident(&innermost(&ty)).map(resolve) {
                         holds
                             .entry(name.clone())
                             .or_default()
@@ -239,7 +228,7 @@ pub fn validate_impls(
                 for v in &e.variants {
                     if let syn::Fields::Unnamed(f) = &v.fields
                         && f.unnamed.len() == 1
-                        && let Some(inner) = type_ident(&innermost(&f.unnamed[0].ty))
+                        && let Some(inner) = type_ident(&innermost(&f.unnamed[0].ty)).map(resolve)
                     {
                         variants
                             .entry(e.ident.to_string())
