@@ -317,7 +317,7 @@ pub struct AnthropicCredential {
     )]
     pub name: ::std::option::Option<::std::string::String>,
     ///The credential provider.
-    pub provider: AnthropicModelProvider,
+    pub provider: AnthropicCredentialProvider,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[cfg_attr(feature = "schemars", serde(flatten))]
@@ -381,7 +381,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                 let mut f1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
-                let mut f2: ::std::option::Option<AnthropicModelProvider> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<AnthropicCredentialProvider> = ::std::option::Option::None;
                 let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
@@ -782,7 +782,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
     }
 }
 open_string_enum! {
-    #[doc = "The credential provider."] pub enum AnthropicModelProvider { Anthropic =
+    #[doc = "The model provider."] pub enum AnthropicModelProvider { Anthropic =
     "anthropic", } Unknown
 }
 ///Anthropic extended-thinking configuration, selected by `type`.
@@ -2083,7 +2083,7 @@ pub struct AssistantCustomEndpointingRule {
     pub timeout_seconds: ::std::option::Option<f64>,
     ///What the rule is matched against.
     #[cfg_attr(feature = "schemars", serde(rename = "type"))]
-    pub type_: AssistantMessageRole,
+    pub type_: AssistantCustomEndpointingRuleType,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[cfg_attr(feature = "schemars", serde(flatten))]
@@ -2157,7 +2157,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                     ::std::option::Option<::std::vec::Vec<RegexOption>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut f3: ::std::option::Option<AssistantMessageRole> = ::std::option::Option::None;
+                let mut f3: ::std::option::Option<AssistantCustomEndpointingRuleType> = ::std::option::Option::None;
                 let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
@@ -2455,8 +2455,8 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
     }
 }
 open_string_enum! {
-    #[doc = "What the rule is matched against."] pub enum AssistantMessageRole {
-    Assistant = "assistant", } Unknown
+    #[doc = "The role of the message author."] pub enum AssistantMessageRole { Assistant
+    = "assistant", } Unknown
 }
 ///Overrides for an assistant configuration (same fields as CreateAssistantDTO, plus variableValues).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4893,7 +4893,7 @@ pub struct CreateAssistantDto {
             skip_serializing_if = "::std::option::Option::is_none"
         )
     )]
-    pub background_sound: ::std::option::Option<AssistantOverridesBackgroundSound>,
+    pub background_sound: ::std::option::Option<CreateAssistantDtoBackgroundSound>,
     ///Background-speech denoising.
     #[cfg_attr(
         feature = "schemars",
@@ -4914,7 +4914,7 @@ pub struct CreateAssistantDto {
         )
     )]
     pub client_messages: ::std::option::Option<
-        ::std::vec::Vec<AssistantOverridesClientMessagesItem>,
+        ::std::vec::Vec<CreateAssistantDtoClientMessagesItem>,
     >,
     ///Compliance settings.
     #[cfg_attr(
@@ -4980,7 +4980,7 @@ pub struct CreateAssistantDto {
             skip_serializing_if = "::std::option::Option::is_none"
         )
     )]
-    pub first_message_mode: ::std::option::Option<AssistantOverridesFirstMessageMode>,
+    pub first_message_mode: ::std::option::Option<CreateAssistantDtoFirstMessageMode>,
     ///Hooks that run on call events.
     #[cfg_attr(
         feature = "schemars",
@@ -5073,7 +5073,7 @@ pub struct CreateAssistantDto {
         )
     )]
     pub server_messages: ::std::option::Option<
-        ::std::vec::Vec<AssistantOverridesServerMessagesItem>,
+        ::std::vec::Vec<CreateAssistantDtoServerMessagesItem>,
     >,
     #[cfg_attr(
         feature = "schemars",
@@ -5444,14 +5444,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f1: ::std::option::Option<::std::option::Option<ArtifactPlan>> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
-                    ::std::option::Option<AssistantOverridesBackgroundSound>,
+                    ::std::option::Option<CreateAssistantDtoBackgroundSound>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<
                     ::std::option::Option<BackgroundSpeechDenoisingPlan>,
                 > = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<
                     ::std::option::Option<
-                        ::std::vec::Vec<AssistantOverridesClientMessagesItem>,
+                        ::std::vec::Vec<CreateAssistantDtoClientMessagesItem>,
                     >,
                 > = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<
@@ -5474,7 +5474,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 > = ::std::option::Option::None;
                 let mut f12: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f13: ::std::option::Option<
-                    ::std::option::Option<AssistantOverridesFirstMessageMode>,
+                    ::std::option::Option<CreateAssistantDtoFirstMessageMode>,
                 > = ::std::option::Option::None;
                 let mut f14: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<AssistantHook>>,
@@ -5503,7 +5503,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f24: ::std::option::Option<::std::option::Option<Server>> = ::std::option::Option::None;
                 let mut f25: ::std::option::Option<
                     ::std::option::Option<
-                        ::std::vec::Vec<AssistantOverridesServerMessagesItem>,
+                        ::std::vec::Vec<CreateAssistantDtoServerMessagesItem>,
                     >,
                 > = ::std::option::Option::None;
                 let mut f26: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
@@ -6182,13 +6182,13 @@ Variable substitution will be applied to the assistant's messages and other text
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub messages: ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<CreateSessionDtoMessagesItem>>,
     ///This is a user-defined name for the session. Maximum length is 40 characters.
     #[cfg_attr(
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub name: ::std::option::Option<SessionName>,
+    pub name: ::std::option::Option<CreateSessionDtoName>,
     ///This is the phone number configuration for this session.
     #[cfg_attr(
         feature = "schemars",
@@ -6227,7 +6227,7 @@ If squadId is provided, this will be ignored.*/
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub status: ::std::option::Option<SessionStatus>,
+    pub status: ::std::option::Option<CreateSessionDtoStatus>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[cfg_attr(feature = "schemars", serde(flatten))]
@@ -6396,9 +6396,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                 > = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<
-                    ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
+                    ::std::option::Option<::std::vec::Vec<CreateSessionDtoMessagesItem>>,
                 > = ::std::option::Option::None;
-                let mut f7: ::std::option::Option<::std::option::Option<SessionName>> = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<CreateSessionDtoName>,
+                > = ::std::option::Option::None;
                 let mut f8: ::std::option::Option<
                     ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
@@ -6412,7 +6414,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f12: ::std::option::Option<
-                    ::std::option::Option<SessionStatus>,
+                    ::std::option::Option<CreateSessionDtoStatus>,
                 > = ::std::option::Option::None;
                 let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
@@ -15103,13 +15105,13 @@ Variable substitution will be applied to the assistant's messages and other text
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub messages: ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<UpdateSessionDtoMessagesItem>>,
     ///This is a user-defined name for the session. Maximum length is 40 characters.
     #[cfg_attr(
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub name: ::std::option::Option<SessionName>,
+    pub name: ::std::option::Option<UpdateSessionDtoName>,
     ///This is the phone number configuration for this session.
     #[cfg_attr(
         feature = "schemars",
@@ -15148,7 +15150,7 @@ If squadId is provided, this will be ignored.*/
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub status: ::std::option::Option<SessionStatus>,
+    pub status: ::std::option::Option<UpdateSessionDtoStatus>,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[cfg_attr(feature = "schemars", serde(flatten))]
@@ -15317,9 +15319,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                 > = ::std::option::Option::None;
                 let mut f5: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f6: ::std::option::Option<
-                    ::std::option::Option<::std::vec::Vec<SessionMessagesItem>>,
+                    ::std::option::Option<::std::vec::Vec<UpdateSessionDtoMessagesItem>>,
                 > = ::std::option::Option::None;
-                let mut f7: ::std::option::Option<::std::option::Option<SessionName>> = ::std::option::Option::None;
+                let mut f7: ::std::option::Option<
+                    ::std::option::Option<UpdateSessionDtoName>,
+                > = ::std::option::Option::None;
                 let mut f8: ::std::option::Option<
                     ::std::option::Option<::std::boxed::Box<ImportTwilioPhoneNumberDto>>,
                 > = ::std::option::Option::None;
@@ -15333,7 +15337,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f12: ::std::option::Option<
-                    ::std::option::Option<SessionStatus>,
+                    ::std::option::Option<UpdateSessionDtoStatus>,
                 > = ::std::option::Option::None;
                 let tolerant = crate::de::tolerant();
                 let mut unknown = crate::UnknownFields::new();
@@ -16170,28 +16174,52 @@ pub mod error {
         }
     }
 }
+///The credential provider.
+///
 ///The type of this place in the spec: its schema is the same as [`AnthropicModelProvider`]'s, so one type serves both.
 pub type AnthropicCredentialProvider = AnthropicModelProvider;
+///What the rule is matched against.
+///
 ///The type of this place in the spec: its schema is the same as [`AssistantMessageRole`]'s, so one type serves both.
 pub type AssistantCustomEndpointingRuleType = AssistantMessageRole;
+///`CreateAssistantDtoBackgroundSound`
+///
 ///The type of this place in the spec: its schema is the same as [`AssistantOverridesBackgroundSound`]'s, so one type serves both.
 pub type CreateAssistantDtoBackgroundSound = AssistantOverridesBackgroundSound;
+///`CreateAssistantDtoClientMessagesItem`
+///
 ///The type of this place in the spec: its schema is the same as [`AssistantOverridesClientMessagesItem`]'s, so one type serves both.
 pub type CreateAssistantDtoClientMessagesItem = AssistantOverridesClientMessagesItem;
+///`CreateAssistantDtoFirstMessageMode`
+///
 ///The type of this place in the spec: its schema is the same as [`AssistantOverridesFirstMessageMode`]'s, so one type serves both.
 pub type CreateAssistantDtoFirstMessageMode = AssistantOverridesFirstMessageMode;
+///`CreateAssistantDtoServerMessagesItem`
+///
 ///The type of this place in the spec: its schema is the same as [`AssistantOverridesServerMessagesItem`]'s, so one type serves both.
 pub type CreateAssistantDtoServerMessagesItem = AssistantOverridesServerMessagesItem;
+///`CreateSessionDtoMessagesItem`
+///
 ///The type of this place in the spec: its schema is the same as [`SessionMessagesItem`]'s, so one type serves both.
 pub type CreateSessionDtoMessagesItem = SessionMessagesItem;
+///This is a user-defined name for the session. Maximum length is 40 characters.
+///
 ///The type of this place in the spec: its schema is the same as [`SessionName`]'s, so one type serves both.
 pub type CreateSessionDtoName = SessionName;
+///This is the current status of the session. Can be either 'active' or 'completed'.
+///
 ///The type of this place in the spec: its schema is the same as [`SessionStatus`]'s, so one type serves both.
 pub type CreateSessionDtoStatus = SessionStatus;
+///`UpdateSessionDtoMessagesItem`
+///
 ///The type of this place in the spec: its schema is the same as [`SessionMessagesItem`]'s, so one type serves both.
 pub type UpdateSessionDtoMessagesItem = SessionMessagesItem;
+///This is a user-defined name for the session. Maximum length is 40 characters.
+///
 ///The type of this place in the spec: its schema is the same as [`SessionName`]'s, so one type serves both.
 pub type UpdateSessionDtoName = SessionName;
+///This is the current status of the session. Can be either 'active' or 'completed'.
+///
 ///The type of this place in the spec: its schema is the same as [`SessionStatus`]'s, so one type serves both.
 pub type UpdateSessionDtoStatus = SessionStatus;
 /// `with_component!(name, f(args))`: `Some(f::<T>(args))` where `T` is
