@@ -897,6 +897,11 @@ struct NodeRec {
     /// The one kind the schema allows (null aside), when there is one and
     /// the value has it.
     single_kind: Option<u8>,
+    /// The kinds the other members of the unions at this place accept: a
+    /// value of one of them is another member's (a string member's `"off"`
+    /// replaced by `{}`, an enum's `"normal"` by a number out of the number
+    /// member's range), not a wrong type.
+    union_kinds: u8,
     /// Required properties present in the value, tags excluded.
     required: Vec<String>,
 }
@@ -1852,10 +1857,15 @@ impl<'a> Gen<'a> {
         let mut view = self.flatten(&conj, &choices);
         let mut tags: Vec<(String, Vec<Value>)> = Vec::new();
         let mut resolved = true;
+        let mut union_kinds = 0u8;
         for _ in 0..16 {
             let Some(u) = view.unions.first().copied() else {
                 break;
             };
+            union_kinds |= self
+                .member_meta(&u)
+                .iter()
+                .fold(0, |acc, meta| acc | meta.kinds);
             let tag = self.union_tag(&u);
             let idx = match (&tag, tag.as_ref().and_then(|info| v.get(&info.prop))) {
                 (Some(info), Some(t)) => {
@@ -1891,6 +1901,7 @@ impl<'a> Gen<'a> {
             string_enum: None,
             union_tag: tags.last().cloned(),
             single_kind: single,
+            union_kinds,
             required: Vec::new(),
         };
         match v {
@@ -2131,7 +2142,11 @@ fn apply_mutation(
             ]
             .into_iter()
             // Integers and fractions are both JSON numbers: never swap them.
-            .filter(|o| value_kind(o) & allowed == 0 && !(o.is_number() && allowed & K_NUM != 0))
+            .filter(|o| {
+                let accepted = allowed | node.union_kinds;
+                value_kind(o) & accepted == 0
+                    && !(o.is_number() && accepted & (K_NUM | K_INT) != 0)
+            })
             .collect();
             let new = rng.pick(&options)?.clone();
             let old = std::mem::replace(target, new.clone());
