@@ -2144,8 +2144,7 @@ fn apply_mutation(
             // Integers and fractions are both JSON numbers: never swap them.
             .filter(|o| {
                 let accepted = allowed | node.union_kinds;
-                value_kind(o) & accepted == 0
-                    && !(o.is_number() && accepted & (K_NUM | K_INT) != 0)
+                value_kind(o) & accepted == 0 && !(o.is_number() && accepted & (K_NUM | K_INT) != 0)
             })
             .collect();
             let new = rng.pick(&options)?.clone();

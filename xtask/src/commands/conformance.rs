@@ -165,6 +165,25 @@ pub fn line(r: &DocResult) -> String {
     )
 }
 
+/// The maintainer's loop on each document, one after the other; fail if
+/// one fails.
+pub fn maintainer_loops(root: &Path, docs: &[PathBuf]) -> Result<(), Error> {
+    let mut failed = 0;
+    for doc in docs {
+        println!("maintainer-loop: {}", doc.display());
+        let result = maintainer_loop::run(root, doc);
+        println!("{}", result.line());
+        failed += usize::from(result.outcome.is_err());
+    }
+    if failed > 0 {
+        return Err(Error::new(format!(
+            "the maintainer's loop failed on {failed} of {} document(s)",
+            docs.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Run the suite's full-scale tests, then check each document (and, with
 /// `maintainer_loop`, run the loop on it); fail if anything fails.
 pub fn run(root: &Path, docs: &[PathBuf], with_loop: bool) -> Result<(), Error> {

@@ -72,6 +72,15 @@ pub enum Command {
         #[arg(required = true)]
         docs: Vec<PathBuf>,
     },
+    /// The maintainer's loop alone (what `conformance --maintainer-loop` runs
+    /// after its other parts): for each document, in a scratch copy of the
+    /// workspace, import, generate, accept the snapshots, `cargo xtask test`,
+    /// `cargo doc`, each step timed (logs in target/full-size/).
+    MaintainerLoop {
+        /// OpenAPI documents.
+        #[arg(required = true)]
+        docs: Vec<PathBuf>,
+    },
     /// Regenerate, then write the snapshots that changed as `.snap.new` for
     /// `cargo insta review --workspace` (or accept them all with --accept).
     Snapshots {
@@ -219,6 +228,7 @@ impl Command {
                 maintainer_loop,
                 docs,
             } => conformance::run(root, &docs, maintainer_loop),
+            Command::MaintainerLoop { docs } => conformance::maintainer_loops(root, &docs),
             Command::SemverCheck { old, new } => {
                 semver_check::run(&old, &new, root).map(|text| print!("{text}"))
             }

@@ -872,10 +872,13 @@ impl Walker {
         }
     }
 
-    /// A place whose generated type is now shared with other places, no
-    /// longer with some of them, or under another name: its own name stays
-    /// (an alias), so only a place that stops sharing with one it shared
-    /// with breaks code (code passing one where the other was expected).
+    /// A place whose generated type is no longer shared with some of the
+    /// places it shared it with: code passing one where the other was
+    /// expected stops compiling. Places that only start sharing, or a shared
+    /// type under another name, are no row: each place keeps its name (its
+    /// field is typed with it, pass `place-typed-fields`) and its snapshot
+    /// shows its type under that name, so nothing a user or a reviewer sees
+    /// changes.
     fn shared_type(&mut self, o: &Value, n: &Value, at: &At) {
         let (a, b) = (shared_with(o), shared_with(n));
         let (was, now) = (partners(o), partners(n));
@@ -900,19 +903,13 @@ impl Walker {
         if !joined.is_empty() {
             detail.push_str(&format!("; now also the type of {}", list_names(&joined)));
         }
-        if left.is_empty() && joined.is_empty() && a == b {
+        if left.is_empty() {
             return;
         }
-        let rust = if left.is_empty() {
-            Verdict::compatible(
-                "its name stays (an alias), and every place that shared its type still does",
-            )
-        } else {
-            Verdict::breaking(
-                "its name stays (an alias), but code that passes it where one of the places it no \
-                 longer shares with was expected stops compiling",
-            )
-        };
+        let rust = Verdict::breaking(
+            "its name stays, but code that passes it where one of the places it no longer shares \
+             with was expected stops compiling",
+        );
         self.push(
             change(
                 Kind::SharedTypeChanged,

@@ -114,9 +114,10 @@ pub enum Kind {
     ConstraintChanged,
     /// An inline schema whose generated type gets another name (its `title`).
     InlineTypeRenamed,
-    /// A place of the spec that now shares its generated type with other
-    /// places, or no longer does, or shares another one (normalization rule
-    /// `shared-inline-type`); its own name stays, as an alias.
+    /// A place's generated type is no longer shared with some of the places
+    /// it shared it with (normalization rule `shared-inline-type`): code
+    /// passing one where the other was expected stops compiling. (Starting
+    /// to share is no change: each place keeps its name.)
     SharedTypeChanged,
     /// A `default` value changed.
     DefaultChanged,

@@ -599,8 +599,8 @@ fn a_place_that_stops_sharing_its_type_keeps_its_name() {
             (Impact::Breaking, Impact::None)
         );
     }
-    // The other way round, places that start sharing: their names stay, so
-    // nothing breaks.
+    // The other way round, places that start sharing: their names stay and
+    // their fields and snapshots read the same, so no row.
     let report = run(
         api(
             obj(json!({"status": status(&["a", "b"])})),
@@ -613,12 +613,10 @@ fn a_place_that_stops_sharing_its_type_keeps_its_name() {
             json!({}),
         ),
     );
-    let shared = of(&report, Kind::SharedTypeChanged);
-    assert_eq!(shared.len(), 2, "{report:#?}");
-    for c in &shared {
-        assert!(c.detail.contains("now also the type of"), "{}", c.detail);
-        assert_eq!(c.rust.impact, Impact::Compatible, "{}", c.detail);
-    }
+    assert!(
+        of(&report, Kind::SharedTypeChanged).is_empty(),
+        "{report:#?}"
+    );
 }
 
 #[test]
