@@ -1,7 +1,9 @@
 //! The places of inline types: the marks `shared-inline-type` leaves in
 //! the normalized document, read by the passes and the diff.
 
-use serde_json::Value;
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
 
 use super::type_name;
 
@@ -18,53 +20,48 @@ pub const SHARED_WITH: &str = "x-shared-with";
 /// of them, shared or not: (place name, the shared type's name if the place
 /// shares one).
 pub fn places(doc: &Value) -> Vec<(&str, Option<String>)> {
-    fn walk<'a>(v: &'a Value, out: &mut Vec<(&'a str, Option<String>)>) {
-        match v {
-            Value::Object(m) => {
-                if let Some(Value::String(place)) = m.get(PLACE_NAME) {
-                    let shared = m
-                        .get("title")
-                        .and_then(Value::as_str)
-                        .filter(|_| m.contains_key(SHARED_WITH))
-                        .map(type_name);
-                    out.push((place, shared));
-                }
-                m.values().for_each(|v| walk(v, out));
-            }
-            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
     let mut out = Vec::new();
-    if let Some(schemas) = doc.pointer("/components/schemas") {
-        walk(schemas, &mut out);
-    }
+    visit_places(doc, &mut |place, m| {
+        let shared = m
+            .get("title")
+            .and_then(Value::as_str)
+            .filter(|_| m.contains_key(SHARED_WITH))
+            .map(type_name);
+        out.push((place, shared));
+    });
     out
 }
 
 /// The description of each place `shared-inline-type` marked: place name →
 /// the schema's own `description` there (what typify would have written on
 /// the place's own type).
-pub fn place_descriptions(doc: &Value) -> std::collections::BTreeMap<String, Option<String>> {
-    fn walk(v: &Value, out: &mut std::collections::BTreeMap<String, Option<String>>) {
+pub fn place_descriptions(doc: &Value) -> BTreeMap<String, Option<String>> {
+    let mut out = BTreeMap::new();
+    visit_places(doc, &mut |place, m| {
+        let description = m
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        out.insert(place.to_string(), description);
+    });
+    out
+}
+
+/// Call `f` with each marked place of the components: its name and schema.
+fn visit_places<'a>(doc: &'a Value, f: &mut dyn FnMut(&'a str, &'a Map<String, Value>)) {
+    fn walk<'a>(v: &'a Value, f: &mut dyn FnMut(&'a str, &'a Map<String, Value>)) {
         match v {
             Value::Object(m) => {
                 if let Some(Value::String(place)) = m.get(PLACE_NAME) {
-                    let description = m
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .map(str::to_string);
-                    out.insert(place.clone(), description);
+                    f(place, m);
                 }
-                m.values().for_each(|v| walk(v, out));
+                m.values().for_each(|v| walk(v, f));
             }
-            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            Value::Array(a) => a.iter().for_each(|v| walk(v, f)),
             _ => {}
         }
     }
-    let mut out = std::collections::BTreeMap::new();
     if let Some(schemas) = doc.pointer("/components/schemas") {
-        walk(schemas, &mut out);
+        walk(schemas, f);
     }
-    out
 }
