@@ -417,6 +417,50 @@ mod tests {
     }
 
     #[test]
+    fn a_place_alias_shows_as_its_own_type() {
+        let file: syn::File = syn::parse2(quote! {
+            pub struct Session { pub name: Option<SessionName> }
+            #[doc = "`SessionName`"]
+            pub struct SessionName(String);
+            impl std::fmt::Display for SessionName { fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { f.write_str("SessionName") } }
+            pub struct CreateSession { pub name: Option<CreateSessionName> }
+            #[doc = "The new session's name."]
+            #[doc = ""]
+            #[doc = "The type of this place: the same as SessionName's."]
+            pub type CreateSessionName = SessionName;
+        })
+        .unwrap();
+        let names = BTreeMap::from([
+            ("Session".to_string(), "Session".to_string()),
+            ("CreateSession".to_string(), "CreateSession".to_string()),
+        ]);
+        let aliases =
+            BTreeMap::from([("CreateSessionName".to_string(), "SessionName".to_string())]);
+        let split = split_by_component(&file, &names, &aliases);
+        let create = &split["CreateSession"];
+        // The shared type's items under the place's name, with the place's
+        // docs; neither the alias nor the shared name shows.
+        assert!(
+            create.contains("pub struct CreateSessionName(String);"),
+            "{create}"
+        );
+        assert!(create.contains("///The new session's name."), "{create}");
+        assert!(
+            create.contains("impl std::fmt::Display for CreateSessionName"),
+            "{create}"
+        );
+        assert!(
+            create.contains(r#"f.write_str("CreateSessionName")"#),
+            "{create}"
+        );
+        assert!(!create.contains("SessionName;"), "{create}");
+        assert!(!create.contains(" SessionName"), "{create}");
+        // The place that gave the type its name shows it as it is.
+        assert!(split["Session"].contains("pub struct SessionName(String);"));
+        assert!(!split["Session"].contains("CreateSessionName"));
+    }
+
+    #[test]
     fn operations_are_split_by_id() {
         let file: syn::File = syn::parse2(quote! {
             impl Client {
