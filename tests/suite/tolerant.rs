@@ -369,3 +369,42 @@ fn a_repeated_key_and_a_declared_name_by_hand_give_one_key() {
     let back: Value = serde_json::from_str(&encoded).expect("JSON");
     assert_eq!((&back["id"], &back["name"]), (&json!("s1"), &json!(5)));
 }
+
+/// Two members share the tag value (`EvalMessage`, the shape of the
+/// vendor's eval messages): when neither decodes, the error is the one of
+/// the member the value fits, at the place that is wrong inside it, not the
+/// other member's complaint about its own required field.
+#[test]
+fn a_shared_tag_value_reports_the_error_of_the_member_that_fits() {
+    let input = json!({"role": "tool", "judgePlan": {"model": 5}});
+    let err = decode_strict::<fixture_models::EvalMessage>(input.to_string().as_bytes())
+        .expect_err("judgePlan.model is not a string");
+    let StrictError::Decode(err) = err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    // The members were tried on the buffered object: the path is the
+    // union's, the message names the field inside it (as for a field read
+    // before the tag, `errors_after_the_tag_and_before_it_name_the_member`).
+    assert_eq!(err.path(), ".", "{err}");
+    assert!(err.message().contains("`judgePlan`"), "{err}");
+    assert!(err.message().contains("expected a string"), "{err}");
+    assert!(
+        err.message().contains("member `EvalJudgedMessage`"),
+        "{err}"
+    );
+    assert!(!err.message().contains("missing field `content`"), "{err}");
+    // Tolerantly, the judged member takes it and keeps the bad plan as sent.
+    let decoded: fixture_models::EvalMessage =
+        decode(input.to_string().as_bytes()).expect("tolerated");
+    assert!(
+        matches!(decoded, fixture_models::EvalMessage::JudgedMessage(_)),
+        "{decoded:?}"
+    );
+    // The mock member's own value still decodes as the mock member.
+    let mock: fixture_models::EvalMessage =
+        decode_strict(br#"{"role": "tool", "content": "ok"}"#).expect("a mock message");
+    assert!(
+        matches!(mock, fixture_models::EvalMessage::MockMessage(_)),
+        "{mock:?}"
+    );
+}

@@ -415,7 +415,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     tag: Option<&str>,
 ) -> Result<T, A::Error> {
     let mut best: Option<(usize, T)> = None;
-    let mut first_error = None;
+    let mut errors = Vec::new();
     for &index in members {
         match T::decode_member(index, Replay::<A>::new(seen.to_vec(), None, None)) {
             Ok(value) => {
@@ -427,16 +427,45 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
                     break;
                 }
             }
-            Err(e) => {
-                first_error.get_or_insert((index, e));
+            Err(e) => errors.push((index, e)),
+        }
+    }
+    if let Some((_, value)) = best {
+        return Ok(value);
+    }
+    let pick = closest_member::<T, A>(&errors, seen);
+    match errors.into_iter().nth(pick) {
+        Some((index, e)) => Err(member_error::<_, T>(e, index, tag)),
+        None => Err(de::Error::custom("no member to decode")),
+    }
+}
+
+/// When every member a tag value selects fails strictly, the one whose
+/// error to report: the member the value fits best, i.e. the one that
+/// decodes tolerantly with the least unknown data (its error is deep inside
+/// it, at the place that is wrong), not one that fails at the top for
+/// lacking its own required fields. The first when none decodes
+/// tolerantly, or when decoding is tolerant already. Runs on the error path
+/// only.
+fn closest_member<'de, T: Tagged, A: MapAccess<'de>>(
+    errors: &[(u16, A::Error)],
+    seen: &[(Key<'de>, Value)],
+) -> usize {
+    if errors.len() < 2 || tolerant() {
+        return 0;
+    }
+    let mut closest: Option<(usize, usize)> = None;
+    for (position, (index, _)) in errors.iter().enumerate() {
+        let decoded =
+            tolerantly(|| T::decode_member(*index, Replay::<A>::new(seen.to_vec(), None, None)));
+        if let Ok(value) = decoded {
+            let unknown = crate::drift::count(&value);
+            if closest.is_none_or(|(_, n)| unknown < n) {
+                closest = Some((position, unknown));
             }
         }
     }
-    match (best, first_error) {
-        (Some((_, value)), _) => Ok(value),
-        (None, Some((index, e))) => Err(member_error::<_, T>(e, index, tag)),
-        (None, None) => Err(de::Error::custom("no member to decode")),
-    }
+    closest.map_or(0, |(position, _)| position)
 }
 
 /// Decode an untagged union: buffer the value and keep the member that
