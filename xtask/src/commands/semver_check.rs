@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::Error;
-use crate::commands::diff::{self, Impact, Report};
+use crate::commands::diff::{self, Report};
 use crate::pipeline::{self, Target};
 use crate::pipeline::{emit, load};
 
@@ -158,7 +158,7 @@ pub fn compare(findings: &[Finding], report: &Report, old: &Value, new: &Value) 
     let groups = (report.operations.iter().map(|o| (&o.id, &o.changes)))
         .chain(report.components.iter().map(|c| (&c.name, &c.changes)));
     for (place, changes) in groups {
-        for c in changes.iter().filter(|c| c.rust.impact == Impact::Breaking) {
+        for c in changes.iter().filter(|c| c.rust.impact.breaks()) {
             breaking
                 .entry(place.clone())
                 .or_default()

@@ -294,7 +294,7 @@ fn parameters(w: &mut Walker, o: &Op, n: &Op, old: &Value, new: &Value) {
                 let required = is_required(p) || key.0 == "path";
                 let (rust, wire) = if required {
                     (
-                        Verdict::breaking("`send()` fails until the new builder setter is called"),
+                        Verdict::run_time("`send()` fails until the new builder setter is called"),
                         Verdict::breaking("old clients do not send it"),
                     )
                 } else {
@@ -330,7 +330,7 @@ fn parameters(w: &mut Walker, o: &Op, n: &Op, old: &Value, new: &Value) {
                 if ra != rb {
                     let (rust, wire) = if rb {
                         (
-                            Verdict::breaking("`send()` fails unless it is set"),
+                            Verdict::run_time("`send()` fails unless it is set"),
                             Verdict::breaking("old clients may omit it"),
                         )
                     } else {
@@ -383,7 +383,7 @@ fn request_body(w: &mut Walker, o: &Op, n: &Op, old: &Value, new: &Value) {
         (None, Some(b)) => {
             let (rust, wire) = if is_required(b) {
                 (
-                    Verdict::breaking("`send()` fails until `.body()` is called"),
+                    Verdict::run_time("`send()` fails until `.body()` is called"),
                     Verdict::breaking("old clients send no body"),
                 )
             } else {
@@ -414,7 +414,7 @@ fn request_body(w: &mut Walker, o: &Op, n: &Op, old: &Value, new: &Value) {
             if ra != rb {
                 let (rust, wire) = if rb {
                     (
-                        Verdict::breaking("`send()` fails unless `.body()` is called"),
+                        Verdict::run_time("`send()` fails unless `.body()` is called"),
                         Verdict::breaking("old clients may send no body"),
                     )
                 } else {
@@ -1007,13 +1007,31 @@ impl Walker {
                 ),
                 _ => Verdict::breaking("values of the old type no longer fit"),
             };
+            // A parameter's setter takes `impl TryInto<T>`: when a string
+            // becomes `format: uuid`, what it was given still converts
+            // (`uuid::Uuid: TryFrom<&str> + TryFrom<String>`), and a value
+            // that is not a UUID fails at `send()`. (Not so for `date-time`:
+            // chrono has no `TryFrom<&str>`.)
+            let rust = match (&ho, &hn) {
+                (Head::Scalar(t, None), Head::Scalar(u, Some(f)))
+                    if t == u
+                        && f == "uuid"
+                        && self.site == Site::Parameter
+                        && at.role == Role::Root =>
+                {
+                    Verdict::run_time(format!(
+                        "the setter still takes the old values (`TryInto`); one that is not `{f}` fails at `send()`"
+                    ))
+                }
+                _ => Verdict::breaking("the Rust type changes"),
+            };
             self.push(
                 change(
                     Kind::Retyped,
                     &at.loc,
                     &at.new,
                     format!("`{a}` → `{b}`"),
-                    Verdict::breaking("the Rust type changes"),
+                    rust,
                     wire,
                 )
                 .values(Some(a), Some(b)),
@@ -1345,7 +1363,7 @@ impl Walker {
             let rust = match self.site {
                 Site::Parameter => Verdict::compatible("the client does not check parameters"),
                 _ => self.side(
-                    Verdict::breaking(format!(
+                    Verdict::run_time(format!(
                         "`Validate` rejects values it accepted ({why}): `send()` fails at run time"
                     )),
                     Verdict::compatible("decoding does not check constraints"),

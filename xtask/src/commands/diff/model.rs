@@ -13,9 +13,20 @@ pub enum Impact {
     None,
     /// Something changes, and existing code or clients keep working.
     Compatible,
-    /// Existing code stops compiling or fails at run time, or clients built
-    /// from the old document fail against a server that follows the new one.
+    /// Existing code still compiles, but some calls that worked fail at run
+    /// time (Rust API only: a path parameter that becomes `format: uuid`
+    /// still takes `.id("s1")`, through `TryInto`, and fails at `send()`).
+    RunTime,
+    /// Existing code stops compiling, or clients built from the old
+    /// document fail against a server that follows the new one.
     Breaking,
+}
+
+impl Impact {
+    /// [`Impact::Breaking`] or [`Impact::RunTime`].
+    pub fn breaks(self) -> bool {
+        matches!(self, Impact::Breaking | Impact::RunTime)
+    }
 }
 
 /// An [`Impact`] with the reason for it.
@@ -49,6 +60,14 @@ impl Verdict {
     pub fn breaking(reason: impl Into<String>) -> Self {
         Verdict {
             impact: Impact::Breaking,
+            reason: reason.into(),
+        }
+    }
+
+    /// A change after which existing code compiles but fails at run time.
+    pub fn run_time(reason: impl Into<String>) -> Self {
+        Verdict {
+            impact: Impact::RunTime,
             reason: reason.into(),
         }
     }
@@ -289,7 +308,7 @@ pub struct Change {
 impl Change {
     /// Breaking on either axis.
     pub fn is_breaking(&self) -> bool {
-        self.rust.impact == Impact::Breaking || self.wire.impact == Impact::Breaking
+        self.rust.impact.breaks() || self.wire.impact.breaks()
     }
 
     /// A description change (counted, listed only with `--verbose`).
@@ -370,8 +389,12 @@ pub struct Counts {
 pub struct Summary {
     /// Changes breaking on either axis.
     pub breaking: usize,
-    /// Changes breaking the Rust API.
+    /// Changes breaking the Rust API (existing code stops compiling or
+    /// fails at run time).
     pub rust_breaking: usize,
+    /// Of those, the ones after which existing code still compiles but
+    /// fails at run time.
+    pub rust_run_time: usize,
     /// Changes breaking on the wire.
     pub wire_breaking: usize,
     /// Changes that break nothing (descriptions not included).
@@ -435,8 +458,9 @@ impl Report {
             } else {
                 s.compatible += 1;
             }
-            s.rust_breaking += usize::from(c.rust.impact == Impact::Breaking);
-            s.wire_breaking += usize::from(c.wire.impact == Impact::Breaking);
+            s.rust_breaking += usize::from(c.rust.impact.breaks());
+            s.rust_run_time += usize::from(c.rust.impact == Impact::RunTime);
+            s.wire_breaking += usize::from(c.wire.impact.breaks());
         }
         let count = |counts: &mut Counts, status: Status, changes: &[Change]| match status {
             Status::Added => counts.added += 1,

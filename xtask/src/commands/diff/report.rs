@@ -29,8 +29,17 @@ pub fn summary_line(s: &Summary) -> String {
     let head = if s.breaking == 0 {
         "**No breaking changes**".to_string()
     } else {
+        let run_time = if s.rust_run_time > 0 {
+            format!(
+                ": {} not compile, {} at run time",
+                plural(s.rust_breaking - s.rust_run_time, "does", "do"),
+                plural(s.rust_run_time, "compiles and fails", "compile and fail")
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "**{}** ({} for the Rust API, {} on the wire)",
+            "**{}** ({} for the Rust API{run_time}; {} on the wire)",
             plural(s.breaking, "breaking change", "breaking changes"),
             s.rust_breaking,
             s.wire_breaking
@@ -71,6 +80,7 @@ fn verdict(v: &Verdict) -> String {
     match v.impact {
         Impact::None => "—".to_string(),
         Impact::Compatible => format!("compatible: {}", v.reason),
+        Impact::RunTime => format!("**breaking at run time**: {}", v.reason),
         Impact::Breaking => format!("**breaking**: {}", v.reason),
     }
 }
@@ -94,6 +104,79 @@ fn detail(c: &Change) -> String {
         format!("description: {} → {}", show(&c.old), show(&c.new))
     } else {
         format!("{}: {}", c.kind.label(), c.detail)
+    }
+}
+
+/// What a breaking change breaks, in a few words.
+fn breaks(c: &Change) -> String {
+    let mut axes = Vec::new();
+    match c.rust.impact {
+        Impact::Breaking => axes.push("Rust API: does not compile"),
+        Impact::RunTime => axes.push("Rust API: compiles, fails at run time"),
+        Impact::None | Impact::Compatible => {}
+    }
+    if c.wire.impact.breaks() {
+        axes.push("wire");
+    }
+    axes.join("; ")
+}
+
+/// The flat list of breaking changes a reviewer reads first: one line per
+/// change, the same change in several operations or components (`path id`
+/// of 35 operations) on one line with the first few names; the tables below
+/// have every place and the reasons.
+fn breaking_list(out: &mut String, report: &Report) {
+    const NAMES: usize = 4;
+    // (place relative to its operation or component, what) → the names.
+    let mut lines: Vec<((String, String), Vec<&str>)> = Vec::new();
+    let groups = (report
+        .operations
+        .iter()
+        .map(|o| (o.id.as_str(), &o.changes)))
+    .chain(
+        report
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), &c.changes)),
+    );
+    for (name, changes) in groups {
+        for c in changes.iter().filter(|c| c.is_breaking()) {
+            // A component's places start with its name: the rest is what
+            // several components can have in common (`.apiUrl`).
+            let place = c.location.strip_prefix(name).unwrap_or(&c.location);
+            let key = (place.to_string(), format!("{} ({})", detail(c), breaks(c)));
+            match lines.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, names)) => names.push(name),
+                None => lines.push((key, vec![name])),
+            }
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    out.push_str("\n### Breaking changes\n\n");
+    for ((place, what), names) in lines {
+        let line = match names.as_slice() {
+            // One component: its place reads whole (`Session.status`).
+            [name] if place.is_empty() || !place.contains(' ') => {
+                format!("{}: {what}", code(&format!("{name}{place}")))
+            }
+            _ => {
+                let shown: Vec<String> = names.iter().take(NAMES).map(|n| code(n)).collect();
+                let more = if names.len() > NAMES {
+                    format!(" and {} more", names.len() - NAMES)
+                } else {
+                    String::new()
+                };
+                let place = if place.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", code(&place))
+                };
+                format!("{}{more}{place}: {what}", shown.join(", "))
+            }
+        };
+        let _ = writeln!(out, "- {}", cell(&line));
     }
 }
 
@@ -193,6 +276,8 @@ fn grouped_tables(out: &mut String, groups: Vec<(String, String)>) {
 /// components, each added/removed first (one table) and then a table per
 /// changed one (shared by those whose changes read the same), breaking
 /// changes first. Description changes are counted; `verbose` lists them too.
+///
+/// It starts with the flat list of breaking changes ([`breaking_list`]).
 pub fn markdown(report: &Report, verbose: bool) -> String {
     let summary = report.summary();
     let mut out = String::new();
@@ -203,6 +288,7 @@ pub fn markdown(report: &Report, verbose: bool) -> String {
         code(&report.old),
         code(&report.new)
     );
+    breaking_list(&mut out, report);
     let listed = |changes: &[Change]| changes.iter().any(|c| verbose || !c.is_description());
 
     let ops: Vec<_> = report
@@ -388,7 +474,7 @@ pub fn changelog(report: &Report) -> String {
         let section = if first.is_breaking() {
             let why: Vec<String> = [("Rust API", &first.rust), ("wire", &first.wire)]
                 .into_iter()
-                .filter(|(_, v)| v.impact == Impact::Breaking)
+                .filter(|(_, v)| v.impact.breaks())
                 .map(|(axis, v)| format!("{axis}: {}", v.reason))
                 .collect();
             line.push_str(&format!(" ({})", why.join("; ")));

@@ -449,9 +449,9 @@ fn constraints_tightened_and_loosened_by_side() {
     assert_eq!(
         got,
         [
-            ("In.name", "`maxLength` 40 → 20", Breaking, Breaking),
-            ("In.tags", "`maxItems` 5 → 3", Breaking, Breaking),
-            ("In.tags", "`minItems` none → 1", Breaking, Breaking),
+            ("In.name", "`maxLength` 40 → 20", RunTime, Breaking),
+            ("In.tags", "`maxItems` 5 → 3", RunTime, Breaking),
+            ("In.tags", "`minItems` none → 1", RunTime, Breaking),
             ("Out.name", "`maxLength` 40 → 20", Compatible, Compatible),
         ]
     );
@@ -783,7 +783,9 @@ fn parameters_bodies_and_responses() {
             "parameters": [
                 {"name": "limit", "in": "query", "schema": {"type": "number", "maximum": 100}},
                 {"name": "old", "in": "query", "schema": s()},
-                {"name": "sort", "in": "query", "required": true, "schema": s()}
+                {"name": "sort", "in": "query", "required": true, "schema": s()},
+                {"name": "owner", "in": "query", "schema": s()},
+                {"name": "since", "in": "query", "schema": s()}
             ],
             "responses": {"200": ok(json!({"type": "array", "items": {"$ref": "#/components/schemas/Out"}}))}
         }),
@@ -807,7 +809,9 @@ fn parameters_bodies_and_responses() {
                 {"name": "limit", "in": "query", "schema": {"type": "number", "maximum": 50}},
                 {"name": "page", "in": "query", "schema": {"type": "number"}},
                 {"name": "org", "in": "header", "required": true, "schema": s()},
-                {"name": "sort", "in": "query", "schema": s()}
+                {"name": "sort", "in": "query", "schema": s()},
+                {"name": "owner", "in": "query", "schema": {"type": "string", "format": "uuid"}},
+                {"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time"}}
             ],
             "responses": {
                 "200": ok(json!({"$ref": "#/components/schemas/Out"})),
@@ -849,15 +853,19 @@ fn parameters_bodies_and_responses() {
     assert_eq!(
         rows,
         [
-            "list header org [parameter-added] Breaking/Breaking",
+            "list header org [parameter-added] RunTime/Breaking",
             "list query limit [constraint-tightened] Compatible/Breaking",
             "list query old [parameter-removed] Breaking/Compatible",
+            // `.owner("x")` still compiles (`Uuid: TryFrom<&str>`), fails at `send()`.
+            "list query owner [retyped] RunTime/Breaking",
+            // `.since("…")` no longer compiles (chrono has no `TryFrom<&str>`).
+            "list query since [retyped] Breaking/Breaking",
             "list response [return-type-changed] Breaking/Breaking",
             "list response 202 [response-added] Compatible/Breaking",
             "list query page [parameter-added] Compatible/Compatible",
             "list query sort [required-changed] Compatible/Compatible",
             "list response 404 [response-added] Compatible/Compatible",
-            "put body [request-body-added] Breaking/Breaking",
+            "put body [request-body-added] RunTime/Breaking",
             // Same body type as the known success status: decoded by old clients.
             "put response 201 [response-added] Compatible/Compatible",
         ],
@@ -1024,7 +1032,7 @@ fn bodies_media_types_and_statuses_removed() {
     assert_eq!(
         rows,
         [
-            "body [required-changed] Breaking/Breaking",
+            "body [required-changed] RunTime/Breaking",
             "body text/plain [content-type-removed] Breaking/Breaking",
             "body application/xml [content-type-added] Compatible/Compatible",
             "response 404 [response-removed] Compatible/Compatible",
