@@ -277,7 +277,7 @@ fn grouped_tables(out: &mut String, groups: Vec<(String, String)>) {
 /// changed one (shared by those whose changes read the same), breaking
 /// changes first. Description changes are counted; `verbose` lists them too.
 ///
-/// It starts with the flat list of breaking changes ([`breaking_list`]).
+/// It starts with the flat list of breaking changes (`breaking_list`).
 pub fn markdown(report: &Report, verbose: bool) -> String {
     let summary = report.summary();
     let mut out = String::new();
