@@ -2,7 +2,9 @@
 //! OpenAPI description in `openapi/`.
 //!
 //! Everything under `generated` is written by `cargo xtask generate` and is
-//! never edited by hand; hand-written additions sit beside it in this crate:
+//! never edited by hand. To find a type from a call, start at
+//! [`by_resource`]: the models grouped by the resource whose operations take
+//! or return them. Hand-written additions sit beside them in this crate:
 //!
 //! - [`decode()`] and [`decode_strict()`]: decoding with errors that name the
 //!   JSON path;
@@ -18,6 +20,10 @@ mod support;
 #[rustfmt::skip] // formatted by the generator (prettyplease), not by rustfmt
 mod generated;
 pub use generated::*;
+// The models grouped by the resource that uses them (its docs are the page).
+#[rustfmt::skip]
+#[path = "generated/by_resource.rs"]
+pub mod by_resource;
 
 #[doc(hidden)]
 pub mod de;

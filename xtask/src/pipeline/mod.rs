@@ -1,11 +1,12 @@
 //! The generator's stages, one module each, in the order [`run`] calls them:
 //! [`load`] → [`normalize`] → [`models`] (typify) → [`client`] (progenitor) →
-//! [`passes`] → [`resources`] → [`emit`] (format, then write); [`scaffold`] adds manifests
+//! [`passes`] → [`resources`] → [`model_index`] → [`emit`] (format, then write); [`scaffold`] adds manifests
 //! for standalone workspaces.
 
 pub mod client;
 pub mod emit;
 pub mod load;
+pub mod model_index;
 pub mod models;
 pub mod normalize;
 pub mod passes;
@@ -311,6 +312,17 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         resources::generate(&resource_plan, &inputs.manual, target)?,
         "resources",
     )?;
+    let defined: BTreeSet<String> = models_file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let index_file = model_index::generate(&resource_plan, &inputs.doc, &inputs.names, &defined);
     timings.push(("resources", lap.elapsed()));
     lap = Instant::now();
 
@@ -318,6 +330,10 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     files.insert(
         target.models_dir().join("mod.rs"),
         emit::rust_file(&models_file, COMMAND),
+    );
+    files.insert(
+        target.models_dir().join(model_index::FILE),
+        emit::rust_file(&index_file, COMMAND),
     );
     files.insert(
         target.client_dir().join("mod.rs"),

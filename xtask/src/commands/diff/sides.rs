@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::model::Sides;
-use crate::pipeline::load::COMPONENT_REF;
+use crate::spec::{closure, ref_graph, schema_refs as refs};
 
 /// Component name → where the operations use it. Components no operation
 /// reaches are absent.
@@ -38,67 +38,6 @@ pub fn component_sides(doc: &Value) -> BTreeMap<String, Sides> {
         out.entry(name).or_default().response = true;
     }
     out
-}
-
-/// Component schemas referenced anywhere inside `value`; references to other
-/// components (`#/components/requestBodies/…`, parameters, responses) are
-/// followed.
-fn refs(doc: &Value, value: &Value, out: &mut BTreeSet<String>, seen: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                if k == "$ref"
-                    && let Some(r) = v.as_str()
-                {
-                    if let Some(name) = r.strip_prefix(COMPONENT_REF) {
-                        out.insert(name.to_string());
-                    } else if seen.insert(r.to_string())
-                        && let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p))
-                    {
-                        refs(doc, target, out, seen);
-                    }
-                } else {
-                    refs(doc, v, out, seen);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| refs(doc, v, out, seen)),
-        _ => {}
-    }
-}
-
-/// Component → the components its schema references directly.
-fn ref_graph(doc: &Value) -> BTreeMap<String, BTreeSet<String>> {
-    let mut graph = BTreeMap::new();
-    if let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for (name, schema) in schemas {
-            let mut out = BTreeSet::new();
-            refs(doc, schema, &mut out, &mut BTreeSet::new());
-            graph.insert(name.clone(), out);
-        }
-    }
-    graph
-}
-
-/// Everything reachable from `start` in `graph`.
-fn closure(
-    graph: &BTreeMap<String, BTreeSet<String>>,
-    start: BTreeSet<String>,
-) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut queue: Vec<String> = start.into_iter().collect();
-    while let Some(name) = queue.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(next) = graph.get(&name) {
-            queue.extend(next.iter().filter(|n| !seen.contains(*n)).cloned());
-        }
-    }
-    seen
 }
 
 #[cfg(test)]

@@ -1,0 +1,308 @@
+//! Stage **model-index**: the models crate's `by_resource` module, a page of
+//! docs that groups the models by the resources of the client that use them.
+//!
+//! A whole vendor document gives the models crate about 1,500 types and
+//! 1,300 type aliases in one flat index, where nobody finds what a call takes.
+//! This page is generated from the operation model (the resource plan, the
+//! normalized document, typify's names): per resource, a table of its
+//! methods with the type each takes as its JSON body and the type its
+//! success response decodes into, then every type those operations reach
+//! through `$ref`s (collapsed); last, the types no operation reaches. Every
+//! name is an intra-doc link, and the module denies broken ones, so
+//! `cargo doc -D warnings` fails if the page names a type the crate lacks.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::resources::Plan;
+use crate::pipeline::load::COMPONENT_REF;
+
+/// The file name, in the models crate's `generated/`.
+pub const FILE: &str = "by_resource.rs";
+
+/// Escape what Markdown would read as markup in a label from the document.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_[]<>|#".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An intra-doc link to a model.
+fn link(rust: &str) -> String {
+    format!("[`{rust}`](crate::{rust})")
+}
+
+/// The component a schema names (`$ref`, or `allOf` of one `$ref`).
+fn component(schema: &Value) -> Option<&str> {
+    let reference =
+        schema
+            .get("$ref")
+            .or_else(|| match schema.get("allOf")?.as_array()?.as_slice() {
+                [one] => one.get("$ref"),
+                _ => None,
+            })?;
+    reference.as_str()?.strip_prefix(COMPONENT_REF)
+}
+
+/// How a body reads in the table: its model, a `Vec` of its model, `JSON`
+/// for another JSON schema, or the media type of a non-JSON body.
+fn body_cell(content: Option<&Value>, rust_of: &dyn Fn(&str) -> Option<String>) -> String {
+    let Some(content) = content.and_then(Value::as_object) else {
+        return String::new();
+    };
+    let Some(schema) = content
+        .get("application/json")
+        .and_then(|m| m.get("schema"))
+    else {
+        return content
+            .keys()
+            .next()
+            .map(|media| format!("`{media}`"))
+            .unwrap_or_default();
+    };
+    if let Some(rust) = component(schema).and_then(rust_of) {
+        return link(&rust);
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("array")
+        && let Some(rust) = schema.get("items").and_then(component).and_then(rust_of)
+    {
+        return format!("`Vec` of {}", link(&rust));
+    }
+    "JSON".to_string()
+}
+
+/// The page's Markdown.
+pub fn markdown(
+    plan: &Plan,
+    doc: &Value,
+    names: &BTreeMap<String, String>,
+    defined: &BTreeSet<String>,
+) -> String {
+    // Only names the crate defines become links (a component typify
+    // replaced by another type has no item of its own).
+    let rust_of = |component: &str| {
+        names
+            .get(component)
+            .filter(|r| defined.contains(*r))
+            .cloned()
+    };
+    let graph = crate::spec::ref_graph(doc);
+    let mut reached_by_any = BTreeSet::new();
+    let mut out = String::new();
+    out.push_str(
+        "The models grouped by the resource of the client that uses them.\n\n\
+         For each resource (`client.sessions()`, …): its methods, with the type each takes as its \
+         JSON body and the type its success response decodes into, then every type those \
+         operations reach (their fields' types, all the way down). The last section lists the \
+         types no operation reaches.\n\n\
+         A field whose schema is written in several places of the API description has the type \
+         of its own place: a type alias at the crate root named after the place (the field's \
+         struct and name), which names the type all those places share.\n",
+    );
+    for resource in plan.resources.values() {
+        let _ = write!(
+            out,
+            "\n# {}\n\n`client.{}()` ({} method{}).\n\n| method | route | body | returns |\n|---|---|---|---|\n",
+            text(&resource.label),
+            resource.accessor,
+            resource.methods.len(),
+            if resource.methods.len() == 1 { "" } else { "s" }
+        );
+        let mut start = BTreeSet::new();
+        for method in &resource.methods {
+            let pointer =
+                crate::spec::operation_pointer(&method.path, &method.http_method.to_lowercase());
+            let op = doc.pointer(&pointer);
+            let body = op.and_then(|op| op.pointer("/requestBody/content"));
+            let returns = op
+                .and_then(|op| op.get("responses"))
+                .and_then(Value::as_object)
+                .and_then(|r| r.iter().find(|(code, _)| code.starts_with('2')))
+                .and_then(|(_, response)| response.get("content"));
+            let _ = writeln!(
+                out,
+                "| `{}` | `{} {}` | {} | {} |",
+                method.name,
+                method.http_method,
+                method.path,
+                body_cell(body, &rust_of),
+                body_cell(returns, &rust_of)
+            );
+            if let Some(op) = op {
+                crate::spec::schema_refs(doc, op, &mut start, &mut BTreeSet::new());
+            }
+            if let Some(item) = doc.pointer(
+                &pointer
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(p, _)| p.to_string()),
+            ) && let Some(params) = item.get("parameters")
+            {
+                crate::spec::schema_refs(doc, params, &mut start, &mut BTreeSet::new());
+            }
+        }
+        let reached: BTreeSet<String> = crate::spec::closure(&graph, start)
+            .iter()
+            .filter_map(|c| rust_of(c))
+            .collect();
+        reached_by_any.extend(reached.iter().cloned());
+        if !reached.is_empty() {
+            let _ = write!(
+                out,
+                "\n<details><summary>The {} types these operations reach</summary>\n\n{}\n\n</details>\n",
+                reached.len(),
+                reached
+                    .iter()
+                    .map(|r| link(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    let unreached: BTreeSet<String> = names
+        .keys()
+        .filter_map(|c| rust_of(c))
+        .filter(|r| !reached_by_any.contains(r))
+        .collect();
+    if !unreached.is_empty() {
+        let _ = write!(
+            out,
+            "\n# Types no operation reaches\n\nComponents of the API description that no operation's parameters, body or \
+             responses lead to (payloads the API sends elsewhere, such as webhooks).\n\n\
+             <details><summary>{} type{}</summary>\n\n{}\n\n</details>\n",
+            unreached.len(),
+            if unreached.len() == 1 { "" } else { "s" },
+            unreached
+                .iter()
+                .map(|r| link(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out
+}
+
+/// The `by_resource` module's file: the page as inner doc attributes, and
+/// broken intra-doc links denied.
+pub fn generate(
+    plan: &Plan,
+    doc: &Value,
+    names: &BTreeMap<String, String>,
+    defined: &BTreeSet<String>,
+) -> syn::File {
+    let page = markdown(plan, doc, names, defined);
+    let mut attrs: Vec<syn::Attribute> = page
+        .lines()
+        .map(|line| {
+            // `///`-style lines: one attribute per line, a space after `//!`.
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            syn::parse_quote!(#![doc = #line])
+        })
+        .collect();
+    attrs.push(syn::parse_quote!(#![deny(rustdoc::broken_intra_doc_links)]));
+    syn::File {
+        shebang: None,
+        attrs,
+        items: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::resources::{Resource, ResourceMethod};
+    use serde_json::json;
+
+    fn method(name: &str, http: &str, path: &str) -> ResourceMethod {
+        ResourceMethod {
+            operation_id: name.into(),
+            http_method: http.into(),
+            path: path.into(),
+            name: name.into(),
+            summary: String::new(),
+            path_params: Vec::new(),
+            body: None,
+            manual: false,
+            manual_body: None,
+            pagination: None,
+        }
+    }
+
+    /// Each method's body and success type are links; the types the
+    /// resource's operations reach (through parameters too) are listed
+    /// under it, and the others last.
+    #[test]
+    fn groups_the_models_by_the_resource_that_uses_them() {
+        let doc = json!({
+            "paths": {"/pets/{id}": {
+                "parameters": [{"name": "id", "in": "path", "schema": {"$ref": "#/components/schemas/PetId"}}],
+                "put": {
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/PetIn"}}}},
+                    "responses": {"200": {"content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}}
+                },
+                "delete": {"responses": {"204": {}}}
+            }},
+            "components": {"schemas": {
+                "PetId": {"type": "string"},
+                "PetIn": {"type": "object", "properties": {"tag": {"$ref": "#/components/schemas/Tag"}}},
+                "Pet": {"type": "object"},
+                "Tag": {"type": "string"},
+                "Hook": {"type": "object"},
+                "Replaced": {"type": "object"}
+            }}
+        });
+        let names: BTreeMap<String, String> = ["PetId", "PetIn", "Pet", "Tag", "Hook", "Replaced"]
+            .iter()
+            .map(|n| (n.to_string(), n.to_string()))
+            .collect();
+        let defined: BTreeSet<String> =
+            names.keys().filter(|n| *n != "Replaced").cloned().collect();
+        let plan = Plan {
+            resources: BTreeMap::from([(
+                "Pets".to_string(),
+                Resource {
+                    label: "pets_v2".into(),
+                    type_name: "Pets".into(),
+                    accessor: "pets".into(),
+                    methods: vec![
+                        method("update", "PUT", "/pets/{id}"),
+                        method("delete", "DELETE", "/pets/{id}"),
+                    ],
+                },
+            )]),
+            collisions: Vec::new(),
+        };
+        let page = markdown(&plan, &doc, &names, &defined);
+        assert!(
+            page.contains("\n# pets\\_v2\n\n`client.pets()` (2 methods)."),
+            "{page}"
+        );
+        assert!(
+            page.contains("| `update` | `PUT /pets/{id}` | [`PetIn`](crate::PetIn) | `Vec` of [`Pet`](crate::Pet) |"),
+            "{page}"
+        );
+        assert!(
+            page.contains("| `delete` | `DELETE /pets/{id}` |  |  |"),
+            "{page}"
+        );
+        assert!(
+            page.contains("The 4 types these operations reach</summary>\n\n[`Pet`](crate::Pet), [`PetId`](crate::PetId), [`PetIn`](crate::PetIn), [`Tag`](crate::Tag)\n"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<summary>1 type</summary>\n\n[`Hook`](crate::Hook)\n"),
+            "{page}"
+        );
+        assert!(!page.contains("Replaced"), "{page}");
+    }
+}
