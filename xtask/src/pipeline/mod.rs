@@ -265,13 +265,15 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
         #![allow(clippy::all, clippy::pedantic, missing_docs, rustdoc::all, unused_imports, dead_code, irrefutable_let_patterns)]
     };
     let models_tokens = models.tokens;
+    let files = passes::Files {
+        models: passes::syntax::parse(quote! { #lint_allows #models_tokens }, "models")?,
+        client: passes::syntax::parse(quote! { #lint_allows #client_tokens }, "client")?,
+        httpmock: passes::syntax::parse(quote! { #lint_allows #httpmock_tokens }, "httpmock")?,
+    };
+    tick("parse", &mut timings);
     let routes = crate::spec::routes(&doc);
     Ok(Raw {
-        files: passes::Files {
-            models: passes::syntax::parse(quote! { #lint_allows #models_tokens }, "models")?,
-            client: passes::syntax::parse(quote! { #lint_allows #client_tokens }, "client")?,
-            httpmock: passes::syntax::parse(quote! { #lint_allows #httpmock_tokens }, "httpmock")?,
-        },
+        files,
         inputs: RawInputs {
             doc,
             report,

@@ -2,7 +2,9 @@
 //! against plain progenitor generating tokens for the same normalized
 //! document, and (2) a clean build (`CARGO_INCREMENTAL=0`) of the generated
 //! crates against plain progenitor's single-file output. Reports min and
-//! median, and ratios; it is a benchmark, never a test.
+//! median, and ratios; it is a benchmark, never a test. Run it as
+//! `cargo xtask bench-gen`, so it measures the generator in the profile the
+//! alias builds (it says which profile it runs in).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -12,6 +14,14 @@ use progenitor_impl::{GenerationSettings, Generator};
 use crate::Error;
 use crate::pipeline::{self, Target};
 use crate::pipeline::{client, emit, load, normalize, scaffold};
+
+/// The profile this binary was built in: `dev` (debug assertions on, as the
+/// `cargo xtask` alias builds it) or `release`.
+pub const BUILD_PROFILE: &str = if cfg!(debug_assertions) {
+    "dev"
+} else {
+    "release"
+};
 
 /// Min and median of some durations, in seconds.
 pub fn min_median(samples: &mut [Duration]) -> (f64, f64) {
@@ -60,7 +70,15 @@ pub fn plain_progenitor(doc: &serde_json::Value) -> Result<String, Error> {
 pub fn run(root: &Path, docs: &[PathBuf], runs: usize, build: bool) -> Result<(), Error> {
     let mut inputs = vec![root.join("openapi")];
     inputs.extend(docs.iter().cloned());
-    println!("bench-gen: {runs} runs each, seconds as min / median");
+    println!(
+        "bench-gen: {runs} runs each, seconds as min / median, in the {} profile{}",
+        BUILD_PROFILE,
+        if BUILD_PROFILE == "dev" {
+            " (as `cargo xtask` runs the generator)"
+        } else {
+            " (not the one `cargo xtask` uses: run `cargo xtask bench-gen` for that)"
+        }
+    );
     println!(
         "{:<44} {:>17} {:>17} {:>7}",
         "input", "pipeline", "plain progenitor", "ratio"
