@@ -165,15 +165,29 @@ pub fn line(r: &DocResult) -> String {
     )
 }
 
-/// The maintainer's loop on each document, one after the other; fail if
-/// one fails.
-pub fn maintainer_loops(root: &Path, docs: &[PathBuf]) -> Result<(), Error> {
+/// The maintainer's loop on each document, one after the other (in a
+/// scratch copy, or with `in_place` in this workspace); fail if one fails.
+pub fn maintainer_loops(root: &Path, docs: &[PathBuf], in_place: bool) -> Result<(), Error> {
     let mut failed = 0;
+    let place = if in_place {
+        maintainer_loop::Place::InPlace
+    } else {
+        maintainer_loop::Place::ScratchCopy
+    };
+    if in_place {
+        maintainer_loop::require_clean_tree(root)?;
+    }
     for doc in docs {
         println!("maintainer-loop: {}", doc.display());
-        let result = maintainer_loop::run(root, doc);
+        let result = maintainer_loop::run(root, doc, place);
         println!("{}", result.line());
         failed += usize::from(result.outcome.is_err());
+        if failed > 0 {
+            break;
+        }
+    }
+    if in_place && failed == 0 {
+        maintainer_loop::restore_tree(root)?;
     }
     if failed > 0 {
         return Err(Error::new(format!(
@@ -214,7 +228,7 @@ pub fn run(root: &Path, docs: &[PathBuf], with_loop: bool) -> Result<(), Error> 
         }
         if with_loop {
             println!("conformance: the maintainer's loop on {}", doc.display());
-            let result = maintainer_loop::run(root, doc);
+            let result = maintainer_loop::run(root, doc, maintainer_loop::Place::ScratchCopy);
             println!("{}", result.line());
             failed += usize::from(result.outcome.is_err());
         }

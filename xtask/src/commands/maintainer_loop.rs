@@ -1,26 +1,31 @@
 //! The maintainer's loop at a vendor document's size, as the README tells a
-//! maintainer to run it, in a scratch copy of this workspace: `cargo xtask
-//! import DOC`, `cargo xtask generate`, `cargo xtask snapshots --accept` (the
-//! review, accepted whole), the README's test command, `cargo xtask test`,
-//! and CI's docs step (`cargo doc`, warnings denied). Run by `cargo xtask conformance` for each document; each step is
-//! timed.
+//! maintainer to run it: `cargo xtask import DOC`, `cargo xtask generate`,
+//! `cargo xtask snapshots --accept` (the review, accepted whole), the
+//! README's test command, `cargo xtask test`, and CI's docs step (`cargo doc`,
+//! warnings denied), each step timed. Run by `cargo xtask maintainer-loop`
+//! (and `conformance --maintainer-loop`) for each document in turn, so the
+//! second document is an update of the first, as a maintainer meets it.
 //!
-//! The scratch copy is `target/full-size/workspace/`: the files git lists
-//! for this workspace (tracked, and untracked but not ignored), written only
-//! where they differ so that cargo rebuilds only what a document changed, and
-//! nothing else (files a previous document's loop added are deleted, but
-//! not Prism's installation, `tests/prism/node_modules/`, which the test
-//! command installs there as on a fresh clone: a link to this workspace's
-//! would let `npm ci` empty it). Its `../shared` is a link to this
-//! workspace's.
+//! It runs in one of two places ([`Place`]). **In place** (`--in-place`, what
+//! CI runs at the end, in its throwaway clone): in this workspace, with its
+//! target folder, whose dependencies the earlier steps built; it needs a
+//! clean working tree and restores it from `HEAD` after a pass. **In a
+//! scratch copy** (the default, for a maintainer's own clone):
+//! `target/full-size/workspace/`, the files git lists for this workspace
+//! (tracked, and untracked but not ignored), written only where they differ
+//! so that cargo rebuilds only what a document changed, and nothing else
+//! (files a previous document's loop added are deleted, but not Prism's
+//! installation, `tests/prism/node_modules/`, which the test command
+//! installs there as on a fresh clone: a link to this workspace's would let
+//! `npm ci` empty it). Its `../shared` is a link to this workspace's.
 //!
-//! It builds in a target folder of its own, `target/full-size/target/`
-//! (its first run builds the dependencies again). Sharing this workspace's
-//! does not work: a crate of the copy has the same path relative to its
-//! workspace, and cargo hashes that relative path, so the two took each
-//! other's artifacts for fresh; and whatever cargo copies to the folder's
-//! top (`target/debug/xtask`) would be the copy's, built for the copy's
-//! paths.
+//! The scratch copy builds in a target folder of its own,
+//! `target/full-size/target/` (its first run builds the dependencies again).
+//! Sharing this workspace's does not work: a crate of the copy has the same
+//! path relative to its workspace, and cargo hashes that relative path, so
+//! the two took each other's artifacts for fresh; and whatever cargo copies
+//! to the folder's top (`target/debug/xtask`) would be the copy's, built for
+//! the copy's paths. Each step's output is in `target/full-size/<step>.log`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -46,6 +51,8 @@ pub struct Step {
 pub struct LoopResult {
     /// The document.
     pub doc: PathBuf,
+    /// Where it ran.
+    pub place: Place,
     /// The steps that ran, in order.
     pub steps: Vec<Step>,
     /// `Ok`, or the step that failed and the end of its output.
@@ -65,8 +72,12 @@ impl LoopResult {
             Err(e) => format!("FAIL: {e}"),
         };
         format!(
-            "{}: maintainer's loop in a scratch copy: {}: {status}",
+            "{}: maintainer's loop {}: {}: {status}",
             self.doc.display(),
+            match self.place {
+                Place::ScratchCopy => "in a scratch copy",
+                Place::InPlace => "in this workspace",
+            },
             steps.join(", ")
         )
     }
@@ -180,42 +191,105 @@ fn link(_original: &Path, _link: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Where the loop runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A scratch copy of the workspace with a target folder of its own
+    /// (`target/full-size/`): the workspace is left as it is.
+    ScratchCopy,
+    /// The workspace itself, with its own target folder (CI's throwaway
+    /// clone, whose dependencies the earlier steps built): it rewrites
+    /// `openapi/`, the generated code and the snapshots.
+    InPlace,
+}
+
+fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|e| Error::new(format!("cannot run git: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::new(format!(
+            "`git {}` failed in {}: {}",
+            args.join(" "),
+            root.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Fail unless git sees no change in the working tree (the in-place loop
+/// rewrites tracked files, and restores them from `HEAD` afterwards).
+pub fn require_clean_tree(root: &Path) -> Result<(), Error> {
+    let status = git(root, &["status", "--porcelain", "--untracked-files=normal"])?;
+    if status.trim().is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(format!(
+            "the in-place maintainer's loop rewrites openapi/, the generated code and the snapshots, \
+             so it needs a clean working tree; commit or stash first:\n{}",
+            status.trim_end()
+        )))
+    }
+}
+
+/// Put the working tree back as `HEAD` has it (tracked files restored,
+/// files the loop added deleted; ignored ones, such as Prism's
+/// installation, kept).
+pub fn restore_tree(root: &Path) -> Result<(), Error> {
+    git(root, &["checkout", "--quiet", "--", "."])?;
+    git(root, &["clean", "--quiet", "-fd", "--", "."])?;
+    Ok(())
+}
+
 /// Run the loop for `doc` (its path absolute or relative to the current
 /// folder).
-pub fn run(root: &Path, doc: &Path) -> LoopResult {
+pub fn run(root: &Path, doc: &Path, place: Place) -> LoopResult {
     let mut result = LoopResult {
         doc: doc.to_path_buf(),
+        place,
         steps: Vec::new(),
         outcome: Ok(()),
     };
-    if let Err(e) = run_steps(root, doc, &mut result.steps) {
+    if let Err(e) = run_steps(root, doc, place, &mut result.steps) {
         result.outcome = Err(e.to_string());
     }
     result
 }
 
-fn run_steps(root: &Path, doc: &Path, steps: &mut Vec<Step>) -> Result<(), Error> {
+fn run_steps(root: &Path, doc: &Path, place: Place, steps: &mut Vec<Step>) -> Result<(), Error> {
     let base = root.join(FULL_SIZE_DIR);
-    let scratch = base.join("workspace");
-    let target = base.join("target");
     let doc =
         std::path::absolute(doc).map_err(|e| Error::new(format!("{}: {e}", doc.display())))?;
-
-    let start = Instant::now();
-    let files = workspace_files(root)?;
-    let prism = format!("{}/node_modules", crate::commands::test::PRISM_DIR);
-    sync_copy(root, &files, &scratch, &[&prism])?;
-    let shared = root.join("../shared");
-    if shared.is_dir() {
-        link(
-            &std::path::absolute(&shared).unwrap_or(shared),
-            &base.join("shared"),
-        )?;
-    }
-    steps.push(Step {
-        name: "copy",
-        secs: start.elapsed().as_secs_f64(),
-    });
+    let (workspace, target) = match place {
+        Place::InPlace => {
+            std::fs::create_dir_all(&base)
+                .map_err(|e| Error::new(format!("cannot create {}: {e}", base.display())))?;
+            (root.to_path_buf(), None)
+        }
+        Place::ScratchCopy => {
+            let scratch = base.join("workspace");
+            let start = Instant::now();
+            let files = workspace_files(root)?;
+            let prism = format!("{}/node_modules", crate::commands::test::PRISM_DIR);
+            sync_copy(root, &files, &scratch, &[&prism])?;
+            let shared = root.join("../shared");
+            if shared.is_dir() {
+                link(
+                    &std::path::absolute(&shared).unwrap_or(shared),
+                    &base.join("shared"),
+                )?;
+            }
+            steps.push(Step {
+                name: "copy",
+                secs: start.elapsed().as_secs_f64(),
+            });
+            (scratch, Some(base.join("target")))
+        }
+    };
 
     let doc_arg = doc.to_string_lossy().into_owned();
     let plan: [(&'static str, Vec<&str>); 5] = [
@@ -237,10 +311,13 @@ fn run_steps(root: &Path, doc: &Path, steps: &mut Vec<Step>) -> Result<(), Error
             .try_clone()
             .map_err(|e| Error::new(format!("cannot open {}: {e}", log.display())))?;
         let start = Instant::now();
-        let status = crate::commands::cargo()
+        let mut cargo = crate::commands::cargo();
+        if let Some(target) = &target {
+            cargo.env("CARGO_TARGET_DIR", target);
+        }
+        let status = cargo
             .args(&args)
-            .current_dir(&scratch)
-            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(&workspace)
             .env("RUSTDOCFLAGS", "-D warnings")
             .stdin(Stdio::null())
             .stdout(file)
@@ -273,7 +350,7 @@ fn run_steps(root: &Path, doc: &Path, steps: &mut Vec<Step>) -> Result<(), Error
             return Err(Error::new(format!(
                 "`cargo {}` failed in {} (whole output: {}):\n{}",
                 args.join(" "),
-                scratch.display(),
+                workspace.display(),
                 log.display(),
                 tail.join("\n")
             )));

@@ -77,6 +77,12 @@ pub enum Command {
     /// workspace, import, generate, accept the snapshots, `cargo xtask test`,
     /// `cargo doc`, each step timed (logs in target/full-size/).
     MaintainerLoop {
+        /// Run in this workspace itself, with its target folder, instead of
+        /// a scratch copy: for CI's throwaway clone, where the dependencies
+        /// are built already. Needs a clean working tree; restores it after
+        /// a pass (after a failure it stays as the failing step left it).
+        #[arg(long)]
+        in_place: bool,
         /// OpenAPI documents.
         #[arg(required = true)]
         docs: Vec<PathBuf>,
@@ -228,7 +234,9 @@ impl Command {
                 maintainer_loop,
                 docs,
             } => conformance::run(root, &docs, maintainer_loop),
-            Command::MaintainerLoop { docs } => conformance::maintainer_loops(root, &docs),
+            Command::MaintainerLoop { in_place, docs } => {
+                conformance::maintainer_loops(root, &docs, in_place)
+            }
             Command::SemverCheck { old, new } => {
                 semver_check::run(&old, &new, root).map(|text| print!("{text}"))
             }
