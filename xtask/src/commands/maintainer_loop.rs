@@ -6,10 +6,11 @@
 //! (and `conformance --maintainer-loop`) for each document in turn, so the
 //! second document is an update of the first, as a maintainer meets it.
 //!
-//! It runs in one of two places ([`Place`]). **In place** (`--in-place`, what
-//! CI runs at the end, in its throwaway clone): in this workspace, with its
-//! target folder, whose dependencies the earlier steps built; it needs a
-//! clean working tree and restores it from `HEAD` after a pass. **In a
+//! It runs in one of two places ([`Place`]). **In place** (`--in-place`, for
+//! a throwaway clone such as CI's; `.ci/run` does not run it yet, for its
+//! time budget): in this workspace, with its target folder, whose
+//! dependencies earlier steps built; it needs a clean working tree and
+//! restores it from `HEAD` after a pass. **In a
 //! scratch copy** (the default, for a maintainer's own clone):
 //! `target/full-size/workspace/`, the files git lists for this workspace
 //! (tracked, and untracked but not ignored), written only where they differ
