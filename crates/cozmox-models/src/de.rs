@@ -177,6 +177,14 @@ pub trait Tagged: Sized + Drift {
     const OPEN: &'static [u16] = &[];
     /// The Rust name of a member.
     fn member_name(index: u16) -> &'static str;
+    /// The JSON properties member `index` declares (its own and those of
+    /// the types it flattens), for telling which of several members a value
+    /// was meant for when none decodes; empty when not generated (only
+    /// unions where a value can select several members need it).
+    fn member_fields(index: u16) -> &'static [&'static str] {
+        let _ = index;
+        &[]
+    }
     /// Decode member `index` from `deserializer`.
     fn decode_member<'de, D: Deserializer<'de>>(
         index: u16,
@@ -440,24 +448,41 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     }
 }
 
-/// When every member a tag value selects fails strictly, the one whose
-/// error to report: the member the value fits best, i.e. the one that
-/// decodes tolerantly with the least unknown data (its error is deep inside
-/// it, at the place that is wrong), not one that fails at the top for
-/// lacking its own required fields. The first when none decodes
-/// tolerantly, or when decoding is tolerant already. Runs on the error path
-/// only.
+/// When every member a tag value selects fails, the one whose error to
+/// report: first the members that declare the most of the object's keys
+/// (the value was written for the member that knows its properties: a
+/// member lacking one it was sent is not what the sender meant); among
+/// those, when decoding is strict, the member the value fits best, i.e. the
+/// one that decodes tolerantly with the least unknown data (its error is
+/// deep inside it, at the place that is wrong), not one that fails at the
+/// top for lacking its own required fields; else the first of them. Runs
+/// on the error path only.
 fn closest_member<'de, T: Tagged, A: MapAccess<'de>>(
     errors: &[(u16, A::Error)],
     seen: &[(Key<'de>, Value)],
 ) -> usize {
-    if errors.len() < 2 || tolerant() {
+    if errors.len() < 2 {
         return 0;
     }
+    let known: Vec<usize> = errors
+        .iter()
+        .map(|(index, _)| {
+            let fields = T::member_fields(*index);
+            seen.iter()
+                .filter(|(key, _)| fields.contains(&key.as_str()))
+                .count()
+        })
+        .collect();
+    let most = known.iter().copied().max().unwrap_or(0);
+    let candidates: Vec<usize> = (0..errors.len()).filter(|&p| known[p] == most).collect();
+    if candidates.len() == 1 || tolerant() {
+        return candidates[0];
+    }
     let mut closest: Option<(usize, usize)> = None;
-    for (position, (index, _)) in errors.iter().enumerate() {
+    for position in candidates.iter().copied() {
+        let index = errors[position].0;
         let decoded =
-            tolerantly(|| T::decode_member(*index, Replay::<A>::new(seen.to_vec(), None, None)));
+            tolerantly(|| T::decode_member(index, Replay::<A>::new(seen.to_vec(), None, None)));
         if let Ok(value) = decoded {
             let unknown = crate::drift::count(&value);
             if closest.is_none_or(|(_, n)| unknown < n) {
@@ -465,7 +490,7 @@ fn closest_member<'de, T: Tagged, A: MapAccess<'de>>(
             }
         }
     }
-    closest.map_or(0, |(position, _)| position)
+    closest.map_or(candidates[0], |(position, _)| position)
 }
 
 /// Decode an untagged union: buffer the value and keep the member that
@@ -854,6 +879,94 @@ mod tests {
             before.to_string().starts_with("`n`: invalid type"),
             "{before}"
         );
+    }
+
+    /// Two members one tag value selects; neither decodes `{"kind": "t",
+    /// "c": {}}`.
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Flat {
+        kind: String,
+        a: u8,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Nested {
+        kind: String,
+        c: Inner,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        x: u8,
+    }
+
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    enum Pair {
+        Flat(Flat),
+        Nested(Nested),
+        Unknown(Value),
+    }
+
+    impl Drift for Pair {
+        fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
+    }
+
+    impl Tagged for Pair {
+        const NAME: &'static str = "Pair";
+        const TAG: &'static str = "kind";
+        fn members(tag: Option<&str>) -> &'static [u16] {
+            match tag {
+                Some("t") => &[0, 1],
+                _ => &[],
+            }
+        }
+        fn member_name(index: u16) -> &'static str {
+            ["Flat", "Nested"][usize::from(index)]
+        }
+        fn member_fields(index: u16) -> &'static [&'static str] {
+            match index {
+                0 => &["kind", "a"],
+                _ => &["kind", "c"],
+            }
+        }
+        fn decode_member<'de, D: serde::Deserializer<'de>>(
+            index: u16,
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            match index {
+                0 => serde::Deserialize::deserialize(deserializer).map(Pair::Flat),
+                _ => serde::Deserialize::deserialize(deserializer).map(Pair::Nested),
+            }
+        }
+        fn unknown(value: Value) -> Self {
+            Pair::Unknown(value)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Pair {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::tagged(d)
+        }
+    }
+
+    #[test]
+    fn when_no_member_decodes_the_error_is_the_one_of_the_member_knowing_the_keys() {
+        let error = serde_json::from_str::<Pair>(r#"{"kind": "t", "c": {}}"#)
+            .expect_err("neither member decodes");
+        let message = error.to_string();
+        assert!(
+            message.contains("missing field `x`") && message.contains("member `Nested`"),
+            "{message}"
+        );
+        // Sent for the other member, the other member's error.
+        let error = serde_json::from_str::<Pair>(r#"{"kind": "t", "a": "1"}"#)
+            .expect_err("neither member decodes");
+        let message = error.to_string();
+        assert!(message.contains("member `Flat`"), "{message}");
     }
 
     #[test]

@@ -166,6 +166,45 @@ pub(crate) fn find_tag(
     best.map(|(_, t)| t)
 }
 
+/// The JSON properties struct `ty` declares: its own fields' and, through
+/// `#[serde(flatten)]`, those of the structs it flattens (a flattened map,
+/// such as the unknown fields, names none), in declaration order.
+fn wire_fields(ty: &str, structs: &BTreeMap<String, Vec<FieldInfo>>) -> Vec<String> {
+    fn walk<'a>(
+        ty: &'a str,
+        structs: &'a BTreeMap<String, Vec<FieldInfo>>,
+        visiting: &mut Vec<&'a str>,
+        out: &mut Vec<String>,
+    ) {
+        let Some(fields) = structs.get(ty) else {
+            return;
+        };
+        if visiting.contains(&ty) {
+            return;
+        }
+        visiting.push(ty);
+        for f in fields {
+            if !f.flatten {
+                if !out.contains(&f.json) {
+                    out.push(f.json.clone());
+                }
+                continue;
+            }
+            let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
+            let inner = generic_arg(&inner, "Box").unwrap_or(inner);
+            if let Some(name) = type_ident(&inner)
+                && let Some((key, _)) = structs.get_key_value(&name)
+            {
+                walk(key, structs, visiting, out);
+            }
+        }
+        visiting.pop();
+    }
+    let mut out = Vec::new();
+    walk(ty, structs, &mut Vec::new(), &mut out);
+    out
+}
+
 /// Give every `#[serde(untagged)]` union that ends in the raw-JSON variant
 /// [`super::open_untagged_unions`] added a `Deserialize` through `crate::de`
 /// (tagged when its members share a tag, see the module docs), and make it
@@ -292,6 +331,31 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             if !open.is_empty() {
                 result.open.push(name_str.clone());
             }
+            // Where a value can select several members, name each member's
+            // properties: when none decodes, the error reported is the one
+            // of the member that knows the object's keys (`crate::de`).
+            let several = by_value.values().any(|m| m.len() > 1)
+                || optional.len() > 1
+                || open.len() > 1;
+            let fields_fn = several.then(|| {
+                let arms = members.iter().enumerate().map(|(i, m)| {
+                    let i = proc_macro2::Literal::u16_unsuffixed(i as u16);
+                    let fields = m
+                        .ty
+                        .as_deref()
+                        .map(|ty| wire_fields(ty, &structs))
+                        .unwrap_or_default();
+                    quote!(#i => &[#(#fields),*],)
+                });
+                quote! {
+                    fn member_fields(index: u16) -> &'static [&'static str] {
+                        match index {
+                            #(#arms)*
+                            _ => &[],
+                        }
+                    }
+                }
+            });
             let none_arm = (!optional.is_empty())
                 .then(|| quote!(::std::option::Option::None => &[#(#optional),*],));
             let property = &tag.property;
@@ -310,6 +374,7 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
                     fn member_name(index: u16) -> &'static str {
                         [#(#names),*].get(usize::from(index)).copied().unwrap_or("?")
                     }
+                    #fields_fn
                     fn decode_member<'de, D: ::serde::Deserializer<'de>>(index: u16, deserializer: D) -> ::std::result::Result<Self, D::Error> {
                         match index { #decode_arms }
                     }
@@ -461,6 +526,38 @@ mod tests {
         assert!(t.contains("Some(\"a\")=>&[0,1],"), "{t}");
         // C's tag is optional: an absent tag selects it.
         assert!(t.contains("None=>&[1],"), "{t}");
+        // Each member's properties, for the error of the one a value was
+        // meant for when neither decodes.
+        assert!(
+            t.contains("fnmember_fields(index:u16)->&'static[&'staticstr]{matchindex{0=>&[\"type\",\"x\"],1=>&[\"type\"],_=>&[],}}"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn member_fields_follow_flattened_structs_but_not_maps() {
+        let members = union(quote!(A(A), D(D),));
+        let mut file = members_file(quote! {
+            pub struct Base { pub y: String, pub x: String }
+            pub struct D {
+                #[serde(rename = "type")] pub type_: CKind,
+                #[serde(flatten)] pub base: Base,
+                #[serde(flatten)] pub unknown_fields: crate::UnknownFields,
+            }
+            #members
+        });
+        let enums = open_enum_values(&file);
+        union_impls(&mut file, &enums);
+        let t = text(&file);
+        assert!(
+            t.contains("0=>&[\"type\",\"x\"],1=>&[\"type\",\"y\",\"x\"],_=>&[],"),
+            "{t}"
+        );
+        // A union where every tag value selects one member needs none.
+        let mut single = members_file(union(quote!(A(A), B(Box<B>),)));
+        let enums = open_enum_values(&single);
+        union_impls(&mut single, &enums);
+        assert!(!text(&single).contains("member_fields"));
     }
 
     #[test]
