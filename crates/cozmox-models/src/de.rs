@@ -200,6 +200,19 @@ pub trait Untagged: Sized + Drift {
     const NAME: &'static str;
     /// The members' Rust names, in trial order.
     const MEMBERS: &'static [&'static str];
+    /// A property the union's object members share as a tag (a union with
+    /// a member that is not an object, such as a string, has no tag as a
+    /// whole; its object members can): when an object's value of it is a
+    /// string that [`Untagged::tagged_members`] maps to members, only those
+    /// are tried, so a value meant for one member with a wrong field is not
+    /// taken by another that keeps the tag as an unknown enum value.
+    const TAG: Option<&'static str> = None;
+    /// The members a value of [`Untagged::TAG`] selects; empty when it
+    /// selects none (every member is tried).
+    fn tagged_members(tag: &str) -> &'static [u16] {
+        let _ = tag;
+        &[]
+    }
     /// Decode member `index` from `deserializer`.
     fn decode_member<'de, D: Deserializer<'de>>(
         index: u16,
@@ -441,28 +454,56 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     if let Some((_, value)) = best {
         return Ok(value);
     }
-    let pick = closest_member::<T, A>(&errors, seen);
-    match errors.into_iter().nth(pick) {
-        Some((index, e)) => Err(member_error::<_, T>(e, index, tag)),
-        None => Err(de::Error::custom("no member to decode")),
+    let picks = closest_members::<T, A>(&errors, seen);
+    match picks.as_slice() {
+        [] => Err(de::Error::custom("no member to decode")),
+        [one] => match errors.into_iter().nth(*one) {
+            Some((index, e)) => Err(member_error::<_, T>(e, index, tag)),
+            None => Err(de::Error::custom("no member to decode")),
+        },
+        several => {
+            let reasons: Vec<String> = several
+                .iter()
+                .map(|&p| {
+                    let (index, e) = &errors[p];
+                    format!(
+                        "`{}`: {}",
+                        T::member_name(*index),
+                        strip_position(e.to_string())
+                    )
+                })
+                .collect();
+            let how = match tag {
+                Some(tag) => format!("selected by {} = {tag:?}", T::TAG),
+                None => format!("selected because `{}` is absent", T::TAG),
+            };
+            Err(de::Error::custom(format_args!(
+                "no member of `{}` {how} fits: {}",
+                T::NAME,
+                reasons.join("; ")
+            )))
+        }
     }
 }
 
-/// When every member a tag value selects fails, the one whose error to
-/// report: first the members that declare the most of the object's keys
-/// (the value was written for the member that knows its properties: a
-/// member lacking one it was sent is not what the sender meant); among
-/// those, when decoding is strict, the member the value fits best, i.e. the
-/// one that decodes tolerantly with the least unknown data (its error is
-/// deep inside it, at the place that is wrong), not one that fails at the
-/// top for lacking its own required fields; else the first of them. Runs
-/// on the error path only.
-fn closest_member<'de, T: Tagged, A: MapAccess<'de>>(
+/// When every member a tag value selects fails, the ones whose errors to
+/// report (positions in `errors`): first the members that declare the most
+/// of the object's keys (the value was written for the member that knows
+/// its properties: a member lacking one it was sent is not what the sender
+/// meant); among those, when decoding is strict, the member the value fits
+/// best, i.e. the one that decodes tolerantly with the least unknown data
+/// (its error is deep inside it, at the place that is wrong), not one that
+/// fails at the top for lacking its own required fields; else those whose
+/// error is a missing property (serde's `missing field`: the object's
+/// properties fit them, it lacks one), else all of them. Several are left
+/// when the object does not say which member it was meant for, and each
+/// one's error is reported. Runs on the error path only.
+fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
     errors: &[(u16, A::Error)],
     seen: &[(Key<'de>, Value)],
-) -> usize {
+) -> Vec<usize> {
     if errors.len() < 2 {
-        return 0;
+        return (0..errors.len()).collect();
     }
     let known: Vec<usize> = errors
         .iter()
@@ -475,11 +516,11 @@ fn closest_member<'de, T: Tagged, A: MapAccess<'de>>(
         .collect();
     let most = known.iter().copied().max().unwrap_or(0);
     let candidates: Vec<usize> = (0..errors.len()).filter(|&p| known[p] == most).collect();
-    if candidates.len() == 1 || tolerant() {
-        return candidates[0];
+    if candidates.len() == 1 {
+        return candidates;
     }
     let mut closest: Option<(usize, usize)> = None;
-    for position in candidates.iter().copied() {
+    for position in candidates.iter().copied().filter(|_| !tolerant()) {
         let index = errors[position].0;
         let decoded =
             tolerantly(|| T::decode_member(index, Replay::<A>::new(seen.to_vec(), None, None)));
@@ -490,7 +531,19 @@ fn closest_member<'de, T: Tagged, A: MapAccess<'de>>(
             }
         }
     }
-    closest.map_or(candidates[0], |(position, _)| position)
+    if let Some((position, _)) = closest {
+        return vec![position];
+    }
+    let missing: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&p| errors[p].1.to_string().starts_with("missing field"))
+        .collect();
+    if missing.is_empty() {
+        candidates
+    } else {
+        missing
+    }
 }
 
 /// Decode an untagged union: buffer the value and keep the member that
@@ -530,7 +583,14 @@ pub fn try_members<T: Untagged>(value: Value) -> Result<T, (Value, Vec<(&'static
 fn try_members_once<T: Untagged>(value: Value) -> Result<T, (Value, Vec<(&'static str, String)>)> {
     let mut best: Option<(usize, T)> = None;
     let mut errors = Vec::new();
+    let selected = T::TAG
+        .and_then(|tag| value.get(tag)?.as_str())
+        .map(T::tagged_members)
+        .filter(|members| !members.is_empty());
     for (index, name) in (0u16..).zip(T::MEMBERS) {
+        if selected.is_some_and(|members| !members.contains(&index)) {
+            continue;
+        }
         match T::decode_member(index, value.clone()) {
             Ok(decoded) => {
                 let unknown = crate::drift::count(&decoded);
@@ -967,6 +1027,162 @@ mod tests {
             .expect_err("neither member decodes");
         let message = error.to_string();
         assert!(message.contains("member `Flat`"), "{message}");
+    }
+
+    /// Two members that know the same keys: `{"kind": "t", "a": "1"}` has
+    /// the wrong type for `NumberA`'s `a` and lacks `TextA`'s `c`.
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct NumberA {
+        kind: String,
+        a: u8,
+        c: u8,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct TextA {
+        kind: String,
+        a: String,
+        c: u8,
+    }
+
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    enum Tie {
+        Number(NumberA),
+        Text(TextA),
+        Unknown(Value),
+    }
+
+    impl Drift for Tie {
+        fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
+    }
+
+    impl Tagged for Tie {
+        const NAME: &'static str = "Tie";
+        const TAG: &'static str = "kind";
+        fn members(tag: Option<&str>) -> &'static [u16] {
+            match tag {
+                Some("t") => &[0, 1],
+                _ => &[],
+            }
+        }
+        fn member_name(index: u16) -> &'static str {
+            ["NumberA", "TextA"][usize::from(index)]
+        }
+        fn member_fields(_: u16) -> &'static [&'static str] {
+            &["kind", "a", "c"]
+        }
+        fn decode_member<'de, D: serde::Deserializer<'de>>(
+            index: u16,
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            match index {
+                0 => serde::Deserialize::deserialize(deserializer).map(Tie::Number),
+                _ => serde::Deserialize::deserialize(deserializer).map(Tie::Text),
+            }
+        }
+        fn unknown(value: Value) -> Self {
+            Tie::Unknown(value)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Tie {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::tagged(d)
+        }
+    }
+
+    #[test]
+    fn between_members_knowing_the_same_keys_the_error_is_the_missing_property() {
+        let error = serde_json::from_str::<Tie>(r#"{"kind": "t", "a": "1"}"#)
+            .expect_err("neither member decodes");
+        let message = error.to_string();
+        assert!(
+            message.contains("missing field `c`") && message.contains("member `TextA`"),
+            "{message}"
+        );
+        // Nothing tells the members apart: each one's error.
+        let error =
+            serde_json::from_str::<Tie>(r#"{"kind": "t"}"#).expect_err("neither member decodes");
+        let message = error.to_string();
+        assert!(
+            message.contains("no member of `Tie` selected by kind = \"t\" fits")
+                && message.contains("`NumberA`: missing field `a`")
+                && message.contains("`TextA`: missing field `a`"),
+            "{message}"
+        );
+    }
+
+    /// An untagged union (one member is a string) whose object members
+    /// share the tag `kind`; `Loose` keeps any other properties, so without
+    /// the tag it would take `{"kind": "strict", "n": "x"}` as unknown data.
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Strict {
+        kind: String,
+        n: u8,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Loose {
+        kind: String,
+        #[serde(flatten)]
+        rest: serde_json::Map<String, Value>,
+    }
+
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    enum Either {
+        Text(String),
+        Loose(Loose),
+        Strict(Strict),
+        Unknown(Value),
+    }
+
+    impl Drift for Either {
+        fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
+    }
+
+    impl super::Untagged for Either {
+        const NAME: &'static str = "Either";
+        const MEMBERS: &'static [&'static str] = &["String", "Loose", "Strict"];
+        const TAG: Option<&'static str> = Some("kind");
+        fn tagged_members(tag: &str) -> &'static [u16] {
+            match tag {
+                "loose" => &[1],
+                "strict" => &[2],
+                _ => &[],
+            }
+        }
+        fn decode_member<'de, D: serde::Deserializer<'de>>(
+            index: u16,
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            match index {
+                0 => serde::Deserialize::deserialize(deserializer).map(Either::Text),
+                1 => serde::Deserialize::deserialize(deserializer).map(Either::Loose),
+                _ => serde::Deserialize::deserialize(deserializer).map(Either::Strict),
+            }
+        }
+        fn unknown(value: Value) -> Option<Self> {
+            Some(Either::Unknown(value))
+        }
+    }
+
+    #[test]
+    fn an_object_is_tried_on_the_members_its_tag_selects() {
+        let decode = |v: Value| super::try_members::<Either>(v).map_err(|(_, why)| why);
+        assert!(matches!(decode(json!({"kind": "strict", "n": 1})), Ok(Either::Strict(_))));
+        // Meant for `Strict`, with a wrong field: not `Loose`'s.
+        let rejected = decode(json!({"kind": "strict", "n": "x"})).expect_err("no fit");
+        assert_eq!(rejected.len(), 1, "{rejected:?}");
+        assert_eq!(rejected[0].0, "Strict");
+        // A tag no member claims: every member is tried.
+        assert!(matches!(decode(json!({"kind": "new", "n": 1})), Ok(Either::Loose(_))));
+        assert!(matches!(decode(json!("off")), Ok(Either::Text(_))));
     }
 
     #[test]

@@ -87,12 +87,13 @@ pub fn run(
     println!("normalization rules fired: {}", generated.report.summary());
     let u = &generated.unions;
     println!(
-        "unions: {} decode by tag ({} with tag values shared by members, {} with free-form tags), {} try each member ({} of them unions of strings)",
+        "unions: {} decode by tag ({} with tag values shared by members, {} with free-form tags), {} try each member ({} of them unions of strings, {} trying an object on the members its tag selects)",
         u.tagged.len(),
         u.ambiguous.len(),
         u.open.len(),
         u.untagged.len(),
-        u.strings.len()
+        u.strings.len(),
+        u.object_tagged.len()
     );
     println!(
         "validation: {} types check the spec's constraints ({} fields with constraints of their own)",

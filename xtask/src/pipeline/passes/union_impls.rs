@@ -85,9 +85,13 @@ pub struct Unions {
     /// Untagged unions of strings with a member that takes any string: no
     /// raw variant, a value no member takes is an error.
     pub strings: Vec<String>,
+    /// Untagged unions whose object members share a tag (union → its tag
+    /// property): an object is tried on the members its tag selects.
+    pub object_tagged: BTreeMap<String, String>,
 }
 
 /// One member of a union: variant ident, Rust type name of the member.
+#[derive(Clone)]
 pub(crate) struct Member {
     variant: syn::Ident,
     ty: Option<String>,
@@ -412,10 +416,52 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             let unknown_arm = unknown
                 .as_ref()
                 .map(|u| quote!(Self::#u(value) => collector.no_member::<Self>(value),));
+            // The object members may share a tag where the whole union
+            // cannot (a member that is a string): an object is then tried
+            // on the members its tag selects only.
+            let objects: Vec<(u16, Member)> = (0u16..)
+                .zip(&members)
+                .filter(|(_, m)| m.ty.as_ref().is_some_and(|t| structs.contains_key(t)))
+                .map(|(i, m)| (i, m.clone()))
+                .collect();
+            let object_tag = (objects.len() >= 2 && objects.len() < members.len())
+                .then(|| {
+                    let subset: Vec<Member> = objects.iter().map(|(_, m)| m.clone()).collect();
+                    find_tag(&subset, &structs, enums, &string_newtypes)
+                })
+                .flatten();
+            let tag_items = object_tag.map(|tag| {
+                let mut by_value: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+                for ((index, _), (values, _)) in objects.iter().zip(&tag.values) {
+                    for v in values.iter().collect::<BTreeSet<_>>() {
+                        by_value.entry(v).or_default().push(*index);
+                    }
+                }
+                let mut groups: BTreeMap<Vec<u16>, Vec<&str>> = BTreeMap::new();
+                for (v, m) in &by_value {
+                    groups.entry(m.clone()).or_default().push(v);
+                }
+                let arms = groups.iter().map(|(m, vs)| {
+                    let m = m.iter().map(|i| proc_macro2::Literal::u16_unsuffixed(*i));
+                    quote!(#(#vs)|* => &[#(#m),*],)
+                });
+                let property = &tag.property;
+                result.object_tagged.insert(name_str.clone(), tag.property.clone());
+                quote! {
+                    const TAG: ::std::option::Option<&'static str> = ::std::option::Option::Some(#property);
+                    fn tagged_members(tag: &str) -> &'static [u16] {
+                        match tag {
+                            #(#arms)*
+                            _ => &[],
+                        }
+                    }
+                }
+            });
             out.push(syn::parse_quote! {
                 impl crate::de::Untagged for #name {
                     const NAME: &'static str = #name_str;
                     const MEMBERS: &'static [&'static str] = &[#(#names),*];
+                    #tag_items
                     fn decode_member<'de, D: ::serde::Deserializer<'de>>(index: u16, deserializer: D) -> ::std::result::Result<Self, D::Error> {
                         match index { #decode_arms }
                     }
@@ -575,6 +621,25 @@ mod tests {
         let t = text(&file);
         assert!(t.contains("constOPEN:&'static[u16]=&[1];"), "{t}");
         assert!(t.contains("Some(\"a\")=>&[0],"), "{t}");
+    }
+
+    #[test]
+    fn object_members_sharing_a_tag_beside_a_string_are_selected_by_it() {
+        let mut file = members_file(union(quote!(S(String), A(A), B(Box<B>),)));
+        let enums = open_enum_values(&file);
+        let unions = union_impls(&mut file, &enums);
+        assert_eq!(unions.untagged, ["U"]);
+        assert_eq!(unions.object_tagged["U"], "type");
+        let t = text(&file);
+        assert!(t.contains("constTAG:::std::option::Option<&'staticstr>=::std::option::Option::Some(\"type\");"), "{t}");
+        // Indices are those of the whole union (the string is member 0).
+        assert!(t.contains("\"a\"=>&[1],\"b\"|\"bee\"=>&[2],_=>&[],"), "{t}");
+        // Without two object members there is nothing to select.
+        let mut one = members_file(union(quote!(S(String), A(A),)));
+        let enums = open_enum_values(&one);
+        let unions = union_impls(&mut one, &enums);
+        assert!(unions.object_tagged.is_empty());
+        assert!(!text(&one).contains("tagged_members"));
     }
 
     #[test]
