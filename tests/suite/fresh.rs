@@ -100,3 +100,70 @@ fn fixture_crates_mirror_the_project_crates() {
         }
     }
 }
+
+/// The features each package gets in a `cargo tree` of `args` (one set of
+/// features per build of it: the host and target builds can differ).
+fn features_in_tree(args: &[&str]) -> std::collections::BTreeMap<String, Vec<String>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .arg("tree")
+        .args(args)
+        .args(["--locked", "--offline", "--prefix", "none", "-f", "{p}|{f}"])
+        .current_dir(root())
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        out.status.success(),
+        "cargo tree {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut map: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Some((package, features)) = line.trim_end_matches(" (*)").split_once('|') else {
+            continue;
+        };
+        let package = package.trim_end_matches(" (proc-macro)").trim().to_owned();
+        // Workspace members print their path, which is the same in both.
+        let features = features.trim_end_matches(" (*)").to_owned();
+        let sets = map.entry(package).or_default();
+        if !sets.contains(&features) {
+            sets.push(features);
+            sets.sort();
+        }
+    }
+    map
+}
+
+/// `cargo xtask` builds the generator alone and `cargo xtask test` builds the
+/// workspace; where the workspace turns more features of a shared dependency
+/// on, the test build compiles it and everything above it again (on a fresh
+/// clone that was serde, typify, progenitor and the generator: minutes). The
+/// generator's manifest turns the same features on (its "feature
+/// unification" entries); this fails when a dependency change makes the two
+/// builds disagree again, and names the packages.
+#[test]
+fn the_generator_build_and_the_test_build_unify_the_same_features() {
+    let alone = features_in_tree(&["-p", "xtask", "-e", "normal,build"]);
+    let workspace = features_in_tree(&["--workspace", "-e", "normal,build,dev"]);
+    let differing: Vec<String> = alone
+        .iter()
+        .filter(|(package, features)| {
+            let built = workspace.get(*package);
+            !features
+                .iter()
+                .all(|set| built.is_some_and(|sets| sets.contains(set)))
+        })
+        .map(|(package, features)| {
+            format!(
+                "{package}: alone {features:?}, in the workspace {:?}",
+                workspace.get(package)
+            )
+        })
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "the test build would compile these again (and what depends on them); turn the \
+         workspace's features on in xtask/Cargo.toml's feature-unification entries:\n{}",
+        differing.join("\n")
+    );
+}
