@@ -1,17 +1,19 @@
-//! `cargo xtask conformance [--maintainer-loop] DOC.json…`: the full-scale
-//! tier, which CI runs after the README's test command. First the suite's
-//! tests over whole vendor documents (`#[ignore]`d in `cargo xtask test`,
-//! which stays fast: the upstream property, instance, diff and import tests;
-//! they read `../shared/upstream/` and skip with a notice without it). Then,
-//! for each document: import → generate (into a temporary standalone
+//! `cargo xtask conformance [--maintainer-loop [--in-place]] DOC.json…`: the
+//! full-scale tier, which CI runs after the README's test command. First the
+//! suite's tests over whole vendor documents (`#[ignore]`d in `cargo xtask
+//! test`, which stays fast: the upstream property, instance, diff and import
+//! tests; they read `../shared/upstream/` and skip with a notice without it).
+//! Then, for each document: import → generate (into a temporary standalone
 //! workspace) → `cargo check` of its crates and examples (among them
 //! `resources`, one call of every resource method), its doc tests (one
 //! compiled example per resource handle; the vendor's code fences are text)
-//! and `cargo doc` with warnings denied; with `--maintainer-loop`, also the
-//! maintainer's loop in a scratch copy of this workspace
-//! ([`super::maintainer_loop`]: import, generate, accept the snapshots, the
-//! README's test command, `cargo doc`), each step timed. A line per
-//! document and part, and a total.
+//! and `cargo doc` with warnings denied. With `--maintainer-loop`, also the
+//! maintainer's loop ([`super::maintainer_loop`]: import, generate, accept the
+//! snapshots, the README's test command, `cargo doc`), each step timed: in a
+//! scratch copy of this workspace after each document, or with `--in-place`
+//! (CI) in this workspace after all of them, which then leave to the loop
+//! what it covers ([`WithLoop::InPlace`]). A line per document and part, and
+//! a total.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -41,8 +43,11 @@ pub struct DocResult {
 
 /// Import `doc` into `work/openapi`, generate a standalone workspace into
 /// `work/ws`, and `cargo check` it with `target_dir` (shared between runs so
-/// dependencies build once).
-pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
+/// dependencies build once): its libraries and examples, and with `full`
+/// also its doc tests and `cargo doc` (which the maintainer's loop in place
+/// runs over the same crates in this workspace; the `resources` example,
+/// one call of every resource method, only the standalone workspace has).
+pub fn check_document(doc: &Path, work: &Path, target_dir: &Path, full: bool) -> DocResult {
     let mut result = DocResult {
         doc: doc.to_path_buf(),
         schemas: 0,
@@ -107,7 +112,7 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
     // no code fence of the vendor's descriptions is taken for Rust), then
     // the docs themselves, warnings denied.
     let out = match out {
-        Ok(o) if o.status.success() => crate::commands::cargo()
+        Ok(o) if o.status.success() && full => crate::commands::cargo()
             .args(["test", "--quiet", "--doc", "--workspace"])
             .current_dir(work.join("ws"))
             .env("CARGO_TARGET_DIR", target_dir)
@@ -115,7 +120,7 @@ pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
         other => other,
     };
     let out = match out {
-        Ok(o) if o.status.success() => crate::commands::cargo()
+        Ok(o) if o.status.success() && full => crate::commands::cargo()
             .args(["doc", "--quiet", "--no-deps", "--workspace"])
             .current_dir(work.join("ws"))
             .env("CARGO_TARGET_DIR", target_dir)
@@ -198,14 +203,40 @@ pub fn maintainer_loops(root: &Path, docs: &[PathBuf], in_place: bool) -> Result
     Ok(())
 }
 
-/// Run the suite's full-scale tests, then check each document (and, with
-/// `maintainer_loop`, run the loop on it); fail if anything fails.
-pub fn run(root: &Path, docs: &[PathBuf], with_loop: bool) -> Result<(), Error> {
+/// The suite's full-scale test the maintainer's loop covers when it runs in
+/// place: it builds a standalone workspace per document to round-trip
+/// instances of `Session`'s closure, which the loop's `cargo xtask test` does
+/// for every component of the document, in this workspace.
+const COVERED_BY_THE_LOOP: &str = "properties::upstream_session_closure_round_trips_through_the_decode_example";
+
+/// Which maintainer's loop [`run`] runs after its other parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithLoop {
+    /// None.
+    No,
+    /// In a scratch copy, after each document's checks.
+    ScratchCopy,
+    /// In this workspace, for all documents after the checks (CI): the
+    /// suite's test the loop covers and the standalone workspace's doc tests
+    /// and docs are left to it.
+    InPlace,
+}
+
+/// Run the suite's full-scale tests, then check each document (and run the
+/// maintainer's loop on it, see [`WithLoop`]); fail if anything fails.
+pub fn run(root: &Path, docs: &[PathBuf], with_loop: WithLoop) -> Result<(), Error> {
     let start = Instant::now();
+    if with_loop == WithLoop::InPlace {
+        maintainer_loop::require_clean_tree(root)?;
+    }
+    let mut args = vec!["test", "--workspace", "--test", "suite", "--", "--ignored"];
+    if with_loop == WithLoop::InPlace {
+        args.extend(["--skip", COVERED_BY_THE_LOOP]);
+    }
     let status = crate::commands::cargo()
         // `--workspace` (the suite is the test crate's): the features cargo
         // unifies are those of `cargo xtask test`, whose build this reuses.
-        .args(["test", "--workspace", "--test", "suite", "--", "--ignored"])
+        .args(&args)
         .current_dir(root)
         .status()
         .map_err(|e| Error::new(format!("cannot run cargo: {e}")))?;
@@ -219,21 +250,28 @@ pub fn run(root: &Path, docs: &[PathBuf], with_loop: bool) -> Result<(), Error> 
     for (i, doc) in docs.iter().enumerate() {
         let work =
             std::env::temp_dir().join(format!("cozmox-conformance-{}-{i}", std::process::id()));
-        let result = check_document(doc, &work, &target_dir);
+        let result = check_document(doc, &work, &target_dir, with_loop != WithLoop::InPlace);
         println!("{}", line(&result));
         if result.outcome.is_err() {
             failed += 1;
         } else {
             let _ = std::fs::remove_dir_all(&work);
         }
-        if with_loop {
+        if with_loop == WithLoop::ScratchCopy {
             println!("conformance: the maintainer's loop on {}", doc.display());
             let result = maintainer_loop::run(root, doc, maintainer_loop::Place::ScratchCopy);
             println!("{}", result.line());
             failed += usize::from(result.outcome.is_err());
         }
     }
-    let parts = 1 + docs.len() * (1 + usize::from(with_loop));
+    let mut parts = 1 + docs.len() * (1 + usize::from(with_loop == WithLoop::ScratchCopy));
+    if with_loop == WithLoop::InPlace {
+        parts += 1;
+        if let Err(e) = maintainer_loops(root, docs, true) {
+            println!("conformance: {e}");
+            failed += 1;
+        }
+    }
     println!(
         "conformance: {} of {parts} parts passed in {:.1} s",
         parts - failed,

@@ -68,6 +68,13 @@ pub enum Command {
         /// `cargo xtask test`, `cargo doc`), each step timed.
         #[arg(long)]
         maintainer_loop: bool,
+        /// With `--maintainer-loop`: run the loop in this workspace (as
+        /// `maintainer-loop --in-place`, for CI's throwaway clone), for all
+        /// documents after the other parts, which then leave to it what it
+        /// covers (the upstream round trip of `Session`'s closure, the
+        /// standalone workspaces' doc tests and docs).
+        #[arg(long, requires = "maintainer_loop")]
+        in_place: bool,
         /// OpenAPI documents.
         #[arg(required = true)]
         docs: Vec<PathBuf>,
@@ -232,8 +239,16 @@ impl Command {
             } => import::run(root, &doc, out, api_version),
             Command::Conformance {
                 maintainer_loop,
+                in_place,
                 docs,
-            } => conformance::run(root, &docs, maintainer_loop),
+            } => {
+                let with_loop = match (maintainer_loop, in_place) {
+                    (false, _) => conformance::WithLoop::No,
+                    (true, false) => conformance::WithLoop::ScratchCopy,
+                    (true, true) => conformance::WithLoop::InPlace,
+                };
+                conformance::run(root, &docs, with_loop)
+            }
             Command::MaintainerLoop { in_place, docs } => {
                 conformance::maintainer_loops(root, &docs, in_place)
             }
