@@ -1175,13 +1175,19 @@ mod tests {
     #[test]
     fn an_object_is_tried_on_the_members_its_tag_selects() {
         let decode = |v: Value| super::try_members::<Either>(v).map_err(|(_, why)| why);
-        assert!(matches!(decode(json!({"kind": "strict", "n": 1})), Ok(Either::Strict(_))));
+        assert!(matches!(
+            decode(json!({"kind": "strict", "n": 1})),
+            Ok(Either::Strict(_))
+        ));
         // Meant for `Strict`, with a wrong field: not `Loose`'s.
         let rejected = decode(json!({"kind": "strict", "n": "x"})).expect_err("no fit");
         assert_eq!(rejected.len(), 1, "{rejected:?}");
         assert_eq!(rejected[0].0, "Strict");
         // A tag no member claims: every member is tried.
-        assert!(matches!(decode(json!({"kind": "new", "n": 1})), Ok(Either::Loose(_))));
+        assert!(matches!(
+            decode(json!({"kind": "new", "n": 1})),
+            Ok(Either::Loose(_))
+        ));
         assert!(matches!(decode(json!("off")), Ok(Either::Text(_))));
     }
 

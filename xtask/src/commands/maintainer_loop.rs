@@ -7,8 +7,8 @@
 //! second document is an update of the first, as a maintainer meets it.
 //!
 //! It runs in one of two places ([`Place`]). **In place** (`--in-place`, for
-//! a throwaway clone such as CI's; `.ci/run` does not run it yet, for its
-//! time budget): in this workspace, with its target folder, whose
+//! a throwaway clone such as CI's, whose `.ci/run` runs it through
+//! `conformance --maintainer-loop --in-place`): in this workspace, with its target folder, whose
 //! dependencies earlier steps built; it needs a clean working tree and
 //! restores it from `HEAD` after a pass. **In a
 //! scratch copy** (the default, for a maintainer's own clone):

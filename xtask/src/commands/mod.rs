@@ -70,9 +70,9 @@ pub enum Command {
         maintainer_loop: bool,
         /// With `--maintainer-loop`: run the loop in this workspace (as
         /// `maintainer-loop --in-place`, for CI's throwaway clone), for all
-        /// documents after the other parts, which then leave to it what it
-        /// covers (the upstream round trip of `Session`'s closure, the
-        /// standalone workspaces' doc tests and docs).
+        /// documents after the suite's full-scale tests, instead of the
+        /// standalone checks and the upstream round trip of `Session`'s
+        /// closure, which it covers (but for the standalone scaffold).
         #[arg(long, requires = "maintainer_loop")]
         in_place: bool,
         /// OpenAPI documents.

@@ -338,17 +338,15 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             // Where a value can select several members, name each member's
             // properties: when none decodes, the error reported is the one
             // of the member that knows the object's keys (`crate::de`).
-            let several = by_value.values().any(|m| m.len() > 1)
-                || optional.len() > 1
-                || open.len() > 1;
+            let several =
+                by_value.values().any(|m| m.len() > 1) || optional.len() > 1 || open.len() > 1;
             let fields_fn = several.then(|| {
                 let arms = members.iter().enumerate().map(|(i, m)| {
                     let i = proc_macro2::Literal::u16_unsuffixed(i as u16);
-                    let fields = m
-                        .ty
-                        .as_deref()
-                        .map(|ty| wire_fields(ty, &structs))
-                        .unwrap_or_default();
+                    let fields =
+                        m.ty.as_deref()
+                            .map(|ty| wire_fields(ty, &structs))
+                            .unwrap_or_default();
                     quote!(#i => &[#(#fields),*],)
                 });
                 quote! {
@@ -631,7 +629,12 @@ mod tests {
         assert_eq!(unions.untagged, ["U"]);
         assert_eq!(unions.object_tagged["U"], "type");
         let t = text(&file);
-        assert!(t.contains("constTAG:::std::option::Option<&'staticstr>=::std::option::Option::Some(\"type\");"), "{t}");
+        assert!(
+            t.contains(
+                "constTAG:::std::option::Option<&'staticstr>=::std::option::Option::Some(\"type\");"
+            ),
+            "{t}"
+        );
         // Indices are those of the whole union (the string is member 0).
         assert!(t.contains("\"a\"=>&[1],\"b\"|\"bee\"=>&[2],_=>&[],"), "{t}");
         // Without two object members there is nothing to select.
