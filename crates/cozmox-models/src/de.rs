@@ -941,6 +941,62 @@ mod tests {
         );
     }
 
+    /// A union of two members that one tag value (`kind = "t"`) selects,
+    /// decoded by [`super::tagged`], with the members' properties given.
+    macro_rules! two_member_union {
+        ($name:ident: $first:ident $first_fields:expr, $second:ident $second_fields:expr) => {
+            #[derive(Debug)]
+            #[allow(dead_code)]
+            enum $name {
+                First($first),
+                Second($second),
+                Unknown(Value),
+            }
+
+            impl Drift for $name {
+                fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
+            }
+
+            impl Tagged for $name {
+                const NAME: &'static str = stringify!($name);
+                const TAG: &'static str = "kind";
+                fn members(tag: Option<&str>) -> &'static [u16] {
+                    match tag {
+                        Some("t") => &[0, 1],
+                        _ => &[],
+                    }
+                }
+                fn member_name(index: u16) -> &'static str {
+                    [stringify!($first), stringify!($second)][usize::from(index)]
+                }
+                fn member_fields(index: u16) -> &'static [&'static str] {
+                    match index {
+                        0 => $first_fields,
+                        _ => $second_fields,
+                    }
+                }
+                fn decode_member<'de, D: serde::Deserializer<'de>>(
+                    index: u16,
+                    deserializer: D,
+                ) -> Result<Self, D::Error> {
+                    match index {
+                        0 => serde::Deserialize::deserialize(deserializer).map($name::First),
+                        _ => serde::Deserialize::deserialize(deserializer).map($name::Second),
+                    }
+                }
+                fn unknown(value: Value) -> Self {
+                    $name::Unknown(value)
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    super::tagged(d)
+                }
+            }
+        };
+    }
+
     /// Two members one tag value selects; neither decodes `{"kind": "t",
     /// "c": {}}`.
     #[derive(Debug, serde::Deserialize)]
@@ -963,55 +1019,7 @@ mod tests {
         x: u8,
     }
 
-    #[derive(Debug)]
-    #[allow(dead_code)]
-    enum Pair {
-        Flat(Flat),
-        Nested(Nested),
-        Unknown(Value),
-    }
-
-    impl Drift for Pair {
-        fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
-    }
-
-    impl Tagged for Pair {
-        const NAME: &'static str = "Pair";
-        const TAG: &'static str = "kind";
-        fn members(tag: Option<&str>) -> &'static [u16] {
-            match tag {
-                Some("t") => &[0, 1],
-                _ => &[],
-            }
-        }
-        fn member_name(index: u16) -> &'static str {
-            ["Flat", "Nested"][usize::from(index)]
-        }
-        fn member_fields(index: u16) -> &'static [&'static str] {
-            match index {
-                0 => &["kind", "a"],
-                _ => &["kind", "c"],
-            }
-        }
-        fn decode_member<'de, D: serde::Deserializer<'de>>(
-            index: u16,
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            match index {
-                0 => serde::Deserialize::deserialize(deserializer).map(Pair::Flat),
-                _ => serde::Deserialize::deserialize(deserializer).map(Pair::Nested),
-            }
-        }
-        fn unknown(value: Value) -> Self {
-            Pair::Unknown(value)
-        }
-    }
-
-    impl<'de> serde::Deserialize<'de> for Pair {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            super::tagged(d)
-        }
-    }
+    two_member_union!(Pair: Flat &["kind", "a"], Nested &["kind", "c"]);
 
     #[test]
     fn when_no_member_decodes_the_error_is_the_one_of_the_member_knowing_the_keys() {
@@ -1047,52 +1055,7 @@ mod tests {
         c: u8,
     }
 
-    #[derive(Debug)]
-    #[allow(dead_code)]
-    enum Tie {
-        Number(NumberA),
-        Text(TextA),
-        Unknown(Value),
-    }
-
-    impl Drift for Tie {
-        fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
-    }
-
-    impl Tagged for Tie {
-        const NAME: &'static str = "Tie";
-        const TAG: &'static str = "kind";
-        fn members(tag: Option<&str>) -> &'static [u16] {
-            match tag {
-                Some("t") => &[0, 1],
-                _ => &[],
-            }
-        }
-        fn member_name(index: u16) -> &'static str {
-            ["NumberA", "TextA"][usize::from(index)]
-        }
-        fn member_fields(_: u16) -> &'static [&'static str] {
-            &["kind", "a", "c"]
-        }
-        fn decode_member<'de, D: serde::Deserializer<'de>>(
-            index: u16,
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            match index {
-                0 => serde::Deserialize::deserialize(deserializer).map(Tie::Number),
-                _ => serde::Deserialize::deserialize(deserializer).map(Tie::Text),
-            }
-        }
-        fn unknown(value: Value) -> Self {
-            Tie::Unknown(value)
-        }
-    }
-
-    impl<'de> serde::Deserialize<'de> for Tie {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            super::tagged(d)
-        }
-    }
+    two_member_union!(Tie: NumberA &["kind", "a", "c"], TextA &["kind", "a", "c"]);
 
     #[test]
     fn between_members_knowing_the_same_keys_the_error_is_the_missing_property() {

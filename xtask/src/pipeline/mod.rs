@@ -317,12 +317,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     let defined: BTreeSet<String> = models_file
         .items
         .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some(s.ident.to_string()),
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            syn::Item::Type(t) => Some(t.ident.to_string()),
-            _ => None,
-        })
+        .filter_map(passes::syntax::defined_type)
         .collect();
     let index_file = model_index::generate(&resource_plan, &inputs.doc, &inputs.names, &defined);
     timings.push(("resources", lap.elapsed()));

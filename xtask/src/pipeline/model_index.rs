@@ -17,7 +17,6 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::resources::Plan;
-use crate::pipeline::load::COMPONENT_REF;
 
 /// The file name, in the models crate's `generated/`.
 pub const FILE: &str = "by_resource.rs";
@@ -39,18 +38,6 @@ fn link(rust: &str) -> String {
     format!("[`{rust}`](crate::{rust})")
 }
 
-/// The component a schema names (`$ref`, or `allOf` of one `$ref`).
-fn component(schema: &Value) -> Option<&str> {
-    let reference =
-        schema
-            .get("$ref")
-            .or_else(|| match schema.get("allOf")?.as_array()?.as_slice() {
-                [one] => one.get("$ref"),
-                _ => None,
-            })?;
-    reference.as_str()?.strip_prefix(COMPONENT_REF)
-}
-
 /// How a body reads in the table: its model, a `Vec` of its model, `JSON`
 /// for another JSON schema, or the media type of a non-JSON body.
 fn body_cell(content: Option<&Value>, rust_of: &dyn Fn(&str) -> Option<String>) -> String {
@@ -67,11 +54,14 @@ fn body_cell(content: Option<&Value>, rust_of: &dyn Fn(&str) -> Option<String>) 
             .map(|media| format!("`{media}`"))
             .unwrap_or_default();
     };
-    if let Some(rust) = component(schema).and_then(rust_of) {
+    if let Some(rust) = crate::spec::named_component(schema).and_then(rust_of) {
         return link(&rust);
     }
     if schema.get("type").and_then(Value::as_str) == Some("array")
-        && let Some(rust) = schema.get("items").and_then(component).and_then(rust_of)
+        && let Some(rust) = schema
+            .get("items")
+            .and_then(crate::spec::named_component)
+            .and_then(rust_of)
     {
         return format!("`Vec` of {}", link(&rust));
     }
@@ -106,6 +96,11 @@ pub fn markdown(
          of its own place: a type alias at the crate root named after the place (the field's \
          struct and name), which names the type all those places share.\n",
     );
+    // The operation model, by route (`GET /session/{id}`), as the plan's
+    // methods name them.
+    let operations: BTreeMap<String, crate::spec::Operation<'_>> = crate::spec::operations(doc)
+        .map(|op| (op.route(), op))
+        .collect();
     for resource in plan.resources.values() {
         let _ = write!(
             out,
@@ -117,12 +112,14 @@ pub fn markdown(
         );
         let mut start = BTreeSet::new();
         for method in &resource.methods {
-            let pointer =
-                crate::spec::operation_pointer(&method.path, &method.http_method.to_lowercase());
-            let op = doc.pointer(&pointer);
-            let body = op.and_then(|op| op.pointer("/requestBody/content"));
-            let returns = op
-                .and_then(|op| op.get("responses"))
+            let operation = operations.get(&format!(
+                "{} {}",
+                method.http_method.to_uppercase(),
+                method.path
+            ));
+            let body = operation.and_then(|op| op.node.get("requestBody")?.get("content"));
+            let returns = operation
+                .and_then(|op| op.node.get("responses"))
                 .and_then(Value::as_object)
                 .and_then(|r| r.iter().find(|(code, _)| code.starts_with('2')))
                 .and_then(|(_, response)| response.get("content"));
@@ -135,16 +132,11 @@ pub fn markdown(
                 body_cell(body, &rust_of),
                 body_cell(returns, &rust_of)
             );
-            if let Some(op) = op {
-                crate::spec::schema_refs(doc, op, &mut start, &mut BTreeSet::new());
-            }
-            if let Some(item) = doc.pointer(
-                &pointer
-                    .rsplit_once('/')
-                    .map_or(String::new(), |(p, _)| p.to_string()),
-            ) && let Some(params) = item.get("parameters")
-            {
-                crate::spec::schema_refs(doc, params, &mut start, &mut BTreeSet::new());
+            if let Some(op) = operation {
+                // The whole operation, and the parameters of its path item.
+                for part in op.node.values().chain(op.item.get("parameters")) {
+                    crate::spec::schema_refs(doc, part, &mut start, &mut BTreeSet::new());
+                }
             }
         }
         let reached: BTreeSet<String> = crate::spec::closure(&graph, start)

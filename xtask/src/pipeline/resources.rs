@@ -246,14 +246,7 @@ fn component<'d>(
     doc: &'d Value,
     schema: &Value,
 ) -> Option<(&'d str, &'d serde_json::Map<String, Value>)> {
-    let reference =
-        schema
-            .get("$ref")
-            .or_else(|| match schema.get("allOf")?.as_array()?.as_slice() {
-                [one] => one.get("$ref"),
-                _ => None,
-            })?;
-    let name = reference.as_str()?.strip_prefix(COMPONENT_REF)?;
+    let name = crate::spec::named_component(schema)?;
     let (key, value) = doc
         .pointer("/components/schemas")?
         .as_object()?

@@ -10,15 +10,13 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{ImplItem, Item};
 
+use super::passes::syntax::defined_type;
 use super::passes::syntax::squash;
 use super::passes::syntax::type_ident;
 
 /// The identifier a top-level item defines or implements, if any.
 pub(crate) fn item_key(item: &Item) -> Option<String> {
     match item {
-        Item::Struct(s) => Some(s.ident.to_string()),
-        Item::Enum(e) => Some(e.ident.to_string()),
-        Item::Type(t) => Some(t.ident.to_string()),
         // `impl From<Generated> for ::std::string::String`: the generated type's.
         Item::Impl(i) => match (&*i.self_ty, &i.trait_) {
             (syn::Type::Path(p), Some((_, tr, _))) if p.path.leading_colon.is_some() => tr
@@ -36,16 +34,8 @@ pub(crate) fn item_key(item: &Item) -> Option<String> {
                 .or_else(|| type_ident(&i.self_ty)),
             _ => type_ident(&i.self_ty),
         },
-        // `open_string_enum! { … pub enum Name { … } … }`
-        Item::Macro(m) => {
-            let mut tokens = m.mac.tokens.clone().into_iter();
-            tokens.find(|t| matches!(t, TokenTree::Ident(i) if i == "enum"))?;
-            match tokens.next()? {
-                TokenTree::Ident(i) => Some(i.to_string()),
-                _ => None,
-            }
-        }
-        _ => None,
+        // The type a struct, enum, alias or `open_string_enum!` defines.
+        other => defined_type(other),
     }
 }
 

@@ -14,7 +14,7 @@ pub use operations::{
     METHODS, Operation, operation_pointer, operations, operations_mut, routes, template_params,
 };
 pub use places::{PLACE_NAME, SHARED_WITH, place_descriptions, places};
-pub use refs::{closure, ref_graph, schema_refs};
+pub use refs::{closure, named_component, ref_graph, schema_refs};
 pub use version::{API_VERSION_KEY, api_version, build_metadata, date_in};
 pub use walk::{visit_document_schemas, visit_schema};
 

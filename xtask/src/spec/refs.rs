@@ -8,6 +8,20 @@ use serde_json::Value;
 
 use crate::pipeline::load::COMPONENT_REF;
 
+/// The component a schema stands for: a `$ref` to it, or an `allOf` of that
+/// one `$ref` (how a document adds a description to a reference). The name
+/// as the document spells it.
+pub fn named_component(schema: &Value) -> Option<&str> {
+    let reference =
+        schema
+            .get("$ref")
+            .or_else(|| match schema.get("allOf")?.as_array()?.as_slice() {
+                [one] => one.get("$ref"),
+                _ => None,
+            })?;
+    reference.as_str()?.strip_prefix(COMPONENT_REF)
+}
+
 /// Component schemas referenced anywhere inside `value`, added to `out`;
 /// references to other components (`#/components/requestBodies/…`,
 /// parameters, responses) are followed (`seen` holds those already
@@ -73,4 +87,27 @@ pub fn closure(
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod named_component_tests {
+    use serde_json::json;
+
+    use super::named_component;
+
+    #[test]
+    fn a_ref_or_an_all_of_of_one_ref_names_a_component() {
+        let r = "#/components/schemas/Session";
+        assert_eq!(named_component(&json!({"$ref": r})), Some("Session"));
+        assert_eq!(
+            named_component(&json!({"allOf": [{"$ref": r}], "description": "d"})),
+            Some("Session")
+        );
+        assert_eq!(named_component(&json!({"allOf": [{"$ref": r}, {}]})), None);
+        assert_eq!(
+            named_component(&json!({"$ref": "#/components/responses/X"})),
+            None
+        );
+        assert_eq!(named_component(&json!({"type": "string"})), None);
+    }
 }

@@ -13,20 +13,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::pipeline::load::COMPONENT_REF;
-
 /// The Rust type of a success body: a component, an array of components,
 /// or (for anything else: a string, an inline object typify left unnamed)
 /// free-form JSON.
 fn body_type(schema: &Value, names: &BTreeMap<String, String>) -> TokenStream {
     let component = |s: &Value| {
-        let reference = s
-            .get("$ref")
-            .or_else(|| match s.get("allOf")?.as_array()?.as_slice() {
-                [one] => one.get("$ref"),
-                _ => None,
-            })?;
-        let rust = names.get(reference.as_str()?.strip_prefix(COMPONENT_REF)?)?;
+        let rust = names.get(crate::spec::named_component(s)?)?;
         Some(syn::Ident::new(rust, proc_macro2::Span::call_site()))
     };
     if let Some(ty) = component(schema) {

@@ -18,6 +18,25 @@ pub fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {
     })
 }
 
+/// The type a top-level item defines: a struct, an enum, a type alias, or
+/// an `open_string_enum! { … pub enum Name { … } … }`.
+pub(crate) fn defined_type(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        Item::Type(t) => Some(t.ident.to_string()),
+        Item::Macro(m) if m.mac.path.is_ident("open_string_enum") => {
+            let mut tokens = m.mac.tokens.clone().into_iter();
+            tokens.find(|t| matches!(t, TokenTree::Ident(i) if i == "enum"))?;
+            match tokens.next()? {
+                TokenTree::Ident(i) => Some(i.to_string()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 pub(crate) fn type_ident(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
@@ -342,5 +361,19 @@ mod tests {
             pub z: u8
         };
         assert_eq!(serde_rename(&second.attrs).as_deref(), Some("z"));
+    }
+
+    #[test]
+    fn defined_types_are_structs_enums_aliases_and_open_string_enums() {
+        let file: syn::File = syn::parse_quote! {
+            pub struct S {}
+            pub enum E {}
+            pub type A = S;
+            open_string_enum! { #[derive(Clone)] pub enum O { X = "x", } Unknown }
+            macro_rules! with_component { (enum $x:ident) => {}; }
+            impl S {}
+        };
+        let defined: Vec<String> = file.items.iter().filter_map(defined_type).collect();
+        assert_eq!(defined, ["S", "E", "A", "O"]);
     }
 }
