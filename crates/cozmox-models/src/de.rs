@@ -438,7 +438,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     let mut best: Option<(usize, T)> = None;
     let mut errors = Vec::new();
     for &index in members {
-        match T::decode_member(index, Replay::<A>::new(seen.to_vec(), None, None)) {
+        match T::decode_member(index, buffered::<A::Error>(seen)) {
             Ok(value) => {
                 let unknown = crate::drift::count(&value);
                 if best.as_ref().is_none_or(|(n, _)| unknown < *n) {
@@ -458,7 +458,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     match picks.as_slice() {
         [] => Err(de::Error::custom("no member to decode")),
         [one] => match errors.into_iter().nth(*one) {
-            Some((index, e)) => Err(member_error::<_, T>(e, index, tag)),
+            Some((index, e)) => Err(member_error::<_, T>(e.error, index, tag)),
             None => Err(de::Error::custom("no member to decode")),
         },
         several => {
@@ -494,12 +494,13 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
 /// best, i.e. the one that decodes tolerantly with the least unknown data
 /// (its error is deep inside it, at the place that is wrong), not one that
 /// fails at the top for lacking its own required fields; else those whose
-/// error is a missing property (serde's `missing field`: the object's
-/// properties fit them, it lacks one), else all of them. Several are left
+/// error is a missing property (the member's `Deserialize` called
+/// [`de::Error::missing_field`]: the object's properties fit it, it lacks
+/// one), else all of them. Several are left
 /// when the object does not say which member it was meant for, and each
 /// one's error is reported. Runs on the error path only.
 fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
-    errors: &[(u16, A::Error)],
+    errors: &[(u16, MemberError<A::Error>)],
     seen: &[(Key<'de>, Value)],
 ) -> Vec<usize> {
     if errors.len() < 2 {
@@ -522,8 +523,7 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
     let mut closest: Option<(usize, usize)> = None;
     for position in candidates.iter().copied().filter(|_| !tolerant()) {
         let index = errors[position].0;
-        let decoded =
-            tolerantly(|| T::decode_member(index, Replay::<A>::new(seen.to_vec(), None, None)));
+        let decoded = tolerantly(|| T::decode_member(index, buffered::<A::Error>(seen)));
         if let Ok(value) = decoded {
             let unknown = crate::drift::count(&value);
             if closest.is_none_or(|(_, n)| unknown < n) {
@@ -537,7 +537,7 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
     let missing: Vec<usize> = candidates
         .iter()
         .copied()
-        .filter(|&p| errors[p].1.to_string().starts_with("missing field"))
+        .filter(|&p| errors[p].1.missing)
         .collect();
     if missing.is_empty() {
         candidates
@@ -611,6 +611,93 @@ fn try_members_once<T: Untagged>(value: Value) -> Result<T, (Value, Vec<(&'stati
 }
 
 use serde::Deserialize as _;
+
+/// The buffered object `seen`, to decode a member from: a [`Replay`] with no
+/// rest of the input, whose errors say whether they are a missing property.
+fn buffered<'de, E: de::Error>(seen: &[(Key<'de>, Value)]) -> Replay<'de, NoRest<MemberError<E>>> {
+    Replay::new(seen.to_vec(), None, None)
+}
+
+/// The rest of an object that has none: the input's error type, for a
+/// [`Replay`] of buffered entries only.
+struct NoRest<E>(PhantomData<E>);
+
+impl<'de, E: de::Error> MapAccess<'de> for NoRest<E> {
+    type Error = E;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, _: K) -> Result<Option<K::Value>, E> {
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, _: V) -> Result<V::Value, E> {
+        Err(de::Error::custom("a value was asked for before its key"))
+    }
+}
+
+/// The error of a member decoded from a buffered object: the input's error,
+/// and whether it is a property the member requires and the object lacks,
+/// known from the member's `Deserialize` calling
+/// [`de::Error::missing_field`] (serde's derive and the generated impls do,
+/// at the member's own level; a missing property deeper inside a field's
+/// value is that field's error) rather than from its message.
+struct MemberError<E> {
+    error: E,
+    missing: bool,
+}
+
+impl<E> MemberError<E> {
+    fn other(error: E) -> Self {
+        MemberError {
+            error,
+            missing: false,
+        }
+    }
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for MemberError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl<E: std::fmt::Debug> std::fmt::Debug for MemberError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl<E: std::error::Error> std::error::Error for MemberError<E> {}
+
+// Each constructor is the input error's own, so messages read the same.
+impl<E: de::Error> de::Error for MemberError<E> {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Self::other(E::custom(msg))
+    }
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Self::other(E::invalid_type(unexp, exp))
+    }
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Self::other(E::invalid_value(unexp, exp))
+    }
+    fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
+        Self::other(E::invalid_length(len, exp))
+    }
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Self::other(E::unknown_variant(variant, expected))
+    }
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Self::other(E::unknown_field(field, expected))
+    }
+    fn missing_field(field: &'static str) -> Self {
+        MemberError {
+            error: E::missing_field(field),
+            missing: true,
+        }
+    }
+    fn duplicate_field(field: &'static str) -> Self {
+        Self::other(E::duplicate_field(field))
+    }
+}
 
 /// A map deserializer that first replays buffered entries, then the tag,
 /// then continues with the rest of the input object.
@@ -1074,6 +1161,35 @@ mod tests {
             message.contains("no member of `Tie` selected by kind = \"t\" fits")
                 && message.contains("`NumberA`: missing field `a`")
                 && message.contains("`TextA`: missing field `a`"),
+            "{message}"
+        );
+    }
+
+    /// A member whose `Deserialize` rejects every object with a message
+    /// that reads like a missing property, though it is not one.
+    #[derive(Debug)]
+    struct Lookalike;
+
+    impl<'de> serde::Deserialize<'de> for Lookalike {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let _ = serde::de::IgnoredAny::deserialize(d)?;
+            Err(serde::de::Error::custom(
+                "missing field, this message says, though none is",
+            ))
+        }
+    }
+
+    two_member_union!(Mimicry: Lookalike &["kind", "a", "c"], NumberA &["kind", "a", "c"]);
+
+    #[test]
+    fn a_missing_property_is_known_by_how_the_error_was_made_not_by_its_text() {
+        let error = serde_json::from_str::<Mimicry>(r#"{"kind": "t", "a": 1}"#)
+            .expect_err("neither member decodes");
+        let message = error.to_string();
+        assert!(
+            message.contains("missing field `c`")
+                && message.contains("member `NumberA`")
+                && !message.contains("Lookalike"),
             "{message}"
         );
     }
