@@ -225,11 +225,13 @@ pub enum WithLoop {
 /// maintainer's loop on it, see [`WithLoop`]); fail if anything fails.
 pub fn run(root: &Path, docs: &[PathBuf], with_loop: WithLoop) -> Result<(), Error> {
     let start = Instant::now();
-    if with_loop == WithLoop::InPlace {
+    let in_place = with_loop == WithLoop::InPlace;
+    if in_place {
+        // Before the full-scale tests' minutes, not after them.
         maintainer_loop::require_clean_tree(root)?;
     }
     let mut args = vec!["test", "--workspace", "--test", "suite", "--", "--ignored"];
-    if with_loop == WithLoop::InPlace {
+    if in_place {
         args.extend(["--skip", COVERED_BY_THE_LOOP]);
     }
     let status = crate::commands::cargo()
@@ -244,43 +246,42 @@ pub fn run(root: &Path, docs: &[PathBuf], with_loop: WithLoop) -> Result<(), Err
         if status.success() { "passed" } else { "FAILED" },
         start.elapsed().as_secs_f64()
     );
+    let mut parts = 1;
     let mut failed = usize::from(!status.success());
-    let target_dir = root.join("target/conformance");
-    // In place (CI), the loop's steps check the same documents in this
-    // workspace: the standalone checks would repeat them, at about two
-    // minutes a document that CI's 45 do not have; what only they check (the
-    // standalone scaffold, its `resources` example) runs without `--in-place`.
-    let standalone: &[PathBuf] = if with_loop == WithLoop::InPlace {
+    if in_place {
+        // In place (CI), the loop's steps check the same documents in this
+        // workspace: the standalone checks would repeat them, at about two
+        // minutes a document that CI's 45 do not have; what only they check
+        // (the standalone scaffold, its `resources` example) runs without
+        // `--in-place`.
         println!(
             "conformance: the standalone checks are left to `cargo xtask conformance` without --in-place"
         );
-        &[]
-    } else {
-        docs
-    };
-    for (i, doc) in standalone.iter().enumerate() {
-        let work =
-            std::env::temp_dir().join(format!("cozmox-conformance-{}-{i}", std::process::id()));
-        let result = check_document(doc, &work, &target_dir);
-        println!("{}", line(&result));
-        if result.outcome.is_err() {
-            failed += 1;
-        } else {
-            let _ = std::fs::remove_dir_all(&work);
-        }
-        if with_loop == WithLoop::ScratchCopy {
-            println!("conformance: the maintainer's loop on {}", doc.display());
-            let result = maintainer_loop::run(root, doc, maintainer_loop::Place::ScratchCopy);
-            println!("{}", result.line());
-            failed += usize::from(result.outcome.is_err());
-        }
-    }
-    let mut parts = 1 + standalone.len() * (1 + usize::from(with_loop == WithLoop::ScratchCopy));
-    if with_loop == WithLoop::InPlace {
         parts += 1;
         if let Err(e) = maintainer_loops(root, docs, true) {
             println!("conformance: {e}");
             failed += 1;
+        }
+    } else {
+        let target_dir = root.join("target/conformance");
+        for (i, doc) in docs.iter().enumerate() {
+            let work =
+                std::env::temp_dir().join(format!("cozmox-conformance-{}-{i}", std::process::id()));
+            let result = check_document(doc, &work, &target_dir);
+            println!("{}", line(&result));
+            parts += 1;
+            if result.outcome.is_err() {
+                failed += 1;
+            } else {
+                let _ = std::fs::remove_dir_all(&work);
+            }
+            if with_loop == WithLoop::ScratchCopy {
+                println!("conformance: the maintainer's loop on {}", doc.display());
+                let result = maintainer_loop::run(root, doc, maintainer_loop::Place::ScratchCopy);
+                println!("{}", result.line());
+                parts += 1;
+                failed += usize::from(result.outcome.is_err());
+            }
         }
     }
     println!(

@@ -112,11 +112,8 @@ pub fn markdown(
         );
         let mut start = BTreeSet::new();
         for method in &resource.methods {
-            let operation = operations.get(&format!(
-                "{} {}",
-                method.http_method.to_uppercase(),
-                method.path
-            ));
+            let route = method.route();
+            let operation = operations.get(&route);
             let body = operation.and_then(|op| op.node.get("requestBody")?.get("content"));
             let returns = operation
                 .and_then(|op| op.node.get("responses"))
@@ -125,10 +122,9 @@ pub fn markdown(
                 .and_then(|(_, response)| response.get("content"));
             let _ = writeln!(
                 out,
-                "| `{}` | `{} {}` | {} | {} |",
+                "| `{}` | `{}` | {} | {} |",
                 method.name,
-                method.http_method,
-                method.path,
+                route,
                 body_cell(body, &rust_of),
                 body_cell(returns, &rust_of)
             );

@@ -98,6 +98,13 @@ pub struct ResourceMethod {
     pub pagination: Option<Pagination>,
 }
 
+impl ResourceMethod {
+    /// `GET /session/{id}`, as [`crate::spec::Operation::route`] writes it.
+    pub fn route(&self) -> String {
+        crate::spec::route(&self.http_method, &self.path)
+    }
+}
+
 /// How the response of a paginated list reads: Rust expressions over the
 /// decoded page (`page`) and an item (`item`).
 #[derive(Debug, Clone, PartialEq, Eq)]

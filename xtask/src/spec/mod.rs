@@ -11,7 +11,8 @@ mod walk;
 
 pub use names::{type_name, variant_name};
 pub use operations::{
-    METHODS, Operation, operation_pointer, operations, operations_mut, routes, template_params,
+    METHODS, Operation, operation_pointer, operations, operations_mut, route, routes,
+    template_params,
 };
 pub use places::{PLACE_NAME, SHARED_WITH, place_descriptions, places};
 pub use refs::{closure, named_component, ref_graph, schema_refs};

@@ -26,6 +26,13 @@ pub struct Operation<'a> {
     pub item: &'a Map<String, Value>,
 }
 
+/// An operation's route, `GET /session/{id}`: its method (in any case,
+/// written in upper case) and path template; the key the operation model
+/// and the resource plan share.
+pub fn route(method: &str, path: &str) -> String {
+    format!("{} {}", method.to_uppercase(), path)
+}
+
 impl<'a> Operation<'a> {
     /// The `operationId`, if the operation has one.
     pub fn id(&self) -> Option<&'a str> {
@@ -34,7 +41,7 @@ impl<'a> Operation<'a> {
 
     /// `GET /session/{id}`.
     pub fn route(&self) -> String {
-        format!("{} {}", self.method.to_uppercase(), self.path)
+        route(self.method, self.path)
     }
 
     /// The operation's JSON pointer (`/paths/~1session~1{id}/get`).

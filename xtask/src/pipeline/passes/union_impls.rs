@@ -104,6 +104,52 @@ pub(crate) struct Tag {
     values: Vec<(Vec<String>, bool)>,
 }
 
+/// The members each value of a tag selects, for the `match` on the tag's
+/// value that both tagged unions and the object members of untagged ones
+/// generate.
+struct TagSelection<'a> {
+    /// Per set of members (indices, in order), the values selecting exactly it.
+    groups: BTreeMap<Vec<u16>, Vec<&'a str>>,
+    /// Whether some value selects more than one member.
+    ambiguous: bool,
+}
+
+impl<'a> TagSelection<'a> {
+    /// From each member's index and its tag values (a value listed twice
+    /// by one member counts once).
+    fn new(members: impl IntoIterator<Item = (u16, &'a Vec<String>)>) -> Self {
+        let mut by_value: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+        for (index, values) in members {
+            for v in values.iter().collect::<BTreeSet<_>>() {
+                by_value.entry(v).or_default().push(index);
+            }
+        }
+        let ambiguous = by_value.values().any(|m| m.len() > 1);
+        let mut groups: BTreeMap<Vec<u16>, Vec<&str>> = BTreeMap::new();
+        for (v, m) in by_value {
+            groups.entry(m).or_default().push(v);
+        }
+        TagSelection { groups, ambiguous }
+    }
+
+    /// One arm per set of members: `pattern(values) => &[indices],`.
+    fn arms(
+        &self,
+        pattern: impl Fn(&[&str]) -> proc_macro2::TokenStream,
+    ) -> Vec<proc_macro2::TokenStream> {
+        self.groups
+            .iter()
+            .map(|(members, values)| {
+                let pattern = pattern(values);
+                let members = members
+                    .iter()
+                    .map(|i| proc_macro2::Literal::u16_unsuffixed(*i));
+                quote!(#pattern => &[#(#members),*],)
+            })
+            .collect()
+    }
+}
+
 /// `String`, or one of typify's newtypes over it (constrained strings).
 pub(crate) fn is_string(ty: &syn::Type, string_newtypes: &BTreeSet<String>) -> bool {
     type_ident(ty).is_some_and(|t| t == "String" || string_newtypes.contains(&t))
@@ -297,36 +343,26 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             .as_ref()
             .and_then(|u| Some((u, find_tag(&members, &structs, enums, &string_newtypes)?)));
         if let Some((unknown, tag)) = tag {
-            let mut by_value: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
             let mut optional: Vec<u16> = Vec::new();
             let mut open: Vec<u16> = Vec::new();
             for (i, (values, required)) in (0u16..).zip(&tag.values) {
                 if values.is_empty() {
                     open.push(i);
                 }
-                for v in values.iter().collect::<BTreeSet<_>>() {
-                    by_value.entry(v).or_default().push(i);
-                }
                 if !required {
                     optional.push(i);
                 }
             }
-            if by_value.values().any(|m| m.len() > 1) {
+            let selection = TagSelection::new((0u16..).zip(tag.values.iter().map(|(v, _)| v)));
+            if selection.ambiguous {
                 result.ambiguous.push(name_str.clone());
-            }
-            let mut groups: BTreeMap<Vec<u16>, Vec<&str>> = BTreeMap::new();
-            for (v, m) in &by_value {
-                groups.entry(m.clone()).or_default().push(v);
             }
             let lit = |m: &[u16]| -> Vec<proc_macro2::Literal> {
                 m.iter()
                     .map(|i| proc_macro2::Literal::u16_unsuffixed(*i))
                     .collect()
             };
-            let arms = groups.iter().map(|(m, vs)| {
-                let m = lit(m);
-                quote!(::std::option::Option::Some(#(#vs)|*) => &[#(#m),*],)
-            });
+            let arms = selection.arms(|values| quote!(::std::option::Option::Some(#(#values)|*)));
             let optional = lit(&optional);
             let open_const = (!open.is_empty()).then(|| {
                 let open = lit(&open);
@@ -338,8 +374,7 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             // Where a value can select several members, name each member's
             // properties: when none decodes, the error reported is the one
             // of the member that knows the object's keys (`crate::de`).
-            let several =
-                by_value.values().any(|m| m.len() > 1) || optional.len() > 1 || open.len() > 1;
+            let several = selection.ambiguous || optional.len() > 1 || open.len() > 1;
             let fields_fn = several.then(|| {
                 let arms = members.iter().enumerate().map(|(i, m)| {
                     let i = proc_macro2::Literal::u16_unsuffixed(i as u16);
@@ -429,20 +464,13 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
                 })
                 .flatten();
             let tag_items = object_tag.map(|tag| {
-                let mut by_value: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
-                for ((index, _), (values, _)) in objects.iter().zip(&tag.values) {
-                    for v in values.iter().collect::<BTreeSet<_>>() {
-                        by_value.entry(v).or_default().push(*index);
-                    }
-                }
-                let mut groups: BTreeMap<Vec<u16>, Vec<&str>> = BTreeMap::new();
-                for (v, m) in &by_value {
-                    groups.entry(m.clone()).or_default().push(v);
-                }
-                let arms = groups.iter().map(|(m, vs)| {
-                    let m = m.iter().map(|i| proc_macro2::Literal::u16_unsuffixed(*i));
-                    quote!(#(#vs)|* => &[#(#m),*],)
-                });
+                let selection = TagSelection::new(
+                    objects
+                        .iter()
+                        .map(|(index, _)| *index)
+                        .zip(tag.values.iter().map(|(v, _)| v)),
+                );
+                let arms = selection.arms(|values| quote!(#(#values)|*));
                 let property = &tag.property;
                 result.object_tagged.insert(name_str.clone(), tag.property.clone());
                 quote! {
