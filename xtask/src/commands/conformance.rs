@@ -5,7 +5,7 @@
 //! tests; they read `../shared/upstream/` and skip with a notice without it).
 //! Then, for each document: import → generate (into a temporary standalone
 //! workspace) → `cargo check` of its crates and examples (among them
-//! `resources`, one call of every resource method), its doc tests (one
+//! `every_method`, one call of every resource method), its doc tests (one
 //! compiled example per resource handle; the vendor's code fences are text)
 //! and `cargo doc` with warnings denied. With `--maintainer-loop`, also the
 //! maintainer's loop ([`super::maintainer_loop`]: import, generate, accept the
@@ -43,7 +43,7 @@ pub struct DocResult {
 
 /// Import `doc` into `work/openapi`, generate a standalone workspace into
 /// `work/ws`, and `cargo check` it with `target_dir` (shared between runs so
-/// dependencies build once): its libraries and examples (the `resources`
+/// dependencies build once): its libraries and examples (the `every_method`
 /// example calls every resource method), its doc tests and `cargo doc`.
 pub fn check_document(doc: &Path, work: &Path, target_dir: &Path) -> DocResult {
     let mut result = DocResult {
@@ -250,10 +250,10 @@ pub fn run(root: &Path, docs: &[PathBuf], with_loop: WithLoop) -> Result<(), Err
     let mut failed = usize::from(!status.success());
     if in_place {
         // In place (CI), the loop's steps check the same documents in this
-        // workspace: the standalone checks would repeat them, at about two
-        // minutes a document that CI's 45 do not have; what only they check
-        // (the standalone scaffold, its `resources` example) runs without
-        // `--in-place`.
+        // workspace (the client's `every_method` example among them): the
+        // standalone checks would repeat them, at about two minutes a
+        // document that CI's 45 do not have; what only they check (that
+        // the standalone scaffold builds) runs without `--in-place`.
         println!(
             "conformance: the standalone checks are left to `cargo xtask conformance` without --in-place"
         );

@@ -314,6 +314,8 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         resources::generate(&resource_plan, &inputs.manual, target)?,
         "resources",
     )?;
+    let every_method_file =
+        passes::syntax::parse(resources::every_method(&resource_plan)?, "every_method")?;
     let defined: BTreeSet<String> = models_file
         .items
         .iter()
@@ -341,11 +343,15 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         emit::rust_file(&resources_file, COMMAND),
     );
     files.insert(
+        target.client_dir().join(resources::EVERY_METHOD_FILE),
+        emit::rust_file(&every_method_file, COMMAND),
+    );
+    files.insert(
         target.client_dir().join("httpmock.rs"),
         emit::rust_file(&httpmock_file, COMMAND),
     );
     if target.scaffold {
-        files.extend(scaffold::files(target, &inputs.doc, &resource_plan)?);
+        files.extend(scaffold::files(target, &inputs.doc)?);
     }
     timings.push(("format", lap.elapsed()));
 

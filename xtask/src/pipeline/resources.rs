@@ -17,6 +17,10 @@
 //! with the vendor extension `x-cozmox-sdk: {"resource": …, "method": …}` in
 //! `openapi/`. Name collisions inside a resource are resolved by the verb
 //! table's order, then document order, and reported by `generate`.
+//!
+//! From the same plan, [`every_method`] writes `generated/every_method.rs`:
+//! one call of every method as documented, which the client's
+//! `every_method` example compiles.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -844,6 +848,71 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
         }
         #(#handles)*
         #(#paging)*
+    })
+}
+
+/// The client crate's `generated/every_method.rs`, a module its
+/// `examples/every_method.rs` declares.
+pub const EVERY_METHOD_FILE: &str = "every_method.rs";
+
+/// [`EVERY_METHOD_FILE`]: a function calling every method of every resource
+/// as the resource API documents it (path parameters as string ids, the
+/// body as its type), each call in a closure that is never run: it sends
+/// nothing, and that it compiles shows the whole layer is callable as
+/// documented, at any spec size. The client type is the including crate's
+/// `Client` (`super::Client`), so the module names no crate of its own.
+pub fn every_method(plan: &Plan) -> Result<TokenStream, Error> {
+    let parse = |t: &str| {
+        syn::parse_str::<syn::Type>(t)
+            .map_err(|e| Error::new(format!("not a Rust type `{t}`: {e}")))
+    };
+    let mut calls = Vec::new();
+    for r in plan.resources.values() {
+        let accessor = format_ident!("{}", r.accessor);
+        for m in &r.methods {
+            let name = format_ident!("{}", m.name);
+            let ids: Vec<&str> = m.path_params.iter().map(|_| "id").collect();
+            let call = if m.manual {
+                let params: Vec<&str> = crate::spec::template_params(&m.path)
+                    .map(|_| "id")
+                    .collect();
+                match &m.manual_body {
+                    Some(ManualBody::Json(t)) => {
+                        let t = parse(t)?;
+                        quote!(let _call = |body: &#t| { let _ = client.#accessor().#name(#(#params,)* body); };)
+                    }
+                    Some(ManualBody::Multipart) => {
+                        quote!(let _call = |form: ::reqwest::multipart::Form| { let _ = client.#accessor().#name(#(#params,)* form); };)
+                    }
+                    _ => {
+                        quote!(let _call = || { let _ = client.#accessor().#name(#(#params,)*); };)
+                    }
+                }
+            } else {
+                match &m.body {
+                    Some(t) => {
+                        let t = parse(t)?;
+                        quote!(let _call = |body: #t| client.#accessor().#name(#(#ids,)* body);)
+                    }
+                    None => quote!(let _call = || client.#accessor().#name(#(#ids,)*);),
+                }
+            };
+            calls.push(call);
+        }
+    }
+    if calls.is_empty() {
+        calls.push(quote!(let _ = client;));
+    }
+    Ok(quote! {
+        #![allow(clippy::all, clippy::pedantic)]
+
+        use super::Client;
+
+        /// Every method of every resource, as the resource API documents it.
+        /// Each call is a closure that is never run: this sends nothing.
+        pub fn every_method(client: &Client) {
+            #(#calls)*
+        }
     })
 }
 

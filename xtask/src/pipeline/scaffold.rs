@@ -59,11 +59,7 @@ fn deps(names: &[&str]) -> String {
 }
 
 /// Manifests and `lib.rs` files for a standalone workspace.
-pub fn files(
-    target: &Target,
-    doc: &Value,
-    plan: &super::resources::Plan,
-) -> Result<BTreeMap<PathBuf, String>, crate::Error> {
+pub fn files(target: &Target, doc: &Value) -> Result<BTreeMap<PathBuf, String>, crate::Error> {
     let title = doc
         .pointer("/info/title")
         .and_then(Value::as_str)
@@ -153,81 +149,7 @@ pub fn files(
         let text = for_crate(text, &krate).replace("cozmox_client", &client_krate);
         files.insert(PathBuf::from("crates").join(c).join(path), text);
     }
-    files.insert(
-        PathBuf::from("crates")
-            .join(c)
-            .join("examples/resources.rs"),
-        resources_example(&client_krate, title, plan)?,
-    );
     Ok(files)
-}
-
-/// `examples/resources.rs` of a standalone client crate: every method of
-/// every resource, called as the resource API documents it (each in a
-/// closure that is never run: the example builds no request and needs no
-/// server), so `cargo check --examples` shows the whole layer is callable.
-fn resources_example(
-    client_krate: &str,
-    title: &str,
-    plan: &super::resources::Plan,
-) -> Result<String, crate::Error> {
-    use quote::{format_ident, quote};
-    let parse = |t: &str| {
-        syn::parse_str::<syn::Type>(t)
-            .map_err(|e| crate::Error::new(format!("not a Rust type `{t}`: {e}")))
-    };
-    let krate = format_ident!("{client_krate}");
-    let mut calls = Vec::new();
-    for r in plan.resources.values() {
-        let accessor = format_ident!("{}", r.accessor);
-        for m in &r.methods {
-            let name = format_ident!("{}", m.name);
-            let ids: Vec<&str> = m.path_params.iter().map(|_| "id").collect();
-            let call = if m.manual {
-                let params: Vec<&str> = crate::spec::template_params(&m.path)
-                    .map(|_| "id")
-                    .collect();
-                match &m.manual_body {
-                    Some(super::client::ManualBody::Json(t)) => {
-                        let t = parse(t)?;
-                        quote!(let _call = |body: &#t| { let _ = client.#accessor().#name(#(#params,)* body); };)
-                    }
-                    Some(super::client::ManualBody::Multipart) => {
-                        quote!(let _call = |form: ::reqwest::multipart::Form| { let _ = client.#accessor().#name(#(#params,)* form); };)
-                    }
-                    _ => {
-                        quote!(let _call = || { let _ = client.#accessor().#name(#(#params,)*); };)
-                    }
-                }
-            } else {
-                match &m.body {
-                    Some(t) => {
-                        let t = parse(t)?;
-                        quote!(let _call = |body: #t| client.#accessor().#name(#(#ids,)* body);)
-                    }
-                    None => quote!(let _call = || client.#accessor().#name(#(#ids,)*);),
-                }
-            };
-            calls.push(call);
-        }
-    }
-    let doc = format!(
-        " Every method of every resource of {title}, as the resource API documents it, written by\n `cargo xtask generate --out`. Each call is a closure that is never run: the example sends\n nothing; `cargo check --examples` shows the whole layer is callable."
-    );
-    let file: syn::File = syn::parse2(quote! {
-        #![doc = #doc]
-        fn main() -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
-            let client = #krate::Client::builder()
-                .api_key("sk-example")
-                .base_url("https://api.example.com")
-                .build()?;
-            let client = &client;
-            #(#calls)*
-            Ok(())
-        }
-    })
-    .map_err(|e| crate::Error::new(format!("the resources example does not parse: {e}")))?;
-    Ok(super::emit::rust_file(&file, "cargo xtask generate --out"))
 }
 
 /// The models crate's hand-written runtime (decoding support, drift, the
@@ -284,6 +206,13 @@ const CLIENT_RUNTIME: &[(&str, &str)] = &[
     (
         "src/error.rs",
         include_str!("../../../crates/cozmox-client/src/error.rs"),
+    ),
+    // Every resource method called as documented: the generated module
+    // `src/generated/every_method.rs` (stage resources), compiled by
+    // `cargo check --examples`.
+    (
+        "examples/every_method.rs",
+        include_str!("../../../crates/cozmox-client/examples/every_method.rs"),
     ),
 ];
 
