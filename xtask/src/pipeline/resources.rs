@@ -862,10 +862,6 @@ pub const EVERY_METHOD_FILE: &str = "every_method.rs";
 /// documented, at any spec size. The client type is the including crate's
 /// `Client` (`super::Client`), so the module names no crate of its own.
 pub fn every_method(plan: &Plan) -> Result<TokenStream, Error> {
-    let parse = |t: &str| {
-        syn::parse_str::<syn::Type>(t)
-            .map_err(|e| Error::new(format!("not a Rust type `{t}`: {e}")))
-    };
     let mut calls = Vec::new();
     for r in plan.resources.values() {
         let accessor = format_ident!("{}", r.accessor);
@@ -878,7 +874,7 @@ pub fn every_method(plan: &Plan) -> Result<TokenStream, Error> {
                     .collect();
                 match &m.manual_body {
                     Some(ManualBody::Json(t)) => {
-                        let t = parse(t)?;
+                        let t = parse_type(t)?;
                         quote!(let _call = |body: &#t| { let _ = client.#accessor().#name(#(#params,)* body); };)
                     }
                     Some(ManualBody::Multipart) => {
@@ -891,7 +887,7 @@ pub fn every_method(plan: &Plan) -> Result<TokenStream, Error> {
             } else {
                 match &m.body {
                     Some(t) => {
-                        let t = parse(t)?;
+                        let t = parse_type(t)?;
                         quote!(let _call = |body: #t| client.#accessor().#name(#(#ids,)* body);)
                     }
                     None => quote!(let _call = || client.#accessor().#name(#(#ids,)*);),
