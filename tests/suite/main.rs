@@ -6,6 +6,7 @@ mod diff;
 mod faults;
 mod fresh;
 mod fuzz;
+mod hardening;
 mod instances;
 mod json_schema;
 mod mock_server;

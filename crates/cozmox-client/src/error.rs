@@ -31,7 +31,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use crate::runtime::{CallInfo, GaveUp, MAX_ERROR_BODY_BYTES, is_sensitive_header};
+use crate::runtime::{CallInfo, GaveUp, MAX_ERROR_BODY_BYTES, is_sensitive_header, read_up_to};
 
 /// Response headers that carry the id the API (or the platform in front of
 /// it) gave the request, in the order they are looked up.
@@ -40,7 +40,10 @@ pub const REQUEST_ID_HEADERS: &[&str] =
 
 /// Why a call failed. `#[non_exhaustive]`: match the variants you handle and
 /// end with `_`.
-#[derive(Debug)]
+///
+/// Its `Debug`, like its `Display`, shows URLs without their query or user
+/// information and headers through the redaction of
+/// [`is_sensitive_header`](crate::is_sensitive_header).
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with a status that is not a success (or a success
@@ -52,7 +55,8 @@ pub enum Error {
     /// retried: the request may have been processed.
     Timeout(reqwest::Error),
     /// The server could not be reached: DNS, refused connection, TLS
-    /// handshake. Nothing was sent (after the retries the policy allows).
+    /// handshake, connect timeout. Nothing was sent (after the retries the
+    /// policy allows, which retry this for every method).
     Connection(reqwest::Error),
     /// The connection broke after the request was sent, before the answer
     /// was complete: **the API may have processed the request.** Retried
@@ -117,6 +121,62 @@ impl Error {
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
+            Error::Timeout(e) => f.debug_tuple("Timeout").field(&ShownTransport(e)).finish(),
+            Error::Connection(e) => f
+                .debug_tuple("Connection")
+                .field(&ShownTransport(e))
+                .finish(),
+            Error::Interrupted(e) => f
+                .debug_tuple("Interrupted")
+                .field(&ShownTransport(e))
+                .finish(),
+            Error::TooLarge(e) => f.debug_tuple("TooLarge").field(e).finish(),
+            Error::Pagination(m) => f.debug_tuple("Pagination").field(m).finish(),
+            Error::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
+            Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
+            Error::Http(e) => f.debug_tuple("Http").field(&ShownTransport(e)).finish(),
+        }
+    }
+}
+
+/// A transport error's `Debug` without what reqwest's shows of the URL
+/// (the query, which may carry search terms, and user information): its
+/// kind, the URL as [`url_of`] shows it, and its causes.
+struct ShownTransport<'a>(&'a reqwest::Error);
+
+impl fmt::Debug for ShownTransport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.0;
+        let kind = if e.is_connect() {
+            "connect"
+        } else if e.is_timeout() {
+            "timeout"
+        } else if e.is_body() {
+            "body"
+        } else if e.is_decode() {
+            "decode"
+        } else if e.is_request() {
+            "request"
+        } else if e.is_redirect() {
+            "redirect"
+        } else if e.is_builder() {
+            "builder"
+        } else {
+            "other"
+        };
+        f.debug_struct("reqwest::Error")
+            .field("kind", &kind)
+            .field("url", &e.url().map(crate::runtime::shown_parsed_url))
+            .field("status", &e.status())
+            .field("error", &source_chain(e))
+            .finish()
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -130,7 +190,8 @@ impl fmt::Display for Error {
             ),
             Error::Connection(e) => write!(
                 f,
-                "could not reach the API{}: {}; check COZMOX_BASE_URL and the network",
+                "could not reach the API{}: {}; nothing was sent: check COZMOX_BASE_URL and the \
+                 network",
                 url_of(e),
                 source_chain(e)
             ),
@@ -167,15 +228,11 @@ impl std::error::Error for Error {
     }
 }
 
-/// ` (GET https://…/session/s1)`, without the query (which may carry
-/// search terms), or nothing.
+/// ` (https://…/session/s1)`, without the query (which may carry search
+/// terms) or user information, or nothing.
 fn url_of(e: &reqwest::Error) -> String {
     match e.url() {
-        Some(url) => {
-            let mut url = url.clone();
-            url.set_query(None);
-            format!(" ({url})")
-        }
+        Some(url) => format!(" ({})", crate::runtime::shown_parsed_url(url)),
         None => String::new(),
     }
 }
@@ -510,12 +567,23 @@ impl fmt::Display for ResponseDecodeError {
 
 /// A response larger than the client accepts
 /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
-#[derive(Debug)]
+/// Its `Debug` redacts credential-like headers.
 pub struct TooLargeError {
     status: StatusCode,
     headers: HeaderMap,
     limit: u64,
     declared: Option<u64>,
+}
+
+impl fmt::Debug for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TooLargeError")
+            .field("status", &self.status)
+            .field("headers", &ShownHeaders(&self.headers))
+            .field("limit", &self.limit)
+            .field("declared", &self.declared)
+            .finish()
+    }
 }
 
 impl TooLargeError {
@@ -653,9 +721,12 @@ pub async fn lift<T, E>(
                 && let Some(decoder) = decoder
             {
                 let limit = info.max_response_bytes;
-                let declared = response.content_length().filter(|n| *n > limit);
+                let declared = response
+                    .content_length()
+                    .filter(|n| *n > limit && !info.body_cut);
                 let body = match declared {
                     Some(_) => None,
+                    None if info.body_cut => None,
                     None => match read_up_to(&mut response, limit).await {
                         Ok((body, false)) => Some(body),
                         Ok((_, true)) => None,
@@ -698,51 +769,12 @@ pub async fn lift<T, E>(
     })
 }
 
-/// Read a body up to `limit` bytes: the bytes, and whether more was coming
-/// (then reading stopped at the limit, and the rest is never read: dropping
-/// the response closes the connection). A body in one chunk is not copied.
-async fn read_up_to(
-    response: &mut reqwest::Response,
-    limit: u64,
-) -> Result<(Bytes, bool), reqwest::Error> {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let hint = response
-        .content_length()
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(0)
-        .min(limit);
-    let mut first: Option<Bytes> = None;
-    let mut joined: Option<Vec<u8>> = None;
-    let mut total = 0usize;
-    let mut cut = false;
-    while let Some(chunk) = response.chunk().await? {
-        let room = limit - total;
-        cut = chunk.len() > room;
-        let chunk = if cut { chunk.slice(..room) } else { chunk };
-        total += chunk.len();
-        match (&mut joined, first.take()) {
-            (Some(buffer), _) => buffer.extend_from_slice(&chunk),
-            (None, None) => first = Some(chunk),
-            (None, Some(earlier)) => {
-                let mut buffer = Vec::with_capacity(hint.max(total));
-                buffer.extend_from_slice(&earlier);
-                buffer.extend_from_slice(&chunk);
-                joined = Some(buffer);
-            }
-        }
-        if cut {
-            break;
-        }
-    }
-    let body = joined.map(Bytes::from).or(first).unwrap_or_default();
-    Ok((body, cut))
-}
-
 fn transport(e: reqwest::Error) -> Error {
-    if e.is_timeout() {
-        Error::Timeout(e)
-    } else if e.is_connect() {
+    // A connect timeout is a failure to connect: nothing was sent.
+    if e.is_connect() {
         Error::Connection(e)
+    } else if e.is_timeout() {
+        Error::Timeout(e)
     } else if e.is_request() || e.is_body() || e.is_decode() {
         Error::Interrupted(e)
     } else {

@@ -11,7 +11,8 @@
 //!
 //! It never loops forever against a server that keeps sending full pages:
 //! a page whose items were all yielded already (by their `id`, when items
-//! have one) is skipped, and after [`Pages::max_pages_without_progress`] such
+//! have one, among the last few pages: memory stays bounded however long
+//! the list) is skipped, and after [`Pages::max_pages_without_progress`] such
 //! pages in a row (2 by default), or after a full page numbered
 //! `totalItems / limit + 1` or more, the stream ends with
 //! [`Error::Pagination`] once the new items are yielded.
@@ -84,8 +85,10 @@ pub struct Pages<'a, Q: PageQuery<'a>> {
     buffer: VecDeque<Q::Item>,
     fetching: Option<PageFuture<'a, Q::Item>>,
     done: bool,
-    /// The keys yielded so far, to tell a page that brings nothing new.
-    seen: HashSet<String>,
+    /// The keys yielded by the last [`Pages::remembered_pages`] pages, to
+    /// tell a page that brings nothing new (a window, not every key: a
+    /// listing of millions stays a few pages of keys).
+    seen: VecDeque<HashSet<String>>,
     without_progress: u32,
     max_without_progress: u32,
     /// Set when the last page was one too many; yielded after its items.
@@ -115,7 +118,7 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
             buffer: VecDeque::new(),
             fetching: None,
             done: false,
-            seen: HashSet::new(),
+            seen: VecDeque::new(),
             without_progress: 0,
             max_without_progress: 2,
             failure: None,
@@ -154,15 +157,30 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
         Ok(all)
     }
 
+    /// How many pages' keys are kept: enough for the pages without progress
+    /// that end the stream, and the page before them.
+    fn remembered_pages(&self) -> usize {
+        usize::try_from(self.max_without_progress.max(2))
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+    }
+
     fn take_page(&mut self, page: Page<Q::Item>) {
         let count = page.items.len();
         let before = self.buffer.len();
+        let mut keys = HashSet::new();
         for item in page.items {
-            let fresh = Q::key(&item).is_none_or(|key| self.seen.insert(key));
+            let fresh = Q::key(&item).is_none_or(|key| {
+                !self.seen.iter().any(|page| page.contains(&key)) && keys.insert(key)
+            });
             if fresh {
                 self.buffer.push_back(item);
             }
         }
+        if self.seen.len() >= self.remembered_pages() {
+            self.seen.pop_front();
+        }
+        self.seen.push_back(keys);
         let fresh = self.buffer.len() - before;
         let will_have_yielded = self.yielded + self.buffer.len() as u64;
         if count > 0 && fresh == 0 {

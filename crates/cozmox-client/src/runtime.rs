@@ -32,12 +32,14 @@
 //! | response size | [`DEFAULT_MAX_RESPONSE_BYTES`] (64 MiB); error bodies kept up to [`MAX_ERROR_BODY_BYTES`] (64 KiB) | [`ClientBuilder::max_response_bytes`] |
 //! | base URL | `https://` only, checked by [`ClientBuilder::build`]; `http://` for loopback hosts | [`ClientBuilder::allow_insecure_http`] |
 //! | time | 60 s per attempt, 10 s to connect, no overall deadline | [`ClientBuilder::timeout`], [`ClientBuilder::deadline`], [`Client::with_deadline`] |
-//! | path parameters | `""`, `.` and `..` refused before sending ([`Error::InvalidRequest`](crate::Error::InvalidRequest)) | none |
-//! | secrets | the key and credential-like headers redacted in every `Debug` | none |
+//! | path parameters | every byte but `A-Z a-z 0-9 - . _ ~` percent-encoded ([`encode_path`]), so `/`, `\`, `?`, `#`, `%` stay in their segment; `""`, `.` and `..` refused before sending ([`Error::InvalidRequest`](crate::Error::InvalidRequest)) | none |
+//! | secrets | the key and credential-like headers redacted in every `Debug`; URLs shown without user information or query | none |
+//! | configuration | no `Duration` panics: a deadline the clock cannot reach is no deadline, waits are capped at [`LONGEST_WAIT`]; a base URL with `\`, `//`, `.` or `..` in its path refused by [`ClientBuilder::build`] | none |
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -104,8 +106,10 @@ impl fmt::Display for ApiKey {
 /// Whether a header of this name carries a credential, so that its value is
 /// marked sensitive and redacted in every `Debug`: `authorization`,
 /// `proxy-authorization`, `cookie`, `set-cookie`, and any name containing
-/// `key`, `token`, `secret`, `password`, `auth`, `session` or `signature`
-/// (`x-api-key`, `x-auth-token`, …), in any case.
+/// `key`, `token`, `secret`, `pass` (`password`, `passphrase`), `auth`,
+/// `session`, `signature`, `credential`, `jwt` or `bearer` (`x-api-key`,
+/// `x-auth-token`, `x-amz-credential`, …), in any case. Redacting a harmless
+/// header costs a log line; showing a credential costs the account.
 pub fn is_sensitive_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     matches!(name.as_str(), "cookie" | "set-cookie")
@@ -113,23 +117,33 @@ pub fn is_sensitive_header(name: &str) -> bool {
             "key",
             "token",
             "secret",
-            "password",
+            "pass",
             "auth",
             "session",
             "signature",
+            "credential",
+            "jwt",
+            "bearer",
         ]
         .iter()
         .any(|part| name.contains(part))
 }
 
+/// The longest single wait between two attempts, whatever the
+/// [`RetryPolicy`] says: one hour. A longer `max_backoff`,
+/// `initial_backoff` or `max_server_wait` is taken as this, so a policy
+/// built with `Duration::MAX` (or a server that asks for `Retry-After:
+/// 1e300`) can neither overflow a clock nor park a task for years.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(60 * 60);
+
 /// When and how long to retry.
 ///
 /// | what happened | GET, HEAD, PUT, DELETE, OPTIONS | POST, PATCH | POST, PATCH with [`retry_non_idempotent`](Self::retry_non_idempotent) |
 /// |---|---|---|---|
-/// | could not connect (DNS, refused, TLS handshake): nothing reached the API | retried | retried | retried |
+/// | could not connect (DNS, refused, TLS handshake, connect timeout): nothing reached the API | retried | retried | retried |
 /// | `429` | retried | retried | retried |
 /// | `408`, `500`, `502`, `503`, `504` | retried | **not retried** | retried |
-/// | the connection broke after the request was sent ([`Error::Interrupted`](crate::Error::Interrupted)) | retried | **not retried** | retried |
+/// | the connection broke after the request was sent, or while the answer's body was read ([`Error::Interrupted`](crate::Error::Interrupted)) | retried | **not retried** | retried |
 /// | timeout ([`Error::Timeout`](crate::Error::Timeout)): the API may be working on it | not retried | not retried | not retried |
 /// | any other status | not retried | not retried | not retried |
 ///
@@ -185,22 +199,23 @@ impl RetryPolicy {
         self
     }
 
-    /// The first backoff wait.
+    /// The first backoff wait (at most [`LONGEST_WAIT`]).
     pub fn initial_backoff(mut self, wait: Duration) -> Self {
-        self.initial_backoff = wait;
+        self.initial_backoff = wait.min(LONGEST_WAIT);
         self
     }
 
-    /// The longest backoff wait.
+    /// The longest backoff wait (at most [`LONGEST_WAIT`]).
     pub fn max_backoff(mut self, wait: Duration) -> Self {
-        self.max_backoff = wait;
+        self.max_backoff = wait.min(LONGEST_WAIT);
         self
     }
 
     /// The longest wait a server may ask for (`Retry-After`) and still be
-    /// retried (default [`MAX_SERVER_WAIT`]).
+    /// retried (default [`MAX_SERVER_WAIT`], at most [`LONGEST_WAIT`]: a
+    /// longer hint fails the call at once, saying how long it was).
     pub fn max_server_wait(mut self, wait: Duration) -> Self {
-        self.max_server_wait = wait;
+        self.max_server_wait = wait.min(LONGEST_WAIT);
         self
     }
 
@@ -236,16 +251,17 @@ impl RetryPolicy {
     }
 
     /// Whether a transport error is worth retrying for `method`: a failure
-    /// to connect always (nothing was sent), a broken connection after the
-    /// request was sent only when the method may be repeated, a timeout
-    /// never.
+    /// to connect always, a connect timeout included (nothing was sent); a
+    /// connection that broke after the request was sent, or while its
+    /// answer was read, only when the method may be repeated; any other
+    /// timeout never (the API may be working on it).
     pub fn retries_error(&self, method: &Method, error: &reqwest::Error) -> bool {
-        if error.is_timeout() {
-            false
-        } else if error.is_connect() {
+        if error.is_connect() {
             true
+        } else if error.is_timeout() {
+            false
         } else {
-            (error.is_request() || error.is_body()) && self.may_repeat(method)
+            (error.is_request() || error.is_body() || error.is_decode()) && self.may_repeat(method)
         }
     }
 }
@@ -348,6 +364,9 @@ pub(crate) struct CallInfo {
     pub(crate) attempts: u32,
     pub(crate) gave_up: Option<GaveUp>,
     pub(crate) max_response_bytes: u64,
+    /// The runtime read the body and it went on past the limit (the
+    /// response then holds no body).
+    pub(crate) body_cut: bool,
 }
 
 impl Default for CallInfo {
@@ -356,6 +375,7 @@ impl Default for CallInfo {
             attempts: 1,
             gave_up: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            body_cut: false,
         }
     }
 }
@@ -449,20 +469,48 @@ impl std::error::Error for ConfigError {
     }
 }
 
-/// The URL without its password, for messages and `Debug`.
-fn shown_url(url: &str) -> String {
+/// The URL without its user information (a key is often pasted there:
+/// `https://sk_live…@host`), its query and its fragment, for messages and
+/// `Debug`.
+pub(crate) fn shown_url(url: &str) -> String {
     match reqwest::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("<redacted>"));
-            parsed.to_string()
-        }
-        Ok(_) => url.to_owned(),
+        Ok(parsed) => shown_parsed_url(&parsed),
         // Not a URL: keep what precedes an `@`, if any, out of sight.
-        Err(_) => match url.rsplit_once('@') {
-            Some((_, host)) => format!("<redacted>@{host}"),
-            None => url.to_owned(),
-        },
+        Err(_) => {
+            let url = url.split(['?', '#']).next().unwrap_or_default();
+            match url.rsplit_once('@') {
+                Some((_, host)) => format!("<redacted>@{host}"),
+                None => url.to_owned(),
+            }
+        }
     }
+}
+
+/// [`shown_url`] of a parsed URL.
+pub(crate) fn shown_parsed_url(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    let had_user = !url.username().is_empty() || url.password().is_some();
+    if had_user {
+        // Cannot fail on a URL that had user information (it has a host).
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
+    let text = url.to_string();
+    match text.split_once("://") {
+        Some((scheme, rest)) if had_user => format!("{scheme}://<redacted>@{rest}"),
+        _ => text,
+    }
+}
+
+/// Whether a path segment is one the URL parser resolves away (`.`, `..`,
+/// or their percent-encoded spellings).
+fn is_dot_segment(segment: &str) -> bool {
+    matches!(
+        segment.to_ascii_lowercase().as_str(),
+        "." | ".." | "%2e" | ".%2e" | "%2e." | "%2e%2e"
+    )
 }
 
 /// Check a base URL: `https://host[:port][/path]`, or `http://` when the
@@ -488,6 +536,26 @@ fn check_base_url(url: &str, insecure: bool) -> Result<(), ConfigError> {
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("a base URL has no query or fragment"));
+    }
+    // The parser would quietly turn these into another path (`\` is `/`
+    // for http(s), `..` drops a segment) or an empty segment, and every call
+    // would then fail its path check: refuse them here, where the cause is.
+    if url.contains('\\') {
+        return Err(invalid(
+            "it contains `\\`, which the URL parser reads as `/`",
+        ));
+    }
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    if let Some(at) = after_scheme.find('/') {
+        let path = &after_scheme[at..];
+        if segments(path).any(str::is_empty) {
+            return Err(invalid("its path has an empty segment (`//`)"));
+        }
+        if segments(path).any(is_dot_segment) {
+            return Err(invalid(
+                "its path has a `.` or `..` segment, which the URL parser resolves away",
+            ));
+        }
     }
     match parsed.scheme() {
         "https" => Ok(()),
@@ -725,10 +793,38 @@ impl Client {
     }
 
     /// The same client (sharing its connections) with a deadline for each
-    /// call, all attempts included (see [`ClientBuilder::deadline`]).
+    /// call, all attempts included (see [`ClientBuilder::deadline`]). A
+    /// deadline too far ahead for the clock (`Duration::MAX`) is no deadline.
     pub fn with_deadline(&self, deadline: Duration) -> Client {
         self.with_runtime(|r| r.deadline = Some(deadline))
     }
+}
+
+/// A path parameter's value as one URL path segment: every byte but RFC
+/// 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) percent-encoded.
+///
+/// progenitor's own `encode_path` leaves `\` as it is, which the URL parser
+/// reads as `/` in http(s) URLs before it resolves dot segments, so the id
+/// `mine\..\victim` would send `DELETE /session/victim`. Here nothing the
+/// parser treats as a separator (`/`, `\`, `?`, `#`), strips (tab, line
+/// breaks, leading and trailing spaces and control characters) or decodes
+/// (`%`) reaches it; the value arrives at the server as it was given. The
+/// whole values `.` and `..`, which stay dot segments, are refused before
+/// sending by the path check of the client's hooks. The generated code
+/// calls this one (the generator's `runtime-encode-path` pass).
+pub fn encode_path(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len());
+    for &byte in value.as_bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+    out
 }
 
 /// The segments of a URL path (`/a/b` → `a`, `b`).
@@ -879,7 +975,10 @@ impl ClientHooks<Runtime> for Client {
         // The path template (`/session/{id}`), not the path: spans stay
         // groupable and carry no ids.
         let path = template_of(info);
-        let deadline = runtime.deadline.map(|d| (Instant::now() + d, d));
+        // A deadline the clock cannot reach (`Duration::MAX`) is no deadline.
+        let deadline = runtime
+            .deadline
+            .and_then(|d| Some((Instant::now().checked_add(d)?, d)));
         let mut pending = request;
         let mut retry = 0u32;
         loop {
@@ -907,7 +1006,7 @@ impl ClientHooks<Runtime> for Client {
                 latency_ms = tracing::field::Empty,
             );
             let start = Instant::now();
-            let result = self
+            let mut result = self
                 .client()
                 .execute(request)
                 .instrument(span.clone())
@@ -915,7 +1014,8 @@ impl ClientHooks<Runtime> for Client {
             span.record("latency_ms", start.elapsed().as_millis() as u64);
             // Some(hint): retry, waiting at least the server's hint.
             let mut gave_up = None;
-            let retry_with = match &result {
+            let mut body_cut = false;
+            let mut retry_with = match &result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
                     if policy.retries_status(&method, response.status()) {
@@ -932,12 +1032,41 @@ impl ClientHooks<Runtime> for Client {
                 }
                 Err(e) => policy.retries_error(&method, e).then_some(None),
             };
+            // A request that may be repeated, and will not be for its status,
+            // has its JSON body read here, so that a connection that breaks
+            // while the body comes is retried like one that broke before the
+            // answer (the body is read once either way: `lift` takes it
+            // from memory).
+            if retry_with.is_none() && copy.is_some() && policy.may_repeat(&method) {
+                result = match result {
+                    Ok(response) if worth_buffering(&response, runtime.max_response_bytes) => {
+                        match buffered(response, runtime.max_response_bytes)
+                            .instrument(span.clone())
+                            .await
+                        {
+                            Ok((response, cut)) => {
+                                body_cut = cut;
+                                Ok(response)
+                            }
+                            Err(e) => {
+                                if policy.retries_error(&method, &e) {
+                                    retry_with = Some(None);
+                                }
+                                Err(e)
+                            }
+                        }
+                    }
+                    other => other,
+                };
+            }
             let next = match (retry_with, copy) {
                 (Some(hint), Some(copy)) => {
                     let backoff = policy.backoff(retry + 1).mul_f64(jitter());
                     let wait = hint.map_or(backoff, |h| h.max(backoff));
                     match deadline {
-                        Some((at, total)) if Instant::now() + wait >= at => {
+                        Some((at, total))
+                            if Instant::now().checked_add(wait).is_none_or(|end| end >= at) =>
+                        {
                             gave_up = Some(GaveUp::Deadline(total));
                             None
                         }
@@ -951,6 +1080,7 @@ impl ClientHooks<Runtime> for Client {
                     attempts: retry + 1,
                     gave_up,
                     max_response_bytes: runtime.max_response_bytes,
+                    body_cut,
                 };
                 return result.map(|mut response| {
                     response.extensions_mut().insert(info);
@@ -963,6 +1093,86 @@ impl ClientHooks<Runtime> for Client {
             pending = copy;
         }
     }
+}
+
+/// Whether [`buffered`] should read a response inside the retry loop: a
+/// success with a JSON body (or none declared) no larger than the limit
+/// says (a larger one is refused by the error mapping without reading it).
+fn worth_buffering(response: &reqwest::Response, limit: u64) -> bool {
+    let json = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| {
+            let essence = v.split(';').next().unwrap_or_default().trim();
+            essence.eq_ignore_ascii_case("application/json")
+                || essence.to_ascii_lowercase().ends_with("+json")
+        });
+    response.status().is_success() && json && response.content_length().is_none_or(|n| n <= limit)
+}
+
+/// The same response with its body read into memory, and whether the body
+/// went on past `limit` (then reading stopped there and the body is
+/// dropped: the error mapping reports it as too large).
+async fn buffered(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> reqwest::Result<(reqwest::Response, bool)> {
+    let (body, cut) = read_up_to(&mut response, limit).await?;
+    let body = if cut { Bytes::new() } else { body };
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = response.status();
+    *rebuilt.version_mut() = response.version();
+    *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+    *rebuilt.extensions_mut() = std::mem::take(response.extensions_mut());
+    Ok((reqwest::Response::from(rebuilt), cut))
+}
+
+/// The largest buffer allocated ahead from a declared `Content-Length`: a
+/// header is the server's word, not a size to trust with memory; past this
+/// the buffer grows with what actually arrives.
+const MAX_INITIAL_CAPACITY: usize = 1024 * 1024;
+
+/// Read a body up to `limit` bytes: the bytes, and whether more was coming
+/// (then reading stopped at the limit, and the rest is never read: dropping
+/// the response closes the connection). A body in one chunk is not copied;
+/// a body in several takes at most about twice its size while it is joined.
+pub(crate) async fn read_up_to(
+    response: &mut reqwest::Response,
+    limit: u64,
+) -> Result<(Bytes, bool), reqwest::Error> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let hint = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0)
+        .min(limit)
+        .min(MAX_INITIAL_CAPACITY);
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<Vec<u8>> = None;
+    let mut total = 0usize;
+    let mut cut = false;
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - total;
+        cut = chunk.len() > room;
+        let chunk = if cut { chunk.slice(..room) } else { chunk };
+        total += chunk.len();
+        match (&mut joined, first.take()) {
+            (Some(buffer), _) => buffer.extend_from_slice(&chunk),
+            (None, None) => first = Some(chunk),
+            (None, Some(earlier)) => {
+                let mut buffer = Vec::with_capacity(hint.max(total));
+                buffer.extend_from_slice(&earlier);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
+            }
+        }
+        if cut {
+            break;
+        }
+    }
+    let body = joined.map(Bytes::from).or(first).unwrap_or_default();
+    Ok((body, cut))
 }
 
 /// The path template of an operation, from the generated `OPERATIONS`
@@ -1097,10 +1307,16 @@ mod tests {
             ("https://user:pw@api.cozmox.ai", "credentials"),
             ("https://api.cozmox.ai?x=1", "query"),
             ("https://api.cozmox.ai#top", "fragment"),
+            ("https://sk_live@api.cozmox.ai", "credentials"),
+            (r"https://api.cozmox.ai\v1", "`\\`"),
+            ("https://api.cozmox.ai/v1/..", "`..`"),
+            ("https://api.cozmox.ai/%2E/v1", "`.`"),
+            ("https://api.cozmox.ai//v1", "`//`"),
         ] {
             let e = check_base_url(bad, false).expect_err(bad).to_string();
             assert!(e.contains(says), "{bad}: {e}");
             assert!(!e.contains("pw@"), "{e}");
+            assert!(!e.contains("sk_live"), "{e}");
         }
         check_base_url("http://api.cozmox.ai", true).expect("allowed");
     }
@@ -1143,6 +1359,60 @@ mod tests {
     }
 
     #[test]
+    fn path_values_keep_only_unreserved_characters() {
+        assert_eq!(encode_path("s1-A_b.c~"), "s1-A_b.c~");
+        assert_eq!(encode_path(r"mine\..\victim"), "mine%5C..%5Cvictim");
+        assert_eq!(encode_path("a/b?c#d%e"), "a%2Fb%3Fc%23d%25e");
+        assert_eq!(encode_path(" \t\n\r\0"), "%20%09%0A%0D%00");
+        assert_eq!(encode_path("é"), "%C3%A9");
+        assert_eq!(encode_path("\u{FF3C}"), "%EF%BC%BC");
+        // Parsed as a URL, an encoded value is one segment that decodes back.
+        for value in [
+            r"a\..\b", "../x", "a\tb", " a ", "x?y#z", "%2e%2e", "\u{2216}",
+        ] {
+            let url = reqwest::Url::parse(&format!("https://h/session/{}", encode_path(value)))
+                .expect("a URL");
+            let segments: Vec<&str> = url.path_segments().expect("segments").collect();
+            assert_eq!(segments.len(), 2, "{value:?}: {url}");
+        }
+    }
+
+    #[test]
+    fn waits_and_deadlines_cannot_overflow() {
+        let p = RetryPolicy::default()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX)
+            .max_server_wait(Duration::MAX);
+        assert_eq!(p.backoff(1), LONGEST_WAIT);
+        assert_eq!(p.backoff(u32::MAX), LONGEST_WAIT);
+        assert_eq!(p.max_server_wait, LONGEST_WAIT);
+        // A jittered backoff stays a valid duration.
+        let _ = p.backoff(40).mul_f64(jitter());
+    }
+
+    #[test]
+    fn urls_are_shown_without_user_information_or_query() {
+        for (url, shown) in [
+            (
+                "https://sk_live_1@api.cozmox.ai/v1",
+                "https://<redacted>@api.cozmox.ai/v1",
+            ),
+            (
+                "https://u:pw@api.cozmox.ai",
+                "https://<redacted>@api.cozmox.ai/",
+            ),
+            (
+                "https://api.cozmox.ai/session?name=secret#x",
+                "https://api.cozmox.ai/session",
+            ),
+            ("sk_live_1@host", "<redacted>@host"),
+            ("not a url?q=secret", "not a url"),
+        ] {
+            assert_eq!(shown_url(url), shown, "{url}");
+        }
+    }
+
+    #[test]
     fn credential_headers_are_sensitive() {
         for name in [
             "Authorization",
@@ -1151,6 +1421,11 @@ mod tests {
             "x-api-key",
             "X-Auth-Token",
             "client-secret",
+            "x-credential",
+            "x-amz-credential",
+            "x-passphrase",
+            "x-jwt",
+            "x-bearer",
         ] {
             assert!(is_sensitive_header(name), "{name}");
         }

@@ -28,10 +28,20 @@ use serde_json::{Map, Value};
 
 use crate::UnknownFields;
 
+/// How many places [`Drift::unknown_data`] lists at most; past them, one
+/// [`UnknownKind::Omitted`] entry counts the rest. A body of many unknown
+/// keys cannot make the report larger than the body many times over.
+pub const MAX_REPORTED: usize = 1000;
+
+/// The longest path [`Drift::unknown_data`] writes, in bytes: a longer one
+/// keeps its beginning and its last segment, with `…` between them.
+pub const MAX_PATH_BYTES: usize = 512;
+
 /// Where a decoded value holds data the spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownData {
-    /// JSON path, as in decode errors: `assistant.model.tools[0].type`.
+    /// JSON path, as in decode errors: `assistant.model.tools[0].type`
+    /// (at most [`MAX_PATH_BYTES`], shortened with `…` past that).
     pub path: String,
     /// What is unknown there.
     pub kind: UnknownKind,
@@ -66,6 +76,9 @@ pub enum UnknownKind {
         /// What each member rejected: (member, decode error).
         rejected: Vec<(&'static str, String)>,
     },
+    /// The last entry when more than [`MAX_REPORTED`] places hold unknown
+    /// data: how many more there are (not listed). Its path is empty.
+    Omitted(usize),
 }
 
 impl fmt::Display for UnknownData {
@@ -77,6 +90,7 @@ impl fmt::Display for UnknownData {
         };
         match &self.kind {
             UnknownKind::Field => write!(f, "{path}: unknown field"),
+            UnknownKind::Omitted(n) => write!(f, "… and {n} more places with unknown data"),
             UnknownKind::EnumValue(v) => write!(f, "{path}: unknown value {v:?}"),
             UnknownKind::Invalid(error) => {
                 write!(f, "{path}: does not decode, kept as sent ({error})")
@@ -104,8 +118,21 @@ impl fmt::Display for UnknownData {
 pub struct Collector<'a> {
     path: Vec<Segment<'a>>,
     found: Vec<UnknownData>,
+    /// Places past [`MAX_REPORTED`].
+    omitted: usize,
     count_only: usize,
     counting: bool,
+}
+
+/// Cut `text` to at most `max` bytes, at a character boundary.
+fn cut_at_char(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut at = max;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text.truncate(at);
+    }
 }
 
 enum Segment<'a> {
@@ -114,9 +141,10 @@ enum Segment<'a> {
 }
 
 impl<'a> Collector<'a> {
+    /// The path to `last` (or to the current value), at most about
+    /// [`MAX_PATH_BYTES`]: past that, `…` and the last segment.
     fn path(&self, last: Option<&str>) -> String {
-        let mut out = String::new();
-        for segment in &self.path {
+        fn push(out: &mut String, segment: &Segment<'_>) {
             match segment {
                 Segment::Key(k) => {
                     if !out.is_empty() {
@@ -124,24 +152,45 @@ impl<'a> Collector<'a> {
                     }
                     out.push_str(k);
                 }
-                Segment::Index(i) => out.push_str(&format!("[{i}]")),
+                Segment::Index(i) => {
+                    use fmt::Write as _;
+                    let _ = write!(out, "[{i}]");
+                }
             }
         }
-        if let Some(k) = last {
-            if !out.is_empty() {
-                out.push('.');
+        let last = last.map(Segment::Key);
+        let all: Vec<&Segment<'_>> = self.path.iter().chain(last.as_ref()).collect();
+        let mut out = String::new();
+        let mut shown = 0;
+        for segment in &all {
+            push(&mut out, segment);
+            shown += 1;
+            if out.len() > MAX_PATH_BYTES / 2 {
+                break;
             }
-            out.push_str(k);
         }
+        if shown == all.len() && out.len() <= MAX_PATH_BYTES {
+            return out;
+        }
+        cut_at_char(&mut out, MAX_PATH_BYTES / 2);
+        let mut tail = String::new();
+        if let Some(segment) = all.last().filter(|_| shown < all.len()) {
+            push(&mut tail, segment);
+        }
+        cut_at_char(&mut tail, MAX_PATH_BYTES / 2);
+        out.push('…');
+        out.push_str(tail.trim_start_matches('.'));
         out
     }
 
     fn report(&mut self, last: Option<&str>, kind: UnknownKind) {
         if self.counting {
             self.count_only += 1;
-        } else {
+        } else if self.found.len() < MAX_REPORTED {
             let path = self.path(last);
             self.found.push(UnknownData { path, kind });
+        } else {
+            self.omitted += 1;
         }
     }
 
@@ -193,6 +242,10 @@ impl<'a> Collector<'a> {
             self.count_only += 1;
             return;
         }
+        if self.found.len() >= MAX_REPORTED {
+            self.omitted += 1;
+            return;
+        }
         let rejected = match crate::de::try_members::<T>(value.clone()) {
             Err((_, rejected)) => rejected,
             Ok(_) => Vec::new(),
@@ -216,9 +269,17 @@ pub trait Drift {
     /// Where this value holds data the spec does not describe: fields in
     /// the order the type declares them, an object's unknown fields after its
     /// known ones. Empty when the value is exactly what the spec describes.
+    /// At most [`MAX_REPORTED`] places, then one [`UnknownKind::Omitted`]
+    /// that counts the rest; paths of at most about [`MAX_PATH_BYTES`].
     fn unknown_data(&self) -> Vec<UnknownData> {
         let mut collector = Collector::default();
         self.drift(&mut collector);
+        if collector.omitted > 0 {
+            collector.found.push(UnknownData {
+                path: String::new(),
+                kind: UnknownKind::Omitted(collector.omitted),
+            });
+        }
         collector.found
     }
 }
@@ -315,5 +376,79 @@ impl<A: Drift, B: Drift> Drift for (A, B) {
     fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
         collector.index(0, &self.0);
         collector.index(1, &self.1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A free-form map of unknown objects: `depth` levels of `key`, with
+    /// `fields` unknown fields at the bottom.
+    struct Nested {
+        depth: usize,
+        key: String,
+        fields: UnknownFields,
+    }
+
+    impl Drift for Nested {
+        fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+            fn down<'a>(n: &'a Nested, level: usize, collector: &mut Collector<'a>) {
+                if level == n.depth {
+                    collector.unknown_fields(&n.fields);
+                } else {
+                    collector.path.push(Segment::Key(&n.key));
+                    down(n, level + 1, collector);
+                    collector.path.pop();
+                }
+            }
+            down(self, 0, collector);
+        }
+    }
+
+    #[test]
+    fn the_report_is_bounded_in_places_and_path_length() {
+        let mut fields = UnknownFields::new();
+        for i in 0..7_000 {
+            fields.insert(format!("k{i}"), Value::Null);
+        }
+        let nested = Nested {
+            depth: 55,
+            key: "x".repeat(900),
+            fields,
+        };
+        let report = nested.unknown_data();
+        assert_eq!(report.len(), MAX_REPORTED + 1);
+        assert_eq!(
+            report.last().map(|u| &u.kind),
+            Some(&UnknownKind::Omitted(7_000 - MAX_REPORTED))
+        );
+        let bytes: usize = report.iter().map(|u| u.path.len()).sum();
+        assert!(
+            bytes <= (MAX_REPORTED + 1) * (MAX_PATH_BYTES + 4),
+            "{bytes}"
+        );
+        // A shortened path keeps its beginning and its last key.
+        let first = &report[0].path;
+        assert!(
+            first.starts_with("xxx") && first.ends_with("…k0"),
+            "{first}"
+        );
+        assert_eq!(count(&nested), 7_000, "counting sees every place");
+        assert!(report[MAX_REPORTED].to_string().contains("6000 more"));
+    }
+
+    #[test]
+    fn short_paths_are_whole() {
+        let mut fields = UnknownFields::new();
+        fields.insert("color".into(), Value::Null);
+        let nested = Nested {
+            depth: 3,
+            key: "a".into(),
+            fields,
+        };
+        let report = nested.unknown_data();
+        assert_eq!(report.len(), 1);
+        assert_eq!(report[0].path, "a.a.a.color");
     }
 }

@@ -145,6 +145,13 @@ impl Validator {
         exclusive_minimum: Option<f64>,
         exclusive_maximum: Option<f64>,
     ) {
+        if !value.is_finite() {
+            // JSON has no NaN or infinity: serde_json would send `null`.
+            self.report(format!(
+                "{value} is not a finite number (JSON has no NaN or infinity)"
+            ));
+            return;
+        }
         if let Some(min) = minimum.filter(|m| value < *m) {
             self.report(format!("{value} is less than the minimum {min}"));
         }
