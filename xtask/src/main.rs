@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use xtask::commands::{Command, project_root};
+use xtask::commands::{Command, locate_root};
 
 /// See `mimalloc` in `xtask/Cargo.toml`: the pipeline is allocation-bound.
 #[cfg(feature = "mimalloc")]
@@ -19,5 +19,14 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    Cli::parse().command.run(&project_root())
+    let command = Cli::parse().command;
+    // The workspace is read when the command runs, not compiled in: a clone
+    // moved with its `target/` works on itself, not on the old place.
+    match locate_root() {
+        Ok(root) => command.run(&root),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

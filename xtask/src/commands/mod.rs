@@ -208,12 +208,61 @@ pub fn ensure_cargo_tool(subcommand: &str, package: &str, version: &str) -> Resu
     Ok(())
 }
 
-/// The workspace root (xtask lives one level below it).
+/// The workspace root (xtask lives one level below it), as
+/// [`locate_root`] finds it when the command runs; the current directory
+/// when there is none (then [`locate_root`]'s error has been printed by
+/// `main` already).
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    locate_root().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// Whether `dir` is a workspace of this project: a `Cargo.toml` beside
+/// `xtask/Cargo.toml`.
+fn is_project_root(dir: &Path) -> bool {
+    dir.join("Cargo.toml").is_file() && dir.join("xtask").join("Cargo.toml").is_file()
+}
+
+/// The workspace this command works on, found when it runs, never the path
+/// compiled into the binary (cargo does not rebuild xtask when a clone is
+/// moved or copied with its `target/`, so a compiled-in path is the old
+/// clone's): the parent of `CARGO_MANIFEST_DIR` as cargo sets it for `cargo
+/// run` (the `cargo xtask` alias), else the nearest folder at or above the
+/// current one that holds `xtask/Cargo.toml`.
+///
+/// # Errors
+/// When neither finds a workspace, or when they find two different ones
+/// (the command was started in one clone and would work on another).
+pub fn locate_root() -> Result<PathBuf, Error> {
+    let cwd = std::env::current_dir().ok();
+    let from_cwd = cwd
+        .as_deref()
+        .and_then(|dir| dir.ancestors().find(|d| is_project_root(d)))
+        .map(Path::to_path_buf);
+    let from_cargo = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .and_then(|manifest| manifest.parent().map(Path::to_path_buf))
+        .filter(|root| is_project_root(root));
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    match (from_cargo, from_cwd) {
+        (Some(cargo), Some(here)) if !same(&cargo, &here) => Err(Error::new(format!(
+            "this xtask belongs to the workspace {} but was started in {}; run `cargo xtask` \
+             from the workspace you mean to work on",
+            cargo.display(),
+            here.display()
+        ))),
+        (Some(root), _) | (None, Some(root)) => Ok(root),
+        (None, None) => Err(Error::new(format!(
+            "no cozmox-rs workspace (a folder with `xtask/Cargo.toml`) at or above {}; run \
+             `cargo xtask` inside a clone",
+            cwd.map_or_else(
+                || "the current directory".into(),
+                |d| d.display().to_string()
+            )
+        ))),
+    }
 }
 
 impl Command {

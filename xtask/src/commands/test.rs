@@ -39,10 +39,10 @@ pub const PRISM_INSTALL: [&str; 7] = [
 /// lock file it was installed from, so an unchanged lock skips `npm ci`.
 const PRISM_STAMP: &str = "node_modules/.cozmox-installed-lock.json";
 
-/// The workspace root (the parent of `xtask/`).
+/// The workspace root (the parent of `xtask/`), read when the command runs
+/// ([`super::locate_root`]).
 pub fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+    super::project_root()
 }
 
 /// Install Prism (the contract tests' validator) from `tests/prism/` with
