@@ -270,6 +270,7 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
         client: passes::syntax::parse(quote! { #lint_allows #client_tokens }, "client")?,
         httpmock: passes::syntax::parse(quote! { #lint_allows #httpmock_tokens }, "httpmock")?,
     };
+    models::check_inhabited(&files.models, &models.names)?;
     tick("parse", &mut timings);
     let routes = crate::spec::routes(&doc);
     Ok(Raw {

@@ -435,3 +435,99 @@ mod tests {
         assert!(m.tokens.to_string().contains("CreateThingDto"));
     }
 }
+
+/// Fail when typify emitted a type without values (an enum with no
+/// variant): no request could carry it and no response could decode into it.
+/// The normalization rules resolve the contradictions that produce one
+/// (`unsatisfiable-pattern`, `unsatisfiable-enum-format`, `inverted-bounds`,
+/// `empty-enum`, `empty-enum-member`); one that still comes out is named
+/// here with the component it belongs to (the component whose Rust name is
+/// the type's, or the longest prefix of it: typify names inline types after
+/// their parent).
+pub fn check_inhabited(file: &syn::File, names: &BTreeMap<String, String>) -> Result<(), Error> {
+    for item in &file.items {
+        let syn::Item::Enum(e) = item else { continue };
+        if !e.variants.is_empty() {
+            continue;
+        }
+        let ty = e.ident.to_string();
+        let component = names
+            .iter()
+            .filter(|(_, rust)| ty.starts_with(rust.as_str()))
+            .max_by_key(|(_, rust)| rust.len())
+            .map_or("document", |(name, _)| name.as_str());
+        let pointer = if component == "document" {
+            String::new()
+        } else {
+            format!(
+                "/components/schemas/{}",
+                crate::spec::pointer_token(component)
+            )
+        };
+        return Err(Error::at(
+            component,
+            &pointer,
+            format!(
+                "typify generated `{ty}`, an enum with no values: the schema's constraints \
+                 contradict each other (add a normalization rule that resolves this shape)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod inhabited_tests {
+    use super::*;
+
+    #[test]
+    fn an_enum_without_values_is_refused_with_its_component() {
+        let names = BTreeMap::from([
+            ("InviteUserDTO".to_string(), "InviteUserDto".to_string()),
+            ("Invite".to_string(), "Invite".to_string()),
+        ]);
+        let file: syn::File = syn::parse_quote! {
+            pub enum InviteUserDtoRole { A, B }
+            pub enum InviteUserDtoRoleVariant0 {}
+        };
+        let err = check_inhabited(&file, &names)
+            .expect_err("no values")
+            .to_string();
+        assert!(err.contains("InviteUserDtoRoleVariant0"), "{err}");
+        assert!(err.contains("/components/schemas/InviteUserDTO"), "{err}");
+        let fine: syn::File = syn::parse_quote! { pub enum A { X } };
+        check_inhabited(&fine, &names).expect("values");
+    }
+
+    /// The whole pipeline on the shape a later vendor document has: the
+    /// rules drop the contradicting pattern and every enum keeps its values.
+    #[test]
+    fn a_placeholder_pattern_beside_a_union_of_enums_generates_values() {
+        let doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"InviteUserDTO": {"type": "object", "required": ["role"], "properties": {
+                "role": {"pattern": "ORG_ROLE_OR_CUSTOM_ROLE_PATTERN", "oneOf": [
+                    {"type": "string", "enum": ["admin", "editor", "viewer"]},
+                    {"type": "string", "pattern": "^org-[a-z0-9-]+$"}
+                ]},
+                "level": {"type": "integer", "minimum": 5, "maximum": 1},
+                "kind": {"type": "string", "enum": []}
+            }}}}
+        });
+        let generated =
+            crate::pipeline::run(doc, &crate::pipeline::Target::standalone()).expect("generates");
+        let models = &generated.files[&generated.models_path];
+        let flat = models.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("InviteUserDtoRoleVariant0 { Admin = \"admin\", Editor"),
+            "the enum keeps its values: {models}"
+        );
+        assert!(
+            generated.report.fired.contains_key("unsatisfiable-pattern"),
+            "{:?}",
+            generated.report
+        );
+    }
+}

@@ -30,6 +30,7 @@ pub const RUNTIME_DEPS: &[(&str, &str)] = &[
     ),
     ("futures-core", r#""0.3""#),
     ("bytes", r#""1""#),
+    ("http", r#""1""#),
     ("serde_path_to_error", r#""0.1.20""#),
     (
         "httpmock",
@@ -101,6 +102,7 @@ pub fn files(target: &Target, doc: &Value) -> Result<BTreeMap<PathBuf, String>, 
             "reqwest",
             "futures-core",
             "bytes",
+            "http",
             "tracing",
             "tokio"
         ]) + "httpmock = { workspace = true, optional = true }\nregex = { workspace = true, optional = true }\n\n[features]\n# Typed httpmock helpers (`httpmock` module) for testing code that uses the client.\nhttpmock = [\"dep:httpmock\", \"dep:regex\"]\n"

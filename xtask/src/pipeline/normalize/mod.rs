@@ -73,6 +73,14 @@ pub static RULES: &[Rule] = &[
     rules::enum_type_from_values::RULE,
     rules::enum_on_array::RULE,
     rules::dedup_enum_values::RULE,
+    // Constraints no value (or none of the listed values) satisfies: after
+    // the rules that shape `enum` (`const-to-enum`, `enum-on-array`), before
+    // `enum-unnameable-values` hides an enum's values from them (and typify
+    // then types the string by its `format`) and `default-outside-schema`
+    // judges a default by the bounds.
+    rules::unsatisfiable_pattern::RULE,
+    rules::unsatisfiable_enum_format::RULE,
+    rules::inverted_bounds::RULE,
     rules::canonical_enum_order::RULE,
     rules::enum_unnameable_values::RULE,
     rules::default_outside_schema::RULE,
@@ -86,6 +94,9 @@ pub static RULES: &[Rule] = &[
     rules::items_on_non_array::RULE,
     rules::array_without_items::RULE,
     rules::empty_enum_member::RULE,
+    // After `empty-enum-member`, which removes union members with `enum: []`
+    // (and may leave a union without members, dropped here).
+    rules::empty_enum::RULE,
     rules::redirect_download_without_body::RULE,
     rules::empty_allof_member::RULE,
     rules::text_code_fences::RULE,

@@ -27,6 +27,7 @@ pub mod open_string_enums;
 pub mod open_untagged_unions;
 pub mod operation_dispatch_macro;
 pub mod place_typed_fields;
+pub mod runtime_encode_path;
 pub mod schema_map;
 pub mod share_conversion_error;
 pub mod shared_type_aliases;
@@ -305,6 +306,24 @@ pub static PASSES: &[Pass] = &[
                 &cx.target.models_crate,
             )
             .into())
+        },
+    },
+    Pass {
+        name: "runtime-encode-path",
+        edits: Edits::Client,
+        why_here: "any time: the operations encode path parameters with the client runtime's `encode_path` (progenitor's leaves `\\`); without a runtime, progenitor's stays",
+        run: |cx| {
+            let Some(runtime) = &cx.target.client_runtime else {
+                return Ok(0);
+            };
+            let mut module: syn::Path = syn::parse_str(runtime)
+                .map_err(|e| Error::new(format!("client runtime type `{runtime}`: {e}")))?;
+            if module.segments.len() < 2 {
+                return Ok(0);
+            }
+            module.segments.pop();
+            module.segments.pop_punct();
+            Ok(runtime_encode_path::runtime_encode_path(&mut cx.client, &module).into())
         },
     },
     Pass {
