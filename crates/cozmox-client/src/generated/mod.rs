@@ -15,7 +15,11 @@ use progenitor_client::Error;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
+/// Path parameters are encoded by the client runtime (every byte but the
+/// unreserved characters), not by progenitor, which leaves `\`.
+#[allow(unused_imports)]
+use crate::runtime::encode_path;
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
