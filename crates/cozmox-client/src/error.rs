@@ -43,7 +43,7 @@ pub const REQUEST_ID_HEADERS: &[&str] =
 ///
 /// Its `Debug`, like its `Display`, shows URLs without their query or user
 /// information and headers through the redaction of
-/// [`is_sensitive_header`](crate::is_sensitive_header).
+/// [`is_sensitive_header`].
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with a status that is not a success (or a success
