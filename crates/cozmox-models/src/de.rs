@@ -177,13 +177,23 @@ pub trait Tagged: Sized + Drift {
     const OPEN: &'static [u16] = &[];
     /// The Rust name of a member.
     fn member_name(index: u16) -> &'static str;
+    /// The properties member `index` declares and requires, for choosing
+    /// which of several members a tag value selects an object was written
+    /// for ([`Shape::Any`] when not generated: only unions where a value can
+    /// select several members need it).
+    fn member_shape(index: u16) -> Shape {
+        let _ = index;
+        Shape::Any
+    }
     /// The JSON properties member `index` declares (its own and those of
     /// the types it flattens), for telling which of several members a value
-    /// was meant for when none decodes; empty when not generated (only
-    /// unions where a value can select several members need it).
+    /// was meant for when none decodes; by default those of
+    /// [`Tagged::member_shape`].
     fn member_fields(index: u16) -> &'static [&'static str] {
-        let _ = index;
-        &[]
+        match Self::member_shape(index) {
+            Shape::Object { fields, .. } => fields,
+            Shape::Any => &[],
+        }
     }
     /// Decode member `index` from `deserializer`.
     fn decode_member<'de, D: Deserializer<'de>>(
@@ -213,6 +223,13 @@ pub trait Untagged: Sized + Drift {
         let _ = tag;
         &[]
     }
+    /// What member `index` decodes from: [`Shape::Object`] for a struct
+    /// (its properties and the ones it requires), [`Shape::Any`] for the
+    /// rest (strings, arrays, maps, other unions) and by default.
+    fn member_shape(index: u16) -> Shape {
+        let _ = index;
+        Shape::Any
+    }
     /// Decode member `index` from `deserializer`.
     fn decode_member<'de, D: Deserializer<'de>>(
         index: u16,
@@ -222,6 +239,57 @@ pub trait Untagged: Sized + Drift {
     /// when the union has no variant for that (a union of strings, where one
     /// member takes any string), and such a value is an error.
     fn unknown(value: Value) -> Option<Self>;
+}
+
+/// What a member of an [`Untagged`] union decodes from, for choosing the
+/// member an object was written for by its properties alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// An object with these properties (its own and those of the structs it
+    /// flattens), of which it requires these.
+    Object {
+        /// Every property the member declares.
+        fields: &'static [&'static str],
+        /// The properties it cannot decode without.
+        required: &'static [&'static str],
+    },
+    /// Anything else, or not known: tried like every member.
+    Any,
+}
+
+/// The one member among `candidates` an object with these `keys` was
+/// written for, judged by its keys alone: the object members (by `shape`)
+/// whose required properties are all present, and of them the one that
+/// declares the most of the keys (at least one), when exactly one does.
+/// `None` when the keys do not tell.
+fn member_by_shape(
+    keys: &[&str],
+    candidates: impl IntoIterator<Item = u16>,
+    shape: impl Fn(u16) -> Shape,
+) -> Option<u16> {
+    let mut best: Option<(usize, u16)> = None;
+    let mut tied = false;
+    for index in candidates {
+        let Shape::Object { fields, required } = shape(index) else {
+            continue;
+        };
+        if !required.iter().all(|r| keys.contains(r)) {
+            continue;
+        }
+        let known = keys.iter().filter(|k| fields.contains(k)).count();
+        match best {
+            Some((most, _)) if known < most => {}
+            Some((most, _)) if known == most => tied = true,
+            _ => {
+                best = Some((known, index));
+                tied = false;
+            }
+        }
+    }
+    match best {
+        Some((known, index)) if known > 0 && !tied => Some(index),
+        _ => None,
+    }
 }
 
 /// serde_json appends the position to its messages; the outer decoder adds
@@ -420,9 +488,20 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
     seen: &[(Key<'de>, Value)],
     tag: Option<&str>,
 ) -> Result<T, A::Error> {
-    // Members are tried strictly first, so which one fits does not depend
-    // on whether something elsewhere in the document sent decoding down its
-    // tolerant path; only if none fits are they tried tolerantly.
+    // The member the object's keys were written for, if they tell, decodes
+    // alone, as it would on its own: drift inside it does not hand the
+    // object to a member that would keep its properties as unknown ones.
+    let keys: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
+    if let Some(index) = member_by_shape(&keys, members.iter().copied(), T::member_shape) {
+        match T::decode_member(index, buffered::<A::Error>(seen)) {
+            Ok(value) => return Ok(value),
+            Err(e) if !tolerant() => return Err(member_error::<_, T>(e.error, index, tag)),
+            Err(_) => {}
+        }
+    }
+    // Else members are tried strictly first, so which one fits does not
+    // depend on whether something elsewhere in the document sent decoding
+    // down its tolerant path; only if none fits are they tried tolerantly.
     let strict = with_levels(0, || best_fit_once::<T, A>(members, seen, tag));
     match strict {
         Err(_) if tolerant() => best_fit_once::<T, A>(members, seen, tag),
@@ -549,8 +628,32 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
 /// Decode an untagged union: buffer the value and keep the member that
 /// accepts it with the least unknown data; a value no member accepts gives
 /// [`Untagged::unknown`], or an error saying what each member rejected.
+///
+/// An object whose keys say which member it was written for (see
+/// [`Shape`]) is decoded as that member alone, as it would be on its own:
+/// drift inside it (a nested union without its tag, an optional value that
+/// does not fit) never makes another member, or the unknown member, take
+/// it. When that member fails strictly, so does the union (the tolerant
+/// path of [`crate::decode()`] then decodes it as the member would decode
+/// on its own, and [`crate::decode_strict`] reports the member's error);
+/// when it fails even tolerantly, every member is tried as before.
 pub fn untagged<'de, T: Untagged, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     let value = Value::deserialize(deserializer)?;
+    let value = match chosen_member::<T>(&value) {
+        Some(index) => match T::decode_member(index, &value) {
+            Ok(decoded) => return Ok(decoded),
+            Err(e) if !tolerant() => {
+                return Err(de::Error::custom(format_args!(
+                    "{} (decoding `{}` member `{}`, chosen by its properties)",
+                    strip_position(e.to_string()),
+                    T::NAME,
+                    T::MEMBERS.get(usize::from(index)).copied().unwrap_or("?"),
+                )));
+            }
+            Err(_) => value,
+        },
+        None => value,
+    };
     match try_members(value) {
         Ok(decoded) => Ok(decoded),
         Err((value, rejected)) => T::unknown(value).ok_or_else(|| {
@@ -579,14 +682,30 @@ pub fn try_members<T: Untagged>(value: Value) -> Result<T, (Value, Vec<(&'static
     }
 }
 
+/// The members `value` may be: those its tag selects, if the union's
+/// object members share one and the value's selects some; else all.
+fn selected_members<T: Untagged>(value: &Value) -> Option<&'static [u16]> {
+    T::TAG
+        .and_then(|tag| value.get(tag)?.as_str())
+        .map(T::tagged_members)
+        .filter(|members| !members.is_empty())
+}
+
+/// The member an object value was written for, by its tag and keys
+/// ([`member_by_shape`]); `None` for other values and when they do not tell.
+fn chosen_member<T: Untagged>(value: &Value) -> Option<u16> {
+    let keys: Vec<&str> = value.as_object()?.keys().map(String::as_str).collect();
+    match selected_members::<T>(value) {
+        Some(members) => member_by_shape(&keys, members.iter().copied(), T::member_shape),
+        None => member_by_shape(&keys, (0u16..).take(T::MEMBERS.len()), T::member_shape),
+    }
+}
+
 #[allow(clippy::type_complexity)]
 fn try_members_once<T: Untagged>(value: Value) -> Result<T, (Value, Vec<(&'static str, String)>)> {
     let mut best: Option<(usize, T)> = None;
     let mut errors = Vec::new();
-    let selected = T::TAG
-        .and_then(|tag| value.get(tag)?.as_str())
-        .map(T::tagged_members)
-        .filter(|members| !members.is_empty());
+    let selected = selected_members::<T>(&value);
     for (index, name) in (0u16..).zip(T::MEMBERS) {
         if selected.is_some_and(|members| !members.contains(&index)) {
             continue;
@@ -1268,6 +1387,187 @@ mod tests {
             Ok(Either::Loose(_))
         ));
         assert!(matches!(decode(json!("off")), Ok(Either::Text(_))));
+    }
+
+    /// A tagged union whose tag is required: without it, the strict
+    /// decoder fails and the tolerant one keeps the value as unknown.
+    #[derive(Debug)]
+    enum Cond {
+        Regex(#[allow(dead_code)] Regex),
+        Unknown(Value),
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Regex {
+        kind: String,
+        pattern: String,
+    }
+
+    impl Drift for Cond {
+        fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+            if let Cond::Unknown(value) = self {
+                collector.unknown_member("Cond", "kind", value);
+            }
+        }
+    }
+
+    impl Tagged for Cond {
+        const NAME: &'static str = "Cond";
+        const TAG: &'static str = "kind";
+        fn members(tag: Option<&str>) -> &'static [u16] {
+            match tag {
+                Some("regex") => &[0],
+                _ => &[],
+            }
+        }
+        fn member_name(_: u16) -> &'static str {
+            "Regex"
+        }
+        fn decode_member<'de, D: serde::Deserializer<'de>>(
+            _: u16,
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            serde::Deserialize::deserialize(deserializer).map(Cond::Regex)
+        }
+        fn unknown(value: Value) -> Self {
+            Cond::Unknown(value)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Cond {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::tagged(d)
+        }
+    }
+
+    /// `Call | Batch`, after a member that takes any object (its unknown
+    /// fields kept), tried first.
+    #[derive(Debug, serde::Deserialize)]
+    struct Call {
+        #[allow(dead_code)]
+        id: String,
+        cond: Vec<Cond>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Batch {
+        results: Vec<Value>,
+        errors: Vec<Value>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Anything {
+        #[allow(dead_code)]
+        id: Option<String>,
+        #[serde(flatten)]
+        rest: crate::UnknownFields,
+    }
+
+    #[derive(Debug)]
+    enum Response {
+        Anything(#[allow(dead_code)] Anything),
+        Call(Call),
+        Batch(#[allow(dead_code)] Batch),
+        Unknown(#[allow(dead_code)] Value),
+    }
+
+    impl Drift for Response {
+        fn drift<'a>(&'a self, collector: &mut Collector<'a>) {
+            match self {
+                Response::Anything(a) => collector.unknown_fields(&a.rest),
+                Response::Call(c) => {
+                    for cond in &c.cond {
+                        cond.drift(collector);
+                    }
+                }
+                Response::Batch(_) | Response::Unknown(_) => {}
+            }
+        }
+    }
+
+    impl super::Untagged for Response {
+        const NAME: &'static str = "Response";
+        const MEMBERS: &'static [&'static str] = &["Anything", "Call", "Batch"];
+        fn member_shape(index: u16) -> super::Shape {
+            match index {
+                0 => super::Shape::Object {
+                    fields: &["id"],
+                    required: &[],
+                },
+                1 => super::Shape::Object {
+                    fields: &["id", "cond"],
+                    required: &["id", "cond"],
+                },
+                2 => super::Shape::Object {
+                    fields: &["results", "errors"],
+                    required: &["results", "errors"],
+                },
+                _ => super::Shape::Any,
+            }
+        }
+        fn decode_member<'de, D: serde::Deserializer<'de>>(
+            index: u16,
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            match index {
+                0 => serde::Deserialize::deserialize(deserializer).map(Response::Anything),
+                1 => serde::Deserialize::deserialize(deserializer).map(Response::Call),
+                _ => serde::Deserialize::deserialize(deserializer).map(Response::Batch),
+            }
+        }
+        fn unknown(value: Value) -> Option<Self> {
+            Some(Response::Unknown(value))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::untagged(d)
+        }
+    }
+
+    #[test]
+    fn drift_inside_a_member_never_changes_the_member_chosen() {
+        // A nested tagged union without its tag: `Call` on its own keeps it
+        // as the nested union's unknown member.
+        let json = br#"{"id": "c1", "cond": [{"pattern": "x"}]}"#;
+        let alone = crate::decode::<Call>(json).expect("tolerated");
+        assert!(matches!(alone.cond[0], Cond::Unknown(_)));
+        // Through the union: the same `Call`, not the member that takes any
+        // object strictly, nor the union's unknown member.
+        let Ok(Response::Call(call)) = crate::decode::<Response>(json) else {
+            panic!("{:?}", crate::decode::<Response>(json));
+        };
+        assert!(matches!(call.cond[0], Cond::Unknown(_)));
+        // Strictly, the error `Call` has on its own, saying which member.
+        let strict = crate::decode_strict::<Response>(json).expect_err("a tag is missing");
+        let message = strict.to_string();
+        assert!(
+            message.contains("missing field `kind`") && message.contains("member `Call`"),
+            "{message}"
+        );
+        // The keys still choose where drift is absent, and objects that fit
+        // no member's shape are tried on every member as before.
+        let batch = br#"{"results": [], "errors": []}"#;
+        assert!(matches!(
+            crate::decode::<Response>(batch),
+            Ok(Response::Batch(_))
+        ));
+        let other = br#"{"colour": "red"}"#;
+        assert!(matches!(
+            crate::decode::<Response>(other),
+            Ok(Response::Anything(_))
+        ));
+        // A member chosen by its keys that fails even tolerantly (a required
+        // value of the wrong type): every member is tried, as before, and
+        // the value no member takes is kept as sent.
+        let wrong = br#"{"id": 5, "cond": []}"#;
+        assert!(matches!(
+            crate::decode::<Response>(wrong),
+            Ok(Response::Unknown(_))
+        ));
     }
 
     #[test]
