@@ -274,9 +274,23 @@ pub(crate) fn named_fields(st: &syn::ItemStruct) -> Option<Vec<FieldInfo>> {
                 json,
                 ty: f.ty.clone(),
                 flatten,
+                required: !flatten && is_required(f),
             })
         })
         .collect()
+}
+
+/// Whether a struct cannot decode without this field, as its generated
+/// `Deserialize` decides (`light_struct_deserialize`): not an `Option`
+/// (unless typify marks it a required nullable field with
+/// `deserialize_with = "::std::option::Option::deserialize"`), no
+/// `#[serde(default…)]`, not a nullable optional field.
+fn is_required(field: &syn::Field) -> bool {
+    let with = serde_value(&field.attrs, "deserialize_with");
+    let required_option = with.as_deref() == Some("::std::option::Option::deserialize");
+    let nullable = with.as_deref() == Some("crate::support::nullable");
+    let option = generic_arg(&field.ty, "Option").is_some();
+    !serde_word(&field.attrs, "default") && !nullable && (!option || required_option)
 }
 
 /// Insert each type's new impls right after its definition, so the
@@ -336,6 +350,8 @@ pub(crate) struct FieldInfo {
     pub(crate) json: String,
     pub(crate) ty: syn::Type,
     pub(crate) flatten: bool,
+    /// The struct cannot decode without it (no `#[serde(default…)]`).
+    pub(crate) required: bool,
 }
 
 #[cfg(test)]

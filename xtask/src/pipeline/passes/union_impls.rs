@@ -216,13 +216,55 @@ pub(crate) fn find_tag(
     best.map(|(_, t)| t)
 }
 
+/// `fn member_shape`: the properties each struct member declares and
+/// requires, so that the runtime decodes an object as the member its keys
+/// were written for, whatever drift lies inside it (`crate::de`).
+fn shape_fn<'m>(
+    members: impl Iterator<Item = (u16, &'m Member)>,
+    structs: &BTreeMap<String, Vec<FieldInfo>>,
+) -> proc_macro2::TokenStream {
+    let arms = members.filter_map(|(i, m)| {
+        let ty = m.ty.as_deref().filter(|ty| structs.contains_key(*ty))?;
+        let i = proc_macro2::Literal::u16_unsuffixed(i);
+        let fields = wire_fields(ty, structs);
+        let required = required_fields(ty, structs);
+        Some(quote! {
+            #i => crate::de::Shape::Object { fields: &[#(#fields),*], required: &[#(#required),*] },
+        })
+    });
+    quote! {
+        fn member_shape(index: u16) -> crate::de::Shape {
+            match index {
+                #(#arms)*
+                _ => crate::de::Shape::Any,
+            }
+        }
+    }
+}
+
 /// The JSON properties struct `ty` declares: its own fields' and, through
 /// `#[serde(flatten)]`, those of the structs it flattens (a flattened map,
 /// such as the unknown fields, names none), in declaration order.
 fn wire_fields(ty: &str, structs: &BTreeMap<String, Vec<FieldInfo>>) -> Vec<String> {
+    declared_fields(ty, structs, false)
+}
+
+/// The JSON properties struct `ty` cannot decode without: its required
+/// fields and those of the structs it flattens unconditionally (not through
+/// an `Option`).
+fn required_fields(ty: &str, structs: &BTreeMap<String, Vec<FieldInfo>>) -> Vec<String> {
+    declared_fields(ty, structs, true)
+}
+
+fn declared_fields(
+    ty: &str,
+    structs: &BTreeMap<String, Vec<FieldInfo>>,
+    only_required: bool,
+) -> Vec<String> {
     fn walk<'a>(
         ty: &'a str,
         structs: &'a BTreeMap<String, Vec<FieldInfo>>,
+        only_required: bool,
         visiting: &mut Vec<&'a str>,
         out: &mut Vec<String>,
     ) {
@@ -235,23 +277,27 @@ fn wire_fields(ty: &str, structs: &BTreeMap<String, Vec<FieldInfo>>) -> Vec<Stri
         visiting.push(ty);
         for f in fields {
             if !f.flatten {
-                if !out.contains(&f.json) {
+                if (f.required || !only_required) && !out.contains(&f.json) {
                     out.push(f.json.clone());
                 }
                 continue;
             }
-            let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
+            let optional = generic_arg(&f.ty, "Option");
+            if only_required && optional.is_some() {
+                continue;
+            }
+            let inner = optional.unwrap_or_else(|| f.ty.clone());
             let inner = generic_arg(&inner, "Box").unwrap_or(inner);
             if let Some(name) = type_ident(&inner)
                 && let Some((key, _)) = structs.get_key_value(&name)
             {
-                walk(key, structs, visiting, out);
+                walk(key, structs, only_required, visiting, out);
             }
         }
         visiting.pop();
     }
     let mut out = Vec::new();
-    walk(ty, structs, &mut Vec::new(), &mut out);
+    walk(ty, structs, only_required, &mut Vec::new(), &mut out);
     out
 }
 
@@ -376,22 +422,10 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             // of the member that knows the object's keys (`crate::de`).
             let several = selection.ambiguous || optional.len() > 1 || open.len() > 1;
             let fields_fn = several.then(|| {
-                let arms = members.iter().enumerate().map(|(i, m)| {
-                    let i = proc_macro2::Literal::u16_unsuffixed(i as u16);
-                    let fields =
-                        m.ty.as_deref()
-                            .map(|ty| wire_fields(ty, &structs))
-                            .unwrap_or_default();
-                    quote!(#i => &[#(#fields),*],)
-                });
-                quote! {
-                    fn member_fields(index: u16) -> &'static [&'static str] {
-                        match index {
-                            #(#arms)*
-                            _ => &[],
-                        }
-                    }
-                }
+                shape_fn(
+                    members.iter().enumerate().map(|(i, m)| (i as u16, m)),
+                    &structs,
+                )
             });
             let none_arm = (!optional.is_empty())
                 .then(|| quote!(::std::option::Option::None => &[#(#optional),*],));
@@ -483,11 +517,17 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
                     }
                 }
             });
+            // The properties of each object member, so that an object is
+            // decoded as the member its keys were written for, whatever
+            // drift lies inside it (`crate::de::untagged`).
+            let shape_fn = (!objects.is_empty())
+                .then(|| shape_fn(objects.iter().map(|(i, m)| (*i, m)), &structs));
             out.push(syn::parse_quote! {
                 impl crate::de::Untagged for #name {
                     const NAME: &'static str = #name_str;
                     const MEMBERS: &'static [&'static str] = &[#(#names),*];
                     #tag_items
+                    #shape_fn
                     fn decode_member<'de, D: ::serde::Deserializer<'de>>(index: u16, deserializer: D) -> ::std::result::Result<Self, D::Error> {
                         match index { #decode_arms }
                     }
@@ -601,7 +641,7 @@ mod tests {
         // Each member's properties, for the error of the one a value was
         // meant for when neither decodes.
         assert!(
-            t.contains("fnmember_fields(index:u16)->&'static[&'staticstr]{matchindex{0=>&[\"type\",\"x\"],1=>&[\"type\"],_=>&[],}}"),
+            t.contains("fnmember_shape(index:u16)->crate::de::Shape{matchindex{0=>{crate::de::Shape::Object{fields:&[\"type\",\"x\"],required:&[\"type\",\"x\"],}}1=>{crate::de::Shape::Object{fields:&[\"type\"],required:&[],}}_=>crate::de::Shape::Any,}}"),
             "{t}"
         );
     }
@@ -622,14 +662,14 @@ mod tests {
         union_impls(&mut file, &enums);
         let t = text(&file);
         assert!(
-            t.contains("0=>&[\"type\",\"x\"],1=>&[\"type\",\"y\",\"x\"],_=>&[],"),
+            t.contains("1=>{crate::de::Shape::Object{fields:&[\"type\",\"y\",\"x\"],required:&[\"type\",\"y\",\"x\"],}}"),
             "{t}"
         );
         // A union where every tag value selects one member needs none.
         let mut single = members_file(union(quote!(A(A), B(Box<B>),)));
         let enums = open_enum_values(&single);
         union_impls(&mut single, &enums);
-        assert!(!text(&single).contains("member_fields"));
+        assert!(!text(&single).contains("member_shape"));
     }
 
     #[test]
@@ -686,6 +726,36 @@ mod tests {
         );
         assert!(t.contains("crate::de::untagged(deserializer)"), "{t}");
         assert!(t.contains("collector.no_member::<Self>(value)"), "{t}");
+        // Each object member's properties, for choosing it by its keys.
+        assert!(
+            t.contains("0=>{crate::de::Shape::Object{fields:&[\"type\",\"x\"],required:&[\"type\",\"x\"],}}1=>{crate::de::Shape::Object{fields:&[\"y\"],required:&[\"y\"],}}_=>crate::de::Shape::Any,"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn a_members_optional_and_defaulted_fields_are_not_required() {
+        let mut file = members_file(quote! {
+            pub struct Opt {
+                pub id: String,
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub note: ::std::option::Option<String>,
+                #[serde(default = "defaults::opt_n")]
+                pub n: i64,
+                #[serde(flatten)]
+                pub unknown_fields: crate::UnknownFields,
+            }
+            #[derive(::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum W { Opt(Opt), Text(::std::string::String), Unknown(::serde_json::Value), }
+        });
+        let enums = open_enum_values(&file);
+        union_impls(&mut file, &enums);
+        let t = text(&file);
+        assert!(
+            t.contains("0=>{crate::de::Shape::Object{fields:&[\"id\",\"note\",\"n\"],required:&[\"id\"],}}_=>crate::de::Shape::Any,"),
+            "{t}"
+        );
     }
 
     #[test]
