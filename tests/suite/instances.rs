@@ -327,7 +327,7 @@ pub fn value_at_segs<'v>(root: &'v Value, segs: &[PathSeg]) -> Option<&'v Value>
     })
 }
 
-fn value_at_segs_mut<'v>(root: &'v mut Value, segs: &[PathSeg]) -> Option<&'v mut Value> {
+pub fn value_at_segs_mut<'v>(root: &'v mut Value, segs: &[PathSeg]) -> Option<&'v mut Value> {
     segs.iter().try_fold(root, |v, seg| match seg {
         PathSeg::Key(k) => v.as_object_mut()?.get_mut(k),
         PathSeg::Index(i) => v.as_array_mut()?.get_mut(*i),
