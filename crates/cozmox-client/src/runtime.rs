@@ -64,10 +64,17 @@ pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(60);
 /// Why this much: a 100-session page of the list endpoint with full
 /// assistants and transcripts is about 1.8 MB, so the spec's largest page
 /// (1,000 items) of such sessions is about 18 MB; 64 MiB leaves more than
-/// three times that. Decoding takes about twice the body in memory at its
-/// peak, so a response can cost at most about 200 MiB whatever the server
-/// sends, instead of growing until the timeout. Raise it with
-/// [`ClientBuilder::max_response_bytes`] if you expect more.
+/// three times that. The body is held once (about twice while a body sent
+/// in many chunks is joined) and decoding takes a multiple of it at its
+/// peak, measured by the `memory` test of the workspace: about 3.5× the
+/// body for a page of sessions the spec describes, but up to about 57× for
+/// a body made of tiny values the spec does not describe (unknown fields
+/// are kept as `serde_json::Value`, 72 bytes each with serde_json's
+/// `preserve_order`, for the two bytes of `0,`). So a response costs at
+/// most the limit times that multiple, whatever the server sends, instead
+/// of growing until the timeout; lower the limit with
+/// [`ClientBuilder::max_response_bytes`] where memory is tight, raise it
+/// if you expect more.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// How much of an error response's body is kept (in
 /// [`ApiError::body`](crate::ApiError::body)): 64 KiB. The rest is not read;
