@@ -347,6 +347,124 @@ fn union_members_decode_through_the_union_as_on_their_own() {
     );
 }
 
+/// Decode `json` as `T` every way a user can: tolerantly (and list the
+/// drift, re-encode), strictly. Whatever the outcome, it must not panic.
+fn every_decoder<T: DeserializeOwned + Serialize + Drift>(json: &[u8]) {
+    if let Ok(value) = decode::<T>(json) {
+        let _ = value.unknown_data();
+        let _ = serde_json::to_vec(&value);
+    }
+    let _ = decode_strict::<T>(json);
+}
+
+/// Every number in `value` replaced by `number` (its text).
+fn with_numbers(value: &Value, number: &str) -> String {
+    match value {
+        Value::Number(_) => number.to_owned(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(|v| with_numbers(v, number)).collect();
+            format!("[{}]", items.join(","))
+        }
+        Value::Object(map) => {
+            let fields: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), with_numbers(v, number)))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Hostile inputs for a component whose valid instance is `instance`:
+/// random bytes, truncations, flipped bytes, deep nesting at the top and in
+/// every property, and numbers too large, too small or too precise for any
+/// Rust type.
+fn hostile_inputs(instance: &Value, rng: &mut Rng) -> Vec<Vec<u8>> {
+    let text = instance.to_string().into_bytes();
+    let mut inputs = Vec::new();
+    for _ in 0..4 {
+        let len = rng.below(96) as usize;
+        inputs.push((0..len).map(|_| rng.below(256) as u8).collect());
+    }
+    for cut in 1..=12u64 {
+        let at = (text.len() as u64 * cut / 13) as usize;
+        inputs.push(text[..at].to_vec());
+    }
+    for _ in 0..4 {
+        let mut flipped = text.clone();
+        if !flipped.is_empty() {
+            let at = rng.below(flipped.len() as u64) as usize;
+            flipped[at] = rng.below(256) as u8;
+        }
+        inputs.push(flipped);
+    }
+    inputs.push("[".repeat(100_000).into_bytes());
+    inputs.push(r#"{"a":"#.repeat(50_000).into_bytes());
+    // 100 levels inside every property: within serde_json's recursion
+    // limit, where the tolerant path decodes each optional value again.
+    let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+    if let Some(object) = instance.as_object() {
+        for key in object.keys() {
+            let mut copy = object.clone();
+            copy.insert(
+                key.clone(),
+                serde_json::from_str(&deep).unwrap_or(Value::Null),
+            );
+            inputs.push(Value::Object(copy).to_string().into_bytes());
+        }
+    }
+    for number in [
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "18446744073709551616",
+        "-9223372036854775809",
+        "0.1234567890123456789012345678901234567890",
+    ] {
+        inputs.push(with_numbers(instance, number).into_bytes());
+    }
+    inputs
+}
+
+/// Issue 26, item 8: random bytes, truncated bodies, deep nesting and huge
+/// numbers thrown at the decoders of every component: each returns a value
+/// or an error, never panics (nor overflows the stack of a test thread).
+/// Runs over each vendor document in CI's maintainer loop.
+#[test]
+fn hostile_input_never_panics_a_decoder() {
+    let comps = components().expect("openapi/schemas loads");
+    let generator = lenient(&comps);
+    let mut panics = Vec::new();
+    let mut inputs_tried = 0usize;
+    for name in comps.keys().map(String::as_str) {
+        let mut rng = Rng::new(26);
+        let instance = generator.instance(name, &mut rng);
+        for input in hostile_inputs(&instance, &mut rng) {
+            inputs_tried += 1;
+            let outcome = std::panic::catch_unwind(|| {
+                with_component!(name, every_decoder(&input));
+            });
+            if outcome.is_err() {
+                panics.push(format!(
+                    "{name}: panicked on {}",
+                    String::from_utf8_lossy(&input[..input.len().min(200)])
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{inputs_tried} hostile inputs decoded as {} components",
+        comps.len()
+    );
+    assert!(
+        panics.is_empty(),
+        "{} panics:\n{}",
+        panics.len(),
+        panics[..panics.len().min(15)].join("\n")
+    );
+}
+
 /// Apply each kind of mutation to instances of every component and check
 /// the outcome; returns how many mutations were checked per kind.
 fn check_mutations(kinds: &[MutationKind]) -> BTreeMap<MutationKind, usize> {
