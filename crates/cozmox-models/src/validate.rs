@@ -315,3 +315,29 @@ nonzero_as_f64!(
     std::num::NonZeroI32,
     std::num::NonZeroI64
 );
+
+#[cfg(test)]
+mod tests {
+    use super::Validator;
+
+    /// NaN compares false with every bound and infinity is no JSON number:
+    /// both went out as `null` before.
+    #[test]
+    fn numbers_that_are_not_finite_are_refused_whatever_the_bounds() {
+        for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut v = Validator::default();
+            v.field("cost", |v| {
+                v.number(value, Some(0.0), Some(10.0), None, None);
+            });
+            assert_eq!(v.errors.len(), 1, "{value}");
+            assert_eq!(v.errors[0].path, "cost");
+            assert!(
+                v.errors[0].message.contains("not a finite number"),
+                "{value}"
+            );
+        }
+        let mut v = Validator::default();
+        v.number(5.0, Some(0.0), Some(10.0), None, None);
+        assert!(v.errors.is_empty());
+    }
+}

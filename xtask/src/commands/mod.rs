@@ -233,13 +233,19 @@ fn is_project_root(dir: &Path) -> bool {
 /// When neither finds a workspace, or when they find two different ones
 /// (the command was started in one clone and would work on another).
 pub fn locate_root() -> Result<PathBuf, Error> {
-    let cwd = std::env::current_dir().ok();
+    root_of(
+        std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from),
+        std::env::current_dir().ok(),
+    )
+}
+
+/// [`locate_root`] for the `CARGO_MANIFEST_DIR` and current directory given.
+fn root_of(manifest_dir: Option<PathBuf>, cwd: Option<PathBuf>) -> Result<PathBuf, Error> {
     let from_cwd = cwd
         .as_deref()
         .and_then(|dir| dir.ancestors().find(|d| is_project_root(d)))
         .map(Path::to_path_buf);
-    let from_cargo = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
+    let from_cargo = manifest_dir
         .and_then(|manifest| manifest.parent().map(Path::to_path_buf))
         .filter(|root| is_project_root(root));
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
@@ -359,5 +365,45 @@ impl Command {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod root_tests {
+    use super::*;
+
+    /// A workspace-shaped folder (`Cargo.toml` beside `xtask/Cargo.toml`).
+    fn workspace(base: &Path, name: &str) -> PathBuf {
+        let root = base.join(name);
+        std::fs::create_dir_all(root.join("xtask/src")).expect("create");
+        std::fs::write(root.join("Cargo.toml"), "[workspace]\n").expect("write");
+        std::fs::write(root.join("xtask/Cargo.toml"), "[package]\n").expect("write");
+        root
+    }
+
+    #[test]
+    fn the_root_is_read_at_run_time_and_a_foreign_one_is_refused() {
+        let base = std::env::temp_dir().join(format!("cozmox-root-{}", std::process::id()));
+        let moved = workspace(&base, "moved");
+        let other = workspace(&base, "other");
+        let inside = moved.join("xtask/src");
+        // Where cargo says the package is, and where the command was started:
+        // the moved clone, not the path compiled in.
+        let found = root_of(Some(moved.join("xtask")), Some(inside.clone()));
+        // Without cargo (the binary run by hand): the nearest workspace up.
+        let by_cwd = root_of(None, Some(inside.clone()));
+        // A binary of one clone started in another.
+        let foreign = root_of(Some(other.join("xtask")), Some(inside));
+        // Neither a workspace nor cargo.
+        let nowhere = root_of(None, Some(base.clone()));
+        std::fs::remove_dir_all(&base).expect("clean up");
+        assert_eq!(found.expect("found"), moved);
+        assert_eq!(by_cwd.expect("found"), moved);
+        let foreign = foreign.expect_err("refused").to_string();
+        assert!(
+            foreign.contains("other") && foreign.contains("moved"),
+            "{foreign}"
+        );
+        assert!(nowhere.is_err());
     }
 }
