@@ -257,6 +257,14 @@ pub enum Shape {
     Any,
 }
 
+/// A struct's [`Shape`], written beside every generated struct (the
+/// generator's `struct-shapes` pass): unions read their members' shapes
+/// through it.
+pub trait Shaped {
+    /// The properties the struct declares, and those it requires.
+    const SHAPE: Shape;
+}
+
 /// The one member among `candidates` an object with these `keys` was
 /// written for, judged by its keys alone: the object members (by `shape`)
 /// whose required properties are all present, and of them the one that
@@ -642,14 +650,7 @@ pub fn untagged<'de, T: Untagged, D: Deserializer<'de>>(deserializer: D) -> Resu
     let value = match chosen_member::<T>(&value) {
         Some(index) => match T::decode_member(index, &value) {
             Ok(decoded) => return Ok(decoded),
-            Err(e) if !tolerant() => {
-                return Err(de::Error::custom(format_args!(
-                    "{} (decoding `{}` member `{}`, chosen by its properties)",
-                    strip_position(e.to_string()),
-                    T::NAME,
-                    T::MEMBERS.get(usize::from(index)).copied().unwrap_or("?"),
-                )));
-            }
+            Err(_) if !tolerant() => return Err(chosen_member_error::<T, D::Error>(index, &value)),
             Err(_) => value,
         },
         None => value,
@@ -680,6 +681,32 @@ pub fn try_members<T: Untagged>(value: Value) -> Result<T, (Value, Vec<(&'static
         Err((value, _)) if tolerant() => try_members_once::<T>(value),
         outcome => outcome,
     }
+}
+
+/// The error of member `index`, chosen by its properties, on `value`: its
+/// message with the path inside the member where it failed (decoded again,
+/// tracking the path, on this error path only: the member decodes from a
+/// buffered value, where the outer decoder's path ends).
+fn chosen_member_error<T: Untagged, E: de::Error>(index: u16, value: &Value) -> E {
+    let mut track = serde_path_to_error::Track::new();
+    let Err(error) = T::decode_member(
+        index,
+        serde_path_to_error::Deserializer::new(value, &mut track),
+    ) else {
+        return E::custom("the member decoded on a second try");
+    };
+    let path = track.path().to_string();
+    let at = if path == "." {
+        String::new()
+    } else {
+        format!("`{path}`: ")
+    };
+    E::custom(format_args!(
+        "{at}{} (decoding `{}` member `{}`, chosen by its properties)",
+        strip_position(error.to_string()),
+        T::NAME,
+        T::MEMBERS.get(usize::from(index)).copied().unwrap_or("?"),
+    ))
 }
 
 /// The members `value` may be: those its tag selects, if the union's
@@ -1545,7 +1572,8 @@ mod tests {
         let strict = crate::decode_strict::<Response>(json).expect_err("a tag is missing");
         let message = strict.to_string();
         assert!(
-            message.contains("missing field `kind`") && message.contains("member `Call`"),
+            message.contains("`cond[0]`: missing field `kind`")
+                && message.contains("member `Call`"),
             "{message}"
         );
         // The keys still choose where drift is absent, and objects that fit
