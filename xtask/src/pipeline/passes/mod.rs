@@ -31,6 +31,7 @@ pub mod runtime_encode_path;
 pub mod schema_map;
 pub mod share_conversion_error;
 pub mod shared_type_aliases;
+pub mod struct_shapes;
 pub mod symbol_enums;
 pub mod syntax;
 pub mod unchecked_string_decoding;
@@ -225,6 +226,12 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Models,
         why_here: "no dependency on its neighbours (it edits only the constrained-string newtypes' `Deserialize`)",
         run: |cx| Ok(unchecked_string_decoding::unchecked_string_decoding(&mut cx.models).len()),
+    },
+    Pass {
+        name: "struct-shapes",
+        edits: Edits::Models,
+        why_here: "after the field passes (it reads the final fields and which are required), before union-impls, whose unions read their members' shapes through it",
+        run: |cx| Ok(struct_shapes::struct_shapes(&mut cx.models)),
     },
     Pass {
         name: "union-impls",

@@ -216,21 +216,21 @@ pub(crate) fn find_tag(
     best.map(|(_, t)| t)
 }
 
-/// `fn member_shape`: the properties each struct member declares and
-/// requires, so that the runtime decodes an object as the member its keys
-/// were written for, whatever drift lies inside it (`crate::de`).
+/// `fn member_shape`: for each struct member, its shape as its own
+/// `crate::de::Shaped` impl says (pass `struct-shapes`, which writes it
+/// beside the struct, so a member's properties live in the member's
+/// snapshot, not the union's), so that the runtime decodes an object as
+/// the member its keys were written for, whatever drift lies inside it
+/// (`crate::de`).
 fn shape_fn<'m>(
     members: impl Iterator<Item = (u16, &'m Member)>,
     structs: &BTreeMap<String, Vec<FieldInfo>>,
 ) -> proc_macro2::TokenStream {
     let arms = members.filter_map(|(i, m)| {
         let ty = m.ty.as_deref().filter(|ty| structs.contains_key(*ty))?;
+        let ty = syn::Ident::new(ty, proc_macro2::Span::call_site());
         let i = proc_macro2::Literal::u16_unsuffixed(i);
-        let fields = wire_fields(ty, structs);
-        let required = required_fields(ty, structs);
-        Some(quote! {
-            #i => crate::de::Shape::Object { fields: &[#(#fields),*], required: &[#(#required),*] },
-        })
+        Some(quote!(#i => <#ty as crate::de::Shaped>::SHAPE,))
     });
     quote! {
         fn member_shape(index: u16) -> crate::de::Shape {
@@ -240,65 +240,6 @@ fn shape_fn<'m>(
             }
         }
     }
-}
-
-/// The JSON properties struct `ty` declares: its own fields' and, through
-/// `#[serde(flatten)]`, those of the structs it flattens (a flattened map,
-/// such as the unknown fields, names none), in declaration order.
-fn wire_fields(ty: &str, structs: &BTreeMap<String, Vec<FieldInfo>>) -> Vec<String> {
-    declared_fields(ty, structs, false)
-}
-
-/// The JSON properties struct `ty` cannot decode without: its required
-/// fields and those of the structs it flattens unconditionally (not through
-/// an `Option`).
-fn required_fields(ty: &str, structs: &BTreeMap<String, Vec<FieldInfo>>) -> Vec<String> {
-    declared_fields(ty, structs, true)
-}
-
-fn declared_fields(
-    ty: &str,
-    structs: &BTreeMap<String, Vec<FieldInfo>>,
-    only_required: bool,
-) -> Vec<String> {
-    fn walk<'a>(
-        ty: &'a str,
-        structs: &'a BTreeMap<String, Vec<FieldInfo>>,
-        only_required: bool,
-        visiting: &mut Vec<&'a str>,
-        out: &mut Vec<String>,
-    ) {
-        let Some(fields) = structs.get(ty) else {
-            return;
-        };
-        if visiting.contains(&ty) {
-            return;
-        }
-        visiting.push(ty);
-        for f in fields {
-            if !f.flatten {
-                if (f.required || !only_required) && !out.contains(&f.json) {
-                    out.push(f.json.clone());
-                }
-                continue;
-            }
-            let optional = generic_arg(&f.ty, "Option");
-            if only_required && optional.is_some() {
-                continue;
-            }
-            let inner = optional.unwrap_or_else(|| f.ty.clone());
-            let inner = generic_arg(&inner, "Box").unwrap_or(inner);
-            if let Some(name) = type_ident(&inner)
-                && let Some((key, _)) = structs.get_key_value(&name)
-            {
-                walk(key, structs, only_required, visiting, out);
-            }
-        }
-        visiting.pop();
-    }
-    let mut out = Vec::new();
-    walk(ty, structs, only_required, &mut Vec::new(), &mut out);
-    out
 }
 
 /// Give every `#[serde(untagged)]` union that ends in the raw-JSON variant
@@ -641,13 +582,13 @@ mod tests {
         // Each member's properties, for the error of the one a value was
         // meant for when neither decodes.
         assert!(
-            t.contains("fnmember_shape(index:u16)->crate::de::Shape{matchindex{0=>{crate::de::Shape::Object{fields:&[\"type\",\"x\"],required:&[\"type\",\"x\"],}}1=>{crate::de::Shape::Object{fields:&[\"type\"],required:&[],}}_=>crate::de::Shape::Any,}}"),
+            t.contains("fnmember_shape(index:u16)->crate::de::Shape{matchindex{0=><Aascrate::de::Shaped>::SHAPE,1=><Cascrate::de::Shaped>::SHAPE,_=>crate::de::Shape::Any,}}"),
             "{t}"
         );
     }
 
     #[test]
-    fn member_fields_follow_flattened_structs_but_not_maps() {
+    fn struct_members_read_their_shape_from_their_own_impl() {
         let members = union(quote!(A(A), D(D),));
         let mut file = members_file(quote! {
             pub struct Base { pub y: String, pub x: String }
@@ -661,10 +602,7 @@ mod tests {
         let enums = open_enum_values(&file);
         union_impls(&mut file, &enums);
         let t = text(&file);
-        assert!(
-            t.contains("1=>{crate::de::Shape::Object{fields:&[\"type\",\"y\",\"x\"],required:&[\"type\",\"y\",\"x\"],}}"),
-            "{t}"
-        );
+        assert!(t.contains("1=><Dascrate::de::Shaped>::SHAPE,"), "{t}");
         // A union where every tag value selects one member needs none.
         let mut single = members_file(union(quote!(A(A), B(Box<B>),)));
         let enums = open_enum_values(&single);
@@ -728,32 +666,7 @@ mod tests {
         assert!(t.contains("collector.no_member::<Self>(value)"), "{t}");
         // Each object member's properties, for choosing it by its keys.
         assert!(
-            t.contains("0=>{crate::de::Shape::Object{fields:&[\"type\",\"x\"],required:&[\"type\",\"x\"],}}1=>{crate::de::Shape::Object{fields:&[\"y\"],required:&[\"y\"],}}_=>crate::de::Shape::Any,"),
-            "{t}"
-        );
-    }
-
-    #[test]
-    fn a_members_optional_and_defaulted_fields_are_not_required() {
-        let mut file = members_file(quote! {
-            pub struct Opt {
-                pub id: String,
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub note: ::std::option::Option<String>,
-                #[serde(default = "defaults::opt_n")]
-                pub n: i64,
-                #[serde(flatten)]
-                pub unknown_fields: crate::UnknownFields,
-            }
-            #[derive(::serde::Deserialize)]
-            #[serde(untagged)]
-            pub enum W { Opt(Opt), Text(::std::string::String), Unknown(::serde_json::Value), }
-        });
-        let enums = open_enum_values(&file);
-        union_impls(&mut file, &enums);
-        let t = text(&file);
-        assert!(
-            t.contains("0=>{crate::de::Shape::Object{fields:&[\"id\",\"note\",\"n\"],required:&[\"id\"],}}_=>crate::de::Shape::Any,"),
+            t.contains("0=><Aascrate::de::Shaped>::SHAPE,1=><Plainascrate::de::Shaped>::SHAPE,_=>crate::de::Shape::Any,"),
             "{t}"
         );
     }
