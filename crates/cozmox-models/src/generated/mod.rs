@@ -47,6 +47,12 @@ impl crate::drift::Drift for AnalysisCost {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for AnalysisCost {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["type"],
+        required: &["type"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -208,6 +214,18 @@ impl crate::drift::Drift for AnalysisPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for AnalysisPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "minMessagesThreshold",
+            "structuredDataMultiPlan",
+            "structuredDataPlan",
+            "successEvaluationPlan",
+            "summaryPlan",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -357,6 +375,12 @@ impl crate::drift::Drift for AnthropicCredential {
         collector.field("provider", &self.provider);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for AnthropicCredential {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["apiKey", "name", "provider"],
+        required: &["provider"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -610,6 +634,25 @@ impl crate::drift::Drift for AnthropicModel {
         collector.field("tools", &self.tools);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for AnthropicModel {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "emotionRecognitionEnabled",
+            "knowledgeBase",
+            "knowledgeBaseId",
+            "maxTokens",
+            "messages",
+            "model",
+            "numFastTurns",
+            "provider",
+            "temperature",
+            "thinking",
+            "toolIds",
+            "tools",
+        ],
+        required: &["provider"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -903,6 +946,12 @@ impl crate::drift::Drift for AnthropicThinkingEnabled {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for AnthropicThinkingEnabled {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["budgetTokens", "type"],
+        required: &["type"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1134,6 +1183,25 @@ impl crate::drift::Drift for ApiRequestTool {
         collector.field("variableExtractionPlan", &self.variable_extraction_plan);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for ApiRequestTool {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "backoffPlan",
+            "body",
+            "description",
+            "function",
+            "headers",
+            "messages",
+            "method",
+            "name",
+            "timeoutSeconds",
+            "type",
+            "url",
+            "variableExtractionPlan",
+        ],
+        required: &["type"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1475,6 +1543,20 @@ impl crate::drift::Drift for ArtifactPlan {
         collector.field("videoRecordingEnabled", &self.video_recording_enabled);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for ArtifactPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "pcapEnabled",
+            "pcapS3PathPrefix",
+            "recordingEnabled",
+            "recordingFormat",
+            "recordingPath",
+            "transcriptPlan",
+            "videoRecordingEnabled",
+        ],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1862,6 +1944,27 @@ impl crate::drift::Drift for AssemblyAiTranscriber {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for AssemblyAiTranscriber {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "confidenceThreshold",
+            "disablePartialTranscripts",
+            "enableUniversalStreamingApi",
+            "endOfTurnConfidenceThreshold",
+            "endUtteranceSilenceThreshold",
+            "fallbackPlan",
+            "formatTurns",
+            "language",
+            "maxTurnSilence",
+            "minEndOfTurnSilenceWhenConfident",
+            "provider",
+            "realtimeUrl",
+            "wordBoost",
+            "wordFinalizationMaxWaitTime",
+        ],
+        required: &["provider"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2133,6 +2236,12 @@ impl crate::drift::Drift for AssistantCustomEndpointingRule {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for AssistantCustomEndpointingRule {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["regex", "regexOptions", "timeoutSeconds", "type"],
+        required: &["type"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2363,6 +2472,12 @@ impl crate::drift::Drift for AssistantMessage {
         collector.field("time", &self.time);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for AssistantMessage {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["content", "message", "role", "secondsFromStart", "time"],
+        required: &["role"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3041,6 +3156,48 @@ impl crate::drift::Drift for AssistantOverrides {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for AssistantOverrides {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "analysisPlan",
+            "artifactPlan",
+            "backgroundDenoisingEnabled",
+            "backgroundSound",
+            "backgroundSpeechDenoisingPlan",
+            "clientMessages",
+            "compliancePlan",
+            "credentialIds",
+            "credentials",
+            "endCallMessage",
+            "endCallPhrases",
+            "firstMessage",
+            "firstMessageInterruptionsEnabled",
+            "firstMessageMode",
+            "hooks",
+            "keypadInputPlan",
+            "maxDurationSeconds",
+            "messagePlan",
+            "metadata",
+            "model",
+            "modelOutputInMessagesEnabled",
+            "monitorPlan",
+            "name",
+            "observabilityPlan",
+            "server",
+            "serverMessages",
+            "silenceTimeoutSeconds",
+            "startSpeakingPlan",
+            "stopSpeakingPlan",
+            "transcriber",
+            "transportConfigurations",
+            "variableValues",
+            "voice",
+            "voicemailDetection",
+            "voicemailMessage",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3613,6 +3770,19 @@ impl crate::drift::Drift for AzureVoice {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for AzureVoice {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "cachingEnabled",
+            "chunkPlan",
+            "fallbackPlan",
+            "provider",
+            "speed",
+            "voiceId",
+        ],
+        required: &["provider"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for AzureVoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3779,6 +3949,12 @@ impl crate::drift::Drift for BackgroundSpeechDenoisingPlan {
         collector.field("smartDenoisingPlan", &self.smart_denoising_plan);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for BackgroundSpeechDenoisingPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["fourierDenoisingPlan", "smartDenoisingPlan"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3964,6 +4140,12 @@ impl crate::drift::Drift for CallHookCallEnding {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for CallHookCallEnding {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["do", "filters", "on"],
+        required: &["on"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4084,6 +4266,12 @@ impl crate::drift::Drift for CallHookCallRinging {
         collector.field("on", &self.on);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for CallHookCallRinging {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["do", "on"],
+        required: &["on"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4270,6 +4458,12 @@ impl crate::drift::Drift for CallHookFilterOneOf {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for CallHookFilterOneOf {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["key", "oneOf", "type"],
+        required: &["type"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4433,6 +4627,12 @@ impl crate::drift::Drift for ChunkPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for ChunkPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["enabled", "formatPlan", "minCharacters", "punctuationBoundaries"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4572,6 +4772,12 @@ impl crate::drift::Drift for CompliancePlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for CompliancePlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["hipaaEnabled", "pciEnabled"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4696,6 +4902,12 @@ impl crate::drift::Drift for Condition {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for Condition {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["operator", "param", "value"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for Condition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4806,6 +5018,12 @@ impl crate::drift::Drift for CozmoxSmartEndpointingPlan {
         collector.field("provider", &self.provider);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for CozmoxSmartEndpointingPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["provider"],
+        required: &["provider"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5421,6 +5639,47 @@ impl crate::drift::Drift for CreateAssistantDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for CreateAssistantDto {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "analysisPlan",
+            "artifactPlan",
+            "backgroundDenoisingEnabled",
+            "backgroundSound",
+            "backgroundSpeechDenoisingPlan",
+            "clientMessages",
+            "compliancePlan",
+            "credentialIds",
+            "credentials",
+            "endCallMessage",
+            "endCallPhrases",
+            "firstMessage",
+            "firstMessageInterruptionsEnabled",
+            "firstMessageMode",
+            "hooks",
+            "keypadInputPlan",
+            "maxDurationSeconds",
+            "messagePlan",
+            "metadata",
+            "model",
+            "modelOutputInMessagesEnabled",
+            "monitorPlan",
+            "name",
+            "observabilityPlan",
+            "server",
+            "serverMessages",
+            "silenceTimeoutSeconds",
+            "startSpeakingPlan",
+            "stopSpeakingPlan",
+            "transcriber",
+            "transportConfigurations",
+            "voice",
+            "voicemailDetection",
+            "voicemailMessage",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5991,6 +6250,21 @@ impl crate::drift::Drift for CreateCustomerDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for CreateCustomerDto {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "assistantOverrides",
+            "email",
+            "extension",
+            "externalId",
+            "name",
+            "number",
+            "numberE164CheckEnabled",
+            "sipUri",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6361,6 +6635,26 @@ impl crate::drift::Drift for CreateSessionDto {
         collector.field("status", &self.status);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for CreateSessionDto {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "assistant",
+            "assistantId",
+            "assistantOverrides",
+            "customer",
+            "customerId",
+            "expirationSeconds",
+            "messages",
+            "name",
+            "phoneNumber",
+            "phoneNumberId",
+            "squad",
+            "squadId",
+            "status",
+        ],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6766,6 +7060,12 @@ impl crate::drift::Drift for CustomKnowledgeBase {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for CustomKnowledgeBase {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["provider", "server"],
+        required: &["provider"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6910,6 +7210,12 @@ impl crate::drift::Drift for DeveloperMessage {
         collector.field("time", &self.time);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for DeveloperMessage {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["content", "message", "role", "secondsFromStart", "time"],
+        required: &["role"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7079,6 +7385,12 @@ impl crate::drift::Drift for ExactReplacement {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for ExactReplacement {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["key", "replaceAllEnabled", "type", "value"],
+        required: &["type"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7205,6 +7517,12 @@ impl crate::drift::Drift for FallbackTranscriberPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for FallbackTranscriberPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["transcribers"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7294,6 +7612,12 @@ impl crate::drift::Drift for FallbackVoicePlan {
         collector.field("voices", &self.voices);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for FallbackVoicePlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["voices"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7408,6 +7732,12 @@ impl crate::drift::Drift for FixedBackoffPlan {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for FixedBackoffPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["baseDelaySeconds", "maxRetries", "type"],
+        required: &["type"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7559,6 +7889,17 @@ impl crate::drift::Drift for FormatPlan {
         collector.field("replacements", &self.replacements);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for FormatPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "enabled",
+            "formattersEnabled",
+            "numberToDigitsCutoff",
+            "replacements",
+        ],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for FormatPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7760,6 +8101,19 @@ impl crate::drift::Drift for FourierDenoisingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for FourierDenoisingPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "baselineOffsetDb",
+            "baselinePercentile",
+            "enabled",
+            "mediaDetectionEnabled",
+            "staticThreshold",
+            "windowSizeMs",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7919,6 +8273,12 @@ impl crate::drift::Drift for FunctionParameters {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for FunctionParameters {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["properties", "required", "type"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8062,6 +8422,12 @@ impl crate::drift::Drift for GoogleVoicemailDetectionPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for GoogleVoicemailDetectionPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["backoffPlan", "beepMaxAwaitSeconds", "provider"],
+        required: &["provider"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8181,6 +8547,12 @@ impl crate::drift::Drift for HipaaCompliancePlan {
         collector.field("hipaaEnabled", &self.hipaa_enabled);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for HipaaCompliancePlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["hipaaEnabled"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8494,6 +8866,26 @@ impl crate::drift::Drift for ImportTwilioPhoneNumberDto {
         collector.field("workflowId", &self.workflow_id);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for ImportTwilioPhoneNumberDto {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "assistantId",
+            "fallbackDestination",
+            "hooks",
+            "name",
+            "server",
+            "smsEnabled",
+            "squadId",
+            "twilioAccountSid",
+            "twilioApiKey",
+            "twilioApiSecret",
+            "twilioAuthToken",
+            "twilioPhoneNumber",
+            "workflowId",
+        ],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8815,6 +9207,22 @@ impl crate::drift::Drift for JsonSchema {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for JsonSchema {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "description",
+            "enum",
+            "format",
+            "items",
+            "pattern",
+            "properties",
+            "required",
+            "title",
+            "type",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for JsonSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9036,6 +9444,12 @@ impl crate::drift::Drift for KeypadInputPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for KeypadInputPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["delimiters", "enabled", "timeoutSeconds"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9227,6 +9641,12 @@ impl crate::drift::Drift for LangfuseObservabilityPlan {
         collector.field("tags", &self.tags);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for LangfuseObservabilityPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["metadata", "provider", "tags"],
+        required: &["provider"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9539,6 +9959,18 @@ impl crate::drift::Drift for MessagePlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for MessagePlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "idleMessageMaxSpokenCount",
+            "idleMessageResetCountOnUserSpeechEnabled",
+            "idleMessages",
+            "idleTimeoutSeconds",
+            "silenceTimeoutMessage",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for MessagePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9729,6 +10161,12 @@ impl crate::drift::Drift for ModelCost {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for ModelCost {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["type"],
+        required: &["type"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for ModelCost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9879,6 +10317,17 @@ impl crate::drift::Drift for MonitorPlan {
         collector.field("listenEnabled", &self.listen_enabled);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for MonitorPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "controlAuthenticationEnabled",
+            "controlEnabled",
+            "listenAuthenticationEnabled",
+            "listenEnabled",
+        ],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10069,6 +10518,12 @@ impl crate::drift::Drift for PaginationMeta {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for PaginationMeta {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["currentPage", "itemsPerPage", "totalItems"],
+        required: &["currentPage", "itemsPerPage", "totalItems"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10189,6 +10644,12 @@ impl crate::drift::Drift for PciCompliancePlan {
         collector.field("pciEnabled", &self.pci_enabled);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for PciCompliancePlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["pciEnabled"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10353,6 +10814,12 @@ impl crate::drift::Drift for RegexOption {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for RegexOption {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["enabled", "type"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for RegexOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10566,6 +11033,12 @@ impl crate::drift::Drift for Server {
         collector.field("url", &self.url);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for Server {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["backoffPlan", "headers", "timeoutSeconds", "url"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for Server {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10912,6 +11385,33 @@ impl crate::drift::Drift for Session {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for Session {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "artifact",
+            "assistant",
+            "assistantId",
+            "assistantOverrides",
+            "cost",
+            "costs",
+            "createdAt",
+            "customer",
+            "customerId",
+            "expirationSeconds",
+            "id",
+            "messages",
+            "name",
+            "orgId",
+            "phoneNumber",
+            "phoneNumberId",
+            "squad",
+            "squadId",
+            "status",
+            "updatedAt",
+        ],
+        required: &["createdAt", "id", "orgId", "updatedAt"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for Session {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11220,6 +11720,12 @@ impl crate::drift::Drift for SessionCost {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for SessionCost {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["type"],
+        required: &["type"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for SessionCost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -11564,6 +12070,12 @@ impl crate::drift::Drift for SessionPaginatedResponse {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for SessionPaginatedResponse {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["metadata", "results"],
+        required: &["metadata", "results"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11664,6 +12176,12 @@ impl crate::drift::Drift for SmartDenoisingPlan {
         collector.field("enabled", &self.enabled);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for SmartDenoisingPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["enabled"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -11899,6 +12417,18 @@ impl crate::drift::Drift for StartSpeakingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for StartSpeakingPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "customEndpointingRules",
+            "smartEndpointingEnabled",
+            "smartEndpointingPlan",
+            "transcriptionEndpointingPlan",
+            "waitSeconds",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12102,6 +12632,18 @@ impl crate::drift::Drift for StopSpeakingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for StopSpeakingPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "acknowledgementPhrases",
+            "backoffSeconds",
+            "interruptionPhrases",
+            "numWords",
+            "voiceSeconds",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12244,6 +12786,12 @@ impl crate::drift::Drift for StructuredDataMultiPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for StructuredDataMultiPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["key", "plan"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12382,6 +12930,12 @@ impl crate::drift::Drift for StructuredDataPlan {
         collector.field("timeoutSeconds", &self.timeout_seconds);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for StructuredDataPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["enabled", "messages", "schema", "timeoutSeconds"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -12544,6 +13098,12 @@ impl crate::drift::Drift for SuccessEvaluationPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for SuccessEvaluationPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["enabled", "messages", "rubric", "timeoutSeconds"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12703,6 +13263,12 @@ impl crate::drift::Drift for SummaryPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for SummaryPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["enabled", "messages", "timeoutSeconds"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12859,6 +13425,12 @@ impl crate::drift::Drift for SystemMessage {
         collector.field("time", &self.time);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for SystemMessage {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["content", "message", "role", "secondsFromStart", "time"],
+        required: &["role"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for SystemMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -13155,6 +13727,12 @@ impl crate::drift::Drift for ToolFunction {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for ToolFunction {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["description", "name", "parameters", "strict"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for ToolFunction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13321,6 +13899,12 @@ impl crate::drift::Drift for ToolMessage {
         collector.field("time", &self.time);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for ToolMessage {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["content", "message", "role", "secondsFromStart", "time"],
+        required: &["role"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for ToolMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -13495,6 +14079,12 @@ impl crate::drift::Drift for ToolMessageStart {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for ToolMessageStart {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["blocking", "conditions", "content", "contents", "type"],
+        required: &["type"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -13727,6 +14317,12 @@ impl crate::drift::Drift for TranscriptPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for TranscriptPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["assistantName", "enabled", "userName"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13875,6 +14471,12 @@ impl crate::drift::Drift for TranscriptionEndpointingPlan {
         collector.field("onPunctuationSeconds", &self.on_punctuation_seconds);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for TranscriptionEndpointingPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["onNoPunctuationSeconds", "onNumberSeconds", "onPunctuationSeconds"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -14133,6 +14735,21 @@ impl crate::drift::Drift for TransferDestinationNumber {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for TransferDestinationNumber {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "callerId",
+            "description",
+            "extension",
+            "message",
+            "number",
+            "numberE164CheckEnabled",
+            "transferPlan",
+            "type",
+        ],
+        required: &["type"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14321,6 +14938,12 @@ impl crate::drift::Drift for TransferFallbackPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for TransferFallbackPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["endCallEnabled", "message"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14426,6 +15049,12 @@ impl crate::drift::Drift for TransferHookAction {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for TransferHookAction {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["destination", "type"],
+        required: &["type"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -14657,6 +15286,23 @@ impl crate::drift::Drift for TransferPlan {
         collector.field("twiml", &self.twiml);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for TransferPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "fallbackPlan",
+            "holdAudioUrl",
+            "message",
+            "mode",
+            "sipHeadersInReferToEnabled",
+            "sipVerb",
+            "summaryPlan",
+            "timeout",
+            "transferCompleteAudioUrl",
+            "twiml",
+        ],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for TransferPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -14954,6 +15600,12 @@ impl crate::drift::Drift for TransportConfigurationTwilio {
         collector.field("timeout", &self.timeout);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for TransportConfigurationTwilio {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["provider", "record", "recordingChannels", "timeout"],
+        required: &["provider"],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -15285,6 +15937,26 @@ impl crate::drift::Drift for UpdateSessionDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for UpdateSessionDto {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &[
+            "assistant",
+            "assistantId",
+            "assistantOverrides",
+            "customer",
+            "customerId",
+            "expirationSeconds",
+            "messages",
+            "name",
+            "phoneNumber",
+            "phoneNumberId",
+            "squad",
+            "squadId",
+            "status",
+        ],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15560,6 +16232,12 @@ impl crate::drift::Drift for UserMessage {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for UserMessage {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["content", "message", "role", "secondsFromStart", "time"],
+        required: &["role"],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for UserMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15705,6 +16383,12 @@ impl crate::drift::Drift for VariableExtractionAlias {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl crate::de::Shaped for VariableExtractionAlias {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["key", "value"],
+        required: &[],
+    };
+}
 impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15816,6 +16500,12 @@ impl crate::drift::Drift for VariableExtractionPlan {
         collector.field("schema", &self.schema);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for VariableExtractionPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["aliases", "schema"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -16075,6 +16765,12 @@ impl crate::drift::Drift for VoicemailDetectionBackoffPlan {
         collector.field("startAtSeconds", &self.start_at_seconds);
         collector.unknown_fields(&self.unknown_fields);
     }
+}
+impl crate::de::Shaped for VoicemailDetectionBackoffPlan {
+    const SHAPE: crate::de::Shape = crate::de::Shape::Object {
+        fields: &["frequencySeconds", "maxRetries", "startAtSeconds"],
+        required: &[],
+    };
 }
 impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
