@@ -19,7 +19,7 @@
 //! line per side: `side  count  min_ns  p50_ns  p90_ns  mean_ns  connections`.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -179,11 +179,7 @@ fn main() -> Result<()> {
     let rounds = arg(1, 200).max(1);
     let block = arg(2, 100).max(1);
     let warmup = arg(3, 2000);
-    // Where cargo says the package is when it runs this, else where it was
-    // built (a copied or moved workspace reads its own data).
-    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(), PathBuf::from);
-    let data = manifest.join("../data/session.json");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/session.json");
     let body = std::fs::read(&data).map_err(|e| format!("cannot read {}: {e}", data.display()))?;
 
     let (base, connections) = start_server(&body)?;

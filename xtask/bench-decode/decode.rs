@@ -18,13 +18,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// The bench workspace: `CARGO_MANIFEST_DIR` as cargo sets it when it runs
-/// the bench (a copied or moved workspace reads its own data), else the
-/// folder it was built in.
 fn work_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
-        .join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn input(name: &str) -> Vec<u8> {

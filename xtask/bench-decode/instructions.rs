@@ -7,7 +7,7 @@
 //! of `../data/` and the contenders of the criterion bench.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -64,11 +64,7 @@ fn main() -> ExitCode {
         eprintln!("COUNT is a number");
         return ExitCode::from(2);
     };
-    // Where cargo says the package is when it runs this, else where it was
-    // built (a copied or moved workspace reads its own data).
-    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(), PathBuf::from);
-    let path = manifest.join(format!("../data/{input}.json"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../data/{input}.json"));
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     match (input.starts_with("page"), contender.as_str()) {
         (false, "progenitor") => run::<plain::Session>(&bytes, op, contender, count),
