@@ -144,32 +144,15 @@ impl fmt::Debug for Error {
 }
 
 /// A transport error's `Debug` without what reqwest's shows of the URL
-/// (the query, which may carry search terms, and user information): its
-/// kind, the URL as [`url_of`] shows it, and its causes.
+/// (the query, which may carry search terms, and user information): the
+/// URL as [`url_of`] shows it, the status, and the causes. (What kind of
+/// failure it was is the variant around it.)
 struct ShownTransport<'a>(&'a reqwest::Error);
 
 impl fmt::Debug for ShownTransport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = self.0;
-        let kind = if e.is_connect() {
-            "connect"
-        } else if e.is_timeout() {
-            "timeout"
-        } else if e.is_body() {
-            "body"
-        } else if e.is_decode() {
-            "decode"
-        } else if e.is_request() {
-            "request"
-        } else if e.is_redirect() {
-            "redirect"
-        } else if e.is_builder() {
-            "builder"
-        } else {
-            "other"
-        };
         f.debug_struct("reqwest::Error")
-            .field("kind", &kind)
             .field("url", &e.url().map(crate::runtime::shown_parsed_url))
             .field("status", &e.status())
             .field("error", &source_chain(e))

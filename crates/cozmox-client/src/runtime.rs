@@ -553,9 +553,7 @@ fn check_base_url(url: &str, insecure: bool) -> Result<(), ConfigError> {
             "it contains `\\`, which the URL parser reads as `/`",
         ));
     }
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    if let Some(at) = after_scheme.find('/') {
-        let path = &after_scheme[at..];
+    if let Some(path) = base_path(url) {
         if segments(path).any(str::is_empty) {
             return Err(invalid("its path has an empty segment (`//`)"));
         }
@@ -842,13 +840,14 @@ fn segments(path: &str) -> impl Iterator<Item = &str> {
 
 /// The number of path segments of a base URL (`https://h/v1` → 1).
 fn base_segments(base: &str) -> usize {
+    base_path(base).map_or(0, |path| segments(path).filter(|s| !s.is_empty()).count())
+}
+
+/// The path of a base URL as written (`https://h/v1` → `/v1`), before the
+/// URL parser resolves anything; `None` without one.
+fn base_path(base: &str) -> Option<&str> {
     let after_scheme = base.split_once("://").map_or(base, |(_, rest)| rest);
-    match after_scheme.find('/') {
-        Some(at) => segments(&after_scheme[at..])
-            .filter(|s| !s.is_empty())
-            .count(),
-        None => 0,
-    }
+    after_scheme.find('/').map(|at| &after_scheme[at..])
 }
 
 /// The path a request gets when the path parameter at template segment

@@ -55,6 +55,15 @@ impl FieldDecode {
         self.skip.as_ref()
     }
 
+    /// Whether the struct cannot decode without this field: no default, not
+    /// a nullable optional one, not an `Option` unless typify marks it a
+    /// required nullable field (the `missing_field` arm of the generated
+    /// `Deserialize`).
+    pub(crate) fn required(&self) -> bool {
+        let option = generic_arg(&self.ty, "Option").is_some() && !self.required_option;
+        self.default.is_none() && !self.nullable && !option
+    }
+
     /// An optional field that is left out when absent (`Option`, skipped
     /// when `None`): decoding tolerates a value of it that does not fit
     /// (`crate::de::optional`), keeping the value in the unknown fields.

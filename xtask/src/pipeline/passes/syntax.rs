@@ -274,23 +274,12 @@ pub(crate) fn named_fields(st: &syn::ItemStruct) -> Option<Vec<FieldInfo>> {
                 json,
                 ty: f.ty.clone(),
                 flatten,
-                required: !flatten && is_required(f),
+                required: !flatten
+                    && super::light_struct_deserialize::field_decode(f)
+                        .is_some_and(|d| d.required()),
             })
         })
         .collect()
-}
-
-/// Whether a struct cannot decode without this field, as its generated
-/// `Deserialize` decides (`light_struct_deserialize`): not an `Option`
-/// (unless typify marks it a required nullable field with
-/// `deserialize_with = "::std::option::Option::deserialize"`), no
-/// `#[serde(default…)]`, not a nullable optional field.
-fn is_required(field: &syn::Field) -> bool {
-    let with = serde_value(&field.attrs, "deserialize_with");
-    let required_option = with.as_deref() == Some("::std::option::Option::deserialize");
-    let nullable = with.as_deref() == Some("crate::support::nullable");
-    let option = generic_arg(&field.ty, "Option").is_some();
-    !serde_word(&field.attrs, "default") && !nullable && (!option || required_option)
 }
 
 /// Insert each type's new impls right after its definition, so the
