@@ -344,7 +344,8 @@ pub enum MutationKind {
     /// A key the schema does not declare, added to an object with declared
     /// `properties` (not a free-form map).
     UnknownField,
-    /// A string enum value replaced by one outside the enum (not a union tag).
+    /// An enum value (a string, or a number under a number enum) replaced
+    /// by one outside the enum (not a union tag).
     UnknownEnumValue,
     /// The tag of a tagged-union member set to a value no member uses.
     UnknownUnionMember,
@@ -889,9 +890,9 @@ struct NodeRec {
     declared_object: bool,
     /// Declared property names (for choosing a fresh key).
     declared_keys: Vec<String>,
-    /// Enum values, when the value is a string under a string enum and is
-    /// not a union tag.
-    string_enum: Option<Vec<Value>>,
+    /// Enum values, when the value is a string under a string enum (and
+    /// not a union tag) or a number under a number enum.
+    enum_values: Option<Vec<Value>>,
     /// Tag property and every value the union's members use.
     union_tag: Option<(String, Vec<Value>)>,
     /// The one kind the schema allows (null aside), when there is one and
@@ -1898,7 +1899,7 @@ impl<'a> Gen<'a> {
             segs: segs.clone(),
             declared_object: false,
             declared_keys: view.props.keys().map(|k| (*k).to_string()).collect(),
-            string_enum: None,
+            enum_values: None,
             union_tag: tags.last().cloned(),
             single_kind: single,
             union_kinds,
@@ -1911,7 +1912,16 @@ impl<'a> Gen<'a> {
                     .as_ref()
                     .filter(|e| e.iter().all(|x| x.is_string()))
                 {
-                    rec.string_enum = Some(e.iter().map(|x| (*x).clone()).collect());
+                    rec.enum_values = Some(e.iter().map(|x| (*x).clone()).collect());
+                }
+            }
+            Value::Number(_) if resolved => {
+                if let Some(e) = view
+                    .enum_
+                    .as_ref()
+                    .filter(|e| e.iter().filter(|x| !x.is_null()).all(|x| x.is_number()))
+                {
+                    rec.enum_values = Some(e.iter().map(|x| (*x).clone()).collect());
                 }
             }
             Value::Object(obj) => {
@@ -2027,7 +2037,7 @@ impl<'a> Gen<'a> {
                 let n = &nodes[i];
                 match kind {
                     MutationKind::UnknownField => n.declared_object,
-                    MutationKind::UnknownEnumValue => n.string_enum.is_some(),
+                    MutationKind::UnknownEnumValue => n.enum_values.is_some(),
                     MutationKind::UnknownUnionMember => n.union_tag.is_some(),
                     MutationKind::WrongType => n.single_kind.is_some(),
                     MutationKind::RemoveRequired => !n.required.is_empty(),
@@ -2053,6 +2063,27 @@ impl<'a> Gen<'a> {
         }
         None
     }
+}
+
+/// A number a number enum does not list, of the same kind: one more than
+/// the largest value (an integer when they all are).
+fn unlisted_number(known: &[Value]) -> Option<Value> {
+    let numbers: Vec<&serde_json::Number> = known
+        .iter()
+        .filter_map(|k| match k {
+            Value::Number(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    if numbers.iter().all(|n| n.is_i64()) {
+        let max = numbers.iter().filter_map(|n| n.as_i64()).max()?;
+        return max.checked_add(1).map(Value::from);
+    }
+    let max = numbers
+        .iter()
+        .filter_map(|n| n.as_f64())
+        .fold(f64::NEG_INFINITY, f64::max);
+    (max.is_finite() && max < 1e15).then(|| Value::from(max.floor() + 1.5))
 }
 
 /// Applies `kind` to `target` (the node `node` describes).
@@ -2098,10 +2129,14 @@ fn apply_mutation(
             })
         }
         MutationKind::UnknownEnumValue => {
-            let known = node.string_enum.as_ref()?;
-            let new = Value::String(fresh_name("unknown-value-", rng, |s| {
-                known.iter().any(|k| k.as_str() == Some(s))
-            }));
+            let known = node.enum_values.as_ref()?;
+            let new = if target.is_number() {
+                unlisted_number(known)?
+            } else {
+                Value::String(fresh_name("unknown-value-", rng, |s| {
+                    known.iter().any(|k| k.as_str() == Some(s))
+                }))
+            };
             let old = std::mem::replace(target, new.clone());
             Some(Mutation {
                 kind,

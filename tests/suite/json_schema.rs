@@ -156,11 +156,15 @@ impl<'a> Compare<'a> {
             }
             return;
         }
-        if let Some(values) = s.get("enum").and_then(Value::as_array) {
+        // Values normalization moved to `x-enum-values` (numbers, rule
+        // `number-enum-values`; strings no variant can name,
+        // `enum-unnameable-values`) are the values of an open type too.
+        let values = s.get("enum").or_else(|| s.get("x-enum-values"));
+        if let Some(values) = values.and_then(Value::as_array) {
             let want: BTreeSet<String> = values
                 .iter()
                 .filter(|v| !v.is_null())
-                .map(Value::to_string)
+                .map(enum_text)
                 .collect();
             let have: BTreeSet<String> = enum_values(d).into_iter().collect();
             if want != have {
@@ -214,17 +218,24 @@ fn is_null(v: &Value) -> bool {
     v.get("type").and_then(Value::as_str) == Some("null") || v.get("const") == Some(&Value::Null)
 }
 
+/// An enum value as compared: its JSON, numbers by value (`1` is `1.0`).
+fn enum_text(v: &Value) -> String {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) => f.to_string(),
+            None => n.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
 /// Enum values of a derived schema (an `enum`, or `oneOf` of `const`s).
 fn enum_values(d: &Value) -> Vec<String> {
     if let Some(e) = d.get("enum").and_then(Value::as_array) {
-        return e
-            .iter()
-            .filter(|v| !v.is_null())
-            .map(Value::to_string)
-            .collect();
+        return e.iter().filter(|v| !v.is_null()).map(enum_text).collect();
     }
     if let Some(c) = d.get("const") {
-        return vec![c.to_string()];
+        return vec![enum_text(c)];
     }
     d.get("oneOf")
         .or_else(|| d.get("anyOf"))
@@ -267,7 +278,9 @@ fn this_crate(name: &str) -> Option<Value> {
 /// normalization rules, which reinterpret vendor quirks that mean something
 /// else (or nothing) as written: `enum` on an array lists its items' values
 /// (`enum-on-array`), `items` on an object is ignored (`items-on-non-array`),
-/// a union member with `enum: []` matches nothing (`empty-enum-member`).
+/// a union member with `enum: []` matches nothing (`empty-enum-member`); the
+/// values of a number `enum` are in `x-enum-values` (`number-enum-values`),
+/// compared as an `enum`.
 /// Each rule has its own tests, and `generate` reports where it fired; the
 /// rest of the rules keep the meaning (order, names, descriptions).
 fn sources() -> BTreeMap<String, Value> {

@@ -53,7 +53,7 @@ pub struct UnknownData {
 pub enum UnknownKind {
     /// An object field the spec does not declare.
     Field,
-    /// A string the enum does not list.
+    /// A value the enum does not list (a number as its decimal text, `3`).
     EnumValue(String),
     /// A union value whose tag no member has.
     UnionMember {

@@ -1,6 +1,7 @@
 //! Hand-written helpers the generated models expand or call: the
 //! `open_string_enum!` macro (a string enum that keeps values it does not
-//! know) and the decoding of optional fields that may be `null`.
+//! know), the `open_number_enum!` macro (the same for a number enum) and the
+//! decoding of optional fields that may be `null`.
 //!
 //! Declared before `generated` in `lib.rs`, with `#[macro_use]`, so the
 //! macro is in scope there. Not part of the public API.
@@ -105,6 +106,146 @@ impl<'de, T: for<'a> From<&'a str>> serde::de::Visitor<'de> for OpenStringEnumVi
     }
 }
 
+/// A number enum that keeps values it does not know: a newtype over the
+/// number, with the values the spec lists as associated constants.
+///
+/// The generator writes one invocation per field whose schema is a
+/// `number` or `integer` enum (normalization rule `number-enum-values`,
+/// pass `number-enums`), with the docs, the inner type and each value's
+/// name and literal (written for the inner type: `1.0` for `f64`, `1` for
+/// `i64`). The type encodes and decodes as the bare number (any number: a
+/// value it does not list is kept, and reported by `Drift`), and describes
+/// only the listed values in its JSON Schema. Integer types also get `Eq`,
+/// `Hash` and `Ord`.
+#[allow(unused_macros)] // a spec without number enums expands none
+macro_rules! open_number_enum {
+    ($(#[$meta:meta])* pub struct $name:ident(f64) { $($body:tt)* }) => {
+        open_number_enum! { @define [] $(#[$meta])* pub struct $name(f64) { $($body)* } }
+    };
+    ($(#[$meta:meta])* pub struct $name:ident(f32) { $($body:tt)* }) => {
+        open_number_enum! { @define [] $(#[$meta])* pub struct $name(f32) { $($body)* } }
+    };
+    ($(#[$meta:meta])* pub struct $name:ident($int:ident) { $($body:tt)* }) => {
+        open_number_enum! { @define [Eq, Hash, Ord] $(#[$meta])* pub struct $name($int) { $($body)* } }
+    };
+    (@define [$($derive:ident),*] $(#[$meta:meta])* pub struct $name:ident($ty:ident) {
+        $($(#[$vmeta:meta])* $variant:ident = $value:literal,)*
+    }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, $($derive,)* ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub $ty);
+        #[allow(non_upper_case_globals)] // the values' names: `V1`, `Minus1`, `V1Dot5`
+        impl $name {
+            $(
+                $(#[$vmeta])*
+                #[doc = concat!("`", stringify!($value), "`")]
+                pub const $variant: Self = Self($value);
+            )*
+            /// The values the spec lists (others are kept when decoding,
+            /// and reported by `Drift`).
+            pub const KNOWN: &'static [Self] = &[$(Self::$variant),*];
+            /// Whether the spec lists this value.
+            pub fn is_known(&self) -> bool {
+                Self::KNOWN.contains(self)
+            }
+            /// The number.
+            pub fn value(self) -> $ty {
+                self.0
+            }
+        }
+        impl ::std::convert::From<$ty> for $name {
+            fn from(value: $ty) -> Self {
+                Self(value)
+            }
+        }
+        impl ::std::convert::From<$name> for $ty {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+        impl $crate::drift::Drift for $name {
+            fn drift<'a>(&'a self, collector: &mut $crate::drift::Collector<'a>) {
+                if !self.is_known() {
+                    collector.unknown_value(&self.0.to_string());
+                }
+            }
+        }
+        /// The values the spec lists (others are kept when decoding,
+        /// but a schema describes the spec).
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                let mut map = ::serde_json::Map::new();
+                map.insert(
+                    "type".into(),
+                    <$ty as $crate::support::EnumNumber>::JSON_TYPE.into(),
+                );
+                map.insert(
+                    "enum".into(),
+                    Self::KNOWN
+                        .iter()
+                        .map(|v| $crate::support::EnumNumber::to_json(v.0))
+                        .collect(),
+                );
+                ::schemars::Schema::from(map)
+            }
+        }
+    };
+}
+
+/// The numbers an `open_number_enum!` holds: their JSON Schema `type`, and a
+/// value as JSON for the schema's `enum`.
+#[allow(dead_code)] // used by the JSON Schemas, behind the `schemars` feature
+pub(crate) trait EnumNumber: Copy {
+    /// `"number"` or `"integer"`.
+    const JSON_TYPE: &'static str;
+    /// The value as JSON.
+    fn to_json(self) -> serde_json::Value;
+}
+
+macro_rules! enum_number_int {
+    ($($t:ty),*) => {$(
+        impl EnumNumber for $t {
+            const JSON_TYPE: &'static str = "integer";
+            fn to_json(self) -> serde_json::Value {
+                serde_json::Value::from(self)
+            }
+        }
+    )*};
+}
+enum_number_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl EnumNumber for f64 {
+    const JSON_TYPE: &'static str = "number";
+    /// Whole values as integers (`1`, not `1.0`), as specs write them.
+    fn to_json(self) -> serde_json::Value {
+        // Below 2^53 every whole `f64` is exact as an `i64`.
+        if self.fract() == 0.0 && self.abs() < 9_007_199_254_740_992.0 {
+            #[allow(clippy::cast_possible_truncation, reason = "whole and below 2^53")]
+            let whole = self as i64;
+            serde_json::Value::from(whole)
+        } else {
+            serde_json::Value::from(self)
+        }
+    }
+}
+
+impl EnumNumber for f32 {
+    const JSON_TYPE: &'static str = "number";
+    fn to_json(self) -> serde_json::Value {
+        f64::from(self).to_json()
+    }
+}
+
 /// Decoding of optional fields that may be `null` (`Option<Option<T>>`,
 /// `#[serde(default, deserialize_with = "crate::support::nullable")]`): a
 /// present field, `null` included, is `Some`; an absent one stays `None` by
@@ -125,6 +266,16 @@ mod tests {
         pub enum Kind { A = "a", B = "b", } Other
     }
 
+    open_number_enum! {
+        /// A test number enum.
+        pub struct Version(f64) { V1 = 1.0, V1Dot5 = 1.5, V2 = 2.0, }
+    }
+
+    open_number_enum! {
+        /// A test integer enum.
+        pub struct Level(i64) { Minus1 = -1, V0 = 0, V5 = 5, }
+    }
+
     #[derive(serde::Deserialize, Debug, PartialEq)]
     struct Holder {
         #[serde(default, deserialize_with = "super::nullable")]
@@ -140,6 +291,64 @@ mod tests {
         assert_eq!(serde_json::to_string(&o).unwrap(), "\"c\"");
         assert_eq!(Kind::A.to_string(), "a");
         assert!(serde_json::from_str::<Kind>("1").is_err());
+    }
+
+    #[test]
+    fn open_number_enums_keep_unknown_values_and_round_trip() {
+        use crate::drift::{Drift, UnknownKind};
+        let one: Version = serde_json::from_str("1").unwrap();
+        assert_eq!(one, Version::V1);
+        assert!(one.is_known() && one.unknown_data().is_empty());
+        assert_eq!(serde_json::from_str::<Version>("2").unwrap(), Version::V2);
+        assert_eq!(
+            serde_json::from_str::<Version>("1.5").unwrap(),
+            Version::V1Dot5
+        );
+        let three: Version = serde_json::from_str("3").unwrap();
+        assert_eq!(three, Version(3.0));
+        assert!(!three.is_known());
+        let found = three.unknown_data();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, UnknownKind::EnumValue("3".into()));
+        // Encoded as the bare number (a whole `f64` as serde_json writes it).
+        assert_eq!(serde_json::to_value(three).unwrap().as_f64(), Some(3.0));
+        assert_eq!(serde_json::to_string(&Version::V1Dot5).unwrap(), "1.5");
+        assert_eq!(three.to_string(), "3");
+        assert_eq!(Version::from(2.0), Version::V2);
+        assert_eq!(f64::from(Version::V2), Version::V2.value());
+        assert_eq!(Version::KNOWN, [Version::V1, Version::V1Dot5, Version::V2]);
+        assert!(serde_json::from_str::<Version>("\"1\"").is_err());
+
+        let minus: Level = serde_json::from_str("-1").unwrap();
+        assert_eq!(minus, Level::Minus1);
+        assert!(minus.unknown_data().is_empty());
+        for known in ["-1", "0", "5"] {
+            let level: Level = serde_json::from_str(known).unwrap();
+            assert_eq!(serde_json::to_string(&level).unwrap(), known);
+        }
+        let seven: Level = serde_json::from_str("7").unwrap();
+        assert_eq!(seven.value(), 7);
+        assert_eq!(serde_json::to_string(&seven).unwrap(), "7");
+        assert_eq!(
+            seven.unknown_data()[0].kind,
+            UnknownKind::EnumValue("7".into())
+        );
+        assert_eq!(i64::from(Level::V5), 5);
+        // Integers are `Eq`, `Hash` and `Ord`.
+        let set: std::collections::BTreeSet<Level> = [seven, Level::V0, seven].into();
+        assert_eq!(set.into_iter().collect::<Vec<_>>(), [Level::V0, seven]);
+        assert!(serde_json::from_str::<Level>("1.5").is_err());
+    }
+
+    #[cfg(feature = "schemars")]
+    #[test]
+    fn open_number_enums_describe_the_listed_values() {
+        let schema = serde_json::to_value(schemars::schema_for!(Version)).unwrap();
+        assert_eq!(schema["type"], "number");
+        assert_eq!(schema["enum"], serde_json::json!([1, 1.5, 2]));
+        let schema = serde_json::to_value(schemars::schema_for!(Level)).unwrap();
+        assert_eq!(schema["type"], "integer");
+        assert_eq!(schema["enum"], serde_json::json!([-1, 0, 5]));
     }
 
     #[test]

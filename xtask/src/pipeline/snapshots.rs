@@ -34,7 +34,8 @@ pub(crate) fn item_key(item: &Item) -> Option<String> {
                 .or_else(|| type_ident(&i.self_ty)),
             _ => type_ident(&i.self_ty),
         },
-        // The type a struct, enum, alias or `open_string_enum!` defines.
+        // The type a struct, enum, alias, `open_string_enum!` or
+        // `open_number_enum!` defines.
         other => defined_type(other),
     }
 }

@@ -83,6 +83,12 @@ pub static RULES: &[Rule] = &[
     rules::inverted_bounds::RULE,
     rules::canonical_enum_order::RULE,
     rules::enum_unnameable_values::RULE,
+    // Beside `enum-unnameable-values`, which does the same for strings:
+    // after the rules that shape and sort `enum`, before `default-outside-schema`
+    // (which then judges a numeric default by the bounds only, as the type
+    // is open) and before the inline-type rules (typify makes no type of
+    // a plain number).
+    rules::number_enum_values::RULE,
     rules::default_outside_schema::RULE,
     rules::undeclared_path_parameter::RULE,
     rules::inline_operation_schema::RULE,

@@ -2,7 +2,8 @@
 //! `schemars` feature (so users who don't ask for schemas don't compile
 //! them): derived for structs and enums, with the raw fallback variant of
 //! unions left out (it stands for "anything else", which a schema of the
-//! spec does not describe); open string enums implement it in their macro.
+//! spec does not describe); open string and number enums implement it in
+//! their macros.
 
 use syn::Item;
 

@@ -23,6 +23,7 @@ pub mod json_schema;
 pub mod light_struct_deserialize;
 pub mod light_struct_serialize;
 pub mod lossless_optional_fields;
+pub mod number_enums;
 pub mod open_string_enums;
 pub mod open_untagged_unions;
 pub mod operation_dispatch_macro;
@@ -157,6 +158,12 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Models,
         why_here: "before open-string-enums: the enums it writes for values typify cannot name (`x-enum-values`) are opened like the others",
         run: |cx| Ok(symbol_enums::symbol_enums(&mut cx.models, cx.doc, cx.names).len()),
+    },
+    Pass {
+        name: "number-enums",
+        edits: Edits::Models,
+        why_here: "after symbol-enums, its sibling for strings; before the field passes (lossless-optional-fields, double-option-fields, box-large-optional-fields wrap the types it gives fields) and before shared-type-aliases, which comes after every pass that adds types",
+        run: |cx| Ok(number_enums::number_enums(&mut cx.models, cx.doc, cx.names).len()),
     },
     Pass {
         name: "open-untagged-unions",

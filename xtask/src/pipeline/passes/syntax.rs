@@ -18,16 +18,24 @@ pub fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {
     })
 }
 
-/// The type a top-level item defines: a struct, an enum, a type alias, or
-/// an `open_string_enum! { … pub enum Name { … } … }`.
+/// The type a top-level item defines: a struct, an enum, a type alias, an
+/// `open_string_enum! { … pub enum Name { … } … }`, or an
+/// `open_number_enum! { … pub struct Name(f64) { … } }`.
 pub(crate) fn defined_type(item: &Item) -> Option<String> {
     match item {
         Item::Struct(s) => Some(s.ident.to_string()),
         Item::Enum(e) => Some(e.ident.to_string()),
         Item::Type(t) => Some(t.ident.to_string()),
-        Item::Macro(m) if m.mac.path.is_ident("open_string_enum") => {
+        Item::Macro(m) => {
+            let keyword = if m.mac.path.is_ident("open_string_enum") {
+                "enum"
+            } else if m.mac.path.is_ident("open_number_enum") {
+                "struct"
+            } else {
+                return None;
+            };
             let mut tokens = m.mac.tokens.clone().into_iter();
-            tokens.find(|t| matches!(t, TokenTree::Ident(i) if i == "enum"))?;
+            tokens.find(|t| matches!(t, TokenTree::Ident(i) if i == keyword))?;
             match tokens.next()? {
                 TokenTree::Ident(i) => Some(i.to_string()),
                 _ => None,
@@ -304,7 +312,7 @@ pub(super) fn insert_after_types(file: &mut syn::File, mut impls: BTreeMap<Strin
 }
 
 /// Put `doc` in place of an item's first doc attribute (inside the macro
-/// call for `open_string_enum! { … }`).
+/// call for `open_string_enum! { … }` and `open_number_enum! { … }`).
 pub(crate) fn replace_first_doc(item: &mut Item, doc: &syn::Attribute) {
     let attrs = match item {
         Item::Struct(s) => &mut s.attrs,
@@ -369,16 +377,17 @@ mod tests {
     }
 
     #[test]
-    fn defined_types_are_structs_enums_aliases_and_open_string_enums() {
+    fn defined_types_are_structs_enums_aliases_and_open_enums() {
         let file: syn::File = syn::parse_quote! {
             pub struct S {}
             pub enum E {}
             pub type A = S;
             open_string_enum! { #[derive(Clone)] pub enum O { X = "x", } Unknown }
+            open_number_enum! { #[doc = "enum"] pub struct N(f64) { V1 = 1.0, } }
             macro_rules! with_component { (enum $x:ident) => {}; }
             impl S {}
         };
         let defined: Vec<String> = file.items.iter().filter_map(defined_type).collect();
-        assert_eq!(defined, ["S", "E", "A", "O"]);
+        assert_eq!(defined, ["S", "E", "A", "O", "N"]);
     }
 }

@@ -19,6 +19,7 @@ pub mod inline_operation_schema;
 pub mod inverted_bounds;
 pub mod items_on_non_array;
 pub mod null_union_member;
+pub mod number_enum_values;
 pub mod parameter_schema_keywords;
 pub mod redirect_download_without_body;
 pub mod reserved_header_parameter;
