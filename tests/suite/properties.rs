@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use cozmox_models::{
     DecodeError, Drift, StrictError, UnknownData, UnknownKind, decode, decode_strict,
-    with_component,
+    with_component, with_operation,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -268,13 +268,49 @@ fn is_tag(doc: &Value, member: &str, key: &str) -> bool {
     })
 }
 
+/// The operations of a normalized document whose JSON success body is a
+/// component, by component (normalization made inline bodies components).
+fn operations_answering(doc: &Value) -> BTreeMap<String, Vec<String>> {
+    let mut by_component: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let paths = doc.get("paths").and_then(Value::as_object);
+    for operation in paths
+        .into_iter()
+        .flat_map(|p| p.values())
+        .filter_map(Value::as_object)
+    {
+        for op in operation.values() {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let responses = op.get("responses").and_then(Value::as_object);
+            let success: std::collections::BTreeSet<&str> = responses
+                .into_iter()
+                .flatten()
+                .filter(|(status, _)| status.starts_with('2'))
+                .filter_map(|(_, r)| r.pointer("/content/application~1json/schema/$ref"))
+                .filter_map(Value::as_str)
+                .filter_map(|r| r.rsplit('/').next())
+                .collect();
+            // One body for every success status: the one the operation decodes.
+            if let [component] = Vec::from_iter(success).as_slice() {
+                by_component
+                    .entry((*component).to_owned())
+                    .or_default()
+                    .push(id.to_owned());
+            }
+        }
+    }
+    by_component
+}
+
 /// Issue 26, item 2: whatever drift lies inside a union member's value, the
 /// union chooses that member by its own tag or shape, and the member decodes
 /// exactly as it would on its own (the same value, the same drift report).
 /// For every union component of the normalized document whose members are
-/// components, every member
-/// whose instance's keys no other member claims as well (the decoder cannot
-/// be asked for more than the keys say).
+/// components, every member whose instance's keys no other member claims as
+/// well (the decoder cannot be asked for more than the keys say); decoded
+/// as the union and as each operation answering with it (what
+/// `decode --operation` and the client do).
 #[test]
 fn union_members_decode_through_the_union_as_on_their_own() {
     // The normalized document's components: an operation's inline response
@@ -283,12 +319,14 @@ fn union_members_decode_through_the_union_as_on_their_own() {
         .expect("openapi/ loads")
         .doc;
     xtask::pipeline::normalize::normalize(&mut doc);
+    let answered_by = operations_answering(&doc);
     let comps: BTreeMap<String, Value> =
         serde_json::from_value(doc["components"]["schemas"].take()).expect("schemas");
     let generator = lenient(&comps);
     let doc = serde_json::json!({"components": {"schemas": comps}});
     let mut failures = Vec::new();
     let mut checked = 0;
+    let mut operations = 0;
     for (union, schema) in &comps {
         let members = union_member_components(schema);
         if members.len() < 2 {
@@ -333,21 +371,39 @@ fn union_members_decode_through_the_union_as_on_their_own() {
                     continue;
                 };
                 checked += 1;
-                match decode_component(union, &value) {
-                    Ok(through) if through.0 == alone.0 && through.1 == alone.1 => {}
-                    Ok((_, unknown)) => failures.push(format!(
-                        "{union} / {member} seed {seed} ({what}): decodes otherwise through the \
-                         union; alone {:?}, through the union {unknown:?}",
-                        alone.1.iter().map(ToString::to_string).collect::<Vec<_>>()
-                    )),
-                    Err(e) => failures.push(format!(
-                        "{union} / {member} seed {seed} ({what}): fails through the union: {e}"
-                    )),
+                // Through the union, and through each operation it answers
+                // (what `decode --operation` and the client decode).
+                let bytes = value.to_string().into_bytes();
+                let ways =
+                    std::iter::once(("the union".to_owned(), decode_component(union, &value)))
+                        .chain(answered_by.get(union).into_iter().flatten().map(|op| {
+                            operations += 1;
+                            let decoded = with_operation!(op.as_str(), round_trip(&bytes))
+                                .unwrap_or_else(|| {
+                                    panic!("{op} is not an operation of the models crate")
+                                });
+                            (format!("operation {op}"), decoded)
+                        }));
+                for (way, decoded) in ways {
+                    match decoded {
+                        Ok(through) if through.0 == alone.0 && through.1 == alone.1 => {}
+                        Ok((_, unknown)) => failures.push(format!(
+                            "{union} / {member} seed {seed} ({what}): decodes otherwise through \
+                             {way}; alone {:?}, through it {unknown:?}",
+                            alone.1.iter().map(ToString::to_string).collect::<Vec<_>>()
+                        )),
+                        Err(e) => failures.push(format!(
+                            "{union} / {member} seed {seed} ({what}): fails through {way}: {e}"
+                        )),
+                    }
                 }
             }
         }
     }
-    eprintln!("{checked} union members with drift decoded through their unions");
+    eprintln!(
+        "{checked} union members with drift decoded through their unions, \
+         {operations} of them through an operation answering with the union too"
+    );
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",
