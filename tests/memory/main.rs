@@ -6,7 +6,7 @@
 //! the global allocator for one that records the peak (`peak_alloc`): a test
 //! running beside it on another thread would count in it. Inputs are built here, the
 //! worst the decoder's data structures allow (arrays of small values and
-//! many keys in unknown fields, which are kept as `serde_json::Value`; deep
+//! many keys in unknown fields, which are kept as the text sent; deep
 //! unknown nesting; the tolerant path, which buffers optional fields), and
 //! typical ones (a session, a 100-session page), on the fixture models (the
 //! seeds' `Session`, whatever `openapi/` holds).
@@ -107,6 +107,35 @@ fn cases() -> Vec<Case> {
     cases
 }
 
+/// Inputs held as `serde_json::Value` (the docs' exception, bounded at
+/// 128×): a tagged union's fields read before its tag, and a union's
+/// unknown member.
+fn value_cases() -> Vec<Case> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixture/openapi/schemas");
+    let components = instances::load_schema_dir(&dir).expect("the fixture's schemas");
+    let generator = instances::Gen::new(&components);
+    let one = session(&generator, 7);
+    let zeros = Value::Array(vec![json!(0); 500_000]);
+    let mut before_tag = serde_json::Map::new();
+    before_tag.insert("x".into(), zeros.clone());
+    before_tag.insert("type".into(), json!("model"));
+    let unknown_member = json!({"type": "a-kind-of-cost-to-come", "x": zeros});
+    [
+        (
+            "union: array of 500k zeros before the tag",
+            Value::Object(before_tag),
+        ),
+        ("union: unknown member with 500k zeros", unknown_member),
+    ]
+    .into_iter()
+    .map(|(name, cost)| Case {
+        name,
+        body: serde_json::to_vec(&with(one.clone(), "costs", json!([cost]))).expect("encodes"),
+        page: false,
+    })
+    .collect()
+}
+
 /// Decode `json` as `T` tolerantly, dropping the result.
 fn decode_any<T: serde::de::DeserializeOwned>(json: &[u8]) {
     let _ = cozmox_models::decode::<T>(json);
@@ -116,7 +145,11 @@ fn decode_any<T: serde::de::DeserializeOwned>(json: &[u8]) {
 /// maintainer loop): a generated instance, the same with an unknown array of
 /// 20,000 zeros, and a truncated one, each decoded as the component. The
 /// largest peak above `128 × body + 64 KiB` (the fixed cost of a small
-/// body), if any, with its input; and how many inputs were decoded.
+/// body), if any, with its input; and how many inputs were decoded. Not
+/// the 8× of unknown fields: where the spec declares a value as any JSON
+/// (an object without properties, `additionalProperties: true`) the type
+/// is `serde_json::Value`, and so is a union's unknown member (measured up
+/// to 88× at the vendor's size; the docs state it).
 fn every_component() -> (Option<String>, usize) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/schemas");
     let components = instances::load_schema_dir(&dir).expect("openapi/schemas");
@@ -124,6 +157,7 @@ fn every_component() -> (Option<String>, usize) {
     generator.one_of_exact = false;
     let mut decoded = 0;
     let mut over: Option<(f64, String)> = None;
+    let mut worst: Option<(f64, String)> = None;
     for name in components.keys().map(String::as_str) {
         let mut rng = instances::Rng::new(3);
         let instance = generator.instance(name, &mut rng);
@@ -142,6 +176,14 @@ fn every_component() -> (Option<String>, usize) {
                 continue;
             }
             decoded += 1;
+            #[allow(clippy::cast_precision_loss, reason = "sizes far below 2^52")]
+            let ratio = peak as f64 / input.len() as f64;
+            if input.len() >= 32 * 1024 && worst.as_ref().is_none_or(|(r, _)| ratio > *r) {
+                worst = Some((
+                    ratio,
+                    format!("{name}: {peak} B for a body of {} B", input.len()),
+                ));
+            }
             let allowed = 128 * input.len() + 64 * 1024;
             #[allow(clippy::cast_precision_loss, reason = "sizes far below 2^52")]
             let excess = peak as f64 / allowed as f64;
@@ -153,14 +195,20 @@ fn every_component() -> (Option<String>, usize) {
             }
         }
     }
+    if let Some((ratio, what)) = worst {
+        println!("worst of the bodies over 32 KiB: {ratio:.1}× ({what})");
+    }
     (over.map(|(_, what)| what), decoded)
 }
 
 fn main() -> std::process::ExitCode {
     let mut table = String::from("| input | body | peak heap | peak / body |\n|---|---|---|---|\n");
     let mut worst = 0.0f64;
+    let mut worst_value = 0.0f64;
     let mut results = Vec::new();
-    for case in cases() {
+    let held_as_value = value_cases();
+    let value_names: Vec<&str> = held_as_value.iter().map(|c| c.name).collect();
+    for case in cases().into_iter().chain(held_as_value) {
         let (peak, ok) = peak_of(|| {
             if case.page {
                 fixture_models::decode::<fixture_models::SessionPaginatedResponse>(&case.body)
@@ -172,7 +220,11 @@ fn main() -> std::process::ExitCode {
         ok.unwrap_or_else(|e| panic!("{}: {e}", case.name));
         #[allow(clippy::cast_precision_loss, reason = "sizes far below 2^52")]
         let ratio = peak as f64 / case.body.len() as f64;
-        worst = worst.max(ratio);
+        if value_names.contains(&case.name) {
+            worst_value = worst_value.max(ratio);
+        } else {
+            worst = worst.max(ratio);
+        }
         results.push((case.name, ratio));
         let _ = writeln!(
             table,
@@ -184,16 +236,18 @@ fn main() -> std::process::ExitCode {
     }
     println!("{table}");
     // What the docs state (`DEFAULT_MAX_RESPONSE_BYTES`): a page the spec
-    // describes within 5×, any body within 128× (an unknown array of small
-    // values: 80 bytes of `Value` per two bytes of `0,`, in a `Vec` that
-    // doubles). A regression past either fails here.
+    // describes within 5×, data the spec does not describe (kept as the
+    // text sent) within 8×, whatever its shape; what is held as a `Value`
+    // within 128× (32 bytes per two bytes of `0,`, in a `Vec` that
+    // doubles). A regression past any fails here.
     let typical = results
         .iter()
         .find(|(name, _)| *name == "a page of 100 sessions")
         .map_or(f64::INFINITY, |(_, ratio)| *ratio);
-    if typical > 5.0 || worst > 128.0 {
+    if typical > 5.0 || worst > 8.0 || worst_value > 128.0 {
         eprintln!(
-            "decoding took more than the stated bound: page {typical:.1}×, worst {worst:.1}×"
+            "decoding took more than the stated bound: page {typical:.1}× (5× stated), \
+             worst {worst:.1}× (8× stated), held as `Value` {worst_value:.1}× (128× stated)"
         );
         return std::process::ExitCode::FAILURE;
     }

@@ -67,13 +67,17 @@ pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(60);
 /// three times that. The body is held once (about twice while a body sent
 /// in many chunks is joined) and decoding takes a multiple of it at its
 /// peak, measured by the `memory` test of the workspace: about 3.5× the
-/// body for a page of sessions the spec describes, but up to about 120×
-/// for a body made of tiny values the spec does not describe (unknown
-/// fields are kept as `serde_json::Value`: 80 bytes each with serde_json's
-/// `preserve_order`, 32 without, for the two bytes of `0,`, in a `Vec` that
-/// doubles as it grows; measured 57× to 88×). So a response costs at most
-/// the limit times that multiple, whatever the server sends, instead of
-/// growing until the timeout; lower the limit with
+/// body for a page of sessions the spec describes, and at most about 8× for
+/// data the spec does not describe (unknown fields are kept as the text
+/// sent: 1.0× for a large value, 7.3× for 100,000 tiny unknown keys). One
+/// exception: a value the spec declares as any JSON (an object without
+/// properties, typed `serde_json::Value` or `Map`), a union's unknown
+/// member and a tagged union's fields sent before its tag are held as
+/// `serde_json::Value`s, which cost up to about 90× for a body
+/// made of tiny values (32 bytes each for the two bytes of `0,`, in a `Vec`
+/// that doubles as it grows; measured 88× at the vendor's size). So a
+/// response costs at most the limit times that multiple, whatever the
+/// server sends, instead of growing until the timeout; lower the limit with
 /// [`ClientBuilder::max_response_bytes`] where memory is tight, raise it
 /// if you expect more.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;

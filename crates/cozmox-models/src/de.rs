@@ -93,9 +93,9 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     if levels == 0 {
         return map.next_value().map(Some);
     }
-    let text = map.next_value::<Value>()?.to_string();
+    let text = map.next_value::<Box<serde_json::value::RawValue>>()?;
     let decoded = with_levels(levels - 1, || {
-        crate::decode::decode_with_path::<T>(text.as_bytes())
+        crate::decode::decode_with_path::<T>(text.get().as_bytes())
     });
     match decoded {
         Ok(decoded) => {
@@ -105,8 +105,7 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
             Ok(Some(decoded))
         }
         Err(error) => {
-            let value: Value = serde_json::from_str(&text).map_err(de::Error::custom)?;
-            unknown.reject(key, value, error.without_position());
+            unknown.reject(key, text, error.without_position());
             Ok(None)
         }
     }
@@ -990,6 +989,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
     }
 }
 
+/// The name serde_json's `RawValue` asks a deserializer for (its
+/// `deserialize_newtype_struct`), to be given the value's text; a test
+/// checks it still is.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
 /// The tag's string value, replayed as a JSON string would be (an `Option`
 /// field gets `Some`, a newtype its content) without buffering it in a
 /// `Value`.
@@ -1011,9 +1015,17 @@ impl<'de, E: de::Error> Deserializer<'de> for TagStr<'de, E> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, E> {
+        if name == RAW_VALUE {
+            // The tag kept as sent (a member whose type does not declare
+            // it keeps it among its unknown fields): as serde_json's `Value`
+            // gives a `RawValue`, which only its deserializers can.
+            return Value::String(self.0.into_string())
+                .deserialize_newtype_struct(name, visitor)
+                .map_err(de::Error::custom);
+        }
         visitor.visit_newtype_struct(self)
     }
 
@@ -1065,6 +1077,18 @@ pub fn required(names: &'static str) -> impl FnMut(&mut schemars::Schema) {
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
+
+    #[test]
+    fn a_tag_replayed_gives_serde_jsons_raw_value() {
+        use serde::Deserialize as _;
+        let tag = super::TagStr::<serde_json::Error>(
+            super::Key::Borrowed("a\"b"),
+            std::marker::PhantomData,
+        );
+        let raw = Box::<serde_json::value::RawValue>::deserialize(tag)
+            .expect("the raw token is serde_json's");
+        assert_eq!(raw.get(), r#""a\"b""#);
+    }
 
     use super::{Tagged, strip_position};
     use crate::drift::{Collector, Drift};

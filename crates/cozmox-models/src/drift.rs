@@ -211,7 +211,7 @@ impl<'a> Collector<'a> {
     /// Report the fields an object kept because the spec does not declare
     /// them, and the values of its optional fields that did not decode.
     pub fn unknown_fields(&mut self, fields: &'a UnknownFields) {
-        for key in fields.keys() {
+        for key in fields.names() {
             let kind = match fields.invalid(key) {
                 Some(error) => UnknownKind::Invalid(error.clone()),
                 None => UnknownKind::Field,

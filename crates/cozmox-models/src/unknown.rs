@@ -1,11 +1,13 @@
 //! [`UnknownFields`]: the fields of an object that the spec does not declare.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::decode::DecodeError;
@@ -38,10 +40,108 @@ pub struct UnknownFields(Option<Box<Inner>>);
 
 #[derive(Clone, Default)]
 struct Inner {
-    map: Map<String, Value>,
-    /// The keys of `map` that are declared fields whose value did not
+    fields: Fields,
+    /// The keys of the fields that are declared fields whose value did not
     /// decode, with why (rare: most objects have none).
     invalid: Vec<(String, DecodeError)>,
+}
+
+/// The fields: as decoded, the text of each value as sent (a few bytes
+/// beyond the body's own: a `Value` costs 30 to 80 bytes per two-byte
+/// `0,`), with the `Map` view built on first read; once written through
+/// the view, the `Map` alone.
+#[derive(Clone)]
+enum Fields {
+    Raw {
+        raw: BTreeMap<String, Box<RawValue>>,
+        view: OnceLock<Map<String, Value>>,
+    },
+    Values(Map<String, Value>),
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields::Values(Map::new())
+    }
+}
+
+impl Fields {
+    fn view(&self) -> &Map<String, Value> {
+        match self {
+            Fields::Raw { raw, view } => view.get_or_init(|| {
+                raw.iter()
+                    .map(|(key, text)| (key.clone(), parse(text)))
+                    .collect()
+            }),
+            Fields::Values(map) => map,
+        }
+    }
+
+    fn view_mut(&mut self) -> &mut Map<String, Value> {
+        if let Fields::Raw { raw, view } = self {
+            let map = view.take().unwrap_or_else(|| {
+                raw.iter()
+                    .map(|(key, text)| (key.clone(), parse(text)))
+                    .collect()
+            });
+            *self = Fields::Values(map);
+        }
+        match self {
+            Fields::Values(map) => map,
+            Fields::Raw { .. } => unreachable!("made `Values` above"),
+        }
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        match self {
+            Fields::Raw { raw, .. } => raw.contains_key(key),
+            Fields::Values(map) => map.contains_key(key),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Fields::Raw { raw, .. } => raw.is_empty(),
+            Fields::Values(map) => map.is_empty(),
+        }
+    }
+
+    fn insert_raw(&mut self, key: String, text: Box<RawValue>) {
+        match self {
+            Fields::Raw { raw, view } => {
+                raw.insert(key, text);
+                view.take();
+            }
+            Fields::Values(map) if map.is_empty() => {
+                *self = Fields::Raw {
+                    raw: BTreeMap::from([(key, text)]),
+                    view: OnceLock::new(),
+                };
+            }
+            Fields::Values(map) => {
+                map.insert(key, parse(&text));
+            }
+        }
+    }
+
+    fn remove(&mut self, key: &str) {
+        match self {
+            Fields::Raw { raw, view } => {
+                if raw.remove(key).is_some() {
+                    view.take();
+                }
+            }
+            Fields::Values(map) => {
+                map.remove(key);
+            }
+        }
+    }
+}
+
+/// The value of text serde_json read as a JSON value (so it parses again;
+/// `null` stands in should it not).
+fn parse(text: &RawValue) -> Value {
+    serde_json::from_str(text.get()).unwrap_or(Value::Null)
 }
 
 /// What an empty [`UnknownFields`] dereferences to.
@@ -55,7 +155,33 @@ impl UnknownFields {
 
     /// The fields, as a map.
     pub fn into_map(self) -> Map<String, Value> {
-        self.0.map(|inner| inner.map).unwrap_or_default()
+        self.0
+            .map(|mut inner| std::mem::take(inner.fields.view_mut()))
+            .unwrap_or_default()
+    }
+
+    /// The names of the fields, without reading their values.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let (raw, map) = match self.0.as_deref().map(|inner| &inner.fields) {
+            Some(Fields::Raw { raw, .. }) => (Some(raw), None),
+            Some(Fields::Values(map)) => (None, Some(map)),
+            None => (None, None),
+        };
+        raw.into_iter()
+            .flat_map(BTreeMap::keys)
+            .chain(map.into_iter().flat_map(Map::keys))
+            .map(String::as_str)
+    }
+
+    /// Keep the field `key` the object's type does not declare, as sent
+    /// (what the generated decoders call; a key sent twice keeps the last
+    /// value, as a `Map` would).
+    #[doc(hidden)]
+    pub fn keep(&mut self, key: String, text: Box<RawValue>) {
+        self.0
+            .get_or_insert_with(Box::default)
+            .fields
+            .insert_raw(key, text);
     }
 
     /// Why the value kept under `key` was not taken as the declared field of
@@ -77,7 +203,7 @@ impl UnknownFields {
     /// ```
     pub fn invalid(&self, key: &str) -> Option<&DecodeError> {
         let inner = self.0.as_ref()?;
-        if !inner.map.contains_key(key) {
+        if !inner.fields.contains_key(key) {
             return None;
         }
         inner
@@ -89,9 +215,9 @@ impl UnknownFields {
 
     /// Keep `value`, the value of the declared field `key` that did not
     /// decode as the field's type, with why.
-    pub(crate) fn reject(&mut self, key: &str, value: Value, error: DecodeError) {
+    pub(crate) fn reject(&mut self, key: &str, text: Box<RawValue>, error: DecodeError) {
         let inner = self.0.get_or_insert_with(Box::default);
-        inner.map.insert(key.to_owned(), value);
+        inner.fields.insert_raw(key.to_owned(), text);
         inner.invalid.retain(|(k, _)| k != key);
         inner.invalid.push((key.to_owned(), error));
     }
@@ -103,7 +229,7 @@ impl UnknownFields {
             && let Some(at) = inner.invalid.iter().position(|(k, _)| k == key)
         {
             inner.invalid.remove(at);
-            inner.map.remove(key);
+            inner.fields.remove(key);
         }
     }
 
@@ -121,11 +247,21 @@ impl UnknownFields {
         let Some(inner) = &self.0 else {
             return Ok(());
         };
-        for (key, value) in &inner.map {
-            if written(key) {
-                continue;
+        match &inner.fields {
+            Fields::Raw { raw, .. } => {
+                for (key, text) in raw {
+                    if !written(key) {
+                        map.serialize_entry(key, &AsSent(text))?;
+                    }
+                }
             }
-            map.serialize_entry(key, value)?;
+            Fields::Values(values) => {
+                for (key, value) in values {
+                    if !written(key) {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -134,9 +270,12 @@ impl UnknownFields {
 impl Deref for UnknownFields {
     type Target = Map<String, Value>;
 
+    /// The fields as a `Map` (built from the text as sent on the first
+    /// read: reading the names alone, [`UnknownFields::names`], builds
+    /// nothing).
     fn deref(&self) -> &Map<String, Value> {
         match &self.0 {
-            Some(inner) => &inner.map,
+            Some(inner) => inner.fields.view(),
             None => &EMPTY,
         }
     }
@@ -144,14 +283,16 @@ impl Deref for UnknownFields {
 
 impl DerefMut for UnknownFields {
     fn deref_mut(&mut self) -> &mut Map<String, Value> {
-        &mut self.0.get_or_insert_with(Box::default).map
+        self.0.get_or_insert_with(Box::default).fields.view_mut()
     }
 }
 
-/// Equal by content: the fields and their values (not why a value was kept).
+/// Equal by content: the fields and their values (not why a value was kept,
+/// nor how the values were spaced as sent).
 impl PartialEq for UnknownFields {
     fn eq(&self, other: &Self) -> bool {
-        **self == **other
+        let empty = |f: &Self| f.0.as_ref().is_none_or(|inner| inner.fields.is_empty());
+        (empty(self) && empty(other)) || **self == **other
     }
 }
 
@@ -169,7 +310,7 @@ impl From<Map<String, Value>> for UnknownFields {
             UnknownFields(None)
         } else {
             UnknownFields(Some(Box::new(Inner {
-                map,
+                fields: Fields::Values(map),
                 invalid: Vec::new(),
             })))
         }
@@ -199,10 +340,20 @@ impl<'a> IntoIterator for &'a UnknownFields {
 
 impl Serialize for UnknownFields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match &self.0 {
-            Some(inner) => inner.map.serialize(serializer),
-            None => serializer.serialize_map(Some(0))?.end(),
-        }
+        let mut map = serializer.serialize_map(Some(self.names().count()))?;
+        self.serialize_into(&mut map, |_| false)?;
+        map.end()
+    }
+}
+
+/// A value's text as sent, written to any serializer as the value it holds
+/// (streamed, not parsed into a `Value` first).
+struct AsSent<'a>(&'a RawValue);
+
+impl Serialize for AsSent<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut text = serde_json::Deserializer::from_str(self.0.get());
+        serde_transcode::transcode(&mut text, serializer)
     }
 }
 
@@ -251,5 +402,40 @@ mod tests {
         assert_eq!(back.get("b"), Some(&json!([true])));
         assert_eq!(back.clone().into_map().len(), 1);
         assert_eq!(format!("{back:?}"), r#"{"b": Array [Bool(true)]}"#);
+    }
+
+    #[test]
+    fn decoded_fields_are_kept_as_sent_and_read_as_a_map() {
+        let raw = |text: &str| serde_json::value::RawValue::from_string(text.to_owned()).unwrap();
+        let mut fields = UnknownFields::new();
+        fields.keep("b".into(), raw("[1, 2,  3]"));
+        fields.keep("a".into(), raw(r#"{"x": null}"#));
+        fields.keep("b".into(), raw("[1,2,3]"));
+        assert_eq!(fields.names().collect::<Vec<_>>(), ["a", "b"]);
+        // Written as sent (the last value of a key sent twice), in key order.
+        assert_eq!(
+            serde_json::to_string(&fields).unwrap(),
+            r#"{"a":{"x":null},"b":[1,2,3]}"#
+        );
+        // To any serializer, as the values the text holds.
+        assert_eq!(
+            serde_json::to_value(&fields).unwrap(),
+            json!({"a": {"x": null}, "b": [1, 2, 3]})
+        );
+        // Read as a map; equal by content, however spaced.
+        assert_eq!(fields["b"], json!([1, 2, 3]));
+        let same: UnknownFields =
+            serde_json::from_value(json!({"b": [1, 2, 3], "a": {"x": null}})).unwrap();
+        assert_eq!(fields, same);
+        // Written through the map: the map is what is kept from then on.
+        fields.insert("c".into(), json!("new"));
+        fields.keep("d".into(), raw("4"));
+        assert_eq!(
+            serde_json::to_string(&fields).unwrap(),
+            r#"{"a":{"x":null},"b":[1,2,3],"c":"new","d":4}"#
+        );
+        assert_eq!(fields.names().count(), 4);
+        fields.keep("e".into(), raw("5"));
+        assert_eq!(fields.into_map().len(), 5);
     }
 }

@@ -15,8 +15,9 @@ pub const RUNTIME_DEPS: &[(&str, &str)] = &[
     ("serde", r#"{ version = "1.0.226", features = ["derive"] }"#),
     (
         "serde_json",
-        r#"{ version = "1.0.150", features = ["float_roundtrip"] }"#,
+        r#"{ version = "1.0.150", features = ["float_roundtrip", "raw_value"] }"#,
     ),
+    ("serde-transcode", r#""1.1""#),
     (
         "chrono",
         r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
@@ -84,6 +85,7 @@ pub fn files(target: &Target, doc: &Value) -> Result<BTreeMap<PathBuf, String>, 
         deps(&[
             "serde",
             "serde_json",
+            "serde-transcode",
             "chrono",
             "uuid",
             "regress",

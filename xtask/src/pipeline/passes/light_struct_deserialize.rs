@@ -251,7 +251,7 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
                                 match key.as_str() {
                                     #(#arms)*
                                     _ => {
-                                        unknown.insert(key.into_string(), map.next_value()?);
+                                        unknown.keep(key.into_string(), map.next_value()?);
                                     }
                                 }
                             }
@@ -416,7 +416,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("unknown.insert(key.into_string(),map.next_value()?)"),
+            text.contains("unknown.keep(key.into_string(),map.next_value()?)"),
             "{text}"
         );
         assert!(
