@@ -78,7 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
                     match key.as_str() {
                         "type" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -301,7 +301,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -430,7 +430,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                         }
                         "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -793,7 +793,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -987,7 +987,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
                         }
                         "type" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -1340,7 +1340,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -1653,7 +1653,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -2118,7 +2118,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -2299,7 +2299,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                         }
                         "type" => f3 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -2545,7 +2545,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3595,7 +3595,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -3858,7 +3858,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4002,7 +4002,7 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4194,7 +4194,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
                         }
                         "on" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4310,7 +4310,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
                         }
                         "on" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4512,7 +4512,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
                         }
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4695,7 +4695,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4824,7 +4824,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -4965,7 +4965,7 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -5050,7 +5050,7 @@ impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
                     match key.as_str() {
                         "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6064,7 +6064,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6374,7 +6374,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -6821,7 +6821,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7101,7 +7101,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7283,7 +7283,7 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7448,7 +7448,7 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7558,7 +7558,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7654,7 +7654,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7783,7 +7783,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                         }
                         "type" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -7965,7 +7965,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -8192,7 +8192,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -8338,7 +8338,7 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -8476,7 +8476,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                         }
                         "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -8587,7 +8587,7 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -9050,7 +9050,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -9348,7 +9348,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -9503,7 +9503,7 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -9698,7 +9698,7 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -10044,7 +10044,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -10192,7 +10192,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelCost {
                     match key.as_str() {
                         "type" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -10389,7 +10389,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -10559,7 +10559,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
                             f2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -10684,7 +10684,7 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -10865,7 +10865,7 @@ impl<'de> ::serde::Deserialize<'de> for RegexOption {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -11106,7 +11106,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -11620,7 +11620,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                             f19 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -11752,7 +11752,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionCost {
                     match key.as_str() {
                         "type" => f0 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -12103,7 +12103,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
                         "metadata" => f0 = ::std::option::Option::Some(map.next_value()?),
                         "results" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -12216,7 +12216,7 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -12504,7 +12504,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -12717,7 +12717,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -12838,7 +12838,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -13003,7 +13003,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -13172,7 +13172,7 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -13326,7 +13326,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -13498,7 +13498,7 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -13799,7 +13799,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -13972,7 +13972,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -14154,7 +14154,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                         }
                         "type" => f4 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -14378,7 +14378,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -14529,7 +14529,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -14851,7 +14851,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                         }
                         "type" => f7 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -14988,7 +14988,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -15093,7 +15093,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                         }
                         "type" => f1 = ::std::option::Option::Some(map.next_value()?),
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -15432,7 +15432,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -15664,7 +15664,7 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -16122,7 +16122,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -16304,7 +16304,7 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -16435,7 +16435,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -16551,7 +16551,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -16823,7 +16823,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                             )?;
                         }
                         _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
+                            unknown.keep(key.into_string(), map.next_value()?);
                         }
                     }
                 }
