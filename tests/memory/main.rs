@@ -146,7 +146,7 @@ fn decode_any<T: serde::de::DeserializeOwned>(json: &[u8]) {
 /// 20,000 zeros, and a truncated one, each decoded as the component. The
 /// largest peak above `128 × body + 64 KiB` (the fixed cost of a small
 /// body), if any, with its input; and how many inputs were decoded. Not
-/// the 8× of unknown fields: where the spec declares a value as any JSON
+/// the 10× of unknown fields: where the spec declares a value as any JSON
 /// (an object without properties, `additionalProperties: true`) the type
 /// is `serde_json::Value`, and so is a union's unknown member (measured up
 /// to 88× at the vendor's size; the docs state it).
@@ -237,17 +237,18 @@ fn main() -> std::process::ExitCode {
     println!("{table}");
     // What the docs state (`DEFAULT_MAX_RESPONSE_BYTES`): a page the spec
     // describes within 5×, data the spec does not describe (kept as the
-    // text sent) within 8×, whatever its shape; what is held as a `Value`
+    // text sent) within 10×, whatever its shape (small bodies included,
+    // with their fixed costs); what is held as a `Value`
     // within 128× (32 bytes per two bytes of `0,`, in a `Vec` that
     // doubles). A regression past any fails here.
     let typical = results
         .iter()
         .find(|(name, _)| *name == "a page of 100 sessions")
         .map_or(f64::INFINITY, |(_, ratio)| *ratio);
-    if typical > 5.0 || worst > 8.0 || worst_value > 128.0 {
+    if typical > 5.0 || worst > 10.0 || worst_value > 128.0 {
         eprintln!(
             "decoding took more than the stated bound: page {typical:.1}× (5× stated), \
-             worst {worst:.1}× (8× stated), held as `Value` {worst_value:.1}× (128× stated)"
+             worst {worst:.1}× (10× stated), held as `Value` {worst_value:.1}× (128× stated)"
         );
         return std::process::ExitCode::FAILURE;
     }

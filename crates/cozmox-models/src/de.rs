@@ -93,7 +93,11 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     if levels == 0 {
         return map.next_value().map(Some);
     }
-    let text = map.next_value::<Box<serde_json::value::RawValue>>()?;
+    // Read through the input's deserializer (not as raw text, which it
+    // skips without counting depth), so its recursion limit holds for the
+    // document as a whole; only the text is kept.
+    let text =
+        serde_json::value::to_raw_value(&map.next_value::<Value>()?).map_err(de::Error::custom)?;
     let decoded = with_levels(levels - 1, || {
         crate::decode::decode_with_path::<T>(text.get().as_bytes())
     });
@@ -109,6 +113,51 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
             Ok(None)
         }
     }
+}
+
+/// The value of a field the object's type does not declare, as its text
+/// ([`UnknownFields::keep`]): read as raw text (no `Value` built), with
+/// serde_json's nesting limit checked on the text, which its raw reading
+/// skips (so a kept value always parses and encodes again).
+pub struct Kept(pub(crate) Box<serde_json::value::RawValue>);
+
+/// The deepest nesting serde_json reads (`recursion limit exceeded` past it).
+const MAX_DEPTH: usize = 127;
+
+impl<'de> de::Deserialize<'de> for Kept {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        if depth(raw.get()) > MAX_DEPTH {
+            return Err(de::Error::custom("recursion limit exceeded"));
+        }
+        Ok(Kept(raw))
+    }
+}
+
+/// The deepest nesting of arrays and objects in JSON text.
+fn depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// An object key, borrowed from the input when it can be, owned when it has
@@ -1077,6 +1126,21 @@ pub fn required(names: &'static str) -> impl FnMut(&mut schemars::Schema) {
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
+
+    #[test]
+    fn kept_values_are_refused_past_serde_jsons_nesting_limit() {
+        assert_eq!(super::depth(r#"[{"a": "[[[{\"", "b": [1, {}]}]"#), 4);
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(serde_json::from_str::<super::Kept>(&nested(super::MAX_DEPTH)).is_ok());
+        let error = serde_json::from_str::<super::Kept>(&nested(super::MAX_DEPTH + 1))
+            .err()
+            .map(|e| e.to_string());
+        assert!(error.is_some_and(|e| e.contains("recursion limit")));
+        // What serde_json itself reads at that depth (so a kept value
+        // always parses again).
+        assert!(serde_json::from_str::<Value>(&nested(super::MAX_DEPTH)).is_ok());
+        assert!(serde_json::from_str::<Value>(&nested(super::MAX_DEPTH + 1)).is_err());
+    }
 
     #[test]
     fn a_tag_replayed_gives_serde_jsons_raw_value() {

@@ -177,11 +177,11 @@ impl UnknownFields {
     /// (what the generated decoders call; a key sent twice keeps the last
     /// value, as a `Map` would).
     #[doc(hidden)]
-    pub fn keep(&mut self, key: String, text: Box<RawValue>) {
+    pub fn keep(&mut self, key: String, text: crate::de::Kept) {
         self.0
             .get_or_insert_with(Box::default)
             .fields
-            .insert_raw(key, text);
+            .insert_raw(key, text.0);
     }
 
     /// Why the value kept under `key` was not taken as the declared field of
@@ -406,7 +406,7 @@ mod tests {
 
     #[test]
     fn decoded_fields_are_kept_as_sent_and_read_as_a_map() {
-        let raw = |text: &str| serde_json::value::RawValue::from_string(text.to_owned()).unwrap();
+        let raw = |text: &str| serde_json::from_str::<crate::de::Kept>(text).unwrap();
         let mut fields = UnknownFields::new();
         fields.keep("b".into(), raw("[1, 2,  3]"));
         fields.keep("a".into(), raw(r#"{"x": null}"#));
