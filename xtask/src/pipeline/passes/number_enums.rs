@@ -17,9 +17,9 @@ use quote::quote;
 use serde_json::Value;
 use syn::Item;
 
-use super::schema_map::{fields, inline, properties, type_schemas};
+use super::schema_map::{fresh_name, give_enum_fields_types, type_schemas};
 use super::symbol_enums::symbol_variant_name;
-use super::syntax::{defined_type, generic_arg, trait_arg, trait_name, type_ident};
+use super::syntax::{generic_arg, replace_wrapped, trait_arg, trait_name, type_ident};
 
 /// The number types typify gives numbers, with the range of the integers
 /// (`None`: a float).
@@ -97,12 +97,10 @@ fn name_text(value: &serde_json::Number) -> String {
     }
 }
 
-/// The numbers of a schema's `x-enum-values` (`null` left out), if they
-/// are all numbers.
-fn number_values(schema: &Value) -> Option<Vec<serde_json::Number>> {
-    let values: Vec<serde_json::Number> = schema
-        .get("x-enum-values")?
-        .as_array()?
+/// The numbers of `x-enum-values` (`null` left out), if they are all
+/// numbers.
+fn number_values(values: &[Value]) -> Option<Vec<serde_json::Number>> {
+    let values: Vec<serde_json::Number> = values
         .iter()
         .filter(|v| !v.is_null())
         .map(|v| match v {
@@ -123,13 +121,8 @@ fn consts(values: &[serde_json::Number], ty: &str) -> Option<TokenStream> {
     let mut used = BTreeSet::new();
     let mut out = TokenStream::new();
     for (v, lit) in values.iter().zip(literals) {
-        let text = name_text(v);
-        let mut konst = symbol_variant_name(&text);
-        let mut n = 2;
-        while !used.insert(konst.clone()) {
-            konst = format!("{}{n}", symbol_variant_name(&text));
-            n += 1;
-        }
+        let konst = fresh_name(&symbol_variant_name(&name_text(v)), |n| used.contains(n));
+        used.insert(konst.clone());
         let ident = syn::Ident::new(&konst, proc_macro2::Span::call_site());
         out.extend(quote!(#ident = #lit,));
     }
@@ -148,27 +141,9 @@ fn inner_number(ty: &syn::Type) -> Option<String> {
 
 /// Replace the number type inside `Option`/`Box`/`Vec` wrappers by `name`.
 fn replace_number(ty: &mut syn::Type, name: &str) -> bool {
-    if type_ident(ty).is_some_and(|t| primitive(&t).is_some()) {
-        *ty = syn::Type::Path(syn::TypePath {
-            qself: None,
-            path: syn::Ident::new(name, proc_macro2::Span::call_site()).into(),
-        });
-        return true;
-    }
-    let syn::Type::Path(p) = ty else { return false };
-    let Some(last) = p.path.segments.last_mut() else {
-        return false;
-    };
-    if !["Option", "Box", "Vec"].contains(&last.ident.to_string().as_str()) {
-        return false;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
-        return false;
-    };
-    match args.args.first_mut() {
-        Some(syn::GenericArgument::Type(inner)) => replace_number(inner, name),
-        _ => false,
-    }
+    replace_wrapped(ty, name, &|t| {
+        type_ident(t).is_some_and(|t| primitive(&t).is_some())
+    })
 }
 
 /// Give each field whose schema carries numbers in `x-enum-values` (or
@@ -182,82 +157,32 @@ pub fn number_enums(
 ) -> Vec<String> {
     let schemas = type_schemas(file, doc, names);
     let mut changed = number_enum_components(file, &schemas);
-    let mut taken: BTreeSet<String> = file.items.iter().filter_map(defined_type).collect();
-    let mut new_types: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-    for item in &mut file.items {
-        let Item::Struct(st) = item else { continue };
-        let name = st.ident.to_string();
-        let Some(schema) = schemas.get(&name) else {
-            continue;
-        };
-        let mut props = BTreeMap::new();
-        properties(doc, schema, &mut props);
-        let wire: BTreeMap<String, (Vec<serde_json::Number>, Option<String>)> = fields(st)
-            .into_iter()
-            .filter_map(|(member, json, _)| {
-                let json = json?;
-                let prop = inline(props.get(&json)?)?;
-                let values = match prop.get("x-enum-values") {
-                    Some(_) => number_values(prop)?,
-                    None => number_values(inline(prop.get("items")?)?)?,
-                };
-                let doc = prop
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(String::from);
-                Some((
-                    quote::ToTokens::to_token_stream(&member).to_string(),
-                    (values, doc),
-                ))
-            })
-            .collect();
-        if wire.is_empty() {
-            continue;
-        }
-        let syn::Fields::Named(named) = &mut st.fields else {
-            continue;
-        };
-        for field in &mut named.named {
-            let Some(field_ident) = &field.ident else {
-                continue;
-            };
-            let field_name = field_ident.to_string();
-            let Some((values, description)) = wire.get(&field_name) else {
-                continue;
-            };
-            let Some(ty) = inner_number(&field.ty).and_then(|t| primitive(&t)) else {
-                continue;
-            };
-            let Some(list) = consts(values, ty) else {
-                continue;
-            };
+    changed.extend(give_enum_fields_types(
+        file,
+        doc,
+        names,
+        number_values,
+        |name, field, values, description, taken| {
+            let field_name = field.ident.as_ref()?.to_string();
+            let ty = inner_number(&field.ty).and_then(|t| primitive(&t))?;
+            let list = consts(values, ty)?;
             let base = format!("{name}{}", crate::spec::type_name(&field_name));
-            let mut type_name = base.clone();
-            let mut n = 2;
-            while taken.contains(&type_name) {
-                type_name = format!("{base}{n}");
-                n += 1;
-            }
+            let type_name = fresh_name(&base, |n| taken.contains(n));
             if !replace_number(&mut field.ty, &type_name) {
-                continue;
+                return None;
             }
             taken.insert(type_name.clone());
             let ident = syn::Ident::new(&type_name, proc_macro2::Span::call_site());
             let ty = syn::Ident::new(ty, proc_macro2::Span::call_site());
             let docs = description.iter().map(|d| quote!(#[doc = #d]));
-            new_types
-                .entry(name.clone())
-                .or_default()
-                .push(syn::parse_quote! {
-                    open_number_enum! {
-                        #(#docs)*
-                        pub struct #ident(#ty) { #list }
-                    }
-                });
-            changed.push(format!("{name}.{field_name}"));
-        }
-    }
-    super::syntax::insert_after_types(file, new_types);
+            Some(syn::parse_quote! {
+                open_number_enum! {
+                    #(#docs)*
+                    pub struct #ident(#ty) { #list }
+                }
+            })
+        },
+    ));
     changed
 }
 
@@ -287,8 +212,8 @@ fn number_enum_components(file: &mut syn::File, schemas: &BTreeMap<String, &Valu
         let name = st.ident.to_string();
         let Some(list) = schemas
             .get(&name)
-            .copied()
-            .and_then(number_values)
+            .and_then(|schema| schema.get("x-enum-values")?.as_array())
+            .and_then(|values| number_values(values))
             .and_then(|values| consts(&values, ty))
         else {
             continue;
@@ -338,6 +263,7 @@ fn number_enum_components(file: &mut syn::File, schemas: &BTreeMap<String, &Valu
 
 #[cfg(test)]
 mod tests {
+    use super::super::syntax::defined_type;
     use super::*;
     use quote::quote;
     use serde_json::json;

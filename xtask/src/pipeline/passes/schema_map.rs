@@ -4,7 +4,7 @@
 //! Shared by the post-process stages that need the schema's keywords
 //! typify does not carry into Rust.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use syn::Item;
@@ -77,6 +77,106 @@ pub fn fields(st: &syn::ItemStruct) -> Vec<(syn::Member, Option<String>, syn::Ty
             ),
         })
         .collect()
+}
+
+/// The values normalization moved to `x-enum-values` (rules
+/// `enum-unnameable-values`, `number-enum-values`) for each field of `st`
+/// (from `schema`) whose own schema, or its items' schema, has them, with
+/// the field's description: by Rust field name. `value` turns the values
+/// into what the caller handles (`None` skips the field).
+pub fn enum_value_fields<T>(
+    st: &syn::ItemStruct,
+    doc: &Value,
+    schema: &Value,
+    value: impl Fn(&[Value]) -> Option<Vec<T>>,
+) -> BTreeMap<String, (Vec<T>, Option<String>)> {
+    let mut props = BTreeMap::new();
+    properties(doc, schema, &mut props);
+    fields(st)
+        .into_iter()
+        .filter_map(|(member, json, _)| {
+            let prop = inline(props.get(&json?)?)?;
+            let values = match prop.get("x-enum-values") {
+                Some(values) => values,
+                None => inline(prop.get("items")?)?.get("x-enum-values")?,
+            };
+            let values = value(values.as_array()?)?;
+            let doc = prop
+                .get("description")
+                .and_then(Value::as_str)
+                .map(String::from);
+            Some((
+                quote::ToTokens::to_token_stream(&member).to_string(),
+                (values, doc),
+            ))
+        })
+        .collect()
+}
+
+/// Give fields whose values normalization moved to `x-enum-values` a type
+/// of their own: for each named field of each struct (with its schema)
+/// whose values `values` takes, `make` is called with the struct's name,
+/// the field, the values, the field's description and the type names
+/// taken; the item it returns (the type it gave the field, whose name it
+/// adds to the taken ones) goes after the struct, and `Type.field` is
+/// reported.
+pub fn give_enum_fields_types<T>(
+    file: &mut syn::File,
+    doc: &Value,
+    names: &BTreeMap<String, String>,
+    values: impl Fn(&[Value]) -> Option<Vec<T>>,
+    mut make: impl FnMut(
+        &str,
+        &mut syn::Field,
+        &[T],
+        Option<&str>,
+        &mut BTreeSet<String>,
+    ) -> Option<Item>,
+) -> Vec<String> {
+    let schemas = type_schemas(file, doc, names);
+    let mut taken: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(super::syntax::defined_type)
+        .collect();
+    let mut changed = Vec::new();
+    let mut new_types: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    for item in &mut file.items {
+        let Item::Struct(st) = item else { continue };
+        let name = st.ident.to_string();
+        let Some(schema) = schemas.get(&name) else {
+            continue;
+        };
+        let wire = enum_value_fields(st, doc, schema, &values);
+        let syn::Fields::Named(named) = &mut st.fields else {
+            continue;
+        };
+        for field in &mut named.named {
+            let Some(field_name) = field.ident.as_ref().map(ToString::to_string) else {
+                continue;
+            };
+            let Some((values, description)) = wire.get(&field_name) else {
+                continue;
+            };
+            if let Some(new) = make(&name, field, values, description.as_deref(), &mut taken) {
+                new_types.entry(name.clone()).or_default().push(new);
+                changed.push(format!("{name}.{field_name}"));
+            }
+        }
+    }
+    super::syntax::insert_after_types(file, new_types);
+    changed
+}
+
+/// `base`, or `base2`, `base3`… : the first that `taken` refuses not.
+pub fn fresh_name(base: &str, mut taken: impl FnMut(&str) -> bool) -> String {
+    let mut name = base.to_owned();
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
 }
 
 /// Map each generated struct or enum to the schema it came from:

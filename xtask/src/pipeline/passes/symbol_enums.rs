@@ -8,10 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
-use syn::Item;
 
-use super::schema_map::{fields, inline, properties, type_schemas};
-use super::syntax::{generic_arg, type_ident};
+use super::schema_map::{fresh_name, give_enum_fields_types};
+use super::syntax::{generic_arg, replace_wrapped, type_ident};
 
 const SYMBOLS: &[(char, &str)] = &[
     ('=', "Eq"),
@@ -81,125 +80,48 @@ pub fn symbol_enums(
     doc: &Value,
     names: &BTreeMap<String, String>,
 ) -> Vec<String> {
-    let schemas = type_schemas(file, doc, names);
-    let taken: BTreeSet<String> = file
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Struct(s) => Some(s.ident.to_string()),
-            Item::Enum(e) => Some(e.ident.to_string()),
-            Item::Type(t) => Some(t.ident.to_string()),
-            _ => None,
-        })
-        .collect();
-    let mut taken = taken;
-    let mut changed = Vec::new();
-    let mut new_enums: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-    for item in &mut file.items {
-        let Item::Struct(st) = item else { continue };
-        let name = st.ident.to_string();
-        let Some(schema) = schemas.get(&name) else {
-            continue;
-        };
-        let mut props = BTreeMap::new();
-        properties(doc, schema, &mut props);
-        let wire: BTreeMap<String, (Vec<String>, Option<String>)> = fields(st)
-            .into_iter()
-            .filter_map(|(member, json, _)| {
-                let json = json?;
-                let prop = inline(props.get(&json)?)?;
-                let values_of = match prop.get("x-enum-values") {
-                    Some(v) => v,
-                    None => inline(prop.get("items")?)?.get("x-enum-values")?,
-                };
-                let values: Vec<String> = values_of
-                    .as_array()?
-                    .iter()
-                    .map(|v| v.as_str().map(String::from))
-                    .collect::<Option<_>>()?;
-                let doc = prop
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(String::from);
-                Some((
-                    quote::ToTokens::to_token_stream(&member).to_string(),
-                    (values, doc),
-                ))
-            })
-            .collect();
-        if wire.is_empty() {
-            continue;
-        }
-        let syn::Fields::Named(named) = &mut st.fields else {
-            continue;
-        };
-        for field in &mut named.named {
-            let Some(field_ident) = &field.ident else {
-                continue;
-            };
-            let field_name = field_ident.to_string();
-            let Some((values, description)) = wire.get(&field_name) else {
-                continue;
-            };
+    let strings = |values: &[Value]| {
+        values
+            .iter()
+            .map(|v| v.as_str().map(String::from))
+            .collect::<Option<Vec<String>>>()
+    };
+    give_enum_fields_types(
+        file,
+        doc,
+        names,
+        strings,
+        |name, field, values, description, taken| {
+            let field_name = field.ident.as_ref()?.to_string();
             let base = format!("{name}{}", crate::spec::type_name(&field_name));
-            let mut enum_name = base.clone();
-            let mut n = 2;
-            while taken.contains(&enum_name) {
-                enum_name = format!("{base}{n}");
-                n += 1;
-            }
+            let enum_name = fresh_name(&base, |n| taken.contains(n));
             if !replace_string(&mut field.ty, &enum_name) {
-                continue;
+                return None;
             }
             taken.insert(enum_name.clone());
             let mut used = BTreeSet::new();
             let variants = values.iter().map(|v| {
-                let mut variant = symbol_variant_name(v);
-                let mut n = 2;
-                while !used.insert(variant.clone()) {
-                    variant = format!("{}{n}", symbol_variant_name(v));
-                    n += 1;
-                }
+                let variant = fresh_name(&symbol_variant_name(v), |n| used.contains(n));
+                used.insert(variant.clone());
                 let ident = syn::Ident::new(&variant, proc_macro2::Span::call_site());
                 quote::quote!(#[serde(rename = #v)] #ident,)
             });
             let ident = syn::Ident::new(&enum_name, proc_macro2::Span::call_site());
             let docs = description.iter().map(|d| quote::quote!(#[doc = #d]));
-            new_enums.entry(name.clone()).or_default().push(syn::parse_quote! {
+            Some(syn::parse_quote! {
                 #(#docs)*
                 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
                 pub enum #ident { #(#variants)* }
-            });
-            changed.push(format!("{name}.{field_name}"));
-        }
-    }
-    super::syntax::insert_after_types(file, new_enums);
-    changed
+            })
+        },
+    )
 }
 
 /// Replace the `String` inside `Option`/`Box`/`Vec` wrappers by `name`.
 fn replace_string(ty: &mut syn::Type, name: &str) -> bool {
-    if type_ident(ty).as_deref() == Some("String") && generic_arg(ty, "Option").is_none() {
-        *ty = syn::Type::Path(syn::TypePath {
-            qself: None,
-            path: syn::Ident::new(name, proc_macro2::Span::call_site()).into(),
-        });
-        return true;
-    }
-    let syn::Type::Path(p) = ty else { return false };
-    let Some(last) = p.path.segments.last_mut() else {
-        return false;
-    };
-    if !["Option", "Box", "Vec"].contains(&last.ident.to_string().as_str()) {
-        return false;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
-        return false;
-    };
-    match args.args.first_mut() {
-        Some(syn::GenericArgument::Type(inner)) => replace_string(inner, name),
-        _ => false,
-    }
+    replace_wrapped(ty, name, &|t| {
+        type_ident(t).as_deref() == Some("String") && generic_arg(t, "Option").is_none()
+    })
 }
 
 #[cfg(test)]

@@ -311,6 +311,36 @@ pub(super) fn insert_after_types(file: &mut syn::File, mut impls: BTreeMap<Strin
     file.items = items;
 }
 
+/// Replace the type inside `Option`/`Box`/`Vec` wrappers that `is_it`
+/// accepts (the type itself, unwrapped) by the type `name`; whether one was.
+pub(crate) fn replace_wrapped(
+    ty: &mut syn::Type,
+    name: &str,
+    is_it: &dyn Fn(&syn::Type) -> bool,
+) -> bool {
+    if is_it(ty) {
+        *ty = syn::Type::Path(syn::TypePath {
+            qself: None,
+            path: syn::Ident::new(name, proc_macro2::Span::call_site()).into(),
+        });
+        return true;
+    }
+    let syn::Type::Path(p) = ty else { return false };
+    let Some(last) = p.path.segments.last_mut() else {
+        return false;
+    };
+    if !["Option", "Box", "Vec"].contains(&last.ident.to_string().as_str()) {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+        return false;
+    };
+    match args.args.first_mut() {
+        Some(syn::GenericArgument::Type(inner)) => replace_wrapped(inner, name, is_it),
+        _ => false,
+    }
+}
+
 /// Put `doc` in place of an item's first doc attribute (inside the macro
 /// call for `open_string_enum! { … }` and `open_number_enum! { … }`).
 pub(crate) fn replace_first_doc(item: &mut Item, doc: &syn::Attribute) {

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::super::{Rule, Scope};
+use super::{enum_values_all, move_enum_values};
 use crate::spec::variant_name;
 
 /// The rule, for [`RULES`](super::super::RULES).
@@ -14,23 +15,21 @@ pub const RULE: Rule = Rule {
 };
 
 fn enum_unnameable_values(node: &mut Map<String, Value>) -> bool {
-    let Some(Value::Array(values)) = node.get("enum") else {
+    let Some(strings) = enum_values_all(node, Value::is_string) else {
         return false;
     };
-    let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-    if strings.len() != values.iter().filter(|v| !v.is_null()).count() {
-        return false;
-    }
-    let mut names: Vec<String> = strings.iter().map(|v| variant_name(v)).collect();
+    let mut names: Vec<String> = strings
+        .iter()
+        .filter_map(|v| v.as_str())
+        .map(variant_name)
+        .collect();
     names.sort();
     let before = names.len();
     names.dedup();
     if names.len() == before {
         return false;
     }
-    if let Some(values) = node.remove("enum") {
-        node.insert("x-enum-values".into(), values);
-    }
+    move_enum_values(node);
     true
 }
 

@@ -30,3 +30,29 @@ pub mod type_list_to_nullable;
 pub mod undeclared_path_parameter;
 pub mod unsatisfiable_enum_format;
 pub mod unsatisfiable_pattern;
+
+use serde_json::{Map, Value};
+
+/// The values of a schema's `enum` other than `null`, when there is at
+/// least one and each is what `is` accepts.
+pub(super) fn enum_values_all(
+    node: &Map<String, Value>,
+    is: impl Fn(&Value) -> bool,
+) -> Option<Vec<&Value>> {
+    let values: Vec<&Value> = node
+        .get("enum")?
+        .as_array()?
+        .iter()
+        .filter(|v| !v.is_null())
+        .collect();
+    (!values.is_empty() && values.iter().all(|v| is(v))).then_some(values)
+}
+
+/// Move a schema's `enum` to `x-enum-values`: typify makes no enum of it,
+/// and the passes that give such fields an open type of their own
+/// (`symbol-enums`, `number-enums`) read the values there.
+pub(super) fn move_enum_values(node: &mut Map<String, Value>) {
+    if let Some(values) = node.remove("enum") {
+        node.insert("x-enum-values".into(), values);
+    }
+}

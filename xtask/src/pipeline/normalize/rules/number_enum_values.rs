@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::super::{Rule, Scope};
+use super::{enum_values_all, move_enum_values};
 
 /// The rule, for [`RULES`](super::super::RULES).
 pub const RULE: Rule = Rule {
@@ -17,19 +18,11 @@ fn number_enum_values(node: &mut Map<String, Value>) -> bool {
     if !matches!(
         node.get("type").and_then(Value::as_str),
         Some("number" | "integer")
-    ) {
+    ) || enum_values_all(node, Value::is_number).is_none()
+    {
         return false;
     }
-    let Some(Value::Array(values)) = node.get("enum") else {
-        return false;
-    };
-    let numbers = values.iter().filter(|v| v.is_number()).count();
-    if numbers == 0 || numbers != values.iter().filter(|v| !v.is_null()).count() {
-        return false;
-    }
-    if let Some(values) = node.remove("enum") {
-        node.insert("x-enum-values".into(), values);
-    }
+    move_enum_values(node);
     true
 }
 
