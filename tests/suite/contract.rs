@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use fixture::models::SessionControllerFindAllPaginatedSortOrder as SortOrder;
 use fixture::models::{CreateSessionDto, UpdateSessionDto};
-use fixture::{Client, Error, ResponseValue, RetryPolicy};
+use fixture::{Client, Error, Response, RetryPolicy};
 use serde_json::{Value, json};
 
 use crate::common::root;
@@ -258,11 +258,7 @@ fn prism() -> Arc<Prism> {
 }
 
 /// The response, or a panic naming the operation with what Prism said.
-async fn ok<T>(
-    prism: &Prism,
-    operation: &str,
-    result: Result<ResponseValue<T>, Error>,
-) -> ResponseValue<T> {
+async fn ok<T>(prism: &Prism, operation: &str, result: Result<Response<T>, Error>) -> Response<T> {
     match result {
         Ok(response) => {
             assert!(

@@ -478,3 +478,84 @@ async fn dropping_the_server_stops_it() {
         .await;
     assert!(after.is_err());
 }
+
+/// Issue 27: `.await` on a builder gives the body; `.send()` the body with
+/// status, headers and request id; errors say what they are.
+#[tokio::test]
+async fn awaiting_a_builder_gives_the_body_and_errors_say_what_they_are() {
+    let (_server, client) = server().await;
+    let created: Session = client
+        .sessions()
+        .create(named("awaited"))
+        .await
+        .expect("create succeeds");
+    let again: Session = client
+        .sessions()
+        .get(created.id.clone())
+        .await
+        .expect("get succeeds");
+    assert_eq!(again, created);
+    let page: SessionPaginatedResponse = client
+        .sessions()
+        .list()
+        .limit(10.0)
+        .await
+        .expect("list succeeds");
+    assert_eq!(page.results, [created.clone()]);
+
+    let response = client
+        .sessions()
+        .get(created.id.clone())
+        .send()
+        .await
+        .expect("get succeeds");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.id, created.id, "the body through `Deref`");
+    assert_eq!(response.into_inner(), created);
+
+    let err = client
+        .sessions()
+        .get("no-such-id")
+        .await
+        .expect_err("no such session");
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(!err.is_validation() && !err.is_unauthorized() && !err.is_transient());
+
+    let invalid = UpdateSessionDto {
+        expiration_seconds: Some(1.0),
+        ..Default::default()
+    };
+    let err = client
+        .sessions()
+        .update(created.id.clone(), invalid)
+        .await
+        .expect_err("below the minimum: refused before sending");
+    assert!(err.is_validation(), "{err:?}");
+    assert!(!err.is_not_found());
+
+    let stranger = Client::builder()
+        .api_key("sk-wrong")
+        .base_url(client.baseurl())
+        .build()
+        .expect("the client builds");
+    let err = stranger
+        .sessions()
+        .get(created.id.clone())
+        .await
+        .expect_err("wrong key");
+    assert!(err.is_unauthorized(), "{err:?}");
+
+    let deleted = client
+        .sessions()
+        .delete(created.id.clone())
+        .await
+        .expect("delete succeeds");
+    assert_eq!(deleted.id, created.id);
+    assert!(
+        client
+            .sessions()
+            .get(created.id)
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+}

@@ -15,7 +15,7 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// The code under test: the name of a session, or a placeholder.
 async fn session_label(client: &Client, id: &str) -> Result<String> {
-    let session = client.sessions().get(id).send().await?.into_inner();
+    let session = client.sessions().get(id).await?;
     Ok(session
         .name
         .map_or_else(|| "(unnamed)".to_owned(), |name| name.to_string()))
@@ -54,11 +54,10 @@ async fn main() -> Result<()> {
     let err = client
         .sessions()
         .get("s-43")
-        .send()
         .await
         .expect_err("no mock for s-43");
     match &err {
-        cozmox_client::Error::Api(e) if e.status() == 404 => {}
+        e if e.is_not_found() => {}
         other => return Err(format!("expected a 404 API error, got {other:?}").into()),
     }
     println!("typed mock: GET /session/s-42 -> {label:?}; other ids -> error");

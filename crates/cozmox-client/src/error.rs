@@ -1,6 +1,7 @@
 //! The one error type of every call: [`Error`].
 //!
-//! Every operation's `send()` returns `Result<ResponseValue<T>, Error>`.
+//! Every call returns `Result<T, Error>` (`.await` on its builder; `send()`
+//! gives `Result<Response<T>, Error>`).
 //! The generated code keeps progenitor's own error internally; the
 //! post-process stage of `cargo xtask generate` wraps each `send()` so that
 //! it goes through [`lift`], which turns it into this type (reading the body
@@ -11,9 +12,9 @@
 //! use cozmox_client::{Client, Error};
 //!
 //! # async fn run(client: &Client) {
-//! match client.sessions().get("s1").send().await {
+//! match client.sessions().get("s1").await {
 //!     Ok(session) => println!("{}", session.id),
-//!     Err(Error::Api(e)) if e.status().as_u16() == 404 => println!("no such session"),
+//!     Err(e) if e.is_not_found() => println!("no such session"),
 //!     Err(Error::Api(e)) => eprintln!("{e} (request id {:?})", e.request_id()),
 //!     Err(Error::Timeout(_)) => eprintln!("try again later"),
 //!     Err(e) => eprintln!("{e}"),
@@ -100,8 +101,48 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id(),
             Error::Decode(e) => e.request_id(),
+            Error::TooLarge(e) => e.request_id(),
             _ => None,
         }
+    }
+
+    /// The API's status for this error, when it answered with one.
+    fn api_status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// Whether the API answered `404 Not Found`: no such resource (or not
+    /// one the key may see).
+    pub fn is_not_found(&self) -> bool {
+        self.api_status() == Some(404)
+    }
+
+    /// Whether the API refused the key: `401 Unauthorized` (missing or
+    /// wrong key) or `403 Forbidden` (a key without the right).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self.api_status(), Some(401 | 403))
+    }
+
+    /// Whether the API answered `429 Too Many Requests` (after the retries
+    /// the policy allows; [`ApiError::retry_after`] says how long to wait).
+    pub fn is_rate_limited(&self) -> bool {
+        self.api_status() == Some(429)
+    }
+
+    /// Whether the API answered `409 Conflict`.
+    pub fn is_conflict(&self) -> bool {
+        self.api_status() == Some(409)
+    }
+
+    /// Whether the request was refused for what it holds: by the API
+    /// (`400 Bad Request`, `422 Unprocessable Entity`) or before it was
+    /// sent ([`Error::InvalidRequest`]: a missing parameter, a body that
+    /// breaks a constraint of the API description).
+    pub fn is_validation(&self) -> bool {
+        matches!(self, Error::InvalidRequest(_)) || matches!(self.api_status(), Some(400 | 422))
     }
 
     /// Whether the same call might succeed later (timeouts, connection
@@ -294,6 +335,95 @@ impl fmt::Debug for ShownHeaders<'_> {
     }
 }
 
+/// A successful answer: the decoded body, with the response's status and
+/// headers. What `.send()` of a request builder returns; `.await` on the
+/// builder itself gives the body alone.
+///
+/// ```
+/// use cozmox_client::Response;
+/// use reqwest::{StatusCode, header::HeaderMap};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-request-id", "req-1".parse()?);
+/// let response = Response::new(vec![1, 2], StatusCode::OK, headers);
+/// assert_eq!(response.request_id(), Some("req-1"));
+/// assert_eq!(response.len(), 2); // the body's own methods, through `Deref`
+/// assert_eq!(response.into_inner(), [1, 2]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Response<T> {
+    inner: T,
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+impl<T> Response<T> {
+    /// A response holding `inner` (for tests of code that reads responses).
+    pub fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
+        Response {
+            inner,
+            status,
+            headers,
+        }
+    }
+
+    /// The decoded body.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
+    /// The body, the status and the headers.
+    pub fn into_parts(self) -> (T, StatusCode, HeaderMap) {
+        (self.inner, self.status, self.headers)
+    }
+
+    /// The success status the API answered with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers (rate limits, request id…).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request id header of the response, if any (see
+    /// [`REQUEST_ID_HEADERS`]).
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+}
+
+impl<T> std::ops::Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T> From<ResponseValue<T>> for Response<T> {
+    fn from(value: ResponseValue<T>) -> Self {
+        let status = value.status();
+        let headers = value.headers().clone();
+        Response::new(value.into_inner(), status, headers)
+    }
+}
+
+/// Headers through the redaction of [`is_sensitive_header`].
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &ShownHeaders(&self.headers))
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+/// What `.await` on a request builder runs: the call, to its decoded body.
+pub type CallFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
 /// An answer with an error status (or a redirect, which is never followed).
 pub struct ApiError {
     status: StatusCode,
@@ -318,6 +448,35 @@ impl fmt::Debug for ApiError {
 }
 
 impl ApiError {
+    /// An error answer with this status, headers and body (the body is
+    /// parsed as JSON when it is, as a response's would be): for the tests
+    /// of code that handles errors.
+    ///
+    /// ```
+    /// use cozmox_client::{ApiError, Error};
+    /// use reqwest::{StatusCode, header::HeaderMap};
+    ///
+    /// let error = Error::Api(ApiError::new(
+    ///     StatusCode::NOT_FOUND,
+    ///     HeaderMap::new(),
+    ///     r#"{"message": "Session not found", "statusCode": 404}"#,
+    /// ));
+    /// assert!(error.is_not_found());
+    /// assert!(error
+    ///     .to_string()
+    ///     .starts_with("the API answered 404 Not Found: Session not found"));
+    /// ```
+    pub fn new(status: StatusCode, headers: HeaderMap, body: impl AsRef<[u8]>) -> Self {
+        ApiError {
+            status,
+            headers,
+            body: error_body(body.as_ref()),
+            body_truncated: false,
+            attempts: 1,
+            gave_up: None,
+        }
+    }
+
     /// The status the API answered with.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -664,10 +823,10 @@ pub fn defer<T, E>(
 pub async fn lift<T, E>(
     outcome: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     decoder: Option<Decoder<T>>,
-) -> Result<ResponseValue<T>, Error> {
+) -> Result<Response<T>, Error> {
     use progenitor_client::Error as P;
     let error = match outcome.await {
-        Ok(value) => return Ok(value),
+        Ok(value) => return Ok(value.into()),
         Err(e) => e,
     };
     Err(match error {
@@ -726,7 +885,7 @@ pub async fn lift<T, E>(
                 };
                 let headers = std::mem::take(response.headers_mut());
                 return match decoder(&body) {
-                    Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+                    Ok(value) => Ok(Response::new(value, status, headers)),
                     Err(error) => Err(Error::Decode(ResponseDecodeError {
                         status,
                         headers,
@@ -772,5 +931,73 @@ fn error_body(body: &[u8]) -> ErrorBody {
         ErrorBody::Json(v)
     } else {
         ErrorBody::Text(String::from_utf8_lossy(body).into_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+
+    use super::{ApiError, Error, Response};
+
+    #[test]
+    fn errors_say_what_they_are() {
+        let api = |status: u16| {
+            Error::Api(ApiError::new(
+                StatusCode::from_u16(status).expect("a status"),
+                HeaderMap::new(),
+                "",
+            ))
+        };
+        let kinds = |e: &Error| {
+            [
+                e.is_not_found(),
+                e.is_unauthorized(),
+                e.is_rate_limited(),
+                e.is_conflict(),
+                e.is_validation(),
+                e.is_transient(),
+            ]
+        };
+        let no = false;
+        assert_eq!(kinds(&api(404)), [true, no, no, no, no, no]);
+        assert_eq!(kinds(&api(401)), [no, true, no, no, no, no]);
+        assert_eq!(kinds(&api(403)), [no, true, no, no, no, no]);
+        assert_eq!(kinds(&api(429)), [no, no, true, no, no, true]);
+        assert_eq!(kinds(&api(409)), [no, no, no, true, no, no]);
+        assert_eq!(kinds(&api(400)), [no, no, no, no, true, no]);
+        assert_eq!(kinds(&api(422)), [no, no, no, no, true, no]);
+        assert_eq!(kinds(&api(503)), [no, no, no, no, no, true]);
+        assert_eq!(
+            kinds(&Error::InvalidRequest("name: too long".into())),
+            [no, no, no, no, true, no]
+        );
+    }
+
+    #[test]
+    fn api_errors_and_responses_built_by_hand_read_like_received_ones() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "req-7".parse().expect("a header value"));
+        headers.insert(
+            "authorization",
+            "Bearer sk-secret".parse().expect("a header value"),
+        );
+        let error = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            headers.clone(),
+            r#"{"message": ["name is too long"], "statusCode": 422}"#,
+        );
+        assert_eq!(error.message().as_deref(), Some("name is too long"));
+        assert_eq!(error.request_id(), Some("req-7"));
+        let error = Error::Api(error);
+        assert_eq!(error.request_id(), Some("req-7"));
+        assert!(!format!("{error:?}").contains("sk-secret"));
+        let response = Response::new("body", StatusCode::CREATED, headers);
+        assert_eq!(response.request_id(), Some("req-7"));
+        assert!(!format!("{response:?}").contains("sk-secret"));
+        assert_eq!(*response, "body");
+        let (body, status, _) = response.into_parts();
+        assert_eq!((body, status), ("body", StatusCode::CREATED));
     }
 }

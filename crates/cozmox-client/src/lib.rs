@@ -1,7 +1,8 @@
 //! Low-level HTTP client of the Cozmox API.
 //!
 //! One handle per resource on [`Client`] ([`resources`]), one method per
-//! operation, builder style: `client.sessions().get("…").send().await`.
+//! operation, builder style: `client.sessions().get("…").await` (the body),
+//! or `.send().await` (a [`Response`]: the body with status and headers).
 //! Request and response bodies are the types of [`cozmox_models`], re-exported as
 //! [`types`]-module items so no type is defined twice.
 //!
@@ -22,6 +23,8 @@ pub use generated::*;
 pub mod error;
 pub mod paginate;
 pub mod runtime;
-pub use error::{ApiError, Error, ErrorBody, ResponseDecodeError, TooLargeError};
+pub use error::{
+    ApiError, CallFuture, Error, ErrorBody, Response, ResponseDecodeError, TooLargeError,
+};
 pub use paginate::{Page, PageQuery, PageStream, Pages};
 pub use runtime::{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime};

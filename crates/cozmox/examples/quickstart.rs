@@ -36,17 +36,10 @@ async fn main() -> Result<()> {
         expiration_seconds: Some(3600.0),
         ..Default::default()
     };
-    let created = client.sessions().create(body).send().await?.into_inner();
+    let created = client.sessions().create(body).await?;
     println!("created: {}", serde_json::to_string_pretty(&created)?);
 
-    let page = client
-        .sessions()
-        .list()
-        .page(1)
-        .limit(10)
-        .send()
-        .await?
-        .into_inner();
+    let page = client.sessions().list().page(1).limit(10).await?;
     println!(
         "listed: {} session(s) on page {} ({} in all)",
         page.results.len(),
@@ -54,36 +47,25 @@ async fn main() -> Result<()> {
         page.metadata.total_items
     );
 
-    let fetched = client
-        .sessions()
-        .get(created.id.clone())
-        .send()
-        .await?
-        .into_inner();
+    let fetched = client.sessions().get(created.id.clone()).await?;
     println!("got: {} named {:?}", fetched.id, fetched.name.as_deref());
 
     let patch = UpdateSessionDto {
         name: Some("quickstart (renamed)".try_into()?),
         ..Default::default()
     };
-    let updated = client
-        .sessions()
-        .update(created.id.clone(), patch)
-        .send()
-        .await?
-        .into_inner();
+    let updated = client.sessions().update(created.id.clone(), patch).await?;
     println!(
         "updated: name {:?}, updatedAt {}",
         updated.name.as_deref(),
         updated.updated_at
     );
 
-    let deleted = client
-        .sessions()
-        .delete(created.id.clone())
-        .send()
-        .await?
-        .into_inner();
+    let deleted = client.sessions().delete(created.id.clone()).await?;
     println!("deleted: {}", deleted.id);
+
+    let error = client.sessions().get(created.id.clone()).await.unwrap_err();
+    assert!(error.is_not_found(), "{error}");
+    println!("got it again: {error}");
     Ok(())
 }

@@ -3,10 +3,12 @@
 //! - [`models`]: one typed struct or enum per component of the API
 //!   (sessions, assistants, customers, phone numbers…), decoded with serde.
 //! - [`Client`]: one handle per resource ([`resources`]: `client.sessions()`),
-//!   one method per operation, returning a request builder. Every call returns
-//!   `Result<ResponseValue<T>, `[`Error`]`>`: API errors with status, body and
-//!   request id, timeouts, connection failures, decode errors with the JSON
-//!   path, invalid requests.
+//!   one method per operation, returning a request builder; `.await` on it
+//!   gives `Result<T, `[`Error`]`>` (`.send().await` a [`Response`] with the
+//!   status and headers too). Errors you can branch on
+//!   ([`Error::is_not_found`], [`Error::is_rate_limited`]…): API errors with
+//!   status, body and request id, timeouts, connection failures, decode
+//!   errors with the JSON path, invalid requests.
 //! - [`guide`]: the user guide, from calls and errors to testing with mocks.
 //!
 //! ```
@@ -34,7 +36,8 @@ pub use cozmox_client::{ApiKey, Client, ClientBuilder, ConfigError, GaveUp, Retr
 
 // What calls return.
 pub use cozmox_client::{
-    ApiError, ByteStream, Error, ErrorBody, ResponseDecodeError, ResponseValue, TooLargeError,
+    ApiError, ByteStream, CallFuture, Error, ErrorBody, Response, ResponseDecodeError,
+    TooLargeError,
 };
 
 // `client.baseurl()` and `client.api_version()`.

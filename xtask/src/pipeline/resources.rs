@@ -655,13 +655,15 @@ fn handle_example(resource: &Resource, target: &Target) -> Option<String> {
 /// The Rust of the resource layer: one handle type per resource, its
 /// accessor on `Client`, one method per operation.
 pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<TokenStream, Error> {
-    let error_type: TokenStream = match &target.client_error {
+    // What an operation answers: the SDK's `Response` and `Error` where the
+    // target has its runtime (pass `unified-errors`), progenitor's else.
+    let (error_type, response_type): (TokenStream, TokenStream) = match &target.client_error {
         Some(module) => {
-            let path: syn::Path = syn::parse_str(&format!("{module}::Error"))
+            let path: syn::Path = syn::parse_str(module)
                 .map_err(|e| Error::new(format!("not a Rust path `{module}`: {e}")))?;
-            quote!(#path)
+            (quote!(#path::Error), quote!(#path::Response))
         }
-        None => quote!(super::Error<()>),
+        None => (quote!(super::Error<()>), quote!(super::ResponseValue)),
     };
     let mut accessors = Vec::new();
     let mut handles = Vec::new();
@@ -724,7 +726,7 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                         self,
                         #( #params: &str, )*
                         #body_arg
-                    ) -> ::std::result::Result<super::ResponseValue<#response>, #error_type> {
+                    ) -> ::std::result::Result<#response_type<#response>, #error_type> {
                         self.client.#client_method(#( #params, )* #body_pass).await
                     }
                 });

@@ -9,7 +9,8 @@
 //! - `NAME_raw`, private: progenitor's body, except that success bodies and
 //!   documented error responses are handed over unread
 //!   (`support::defer(response)`) instead of decoded;
-//! - `NAME`, public, same signature but returning `support::Error`: it calls
+//! - `NAME`, public, same parameters but returning the SDK's own
+//!   `support::Response` and `support::Error`: it calls
 //!   `support::lift(Box::pin(self.NAME_raw(..)), decoder)`, which decodes success
 //!   bodies with the models' decoder (JSON path on failure), reads error
 //!   bodies and request ids, and classifies transport errors.
@@ -202,7 +203,7 @@ fn split_methods(
         let decoder = decoder_for(&body_type, support);
         let mut public_fn = f.clone();
         public_fn.sig.output = syn::parse_quote! {
-            -> Result<ResponseValue<#body_type>, #support::Error>
+            -> Result<#support::Response<#body_type>, #support::Error>
         };
         public_fn.block = syn::parse_quote! {{
             #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await
@@ -404,7 +405,7 @@ mod tests {
         has("pub use progenitor_client::{ByteStream, ResponseValue};");
         has("use progenitor_client::Error;");
         has(
-            "pub async fn send(self,) -> Result<ResponseValue<crate::Session>, crate::error::Error>",
+            "pub async fn send(self,) -> Result<crate::error::Response<crate::Session>, crate::error::Error>",
         );
         has(
             "crate::error::lift(::std::boxed::Box::pin(self.send_raw()), \

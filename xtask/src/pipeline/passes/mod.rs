@@ -19,6 +19,7 @@ pub mod declare_httpmock_module;
 pub mod double_option_fields;
 pub mod drift_impls;
 pub mod httpmock_array_params;
+pub mod into_future;
 pub mod json_schema;
 pub mod light_struct_deserialize;
 pub mod light_struct_serialize;
@@ -358,6 +359,15 @@ pub static PASSES: &[Pass] = &[
         why_here: "after the other client edits, before operation-table: splits each `send` into a raw request and the SDK's error type",
         run: |cx| match &cx.target.client_error {
             Some(support) => Ok(client_error::unified_errors(&mut cx.client, support)?.len()),
+            None => Ok(0),
+        },
+    },
+    Pass {
+        name: "into-future",
+        edits: Edits::Client,
+        why_here: "after unified-errors: a builder whose `send` answers the SDK's `Response` awaits to its body",
+        run: |cx| match &cx.target.client_error {
+            Some(support) => Ok(into_future::into_future(&mut cx.client, support)?.len()),
             None => Ok(0),
         },
     },
