@@ -432,7 +432,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::cozmox_models::SessionPaginatedResponse>,
+            crate::error::Response<::cozmox_models::SessionPaginatedResponse>,
             crate::error::Error,
         > {
             crate::error::lift(
@@ -546,6 +546,21 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ::std::future::IntoFuture for SessionControllerFindAllPaginated<'a> {
+        type Output = ::std::result::Result<
+            ::cozmox_models::SessionPaginatedResponse,
+            crate::error::Error,
+        >;
+        type IntoFuture = crate::error::CallFuture<
+            'a,
+            ::cozmox_models::SessionPaginatedResponse,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(async move {
+                self.send().await.map(crate::error::Response::into_inner)
+            })
+        }
+    }
     /**Builder for [`Client::session_controller_create`]
 
 [`Client::session_controller_create`]: super::Client::session_controller_create*/
@@ -581,7 +596,10 @@ pub mod builder {
         ///Sends a `POST` request to `/session`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::cozmox_models::Session>, crate::error::Error> {
+        ) -> Result<
+            crate::error::Response<::cozmox_models::Session>,
+            crate::error::Error,
+        > {
             crate::error::lift(
                     ::std::boxed::Box::pin(self.send_raw()),
                     Some(crate::error::decode_json::<::cozmox_models::Session>),
@@ -628,6 +646,18 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ::std::future::IntoFuture for SessionControllerCreate<'a> {
+        type Output = ::std::result::Result<
+            ::cozmox_models::Session,
+            crate::error::Error,
+        >;
+        type IntoFuture = crate::error::CallFuture<'a, ::cozmox_models::Session>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(async move {
+                self.send().await.map(crate::error::Response::into_inner)
+            })
+        }
+    }
     /**Builder for [`Client::session_controller_find_one`]
 
 [`Client::session_controller_find_one`]: super::Client::session_controller_find_one*/
@@ -658,7 +688,10 @@ pub mod builder {
         ///Sends a `GET` request to `/session/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::cozmox_models::Session>, crate::error::Error> {
+        ) -> Result<
+            crate::error::Response<::cozmox_models::Session>,
+            crate::error::Error,
+        > {
             crate::error::lift(
                     ::std::boxed::Box::pin(self.send_raw()),
                     Some(crate::error::decode_json::<::cozmox_models::Session>),
@@ -706,6 +739,18 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ::std::future::IntoFuture for SessionControllerFindOne<'a> {
+        type Output = ::std::result::Result<
+            ::cozmox_models::Session,
+            crate::error::Error,
+        >;
+        type IntoFuture = crate::error::CallFuture<'a, ::cozmox_models::Session>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(async move {
+                self.send().await.map(crate::error::Response::into_inner)
+            })
+        }
+    }
     /**Builder for [`Client::session_controller_remove`]
 
 [`Client::session_controller_remove`]: super::Client::session_controller_remove*/
@@ -736,7 +781,10 @@ pub mod builder {
         ///Sends a `DELETE` request to `/session/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::cozmox_models::Session>, crate::error::Error> {
+        ) -> Result<
+            crate::error::Response<::cozmox_models::Session>,
+            crate::error::Error,
+        > {
             crate::error::lift(
                     ::std::boxed::Box::pin(self.send_raw()),
                     Some(crate::error::decode_json::<::cozmox_models::Session>),
@@ -782,6 +830,18 @@ pub mod builder {
                 401u16 => crate::error::defer(response),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::std::future::IntoFuture for SessionControllerRemove<'a> {
+        type Output = ::std::result::Result<
+            ::cozmox_models::Session,
+            crate::error::Error,
+        >;
+        type IntoFuture = crate::error::CallFuture<'a, ::cozmox_models::Session>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(async move {
+                self.send().await.map(crate::error::Response::into_inner)
+            })
         }
     }
     /**Builder for [`Client::session_controller_update`]
@@ -833,7 +893,10 @@ pub mod builder {
         ///Sends a `PATCH` request to `/session/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::cozmox_models::Session>, crate::error::Error> {
+        ) -> Result<
+            crate::error::Response<::cozmox_models::Session>,
+            crate::error::Error,
+        > {
             crate::error::lift(
                     ::std::boxed::Box::pin(self.send_raw()),
                     Some(crate::error::decode_json::<::cozmox_models::Session>),
@@ -881,6 +944,18 @@ pub mod builder {
                 401u16 => crate::error::defer(response),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::std::future::IntoFuture for SessionControllerUpdate<'a> {
+        type Output = ::std::result::Result<
+            ::cozmox_models::Session,
+            crate::error::Error,
+        >;
+        type IntoFuture = crate::error::CallFuture<'a, ::cozmox_models::Session>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(async move {
+                self.send().await.map(crate::error::Response::into_inner)
+            })
         }
     }
 }
