@@ -24,7 +24,7 @@ pub const RUNTIME_DEPS: &[(&str, &str)] = &[
     ),
     ("uuid", r#"{ version = "1", features = ["serde"] }"#),
     ("regress", r#""0.10""#),
-    ("progenitor-client", r#""=0.15.1""#),
+    ("progenitor-client", r#""0.15.1""#),
     (
         "reqwest",
         r#"{ version = "0.13", default-features = false, features = ["json", "query", "stream", "multipart", "rustls"] }"#,
@@ -247,4 +247,37 @@ fn for_crate(text: &str, krate: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RUNTIME_DEPS;
+
+    /// The project's `[workspace.dependencies]` lines, `name = spec`.
+    fn workspace_dependencies() -> Vec<(String, String)> {
+        let manifest = include_str!("../../../Cargo.toml");
+        let section = manifest
+            .split("\n[workspace.dependencies]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap_or_default();
+        section
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once(" = "))
+            .map(|(n, s)| (n.to_owned(), s.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn runtime_dependencies_are_the_projects_and_none_is_pinned_exactly() {
+        let workspace = workspace_dependencies();
+        for (name, spec) in RUNTIME_DEPS {
+            let theirs = workspace.iter().find(|(n, _)| n == name).map(|(_, s)| s);
+            assert_eq!(theirs.map(String::as_str), Some(*spec), "{name}");
+            // What users compile never requires one exact version: a second
+            // SDK in their program must be able to share the crate.
+            assert!(!spec.contains("\"="), "{name} = {spec}");
+        }
+    }
 }
