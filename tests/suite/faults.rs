@@ -531,7 +531,7 @@ async fn no_error_or_debug_output_shows_the_key() {
     );
     assert!(shown[5].contains("Timeout"), "{}", shown[5]);
     assert!(shown[6].contains("Connection"), "{}", shown[6]);
-    assert!(shown[7].contains("InvalidRequest"), "{}", shown[7]);
+    assert!(shown[7].contains("Validation"), "{}", shown[7]);
 }
 
 /// The spans (name, fields as text) recorded on this thread while a

@@ -78,10 +78,24 @@ fn the_client_refuses_an_invalid_body_before_sending() {
         panic!("an invalid body must fail before any request is made");
     };
     match result {
-        Err(fixture::Error::InvalidRequest(message)) => assert_eq!(
-            message,
-            "invalid body: `expirationSeconds`: 1 is less than the minimum 60"
-        ),
-        other => panic!("expected InvalidRequest, got {other:?}"),
+        Err(fixture::Error::Validation(errors)) => {
+            let found: Vec<(&str, &str)> = errors
+                .errors()
+                .iter()
+                .map(|e| (e.path(), e.message()))
+                .collect();
+            assert_eq!(
+                found,
+                [("expirationSeconds", "1 is less than the minimum 60")]
+            );
+            let error = fixture::Error::Validation(errors);
+            assert!(error.is_validation());
+            assert_eq!(
+                error.to_string(),
+                "invalid body, not sent: `expirationSeconds`: 1 is less than the minimum 60; \
+                 fix the value before calling `send()`"
+            );
+        }
+        other => panic!("expected Validation, got {other:?}"),
     }
 }

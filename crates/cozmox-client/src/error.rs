@@ -27,6 +27,7 @@ use std::future::Future;
 
 use bytes::Bytes;
 use cozmox_models::decode::DecodeError;
+use cozmox_models::validate::ValidationErrors;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -78,6 +79,10 @@ pub enum Error {
     /// The request was not sent: a parameter or body is missing or breaks a
     /// constraint of the API description (length, range, pattern…).
     InvalidRequest(String),
+    /// The request was not sent: its body breaks constraints of the API
+    /// description; every field that does, with its JSON path and the
+    /// constraint (`expirationSeconds`: 30 is less than the minimum 60).
+    Validation(ValidationErrors),
     /// Another HTTP-level failure (a redirect loop, a bad header, …).
     Http(reqwest::Error),
 }
@@ -92,7 +97,7 @@ impl Error {
             Error::Timeout(e) | Error::Connection(e) | Error::Interrupted(e) | Error::Http(e) => {
                 e.status()
             }
-            Error::InvalidRequest(_) | Error::Pagination(_) => None,
+            Error::InvalidRequest(_) | Error::Validation(_) | Error::Pagination(_) => None,
         }
     }
 
@@ -139,10 +144,12 @@ impl Error {
 
     /// Whether the request was refused for what it holds: by the API
     /// (`400 Bad Request`, `422 Unprocessable Entity`) or before it was
-    /// sent ([`Error::InvalidRequest`]: a missing parameter, a body that
-    /// breaks a constraint of the API description).
+    /// sent ([`Error::Validation`]: a body that breaks a constraint of the
+    /// API description; [`Error::InvalidRequest`]: a missing or invalid
+    /// parameter).
     pub fn is_validation(&self) -> bool {
-        matches!(self, Error::InvalidRequest(_)) || matches!(self.api_status(), Some(400 | 422))
+        matches!(self, Error::InvalidRequest(_) | Error::Validation(_))
+            || matches!(self.api_status(), Some(400 | 422))
     }
 
     /// Whether the same call might succeed later (timeouts, connection
@@ -179,6 +186,7 @@ impl fmt::Debug for Error {
             Error::Pagination(m) => f.debug_tuple("Pagination").field(m).finish(),
             Error::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
             Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
+            Error::Validation(e) => f.debug_tuple("Validation").field(e).finish(),
             Error::Http(e) => f.debug_tuple("Http").field(&ShownTransport(e)).finish(),
         }
     }
@@ -232,6 +240,10 @@ impl fmt::Display for Error {
                 f,
                 "invalid request, not sent: {message}; fix the value before calling `send()`"
             ),
+            Error::Validation(errors) => write!(
+                f,
+                "invalid body, not sent: {errors}; fix the value before calling `send()`"
+            ),
             Error::Http(e) => write!(f, "HTTP error{}: {}", url_of(e), source_chain(e)),
         }
     }
@@ -244,6 +256,7 @@ impl std::error::Error for Error {
                 Some(e)
             }
             Error::Decode(e) => Some(&e.error),
+            Error::Validation(e) => Some(e),
             Error::Api(_)
             | Error::InvalidRequest(_)
             | Error::TooLarge(_)

@@ -149,6 +149,12 @@ fn split_methods(
         return Ok(());
     }
     let self_name = imp.self_ty.to_token_stream().to_string().replace(' ', "");
+    // A builder whose body has constraints (pass `validate-before-send`)
+    // checks them before anything else.
+    let validates = imp
+        .items
+        .iter()
+        .any(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "validate_body"));
     let mut items = Vec::with_capacity(imp.items.len());
     for member in std::mem::take(&mut imp.items) {
         let ImplItem::Fn(f) = &member else {
@@ -205,9 +211,16 @@ fn split_methods(
         public_fn.sig.output = syn::parse_quote! {
             -> Result<#support::Response<#body_type>, #support::Error>
         };
-        public_fn.block = syn::parse_quote! {{
-            #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await
-        }};
+        public_fn.block = if validates && name == "send" {
+            syn::parse_quote! {{
+                self.validate_body().map_err(#support::Error::Validation)?;
+                #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await
+            }}
+        } else {
+            syn::parse_quote! {{
+                #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await
+            }}
+        };
         items.push(ImplItem::Fn(public_fn));
         items.push(ImplItem::Fn(raw));
         changed.push(format!("{self_name}::{name}"));

@@ -342,11 +342,11 @@ pub static PASSES: &[Pass] = &[
         },
     },
     Pass {
-        name: "validating-body-setters",
+        name: "validate-before-send",
         edits: Edits::Client,
-        why_here: "after validate-impls: the body setters of types that have a `Validate` impl call it",
+        why_here: "after validate-impls, before unified-errors: builders of bodies that have a `Validate` impl get `validate_body`, which the public `send` calls first",
         run: |cx| {
-            Ok(validate::validating_body_setters(
+            Ok(validate::validate_before_send(
                 &mut cx.client,
                 &cx.target.models_crate,
                 &cx.found.validation.types,

@@ -401,45 +401,58 @@ pub fn body_types(doc: &Value, names: &BTreeMap<String, String>) -> BTreeSet<Str
     out
 }
 
-/// Make the client's body setters validate: a body that breaks a
-/// constraint makes `send()` fail with `Error::InvalidRequest` naming the
-/// field, before anything goes on the wire.
-pub fn validating_body_setters(
+/// Give each request builder whose body type has a `Validate` impl a
+/// private `validate_body(&self)`: the body's constraints, which the public
+/// `send()` (pass `unified-errors`) checks first, so that a body that breaks
+/// one fails with `Error::Validation` (every field and constraint, with its
+/// path) before anything goes on the wire. The body setter is left as it
+/// is. Returns how many builders got it.
+pub fn validate_before_send(
     file: &mut syn::File,
     models_crate: &str,
     validated: &BTreeSet<String>,
 ) -> usize {
-    struct Setters<'a> {
+    struct Builders<'a> {
         krate: syn::Ident,
         validated: &'a BTreeSet<String>,
         changed: usize,
     }
-    impl syn::visit_mut::VisitMut for Setters<'_> {
-        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
-            if f.sig.ident != "body" {
-                return;
-            }
-            // `V: TryInto<::models::Type>`
-            let target = f.sig.generics.where_clause.as_ref().and_then(|w| {
-                w.predicates.iter().find_map(|p| match p {
-                    syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
-                        syn::TypeParamBound::Trait(tr) => {
-                            let last = tr.path.segments.last()?;
-                            if last.ident != "TryInto" {
-                                return None;
-                            }
-                            match &last.arguments {
-                                syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
-                                    syn::GenericArgument::Type(ty) => Some(ty.clone()),
-                                    _ => None,
-                                },
-                                _ => None,
-                            }
+    /// The `T` of the `V: TryInto<T>` bound of a `body` setter.
+    fn body_target(f: &syn::ImplItemFn) -> Option<syn::Type> {
+        if f.sig.ident != "body" {
+            return None;
+        }
+        f.sig
+            .generics
+            .where_clause
+            .as_ref()?
+            .predicates
+            .iter()
+            .find_map(|p| match p {
+                syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
+                    syn::TypeParamBound::Trait(tr) => {
+                        let last = tr.path.segments.last()?;
+                        if last.ident != "TryInto" {
+                            return None;
                         }
-                        _ => None,
-                    }),
+                        match &last.arguments {
+                            syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+                                syn::GenericArgument::Type(ty) => Some(ty.clone()),
+                                _ => None,
+                            },
+                            _ => None,
+                        }
+                    }
                     _ => None,
-                })
+                }),
+                _ => None,
+            })
+    }
+    impl syn::visit_mut::VisitMut for Builders<'_> {
+        fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
+            let target = imp.items.iter().find_map(|item| match item {
+                syn::ImplItem::Fn(f) => body_target(f),
+                _ => None,
             });
             let Some(target) = target else { return };
             let is_models = match &target {
@@ -453,30 +466,21 @@ pub fn validating_body_setters(
             if !is_models || !type_ident(&target).is_some_and(|t| self.validated.contains(&t)) {
                 return;
             }
-            for stmt in &mut f.block.stmts {
-                let syn::Stmt::Expr(syn::Expr::Assign(assign), semi) = stmt else {
-                    continue;
-                };
-                let is_body = matches!(&*assign.left, syn::Expr::Field(field)
-                    if matches!(&field.member, syn::Member::Named(n) if n == "body"));
-                if !is_body {
-                    continue;
+            let krate = &self.krate;
+            imp.items.push(syn::parse_quote! {
+                /// The body's constraints (the spec's), which `send()` checks
+                /// before sending.
+                fn validate_body(&self) -> ::std::result::Result<(), ::#krate::validate::ValidationErrors> {
+                    match &self.body {
+                        ::std::result::Result::Ok(body) => ::#krate::validate::Validate::validate(body),
+                        ::std::result::Result::Err(_) => ::std::result::Result::Ok(()),
+                    }
                 }
-                let right = &assign.right;
-                let krate = &self.krate;
-                let new: syn::Expr = syn::parse_quote! {
-                    self.body = #right.and_then(|body: #target| {
-                        ::#krate::validate::Validate::validate(&body)
-                            .map(|()| body)
-                            .map_err(|e| ::std::format!("invalid body: {e}"))
-                    })
-                };
-                *stmt = syn::Stmt::Expr(new, *semi);
-                self.changed += 1;
-            }
+            });
+            self.changed += 1;
         }
     }
-    let mut v = Setters {
+    let mut v = Builders {
         krate: syn::Ident::new(
             &models_crate.replace('-', "_"),
             proc_macro2::Span::call_site(),
@@ -601,12 +605,17 @@ mod tests {
         .expect("parses");
         let validated = BTreeSet::from(["Dto".to_string()]);
         assert_eq!(
-            validating_body_setters(&mut file, "cozmox-models", &validated),
+            validate_before_send(&mut file, "cozmox-models", &validated),
             1
         );
         let t = text(&file);
-        assert!(t.contains(".and_then(|body:::cozmox_models::Dto|{::cozmox_models::validate::Validate::validate(&body)"), "{t}");
-        assert_eq!(t.matches("and_then").count(), 1, "{t}");
+        assert!(
+            t.contains("fnvalidate_body(&self,)->::std::result::Result<(),::cozmox_models::validate::ValidationErrors>{match&self.body{::std::result::Result::Ok(body)=>{::cozmox_models::validate::Validate::validate(body)}"),
+            "{t}"
+        );
+        assert_eq!(t.matches("fnvalidate_body").count(), 1, "{t}");
+        // The setter is left as it is.
+        assert_eq!(t.matches("self.body=value.try_into()").count(), 2, "{t}");
     }
 
     #[test]
