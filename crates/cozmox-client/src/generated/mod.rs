@@ -585,11 +585,6 @@ pub mod builder {
                 .map_err(|_| {
                     "conversion to `:: cozmox_models :: CreateSessionDto` for body failed"
                         .to_string()
-                })
-                .and_then(|body: ::cozmox_models::CreateSessionDto| {
-                    ::cozmox_models::validate::Validate::validate(&body)
-                        .map(|()| body)
-                        .map_err(|e| ::std::format!("invalid body: {e}"))
                 });
             self
         }
@@ -600,6 +595,7 @@ pub mod builder {
             crate::error::Response<::cozmox_models::Session>,
             crate::error::Error,
         > {
+            self.validate_body().map_err(crate::error::Error::Validation)?;
             crate::error::lift(
                     ::std::boxed::Box::pin(self.send_raw()),
                     Some(crate::error::decode_json::<::cozmox_models::Session>),
@@ -643,6 +639,18 @@ pub mod builder {
                 201u16 => crate::error::defer(response),
                 401u16 => crate::error::defer(response),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /// The body's constraints (the spec's), which `send()` checks
+        /// before sending.
+        fn validate_body(
+            &self,
+        ) -> ::std::result::Result<(), ::cozmox_models::validate::ValidationErrors> {
+            match &self.body {
+                ::std::result::Result::Ok(body) => {
+                    ::cozmox_models::validate::Validate::validate(body)
+                }
+                ::std::result::Result::Err(_) => ::std::result::Result::Ok(()),
             }
         }
     }
@@ -882,11 +890,6 @@ pub mod builder {
                 .map_err(|_| {
                     "conversion to `:: cozmox_models :: UpdateSessionDto` for body failed"
                         .to_string()
-                })
-                .and_then(|body: ::cozmox_models::UpdateSessionDto| {
-                    ::cozmox_models::validate::Validate::validate(&body)
-                        .map(|()| body)
-                        .map_err(|e| ::std::format!("invalid body: {e}"))
                 });
             self
         }
@@ -897,6 +900,7 @@ pub mod builder {
             crate::error::Response<::cozmox_models::Session>,
             crate::error::Error,
         > {
+            self.validate_body().map_err(crate::error::Error::Validation)?;
             crate::error::lift(
                     ::std::boxed::Box::pin(self.send_raw()),
                     Some(crate::error::decode_json::<::cozmox_models::Session>),
@@ -943,6 +947,18 @@ pub mod builder {
                 200u16 => crate::error::defer(response),
                 401u16 => crate::error::defer(response),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /// The body's constraints (the spec's), which `send()` checks
+        /// before sending.
+        fn validate_body(
+            &self,
+        ) -> ::std::result::Result<(), ::cozmox_models::validate::ValidationErrors> {
+            match &self.body {
+                ::std::result::Result::Ok(body) => {
+                    ::cozmox_models::validate::Validate::validate(body)
+                }
+                ::std::result::Result::Err(_) => ::std::result::Result::Ok(()),
             }
         }
     }
