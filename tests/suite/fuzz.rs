@@ -240,3 +240,33 @@ fn duplicate_keys_are_found_after_unescaping_at_any_depth() {
     assert!(!has_duplicate_keys(br#"{"a": {"a": 1}, "b": [{"a": 2}]}"#));
     assert!(!has_duplicate_keys(b"{\"a\": "));
 }
+
+/// Unknown fields are kept as the text sent: what serde_json would refuse
+/// in a value (numbers out of range, a lone surrogate, nesting past its
+/// limit) fails the decode, and an object with a key twice is kept as
+/// parsed, so a decoded session always encodes, without a key twice.
+#[test]
+fn unknown_fields_kept_as_text_encode_again() {
+    let base = r#"{"id": "s1", "orgId": "o1", "createdAt": "2023-11-07T05:31:56Z", "updatedAt": "2023-11-07T05:31:56Z", "extra": "#;
+    let with = |extra: &str| format!("{base}{extra}}}");
+    for refused in [
+        "1e400".to_owned(),
+        r#""\ud800""#.to_owned(),
+        format!("{}{}", "[".repeat(128), "]".repeat(128)),
+    ] {
+        let input = with(&refused);
+        assert!(decode::<Session>(input.as_bytes()).is_err(), "{refused}");
+        check_session(input.as_bytes());
+    }
+    for kept in [
+        r#"{"a": 1, "a": 2}"#.to_owned(),
+        r#"[{"b": {"c": 1, "c": [true]}}]"#.to_owned(),
+        format!("{}{}", "[".repeat(100), "]".repeat(100)),
+    ] {
+        let input = with(&kept);
+        let session = decode::<Session>(input.as_bytes()).expect("kept");
+        let encoded = serde_json::to_vec(&session).expect("encodes");
+        assert!(!has_duplicate_keys(&encoded), "{kept}");
+        check_session(input.as_bytes());
+    }
+}

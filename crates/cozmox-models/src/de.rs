@@ -12,6 +12,7 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor,
 };
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::UnknownFields;
@@ -116,48 +117,165 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
 }
 
 /// The value of a field the object's type does not declare, as its text
-/// ([`UnknownFields::keep`]): read as raw text (no `Value` built), with
-/// serde_json's nesting limit checked on the text, which its raw reading
-/// skips (so a kept value always parses and encodes again).
-pub struct Kept(pub(crate) Box<serde_json::value::RawValue>);
-
-/// The deepest nesting serde_json reads (`recursion limit exceeded` past it).
-const MAX_DEPTH: usize = 127;
+/// ([`UnknownFields::keep`]): from serde_json's deserializers, read as raw
+/// text (no `Value` built) and then checked as serde_json checks a value
+/// it parses, which its raw reading does not (numbers in range, no lone
+/// surrogate, nesting within its limit), so a kept value always parses and
+/// encodes again; an object inside it with a key sent twice is kept as
+/// parsed (the last value), as it would be in a `Map`. From any other
+/// deserializer (serde's buffering of a user's `#[serde(flatten)]` or
+/// untagged enum, another format), read as a `Value` and kept as its text.
+pub struct Kept(pub(crate) Box<RawValue>);
 
 impl<'de> de::Deserialize<'de> for Kept {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
-        if depth(raw.get()) > MAX_DEPTH {
-            return Err(de::Error::custom("recursion limit exceeded"));
-        }
-        Ok(Kept(raw))
+        deserializer.deserialize_newtype_struct(RAW_VALUE, KeptVisitor)
     }
 }
 
-/// The deepest nesting of arrays and objects in JSON text.
-fn depth(text: &str) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
-    for byte in text.bytes() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+/// The text of `value`, for a kept value that came as something else.
+fn as_text<E: de::Error>(value: &Value) -> Result<Kept, E> {
+    serde_json::value::to_raw_value(value)
+        .map(Kept)
+        .map_err(de::Error::custom)
+}
+
+struct KeptVisitor;
+
+impl<'de> Visitor<'de> for KeptVisitor {
+    type Value = Kept;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
     }
-    deepest
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kept, A::Error> {
+        let Some(first) = map.next_key::<Key<'de>>()? else {
+            return as_text(&Value::Object(Map::new()));
+        };
+        if first.as_str() == RAW_VALUE {
+            // serde_json's raw value: one entry whose value is the text.
+            let text: String = map.next_value()?;
+            return checked(text).map_err(de::Error::custom);
+        }
+        let mut object = Map::new();
+        object.insert(first.into_string(), map.next_value()?);
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        as_text(&Value::Object(object))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Kept, D::Error> {
+        as_text(&Value::deserialize(d)?)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kept, D::Error> {
+        as_text(&Value::deserialize(d)?)
+    }
+    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<Kept, S::Error> {
+        as_text(&Value::deserialize(SeqAccessDeserializer::new(seq))?)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Kept, E> {
+        as_text(&Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Kept, E> {
+        as_text(&Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kept, E> {
+        as_text(&Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Kept, E> {
+        as_text(&Value::from(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kept, E> {
+        as_text(&Value::from(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Kept, E> {
+        as_text(&Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Kept, E> {
+        as_text(&Value::Null)
+    }
+}
+
+/// `text` (JSON that serde_json's raw reading accepted) checked the way
+/// serde_json checks a value it parses; kept as parsed when an object in
+/// it has a key twice.
+fn checked(text: String) -> Result<Kept, serde_json::Error> {
+    let mut duplicates = false;
+    let mut reading = serde_json::Deserializer::from_str(&text);
+    de::DeserializeSeed::deserialize(
+        Check {
+            duplicates: &mut duplicates,
+        },
+        &mut reading,
+    )?;
+    if duplicates {
+        let value: Value = serde_json::from_str(&text)?;
+        return serde_json::value::to_raw_value(&value).map(Kept);
+    }
+    RawValue::from_string(text).map(Kept)
+}
+
+/// Reads every value (as `deserialize_any` does: numbers, escapes, nesting
+/// all checked) and notes whether an object has a key twice.
+struct Check<'a> {
+    duplicates: &'a mut bool,
+}
+
+impl<'de> de::DeserializeSeed<'de> for Check<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Check<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while seq
+            .next_element_seed(Check {
+                duplicates: &mut *self.duplicates,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if !keys.insert(key.into_string()) {
+                *self.duplicates = true;
+            }
+            map.next_value_seed(Check {
+                duplicates: &mut *self.duplicates,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 /// An object key, borrowed from the input when it can be, owned when it has
@@ -1128,18 +1246,41 @@ mod tests {
     use serde_json::{Value, json};
 
     #[test]
-    fn kept_values_are_refused_past_serde_jsons_nesting_limit() {
-        assert_eq!(super::depth(r#"[{"a": "[[[{\"", "b": [1, {}]}]"#), 4);
+    fn kept_values_parse_again_as_they_were_sent() {
+        let kept = |text: &str| {
+            serde_json::from_str::<super::Kept>(text)
+                .map(|k| k.0.get().to_owned())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            kept(r#"[1, {"a": "x\"y"}]"#).as_deref(),
+            Ok(r#"[1, {"a": "x\"y"}]"#)
+        );
+        // What serde_json refuses when it parses a value is refused here
+        // too (its raw reading lets it through).
         let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        assert!(serde_json::from_str::<super::Kept>(&nested(super::MAX_DEPTH)).is_ok());
-        let error = serde_json::from_str::<super::Kept>(&nested(super::MAX_DEPTH + 1))
-            .err()
-            .map(|e| e.to_string());
-        assert!(error.is_some_and(|e| e.contains("recursion limit")));
-        // What serde_json itself reads at that depth (so a kept value
-        // always parses again).
-        assert!(serde_json::from_str::<Value>(&nested(super::MAX_DEPTH)).is_ok());
-        assert!(serde_json::from_str::<Value>(&nested(super::MAX_DEPTH + 1)).is_err());
+        assert!(kept(&nested(127)).is_ok());
+        assert!(serde_json::from_str::<Value>(&nested(127)).is_ok());
+        assert!(kept(&nested(128)).is_err_and(|e| e.contains("recursion limit")));
+        assert!(kept("1e400").is_err_and(|e| e.contains("out of range")));
+        assert!(kept(r#""\ud800""#).is_err_and(|e| e.contains("hex escape")));
+        // An object with a key twice is kept as parsed: the last value.
+        assert_eq!(
+            kept(r#"{"a": 1, "b": {"c": 2, "c": 3}}"#).as_deref(),
+            Ok(r#"{"a":1,"b":{"c":3}}"#)
+        );
+        // From a `Value` (a buffered member) and from serde's own
+        // buffering (a user's untagged enum around a generated type).
+        let from_value: super::Kept =
+            serde::Deserialize::deserialize(&json!({"x": [1, true]})).expect("kept");
+        assert_eq!(from_value.0.get(), r#"{"x":[1,true]}"#);
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Users {
+            Kept(super::Kept),
+        }
+        let Users::Kept(buffered) = serde_json::from_str(r#"{"y": [null, 2.5]}"#).expect("kept");
+        assert_eq!(buffered.0.get(), r#"{"y":[null,2.5]}"#);
     }
 
     #[test]
