@@ -125,10 +125,16 @@ impl Error {
         self.api_status() == Some(404)
     }
 
-    /// Whether the API refused the key: `401 Unauthorized` (missing or
-    /// wrong key) or `403 Forbidden` (a key without the right).
+    /// Whether the API refused the key: `401 Unauthorized` (a missing or
+    /// wrong key; a valid key without the right is [`Error::is_forbidden`]).
     pub fn is_unauthorized(&self) -> bool {
-        matches!(self.api_status(), Some(401 | 403))
+        self.api_status() == Some(401)
+    }
+
+    /// Whether the API answered `403 Forbidden`: the key is valid but not
+    /// allowed to do this.
+    pub fn is_forbidden(&self) -> bool {
+        self.api_status() == Some(403)
     }
 
     /// Whether the API answered `429 Too Many Requests` (after the retries
@@ -354,7 +360,7 @@ impl fmt::Debug for ShownHeaders<'_> {
 ///
 /// ```
 /// use cozmox_client::Response;
-/// use reqwest::{StatusCode, header::HeaderMap};
+/// use cozmox_client::http::{HeaderMap, StatusCode};
 ///
 /// let mut headers = HeaderMap::new();
 /// headers.insert("x-request-id", "req-1".parse()?);
@@ -415,8 +421,10 @@ impl<T> std::ops::Deref for Response<T> {
     }
 }
 
-impl<T> From<ResponseValue<T>> for Response<T> {
-    fn from(value: ResponseValue<T>) -> Self {
+impl<T> Response<T> {
+    /// progenitor's answer as the SDK's (progenitor's type stays out of the
+    /// public API).
+    fn from_progenitor(value: ResponseValue<T>) -> Self {
         let status = value.status();
         let headers = value.headers().clone();
         Response::new(value.into_inner(), status, headers)
@@ -467,7 +475,7 @@ impl ApiError {
     ///
     /// ```
     /// use cozmox_client::{ApiError, Error};
-    /// use reqwest::{StatusCode, header::HeaderMap};
+    /// use cozmox_client::http::{HeaderMap, StatusCode};
     ///
     /// let error = Error::Api(ApiError::new(
     ///     StatusCode::NOT_FOUND,
@@ -839,7 +847,7 @@ pub async fn lift<T, E>(
 ) -> Result<Response<T>, Error> {
     use progenitor_client::Error as P;
     let error = match outcome.await {
-        Ok(value) => return Ok(value.into()),
+        Ok(value) => return Ok(Response::from_progenitor(value)),
         Err(e) => e,
     };
     Err(match error {
@@ -966,7 +974,7 @@ mod tests {
         let kinds = |e: &Error| {
             [
                 e.is_not_found(),
-                e.is_unauthorized(),
+                e.is_unauthorized() || e.is_forbidden(),
                 e.is_rate_limited(),
                 e.is_conflict(),
                 e.is_validation(),
@@ -977,6 +985,8 @@ mod tests {
         assert_eq!(kinds(&api(404)), [true, no, no, no, no, no]);
         assert_eq!(kinds(&api(401)), [no, true, no, no, no, no]);
         assert_eq!(kinds(&api(403)), [no, true, no, no, no, no]);
+        assert!(api(401).is_unauthorized() && !api(401).is_forbidden());
+        assert!(api(403).is_forbidden() && !api(403).is_unauthorized());
         assert_eq!(kinds(&api(429)), [no, no, true, no, no, true]);
         assert_eq!(kinds(&api(409)), [no, no, no, true, no, no]);
         assert_eq!(kinds(&api(400)), [no, no, no, no, true, no]);

@@ -21,6 +21,7 @@ mod generated;
 pub use generated::*;
 
 pub mod error;
+pub mod http;
 pub mod paginate;
 pub mod runtime;
 pub use error::{

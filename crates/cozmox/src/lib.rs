@@ -40,6 +40,9 @@ pub use cozmox_client::{
     TooLargeError,
 };
 
+// The HTTP types responses and errors carry (`http::StatusCode`, `http::HeaderMap`…).
+pub use cozmox_client::http;
+
 // `client.baseurl()` and `client.api_version()`.
 pub use cozmox_client::ClientInfo;
 

@@ -7,7 +7,8 @@
 //! `get(id)`, `update(id, body)`, `delete(id)`, …) take the required path
 //! parameters and the required body as arguments and return progenitor's
 //! request builder with them set, so optional parameters stay setters and
-//! `.send()` runs the call through the same hooks, errors and validation.
+//! `.await` (or `.send()`) runs the call through the same hooks, errors and
+//! validation.
 //! Operations progenitor cannot express are forwarded as they are (async
 //! methods with positional arguments).
 //!
@@ -580,7 +581,7 @@ fn arg_ident(name: &str) -> syn::Ident {
 
 /// A compiled (`no_run`) example for a resource handle's docs: one call of
 /// its simplest method (a list; else one without a body; a body is built
-/// from JSON), through the builder and `.send()` (`.stream()` for a
+/// from JSON), awaited (and through `.send()`; `.stream()` for a
 /// paginated list), or awaited for an operation the client stage wrote.
 /// Path parameters that are not strings are parsed from text.
 fn handle_example(resource: &Resource, target: &Target) -> Option<String> {
@@ -634,14 +635,21 @@ fn handle_example(resource: &Resource, target: &Target) -> Option<String> {
         args.join(", ")
     );
     if m.manual {
-        lines.push(format!("let response = {call}.await?;"));
-        lines.push("println!(\"{}\", response.status());".to_string());
-        lines.push("let body = response.into_inner();".to_string());
+        lines.push(format!("let body = {call}.await?;"));
     } else if m.pagination.is_some() && target.client_error.is_some() {
         lines.push(format!("let mut items = {call}.stream();"));
         lines.push("while let Some(item) = items.next().await {".to_string());
         lines.push("    println!(\"{:?}\", item?);".to_string());
         lines.push("}".to_string());
+    } else if target.client_error.is_some() {
+        lines.push(format!("let body = {call}.await?;"));
+        if !args.iter().any(|a| a == "body") {
+            lines.push("// Or with the status and headers:".to_string());
+            lines.push(format!("let response = {call}.send().await?;"));
+            lines.push(
+                "println!(\"{} {:?}\", response.status(), response.request_id());".to_string(),
+            );
+        }
     } else {
         lines.push(format!("let response = {call}.send().await?;"));
         lines.push("println!(\"{}\", response.status());".to_string());
@@ -726,8 +734,11 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                         self,
                         #( #params: &str, )*
                         #body_arg
-                    ) -> ::std::result::Result<#response_type<#response>, #error_type> {
-                        self.client.#client_method(#( #params, )* #body_pass).await
+                    ) -> ::std::result::Result<#response, #error_type> {
+                        self.client
+                            .#client_method(#( #params, )* #body_pass)
+                            .await
+                            .map(#response_type::into_inner)
                     }
                 });
                 continue;
@@ -765,7 +776,8 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                 quote!(where #(#bounds),*)
             };
             doc.push_str(
-                " Optional parameters are setters of the returned builder; `.send()` sends it.",
+                " Optional parameters are setters of the returned builder; `.await` it for the body \
+                 (`.send()` for the status and headers too).",
             );
             if let (Some(p), Some(_)) = (&m.pagination, &target.client_error) {
                 doc.push_str(

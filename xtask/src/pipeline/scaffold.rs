@@ -119,7 +119,7 @@ pub fn files(target: &Target, doc: &Value) -> Result<BTreeMap<PathBuf, String>, 
         lib("Models", "#[macro_use]\nmod support;\n")
     );
     let client_lib = format!(
-        "{}\npub mod error;\npub mod paginate;\npub mod runtime;\npub use error::{{ApiError, CallFuture, Error, ErrorBody, Response, ResponseDecodeError, TooLargeError}};\npub use paginate::{{Page, PageQuery, PageStream, Pages}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\n",
+        "{}\npub mod error;\npub mod http;\npub mod paginate;\npub mod runtime;\npub use error::{{ApiError, CallFuture, Error, ErrorBody, Response, ResponseDecodeError, TooLargeError}};\npub use paginate::{{Page, PageQuery, PageStream, Pages}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\n",
         lib("Client", "")
     );
     let krate = m.replace('-', "_");
@@ -210,6 +210,10 @@ const CLIENT_RUNTIME: &[(&str, &str)] = &[
     (
         "src/error.rs",
         include_str!("../../../crates/cozmox-client/src/error.rs"),
+    ),
+    (
+        "src/http.rs",
+        include_str!("../../../crates/cozmox-client/src/http.rs"),
     ),
     // Every resource method called as documented: the generated module
     // `src/generated/every_method.rs` (stage resources), compiled by

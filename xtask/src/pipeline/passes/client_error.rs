@@ -61,8 +61,9 @@ pub fn unified_errors(file: &mut syn::File, support: &str) -> Result<Vec<String>
     Ok(changed)
 }
 
-/// `pub use progenitor_client::{…, Error, …};` loses `Error`, which is
-/// imported privately instead (the raw bodies still construct it).
+/// `pub use progenitor_client::{…, Error, ResponseValue, …};` loses `Error`
+/// and `ResponseValue` (the SDK's `Error` and `Response` stand for them),
+/// which are imported privately instead (the raw bodies still use them).
 fn stop_reexporting_progenitor_error(file: &mut syn::File) {
     let mut found = false;
     for item in &mut file.items {
@@ -81,7 +82,9 @@ fn stop_reexporting_progenitor_error(file: &mut syn::File) {
             g.items = g
                 .items
                 .iter()
-                .filter(|t| !matches!(t, syn::UseTree::Name(n) if n.ident == "Error"))
+                .filter(|t| {
+                    !matches!(t, syn::UseTree::Name(n) if n.ident == "Error" || n.ident == "ResponseValue")
+                })
                 .cloned()
                 .collect();
             found |= g.items.len() != before;
@@ -92,7 +95,7 @@ fn stop_reexporting_progenitor_error(file: &mut syn::File) {
             0,
             syn::parse_quote! {
                 #[allow(unused_imports)]
-                use progenitor_client::Error;
+                use progenitor_client::{Error, ResponseValue};
             },
         );
     }
@@ -415,8 +418,8 @@ mod tests {
             let needle: String = needle.split_whitespace().collect();
             assert!(flat.contains(&needle), "`{needle}` missing from:\n{out}");
         };
-        has("pub use progenitor_client::{ByteStream, ResponseValue};");
-        has("use progenitor_client::Error;");
+        has("pub use progenitor_client::ByteStream;");
+        has("use progenitor_client::{Error, ResponseValue};");
         has(
             "pub async fn send(self,) -> Result<crate::error::Response<crate::Session>, crate::error::Error>",
         );
