@@ -11,9 +11,9 @@
     irrefutable_let_patterns
 )]
 #[allow(unused_imports)]
-use progenitor_client::Error;
+use progenitor_client::{Error, ResponseValue};
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Path parameters are encoded by the client runtime (every byte but the

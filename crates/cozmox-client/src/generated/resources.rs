@@ -37,7 +37,7 @@ pub struct Sessions<'a> {
 impl<'a> Sessions<'a> {
     /**Create Session
 
-`POST /session` (`SessionController_create`). Optional parameters are setters of the returned builder; `.send()` sends it.*/
+`POST /session` (`SessionController_create`). Optional parameters are setters of the returned builder; `.await` it for the body (`.send()` for the status and headers too).*/
     pub fn create<B>(&self, body: B) -> super::builder::SessionControllerCreate<'a>
     where
         B: ::std::convert::TryInto<::cozmox_models::CreateSessionDto>,
@@ -46,13 +46,13 @@ impl<'a> Sessions<'a> {
     }
     /**List Sessions
 
-`GET /session` (`SessionController_findAllPaginated`). Optional parameters are setters of the returned builder; `.send()` sends it. A paginated list: `.stream()` on the builder yields every item of every page, `.pages()` every page.*/
+`GET /session` (`SessionController_findAllPaginated`). Optional parameters are setters of the returned builder; `.await` it for the body (`.send()` for the status and headers too). A paginated list: `.stream()` on the builder yields every item of every page, `.pages()` every page.*/
     pub fn list(&self) -> super::builder::SessionControllerFindAllPaginated<'a> {
         self.client.session_controller_find_all_paginated()
     }
     /**Get Session
 
-`GET /session/{id}` (`SessionController_findOne`). Optional parameters are setters of the returned builder; `.send()` sends it.*/
+`GET /session/{id}` (`SessionController_findOne`). Optional parameters are setters of the returned builder; `.await` it for the body (`.send()` for the status and headers too).*/
     pub fn get<P0>(&self, id: P0) -> super::builder::SessionControllerFindOne<'a>
     where
         P0: ::std::convert::TryInto<::std::string::String>,
@@ -61,7 +61,7 @@ impl<'a> Sessions<'a> {
     }
     /**Update Session
 
-`PATCH /session/{id}` (`SessionController_update`). Optional parameters are setters of the returned builder; `.send()` sends it.*/
+`PATCH /session/{id}` (`SessionController_update`). Optional parameters are setters of the returned builder; `.await` it for the body (`.send()` for the status and headers too).*/
     pub fn update<P0, B>(
         &self,
         id: P0,
@@ -75,7 +75,7 @@ impl<'a> Sessions<'a> {
     }
     /**Delete Session
 
-`DELETE /session/{id}` (`SessionController_remove`). Optional parameters are setters of the returned builder; `.send()` sends it.*/
+`DELETE /session/{id}` (`SessionController_remove`). Optional parameters are setters of the returned builder; `.await` it for the body (`.send()` for the status and headers too).*/
     pub fn delete<P0>(&self, id: P0) -> super::builder::SessionControllerRemove<'a>
     where
         P0: ::std::convert::TryInto<::std::string::String>,
