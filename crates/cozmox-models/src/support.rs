@@ -113,7 +113,8 @@ impl<'de, T: for<'a> From<&'a str>> serde::de::Visitor<'de> for OpenStringEnumVi
 /// `number` or `integer` enum (normalization rule `number-enum-values`,
 /// pass `number-enums`), with the docs, the inner type and each value's
 /// name and literal (written for the inner type: `1.0` for `f64`, `1` for
-/// `i64`). The type encodes and decodes as the bare number (any number: a
+/// `i64`). The type encodes and decodes as the bare number (any number of
+/// its type, an integer for integer enums: a
 /// value it does not list is kept, and reported by `Drift`), and describes
 /// only the listed values in its JSON Schema. Integer types also get `Eq`,
 /// `Hash` and `Ord`.

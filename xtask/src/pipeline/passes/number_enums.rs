@@ -4,7 +4,7 @@
 //! `number-enum-values` hands them over as plain numbers with the values in
 //! `x-enum-values`; here each such field gets an open type again: one
 //! `open_number_enum!` invocation (the models crate's `support.rs`), a
-//! newtype over the field's number type that decodes any number, names the
+//! newtype over the field's number type that decodes any number of it, names the
 //! listed values (`V1`, `Minus1`, `V1Dot5`), reports the others through
 //! `Drift` and describes the listed values in its JSON Schema. A component
 //! that is a number enum (typify's newtype over the number) becomes the
@@ -119,8 +119,15 @@ fn consts(values: &[serde_json::Number], ty: &str) -> Option<TokenStream> {
         .map(|v| literal(v, ty))
         .collect::<Option<Vec<TokenStream>>>()?;
     let mut used = BTreeSet::new();
+    let mut seen: Vec<f64> = Vec::new();
     let mut out = TokenStream::new();
     for (v, lit) in values.iter().zip(literals) {
+        // One value once, by value (`1` and `1.0` are one value, `V1`).
+        let value = v.as_f64().unwrap_or(f64::NAN);
+        if seen.contains(&value) {
+            continue;
+        }
+        seen.push(value);
         let konst = fresh_name(&symbol_variant_name(&name_text(v)), |n| used.contains(n));
         used.insert(konst.clone());
         let ident = syn::Ident::new(&konst, proc_macro2::Span::call_site());
@@ -287,6 +294,8 @@ mod tests {
         assert_eq!(lit(json!(1.5), "i64"), None);
         assert_eq!(lit(json!(-1), "u64"), None);
         assert_eq!(lit(json!(300), "u8"), None);
+        let both = consts(&[n(json!(1)), n(json!(1.0)), n(json!(2))], "f64").map(|t| t.to_string());
+        assert_eq!(both.as_deref(), Some("V1 = 1.0 , V2 = 2.0 ,"));
         assert_eq!(primitive("NonZeroU64"), Some("u64"));
         assert_eq!(primitive("String"), None);
     }
