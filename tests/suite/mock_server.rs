@@ -4,10 +4,10 @@
 
 use std::collections::HashSet;
 
+use fixture::Client;
 use fixture::models::{
     CreateSessionDto, Session, SessionPaginatedResponse, SessionStatus, UpdateSessionDto,
 };
-use fixture::{Client, ClientInfo as _};
 use fixture_mock::MockServer;
 use serde_json::{Value, json};
 

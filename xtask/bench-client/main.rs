@@ -124,13 +124,7 @@ impl Sides {
         let start = Instant::now();
         match side {
             Side::Client => {
-                let session = self
-                    .client
-                    .session_controller_find_one()
-                    .id(ID)
-                    .send()
-                    .await?
-                    .into_inner();
+                let session = self.client.sessions().get(ID).await?;
                 black_box(session);
             }
             Side::ReqwestValue | Side::ReqwestSession => {
@@ -197,13 +191,7 @@ fn main() -> Result<()> {
         };
 
         // Both sides read the same thing.
-        let session = sides
-            .client
-            .session_controller_find_one()
-            .id(ID)
-            .send()
-            .await?
-            .into_inner();
+        let session = sides.client.sessions().get(ID).await?;
         let value: serde_json::Value = serde_json::from_slice(&body)?;
         if value.get("id").and_then(|v| v.as_str()) != Some(session.id.as_str()) {
             return Err("the client decoded another session than the bytes served".into());

@@ -15,7 +15,7 @@
 //!     .retry_policy(RetryPolicy::default().max_retries(4))
 //!     .build()?;
 //! // One call without retries:
-//! let _once = client.with_retry_policy(RetryPolicy::none()).session_controller_find_one().id("s1");
+//! let _once = client.with_retry_policy(RetryPolicy::none()).sessions().get("s1");
 //! // The key never shows:
 //! assert!(!format!("{client:?}").contains("sk-test"));
 //! # Ok::<(), cozmox_client::ConfigError>(())
@@ -790,6 +790,23 @@ impl Client {
             builder = builder.base_url(url);
         }
         builder.build()
+    }
+
+    /// The base URL calls go to (`https://api.cozmox.ai` by default).
+    pub fn baseurl(&self) -> &str {
+        ClientInfo::baseurl(self)
+    }
+
+    /// The version of the API this client was generated from, sent with
+    /// every call (as [`API_VERSION`](cozmox_models::API_VERSION)).
+    pub fn api_version() -> &'static str {
+        <Self as ClientInfo<Runtime>>::api_version()
+    }
+
+    /// The `reqwest::Client` the calls go through (its connections are
+    /// shared by every clone of this client), for requests of your own.
+    pub fn client(&self) -> &reqwest::Client {
+        ClientInfo::client(self)
     }
 
     /// The same client (sharing its connections) with another runtime.

@@ -43,9 +43,6 @@ pub use cozmox_client::{
 // The HTTP types responses and errors carry (`http::StatusCode`, `http::HeaderMap`…).
 pub use cozmox_client::http;
 
-// `client.baseurl()` and `client.api_version()`.
-pub use cozmox_client::ClientInfo;
-
 // Every page of a paginated list, as a stream (`client.sessions().list().stream()`).
 pub use cozmox_client::{PageStream, Pages};
 

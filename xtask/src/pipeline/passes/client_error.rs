@@ -61,9 +61,11 @@ pub fn unified_errors(file: &mut syn::File, support: &str) -> Result<Vec<String>
     Ok(changed)
 }
 
-/// `pub use progenitor_client::{…, Error, ResponseValue, …};` loses `Error`
-/// and `ResponseValue` (the SDK's `Error` and `Response` stand for them),
-/// which are imported privately instead (the raw bodies still use them).
+/// `pub use progenitor_client::{…, ClientInfo, Error, ResponseValue, …};`
+/// loses `Error` and `ResponseValue` (the SDK's `Error` and `Response` stand
+/// for them) and `ClientInfo` (the runtime gives `Client` inherent
+/// `baseurl()` and `api_version()`), which are imported privately instead
+/// (the raw bodies and progenitor's impls still use them).
 fn stop_reexporting_progenitor_error(file: &mut syn::File) {
     let mut found = false;
     for item in &mut file.items {
@@ -83,7 +85,8 @@ fn stop_reexporting_progenitor_error(file: &mut syn::File) {
                 .items
                 .iter()
                 .filter(|t| {
-                    !matches!(t, syn::UseTree::Name(n) if n.ident == "Error" || n.ident == "ResponseValue")
+                    !matches!(t, syn::UseTree::Name(n)
+                        if n.ident == "Error" || n.ident == "ResponseValue" || n.ident == "ClientInfo")
                 })
                 .cloned()
                 .collect();
@@ -95,7 +98,7 @@ fn stop_reexporting_progenitor_error(file: &mut syn::File) {
             0,
             syn::parse_quote! {
                 #[allow(unused_imports)]
-                use progenitor_client::{Error, ResponseValue};
+                use progenitor_client::{ClientInfo, Error, ResponseValue};
             },
         );
     }
@@ -419,7 +422,7 @@ mod tests {
             assert!(flat.contains(&needle), "`{needle}` missing from:\n{out}");
         };
         has("pub use progenitor_client::ByteStream;");
-        has("use progenitor_client::{Error, ResponseValue};");
+        has("use progenitor_client::{ClientInfo, Error, ResponseValue};");
         has(
             "pub async fn send(self,) -> Result<crate::error::Response<crate::Session>, crate::error::Error>",
         );

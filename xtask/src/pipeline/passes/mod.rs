@@ -29,6 +29,7 @@ pub mod open_string_enums;
 pub mod open_untagged_unions;
 pub mod operation_dispatch_macro;
 pub mod place_typed_fields;
+pub mod private_operation_methods;
 pub mod runtime_encode_path;
 pub mod schema_map;
 pub mod share_conversion_error;
@@ -368,6 +369,17 @@ pub static PASSES: &[Pass] = &[
         why_here: "after unified-errors: a builder whose `send` answers the SDK's `Response` awaits to its body",
         run: |cx| match &cx.target.client_error {
             Some(support) => Ok(into_future::into_future(&mut cx.client, support)?.len()),
+            None => Ok(0),
+        },
+    },
+    Pass {
+        name: "private-operation-methods",
+        edits: Edits::Client,
+        why_here: "after unified-errors and into-future, which split and wrap the public methods: `Client`'s operationId methods and constructors and the builders' `new` become crate-private",
+        run: |cx| match &cx.target.client_error {
+            Some(_) => {
+                Ok(private_operation_methods::private_operation_methods(&mut cx.client).len())
+            }
             None => Ok(0),
         },
     },
