@@ -11,9 +11,9 @@
     irrefutable_let_patterns
 )]
 #[allow(unused_imports)]
-use progenitor_client::{Error, ResponseValue};
+use progenitor_client::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo};
+pub use progenitor_client::ByteStream;
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Path parameters are encoded by the client runtime (every byte but the
@@ -43,7 +43,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::Runtime) -> Self {
+    pub(crate) fn new(baseurl: &str, inner: crate::runtime::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -59,7 +59,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::runtime::Runtime,
@@ -131,7 +131,7 @@ let response = client.session_controller_find_all_paginated()
     .send()
     .await;
 ```*/
-    pub fn session_controller_find_all_paginated(
+    pub(crate) fn session_controller_find_all_paginated(
         &self,
     ) -> builder::SessionControllerFindAllPaginated<'_> {
         builder::SessionControllerFindAllPaginated::new(self)
@@ -146,7 +146,9 @@ let response = client.session_controller_create()
     .send()
     .await;
 ```*/
-    pub fn session_controller_create(&self) -> builder::SessionControllerCreate<'_> {
+    pub(crate) fn session_controller_create(
+        &self,
+    ) -> builder::SessionControllerCreate<'_> {
         builder::SessionControllerCreate::new(self)
     }
     /**Get Session
@@ -161,7 +163,9 @@ let response = client.session_controller_find_one()
     .send()
     .await;
 ```*/
-    pub fn session_controller_find_one(&self) -> builder::SessionControllerFindOne<'_> {
+    pub(crate) fn session_controller_find_one(
+        &self,
+    ) -> builder::SessionControllerFindOne<'_> {
         builder::SessionControllerFindOne::new(self)
     }
     /**Delete Session
@@ -176,7 +180,9 @@ let response = client.session_controller_remove()
     .send()
     .await;
 ```*/
-    pub fn session_controller_remove(&self) -> builder::SessionControllerRemove<'_> {
+    pub(crate) fn session_controller_remove(
+        &self,
+    ) -> builder::SessionControllerRemove<'_> {
         builder::SessionControllerRemove::new(self)
     }
     /**Update Session
@@ -193,7 +199,9 @@ let response = client.session_controller_update()
     .send()
     .await;
 ```*/
-    pub fn session_controller_update(&self) -> builder::SessionControllerUpdate<'_> {
+    pub(crate) fn session_controller_update(
+        &self,
+    ) -> builder::SessionControllerUpdate<'_> {
         builder::SessionControllerUpdate::new(self)
     }
 }
@@ -231,7 +239,7 @@ pub mod builder {
         updated_at_lt: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     }
     impl<'a> SessionControllerFindAllPaginated<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 assistant_id: Ok(None),
@@ -570,7 +578,7 @@ pub mod builder {
         body: Result<::cozmox_models::CreateSessionDto, String>,
     }
     impl<'a> SessionControllerCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Err("body was not initialized".to_string()),
@@ -675,7 +683,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SessionControllerFindOne<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
@@ -768,7 +776,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SessionControllerRemove<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
@@ -862,7 +870,7 @@ pub mod builder {
         body: Result<::cozmox_models::UpdateSessionDto, String>,
     }
     impl<'a> SessionControllerUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
