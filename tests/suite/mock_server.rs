@@ -501,7 +501,7 @@ async fn awaiting_a_builder_gives_the_body_and_errors_say_what_they_are() {
         .limit(10.0)
         .await
         .expect("list succeeds");
-    assert_eq!(page.results, [created.clone()]);
+    assert_eq!(page.results, std::slice::from_ref(&created));
 
     let response = client
         .sessions()

@@ -76,8 +76,10 @@ pub enum Error {
     Pagination(String),
     /// A success response whose body does not match the models.
     Decode(ResponseDecodeError),
-    /// The request was not sent: a parameter or body is missing or breaks a
-    /// constraint of the API description (length, range, pattern…).
+    /// The request was not sent: a parameter or body is missing or could not
+    /// be converted to its type, or a path parameter is `""`, `.` or `..`.
+    /// (A body that breaks the API description's constraints is
+    /// [`Error::Validation`].)
     InvalidRequest(String),
     /// The request was not sent: its body breaks constraints of the API
     /// description; every field that does, with its JSON path and the

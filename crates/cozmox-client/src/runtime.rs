@@ -609,7 +609,12 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     user_agent: String,
     headers: Vec<(String, String)>,
+    http: Option<HttpSetup>,
 }
+
+/// What [`ClientBuilder::configure_http`] was given.
+type HttpSetup =
+    std::sync::Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -639,6 +644,7 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("user_agent", &self.user_agent)
             .field("headers", &Headers(&self.headers))
+            .field("configure_http", &self.http.as_ref().map(|_| "set"))
             .finish()
     }
 }
@@ -656,6 +662,7 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             user_agent: format!("cozmox-rs/{}", env!("CARGO_PKG_VERSION")),
             headers: Vec::new(),
+            http: None,
         }
     }
 }
@@ -734,6 +741,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Set up the `reqwest::Client` calls go through beyond what this
+    /// builder sets: a proxy, root or client certificates, a local address…
+    /// `setup` is given reqwest's builder first; the timeouts, user agent,
+    /// headers and the refusal of redirects set here are applied after it,
+    /// so they hold.
+    ///
+    /// ```
+    /// let client = cozmox_client::Client::builder()
+    ///     .api_key("sk-…")
+    ///     .configure_http(|http| http.tcp_nodelay(true))
+    ///     .build()?;
+    /// # Ok::<(), cozmox_client::ConfigError>(())
+    /// ```
+    pub fn configure_http(
+        mut self,
+        setup: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.http = Some(std::sync::Arc::new(setup));
+        self
+    }
+
     /// Build the client. Fails on a base URL that is not `https://` (see
     /// [`base_url`](Self::base_url)), or a header that is not valid HTTP.
     pub fn build(self) -> Result<Client, ConfigError> {
@@ -747,7 +775,11 @@ impl ClientBuilder {
             v.set_sensitive(is_sensitive_header(name));
             headers.append(n, v);
         }
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if let Some(setup) = &self.http {
+            http = setup(http);
+        }
+        let http = http
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent)
@@ -797,16 +829,24 @@ impl Client {
         ClientInfo::baseurl(self)
     }
 
-    /// The version of the API this client was generated from, sent with
-    /// every call (as [`API_VERSION`](cozmox_models::API_VERSION)).
+    /// The document's `info.version` this client was generated from, sent
+    /// with every call in the `api-version` header (the crate's
+    /// [`API_VERSION`](cozmox_models::API_VERSION) may be a date
+    /// `cargo xtask import` recorded instead).
     pub fn api_version() -> &'static str {
         <Self as ClientInfo<Runtime>>::api_version()
     }
 
     /// The `reqwest::Client` the calls go through (its connections are
-    /// shared by every clone of this client), for requests of your own.
+    /// shared by every clone of this client), for requests of your own:
+    /// they carry no API key, retries or `api-version` header.
     pub fn client(&self) -> &reqwest::Client {
         ClientInfo::client(self)
+    }
+
+    /// The settings calls run with (key, retries, limits, deadline).
+    pub fn runtime(&self) -> &Runtime {
+        ClientInfo::inner(self)
     }
 
     /// The same client (sharing its connections) with another runtime.
@@ -1217,6 +1257,27 @@ fn template_of(info: &OperationInfo) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_configured_http_client_keeps_the_builders_settings() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static CALLED: AtomicUsize = AtomicUsize::new(0);
+        let builder = Client::builder()
+            .api_key("sk-test")
+            .timeout(Duration::from_secs(7))
+            .configure_http(|http| {
+                CALLED.fetch_add(1, Ordering::SeqCst);
+                // Overridden by the builder's own settings, applied after.
+                http.timeout(Duration::from_secs(1))
+            });
+        assert!(format!("{builder:?}").contains("configure_http: Some(\"set\")"));
+        let client = builder.clone().build().expect("builds");
+        assert_eq!(CALLED.load(Ordering::SeqCst), 1);
+        assert_eq!(client.runtime().timeout, Some(Duration::from_secs(7)));
+        assert_eq!(client.baseurl(), DEFAULT_BASE_URL);
+        builder.build().expect("a clone of the builder builds too");
+        assert_eq!(CALLED.load(Ordering::SeqCst), 2);
+    }
 
     #[test]
     fn backoff_doubles_from_half_a_second_up_to_eight() {

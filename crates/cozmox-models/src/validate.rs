@@ -3,7 +3,8 @@
 //! checked on values users build, with errors naming the field.
 //!
 //! Decoding never checks them (it takes what the server sends); the client
-//! checks a request body when it is given to an operation's builder, and
+//! checks a request body when the call is sent (before anything goes on the
+//! wire: `Error::Validation` with every field that breaks one), and
 //! [`Validate::validate`] checks any value on demand.
 //!
 //! ```

@@ -347,6 +347,10 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Client,
         why_here: "after validate-impls, before unified-errors: builders of bodies that have a `Validate` impl get `validate_body`, which the public `send` calls first",
         run: |cx| {
+            // Only `unified-errors` calls what it adds.
+            if cx.target.client_error.is_none() {
+                return Ok(0);
+            }
             Ok(validate::validate_before_send(
                 &mut cx.client,
                 &cx.target.models_crate,

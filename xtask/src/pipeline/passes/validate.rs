@@ -1,7 +1,8 @@
 //! Request validation: `Validate` impls checking the constraints the spec
 //! puts on values (`minimum`, `maximum`, `exclusiveMinimum`,
 //! `exclusiveMaximum`, `minLength`, `maxLength`, `pattern`, `minItems`,
-//! `maxItems`), and client body setters that call them.
+//! `maxItems`), and the request builders' `validate_body`, which `send()`
+//! calls before anything is sent.
 //!
 //! typify keeps only string constraints (in its newtypes' `FromStr`, which
 //! decoding skips), so the constraints are read from the normalized
