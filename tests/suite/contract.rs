@@ -343,8 +343,8 @@ async fn every_operation_passes_prism_validation() {
         client
             .sessions()
             .list()
-            .page(1.0)
-            .limit(10.0)
+            .page(1)
+            .limit(10)
             .sort_order(SortOrder::Desc)
             .name("support line")
             .created_at_gt(created_after)
@@ -353,7 +353,7 @@ async fn every_operation_passes_prism_validation() {
     )
     .await;
     assert_eq!(page.results.len(), 1);
-    assert_eq!(page.metadata.current_page, 1.0);
+    assert_eq!(page.metadata.current_page, 1);
 
     let found = ok(
         &prism,
@@ -475,8 +475,8 @@ async fn prism_rejects_requests_off_the_spec() {
     assert_eq!(status, 401);
 
     // Through the client: a request Prism rejects fails the call. (Query
-    // parameters are not checked locally; `page` has minimum 1.)
-    let result = prism.client().sessions().list().page(0.0).send().await;
+    // parameters are not checked locally; `limit` has maximum 1000.)
+    let result = prism.client().sessions().list().limit(5000).send().await;
     match result {
         Err(Error::Api(e)) => assert_eq!(e.status().as_u16(), 422, "{e}"),
         other => panic!("expected Prism's 422, got {other:?}"),

@@ -104,11 +104,11 @@ async fn crud_walk() {
         .expect("list")
         .into_inner();
     assert_eq!(page.results, std::slice::from_ref(&created));
-    assert_eq!(page.metadata.total_items, 1.0);
-    assert_eq!(page.metadata.current_page, 1.0);
+    assert_eq!(page.metadata.total_items, 1);
+    assert_eq!(page.metadata.current_page, 1);
     assert_eq!(
-        page.metadata.items_per_page,
-        fixture_mock::DEFAULT_LIMIT as f64
+        u64::try_from(page.metadata.items_per_page),
+        Ok(fixture_mock::DEFAULT_LIMIT)
     );
 
     let fetched = client
@@ -320,15 +320,15 @@ async fn pagination_over_250_sessions() {
         let page = client
             .sessions()
             .list()
-            .page(page_number)
+            .page(u64::from(page_number))
             .limit(40)
             .send()
             .await
             .expect("a page")
             .into_inner();
-        assert_eq!(page.metadata.total_items, 250.0);
-        assert_eq!(page.metadata.current_page, f64::from(page_number));
-        assert_eq!(page.metadata.items_per_page, 40.0);
+        assert_eq!(page.metadata.total_items, 250);
+        assert_eq!(page.metadata.current_page, i64::from(page_number));
+        assert_eq!(page.metadata.items_per_page, 40);
         if page.results.is_empty() {
             break;
         }
@@ -367,7 +367,7 @@ async fn pagination_over_250_sessions() {
         .await
         .expect("by name")
         .into_inner();
-    assert_eq!(filtered.metadata.total_items, 1.0);
+    assert_eq!(filtered.metadata.total_items, 1);
     assert_eq!(filtered.results[0].id, created[7]);
 
     // The client's pagination stream: every session once, in order, whatever the page size
@@ -498,7 +498,7 @@ async fn awaiting_a_builder_gives_the_body_and_errors_say_what_they_are() {
     let page: SessionPaginatedResponse = client
         .sessions()
         .list()
-        .limit(10.0)
+        .limit(10)
         .await
         .expect("list succeeds");
     assert_eq!(page.results, std::slice::from_ref(&created));

@@ -48,7 +48,130 @@ pub struct Page<T> {
     /// The page's items.
     pub items: Vec<T>,
     /// How many items the whole list has, if the response says.
-    pub total: Option<f64>,
+    pub total: Option<u64>,
+}
+
+/// A page number or page size, as [`PageQuery::at`] hands it to a list
+/// builder's `page` and `limit` setters: it converts into whichever number
+/// type the spec gives them (`u64`, `NonZeroU64`, `i64`, `f64`…), so the
+/// generated code needs no knowledge of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Count(pub u32);
+
+impl From<u32> for Count {
+    fn from(n: u32) -> Self {
+        Count(n)
+    }
+}
+
+impl From<Count> for u64 {
+    fn from(c: Count) -> u64 {
+        u64::from(c.0)
+    }
+}
+
+impl From<Count> for i64 {
+    fn from(c: Count) -> i64 {
+        i64::from(c.0)
+    }
+}
+
+impl From<Count> for f64 {
+    fn from(c: Count) -> f64 {
+        f64::from(c.0)
+    }
+}
+
+macro_rules! count_try_into {
+    ($($t:ty),*) => {$(
+        impl TryFrom<Count> for $t {
+            type Error = <$t as TryFrom<u32>>::Error;
+            fn try_from(c: Count) -> Result<$t, Self::Error> {
+                <$t>::try_from(c.0)
+            }
+        }
+    )*};
+}
+count_try_into!(u8, u16, i8, i16, i32);
+
+macro_rules! count_try_into_nonzero {
+    ($($t:ty => $p:ty),*) => {$(
+        impl TryFrom<Count> for $t {
+            type Error = std::num::TryFromIntError;
+            fn try_from(c: Count) -> Result<$t, Self::Error> {
+                <$t>::try_from(<$p>::try_from(c.0)?)
+            }
+        }
+    )*};
+}
+count_try_into_nonzero!(
+    std::num::NonZeroU8 => u8,
+    std::num::NonZeroU16 => u16,
+    std::num::NonZeroU32 => u32,
+    std::num::NonZeroU64 => u64,
+    std::num::NonZeroI64 => i64
+);
+
+impl From<Count> for u32 {
+    fn from(c: Count) -> u32 {
+        c.0
+    }
+}
+
+/// A list's total as the response states it, in whatever number type the
+/// spec gives it: `None` when it is negative or not a whole number (the
+/// total is then unknown, and the stream ends on a short page).
+pub trait Total: Copy {
+    /// The count, if it is one.
+    fn count(self) -> Option<u64>;
+}
+
+macro_rules! total_of_integers {
+    ($($t:ty),*) => {$(
+        impl Total for $t {
+            fn count(self) -> Option<u64> {
+                u64::try_from(self).ok()
+            }
+        }
+    )*};
+}
+total_of_integers!(u8, u16, u32, u64, i8, i16, i32, i64, usize, isize);
+
+macro_rules! total_of_nonzero {
+    ($($t:ty),*) => {$(
+        impl Total for $t {
+            fn count(self) -> Option<u64> {
+                self.get().count()
+            }
+        }
+    )*};
+}
+total_of_nonzero!(
+    std::num::NonZeroU8,
+    std::num::NonZeroU16,
+    std::num::NonZeroU32,
+    std::num::NonZeroU64,
+    std::num::NonZeroI64
+);
+
+impl Total for f64 {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "checked: whole, not negative, below 2^64"
+    )]
+    fn count(self) -> Option<u64> {
+        (self.is_finite()
+            && self >= 0.0
+            && self.fract() == 0.0
+            && self < 18_446_744_073_709_551_616.0)
+            .then_some(self as u64)
+    }
+}
+
+/// The list's total from a response's number (generated code calls this).
+pub fn total<N: Total>(n: N) -> Option<u64> {
+    n.count()
 }
 
 /// The future of one page, boxed by [`Pages`] (in generic code, so a list's
@@ -188,10 +311,9 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
         } else {
             self.without_progress = 0;
         }
-        let total = page.total.map(|t| t.max(0.0));
-        #[allow(clippy::cast_precision_loss, reason = "item counts far below 2^52")]
-        let reached_total = total.is_some_and(|t| will_have_yielded as f64 >= t);
-        let max_pages = total.map(|t| (t / f64::from(self.limit)).ceil() + 1.0);
+        let total = page.total;
+        let reached_total = total.is_some_and(|t| will_have_yielded >= t);
+        let max_pages = total.map(|t| t.div_ceil(u64::from(self.limit)).saturating_add(1));
         if count == 0 || count < self.limit as usize || reached_total {
             self.done = true;
         } else if self.without_progress >= self.max_without_progress {
@@ -200,13 +322,13 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
                  is not advancing",
                 self.without_progress, self.next_page
             ));
-        } else if let Some(max) = max_pages.filter(|&max| f64::from(self.next_page) >= max) {
+        } else if let Some(max) = max_pages.filter(|&max| u64::from(self.next_page) >= max) {
             self.fail(format!(
                 "page {} is full although totalItems = {} makes {} pages of {} at most; the \
                  server is not advancing",
                 self.next_page,
                 total.unwrap_or_default(),
-                max - 1.0,
+                max - 1,
                 self.limit
             ));
         } else {
@@ -336,5 +458,37 @@ pub fn json_id<T: serde::Serialize>(item: &T) -> Option<String> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::num::NonZeroU64;
+
+    fn set<T: TryFrom<Count>>(c: u32) -> Option<T> {
+        T::try_from(Count(c)).ok()
+    }
+
+    #[test]
+    fn counts_convert_into_every_setter_type() {
+        assert_eq!(set::<u64>(3), Some(3));
+        assert_eq!(set::<i64>(3), Some(3));
+        assert_eq!(set::<f64>(3), Some(3.0));
+        assert_eq!(set::<NonZeroU64>(3), NonZeroU64::new(3));
+        assert_eq!(set::<NonZeroU64>(0), None);
+        assert_eq!(set::<u8>(300), None);
+    }
+
+    #[test]
+    fn totals_are_whole_non_negative_counts() {
+        assert_eq!(total(12_i64), Some(12));
+        assert_eq!(total(-1_i64), None);
+        assert_eq!(total(NonZeroU64::MIN), Some(1));
+        assert_eq!(total(12.0_f64), Some(12));
+        assert_eq!(total(12.5_f64), None);
+        assert_eq!(total(-0.0_f64), Some(0));
+        assert_eq!(total(f64::INFINITY), None);
+        assert_eq!(total(1e300_f64), None);
     }
 }

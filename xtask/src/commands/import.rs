@@ -245,6 +245,58 @@ mod tests {
         assert_eq!(back, doc);
     }
 
+    /// The project's overrides (`openapi/overrides.json`) are not the
+    /// vendor's: an import leaves them as they are, and loading the folder
+    /// carries them into the document.
+    #[test]
+    fn import_keeps_the_overrides_and_load_reads_them() {
+        let dir =
+            std::env::temp_dir().join(format!("xtask-import-overrides-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let overrides = "{\"integers\": {\"names\": [\"count\"]}}\n";
+        std::fs::write(dir.join(crate::spec::overrides::OVERRIDES_FILE), overrides).unwrap();
+        let doc = dir.join("vendor.json");
+        std::fs::write(
+            &doc,
+            json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+                   "components": {"schemas": {"A": {"type": "object",
+                       "properties": {"count": {"type": "number"}}}}}})
+            .to_string(),
+        )
+        .unwrap();
+        let out = dir.join("openapi");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(crate::spec::overrides::OVERRIDES_FILE), overrides).unwrap();
+        run(&dir, &doc, Some(out.clone()), Some("2026-01-01".into())).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join(crate::spec::overrides::OVERRIDES_FILE)).unwrap(),
+            overrides
+        );
+        let mut loaded = load::load(&out).unwrap().doc;
+        assert_eq!(
+            loaded.pointer(&format!("/{}/integers/names/0", crate::spec::OVERRIDES_KEY)),
+            Some(&json!("count"))
+        );
+        crate::pipeline::normalize::normalize(&mut loaded);
+        assert_eq!(
+            loaded.pointer("/components/schemas/A/properties/count/type"),
+            Some(&json!("integer"))
+        );
+        // A malformed overrides file is refused, naming the file and key.
+        std::fs::write(
+            out.join(crate::spec::overrides::OVERRIDES_FILE),
+            "{\"integer\": []}",
+        )
+        .unwrap();
+        let err = load::load(&out).unwrap_err().to_string();
+        assert!(
+            err.contains("overrides.json") && err.contains("/integer"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn bad_component_name_is_named() {
         let doc = json!({"components": {"schemas": {"a/b": {}}}});

@@ -34,12 +34,35 @@ pub struct Loaded {
 }
 
 /// Read a document (a `.json` file) or an `openapi/`-style folder.
+///
+/// The project's overrides ([`crate::spec::overrides`]) go with it: the
+/// folder's `overrides.json`, or the defaults for a single file or a folder
+/// without one.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
-    let doc = if path.is_dir() {
-        assemble_dir(path)?
+    let overrides_file = path.join(crate::spec::overrides::OVERRIDES_FILE);
+    let (mut doc, overrides) = if path.is_dir() {
+        let overrides = if overrides_file.is_file() {
+            let overrides = read_json(&overrides_file)?;
+            crate::spec::overrides::check(&overrides).map_err(|(pointer, problem)| {
+                Error::new(format!(
+                    "{}: {} {problem}",
+                    overrides_file.display(),
+                    if pointer.is_empty() {
+                        "the document"
+                    } else {
+                        &pointer
+                    }
+                ))
+            })?;
+            overrides
+        } else {
+            crate::spec::overrides::defaults()
+        };
+        (assemble_dir(path)?, overrides)
     } else {
-        read_json(path)?
+        (read_json(path)?, crate::spec::overrides::defaults())
     };
+    crate::spec::overrides::inject(&mut doc, overrides);
     Ok(Loaded {
         doc,
         source: path.to_path_buf(),

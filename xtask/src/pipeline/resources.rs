@@ -118,7 +118,7 @@ pub struct Pagination {
     pub item: String,
     /// The field holding the items (`results`).
     pub items_field: String,
-    /// `Option<f64>`: the list's total, from the paging metadata.
+    /// `Option<u64>`: the list's total, from the paging metadata.
     pub total: String,
     /// `Option<String>`: an item's identity.
     pub key: String,
@@ -344,9 +344,9 @@ fn pagination(
             }
             let meta_field = field_name(meta_json)?;
             let read = if required(meta, "totalItems")? {
-                "Some(m.total_items)"
+                "crate::paginate::total(m.total_items)"
             } else {
-                "m.total_items"
+                "m.total_items.and_then(crate::paginate::total)"
             };
             Some(if required(page, meta_json)? {
                 format!("{{ let m = &page.{meta_field}; {read} }}")
@@ -791,7 +791,8 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                     impl<'a> crate::paginate::PageQuery<'a> for super::builder::#builder<'a> {
                         type Item = #item;
                         fn at(self, page: u32, limit: u32) -> Self {
-                            self.page(page).limit(limit)
+                            self.page(crate::paginate::Count(page))
+                                .limit(crate::paginate::Count(limit))
                         }
                         fn fetch(self) -> impl ::std::future::Future<
                             Output = ::std::result::Result<crate::paginate::Page<Self::Item>, crate::Error>,
@@ -1078,7 +1079,10 @@ mod tests {
         let p = paging(doc(json!([num("page"), num("limit")]), "Page")).expect("pages");
         assert_eq!(p.item, "::m::Item");
         assert_eq!(p.items_field, "results");
-        assert_eq!(p.total, "{ let m = &page.metadata; Some(m.total_items) }");
+        assert_eq!(
+            p.total,
+            "{ let m = &page.metadata; crate::paginate::total(m.total_items) }"
+        );
         assert_eq!(p.key, "Some(item.id.to_string())");
         let p = paging(doc(json!([num("page"), num("limit")]), "NoTotal")).expect("pages");
         assert_eq!((p.items_field.as_str(), p.total.as_str()), ("data", "None"));

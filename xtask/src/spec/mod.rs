@@ -4,6 +4,7 @@
 
 mod names;
 mod operations;
+pub mod overrides;
 mod places;
 mod refs;
 mod version;
@@ -14,6 +15,7 @@ pub use operations::{
     METHODS, Operation, operation_pointer, operations, operations_mut, route, routes,
     template_params,
 };
+pub use overrides::OVERRIDES_KEY;
 pub use places::{PLACE_NAME, SHARED_WITH, place_descriptions, places};
 pub use refs::{closure, named_component, ref_graph, schema_refs};
 pub use version::{API_VERSION_KEY, api_version, build_metadata, date_in};

@@ -73,6 +73,11 @@ pub static RULES: &[Rule] = &[
     rules::enum_type_from_values::RULE,
     rules::enum_on_array::RULE,
     rules::dedup_enum_values::RULE,
+    // After the rules that shape `type` (`type-list-to-nullable`) and
+    // `example`, before those that judge bounds, defaults and numeric enums
+    // by the type (`inverted-bounds`, `number-enum-values`,
+    // `default-outside-schema`).
+    rules::integer_overrides::RULE,
     // Constraints no value (or none of the listed values) satisfies: after
     // the rules that shape `enum` (`const-to-enum`, `enum-on-array`), before
     // `enum-unnameable-values` hides an enum's values from them (and typify
@@ -111,6 +116,13 @@ pub static RULES: &[Rule] = &[
 /// Apply every rule of [`RULES`] to `doc`, in order.
 pub fn normalize(doc: &mut Value) -> Report {
     apply_rules(doc, RULES)
+}
+
+/// Apply only the rules that carry out the project's overrides
+/// ([`crate::spec::overrides`]): the contract the SDK holds the server to,
+/// for tests that read the vendor's schemas otherwise as written.
+pub fn apply_overrides(doc: &mut Value) -> Report {
+    apply_rules(doc, &[rules::integer_overrides::RULE])
 }
 
 /// Apply every rule of [`RULES`] but those named in `skip`, in order.

@@ -16,6 +16,7 @@ pub mod enum_unnameable_values;
 pub mod examples_to_example;
 pub mod inline_name_collision;
 pub mod inline_operation_schema;
+pub mod integer_overrides;
 pub mod inverted_bounds;
 pub mod items_on_non_array;
 pub mod null_union_member;
