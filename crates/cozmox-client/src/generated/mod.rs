@@ -225,9 +225,9 @@ pub mod builder {
         created_at_gt: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         created_at_le: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         created_at_lt: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
-        limit: Result<Option<f64>, String>,
+        limit: Result<Option<u64>, String>,
         name: Result<Option<::std::string::String>, String>,
-        page: Result<Option<f64>, String>,
+        page: Result<Option<::std::num::NonZeroU64>, String>,
         sort_order: Result<
             Option<::cozmox_models::SessionControllerFindAllPaginatedSortOrder>,
             String,
@@ -325,12 +325,12 @@ pub mod builder {
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<u64>,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `f64` for limit failed".to_string());
+                .map_err(|_| "conversion to `u64` for limit failed".to_string());
             self
         }
         pub fn name<V>(mut self, value: V) -> Self
@@ -348,12 +348,15 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<f64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `f64` for page failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
+                        .to_string()
+                });
             self
         }
         pub fn sort_order<V>(mut self, value: V) -> Self

@@ -87,7 +87,7 @@ impl<'a> crate::paginate::PageQuery<'a>
 for super::builder::SessionControllerFindAllPaginated<'a> {
     type Item = ::cozmox_models::Session;
     fn at(self, page: u32, limit: u32) -> Self {
-        self.page(page).limit(limit)
+        self.page(crate::paginate::Count(page)).limit(crate::paginate::Count(limit))
     }
     fn fetch(
         self,
@@ -98,7 +98,7 @@ for super::builder::SessionControllerFindAllPaginated<'a> {
             let page = self.send().await?.into_inner();
             let total = {
                 let m = &page.metadata;
-                Some(m.total_items)
+                crate::paginate::total(m.total_items)
             };
             Ok(crate::paginate::Page {
                 items: page.results,

@@ -10477,13 +10477,13 @@ impl ::std::convert::From<LangfuseObservabilityPlan> for ObservabilityPlan {
 pub struct PaginationMeta {
     ///The current page.
     #[cfg_attr(feature = "schemars", serde(rename = "currentPage"))]
-    pub current_page: f64,
+    pub current_page: i64,
     ///The number of items per page.
     #[cfg_attr(feature = "schemars", serde(rename = "itemsPerPage"))]
-    pub items_per_page: f64,
+    pub items_per_page: i64,
     ///The total number of items.
     #[cfg_attr(feature = "schemars", serde(rename = "totalItems"))]
-    pub total_items: f64,
+    pub total_items: i64,
     /// Fields the spec does not declare, kept as sent so that they
     /// re-encode unchanged (listed by `Drift::unknown_data`).
     #[cfg_attr(feature = "schemars", serde(flatten))]
@@ -10541,9 +10541,9 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<PaginationMeta, A::Error> {
-                let mut f0: ::std::option::Option<f64> = ::std::option::Option::None;
-                let mut f1: ::std::option::Option<f64> = ::std::option::Option::None;
-                let mut f2: ::std::option::Option<f64> = ::std::option::Option::None;
+                let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut unknown = crate::UnknownFields::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::de::Key<'de>>()?
