@@ -363,10 +363,7 @@ async fn every_operation_passes_prism_validation() {
     .await;
     assert_eq!(found.org_id, "o1");
 
-    let update = UpdateSessionDto {
-        name: Some("renamed".try_into().expect("a valid name")),
-        ..Default::default()
-    };
+    let update = UpdateSessionDto::new().name("renamed");
     let updated = ok(
         &prism,
         "session_controller_update",

@@ -506,10 +506,7 @@ async fn no_error_or_debug_output_shows_the_key() {
         .expect("builds");
     let err = closed.sessions().get("s1").send().await;
     shown.push(format!("{:?}", err.err()));
-    let invalid = CreateSessionDto {
-        expiration_seconds: Some(1.0),
-        ..Default::default()
-    };
+    let invalid = CreateSessionDto::new().expiration_seconds(1.0);
     let err = closed.sessions().create(invalid).send().await;
     shown.push(format!("{:?}", err.err()));
     shown.push(fixture::ConfigError::MissingApiKey.to_string());

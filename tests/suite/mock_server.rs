@@ -22,10 +22,7 @@ async fn server() -> (MockServer, Client) {
 }
 
 fn named(name: &str) -> CreateSessionDto {
-    CreateSessionDto {
-        name: Some(name.try_into().expect("a valid name")),
-        ..Default::default()
-    }
+    CreateSessionDto::new().name(name)
 }
 
 async fn create(client: &Client, name: &str) -> Session {
@@ -75,12 +72,10 @@ async fn raw(
 async fn crud_walk() {
     let (server, client) = server().await;
 
-    let body = CreateSessionDto {
-        name: Some("walk".try_into().expect("valid")),
-        expiration_seconds: Some(3600.0),
-        assistant_id: Some("asst-1".into()),
-        ..Default::default()
-    };
+    let body = CreateSessionDto::new()
+        .name("walk")
+        .expiration_seconds(3600.0)
+        .assistant_id("asst-1");
     let created = client
         .sessions()
         .create(body)
@@ -120,11 +115,9 @@ async fn crud_walk() {
         .into_inner();
     assert_eq!(fetched, created);
 
-    let patch = UpdateSessionDto {
-        name: Some("walk, renamed".try_into().expect("valid")),
-        status: Some(fixture::models::UpdateSessionDtoStatus::Completed),
-        ..Default::default()
-    };
+    let patch = UpdateSessionDto::new()
+        .name("walk, renamed")
+        .status(fixture::models::UpdateSessionDtoStatus::Completed);
     let updated = client
         .sessions()
         .update(created.id.clone(), patch)
@@ -521,10 +514,7 @@ async fn awaiting_a_builder_gives_the_body_and_errors_say_what_they_are() {
     assert!(err.is_not_found(), "{err:?}");
     assert!(!err.is_validation() && !err.is_unauthorized() && !err.is_transient());
 
-    let invalid = UpdateSessionDto {
-        expiration_seconds: Some(1.0),
-        ..Default::default()
-    };
+    let invalid = UpdateSessionDto::new().expiration_seconds(1.0);
     let err = client
         .sessions()
         .update(created.id.clone(), invalid)

@@ -42,10 +42,7 @@ fn every_bound_is_checked_at_its_edge() {
         (2_592_000.0, true),
         (2_592_000.5, false),
     ] {
-        let dto = UpdateSessionDto {
-            expiration_seconds: Some(seconds),
-            ..Default::default()
-        };
+        let dto = UpdateSessionDto::new().expiration_seconds(seconds);
         assert_eq!(dto.validate().is_ok(), ok, "expirationSeconds = {seconds}");
     }
     let name_of = |n: usize| -> CreateSessionDto {
@@ -68,10 +65,7 @@ fn the_client_refuses_an_invalid_body_before_sending() {
         .base_url("http://127.0.0.1:9")
         .build()
         .expect("builds");
-    let body = CreateSessionDto {
-        expiration_seconds: Some(1.0),
-        ..Default::default()
-    };
+    let body = CreateSessionDto::new().expiration_seconds(1.0);
     let mut send = std::pin::pin!(client.sessions().create(body).send());
     // The body is checked first: the future is ready without any I/O.
     let Poll::Ready(result) = send.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {

@@ -31,11 +31,9 @@ async fn main() -> Result<()> {
         (client, Some(server))
     };
 
-    let body = CreateSessionDto {
-        name: Some("quickstart".try_into()?),
-        expiration_seconds: Some(3600.0),
-        ..Default::default()
-    };
+    let body = CreateSessionDto::new()
+        .name("quickstart")
+        .expiration_seconds(3600.0);
     let created = client.sessions().create(body).await?;
     println!("created: {}", serde_json::to_string_pretty(&created)?);
 
@@ -50,10 +48,7 @@ async fn main() -> Result<()> {
     let fetched = client.sessions().get(created.id.clone()).await?;
     println!("got: {} named {:?}", fetched.id, fetched.name.as_deref());
 
-    let patch = UpdateSessionDto {
-        name: Some("quickstart (renamed)".try_into()?),
-        ..Default::default()
-    };
+    let patch = UpdateSessionDto::new().name("quickstart (renamed)");
     let updated = client.sessions().update(created.id.clone(), patch).await?;
     println!(
         "updated: name {:?}, updatedAt {}",

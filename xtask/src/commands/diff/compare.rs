@@ -1169,11 +1169,11 @@ impl Walker {
                         (
                             self.side(
                                 Verdict::breaking(format!(
-                                    "struct literals must set the new required field{loses_default}"
+                                    "`new` takes the new required field{loses_default}"
                                 )),
                                 if loses_default.is_empty() {
                                     Verdict::compatible(
-                                        "a new field (code that builds the struct must set it)",
+                                        "a new field (code that builds the struct passes it to `new`)",
                                     )
                                 } else {
                                     Verdict::breaking("the struct loses `Default`")
@@ -1186,17 +1186,9 @@ impl Walker {
                         )
                     } else {
                         (
-                            self.side(
-                                if now_default {
-                                    Verdict::compatible(
-                                        "new `Option` field, covered by `..Default::default()`",
-                                    )
-                                } else {
-                                    Verdict::breaking(
-                                        "no `Default` (it has required fields): struct literals must name it",
-                                    )
-                                },
-                                Verdict::compatible("new `Option` field"),
+                            Verdict::compatible(
+                                "new `Option` field, unset by `new`: the struct is `#[non_exhaustive]`, so no code \
+                                 outside the crate names every field",
                             ),
                             self.side(
                                 Verdict::compatible("old clients do not send it"),

@@ -34,9 +34,11 @@ pub mod runtime_encode_path;
 pub mod schema_map;
 pub mod share_conversion_error;
 pub mod shared_type_aliases;
-pub mod struct_shapes;
+pub mod struct_constructors;
+mod struct_shapes;
 pub mod symbol_enums;
 pub mod syntax;
+pub mod unchecked_string_construction;
 pub mod unchecked_string_decoding;
 pub mod union_impls;
 pub mod validate;
@@ -237,10 +239,28 @@ pub static PASSES: &[Pass] = &[
         run: |cx| Ok(unchecked_string_decoding::unchecked_string_decoding(&mut cx.models).len()),
     },
     Pass {
+        name: "unchecked-string-construction",
+        edits: Edits::Models,
+        why_here: "beside unchecked-string-decoding (it edits the constrained-string newtypes' conversions only); before struct-constructors, whose setters take `impl Into<T>` and so accept a `&str` for them",
+        run: |cx| {
+            Ok(unchecked_string_construction::unchecked_string_construction(&mut cx.models).len())
+        },
+    },
+    Pass {
         name: "struct-shapes",
         edits: Edits::Models,
         why_here: "after the field passes (it reads the final fields and which are required), before union-impls, whose unions read their members' shapes through it",
         run: |cx| Ok(struct_shapes::struct_shapes(&mut cx.models)),
+    },
+    Pass {
+        name: "struct-constructors",
+        edits: Edits::Models,
+        why_here: "after the field passes and open-string-enums (its setters wrap the final field types; a required open enum with one value is a tag `new` sets), before the passes that add impls after each type (so `new` and the setters follow the struct)",
+        run: |cx| {
+            let tags =
+                struct_constructors::single_values(&union_impls::open_enum_values(&cx.models));
+            Ok(struct_constructors::struct_constructors(&mut cx.models, &tags).len())
+        },
     },
     Pass {
         name: "union-impls",

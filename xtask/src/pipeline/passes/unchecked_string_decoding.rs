@@ -1,8 +1,8 @@
 //! Pass `unchecked-string-decoding` (see [`PASSES`](super::PASSES)): decoding
 //! takes what the server sends: typify's constrained strings (`maxLength`,
 //! `pattern`…: a newtype whose `Deserialize` parses, and so validates) decode
-//! without the check. The check stays where requests are built (`TryFrom`,
-//! `FromStr`). Returns the types changed.
+//! without the check. The check stays where requests are sent (`Validate`;
+//! `FromStr` for callers who want it early). Returns the types changed.
 
 use proc_macro2::Span;
 use quote::ToTokens;
@@ -14,7 +14,8 @@ use super::syntax::type_ident;
 /// Decoding takes what the server sends: typify's constrained strings
 /// (`maxLength`, `pattern`…: a newtype whose `Deserialize` parses, and so
 /// validates) decode without the check. The check stays where requests are
-/// built (`TryFrom`, `FromStr`). Returns the types changed.
+/// sent (`Validate`; `FromStr` for callers who want it early). Returns the
+/// types changed.
 pub fn unchecked_string_decoding(file: &mut syn::File) -> Vec<String> {
     let newtypes = super::syntax::string_newtypes(file);
     let mut changed = Vec::new();
