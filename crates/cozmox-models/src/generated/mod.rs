@@ -12,6 +12,7 @@
 )]
 ///A cost item of kind `analysis` (shape not shown in the seeds; other fields allowed).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnalysisCost {
     ///The kind of cost.
@@ -45,6 +46,24 @@ impl crate::drift::Drift for AnalysisCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl AnalysisCost {
+    /// A `AnalysisCost` with every optional field unset; `type` is `"analysis"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            type_: <AnalysisCostType as ::std::convert::From<&str>>::from("analysis"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(mut self, value: impl ::std::convert::Into<AnalysisCostType>) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for AnalysisCost {
@@ -104,6 +123,7 @@ open_string_enum! {
 }
 ///Post-call analysis.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnalysisPlan {
     #[cfg_attr(
@@ -214,6 +234,71 @@ impl crate::drift::Drift for AnalysisPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl AnalysisPlan {
+    /// A `AnalysisPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            min_messages_threshold: ::std::default::Default::default(),
+            structured_data_multi_plan: ::std::default::Default::default(),
+            structured_data_plan: ::std::default::Default::default(),
+            success_evaluation_plan: ::std::default::Default::default(),
+            summary_plan: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `min_messages_threshold` (JSON `minMessagesThreshold`).
+    #[inline]
+    #[must_use]
+    pub fn min_messages_threshold(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.min_messages_threshold = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `structured_data_multi_plan` (JSON `structuredDataMultiPlan`).
+    #[inline]
+    #[must_use]
+    pub fn structured_data_multi_plan(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<StructuredDataMultiPlan>>,
+    ) -> Self {
+        self.structured_data_multi_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `structured_data_plan` (JSON `structuredDataPlan`).
+    #[inline]
+    #[must_use]
+    pub fn structured_data_plan(
+        mut self,
+        value: impl ::std::convert::Into<StructuredDataPlan>,
+    ) -> Self {
+        self.structured_data_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `success_evaluation_plan` (JSON `successEvaluationPlan`).
+    #[inline]
+    #[must_use]
+    pub fn success_evaluation_plan(
+        mut self,
+        value: impl ::std::convert::Into<SuccessEvaluationPlan>,
+    ) -> Self {
+        self.success_evaluation_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `summary_plan` (JSON `summaryPlan`).
+    #[inline]
+    #[must_use]
+    pub fn summary_plan(
+        mut self,
+        value: impl ::std::convert::Into<SummaryPlan>,
+    ) -> Self {
+        self.summary_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 impl crate::de::Shaped for AnalysisPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -320,6 +405,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
 }
 ///Anthropic credential.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnthropicCredential {
     ///The API key.
@@ -374,6 +460,51 @@ impl crate::drift::Drift for AnthropicCredential {
         collector.field("name", &self.name);
         collector.field("provider", &self.provider);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl AnthropicCredential {
+    /// A `AnthropicCredential` with every optional field unset; `provider` is `"anthropic"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            api_key: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            provider: <AnthropicCredentialProvider as ::std::convert::From<
+                &str,
+            >>::from("anthropic"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `api_key` (JSON `apiKey`).
+    #[inline]
+    #[must_use]
+    pub fn api_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.api_key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `provider` (JSON `provider`).
+    #[inline]
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<AnthropicCredentialProvider>,
+    ) -> Self {
+        self.provider = value.into();
+        self
     }
 }
 impl crate::de::Shaped for AnthropicCredential {
@@ -454,6 +585,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
 }
 ///Anthropic model.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnthropicModel {
     #[cfg_attr(
@@ -633,6 +765,141 @@ impl crate::drift::Drift for AnthropicModel {
         collector.field("toolIds", &self.tool_ids);
         collector.field("tools", &self.tools);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl AnthropicModel {
+    /// A `AnthropicModel` with every optional field unset; `provider` is `"anthropic"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            emotion_recognition_enabled: ::std::default::Default::default(),
+            knowledge_base: ::std::default::Default::default(),
+            knowledge_base_id: ::std::default::Default::default(),
+            max_tokens: ::std::default::Default::default(),
+            messages: ::std::default::Default::default(),
+            model: ::std::default::Default::default(),
+            num_fast_turns: ::std::default::Default::default(),
+            provider: <AnthropicModelProvider as ::std::convert::From<
+                &str,
+            >>::from("anthropic"),
+            temperature: ::std::default::Default::default(),
+            thinking: ::std::default::Default::default(),
+            tool_ids: ::std::default::Default::default(),
+            tools: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `emotion_recognition_enabled` (JSON `emotionRecognitionEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn emotion_recognition_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.emotion_recognition_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `knowledge_base` (JSON `knowledgeBase`).
+    #[inline]
+    #[must_use]
+    pub fn knowledge_base(
+        mut self,
+        value: impl ::std::convert::Into<KnowledgeBase>,
+    ) -> Self {
+        self.knowledge_base = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `knowledge_base_id` (JSON `knowledgeBaseId`).
+    #[inline]
+    #[must_use]
+    pub fn knowledge_base_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.knowledge_base_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `max_tokens` (JSON `maxTokens`).
+    #[inline]
+    #[must_use]
+    pub fn max_tokens(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `messages` (JSON `messages`).
+    #[inline]
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Message>>,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `model` (JSON `model`).
+    #[inline]
+    #[must_use]
+    pub fn model(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.model = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `num_fast_turns` (JSON `numFastTurns`).
+    #[inline]
+    #[must_use]
+    pub fn num_fast_turns(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.num_fast_turns = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `provider` (JSON `provider`).
+    #[inline]
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<AnthropicModelProvider>,
+    ) -> Self {
+        self.provider = value.into();
+        self
+    }
+    /// Sets `temperature` (JSON `temperature`).
+    #[inline]
+    #[must_use]
+    pub fn temperature(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.temperature = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `thinking` (JSON `thinking`).
+    #[inline]
+    #[must_use]
+    pub fn thinking(
+        mut self,
+        value: impl ::std::convert::Into<AnthropicThinking>,
+    ) -> Self {
+        self.thinking = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `tool_ids` (JSON `toolIds`).
+    #[inline]
+    #[must_use]
+    pub fn tool_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.tool_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `tools` (JSON `tools`).
+    #[inline]
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Tool>>,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for AnthropicModel {
@@ -896,6 +1163,7 @@ impl ::std::convert::From<AnthropicThinkingEnabled> for AnthropicThinking {
 }
 ///Extended thinking enabled.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AnthropicThinkingEnabled {
     ///The token budget for thinking.
@@ -944,6 +1212,37 @@ impl crate::drift::Drift for AnthropicThinkingEnabled {
         collector.field("budgetTokens", &self.budget_tokens);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl AnthropicThinkingEnabled {
+    /// A `AnthropicThinkingEnabled` with every optional field unset; `type` is `"enabled"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            budget_tokens: ::std::default::Default::default(),
+            type_: <AnthropicThinkingEnabledType as ::std::convert::From<
+                &str,
+            >>::from("enabled"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `budget_tokens` (JSON `budgetTokens`).
+    #[inline]
+    #[must_use]
+    pub fn budget_tokens(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.budget_tokens = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<AnthropicThinkingEnabledType>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for AnthropicThinkingEnabled {
@@ -1014,6 +1313,7 @@ open_string_enum! {
 }
 ///A tool that calls an HTTP API.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ApiRequestTool {
     ///The retry strategy for failed requests.
@@ -1182,6 +1482,138 @@ impl crate::drift::Drift for ApiRequestTool {
         collector.field("url", &self.url);
         collector.field("variableExtractionPlan", &self.variable_extraction_plan);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl ApiRequestTool {
+    /// A `ApiRequestTool` with every optional field unset; `type` is `"apiRequest"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            backoff_plan: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            function: ::std::default::Default::default(),
+            headers: ::std::default::Default::default(),
+            messages: ::std::default::Default::default(),
+            method: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            timeout_seconds: ::std::default::Default::default(),
+            type_: <ApiRequestToolType as ::std::convert::From<
+                &str,
+            >>::from("apiRequest"),
+            url: ::std::default::Default::default(),
+            variable_extraction_plan: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `backoff_plan` (JSON `backoffPlan`).
+    #[inline]
+    #[must_use]
+    pub fn backoff_plan(
+        mut self,
+        value: impl ::std::convert::Into<BackoffPlan>,
+    ) -> Self {
+        self.backoff_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `body` (JSON `body`).
+    #[inline]
+    #[must_use]
+    pub fn body(mut self, value: impl ::std::convert::Into<JsonSchema>) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description` (JSON `description`).
+    #[inline]
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `function` (JSON `function`).
+    #[inline]
+    #[must_use]
+    pub fn function(mut self, value: impl ::std::convert::Into<ToolFunction>) -> Self {
+        self.function = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `headers` (JSON `headers`).
+    #[inline]
+    #[must_use]
+    pub fn headers(mut self, value: impl ::std::convert::Into<JsonSchema>) -> Self {
+        self.headers = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `messages` (JSON `messages`).
+    #[inline]
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<ToolExecutionMessage>>,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `method` (JSON `method`).
+    #[inline]
+    #[must_use]
+    pub fn method(
+        mut self,
+        value: impl ::std::convert::Into<ApiRequestToolMethod>,
+    ) -> Self {
+        self.method = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timeout_seconds` (JSON `timeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.timeout_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<ApiRequestToolType>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
+    }
+    /// Sets `url` (JSON `url`).
+    #[inline]
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `variable_extraction_plan` (JSON `variableExtractionPlan`).
+    #[inline]
+    #[must_use]
+    pub fn variable_extraction_plan(
+        mut self,
+        value: impl ::std::convert::Into<VariableExtractionPlan>,
+    ) -> Self {
+        self.variable_extraction_plan = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for ApiRequestTool {
@@ -1411,6 +1843,7 @@ for Artifact {
 }
 ///Which artifacts are produced for the call.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ArtifactPlan {
     #[cfg_attr(
@@ -1542,6 +1975,87 @@ impl crate::drift::Drift for ArtifactPlan {
         collector.field("transcriptPlan", &self.transcript_plan);
         collector.field("videoRecordingEnabled", &self.video_recording_enabled);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl ArtifactPlan {
+    /// A `ArtifactPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            pcap_enabled: ::std::default::Default::default(),
+            pcap_s3_path_prefix: ::std::default::Default::default(),
+            recording_enabled: ::std::default::Default::default(),
+            recording_format: ::std::default::Default::default(),
+            recording_path: ::std::default::Default::default(),
+            transcript_plan: ::std::default::Default::default(),
+            video_recording_enabled: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `pcap_enabled` (JSON `pcapEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn pcap_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.pcap_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `pcap_s3_path_prefix` (JSON `pcapS3PathPrefix`).
+    #[inline]
+    #[must_use]
+    pub fn pcap_s3_path_prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pcap_s3_path_prefix = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `recording_enabled` (JSON `recordingEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn recording_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.recording_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `recording_format` (JSON `recordingFormat`).
+    #[inline]
+    #[must_use]
+    pub fn recording_format(
+        mut self,
+        value: impl ::std::convert::Into<ArtifactPlanRecordingFormat>,
+    ) -> Self {
+        self.recording_format = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `recording_path` (JSON `recordingPath`).
+    #[inline]
+    #[must_use]
+    pub fn recording_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recording_path = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `transcript_plan` (JSON `transcriptPlan`).
+    #[inline]
+    #[must_use]
+    pub fn transcript_plan(
+        mut self,
+        value: impl ::std::convert::Into<TranscriptPlan>,
+    ) -> Self {
+        self.transcript_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `video_recording_enabled` (JSON `videoRecordingEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn video_recording_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.video_recording_enabled = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for ArtifactPlan {
@@ -1678,6 +2192,7 @@ open_string_enum! {
 }
 ///Assembly AI transcriber.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssemblyAiTranscriber {
     #[cfg_attr(
@@ -1944,6 +2459,170 @@ impl crate::drift::Drift for AssemblyAiTranscriber {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl AssemblyAiTranscriber {
+    /// A `AssemblyAiTranscriber` with every optional field unset; `provider` is `"assembly-ai"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            confidence_threshold: ::std::default::Default::default(),
+            disable_partial_transcripts: ::std::default::Default::default(),
+            enable_universal_streaming_api: ::std::default::Default::default(),
+            end_of_turn_confidence_threshold: ::std::default::Default::default(),
+            end_utterance_silence_threshold: ::std::default::Default::default(),
+            fallback_plan: ::std::default::Default::default(),
+            format_turns: ::std::default::Default::default(),
+            language: ::std::default::Default::default(),
+            max_turn_silence: ::std::default::Default::default(),
+            min_end_of_turn_silence_when_confident: ::std::default::Default::default(),
+            provider: <AssemblyAiTranscriberProvider as ::std::convert::From<
+                &str,
+            >>::from("assembly-ai"),
+            realtime_url: ::std::default::Default::default(),
+            word_boost: ::std::default::Default::default(),
+            word_finalization_max_wait_time: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `confidence_threshold` (JSON `confidenceThreshold`).
+    #[inline]
+    #[must_use]
+    pub fn confidence_threshold(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.confidence_threshold = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `disable_partial_transcripts` (JSON `disablePartialTranscripts`).
+    #[inline]
+    #[must_use]
+    pub fn disable_partial_transcripts(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.disable_partial_transcripts = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `enable_universal_streaming_api` (JSON `enableUniversalStreamingApi`).
+    #[inline]
+    #[must_use]
+    pub fn enable_universal_streaming_api(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.enable_universal_streaming_api = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `end_of_turn_confidence_threshold` (JSON `endOfTurnConfidenceThreshold`).
+    #[inline]
+    #[must_use]
+    pub fn end_of_turn_confidence_threshold(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.end_of_turn_confidence_threshold = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `end_utterance_silence_threshold` (JSON `endUtteranceSilenceThreshold`).
+    #[inline]
+    #[must_use]
+    pub fn end_utterance_silence_threshold(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.end_utterance_silence_threshold = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `fallback_plan` (JSON `fallbackPlan`).
+    #[inline]
+    #[must_use]
+    pub fn fallback_plan(
+        mut self,
+        value: impl ::std::convert::Into<FallbackTranscriberPlan>,
+    ) -> Self {
+        self.fallback_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `format_turns` (JSON `formatTurns`).
+    #[inline]
+    #[must_use]
+    pub fn format_turns(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.format_turns = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `language` (JSON `language`).
+    #[inline]
+    #[must_use]
+    pub fn language(
+        mut self,
+        value: impl ::std::convert::Into<AssemblyAiTranscriberLanguage>,
+    ) -> Self {
+        self.language = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `max_turn_silence` (JSON `maxTurnSilence`).
+    #[inline]
+    #[must_use]
+    pub fn max_turn_silence(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.max_turn_silence = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `min_end_of_turn_silence_when_confident` (JSON `minEndOfTurnSilenceWhenConfident`).
+    #[inline]
+    #[must_use]
+    pub fn min_end_of_turn_silence_when_confident(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.min_end_of_turn_silence_when_confident = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `provider` (JSON `provider`).
+    #[inline]
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<AssemblyAiTranscriberProvider>,
+    ) -> Self {
+        self.provider = value.into();
+        self
+    }
+    /// Sets `realtime_url` (JSON `realtimeUrl`).
+    #[inline]
+    #[must_use]
+    pub fn realtime_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.realtime_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `word_boost` (JSON `wordBoost`).
+    #[inline]
+    #[must_use]
+    pub fn word_boost(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.word_boost = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `word_finalization_max_wait_time` (JSON `wordFinalizationMaxWaitTime`).
+    #[inline]
+    #[must_use]
+    pub fn word_finalization_max_wait_time(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.word_finalization_max_wait_time = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 impl crate::de::Shaped for AssemblyAiTranscriber {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -2161,6 +2840,7 @@ open_string_enum! {
 }
 ///Endpointing rule matched against the assistant's speech.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssistantCustomEndpointingRule {
     #[cfg_attr(
@@ -2234,6 +2914,59 @@ impl crate::drift::Drift for AssistantCustomEndpointingRule {
         collector.field("timeoutSeconds", &self.timeout_seconds);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl AssistantCustomEndpointingRule {
+    /// A `AssistantCustomEndpointingRule` with every optional field unset; `type` is `"assistant"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            regex: ::std::default::Default::default(),
+            regex_options: ::std::default::Default::default(),
+            timeout_seconds: ::std::default::Default::default(),
+            type_: <AssistantCustomEndpointingRuleType as ::std::convert::From<
+                &str,
+            >>::from("assistant"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `regex` (JSON `regex`).
+    #[inline]
+    #[must_use]
+    pub fn regex(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.regex = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `regex_options` (JSON `regexOptions`).
+    #[inline]
+    #[must_use]
+    pub fn regex_options(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<RegexOption>>,
+    ) -> Self {
+        self.regex_options = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timeout_seconds` (JSON `timeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.timeout_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<AssistantCustomEndpointingRuleType>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for AssistantCustomEndpointingRule {
@@ -2390,6 +3123,7 @@ impl ::std::convert::From<CallHookCallEnding> for AssistantHook {
 }
 ///A chat message with role `assistant` (modelled from partial evidence; other fields allowed).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssistantMessage {
     ///The content of the message.
@@ -2471,6 +3205,67 @@ impl crate::drift::Drift for AssistantMessage {
         collector.field("secondsFromStart", &self.seconds_from_start);
         collector.field("time", &self.time);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl AssistantMessage {
+    /// A `AssistantMessage` with every optional field unset; `role` is `"assistant"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            content: ::std::default::Default::default(),
+            message: ::std::default::Default::default(),
+            role: <AssistantMessageRole as ::std::convert::From<
+                &str,
+            >>::from("assistant"),
+            seconds_from_start: ::std::default::Default::default(),
+            time: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `content` (JSON `content`).
+    #[inline]
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message` (JSON `message`).
+    #[inline]
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `role` (JSON `role`).
+    #[inline]
+    #[must_use]
+    pub fn role(
+        mut self,
+        value: impl ::std::convert::Into<AssistantMessageRole>,
+    ) -> Self {
+        self.role = value.into();
+        self
+    }
+    /// Sets `seconds_from_start` (JSON `secondsFromStart`).
+    #[inline]
+    #[must_use]
+    pub fn seconds_from_start(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.seconds_from_start = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `time` (JSON `time`).
+    #[inline]
+    #[must_use]
+    pub fn time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.time = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for AssistantMessage {
@@ -2575,6 +3370,7 @@ open_string_enum! {
 }
 ///Overrides for an assistant configuration (same fields as CreateAssistantDTO, plus variableValues).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AssistantOverrides {
     ///Post-call analysis.
@@ -3156,6 +3952,407 @@ impl crate::drift::Drift for AssistantOverrides {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl AssistantOverrides {
+    /// A `AssistantOverrides` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            analysis_plan: ::std::default::Default::default(),
+            artifact_plan: ::std::default::Default::default(),
+            background_denoising_enabled: ::std::default::Default::default(),
+            background_sound: ::std::default::Default::default(),
+            background_speech_denoising_plan: ::std::default::Default::default(),
+            client_messages: ::std::default::Default::default(),
+            compliance_plan: ::std::default::Default::default(),
+            credential_ids: ::std::default::Default::default(),
+            credentials: ::std::default::Default::default(),
+            end_call_message: ::std::default::Default::default(),
+            end_call_phrases: ::std::default::Default::default(),
+            first_message: ::std::default::Default::default(),
+            first_message_interruptions_enabled: ::std::default::Default::default(),
+            first_message_mode: ::std::default::Default::default(),
+            hooks: ::std::default::Default::default(),
+            keypad_input_plan: ::std::default::Default::default(),
+            max_duration_seconds: ::std::default::Default::default(),
+            message_plan: ::std::default::Default::default(),
+            metadata: ::std::default::Default::default(),
+            model: ::std::default::Default::default(),
+            model_output_in_messages_enabled: ::std::default::Default::default(),
+            monitor_plan: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            observability_plan: ::std::default::Default::default(),
+            server: ::std::default::Default::default(),
+            server_messages: ::std::default::Default::default(),
+            silence_timeout_seconds: ::std::default::Default::default(),
+            start_speaking_plan: ::std::default::Default::default(),
+            stop_speaking_plan: ::std::default::Default::default(),
+            transcriber: ::std::default::Default::default(),
+            transport_configurations: ::std::default::Default::default(),
+            variable_values: ::std::default::Default::default(),
+            voice: ::std::default::Default::default(),
+            voicemail_detection: ::std::default::Default::default(),
+            voicemail_message: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `analysis_plan` (JSON `analysisPlan`).
+    #[inline]
+    #[must_use]
+    pub fn analysis_plan(
+        mut self,
+        value: impl ::std::convert::Into<AnalysisPlan>,
+    ) -> Self {
+        self.analysis_plan = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `artifact_plan` (JSON `artifactPlan`).
+    #[inline]
+    #[must_use]
+    pub fn artifact_plan(
+        mut self,
+        value: impl ::std::convert::Into<ArtifactPlan>,
+    ) -> Self {
+        self.artifact_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `background_denoising_enabled` (JSON `backgroundDenoisingEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn background_denoising_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.background_denoising_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `background_sound` (JSON `backgroundSound`).
+    #[inline]
+    #[must_use]
+    pub fn background_sound(
+        mut self,
+        value: impl ::std::convert::Into<AssistantOverridesBackgroundSound>,
+    ) -> Self {
+        self.background_sound = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `background_speech_denoising_plan` (JSON `backgroundSpeechDenoisingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn background_speech_denoising_plan(
+        mut self,
+        value: impl ::std::convert::Into<BackgroundSpeechDenoisingPlan>,
+    ) -> Self {
+        self.background_speech_denoising_plan = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `client_messages` (JSON `clientMessages`).
+    #[inline]
+    #[must_use]
+    pub fn client_messages(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<AssistantOverridesClientMessagesItem>,
+        >,
+    ) -> Self {
+        self.client_messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compliance_plan` (JSON `compliancePlan`).
+    #[inline]
+    #[must_use]
+    pub fn compliance_plan(
+        mut self,
+        value: impl ::std::convert::Into<CompliancePlan>,
+    ) -> Self {
+        self.compliance_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `credential_ids` (JSON `credentialIds`).
+    #[inline]
+    #[must_use]
+    pub fn credential_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.credential_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `credentials` (JSON `credentials`).
+    #[inline]
+    #[must_use]
+    pub fn credentials(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Credential>>,
+    ) -> Self {
+        self.credentials = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `end_call_message` (JSON `endCallMessage`).
+    #[inline]
+    #[must_use]
+    pub fn end_call_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_call_message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `end_call_phrases` (JSON `endCallPhrases`).
+    #[inline]
+    #[must_use]
+    pub fn end_call_phrases(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.end_call_phrases = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `first_message` (JSON `firstMessage`).
+    #[inline]
+    #[must_use]
+    pub fn first_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `first_message_interruptions_enabled` (JSON `firstMessageInterruptionsEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn first_message_interruptions_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.first_message_interruptions_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `first_message_mode` (JSON `firstMessageMode`).
+    #[inline]
+    #[must_use]
+    pub fn first_message_mode(
+        mut self,
+        value: impl ::std::convert::Into<AssistantOverridesFirstMessageMode>,
+    ) -> Self {
+        self.first_message_mode = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `hooks` (JSON `hooks`).
+    #[inline]
+    #[must_use]
+    pub fn hooks(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<AssistantHook>>,
+    ) -> Self {
+        self.hooks = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `keypad_input_plan` (JSON `keypadInputPlan`).
+    #[inline]
+    #[must_use]
+    pub fn keypad_input_plan(
+        mut self,
+        value: impl ::std::convert::Into<KeypadInputPlan>,
+    ) -> Self {
+        self.keypad_input_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `max_duration_seconds` (JSON `maxDurationSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn max_duration_seconds(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.max_duration_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message_plan` (JSON `messagePlan`).
+    #[inline]
+    #[must_use]
+    pub fn message_plan(
+        mut self,
+        value: impl ::std::convert::Into<MessagePlan>,
+    ) -> Self {
+        self.message_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `metadata` (JSON `metadata`).
+    #[inline]
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `model` (JSON `model`).
+    #[inline]
+    #[must_use]
+    pub fn model(mut self, value: impl ::std::convert::Into<Model>) -> Self {
+        self.model = ::std::option::Option::Some(::std::boxed::Box::new(value.into()));
+        self
+    }
+    /// Sets `model_output_in_messages_enabled` (JSON `modelOutputInMessagesEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn model_output_in_messages_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.model_output_in_messages_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `monitor_plan` (JSON `monitorPlan`).
+    #[inline]
+    #[must_use]
+    pub fn monitor_plan(
+        mut self,
+        value: impl ::std::convert::Into<MonitorPlan>,
+    ) -> Self {
+        self.monitor_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `observability_plan` (JSON `observabilityPlan`).
+    #[inline]
+    #[must_use]
+    pub fn observability_plan(
+        mut self,
+        value: impl ::std::convert::Into<ObservabilityPlan>,
+    ) -> Self {
+        self.observability_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server` (JSON `server`).
+    #[inline]
+    #[must_use]
+    pub fn server(mut self, value: impl ::std::convert::Into<Server>) -> Self {
+        self.server = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_messages` (JSON `serverMessages`).
+    #[inline]
+    #[must_use]
+    pub fn server_messages(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<AssistantOverridesServerMessagesItem>,
+        >,
+    ) -> Self {
+        self.server_messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `silence_timeout_seconds` (JSON `silenceTimeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn silence_timeout_seconds(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.silence_timeout_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `start_speaking_plan` (JSON `startSpeakingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn start_speaking_plan(
+        mut self,
+        value: impl ::std::convert::Into<StartSpeakingPlan>,
+    ) -> Self {
+        self.start_speaking_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `stop_speaking_plan` (JSON `stopSpeakingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn stop_speaking_plan(
+        mut self,
+        value: impl ::std::convert::Into<StopSpeakingPlan>,
+    ) -> Self {
+        self.stop_speaking_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `transcriber` (JSON `transcriber`).
+    #[inline]
+    #[must_use]
+    pub fn transcriber(mut self, value: impl ::std::convert::Into<Transcriber>) -> Self {
+        self.transcriber = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `transport_configurations` (JSON `transportConfigurations`).
+    #[inline]
+    #[must_use]
+    pub fn transport_configurations(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<TransportConfiguration>>,
+    ) -> Self {
+        self.transport_configurations = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `variable_values` (JSON `variableValues`).
+    #[inline]
+    #[must_use]
+    pub fn variable_values(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.variable_values = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `voice` (JSON `voice`).
+    #[inline]
+    #[must_use]
+    pub fn voice(mut self, value: impl ::std::convert::Into<Voice>) -> Self {
+        self.voice = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `voicemail_detection` (JSON `voicemailDetection`).
+    #[inline]
+    #[must_use]
+    pub fn voicemail_detection(
+        mut self,
+        value: impl ::std::convert::Into<VoicemailDetection>,
+    ) -> Self {
+        self.voicemail_detection = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `voicemail_message` (JSON `voicemailMessage`).
+    #[inline]
+    #[must_use]
+    pub fn voicemail_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.voicemail_message = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 impl crate::de::Shaped for AssistantOverrides {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -3670,6 +4867,7 @@ open_string_enum! {
 }
 ///Azure voice.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AzureVoice {
     #[cfg_attr(
@@ -3768,6 +4966,73 @@ impl crate::drift::Drift for AzureVoice {
         collector.field("speed", &self.speed);
         collector.field("voiceId", &self.voice_id);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl AzureVoice {
+    /// A `AzureVoice` with every optional field unset; `provider` is `"azure"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            caching_enabled: ::std::default::Default::default(),
+            chunk_plan: ::std::default::Default::default(),
+            fallback_plan: ::std::default::Default::default(),
+            provider: <AzureVoiceProvider as ::std::convert::From<&str>>::from("azure"),
+            speed: ::std::default::Default::default(),
+            voice_id: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `caching_enabled` (JSON `cachingEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn caching_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.caching_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `chunk_plan` (JSON `chunkPlan`).
+    #[inline]
+    #[must_use]
+    pub fn chunk_plan(mut self, value: impl ::std::convert::Into<ChunkPlan>) -> Self {
+        self.chunk_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `fallback_plan` (JSON `fallbackPlan`).
+    #[inline]
+    #[must_use]
+    pub fn fallback_plan(
+        mut self,
+        value: impl ::std::convert::Into<FallbackVoicePlan>,
+    ) -> Self {
+        self.fallback_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `provider` (JSON `provider`).
+    #[inline]
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<AzureVoiceProvider>,
+    ) -> Self {
+        self.provider = value.into();
+        self
+    }
+    /// Sets `speed` (JSON `speed`).
+    #[inline]
+    #[must_use]
+    pub fn speed(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.speed = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `voice_id` (JSON `voiceId`).
+    #[inline]
+    #[must_use]
+    pub fn voice_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.voice_id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for AzureVoice {
@@ -3889,6 +5154,7 @@ open_string_enum! {
 }
 ///Background-speech denoising.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct BackgroundSpeechDenoisingPlan {
     ///Fourier denoising.
@@ -3948,6 +5214,38 @@ impl crate::drift::Drift for BackgroundSpeechDenoisingPlan {
         collector.field("fourierDenoisingPlan", &self.fourier_denoising_plan);
         collector.field("smartDenoisingPlan", &self.smart_denoising_plan);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl BackgroundSpeechDenoisingPlan {
+    /// A `BackgroundSpeechDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            fourier_denoising_plan: ::std::default::Default::default(),
+            smart_denoising_plan: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `fourier_denoising_plan` (JSON `fourierDenoisingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn fourier_denoising_plan(
+        mut self,
+        value: impl ::std::convert::Into<FourierDenoisingPlan>,
+    ) -> Self {
+        self.fourier_denoising_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `smart_denoising_plan` (JSON `smartDenoisingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn smart_denoising_plan(
+        mut self,
+        value: impl ::std::convert::Into<SmartDenoisingPlan>,
+    ) -> Self {
+        self.smart_denoising_plan = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for BackgroundSpeechDenoisingPlan {
@@ -4084,6 +5382,7 @@ impl ::std::convert::From<FixedBackoffPlan> for BackoffPlan {
 }
 ///Hook that runs when the call is ending.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CallHookCallEnding {
     ///The actions to perform.
@@ -4138,6 +5437,48 @@ impl crate::drift::Drift for CallHookCallEnding {
         collector.field("filters", &self.filters);
         collector.field("on", &self.on);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl CallHookCallEnding {
+    /// A `CallHookCallEnding` with every optional field unset; `on` is `"call.ending"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            do_: ::std::default::Default::default(),
+            filters: ::std::default::Default::default(),
+            on: <CallHookCallEndingOn as ::std::convert::From<
+                &str,
+            >>::from("call.ending"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `do_` (JSON `do`).
+    #[inline]
+    #[must_use]
+    pub fn do_(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<HookAction>>,
+    ) -> Self {
+        self.do_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `filters` (JSON `filters`).
+    #[inline]
+    #[must_use]
+    pub fn filters(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<CallHookFilter>>,
+    ) -> Self {
+        self.filters = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `on` (JSON `on`).
+    #[inline]
+    #[must_use]
+    pub fn on(mut self, value: impl ::std::convert::Into<CallHookCallEndingOn>) -> Self {
+        self.on = value.into();
+        self
     }
 }
 impl crate::de::Shaped for CallHookCallEnding {
@@ -4222,6 +5563,7 @@ open_string_enum! {
 }
 ///Hook that runs when the call is ringing.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CallHookCallRinging {
     ///The actions to perform.
@@ -4265,6 +5607,40 @@ impl crate::drift::Drift for CallHookCallRinging {
         collector.field("do", &self.do_);
         collector.field("on", &self.on);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl CallHookCallRinging {
+    /// A `CallHookCallRinging` with every optional field unset; `on` is `"call.ringing"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            do_: ::std::default::Default::default(),
+            on: <CallHookCallRingingOn as ::std::convert::From<
+                &str,
+            >>::from("call.ringing"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `do_` (JSON `do`).
+    #[inline]
+    #[must_use]
+    pub fn do_(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<HookAction>>,
+    ) -> Self {
+        self.do_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `on` (JSON `on`).
+    #[inline]
+    #[must_use]
+    pub fn on(
+        mut self,
+        value: impl ::std::convert::Into<CallHookCallRingingOn>,
+    ) -> Self {
+        self.on = value.into();
+        self
     }
 }
 impl crate::de::Shaped for CallHookCallRinging {
@@ -4403,6 +5779,7 @@ impl ::std::convert::From<CallHookFilterOneOf> for CallHookFilter {
 }
 ///Matches when the value at `key` is one of the given values.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CallHookFilterOneOf {
     #[cfg_attr(
@@ -4456,6 +5833,51 @@ impl crate::drift::Drift for CallHookFilterOneOf {
         collector.field("oneOf", &self.one_of);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl CallHookFilterOneOf {
+    /// A `CallHookFilterOneOf` with every optional field unset; `type` is `"oneOf"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            key: ::std::default::Default::default(),
+            one_of: ::std::default::Default::default(),
+            type_: <CallHookFilterOneOfType as ::std::convert::From<
+                &str,
+            >>::from("oneOf"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `key` (JSON `key`).
+    #[inline]
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `one_of` (JSON `oneOf`).
+    #[inline]
+    #[must_use]
+    pub fn one_of(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.one_of = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<CallHookFilterOneOfType>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for CallHookFilterOneOf {
@@ -4540,6 +5962,7 @@ open_string_enum! {
 }
 ///How generated text is split into chunks for speech.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ChunkPlan {
     #[cfg_attr(
@@ -4625,6 +6048,51 @@ impl crate::drift::Drift for ChunkPlan {
         collector.field("minCharacters", &self.min_characters);
         collector.field("punctuationBoundaries", &self.punctuation_boundaries);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl ChunkPlan {
+    /// A `ChunkPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: ::std::default::Default::default(),
+            format_plan: ::std::default::Default::default(),
+            min_characters: ::std::default::Default::default(),
+            punctuation_boundaries: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `format_plan` (JSON `formatPlan`).
+    #[inline]
+    #[must_use]
+    pub fn format_plan(mut self, value: impl ::std::convert::Into<FormatPlan>) -> Self {
+        self.format_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `min_characters` (JSON `minCharacters`).
+    #[inline]
+    #[must_use]
+    pub fn min_characters(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.min_characters = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `punctuation_boundaries` (JSON `punctuationBoundaries`).
+    #[inline]
+    #[must_use]
+    pub fn punctuation_boundaries(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.punctuation_boundaries = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for ChunkPlan {
@@ -4713,6 +6181,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
 }
 ///Compliance settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CompliancePlan {
     ///HIPAA compliance setting.
@@ -4770,6 +6239,38 @@ impl crate::drift::Drift for CompliancePlan {
         collector.field("hipaaEnabled", &self.hipaa_enabled);
         collector.field("pciEnabled", &self.pci_enabled);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl CompliancePlan {
+    /// A `CompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            hipaa_enabled: ::std::default::Default::default(),
+            pci_enabled: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `hipaa_enabled` (JSON `hipaaEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn hipaa_enabled(
+        mut self,
+        value: impl ::std::convert::Into<HipaaCompliancePlan>,
+    ) -> Self {
+        self.hipaa_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `pci_enabled` (JSON `pciEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn pci_enabled(
+        mut self,
+        value: impl ::std::convert::Into<PciCompliancePlan>,
+    ) -> Self {
+        self.pci_enabled = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for CompliancePlan {
@@ -4840,6 +6341,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
 }
 ///A condition on a parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Condition {
     ///The comparison operator.
@@ -4900,6 +6402,49 @@ impl crate::drift::Drift for Condition {
         collector.field("param", &self.param);
         collector.field("value", &self.value);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl Condition {
+    /// A `Condition` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            operator: ::std::default::Default::default(),
+            param: ::std::default::Default::default(),
+            value: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `operator` (JSON `operator`).
+    #[inline]
+    #[must_use]
+    pub fn operator(
+        mut self,
+        value: impl ::std::convert::Into<ConditionOperator>,
+    ) -> Self {
+        self.operator = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `param` (JSON `param`).
+    #[inline]
+    #[must_use]
+    pub fn param(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.param = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `value` (JSON `value`).
+    #[inline]
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for Condition {
@@ -4985,6 +6530,7 @@ open_string_enum! {
 }
 ///Cozmox smart endpointing.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CozmoxSmartEndpointingPlan {
     ///The smart endpointing provider.
@@ -5017,6 +6563,29 @@ impl crate::drift::Drift for CozmoxSmartEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("provider", &self.provider);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl CozmoxSmartEndpointingPlan {
+    /// A `CozmoxSmartEndpointingPlan` with every optional field unset; `provider` is `"cozmox"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            provider: <CozmoxSmartEndpointingPlanProvider as ::std::convert::From<
+                &str,
+            >>::from("cozmox"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `provider` (JSON `provider`).
+    #[inline]
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<CozmoxSmartEndpointingPlanProvider>,
+    ) -> Self {
+        self.provider = value.into();
+        self
     }
 }
 impl crate::de::Shaped for CozmoxSmartEndpointingPlan {
@@ -5076,6 +6645,7 @@ open_string_enum! {
 }
 ///An assistant configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateAssistantDto {
     ///Post-call analysis.
@@ -5639,6 +7209,394 @@ impl crate::drift::Drift for CreateAssistantDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl CreateAssistantDto {
+    /// A `CreateAssistantDto` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            analysis_plan: ::std::default::Default::default(),
+            artifact_plan: ::std::default::Default::default(),
+            background_denoising_enabled: ::std::default::Default::default(),
+            background_sound: ::std::default::Default::default(),
+            background_speech_denoising_plan: ::std::default::Default::default(),
+            client_messages: ::std::default::Default::default(),
+            compliance_plan: ::std::default::Default::default(),
+            credential_ids: ::std::default::Default::default(),
+            credentials: ::std::default::Default::default(),
+            end_call_message: ::std::default::Default::default(),
+            end_call_phrases: ::std::default::Default::default(),
+            first_message: ::std::default::Default::default(),
+            first_message_interruptions_enabled: ::std::default::Default::default(),
+            first_message_mode: ::std::default::Default::default(),
+            hooks: ::std::default::Default::default(),
+            keypad_input_plan: ::std::default::Default::default(),
+            max_duration_seconds: ::std::default::Default::default(),
+            message_plan: ::std::default::Default::default(),
+            metadata: ::std::default::Default::default(),
+            model: ::std::default::Default::default(),
+            model_output_in_messages_enabled: ::std::default::Default::default(),
+            monitor_plan: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            observability_plan: ::std::default::Default::default(),
+            server: ::std::default::Default::default(),
+            server_messages: ::std::default::Default::default(),
+            silence_timeout_seconds: ::std::default::Default::default(),
+            start_speaking_plan: ::std::default::Default::default(),
+            stop_speaking_plan: ::std::default::Default::default(),
+            transcriber: ::std::default::Default::default(),
+            transport_configurations: ::std::default::Default::default(),
+            voice: ::std::default::Default::default(),
+            voicemail_detection: ::std::default::Default::default(),
+            voicemail_message: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `analysis_plan` (JSON `analysisPlan`).
+    #[inline]
+    #[must_use]
+    pub fn analysis_plan(
+        mut self,
+        value: impl ::std::convert::Into<AnalysisPlan>,
+    ) -> Self {
+        self.analysis_plan = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `artifact_plan` (JSON `artifactPlan`).
+    #[inline]
+    #[must_use]
+    pub fn artifact_plan(
+        mut self,
+        value: impl ::std::convert::Into<ArtifactPlan>,
+    ) -> Self {
+        self.artifact_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `background_denoising_enabled` (JSON `backgroundDenoisingEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn background_denoising_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.background_denoising_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `background_sound` (JSON `backgroundSound`).
+    #[inline]
+    #[must_use]
+    pub fn background_sound(
+        mut self,
+        value: impl ::std::convert::Into<CreateAssistantDtoBackgroundSound>,
+    ) -> Self {
+        self.background_sound = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `background_speech_denoising_plan` (JSON `backgroundSpeechDenoisingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn background_speech_denoising_plan(
+        mut self,
+        value: impl ::std::convert::Into<BackgroundSpeechDenoisingPlan>,
+    ) -> Self {
+        self.background_speech_denoising_plan = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `client_messages` (JSON `clientMessages`).
+    #[inline]
+    #[must_use]
+    pub fn client_messages(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<CreateAssistantDtoClientMessagesItem>,
+        >,
+    ) -> Self {
+        self.client_messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compliance_plan` (JSON `compliancePlan`).
+    #[inline]
+    #[must_use]
+    pub fn compliance_plan(
+        mut self,
+        value: impl ::std::convert::Into<CompliancePlan>,
+    ) -> Self {
+        self.compliance_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `credential_ids` (JSON `credentialIds`).
+    #[inline]
+    #[must_use]
+    pub fn credential_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.credential_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `credentials` (JSON `credentials`).
+    #[inline]
+    #[must_use]
+    pub fn credentials(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Credential>>,
+    ) -> Self {
+        self.credentials = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `end_call_message` (JSON `endCallMessage`).
+    #[inline]
+    #[must_use]
+    pub fn end_call_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_call_message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `end_call_phrases` (JSON `endCallPhrases`).
+    #[inline]
+    #[must_use]
+    pub fn end_call_phrases(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.end_call_phrases = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `first_message` (JSON `firstMessage`).
+    #[inline]
+    #[must_use]
+    pub fn first_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `first_message_interruptions_enabled` (JSON `firstMessageInterruptionsEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn first_message_interruptions_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.first_message_interruptions_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `first_message_mode` (JSON `firstMessageMode`).
+    #[inline]
+    #[must_use]
+    pub fn first_message_mode(
+        mut self,
+        value: impl ::std::convert::Into<CreateAssistantDtoFirstMessageMode>,
+    ) -> Self {
+        self.first_message_mode = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `hooks` (JSON `hooks`).
+    #[inline]
+    #[must_use]
+    pub fn hooks(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<AssistantHook>>,
+    ) -> Self {
+        self.hooks = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `keypad_input_plan` (JSON `keypadInputPlan`).
+    #[inline]
+    #[must_use]
+    pub fn keypad_input_plan(
+        mut self,
+        value: impl ::std::convert::Into<KeypadInputPlan>,
+    ) -> Self {
+        self.keypad_input_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `max_duration_seconds` (JSON `maxDurationSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn max_duration_seconds(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.max_duration_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message_plan` (JSON `messagePlan`).
+    #[inline]
+    #[must_use]
+    pub fn message_plan(
+        mut self,
+        value: impl ::std::convert::Into<MessagePlan>,
+    ) -> Self {
+        self.message_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `metadata` (JSON `metadata`).
+    #[inline]
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `model` (JSON `model`).
+    #[inline]
+    #[must_use]
+    pub fn model(mut self, value: impl ::std::convert::Into<Model>) -> Self {
+        self.model = ::std::option::Option::Some(::std::boxed::Box::new(value.into()));
+        self
+    }
+    /// Sets `model_output_in_messages_enabled` (JSON `modelOutputInMessagesEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn model_output_in_messages_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.model_output_in_messages_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `monitor_plan` (JSON `monitorPlan`).
+    #[inline]
+    #[must_use]
+    pub fn monitor_plan(
+        mut self,
+        value: impl ::std::convert::Into<MonitorPlan>,
+    ) -> Self {
+        self.monitor_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `observability_plan` (JSON `observabilityPlan`).
+    #[inline]
+    #[must_use]
+    pub fn observability_plan(
+        mut self,
+        value: impl ::std::convert::Into<ObservabilityPlan>,
+    ) -> Self {
+        self.observability_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server` (JSON `server`).
+    #[inline]
+    #[must_use]
+    pub fn server(mut self, value: impl ::std::convert::Into<Server>) -> Self {
+        self.server = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_messages` (JSON `serverMessages`).
+    #[inline]
+    #[must_use]
+    pub fn server_messages(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<CreateAssistantDtoServerMessagesItem>,
+        >,
+    ) -> Self {
+        self.server_messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `silence_timeout_seconds` (JSON `silenceTimeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn silence_timeout_seconds(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.silence_timeout_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `start_speaking_plan` (JSON `startSpeakingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn start_speaking_plan(
+        mut self,
+        value: impl ::std::convert::Into<StartSpeakingPlan>,
+    ) -> Self {
+        self.start_speaking_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `stop_speaking_plan` (JSON `stopSpeakingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn stop_speaking_plan(
+        mut self,
+        value: impl ::std::convert::Into<StopSpeakingPlan>,
+    ) -> Self {
+        self.stop_speaking_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `transcriber` (JSON `transcriber`).
+    #[inline]
+    #[must_use]
+    pub fn transcriber(mut self, value: impl ::std::convert::Into<Transcriber>) -> Self {
+        self.transcriber = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `transport_configurations` (JSON `transportConfigurations`).
+    #[inline]
+    #[must_use]
+    pub fn transport_configurations(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<TransportConfiguration>>,
+    ) -> Self {
+        self.transport_configurations = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `voice` (JSON `voice`).
+    #[inline]
+    #[must_use]
+    pub fn voice(mut self, value: impl ::std::convert::Into<Voice>) -> Self {
+        self.voice = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `voicemail_detection` (JSON `voicemailDetection`).
+    #[inline]
+    #[must_use]
+    pub fn voicemail_detection(
+        mut self,
+        value: impl ::std::convert::Into<VoicemailDetection>,
+    ) -> Self {
+        self.voicemail_detection = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `voicemail_message` (JSON `voicemailMessage`).
+    #[inline]
+    #[must_use]
+    pub fn voicemail_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.voicemail_message = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 impl crate::de::Shaped for CreateAssistantDto {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -6112,6 +8070,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
 }
 ///A customer.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateCustomerDto {
     ///Assistant overrides for this customer.
@@ -6248,6 +8207,108 @@ impl crate::drift::Drift for CreateCustomerDto {
         collector.field("numberE164CheckEnabled", &self.number_e164_check_enabled);
         collector.field("sipUri", &self.sip_uri);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl CreateCustomerDto {
+    /// A `CreateCustomerDto` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            assistant_overrides: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            extension: ::std::default::Default::default(),
+            external_id: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            number: ::std::default::Default::default(),
+            number_e164_check_enabled: ::std::default::Default::default(),
+            sip_uri: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `assistant_overrides` (JSON `assistantOverrides`).
+    #[inline]
+    #[must_use]
+    pub fn assistant_overrides(
+        mut self,
+        value: impl ::std::convert::Into<AssistantOverrides>,
+    ) -> Self {
+        self.assistant_overrides = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `email` (JSON `email`).
+    #[inline]
+    #[must_use]
+    pub fn email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `extension` (JSON `extension`).
+    #[inline]
+    #[must_use]
+    pub fn extension(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.extension = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
+        self
+    }
+    /// Sets `external_id` (JSON `externalId`).
+    #[inline]
+    #[must_use]
+    pub fn external_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.external_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `number` (JSON `number`).
+    #[inline]
+    #[must_use]
+    pub fn number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `number_e164_check_enabled` (JSON `numberE164CheckEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn number_e164_check_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.number_e164_check_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sip_uri` (JSON `sipUri`).
+    #[inline]
+    #[must_use]
+    pub fn sip_uri(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sip_uri = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for CreateCustomerDto {
@@ -6396,6 +8457,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
 }
 ///`CreateSessionDto`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
@@ -6634,6 +8696,159 @@ impl crate::drift::Drift for CreateSessionDto {
         collector.field("squadId", &self.squad_id);
         collector.field("status", &self.status);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl CreateSessionDto {
+    /// A `CreateSessionDto` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            assistant: ::std::default::Default::default(),
+            assistant_id: ::std::default::Default::default(),
+            assistant_overrides: ::std::default::Default::default(),
+            customer: ::std::default::Default::default(),
+            customer_id: ::std::default::Default::default(),
+            expiration_seconds: ::std::default::Default::default(),
+            messages: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            phone_number: ::std::default::Default::default(),
+            phone_number_id: ::std::default::Default::default(),
+            squad: ::std::default::Default::default(),
+            squad_id: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `assistant` (JSON `assistant`).
+    #[inline]
+    #[must_use]
+    pub fn assistant(
+        mut self,
+        value: impl ::std::convert::Into<CreateAssistantDto>,
+    ) -> Self {
+        self.assistant = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `assistant_id` (JSON `assistantId`).
+    #[inline]
+    #[must_use]
+    pub fn assistant_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.assistant_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assistant_overrides` (JSON `assistantOverrides`).
+    #[inline]
+    #[must_use]
+    pub fn assistant_overrides(
+        mut self,
+        value: impl ::std::convert::Into<AssistantOverrides>,
+    ) -> Self {
+        self.assistant_overrides = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `customer` (JSON `customer`).
+    #[inline]
+    #[must_use]
+    pub fn customer(
+        mut self,
+        value: impl ::std::convert::Into<CreateCustomerDto>,
+    ) -> Self {
+        self.customer = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `customer_id` (JSON `customerId`).
+    #[inline]
+    #[must_use]
+    pub fn customer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `expiration_seconds` (JSON `expirationSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn expiration_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.expiration_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `messages` (JSON `messages`).
+    #[inline]
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<CreateSessionDtoMessagesItem>>,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<CreateSessionDtoName>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone_number` (JSON `phoneNumber`).
+    #[inline]
+    #[must_use]
+    pub fn phone_number(
+        mut self,
+        value: impl ::std::convert::Into<ImportTwilioPhoneNumberDto>,
+    ) -> Self {
+        self.phone_number = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `phone_number_id` (JSON `phoneNumberId`).
+    #[inline]
+    #[must_use]
+    pub fn phone_number_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone_number_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `squad` (JSON `squad`).
+    #[inline]
+    #[must_use]
+    pub fn squad(mut self, value: impl ::std::convert::Into<CreateSquadDto>) -> Self {
+        self.squad = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `squad_id` (JSON `squadId`).
+    #[inline]
+    #[must_use]
+    pub fn squad_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.squad_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status` (JSON `status`).
+    #[inline]
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<CreateSessionDtoStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for CreateSessionDto {
@@ -7015,6 +9230,7 @@ impl ::std::convert::From<AssistantCustomEndpointingRule> for CustomEndpointingR
 }
 ///A knowledge base served by your own server.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CustomKnowledgeBase {
     ///The knowledge base provider.
@@ -7058,6 +9274,37 @@ impl crate::drift::Drift for CustomKnowledgeBase {
         collector.field("provider", &self.provider);
         collector.field("server", &self.server);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl CustomKnowledgeBase {
+    /// A `CustomKnowledgeBase` with every optional field unset; `provider` is `"custom-knowledge-base"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            provider: <CustomKnowledgeBaseProvider as ::std::convert::From<
+                &str,
+            >>::from("custom-knowledge-base"),
+            server: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `provider` (JSON `provider`).
+    #[inline]
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<CustomKnowledgeBaseProvider>,
+    ) -> Self {
+        self.provider = value.into();
+        self
+    }
+    /// Sets `server` (JSON `server`).
+    #[inline]
+    #[must_use]
+    pub fn server(mut self, value: impl ::std::convert::Into<Server>) -> Self {
+        self.server = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for CustomKnowledgeBase {
@@ -7128,6 +9375,7 @@ open_string_enum! {
 }
 ///A chat message with role `developer` (modelled from partial evidence; other fields allowed).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct DeveloperMessage {
     ///The content of the message.
@@ -7209,6 +9457,67 @@ impl crate::drift::Drift for DeveloperMessage {
         collector.field("secondsFromStart", &self.seconds_from_start);
         collector.field("time", &self.time);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl DeveloperMessage {
+    /// A `DeveloperMessage` with every optional field unset; `role` is `"developer"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            content: ::std::default::Default::default(),
+            message: ::std::default::Default::default(),
+            role: <DeveloperMessageRole as ::std::convert::From<
+                &str,
+            >>::from("developer"),
+            seconds_from_start: ::std::default::Default::default(),
+            time: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `content` (JSON `content`).
+    #[inline]
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message` (JSON `message`).
+    #[inline]
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `role` (JSON `role`).
+    #[inline]
+    #[must_use]
+    pub fn role(
+        mut self,
+        value: impl ::std::convert::Into<DeveloperMessageRole>,
+    ) -> Self {
+        self.role = value.into();
+        self
+    }
+    /// Sets `seconds_from_start` (JSON `secondsFromStart`).
+    #[inline]
+    #[must_use]
+    pub fn seconds_from_start(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.seconds_from_start = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `time` (JSON `time`).
+    #[inline]
+    #[must_use]
+    pub fn time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.time = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for DeveloperMessage {
@@ -7313,6 +9622,7 @@ open_string_enum! {
 }
 ///Replace an exact string.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ExactReplacement {
     ///The text to replace.
@@ -7383,6 +9693,60 @@ impl crate::drift::Drift for ExactReplacement {
         collector.field("type", &self.type_);
         collector.field("value", &self.value);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl ExactReplacement {
+    /// A `ExactReplacement` with every optional field unset; `type` is `"exact"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            key: ::std::default::Default::default(),
+            replace_all_enabled: ::std::default::Default::default(),
+            type_: <ExactReplacementType as ::std::convert::From<&str>>::from("exact"),
+            value: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `key` (JSON `key`).
+    #[inline]
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `replace_all_enabled` (JSON `replaceAllEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn replace_all_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.replace_all_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<ExactReplacementType>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
+    }
+    /// Sets `value` (JSON `value`).
+    #[inline]
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for ExactReplacement {
@@ -7477,6 +9841,7 @@ open_string_enum! {
 }
 ///Fallback transcribers.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FallbackTranscriberPlan {
     ///The transcribers to try, in order.
@@ -7515,6 +9880,27 @@ impl crate::drift::Drift for FallbackTranscriberPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("transcribers", &self.transcribers);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl FallbackTranscriberPlan {
+    /// A `FallbackTranscriberPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            transcribers: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `transcribers` (JSON `transcribers`).
+    #[inline]
+    #[must_use]
+    pub fn transcribers(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Transcriber>>,
+    ) -> Self {
+        self.transcribers = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for FallbackTranscriberPlan {
@@ -7573,6 +9959,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
 }
 ///Fallback voices.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FallbackVoicePlan {
     ///The voices to try, in order.
@@ -7611,6 +9998,27 @@ impl crate::drift::Drift for FallbackVoicePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("voices", &self.voices);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl FallbackVoicePlan {
+    /// A `FallbackVoicePlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            voices: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `voices` (JSON `voices`).
+    #[inline]
+    #[must_use]
+    pub fn voices(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Voice>>,
+    ) -> Self {
+        self.voices = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for FallbackVoicePlan {
@@ -7669,6 +10077,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
 }
 ///Retry with a fixed delay between attempts.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FixedBackoffPlan {
     ///The delay between retries, in seconds.
@@ -7731,6 +10140,43 @@ impl crate::drift::Drift for FixedBackoffPlan {
         collector.field("maxRetries", &self.max_retries);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl FixedBackoffPlan {
+    /// A `FixedBackoffPlan` with every optional field unset; `type` is `"fixed"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            base_delay_seconds: ::std::default::Default::default(),
+            max_retries: ::std::default::Default::default(),
+            type_: <FixedBackoffPlanType as ::std::convert::From<&str>>::from("fixed"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `base_delay_seconds` (JSON `baseDelaySeconds`).
+    #[inline]
+    #[must_use]
+    pub fn base_delay_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.base_delay_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `max_retries` (JSON `maxRetries`).
+    #[inline]
+    #[must_use]
+    pub fn max_retries(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.max_retries = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<FixedBackoffPlanType>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for FixedBackoffPlan {
@@ -7811,6 +10257,7 @@ open_string_enum! {
 }
 ///How text is formatted before it is spoken.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FormatPlan {
     #[cfg_attr(
@@ -7888,6 +10335,57 @@ impl crate::drift::Drift for FormatPlan {
         collector.field("numberToDigitsCutoff", &self.number_to_digits_cutoff);
         collector.field("replacements", &self.replacements);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl FormatPlan {
+    /// A `FormatPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: ::std::default::Default::default(),
+            formatters_enabled: ::std::default::Default::default(),
+            number_to_digits_cutoff: ::std::default::Default::default(),
+            replacements: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `formatters_enabled` (JSON `formattersEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn formatters_enabled(
+        mut self,
+        value: impl ::std::convert::Into<FormatPlanFormattersEnabled>,
+    ) -> Self {
+        self.formatters_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `number_to_digits_cutoff` (JSON `numberToDigitsCutoff`).
+    #[inline]
+    #[must_use]
+    pub fn number_to_digits_cutoff(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.number_to_digits_cutoff = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `replacements` (JSON `replacements`).
+    #[inline]
+    #[must_use]
+    pub fn replacements(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Replacement>>,
+    ) -> Self {
+        self.replacements = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for FormatPlan {
@@ -7987,6 +10485,7 @@ open_string_enum! {
 }
 ///Fourier background-speech denoising.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FourierDenoisingPlan {
     #[cfg_attr(
@@ -8101,6 +10600,67 @@ impl crate::drift::Drift for FourierDenoisingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl FourierDenoisingPlan {
+    /// A `FourierDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            baseline_offset_db: ::std::default::Default::default(),
+            baseline_percentile: ::std::default::Default::default(),
+            enabled: ::std::default::Default::default(),
+            media_detection_enabled: ::std::default::Default::default(),
+            static_threshold: ::std::default::Default::default(),
+            window_size_ms: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `baseline_offset_db` (JSON `baselineOffsetDb`).
+    #[inline]
+    #[must_use]
+    pub fn baseline_offset_db(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.baseline_offset_db = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `baseline_percentile` (JSON `baselinePercentile`).
+    #[inline]
+    #[must_use]
+    pub fn baseline_percentile(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.baseline_percentile = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `media_detection_enabled` (JSON `mediaDetectionEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn media_detection_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.media_detection_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `static_threshold` (JSON `staticThreshold`).
+    #[inline]
+    #[must_use]
+    pub fn static_threshold(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.static_threshold = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `window_size_ms` (JSON `windowSizeMs`).
+    #[inline]
+    #[must_use]
+    pub fn window_size_ms(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.window_size_ms = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 impl crate::de::Shaped for FourierDenoisingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -8212,6 +10772,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
 }
 ///The parameters a function accepts, as a JSON Schema object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FunctionParameters {
     #[cfg_attr(
@@ -8271,6 +10832,51 @@ impl crate::drift::Drift for FunctionParameters {
         collector.field("required", &self.required);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl FunctionParameters {
+    /// A `FunctionParameters` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            properties: ::std::default::Default::default(),
+            required: ::std::default::Default::default(),
+            type_: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `properties` (JSON `properties`).
+    #[inline]
+    #[must_use]
+    pub fn properties(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::HashMap<::std::string::String, JsonSchema>,
+        >,
+    ) -> Self {
+        self.properties = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `required` (JSON `required`).
+    #[inline]
+    #[must_use]
+    pub fn required(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<FunctionParametersType>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for FunctionParameters {
@@ -8359,6 +10965,7 @@ open_string_enum! {
 }
 ///Voicemail detection by Google.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct GoogleVoicemailDetectionPlan {
     ///How often detection is retried.
@@ -8420,6 +11027,51 @@ impl crate::drift::Drift for GoogleVoicemailDetectionPlan {
         collector.field("beepMaxAwaitSeconds", &self.beep_max_await_seconds);
         collector.field("provider", &self.provider);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl GoogleVoicemailDetectionPlan {
+    /// A `GoogleVoicemailDetectionPlan` with every optional field unset; `provider` is `"google"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            backoff_plan: ::std::default::Default::default(),
+            beep_max_await_seconds: ::std::default::Default::default(),
+            provider: <GoogleVoicemailDetectionPlanProvider as ::std::convert::From<
+                &str,
+            >>::from("google"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `backoff_plan` (JSON `backoffPlan`).
+    #[inline]
+    #[must_use]
+    pub fn backoff_plan(
+        mut self,
+        value: impl ::std::convert::Into<VoicemailDetectionBackoffPlan>,
+    ) -> Self {
+        self.backoff_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `beep_max_await_seconds` (JSON `beepMaxAwaitSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn beep_max_await_seconds(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.beep_max_await_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `provider` (JSON `provider`).
+    #[inline]
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<GoogleVoicemailDetectionPlanProvider>,
+    ) -> Self {
+        self.provider = value.into();
+        self
     }
 }
 impl crate::de::Shaped for GoogleVoicemailDetectionPlan {
@@ -8504,6 +11156,7 @@ open_string_enum! {
 }
 ///HIPAA compliance setting.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct HipaaCompliancePlan {
     #[cfg_attr(
@@ -8546,6 +11199,24 @@ impl crate::drift::Drift for HipaaCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("hipaaEnabled", &self.hipaa_enabled);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl HipaaCompliancePlan {
+    /// A `HipaaCompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            hipaa_enabled: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `hipaa_enabled` (JSON `hipaaEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn hipaa_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.hipaa_enabled = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for HipaaCompliancePlan {
@@ -8666,6 +11337,7 @@ impl ::std::convert::From<TransferHookAction> for HookAction {
 }
 ///A Twilio phone number to import.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ImportTwilioPhoneNumberDto {
     #[cfg_attr(
@@ -8865,6 +11537,153 @@ impl crate::drift::Drift for ImportTwilioPhoneNumberDto {
         collector.field("twilioPhoneNumber", &self.twilio_phone_number);
         collector.field("workflowId", &self.workflow_id);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl ImportTwilioPhoneNumberDto {
+    /// A `ImportTwilioPhoneNumberDto` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            assistant_id: ::std::default::Default::default(),
+            fallback_destination: ::std::default::Default::default(),
+            hooks: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            server: ::std::default::Default::default(),
+            sms_enabled: ::std::default::Default::default(),
+            squad_id: ::std::default::Default::default(),
+            twilio_account_sid: ::std::default::Default::default(),
+            twilio_api_key: ::std::default::Default::default(),
+            twilio_api_secret: ::std::default::Default::default(),
+            twilio_auth_token: ::std::default::Default::default(),
+            twilio_phone_number: ::std::default::Default::default(),
+            workflow_id: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `assistant_id` (JSON `assistantId`).
+    #[inline]
+    #[must_use]
+    pub fn assistant_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.assistant_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `fallback_destination` (JSON `fallbackDestination`).
+    #[inline]
+    #[must_use]
+    pub fn fallback_destination(
+        mut self,
+        value: impl ::std::convert::Into<TransferDestination>,
+    ) -> Self {
+        self.fallback_destination = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `hooks` (JSON `hooks`).
+    #[inline]
+    #[must_use]
+    pub fn hooks(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<PhoneNumberHook>>,
+    ) -> Self {
+        self.hooks = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server` (JSON `server`).
+    #[inline]
+    #[must_use]
+    pub fn server(mut self, value: impl ::std::convert::Into<Server>) -> Self {
+        self.server = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sms_enabled` (JSON `smsEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn sms_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.sms_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `squad_id` (JSON `squadId`).
+    #[inline]
+    #[must_use]
+    pub fn squad_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.squad_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `twilio_account_sid` (JSON `twilioAccountSid`).
+    #[inline]
+    #[must_use]
+    pub fn twilio_account_sid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.twilio_account_sid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `twilio_api_key` (JSON `twilioApiKey`).
+    #[inline]
+    #[must_use]
+    pub fn twilio_api_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.twilio_api_key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `twilio_api_secret` (JSON `twilioApiSecret`).
+    #[inline]
+    #[must_use]
+    pub fn twilio_api_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.twilio_api_secret = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `twilio_auth_token` (JSON `twilioAuthToken`).
+    #[inline]
+    #[must_use]
+    pub fn twilio_auth_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.twilio_auth_token = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `twilio_phone_number` (JSON `twilioPhoneNumber`).
+    #[inline]
+    #[must_use]
+    pub fn twilio_phone_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.twilio_phone_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `workflow_id` (JSON `workflowId`).
+    #[inline]
+    #[must_use]
+    pub fn workflow_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.workflow_id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for ImportTwilioPhoneNumberDto {
@@ -9077,6 +11896,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
 }
 ///A JSON Schema fragment (used for tool bodies/headers, extraction and structured-data schemas).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct JsonSchema {
     ///A description of the value.
@@ -9205,6 +12025,108 @@ impl crate::drift::Drift for JsonSchema {
         collector.field("title", &self.title);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl JsonSchema {
+    /// A `JsonSchema` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            description: ::std::default::Default::default(),
+            enum_: ::std::default::Default::default(),
+            format: ::std::default::Default::default(),
+            items: ::std::default::Default::default(),
+            pattern: ::std::default::Default::default(),
+            properties: ::std::default::Default::default(),
+            required: ::std::default::Default::default(),
+            title: ::std::default::Default::default(),
+            type_: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `description` (JSON `description`).
+    #[inline]
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `enum_` (JSON `enum`).
+    #[inline]
+    #[must_use]
+    pub fn enum_(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.enum_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `format` (JSON `format`).
+    #[inline]
+    #[must_use]
+    pub fn format(mut self, value: impl ::std::convert::Into<JsonSchemaFormat>) -> Self {
+        self.format = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `items` (JSON `items`).
+    #[inline]
+    #[must_use]
+    pub fn items(mut self, value: impl ::std::convert::Into<JsonSchema>) -> Self {
+        self.items = ::std::option::Option::Some(::std::boxed::Box::new(value.into()));
+        self
+    }
+    /// Sets `pattern` (JSON `pattern`).
+    #[inline]
+    #[must_use]
+    pub fn pattern(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pattern = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `properties` (JSON `properties`).
+    #[inline]
+    #[must_use]
+    pub fn properties(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::HashMap<::std::string::String, JsonSchema>,
+        >,
+    ) -> Self {
+        self.properties = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `required` (JSON `required`).
+    #[inline]
+    #[must_use]
+    pub fn required(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `title` (JSON `title`).
+    #[inline]
+    #[must_use]
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(mut self, value: impl ::std::convert::Into<JsonSchemaType>) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for JsonSchema {
@@ -9380,6 +12302,7 @@ open_string_enum! {
 }
 ///Keypad (DTMF) input.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct KeypadInputPlan {
     #[cfg_attr(
@@ -9442,6 +12365,43 @@ impl crate::drift::Drift for KeypadInputPlan {
         collector.field("enabled", &self.enabled);
         collector.field("timeoutSeconds", &self.timeout_seconds);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl KeypadInputPlan {
+    /// A `KeypadInputPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            delimiters: ::std::default::Default::default(),
+            enabled: ::std::default::Default::default(),
+            timeout_seconds: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `delimiters` (JSON `delimiters`).
+    #[inline]
+    #[must_use]
+    pub fn delimiters(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.delimiters = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timeout_seconds` (JSON `timeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.timeout_seconds = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for KeypadInputPlan {
@@ -9586,6 +12546,7 @@ impl ::std::convert::From<CustomKnowledgeBase> for KnowledgeBase {
 }
 ///Observability with Langfuse.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct LangfuseObservabilityPlan {
     #[cfg_attr(
@@ -9640,6 +12601,53 @@ impl crate::drift::Drift for LangfuseObservabilityPlan {
         collector.field("provider", &self.provider);
         collector.field("tags", &self.tags);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl LangfuseObservabilityPlan {
+    /// A `LangfuseObservabilityPlan` with every optional field unset; `provider` is `"langfuse"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            metadata: ::std::default::Default::default(),
+            provider: <LangfuseObservabilityPlanProvider as ::std::convert::From<
+                &str,
+            >>::from("langfuse"),
+            tags: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `metadata` (JSON `metadata`).
+    #[inline]
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `provider` (JSON `provider`).
+    #[inline]
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<LangfuseObservabilityPlanProvider>,
+    ) -> Self {
+        self.provider = value.into();
+        self
+    }
+    /// Sets `tags` (JSON `tags`).
+    #[inline]
+    #[must_use]
+    pub fn tags(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.tags = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for LangfuseObservabilityPlan {
@@ -9838,6 +12846,7 @@ impl ::std::convert::From<DeveloperMessage> for Message {
 }
 ///Idle and silence messages.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MessagePlan {
     #[cfg_attr(
@@ -9957,6 +12966,73 @@ impl crate::drift::Drift for MessagePlan {
         collector.field("idleTimeoutSeconds", &self.idle_timeout_seconds);
         collector.field("silenceTimeoutMessage", &self.silence_timeout_message);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl MessagePlan {
+    /// A `MessagePlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            idle_message_max_spoken_count: ::std::default::Default::default(),
+            idle_message_reset_count_on_user_speech_enabled: ::std::default::Default::default(),
+            idle_messages: ::std::default::Default::default(),
+            idle_timeout_seconds: ::std::default::Default::default(),
+            silence_timeout_message: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `idle_message_max_spoken_count` (JSON `idleMessageMaxSpokenCount`).
+    #[inline]
+    #[must_use]
+    pub fn idle_message_max_spoken_count(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.idle_message_max_spoken_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `idle_message_reset_count_on_user_speech_enabled` (JSON `idleMessageResetCountOnUserSpeechEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn idle_message_reset_count_on_user_speech_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.idle_message_reset_count_on_user_speech_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `idle_messages` (JSON `idleMessages`).
+    #[inline]
+    #[must_use]
+    pub fn idle_messages(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.idle_messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `idle_timeout_seconds` (JSON `idleTimeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn idle_timeout_seconds(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.idle_timeout_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `silence_timeout_message` (JSON `silenceTimeoutMessage`).
+    #[inline]
+    #[must_use]
+    pub fn silence_timeout_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.silence_timeout_message = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for MessagePlan {
@@ -10126,6 +13202,7 @@ impl ::std::convert::From<AnthropicModel> for Model {
 }
 ///A cost item of kind `model` (shape not shown in the seeds; other fields allowed).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ModelCost {
     ///The kind of cost.
@@ -10159,6 +13236,24 @@ impl crate::drift::Drift for ModelCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl ModelCost {
+    /// A `ModelCost` with every optional field unset; `type` is `"model"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            type_: <ModelCostType as ::std::convert::From<&str>>::from("model"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(mut self, value: impl ::std::convert::Into<ModelCostType>) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for ModelCost {
@@ -10217,6 +13312,7 @@ open_string_enum! {
 }
 ///Live listen/control of the call.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MonitorPlan {
     #[cfg_attr(
@@ -10316,6 +13412,54 @@ impl crate::drift::Drift for MonitorPlan {
             .field("listenAuthenticationEnabled", &self.listen_authentication_enabled);
         collector.field("listenEnabled", &self.listen_enabled);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl MonitorPlan {
+    /// A `MonitorPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            control_authentication_enabled: ::std::default::Default::default(),
+            control_enabled: ::std::default::Default::default(),
+            listen_authentication_enabled: ::std::default::Default::default(),
+            listen_enabled: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `control_authentication_enabled` (JSON `controlAuthenticationEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn control_authentication_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.control_authentication_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `control_enabled` (JSON `controlEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn control_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.control_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `listen_authentication_enabled` (JSON `listenAuthenticationEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn listen_authentication_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.listen_authentication_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `listen_enabled` (JSON `listenEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn listen_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.listen_enabled = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for MonitorPlan {
@@ -10473,6 +13617,7 @@ impl ::std::convert::From<LangfuseObservabilityPlan> for ObservabilityPlan {
 }
 ///Pagination metadata.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PaginationMeta {
     ///The current page.
@@ -10516,6 +13661,44 @@ impl crate::drift::Drift for PaginationMeta {
         collector.field("itemsPerPage", &self.items_per_page);
         collector.field("totalItems", &self.total_items);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl PaginationMeta {
+    /// A `PaginationMeta` from its required fields (`currentPage`, `itemsPerPage`, `totalItems`), every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        current_page: impl ::std::convert::Into<i64>,
+        items_per_page: impl ::std::convert::Into<i64>,
+        total_items: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            current_page: current_page.into(),
+            items_per_page: items_per_page.into(),
+            total_items: total_items.into(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `current_page` (JSON `currentPage`).
+    #[inline]
+    #[must_use]
+    pub fn current_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.current_page = value.into();
+        self
+    }
+    /// Sets `items_per_page` (JSON `itemsPerPage`).
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.items_per_page = value.into();
+        self
+    }
+    /// Sets `total_items` (JSON `totalItems`).
+    #[inline]
+    #[must_use]
+    pub fn total_items(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_items = value.into();
+        self
     }
 }
 impl crate::de::Shaped for PaginationMeta {
@@ -10603,6 +13786,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
 }
 ///PCI compliance setting.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PciCompliancePlan {
     #[cfg_attr(
@@ -10643,6 +13827,24 @@ impl crate::drift::Drift for PciCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("pciEnabled", &self.pci_enabled);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl PciCompliancePlan {
+    /// A `PciCompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            pci_enabled: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `pci_enabled` (JSON `pciEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn pci_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.pci_enabled = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for PciCompliancePlan {
@@ -10765,6 +13967,7 @@ impl ::std::convert::From<CallHookCallRinging> for PhoneNumberHook {
 }
 ///An option applied to a regular expression.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RegexOption {
     #[cfg_attr(
@@ -10813,6 +14016,32 @@ impl crate::drift::Drift for RegexOption {
         collector.field("enabled", &self.enabled);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl RegexOption {
+    /// A `RegexOption` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: ::std::default::Default::default(),
+            type_: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(mut self, value: impl ::std::convert::Into<RegexOptionType>) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for RegexOption {
@@ -10951,6 +14180,7 @@ impl ::std::convert::From<ExactReplacement> for Replacement {
 }
 ///A server the platform sends requests to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Server {
     ///The retry strategy for failed requests.
@@ -11032,6 +14262,59 @@ impl crate::drift::Drift for Server {
         collector.field("timeoutSeconds", &self.timeout_seconds);
         collector.field("url", &self.url);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl Server {
+    /// A `Server` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            backoff_plan: ::std::default::Default::default(),
+            headers: ::std::default::Default::default(),
+            timeout_seconds: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `backoff_plan` (JSON `backoffPlan`).
+    #[inline]
+    #[must_use]
+    pub fn backoff_plan(
+        mut self,
+        value: impl ::std::convert::Into<BackoffPlan>,
+    ) -> Self {
+        self.backoff_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `headers` (JSON `headers`).
+    #[inline]
+    #[must_use]
+    pub fn headers(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.headers = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timeout_seconds` (JSON `timeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.timeout_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `url` (JSON `url`).
+    #[inline]
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for Server {
@@ -11124,6 +14407,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
 }
 ///`Session`
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Session {
     /**These are the artifacts that were extracted from the session messages.
@@ -11383,6 +14667,229 @@ impl crate::drift::Drift for Session {
         collector.field("status", &self.status);
         collector.field("updatedAt", &self.updated_at);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl Session {
+    /// A `Session` from its required fields (`createdAt`, `id`, `orgId`, `updatedAt`), every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        id: impl ::std::convert::Into<::std::string::String>,
+        org_id: impl ::std::convert::Into<::std::string::String>,
+        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        Self {
+            artifact: ::std::default::Default::default(),
+            assistant: ::std::default::Default::default(),
+            assistant_id: ::std::default::Default::default(),
+            assistant_overrides: ::std::default::Default::default(),
+            cost: ::std::default::Default::default(),
+            costs: ::std::default::Default::default(),
+            created_at: created_at.into(),
+            customer: ::std::default::Default::default(),
+            customer_id: ::std::default::Default::default(),
+            expiration_seconds: ::std::default::Default::default(),
+            id: id.into(),
+            messages: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            org_id: org_id.into(),
+            phone_number: ::std::default::Default::default(),
+            phone_number_id: ::std::default::Default::default(),
+            squad: ::std::default::Default::default(),
+            squad_id: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            updated_at: updated_at.into(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `artifact` (JSON `artifact`).
+    #[inline]
+    #[must_use]
+    pub fn artifact(mut self, value: impl ::std::convert::Into<Artifact>) -> Self {
+        self.artifact = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assistant` (JSON `assistant`).
+    #[inline]
+    #[must_use]
+    pub fn assistant(
+        mut self,
+        value: impl ::std::convert::Into<CreateAssistantDto>,
+    ) -> Self {
+        self.assistant = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `assistant_id` (JSON `assistantId`).
+    #[inline]
+    #[must_use]
+    pub fn assistant_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.assistant_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assistant_overrides` (JSON `assistantOverrides`).
+    #[inline]
+    #[must_use]
+    pub fn assistant_overrides(
+        mut self,
+        value: impl ::std::convert::Into<AssistantOverrides>,
+    ) -> Self {
+        self.assistant_overrides = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `cost` (JSON `cost`).
+    #[inline]
+    #[must_use]
+    pub fn cost(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.cost = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `costs` (JSON `costs`).
+    #[inline]
+    #[must_use]
+    pub fn costs(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<SessionCostsItem>>,
+    ) -> Self {
+        self.costs = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `created_at` (JSON `createdAt`).
+    #[inline]
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `customer` (JSON `customer`).
+    #[inline]
+    #[must_use]
+    pub fn customer(
+        mut self,
+        value: impl ::std::convert::Into<CreateCustomerDto>,
+    ) -> Self {
+        self.customer = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `customer_id` (JSON `customerId`).
+    #[inline]
+    #[must_use]
+    pub fn customer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `expiration_seconds` (JSON `expirationSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn expiration_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.expiration_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `id` (JSON `id`).
+    #[inline]
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `messages` (JSON `messages`).
+    #[inline]
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<SessionMessagesItem>>,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(mut self, value: impl ::std::convert::Into<SessionName>) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `org_id` (JSON `orgId`).
+    #[inline]
+    #[must_use]
+    pub fn org_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.org_id = value.into();
+        self
+    }
+    /// Sets `phone_number` (JSON `phoneNumber`).
+    #[inline]
+    #[must_use]
+    pub fn phone_number(
+        mut self,
+        value: impl ::std::convert::Into<ImportTwilioPhoneNumberDto>,
+    ) -> Self {
+        self.phone_number = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `phone_number_id` (JSON `phoneNumberId`).
+    #[inline]
+    #[must_use]
+    pub fn phone_number_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone_number_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `squad` (JSON `squad`).
+    #[inline]
+    #[must_use]
+    pub fn squad(mut self, value: impl ::std::convert::Into<CreateSquadDto>) -> Self {
+        self.squad = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `squad_id` (JSON `squadId`).
+    #[inline]
+    #[must_use]
+    pub fn squad_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.squad_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status` (JSON `status`).
+    #[inline]
+    #[must_use]
+    pub fn status(mut self, value: impl ::std::convert::Into<SessionStatus>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `updated_at` (JSON `updatedAt`).
+    #[inline]
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.updated_at = value.into();
+        self
     }
 }
 impl crate::de::Shaped for Session {
@@ -11686,6 +15193,7 @@ open_string_enum! {
 }
 ///A cost item of kind `session` (shape not shown in the seeds; other fields allowed).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SessionCost {
     ///The kind of cost.
@@ -11719,6 +15227,24 @@ impl crate::drift::Drift for SessionCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl SessionCost {
+    /// A `SessionCost` with every optional field unset; `type` is `"session"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            type_: <SessionCostType as ::std::convert::From<&str>>::from("session"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(mut self, value: impl ::std::convert::Into<SessionCostType>) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for SessionCost {
@@ -12006,20 +15532,14 @@ impl ::std::str::FromStr for SessionName {
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str> for SessionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for SessionName {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for SessionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for SessionName {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionName {
@@ -12032,6 +15552,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionName {
 }
 ///A page of sessions.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SessionPaginatedResponse {
     ///Pagination metadata.
@@ -12068,6 +15589,38 @@ impl crate::drift::Drift for SessionPaginatedResponse {
         collector.field("metadata", &self.metadata);
         collector.field("results", &self.results);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl SessionPaginatedResponse {
+    /// A `SessionPaginatedResponse` from its required fields (`metadata`, `results`), every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        metadata: impl ::std::convert::Into<PaginationMeta>,
+        results: impl ::std::convert::Into<::std::vec::Vec<Session>>,
+    ) -> Self {
+        Self {
+            metadata: metadata.into(),
+            results: results.into(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `metadata` (JSON `metadata`).
+    #[inline]
+    #[must_use]
+    pub fn metadata(mut self, value: impl ::std::convert::Into<PaginationMeta>) -> Self {
+        self.metadata = value.into();
+        self
+    }
+    /// Sets `results` (JSON `results`).
+    #[inline]
+    #[must_use]
+    pub fn results(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Session>>,
+    ) -> Self {
+        self.results = value.into();
+        self
     }
 }
 impl crate::de::Shaped for SessionPaginatedResponse {
@@ -12138,6 +15691,7 @@ open_string_enum! {
 }
 ///Smart background-speech denoising.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SmartDenoisingPlan {
     #[cfg_attr(
@@ -12175,6 +15729,24 @@ impl crate::drift::Drift for SmartDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("enabled", &self.enabled);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl SmartDenoisingPlan {
+    /// A `SmartDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for SmartDenoisingPlan {
@@ -12297,6 +15869,7 @@ impl ::std::convert::From<CozmoxSmartEndpointingPlan> for SmartEndpointingPlan {
 }
 ///When the assistant starts speaking.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StartSpeakingPlan {
     #[cfg_attr(
@@ -12417,6 +15990,68 @@ impl crate::drift::Drift for StartSpeakingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl StartSpeakingPlan {
+    /// A `StartSpeakingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            custom_endpointing_rules: ::std::default::Default::default(),
+            smart_endpointing_enabled: ::std::default::Default::default(),
+            smart_endpointing_plan: ::std::default::Default::default(),
+            transcription_endpointing_plan: ::std::default::Default::default(),
+            wait_seconds: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `custom_endpointing_rules` (JSON `customEndpointingRules`).
+    #[inline]
+    #[must_use]
+    pub fn custom_endpointing_rules(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<CustomEndpointingRule>>,
+    ) -> Self {
+        self.custom_endpointing_rules = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `smart_endpointing_enabled` (JSON `smartEndpointingEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn smart_endpointing_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.smart_endpointing_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `smart_endpointing_plan` (JSON `smartEndpointingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn smart_endpointing_plan(
+        mut self,
+        value: impl ::std::convert::Into<SmartEndpointingPlan>,
+    ) -> Self {
+        self.smart_endpointing_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `transcription_endpointing_plan` (JSON `transcriptionEndpointingPlan`).
+    #[inline]
+    #[must_use]
+    pub fn transcription_endpointing_plan(
+        mut self,
+        value: impl ::std::convert::Into<TranscriptionEndpointingPlan>,
+    ) -> Self {
+        self.transcription_endpointing_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `wait_seconds` (JSON `waitSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn wait_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.wait_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 impl crate::de::Shaped for StartSpeakingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -12523,6 +16158,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
 }
 ///When the assistant stops speaking because the user is speaking.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StopSpeakingPlan {
     #[cfg_attr(
@@ -12632,6 +16268,62 @@ impl crate::drift::Drift for StopSpeakingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl StopSpeakingPlan {
+    /// A `StopSpeakingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            acknowledgement_phrases: ::std::default::Default::default(),
+            backoff_seconds: ::std::default::Default::default(),
+            interruption_phrases: ::std::default::Default::default(),
+            num_words: ::std::default::Default::default(),
+            voice_seconds: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `acknowledgement_phrases` (JSON `acknowledgementPhrases`).
+    #[inline]
+    #[must_use]
+    pub fn acknowledgement_phrases(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.acknowledgement_phrases = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `backoff_seconds` (JSON `backoffSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn backoff_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.backoff_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `interruption_phrases` (JSON `interruptionPhrases`).
+    #[inline]
+    #[must_use]
+    pub fn interruption_phrases(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.interruption_phrases = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `num_words` (JSON `numWords`).
+    #[inline]
+    #[must_use]
+    pub fn num_words(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.num_words = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `voice_seconds` (JSON `voiceSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn voice_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.voice_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 impl crate::de::Shaped for StopSpeakingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -12736,6 +16428,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
 }
 ///A named structured-data plan.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StructuredDataMultiPlan {
     #[cfg_attr(
@@ -12784,6 +16477,35 @@ impl crate::drift::Drift for StructuredDataMultiPlan {
         collector.field("key", &self.key);
         collector.field("plan", &self.plan);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl StructuredDataMultiPlan {
+    /// A `StructuredDataMultiPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            key: ::std::default::Default::default(),
+            plan: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `key` (JSON `key`).
+    #[inline]
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `plan` (JSON `plan`).
+    #[inline]
+    #[must_use]
+    pub fn plan(mut self, value: impl ::std::convert::Into<StructuredDataPlan>) -> Self {
+        self.plan = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for StructuredDataMultiPlan {
@@ -12854,6 +16576,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
 }
 ///How structured data is extracted from the call.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct StructuredDataPlan {
     #[cfg_attr(
@@ -12929,6 +16652,55 @@ impl crate::drift::Drift for StructuredDataPlan {
         collector.field("schema", &self.schema);
         collector.field("timeoutSeconds", &self.timeout_seconds);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl StructuredDataPlan {
+    /// A `StructuredDataPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: ::std::default::Default::default(),
+            messages: ::std::default::Default::default(),
+            schema: ::std::default::Default::default(),
+            timeout_seconds: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `messages` (JSON `messages`).
+    #[inline]
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `schema` (JSON `schema`).
+    #[inline]
+    #[must_use]
+    pub fn schema(mut self, value: impl ::std::convert::Into<JsonSchema>) -> Self {
+        self.schema = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timeout_seconds` (JSON `timeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.timeout_seconds = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for StructuredDataPlan {
@@ -13021,6 +16793,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
 }
 ///How the success of the call is evaluated.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SuccessEvaluationPlan {
     #[cfg_attr(
@@ -13096,6 +16869,58 @@ impl crate::drift::Drift for SuccessEvaluationPlan {
         collector.field("rubric", &self.rubric);
         collector.field("timeoutSeconds", &self.timeout_seconds);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl SuccessEvaluationPlan {
+    /// A `SuccessEvaluationPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: ::std::default::Default::default(),
+            messages: ::std::default::Default::default(),
+            rubric: ::std::default::Default::default(),
+            timeout_seconds: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `messages` (JSON `messages`).
+    #[inline]
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `rubric` (JSON `rubric`).
+    #[inline]
+    #[must_use]
+    pub fn rubric(
+        mut self,
+        value: impl ::std::convert::Into<SuccessEvaluationPlanRubric>,
+    ) -> Self {
+        self.rubric = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timeout_seconds` (JSON `timeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.timeout_seconds = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for SuccessEvaluationPlan {
@@ -13194,6 +17019,7 @@ open_string_enum! {
 }
 ///How a summary is generated.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SummaryPlan {
     ///Whether the summary is generated.
@@ -13261,6 +17087,47 @@ impl crate::drift::Drift for SummaryPlan {
         collector.field("messages", &self.messages);
         collector.field("timeoutSeconds", &self.timeout_seconds);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl SummaryPlan {
+    /// A `SummaryPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: ::std::default::Default::default(),
+            messages: ::std::default::Default::default(),
+            timeout_seconds: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `messages` (JSON `messages`).
+    #[inline]
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timeout_seconds` (JSON `timeoutSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.timeout_seconds = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for SummaryPlan {
@@ -13343,6 +17210,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
 }
 ///A chat message with role `system` (modelled from partial evidence; other fields allowed).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SystemMessage {
     ///The content of the message.
@@ -13424,6 +17292,62 @@ impl crate::drift::Drift for SystemMessage {
         collector.field("secondsFromStart", &self.seconds_from_start);
         collector.field("time", &self.time);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl SystemMessage {
+    /// A `SystemMessage` with every optional field unset; `role` is `"system"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            content: ::std::default::Default::default(),
+            message: ::std::default::Default::default(),
+            role: <SystemMessageRole as ::std::convert::From<&str>>::from("system"),
+            seconds_from_start: ::std::default::Default::default(),
+            time: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `content` (JSON `content`).
+    #[inline]
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message` (JSON `message`).
+    #[inline]
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `role` (JSON `role`).
+    #[inline]
+    #[must_use]
+    pub fn role(mut self, value: impl ::std::convert::Into<SystemMessageRole>) -> Self {
+        self.role = value.into();
+        self
+    }
+    /// Sets `seconds_from_start` (JSON `secondsFromStart`).
+    #[inline]
+    #[must_use]
+    pub fn seconds_from_start(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.seconds_from_start = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `time` (JSON `time`).
+    #[inline]
+    #[must_use]
+    pub fn time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.time = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for SystemMessage {
@@ -13657,6 +17581,7 @@ impl ::std::convert::From<ToolMessageStart> for ToolExecutionMessage {
 }
 ///The function definition of a tool, as exposed to the model.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ToolFunction {
     #[cfg_attr(
@@ -13725,6 +17650,57 @@ impl crate::drift::Drift for ToolFunction {
         collector.field("parameters", &self.parameters);
         collector.field("strict", &self.strict);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl ToolFunction {
+    /// A `ToolFunction` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            description: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            parameters: ::std::default::Default::default(),
+            strict: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `description` (JSON `description`).
+    #[inline]
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `parameters` (JSON `parameters`).
+    #[inline]
+    #[must_use]
+    pub fn parameters(
+        mut self,
+        value: impl ::std::convert::Into<FunctionParameters>,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `strict` (JSON `strict`).
+    #[inline]
+    #[must_use]
+    pub fn strict(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.strict = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for ToolFunction {
@@ -13817,6 +17793,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
 }
 ///A chat message with role `tool` (modelled from partial evidence; other fields allowed).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ToolMessage {
     ///The content of the message.
@@ -13898,6 +17875,62 @@ impl crate::drift::Drift for ToolMessage {
         collector.field("secondsFromStart", &self.seconds_from_start);
         collector.field("time", &self.time);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl ToolMessage {
+    /// A `ToolMessage` with every optional field unset; `role` is `"tool"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            content: ::std::default::Default::default(),
+            message: ::std::default::Default::default(),
+            role: <ToolMessageRole as ::std::convert::From<&str>>::from("tool"),
+            seconds_from_start: ::std::default::Default::default(),
+            time: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `content` (JSON `content`).
+    #[inline]
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message` (JSON `message`).
+    #[inline]
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `role` (JSON `role`).
+    #[inline]
+    #[must_use]
+    pub fn role(mut self, value: impl ::std::convert::Into<ToolMessageRole>) -> Self {
+        self.role = value.into();
+        self
+    }
+    /// Sets `seconds_from_start` (JSON `secondsFromStart`).
+    #[inline]
+    #[must_use]
+    pub fn seconds_from_start(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.seconds_from_start = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `time` (JSON `time`).
+    #[inline]
+    #[must_use]
+    pub fn time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.time = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for ToolMessage {
@@ -14002,6 +18035,7 @@ open_string_enum! {
 }
 ///Message spoken when the tool request starts.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ToolMessageStart {
     #[cfg_attr(
@@ -14078,6 +18112,70 @@ impl crate::drift::Drift for ToolMessageStart {
         collector.field("contents", &self.contents);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl ToolMessageStart {
+    /// A `ToolMessageStart` with every optional field unset; `type` is `"request-start"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            blocking: ::std::default::Default::default(),
+            conditions: ::std::default::Default::default(),
+            content: ::std::default::Default::default(),
+            contents: ::std::default::Default::default(),
+            type_: <ToolMessageStartType as ::std::convert::From<
+                &str,
+            >>::from("request-start"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `blocking` (JSON `blocking`).
+    #[inline]
+    #[must_use]
+    pub fn blocking(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.blocking = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `conditions` (JSON `conditions`).
+    #[inline]
+    #[must_use]
+    pub fn conditions(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Condition>>,
+    ) -> Self {
+        self.conditions = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `content` (JSON `content`).
+    #[inline]
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `contents` (JSON `contents`).
+    #[inline]
+    #[must_use]
+    pub fn contents(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::serde_json::Value>>,
+    ) -> Self {
+        self.contents = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<ToolMessageStartType>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for ToolMessageStart {
@@ -14250,6 +18348,7 @@ impl ::std::convert::From<AssemblyAiTranscriber> for Transcriber {
 }
 ///How the transcript is produced.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TranscriptPlan {
     #[cfg_attr(
@@ -14315,6 +18414,46 @@ impl crate::drift::Drift for TranscriptPlan {
         collector.field("enabled", &self.enabled);
         collector.field("userName", &self.user_name);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl TranscriptPlan {
+    /// A `TranscriptPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            assistant_name: ::std::default::Default::default(),
+            enabled: ::std::default::Default::default(),
+            user_name: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `assistant_name` (JSON `assistantName`).
+    #[inline]
+    #[must_use]
+    pub fn assistant_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.assistant_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `enabled` (JSON `enabled`).
+    #[inline]
+    #[must_use]
+    pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `user_name` (JSON `userName`).
+    #[inline]
+    #[must_use]
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for TranscriptPlan {
@@ -14395,6 +18534,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
 }
 ///Endpointing timings based on the transcription.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TranscriptionEndpointingPlan {
     #[cfg_attr(
@@ -14470,6 +18610,46 @@ impl crate::drift::Drift for TranscriptionEndpointingPlan {
         collector.field("onNumberSeconds", &self.on_number_seconds);
         collector.field("onPunctuationSeconds", &self.on_punctuation_seconds);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl TranscriptionEndpointingPlan {
+    /// A `TranscriptionEndpointingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            on_no_punctuation_seconds: ::std::default::Default::default(),
+            on_number_seconds: ::std::default::Default::default(),
+            on_punctuation_seconds: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `on_no_punctuation_seconds` (JSON `onNoPunctuationSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn on_no_punctuation_seconds(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.on_no_punctuation_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `on_number_seconds` (JSON `onNumberSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn on_number_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.on_number_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `on_punctuation_seconds` (JSON `onPunctuationSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn on_punctuation_seconds(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.on_punctuation_seconds = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for TranscriptionEndpointingPlan {
@@ -14612,6 +18792,7 @@ impl ::std::convert::From<TransferDestinationNumber> for TransferDestination {
 }
 ///Transfer to a phone number.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferDestinationNumber {
     #[cfg_attr(
@@ -14733,6 +18914,108 @@ impl crate::drift::Drift for TransferDestinationNumber {
         collector.field("transferPlan", &self.transfer_plan);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl TransferDestinationNumber {
+    /// A `TransferDestinationNumber` with every optional field unset; `type` is `"number"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            caller_id: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            extension: ::std::default::Default::default(),
+            message: ::std::default::Default::default(),
+            number: ::std::default::Default::default(),
+            number_e164_check_enabled: ::std::default::Default::default(),
+            transfer_plan: ::std::default::Default::default(),
+            type_: <TransferDestinationNumberType as ::std::convert::From<
+                &str,
+            >>::from("number"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `caller_id` (JSON `callerId`).
+    #[inline]
+    #[must_use]
+    pub fn caller_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.caller_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description` (JSON `description`).
+    #[inline]
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `extension` (JSON `extension`).
+    #[inline]
+    #[must_use]
+    pub fn extension(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.extension = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message` (JSON `message`).
+    #[inline]
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `number` (JSON `number`).
+    #[inline]
+    #[must_use]
+    pub fn number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `number_e164_check_enabled` (JSON `numberE164CheckEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn number_e164_check_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.number_e164_check_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `transfer_plan` (JSON `transferPlan`).
+    #[inline]
+    #[must_use]
+    pub fn transfer_plan(
+        mut self,
+        value: impl ::std::convert::Into<TransferPlan>,
+    ) -> Self {
+        self.transfer_plan = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<TransferDestinationNumberType>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for TransferDestinationNumber {
@@ -14884,6 +19167,7 @@ open_string_enum! {
 }
 ///What happens when a transfer fails.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferFallbackPlan {
     #[cfg_attr(
@@ -14936,6 +19220,35 @@ impl crate::drift::Drift for TransferFallbackPlan {
         collector.field("endCallEnabled", &self.end_call_enabled);
         collector.field("message", &self.message);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl TransferFallbackPlan {
+    /// A `TransferFallbackPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            end_call_enabled: ::std::default::Default::default(),
+            message: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `end_call_enabled` (JSON `endCallEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn end_call_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.end_call_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message` (JSON `message`).
+    #[inline]
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for TransferFallbackPlan {
@@ -15004,6 +19317,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
 }
 ///Transfer the call.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferHookAction {
     ///Where the call is transferred to.
@@ -15048,6 +19362,40 @@ impl crate::drift::Drift for TransferHookAction {
         collector.field("destination", &self.destination);
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl TransferHookAction {
+    /// A `TransferHookAction` with every optional field unset; `type` is `"transfer"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            destination: ::std::default::Default::default(),
+            type_: <TransferHookActionType as ::std::convert::From<
+                &str,
+            >>::from("transfer"),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `destination` (JSON `destination`).
+    #[inline]
+    #[must_use]
+    pub fn destination(
+        mut self,
+        value: impl ::std::convert::Into<TransferDestination>,
+    ) -> Self {
+        self.destination = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type_` (JSON `type`).
+    #[inline]
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<TransferHookActionType>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
     }
 }
 impl crate::de::Shaped for TransferHookAction {
@@ -15120,6 +19468,7 @@ open_string_enum! {
 }
 ///How a call is transferred.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransferPlan {
     ///What happens when the transfer fails.
@@ -15285,6 +19634,120 @@ impl crate::drift::Drift for TransferPlan {
         collector.field("transferCompleteAudioUrl", &self.transfer_complete_audio_url);
         collector.field("twiml", &self.twiml);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl TransferPlan {
+    /// A `TransferPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            fallback_plan: ::std::default::Default::default(),
+            hold_audio_url: ::std::default::Default::default(),
+            message: ::std::default::Default::default(),
+            mode: ::std::default::Default::default(),
+            sip_headers_in_refer_to_enabled: ::std::default::Default::default(),
+            sip_verb: ::std::default::Default::default(),
+            summary_plan: ::std::default::Default::default(),
+            timeout: ::std::default::Default::default(),
+            transfer_complete_audio_url: ::std::default::Default::default(),
+            twiml: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `fallback_plan` (JSON `fallbackPlan`).
+    #[inline]
+    #[must_use]
+    pub fn fallback_plan(
+        mut self,
+        value: impl ::std::convert::Into<TransferFallbackPlan>,
+    ) -> Self {
+        self.fallback_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `hold_audio_url` (JSON `holdAudioUrl`).
+    #[inline]
+    #[must_use]
+    pub fn hold_audio_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hold_audio_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message` (JSON `message`).
+    #[inline]
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `mode` (JSON `mode`).
+    #[inline]
+    #[must_use]
+    pub fn mode(mut self, value: impl ::std::convert::Into<TransferPlanMode>) -> Self {
+        self.mode = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sip_headers_in_refer_to_enabled` (JSON `sipHeadersInReferToEnabled`).
+    #[inline]
+    #[must_use]
+    pub fn sip_headers_in_refer_to_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.sip_headers_in_refer_to_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sip_verb` (JSON `sipVerb`).
+    #[inline]
+    #[must_use]
+    pub fn sip_verb(
+        mut self,
+        value: impl ::std::convert::Into<TransferPlanSipVerb>,
+    ) -> Self {
+        self.sip_verb = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `summary_plan` (JSON `summaryPlan`).
+    #[inline]
+    #[must_use]
+    pub fn summary_plan(
+        mut self,
+        value: impl ::std::convert::Into<SummaryPlan>,
+    ) -> Self {
+        self.summary_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timeout` (JSON `timeout`).
+    #[inline]
+    #[must_use]
+    pub fn timeout(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.timeout = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `transfer_complete_audio_url` (JSON `transferCompleteAudioUrl`).
+    #[inline]
+    #[must_use]
+    pub fn transfer_complete_audio_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transfer_complete_audio_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `twiml` (JSON `twiml`).
+    #[inline]
+    #[must_use]
+    pub fn twiml(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.twiml = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for TransferPlan {
@@ -15530,6 +19993,7 @@ impl ::std::convert::From<TransportConfigurationTwilio> for TransportConfigurati
 }
 ///Twilio transport configuration.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TransportConfigurationTwilio {
     ///The transport provider.
@@ -15599,6 +20063,56 @@ impl crate::drift::Drift for TransportConfigurationTwilio {
         collector.field("recordingChannels", &self.recording_channels);
         collector.field("timeout", &self.timeout);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl TransportConfigurationTwilio {
+    /// A `TransportConfigurationTwilio` with every optional field unset; `provider` is `"twilio"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            provider: <TransportConfigurationTwilioProvider as ::std::convert::From<
+                &str,
+            >>::from("twilio"),
+            record: ::std::default::Default::default(),
+            recording_channels: ::std::default::Default::default(),
+            timeout: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `provider` (JSON `provider`).
+    #[inline]
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<TransportConfigurationTwilioProvider>,
+    ) -> Self {
+        self.provider = value.into();
+        self
+    }
+    /// Sets `record` (JSON `record`).
+    #[inline]
+    #[must_use]
+    pub fn record(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.record = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `recording_channels` (JSON `recordingChannels`).
+    #[inline]
+    #[must_use]
+    pub fn recording_channels(
+        mut self,
+        value: impl ::std::convert::Into<TransportConfigurationTwilioRecordingChannels>,
+    ) -> Self {
+        self.recording_channels = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timeout` (JSON `timeout`).
+    #[inline]
+    #[must_use]
+    pub fn timeout(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.timeout = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for TransportConfigurationTwilio {
@@ -15697,6 +20211,7 @@ open_string_enum! {
 }
 ///The mutable fields of a session (same schemas as CreateSessionDTO; none required).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UpdateSessionDto {
     /**This is the assistant configuration for this session. Use this when creating a new assistant configuration.
@@ -15937,6 +20452,159 @@ impl crate::drift::Drift for UpdateSessionDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+impl UpdateSessionDto {
+    /// A `UpdateSessionDto` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            assistant: ::std::default::Default::default(),
+            assistant_id: ::std::default::Default::default(),
+            assistant_overrides: ::std::default::Default::default(),
+            customer: ::std::default::Default::default(),
+            customer_id: ::std::default::Default::default(),
+            expiration_seconds: ::std::default::Default::default(),
+            messages: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            phone_number: ::std::default::Default::default(),
+            phone_number_id: ::std::default::Default::default(),
+            squad: ::std::default::Default::default(),
+            squad_id: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `assistant` (JSON `assistant`).
+    #[inline]
+    #[must_use]
+    pub fn assistant(
+        mut self,
+        value: impl ::std::convert::Into<CreateAssistantDto>,
+    ) -> Self {
+        self.assistant = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `assistant_id` (JSON `assistantId`).
+    #[inline]
+    #[must_use]
+    pub fn assistant_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.assistant_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assistant_overrides` (JSON `assistantOverrides`).
+    #[inline]
+    #[must_use]
+    pub fn assistant_overrides(
+        mut self,
+        value: impl ::std::convert::Into<AssistantOverrides>,
+    ) -> Self {
+        self.assistant_overrides = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `customer` (JSON `customer`).
+    #[inline]
+    #[must_use]
+    pub fn customer(
+        mut self,
+        value: impl ::std::convert::Into<CreateCustomerDto>,
+    ) -> Self {
+        self.customer = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `customer_id` (JSON `customerId`).
+    #[inline]
+    #[must_use]
+    pub fn customer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `expiration_seconds` (JSON `expirationSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn expiration_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.expiration_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `messages` (JSON `messages`).
+    #[inline]
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<UpdateSessionDtoMessagesItem>>,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (JSON `name`).
+    #[inline]
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<UpdateSessionDtoName>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone_number` (JSON `phoneNumber`).
+    #[inline]
+    #[must_use]
+    pub fn phone_number(
+        mut self,
+        value: impl ::std::convert::Into<ImportTwilioPhoneNumberDto>,
+    ) -> Self {
+        self.phone_number = ::std::option::Option::Some(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `phone_number_id` (JSON `phoneNumberId`).
+    #[inline]
+    #[must_use]
+    pub fn phone_number_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone_number_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `squad` (JSON `squad`).
+    #[inline]
+    #[must_use]
+    pub fn squad(mut self, value: impl ::std::convert::Into<CreateSquadDto>) -> Self {
+        self.squad = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `squad_id` (JSON `squadId`).
+    #[inline]
+    #[must_use]
+    pub fn squad_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.squad_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status` (JSON `status`).
+    #[inline]
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<UpdateSessionDtoStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 impl crate::de::Shaped for UpdateSessionDto {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -16149,6 +20817,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
 }
 ///A chat message with role `user` (modelled from partial evidence; other fields allowed).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserMessage {
     ///The content of the message.
@@ -16230,6 +20899,62 @@ impl crate::drift::Drift for UserMessage {
         collector.field("secondsFromStart", &self.seconds_from_start);
         collector.field("time", &self.time);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl UserMessage {
+    /// A `UserMessage` with every optional field unset; `role` is `"user"`. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            content: ::std::default::Default::default(),
+            message: ::std::default::Default::default(),
+            role: <UserMessageRole as ::std::convert::From<&str>>::from("user"),
+            seconds_from_start: ::std::default::Default::default(),
+            time: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `content` (JSON `content`).
+    #[inline]
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message` (JSON `message`).
+    #[inline]
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `role` (JSON `role`).
+    #[inline]
+    #[must_use]
+    pub fn role(mut self, value: impl ::std::convert::Into<UserMessageRole>) -> Self {
+        self.role = value.into();
+        self
+    }
+    /// Sets `seconds_from_start` (JSON `secondsFromStart`).
+    #[inline]
+    #[must_use]
+    pub fn seconds_from_start(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.seconds_from_start = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `time` (JSON `time`).
+    #[inline]
+    #[must_use]
+    pub fn time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.time = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for UserMessage {
@@ -16334,6 +21059,7 @@ open_string_enum! {
 }
 ///An alias for an extracted variable.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VariableExtractionAlias {
     #[cfg_attr(
@@ -16381,6 +21107,38 @@ impl crate::drift::Drift for VariableExtractionAlias {
         collector.field("key", &self.key);
         collector.field("value", &self.value);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl VariableExtractionAlias {
+    /// A `VariableExtractionAlias` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            key: ::std::default::Default::default(),
+            value: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `key` (JSON `key`).
+    #[inline]
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `value` (JSON `value`).
+    #[inline]
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for VariableExtractionAlias {
@@ -16451,6 +21209,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
 }
 ///How variables are extracted from the tool response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VariableExtractionPlan {
     #[cfg_attr(
@@ -16499,6 +21258,35 @@ impl crate::drift::Drift for VariableExtractionPlan {
         collector.field("aliases", &self.aliases);
         collector.field("schema", &self.schema);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl VariableExtractionPlan {
+    /// A `VariableExtractionPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            aliases: ::std::default::Default::default(),
+            schema: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `aliases` (JSON `aliases`).
+    #[inline]
+    #[must_use]
+    pub fn aliases(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<VariableExtractionAlias>>,
+    ) -> Self {
+        self.aliases = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `schema` (JSON `schema`).
+    #[inline]
+    #[must_use]
+    pub fn schema(mut self, value: impl ::std::convert::Into<JsonSchema>) -> Self {
+        self.schema = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for VariableExtractionPlan {
@@ -16694,6 +21482,7 @@ impl ::std::convert::From<GoogleVoicemailDetectionPlan> for VoicemailDetection {
 }
 ///How often voicemail detection is retried.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VoicemailDetectionBackoffPlan {
     #[cfg_attr(
@@ -16764,6 +21553,40 @@ impl crate::drift::Drift for VoicemailDetectionBackoffPlan {
         collector.field("maxRetries", &self.max_retries);
         collector.field("startAtSeconds", &self.start_at_seconds);
         collector.unknown_fields(&self.unknown_fields);
+    }
+}
+impl VoicemailDetectionBackoffPlan {
+    /// A `VoicemailDetectionBackoffPlan` with every optional field unset. Set the others with the setters named like the fields.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            frequency_seconds: ::std::default::Default::default(),
+            max_retries: ::std::default::Default::default(),
+            start_at_seconds: ::std::default::Default::default(),
+            unknown_fields: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `frequency_seconds` (JSON `frequencySeconds`).
+    #[inline]
+    #[must_use]
+    pub fn frequency_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.frequency_seconds = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `max_retries` (JSON `maxRetries`).
+    #[inline]
+    #[must_use]
+    pub fn max_retries(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.max_retries = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `start_at_seconds` (JSON `startAtSeconds`).
+    #[inline]
+    #[must_use]
+    pub fn start_at_seconds(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.start_at_seconds = ::std::option::Option::Some(value.into());
+        self
     }
 }
 impl crate::de::Shaped for VoicemailDetectionBackoffPlan {
