@@ -641,3 +641,73 @@ async fn each_attempt_has_a_span_with_the_path_template_and_no_secrets() {
     assert!(!all.contains("s-private-id"), "{all}");
     assert!(!all.contains("sk-fault-test"), "{all}");
 }
+
+/// Issue 27, item 6: an operation that documents a redirect (the vendor's
+/// recording downloads answer `302` to a presigned URL) answers it as
+/// `Ok(Download::Redirect)`; fetching it sends none of the client's headers
+/// (the API key stays with the API), and `Debug` hides the URL's query (its
+/// signature).
+#[tokio::test]
+async fn a_documented_redirect_is_a_download_fetched_without_the_api_key() {
+    use fixture::error::{Download, Error, download};
+    use fixture::http::{HeaderMap, HeaderValue, StatusCode};
+
+    let target = serve(vec![
+        Reply::Http(200, vec![], "recording bytes"),
+        Reply::Http(404, vec![], r#"{"message":"expired"}"#),
+    ])
+    .await;
+    let url = format!("{}/rec.wav?X-Amz-Signature=secret", target.base);
+    #[allow(clippy::result_large_err)] // the SDK's `Error`, as calls return it
+    let redirect = |location: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "location",
+            HeaderValue::from_str(location).expect("a header value"),
+        );
+        Err(Error::Api(fixture::ApiError::new(
+            StatusCode::FOUND,
+            headers,
+            "",
+        )))
+    };
+    let response = download(redirect(&url)).expect("a documented redirect is a success");
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let Download::Redirect(to) = response.into_inner() else {
+        panic!("a redirect")
+    };
+    assert_eq!(to.url().as_str(), url);
+    let shown = format!("{to:?}");
+    assert!(
+        !shown.contains("secret") && shown.contains("/rec.wav"),
+        "{shown}"
+    );
+
+    let mut stream = to.fetch().await.expect("the target answers");
+    let mut body = Vec::new();
+    while let Some(chunk) =
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(stream.as_mut(), cx)).await
+    {
+        body.extend_from_slice(&chunk.expect("a chunk"));
+    }
+    assert_eq!(body, b"recording bytes");
+    let head = &target.heads()[0];
+    assert!(
+        head.starts_with("get /rec.wav?x-amz-signature=secret"),
+        "{head}"
+    );
+    assert!(!head.contains("authorization"), "{head}");
+    assert!(!head.contains("cozmox"), "{head}");
+
+    // The target's own error is the call's error.
+    let Err(err) = to.fetch().await else {
+        panic!("expired")
+    };
+    assert!(err.is_not_found(), "{err:?}");
+
+    // A `Location` that is not an absolute http(s) URL stays the error it was.
+    for location in ["/relative/path", "ftp://host/file"] {
+        let err = download(redirect(location)).expect_err("not followable");
+        assert_eq!(err.status(), Some(StatusCode::FOUND));
+    }
+}

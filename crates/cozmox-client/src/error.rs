@@ -957,6 +957,155 @@ fn error_body(body: &[u8]) -> ErrorBody {
     }
 }
 
+/// What a download operation answers: the content itself, or — the
+/// documented outcome of the API's recording downloads — a redirect to where
+/// it can be fetched. A redirect is a success (`Ok`), not an `Error::Api`.
+#[non_exhaustive]
+pub enum Download {
+    /// The API sent the content.
+    Body(progenitor_client::ByteStream),
+    /// The API answered with a redirect (3xx): the content is at
+    /// [`Redirect::url`], usually a short-lived presigned URL.
+    Redirect(Redirect),
+}
+
+impl fmt::Debug for Download {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Download::Body(_) => f.write_str("Body(ByteStream)"),
+            Download::Redirect(r) => f.debug_tuple("Redirect").field(r).finish(),
+        }
+    }
+}
+
+impl Download {
+    /// The redirect, if the API answered with one.
+    pub fn redirect(&self) -> Option<&Redirect> {
+        match self {
+            Download::Redirect(r) => Some(r),
+            Download::Body(_) => None,
+        }
+    }
+
+    /// The content: the body the API sent, or what [`Redirect::fetch`] reads
+    /// from the redirect's target.
+    ///
+    /// # Errors
+    /// As [`Redirect::fetch`].
+    pub async fn into_stream(self) -> Result<progenitor_client::ByteStream, Error> {
+        match self {
+            Download::Body(body) => Ok(body),
+            Download::Redirect(r) => r.fetch().await,
+        }
+    }
+}
+
+/// Where a download's content is: the target of the API's redirect.
+///
+/// The URL is a credential while it lasts (a presigned URL carries its
+/// signature in the query): `Debug` shows it without the query.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redirect {
+    status: StatusCode,
+    url: reqwest::Url,
+}
+
+impl fmt::Debug for Redirect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.url.clone();
+        if shown.query().is_some() {
+            shown.set_query(Some("REDACTED"));
+        }
+        f.debug_struct("Redirect")
+            .field("status", &self.status)
+            .field("url", &shown.as_str())
+            .finish()
+    }
+}
+
+impl Redirect {
+    /// A redirect to `url` (for tests of code that handles downloads).
+    pub fn new(status: StatusCode, url: reqwest::Url) -> Self {
+        Redirect { status, url }
+    }
+
+    /// The redirect's status (`302`…).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Where the content is.
+    pub fn url(&self) -> &reqwest::Url {
+        &self.url
+    }
+
+    /// Fetch the content from the redirect's target, as a stream. The
+    /// request carries none of the client's headers (no API key goes to
+    /// another host); it follows up to 5 further redirects.
+    ///
+    /// # Errors
+    /// [`Error::Connection`], [`Error::Timeout`] or [`Error::Interrupted`]
+    /// as for any call; [`Error::Api`] when the target answers other than
+    /// 2xx (with its status, headers and the start of its body).
+    pub async fn fetch(&self) -> Result<progenitor_client::ByteStream, Error> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .build()
+            .map_err(transport)?;
+        let mut response = http.get(self.url.clone()).send().await.map_err(transport)?;
+        let status = response.status();
+        if !status.is_success() {
+            let headers = response.headers().clone();
+            let (body, truncated) = read_up_to(&mut response, MAX_ERROR_BODY_BYTES as u64)
+                .await
+                .map_err(transport)?;
+            let mut error = ApiError::new(status, headers, &body);
+            error.body_truncated = truncated;
+            return Err(Error::Api(error));
+        }
+        Ok(progenitor_client::ByteStream::new(Box::pin(
+            response.bytes_stream(),
+        )))
+    }
+}
+
+/// A download's outcome: a redirect the operation documents becomes
+/// `Ok(Download::Redirect)` (its `Location` resolved against nothing: an
+/// absolute `http`/`https` URL is required, anything else stays the
+/// `Error::Api` it was), the content `Ok(Download::Body)`.
+///
+/// # Errors
+/// `result`'s error, unless it is such a redirect.
+#[allow(clippy::result_large_err)] // the SDK's `Error`, as every call returns it
+pub fn download(
+    result: Result<Response<progenitor_client::ByteStream>, Error>,
+) -> Result<Response<Download>, Error> {
+    match result {
+        Ok(response) => {
+            let (body, status, headers) = response.into_parts();
+            Ok(Response::new(Download::Body(body), status, headers))
+        }
+        Err(Error::Api(e)) if e.status.is_redirection() => {
+            let url = e
+                .location()
+                .and_then(|l| reqwest::Url::parse(l).ok())
+                .filter(|u| matches!(u.scheme(), "http" | "https"));
+            match url {
+                Some(url) => Ok(Response::new(
+                    Download::Redirect(Redirect {
+                        status: e.status,
+                        url,
+                    }),
+                    e.status,
+                    e.headers,
+                )),
+                None => Err(Error::Api(e)),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use reqwest::StatusCode;

@@ -24,8 +24,11 @@ pub mod error;
 pub mod http;
 pub mod paginate;
 pub mod runtime;
+pub mod upload;
 pub use error::{
-    ApiError, CallFuture, Error, ErrorBody, Response, ResponseDecodeError, TooLargeError,
+    ApiError, CallFuture, Download, Error, ErrorBody, Redirect, Response, ResponseDecodeError,
+    TooLargeError,
 };
 pub use paginate::{Page, PageQuery, PageStream, Pages};
 pub use runtime::{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime};
+pub use upload::FilePart;

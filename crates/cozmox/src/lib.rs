@@ -36,9 +36,12 @@ pub use cozmox_client::{ApiKey, Client, ClientBuilder, ConfigError, GaveUp, Retr
 
 // What calls return.
 pub use cozmox_client::{
-    ApiError, ByteStream, CallFuture, Error, ErrorBody, Response, ResponseDecodeError,
-    TooLargeError,
+    ApiError, ByteStream, CallFuture, Download, Error, ErrorBody, Redirect, Response,
+    ResponseDecodeError, TooLargeError,
 };
+
+// What uploads take: a file (bytes, file name, content type) for a form field.
+pub use cozmox_client::FilePart;
 
 // The HTTP types responses and errors carry (`http::StatusCode`, `http::HeaderMap`…).
 pub use cozmox_client::http;
@@ -47,10 +50,11 @@ pub use cozmox_client::http;
 pub use cozmox_client::{PageStream, Pages};
 
 // The API by resource (`client.sessions()` returns a `resources::Sessions`),
-// each operation's request builder, the types declared inline in operations,
+// each operation's request builder (`builder`; `manual` for the operations the
+// generator writes itself: uploads…), the types declared inline in operations,
 // the error and runtime modules (constants such as
 // `runtime::DEFAULT_MAX_RESPONSE_BYTES`).
-pub use cozmox_client::{builder, error, paginate, resources, runtime, types};
+pub use cozmox_client::{builder, error, manual, paginate, resources, runtime, types, upload};
 
 /// Typed httpmock helpers for testing code that uses the client (feature `httpmock`).
 #[cfg(feature = "httpmock")]

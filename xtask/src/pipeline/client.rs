@@ -140,8 +140,9 @@ pub const PROGENITOR_CONTENT_TYPES: &[&str] = &[
 pub enum ManualBody {
     /// No body.
     None,
-    /// `multipart/form-data`: the caller passes a `reqwest::multipart::Form`.
-    Multipart,
+    /// `multipart/form-data`, with the fields its schema declares (in their
+    /// order): each gets a setter on the builder.
+    Multipart(Vec<FormPart>),
     /// A JSON body of this Rust type.
     Json(String),
 }
@@ -166,6 +167,80 @@ pub struct ManualOp {
     /// same one; `None`: the body is decoded as `serde_json::Value` (`Null`
     /// when empty).
     pub response: Option<String>,
+}
+
+/// One field of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormPart {
+    /// The form field's name.
+    pub name: String,
+    /// The builder's setter (snake case).
+    pub setter: String,
+    /// A file (`format: binary`): the setter takes the runtime's `FilePart`;
+    /// otherwise a string.
+    pub binary: bool,
+    /// The schema requires it: the resource method takes it as an argument.
+    pub required: bool,
+    /// The property's description.
+    pub description: String,
+}
+
+/// The form fields of a multipart body schema (a component reference or an
+/// inline object); none when it has no properties.
+fn form_parts(schemas: &Value, schema: Option<&Value>, reserved: &[String]) -> Vec<FormPart> {
+    let resolved = schema.and_then(|s| match s.get("$ref").and_then(Value::as_str) {
+        Some(r) => r
+            .strip_prefix(crate::pipeline::load::COMPONENT_REF)
+            .and_then(|n| schemas.get(n)),
+        None => Some(s),
+    });
+    let Some(schema) = resolved else {
+        return Vec::new();
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut setters = std::collections::BTreeSet::new();
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, property)| {
+            let setter = heck::ToSnakeCase::to_snake_case(name.as_str());
+            let plain = setter.starts_with(|c: char| c.is_ascii_lowercase())
+                && setter
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && syn::parse_str::<syn::Ident>(&setter).is_ok();
+            // A name that is no identifier, a builder method's, a path
+            // parameter's, or one that reads like another in snake case:
+            // left to the builder's `form` escape hatch.
+            if !plain
+                || ["send", "new", "form", "into_future", "body"].contains(&setter.as_str())
+                || reserved.contains(&setter)
+                || !setters.insert(setter.clone())
+            {
+                return None;
+            }
+            let binary = property.get("format").and_then(Value::as_str) == Some("binary");
+            Some(FormPart {
+                name: name.clone(),
+                setter,
+                binary,
+                required: required.contains(&name.as_str()),
+                description: property
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The Rust type for a schema: the model for a component reference,
@@ -199,6 +274,10 @@ pub fn take_unsupported(
     names: &BTreeMap<String, String>,
 ) -> Result<Vec<ManualOp>, Error> {
     let mut out = Vec::new();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return Ok(out);
     };
@@ -285,7 +364,13 @@ pub fn take_unsupported(
                 ));
             }
             let body = if multipart_only {
-                ManualBody::Multipart
+                let schema = content
+                    .and_then(|c| c.iter().find(|(m, _)| m.starts_with("multipart/form-data")))
+                    .and_then(|(_, m)| m.get("schema"));
+                let path_setters: Vec<String> = crate::spec::template_params(path)
+                    .map(heck::ToSnakeCase::to_snake_case)
+                    .collect();
+                ManualBody::Multipart(form_parts(&schemas, schema, &path_setters))
             } else if let Some(c) = content {
                 ManualBody::Json(rust_type_of(
                     c.get("application/json").and_then(|m| m.get("schema")),
@@ -319,12 +404,24 @@ pub fn take_unsupported(
     Ok(out)
 }
 
-/// `impl Client` methods for the operations progenitor cannot express.
+/// The request builders of the operations progenitor cannot express, in a
+/// module `manual` beside progenitor's `builder`, and the `Client` methods
+/// that start them. Each builder is shaped like progenitor's: a setter per
+/// path parameter, `body` for a JSON body, a setter per form field of a
+/// `multipart/form-data` body (a file field takes the runtime's
+/// `upload::FilePart`, any other a string; `form` replaces the whole form),
+/// and `send()`, which the passes turn into the SDK's call (`unified-errors`,
+/// `into-future`) like progenitor's.
 pub fn manual_operations(ops: &[ManualOp]) -> Result<TokenStream, Error> {
     use quote::{format_ident, quote};
-    let mut methods = Vec::new();
+    let mut starters = Vec::new();
+    let mut builders = Vec::new();
     for op in ops {
         let fn_name = format_ident!("{}", heck::ToSnakeCase::to_snake_case(op.id.as_str()));
+        let builder = format_ident!(
+            "{}",
+            heck::ToUpperCamelCase::to_upper_camel_case(op.id.as_str())
+        );
         let params: Vec<String> = crate::spec::template_params(&op.path)
             .map(str::to_string)
             .collect();
@@ -342,18 +439,127 @@ pub fn manual_operations(ops: &[ManualOp]) -> Result<TokenStream, Error> {
             syn::parse_str(ty)
                 .map_err(|e| Error::at(&op.id, "", format!("bad Rust type {ty}: {e}")))
         };
-        let (body_param, body_call, body_doc) = match &op.body {
-            ManualBody::None => (quote!(), quote!(), ""),
-            ManualBody::Multipart => (
-                quote!(form: ::reqwest::multipart::Form,),
-                quote!(.multipart(form)),
-                " The body is `multipart/form-data`: build it with `reqwest::multipart::Form`.",
-            ),
+        let mut fields = vec![quote!(client: &'a super::Client)];
+        let mut inits = vec![quote!(client)];
+        let mut names = vec![quote!(client)];
+        let mut setters = Vec::new();
+        let mut take = Vec::new();
+        for p in &param_idents {
+            let missing = format!("{p} was not set");
+            fields.push(
+                quote!(#p: ::std::result::Result<::std::string::String, ::std::string::String>),
+            );
+            inits.push(quote!(#p: ::std::result::Result::Err(#missing.to_string())));
+            names.push(quote!(#p));
+            let doc = format!(" The path parameter `{p}`.");
+            setters.push(quote! {
+                #[doc = #doc]
+                pub fn #p(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.#p = ::std::result::Result::Ok(value.into());
+                    self
+                }
+            });
+            take.push(quote!(let #p = #p.map_err(Error::InvalidRequest)?;));
+        }
+        let mut body_call = quote!();
+        let mut body_doc = "";
+        match &op.body {
+            ManualBody::None => {}
             ManualBody::Json(ty) => {
                 let ty = parse(ty)?;
-                (quote!(body: &#ty,), quote!(.json(body)), "")
+                fields.push(quote!(body: ::std::result::Result<#ty, ::std::string::String>));
+                inits
+                    .push(quote!(body: ::std::result::Result::Err("body was not set".to_string())));
+                names.push(quote!(body));
+                setters.push(quote! {
+                    /// The JSON body.
+                    pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                        self.body = ::std::result::Result::Ok(value.into());
+                        self
+                    }
+                });
+                take.push(quote!(let body = body.map_err(Error::InvalidRequest)?;));
+                body_call = quote!(.json(&body));
             }
-        };
+            ManualBody::Multipart(parts) => {
+                body_doc = " The body is `multipart/form-data`: a setter per form field (a file takes a \
+                            `FilePart`), or `form` for a whole `reqwest::multipart::Form`.";
+                fields.push(quote!(form: ::std::option::Option<::reqwest::multipart::Form>));
+                inits.push(quote!(form: ::std::option::Option::None));
+                names.push(quote!(form));
+                setters.push(quote! {
+                    /// The whole form, in place of the fields' setters (for
+                    /// fields the spec does not declare).
+                    pub fn form(mut self, form: ::reqwest::multipart::Form) -> Self {
+                        self.form = ::std::option::Option::Some(form);
+                        self
+                    }
+                });
+                let mut add = Vec::new();
+                for part in parts {
+                    let setter = format_ident!("{}", part.setter);
+                    let name = &part.name;
+                    names.push(quote!(#setter));
+                    let mut doc = format!(" The form field `{name}`");
+                    if part.required {
+                        doc.push_str(" (required)");
+                    }
+                    doc.push('.');
+                    if !part.description.is_empty() {
+                        doc.push(' ');
+                        doc.push_str(&part.description);
+                    }
+                    let (ty, value) = if part.binary {
+                        (
+                            quote!(crate::upload::FilePart),
+                            quote!(#setter.into_part().map_err(Error::InvalidRequest)?),
+                        )
+                    } else {
+                        (quote!(::std::string::String), quote!(#setter))
+                    };
+                    fields.push(quote!(#setter: ::std::option::Option<#ty>));
+                    inits.push(quote!(#setter: ::std::option::Option::None));
+                    setters.push(quote! {
+                        #[doc = #doc]
+                        pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                            self.#setter = ::std::option::Option::Some(value.into());
+                            self
+                        }
+                    });
+                    let set = if part.binary {
+                        quote!(form = form.part(#name, #value);)
+                    } else {
+                        quote!(form = form.text(#name, #value);)
+                    };
+                    if part.required {
+                        let missing = format!("{name} was not set");
+                        add.push(quote! {
+                            match #setter {
+                                ::std::option::Option::Some(#setter) => { #set }
+                                ::std::option::Option::None if !whole => {
+                                    return ::std::result::Result::Err(Error::InvalidRequest(#missing.to_string()));
+                                }
+                                ::std::option::Option::None => {}
+                            }
+                        });
+                    } else {
+                        add.push(quote! {
+                            if let ::std::option::Option::Some(#setter) = #setter { #set }
+                        });
+                    }
+                }
+                let whole = parts
+                    .iter()
+                    .any(|p| p.required)
+                    .then(|| quote!(let whole = form.is_some();));
+                take.push(quote! {
+                    #whole
+                    let mut form = form.unwrap_or_default();
+                    #( #add )*
+                });
+                body_call = quote!(.multipart(form));
+            }
+        }
         let (ret, decode) = match op.response.as_deref() {
             Some("()") => (quote!(()), quote!(Ok(ResponseValue::empty(response)))),
             Some(ty) => {
@@ -386,44 +592,77 @@ pub fn manual_operations(ops: &[ManualOp]) -> Result<TokenStream, Error> {
             op.path,
             op.reason
         );
+        let builder_doc = format!(" Builder for [`super::Client::{fn_name}`].");
         let op_name = fn_name.to_string();
-        methods.push(quote! {
+        let send_doc = format!(
+            " Sends a `{}` request to `{}`.",
+            op.method.to_uppercase(),
+            op.path
+        );
+        starters.push(quote! {
             #[doc = #doc]
-            pub async fn #fn_name(
-                &self,
-                #( #param_idents: &str, )*
-                #body_param
-            ) -> Result<ResponseValue<#ret>, Error<()>> {
-                let url = format!(#fmt, self.baseurl, #( encode_path(#param_idents), )*);
-                let mut request = self
-                    .client
-                    .#method(url)
-                    .header(::reqwest::header::ACCEPT, "application/json")
-                    #body_call
-                    .build()?;
-                // Through the client's hooks, like progenitor's operations
-                // (auth, retries, tracing).
-                let info = OperationInfo { operation_id: #op_name };
-                self.pre(&mut request, &info).await?;
-                let result = self.exec(request, &info).await;
-                self.post(&result, &info).await?;
-                let response = result.map_err(Error::CommunicationError)?;
-                if response.status().is_success() {
-                    #decode
-                } else {
-                    Err(Error::UnexpectedResponse(response))
+            pub fn #fn_name(&self) -> manual::#builder<'_> {
+                manual::#builder::new(self)
+            }
+        });
+        builders.push(quote! {
+            #[doc = #builder_doc]
+            #[derive(Debug)]
+            pub struct #builder<'a> {
+                #( #fields, )*
+            }
+            impl<'a> #builder<'a> {
+                pub(crate) fn new(client: &'a super::Client) -> Self {
+                    Self { #( #inits, )* }
+                }
+                #( #setters )*
+                #[doc = #send_doc]
+                pub async fn send(self) -> Result<ResponseValue<#ret>, Error<()>> {
+                    let Self { #( #names, )* } = self;
+                    #( #take )*
+                    let url = format!(#fmt, client.baseurl, #( encode_path(&#param_idents), )*);
+                    let mut request = client
+                        .client
+                        .#method(url)
+                        .header(::reqwest::header::ACCEPT, "application/json")
+                        #body_call
+                        .build()?;
+                    // Through the client's hooks, like progenitor's operations
+                    // (auth, retries, tracing).
+                    let info = OperationInfo { operation_id: #op_name };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result.map_err(Error::CommunicationError)?;
+                    if response.status().is_success() {
+                        #decode
+                    } else {
+                        Err(Error::UnexpectedResponse(response))
+                    }
                 }
             }
         });
     }
-    if methods.is_empty() {
-        return Ok(TokenStream::new());
-    }
+    let starters = (!starters.is_empty()).then(|| {
+        quote! {
+            /// Operations progenitor cannot express (see each method), generated
+            /// by the pipeline's client stage.
+            impl Client {
+                #( #starters )*
+            }
+        }
+    });
+    // The module is there (empty) for a document without such operations
+    // too, so the facade's re-export does not depend on the document.
     Ok(quote! {
-        /// Operations progenitor cannot express (see each method), generated
-        /// by the pipeline's client stage.
-        impl Client {
-            #( #methods )*
+        #starters
+        /// The request builders of the operations progenitor cannot express
+        /// (generated by the pipeline's client stage, shaped like
+        /// progenitor's `builder`).
+        pub mod manual {
+            #[allow(unused_imports)]
+            use super::{encode_path, ClientHooks, Error, OperationInfo, ResponseValue};
+            #( #builders )*
         }
     })
 }

@@ -616,10 +616,17 @@ fn handle_example(resource: &Resource, target: &Target) -> Option<String> {
     match (&m.manual_body, &m.body) {
         (Some(ManualBody::Json(t)), _) => {
             lines.push(body_decl(t));
-            args.push("&body".to_string());
+            args.push("body".to_string());
         }
-        (Some(ManualBody::Multipart), _) => {
-            args.push("reqwest::multipart::Form::new()".to_string());
+        (Some(ManualBody::Multipart(parts)), _) => {
+            // The required form fields: a file from bytes, a string.
+            for part in parts.iter().filter(|p| p.required) {
+                args.push(if part.binary {
+                    "b\"file contents\".as_slice()".to_string()
+                } else {
+                    "\"…\"".to_string()
+                });
+            }
         }
         (Some(ManualBody::None), _) => {}
         (None, Some(t)) => {
@@ -663,16 +670,6 @@ fn handle_example(resource: &Resource, target: &Target) -> Option<String> {
 /// The Rust of the resource layer: one handle type per resource, its
 /// accessor on `Client`, one method per operation.
 pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<TokenStream, Error> {
-    // What an operation answers: the SDK's `Response` and `Error` where the
-    // target has its runtime (pass `unified-errors`), progenitor's else.
-    let (error_type, response_type): (TokenStream, TokenStream) = match &target.client_error {
-        Some(module) => {
-            let path: syn::Path = syn::parse_str(module)
-                .map_err(|e| Error::new(format!("not a Rust path `{module}`: {e}")))?;
-            (quote!(#path::Error), quote!(#path::Response))
-        }
-        None => (quote!(super::Error<()>), quote!(super::ResponseValue)),
-    };
     let mut accessors = Vec::new();
     let mut handles = Vec::new();
     let mut paging = Vec::new();
@@ -713,32 +710,49 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                     .iter()
                     .find(|o| o.id == m.operation_id)
                     .ok_or_else(|| Error::at(&m.operation_id, "", "manual operation not found"))?;
+                let builder = format_ident!("{}", m.operation_id.to_upper_camel_case());
                 let params: Vec<syn::Ident> = crate::spec::template_params(&op.path)
                     .map(|p| format_ident!("{}", p.to_snake_case()))
                     .collect();
-                let (body_arg, body_pass) = match &op.body {
-                    ManualBody::None => (quote!(), quote!()),
-                    ManualBody::Multipart => {
-                        (quote!(form: ::reqwest::multipart::Form,), quote!(form,))
-                    }
+                let mut args: Vec<TokenStream> = params
+                    .iter()
+                    .map(|p| quote!(#p: impl ::std::convert::Into<::std::string::String>))
+                    .collect();
+                let mut calls: Vec<TokenStream> = params.iter().map(|p| quote!(.#p(#p))).collect();
+                match &op.body {
+                    ManualBody::None => {}
                     ManualBody::Json(t) => {
                         let t = parse_type(t)?;
-                        (quote!(body: &#t,), quote!(body,))
+                        args.push(quote!(body: impl ::std::convert::Into<#t>));
+                        calls.push(quote!(.body(body)));
                     }
-                };
-                let response = parse_type(op.response.as_deref().unwrap_or("::serde_json::Value"))?;
-                doc.push_str(" Sends the request at once: it is one progenitor cannot express.");
+                    ManualBody::Multipart(parts) => {
+                        for part in parts.iter().filter(|p| p.required) {
+                            let setter = format_ident!("{}", part.setter);
+                            let ty = if part.binary {
+                                quote!(crate::upload::FilePart)
+                            } else {
+                                quote!(::std::string::String)
+                            };
+                            args.push(quote!(#setter: impl ::std::convert::Into<#ty>));
+                            calls.push(quote!(.#setter(#setter)));
+                        }
+                    }
+                }
+                doc.push_str(
+                    " Optional parameters are setters of the returned builder; `.await` it for the body \
+                     (`.send()` for the status and headers too).",
+                );
+                if matches!(op.body, ManualBody::Multipart(_)) {
+                    doc.push_str(
+                        " The body is `multipart/form-data`: a file field takes a `cozmox_client::upload::FilePart` \
+                         (`FilePart::from_path(\"faq.pdf\")?`, or bytes), the other fields strings.",
+                    );
+                }
                 methods.push(quote! {
                     #[doc = #doc]
-                    pub async fn #name(
-                        self,
-                        #( #params: &str, )*
-                        #body_arg
-                    ) -> ::std::result::Result<#response, #error_type> {
-                        self.client
-                            .#client_method(#( #params, )* #body_pass)
-                            .await
-                            .map(#response_type::into_inner)
+                    pub fn #name(&self, #(#args),*) -> super::manual::#builder<'a> {
+                        self.client.#client_method() #(#calls)*
                     }
                 });
                 continue;
@@ -890,14 +904,19 @@ pub fn every_method(plan: &Plan) -> Result<TokenStream, Error> {
                 match &m.manual_body {
                     Some(ManualBody::Json(t)) => {
                         let t = parse_type(t)?;
-                        quote!(let _call = |body: &#t| { let _ = client.#accessor().#name(#(#params,)* body); };)
+                        quote!(let _call = |body: #t| client.#accessor().#name(#(#params,)* body);)
                     }
-                    Some(ManualBody::Multipart) => {
-                        quote!(let _call = |form: ::reqwest::multipart::Form| { let _ = client.#accessor().#name(#(#params,)* form); };)
+                    Some(ManualBody::Multipart(parts)) => {
+                        let files = parts.iter().filter(|p| p.required).map(|p| {
+                            if p.binary {
+                                quote!(b"file contents".as_slice())
+                            } else {
+                                quote!("text")
+                            }
+                        });
+                        quote!(let _call = || client.#accessor().#name(#(#params,)* #(#files,)*);)
                     }
-                    _ => {
-                        quote!(let _call = || { let _ = client.#accessor().#name(#(#params,)*); };)
-                    }
+                    _ => quote!(let _call = || client.#accessor().#name(#(#params,)*);),
                 }
             } else {
                 match &m.body {

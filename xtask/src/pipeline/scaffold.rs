@@ -119,7 +119,7 @@ pub fn files(target: &Target, doc: &Value) -> Result<BTreeMap<PathBuf, String>, 
         lib("Models", "#[macro_use]\nmod support;\n")
     );
     let client_lib = format!(
-        "{}\npub mod error;\npub mod http;\npub mod paginate;\npub mod runtime;\npub use error::{{ApiError, CallFuture, Error, ErrorBody, Response, ResponseDecodeError, TooLargeError}};\npub use paginate::{{Page, PageQuery, PageStream, Pages}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\n",
+        "{}\npub mod error;\npub mod http;\npub mod paginate;\npub mod runtime;\npub mod upload;\npub use error::{{ApiError, CallFuture, Download, Error, ErrorBody, Redirect, Response, ResponseDecodeError, TooLargeError}};\npub use paginate::{{Page, PageQuery, PageStream, Pages}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\npub use upload::FilePart;\n",
         lib("Client", "")
     );
     let krate = m.replace('-', "_");
@@ -214,6 +214,10 @@ const CLIENT_RUNTIME: &[(&str, &str)] = &[
     (
         "src/http.rs",
         include_str!("../../../crates/cozmox-client/src/http.rs"),
+    ),
+    (
+        "src/upload.rs",
+        include_str!("../../../crates/cozmox-client/src/upload.rs"),
     ),
     // Every resource method called as documented: the generated module
     // `src/generated/every_method.rs` (stage resources), compiled by

@@ -40,18 +40,26 @@ use crate::Error;
 /// `support` is the Rust path of the hand-written module providing `Error`,
 /// `lift`, `defer`, `decode_json` and `ignore_body`. Returns the methods
 /// changed (`Type::method`).
-pub fn unified_errors(file: &mut syn::File, support: &str) -> Result<Vec<String>, Error> {
+///
+/// The builders named in `redirects` (operations that document a 3xx
+/// answer, [`redirecting_builders`]) answer `support::Download` through
+/// `support::download`: the redirect is a success.
+pub fn unified_errors(
+    file: &mut syn::File,
+    support: &str,
+    redirects: &BTreeSet<String>,
+) -> Result<Vec<String>, Error> {
     let support: syn::Path = syn::parse_str(support)
         .map_err(|e| Error::new(format!("client error module `{support}`: {e}")))?;
     stop_reexporting_progenitor_error(file);
     let mut changed = Vec::new();
     for item in &mut file.items {
         match item {
-            Item::Impl(imp) => split_methods(imp, &support, &mut changed)?,
+            Item::Impl(imp) => split_methods(imp, &support, redirects, &mut changed)?,
             Item::Mod(m) => {
                 for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
                     if let Item::Impl(imp) = inner {
-                        split_methods(imp, &support, &mut changed)?;
+                        split_methods(imp, &support, redirects, &mut changed)?;
                     }
                 }
             }
@@ -59,6 +67,21 @@ pub fn unified_errors(file: &mut syn::File, support: &str) -> Result<Vec<String>
         }
     }
     Ok(changed)
+}
+
+/// The request builders (progenitor's names: the operationId in
+/// UpperCamelCase) of the operations whose responses include a redirect
+/// (3xx) and whose success body is a byte stream: downloads.
+pub fn redirecting_builders(doc: &serde_json::Value) -> BTreeSet<String> {
+    crate::spec::operations(doc)
+        .filter(|op| {
+            op.node
+                .get("responses")
+                .and_then(serde_json::Value::as_object)
+                .is_some_and(|r| r.keys().any(|code| code.starts_with('3')))
+        })
+        .filter_map(|op| op.id().map(heck::ToUpperCamelCase::to_upper_camel_case))
+        .collect()
 }
 
 /// `pub use progenitor_client::{…, ClientInfo, Error, ResponseValue, …};`
@@ -149,12 +172,14 @@ fn progenitor_result(output: &syn::ReturnType) -> Option<syn::Type> {
 fn split_methods(
     imp: &mut syn::ItemImpl,
     support: &syn::Path,
+    redirects: &BTreeSet<String>,
     changed: &mut Vec<String>,
 ) -> Result<(), Error> {
     if imp.trait_.is_some() {
         return Ok(());
     }
     let self_name = imp.self_ty.to_token_stream().to_string().replace(' ', "");
+    let downloads = super::syntax::type_ident(&imp.self_ty).is_some_and(|t| redirects.contains(&t));
     // A builder whose body has constraints (pass `validate-before-send`)
     // checks them before anything else.
     let validates = imp
@@ -217,7 +242,17 @@ fn split_methods(
         public_fn.sig.output = syn::parse_quote! {
             -> Result<#support::Response<#body_type>, #support::Error>
         };
-        public_fn.block = if validates && name == "send" {
+        let streams = type_ident_is(&body_type, "ByteStream");
+        public_fn.block = if downloads && streams && name == "send" {
+            public_fn.sig.output = syn::parse_quote! {
+                -> Result<#support::Response<#support::Download>, #support::Error>
+            };
+            syn::parse_quote! {{
+                #support::download(
+                    #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await,
+                )
+            }}
+        } else if validates && name == "send" {
             syn::parse_quote! {{
                 self.validate_body().map_err(#support::Error::Validation)?;
                 #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await
@@ -233,6 +268,10 @@ fn split_methods(
     }
     imp.items = items;
     Ok(())
+}
+
+fn type_ident_is(ty: &syn::Type, name: &str) -> bool {
+    super::syntax::type_ident(ty).as_deref() == Some(name)
 }
 
 /// The decoder `lift` uses for a body type: the models' JSON decoder; none
@@ -412,7 +451,7 @@ mod tests {
     #[test]
     fn send_is_split_into_a_raw_body_and_a_lifting_wrapper() {
         let mut f = file(BUILDER);
-        let changed = unified_errors(&mut f, "crate::error").expect("splits");
+        let changed = unified_errors(&mut f, "crate::error", &BTreeSet::new()).expect("splits");
         assert_eq!(changed, ["Get<'a>::send", "Client::upload"]);
         let out = text(&f);
         // Compared without whitespace: prettyplease wraps long lines.
@@ -444,11 +483,55 @@ mod tests {
     }
 
     #[test]
+    fn a_documented_redirect_of_a_download_is_a_success() {
+        let src = r#"
+            pub mod builder {
+                pub struct Recording<'a> { client: &'a super::Client }
+                impl<'a> Recording<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> { todo!() }
+                }
+                pub struct Other<'a> { client: &'a super::Client }
+                impl<'a> Other<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> { todo!() }
+                }
+            }
+        "#;
+        let mut f = file(src);
+        let redirects = BTreeSet::from(["Recording".to_string()]);
+        unified_errors(&mut f, "crate::error", &redirects).expect("splits");
+        // Whitespace and wrapped lists' trailing commas aside.
+        let flat: String = text(&f)
+            .split_whitespace()
+            .collect::<String>()
+            .replace(",>", ">")
+            .replace(",)", ")");
+        assert!(
+            flat.contains("Result<crate::error::Response<crate::error::Download>,crate::error::Error>{crate::error::download(crate::error::lift(::std::boxed::Box::pin(self.send_raw()),None).await)"),
+            "{flat}"
+        );
+        // A download without a documented redirect answers its bytes.
+        assert!(
+            flat.contains(
+                "Result<crate::error::Response<ByteStream>,crate::error::Error>{crate::error::lift("
+            ),
+            "{flat}"
+        );
+        let doc = serde_json::json!({"paths": {"/r": {"get": {"operationId": "Call_recording",
+            "responses": {"200": {}, "302": {"description": "to the file"}}}},
+            "/o": {"get": {"operationId": "other", "responses": {"200": {}}}}}});
+        assert_eq!(
+            redirecting_builders(&doc),
+            BTreeSet::from(["CallRecording".to_string()])
+        );
+    }
+
+    #[test]
     fn parameters_that_cannot_be_forwarded_are_reported() {
         let mut f = file(
             "impl Client { pub async fn f(&self, (a, b): (u8, u8)) -> Result<ResponseValue<()>, Error<()>> { todo!() } }",
         );
-        let e = unified_errors(&mut f, "crate::error").expect_err("a tuple pattern");
+        let e =
+            unified_errors(&mut f, "crate::error", &BTreeSet::new()).expect_err("a tuple pattern");
         assert!(e.to_string().contains("Client::f"), "{e}");
     }
 

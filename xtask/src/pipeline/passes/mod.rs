@@ -383,7 +383,10 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Client,
         why_here: "after the other client edits, before operation-table: splits each `send` into a raw request and the SDK's error type",
         run: |cx| match &cx.target.client_error {
-            Some(support) => Ok(client_error::unified_errors(&mut cx.client, support)?.len()),
+            Some(support) => {
+                let redirects = client_error::redirecting_builders(cx.doc);
+                Ok(client_error::unified_errors(&mut cx.client, support, &redirects)?.len())
+            }
             None => Ok(0),
         },
     },
