@@ -65,6 +65,7 @@ fn example_for(component: &str) -> Option<Value> {
             "results": [session_example()],
             "metadata": {"itemsPerPage": 10, "totalItems": 1, "currentPage": 1}
         })),
+        "File" => Some(json!({"id": "f1", "name": "notes.txt", "bytes": 12})),
         _ => None,
     }
 }

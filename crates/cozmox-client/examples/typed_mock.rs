@@ -35,7 +35,7 @@ async fn main() -> Result<()> {
     let server = httpmock::MockServer::start_async().await;
     // `GET /session/{id}` for id `s-42` answers 200 with `session`: `id()`
     // takes the path parameter's type, `ok()` the response body's.
-    let mock = server.session_controller_find_one(|when, then| {
+    let mock = server.sessions_get(|when, then| {
         let when = when.id("s-42");
         // `into_inner()` leaves the typed API for anything it does not cover.
         when.into_inner().header("authorization", "Bearer sk-test");

@@ -1016,6 +1016,11 @@ impl fmt::Debug for Redirect {
         if shown.query().is_some() {
             shown.set_query(Some("REDACTED"));
         }
+        if shown.fragment().is_some() {
+            shown.set_fragment(Some("REDACTED"));
+        }
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
         f.debug_struct("Redirect")
             .field("status", &self.status)
             .field("url", &shown.as_str())
@@ -1041,7 +1046,9 @@ impl Redirect {
 
     /// Fetch the content from the redirect's target, as a stream. The
     /// request carries none of the client's headers (no API key goes to
-    /// another host); it follows up to 5 further redirects.
+    /// another host); it follows up to 5 further redirects, never from
+    /// `https` to `http`, and gives up on a connection after 10 s and on a
+    /// read that waits 60 s.
     ///
     /// # Errors
     /// [`Error::Connection`], [`Error::Timeout`] or [`Error::Interrupted`]
@@ -1049,7 +1056,19 @@ impl Redirect {
     /// 2xx (with its status, headers and the start of its body).
     pub async fn fetch(&self) -> Result<progenitor_client::ByteStream, Error> {
         let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .read_timeout(std::time::Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let downgrade = attempt.url().scheme() != "https"
+                    && attempt.previous().iter().any(|u| u.scheme() == "https");
+                if downgrade {
+                    attempt.error("a redirect from https to http is not followed")
+                } else if attempt.previous().len() > 5 {
+                    attempt.stop()
+                } else {
+                    attempt.follow()
+                }
+            }))
             .build()
             .map_err(transport)?;
         let mut response = http.get(self.url.clone()).send().await.map_err(transport)?;
@@ -1091,14 +1110,20 @@ pub fn download(
                 .and_then(|l| reqwest::Url::parse(l).ok())
                 .filter(|u| matches!(u.scheme(), "http" | "https"));
             match url {
-                Some(url) => Ok(Response::new(
-                    Download::Redirect(Redirect {
-                        status: e.status,
-                        url,
-                    }),
-                    e.status,
-                    e.headers,
-                )),
+                Some(url) => {
+                    // The target is the redirect's (`Redirect::url`), whose
+                    // `Debug` hides the query: the headers do not repeat it.
+                    let mut headers = e.headers;
+                    headers.remove(reqwest::header::LOCATION);
+                    Ok(Response::new(
+                        Download::Redirect(Redirect {
+                            status: e.status,
+                            url,
+                        }),
+                        e.status,
+                        headers,
+                    ))
+                }
                 None => Err(Error::Api(e)),
             }
         }

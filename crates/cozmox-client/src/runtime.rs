@@ -28,7 +28,7 @@
 //! | behaviour | default | override |
 //! |---|---|---|
 //! | retries | see [`RetryPolicy`]: a request that may have reached the API is repeated only when repeating it is safe | [`RetryPolicy::retry_non_idempotent`], [`ClientBuilder::retry_policy`], [`Client::with_retry_policy`] |
-//! | redirects | never followed: a 3xx is [`Error::Api`](crate::Error::Api) with [`ApiError::location`](crate::ApiError::location) | none (the API does not redirect) |
+//! | redirects | never followed: a 3xx is [`Error::Api`](crate::Error::Api) with [`ApiError::location`](crate::ApiError::location), but one the operation documents (a download's) is `Ok(`[`Download::Redirect`](crate::Download::Redirect)`)`, fetched without the API key by [`Redirect::fetch`](crate::Redirect::fetch) | none |
 //! | response size | [`DEFAULT_MAX_RESPONSE_BYTES`] (64 MiB); error bodies kept up to [`MAX_ERROR_BODY_BYTES`] (64 KiB) | [`ClientBuilder::max_response_bytes`] |
 //! | base URL | `https://` only, checked by [`ClientBuilder::build`]; `http://` for loopback hosts | [`ClientBuilder::allow_insecure_http`] |
 //! | time | 60 s per attempt, 10 s to connect, no overall deadline | [`ClientBuilder::timeout`], [`ClientBuilder::deadline`], [`Client::with_deadline`] |

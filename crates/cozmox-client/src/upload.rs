@@ -120,12 +120,6 @@ impl From<&'static [u8]> for FilePart {
     }
 }
 
-impl From<&'static str> for FilePart {
-    fn from(text: &'static str) -> Self {
-        FilePart::new(text.as_bytes())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::FilePart;
@@ -139,7 +133,7 @@ mod tests {
         let shown = format!("{part:?}");
         assert!(!shown.contains("secret"), "{shown}");
         assert!(part.into_part().is_ok());
-        let bad = FilePart::from("x").content_type("not a type");
+        let bad = FilePart::from(b"x".as_slice()).content_type("not a type");
         assert!(bad.into_part().unwrap_err().contains("not a type"));
     }
 

@@ -169,6 +169,20 @@ pub struct ManualOp {
     pub response: Option<String>,
 }
 
+/// The names a manual builder's fields and methods take for itself (and
+/// the passes add: `send_raw`, `validate_body`): no path parameter or form
+/// field may take one.
+const BUILDER_NAMES: &[&str] = &[
+    "client",
+    "send",
+    "send_raw",
+    "new",
+    "form",
+    "body",
+    "into_future",
+    "validate_body",
+];
+
 /// One field of a `multipart/form-data` body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormPart {
@@ -221,7 +235,7 @@ fn form_parts(schemas: &Value, schema: Option<&Value>, reserved: &[String]) -> V
             // parameter's, or one that reads like another in snake case:
             // left to the builder's `form` escape hatch.
             if !plain
-                || ["send", "new", "form", "into_future", "body"].contains(&setter.as_str())
+                || BUILDER_NAMES.contains(&setter.as_str())
                 || reserved.contains(&setter)
                 || !setters.insert(setter.clone())
             {
@@ -363,14 +377,34 @@ pub fn take_unsupported(
                     ),
                 ));
             }
-            let body = if multipart_only {
-                let schema = content
-                    .and_then(|c| c.iter().find(|(m, _)| m.starts_with("multipart/form-data")))
-                    .and_then(|(_, m)| m.get("schema"));
-                let path_setters: Vec<String> = crate::spec::template_params(path)
-                    .map(heck::ToSnakeCase::to_snake_case)
-                    .collect();
-                ManualBody::Multipart(form_parts(&schemas, schema, &path_setters))
+            let path_params: Vec<String> = crate::spec::template_params(path)
+                .map(heck::ToSnakeCase::to_snake_case)
+                .collect();
+            if let Some(bad) = path_params.iter().find(|p| {
+                BUILDER_NAMES.contains(&p.as_str()) || syn::parse_str::<syn::Ident>(p).is_err()
+            }) {
+                return Err(Error::at(
+                    &id,
+                    &crate::spec::operation_pointer(path, &method),
+                    format!(
+                        "the path parameter `{bad}` cannot name a setter of the operation's builder (a Rust keyword, or one of {BUILDER_NAMES:?})"
+                    ),
+                ));
+            }
+            let form = content.and_then(|c| {
+                c.iter()
+                    .find(|(m, _)| m.starts_with("multipart/form-data"))
+                    .map(|(_, m)| m.get("schema"))
+            });
+            if multipart_only && form.is_none() {
+                return Err(Error::at(
+                    &id,
+                    &crate::spec::operation_pointer(path, &method),
+                    format!("{reason}: neither progenitor nor the manual generator can send it"),
+                ));
+            }
+            let body = if let (true, Some(schema)) = (multipart_only, form) {
+                ManualBody::Multipart(form_parts(&schemas, schema, &path_params))
             } else if let Some(c) = content {
                 ManualBody::Json(rust_type_of(
                     c.get("application/json").and_then(|m| m.get("schema")),
@@ -536,7 +570,7 @@ pub fn manual_operations(ops: &[ManualOp]) -> Result<TokenStream, Error> {
                         add.push(quote! {
                             match #setter {
                                 ::std::option::Option::Some(#setter) => { #set }
-                                ::std::option::Option::None if !whole => {
+                                ::std::option::Option::None if !__whole => {
                                     return ::std::result::Result::Err(Error::InvalidRequest(#missing.to_string()));
                                 }
                                 ::std::option::Option::None => {}
@@ -551,10 +585,15 @@ pub fn manual_operations(ops: &[ManualOp]) -> Result<TokenStream, Error> {
                 let whole = parts
                     .iter()
                     .any(|p| p.required)
-                    .then(|| quote!(let whole = form.is_some();));
+                    .then(|| quote!(let __whole = form.is_some();));
+                let form_binding = if parts.is_empty() {
+                    quote!(form)
+                } else {
+                    quote!(mut form)
+                };
                 take.push(quote! {
                     #whole
-                    let mut form = form.unwrap_or_default();
+                    let #form_binding = form.unwrap_or_default();
                     #( #add )*
                 });
                 body_call = quote!(.multipart(form));

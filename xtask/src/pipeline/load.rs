@@ -36,8 +36,8 @@ pub struct Loaded {
 /// Read a document (a `.json` file) or an `openapi/`-style folder.
 ///
 /// The project's overrides ([`crate::spec::overrides`]) go with it: the
-/// folder's `overrides.json`, or the defaults for a single file or a folder
-/// without one.
+/// folder's `overrides.json` (none without one), or the defaults for a
+/// single vendor file.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
     let overrides_file = path.join(crate::spec::overrides::OVERRIDES_FILE);
     let (mut doc, overrides) = if path.is_dir() {
@@ -56,7 +56,9 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
             })?;
             overrides
         } else {
-            crate::spec::overrides::defaults()
+            // A folder states its overrides or has none: an old revision of
+            // `openapi/` (`diff --git`) is read as it was generated.
+            serde_json::Value::Null
         };
         (assemble_dir(path)?, overrides)
     } else {

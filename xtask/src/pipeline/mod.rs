@@ -207,6 +207,8 @@ pub struct RawInputs {
     pub routes: BTreeMap<String, (String, String)>,
     /// Operations progenitor cannot express.
     pub manual: Vec<client::ManualOp>,
+    /// The resource layer: each operation's resource and method name.
+    pub plan: resources::Plan,
     /// Time spent per stage.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -219,6 +221,7 @@ impl RawInputs {
             names: &self.names,
             target,
             routes: &self.routes,
+            plan: &self.plan,
             models: files.models,
             client: files.client,
             httpmock: files.httpmock,
@@ -272,6 +275,14 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
     };
     models::check_inhabited(&files.models, &models.names)?;
     tick("parse", &mut timings);
+    let plan = resources::plan(
+        &doc,
+        &models.names,
+        &models.array_items,
+        &manual,
+        &target.models_crate,
+    )?;
+    tick("resources (plan)", &mut timings);
     let routes = crate::spec::routes(&doc);
     Ok(Raw {
         files,
@@ -282,6 +293,7 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
             array_items: models.array_items,
             routes,
             manual,
+            plan,
             timings,
         },
     })
@@ -304,25 +316,19 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     timings.push(("passes", lap.elapsed()));
     lap = Instant::now();
 
-    let resource_plan = resources::plan(
-        &inputs.doc,
-        &inputs.names,
-        &inputs.array_items,
-        &inputs.manual,
-        &target.models_crate,
-    )?;
+    let resource_plan = &inputs.plan;
     let resources_file = passes::syntax::parse(
-        resources::generate(&resource_plan, &inputs.manual, target)?,
+        resources::generate(resource_plan, &inputs.manual, target)?,
         "resources",
     )?;
     let every_method_file =
-        passes::syntax::parse(resources::every_method(&resource_plan)?, "every_method")?;
+        passes::syntax::parse(resources::every_method(resource_plan)?, "every_method")?;
     let defined: BTreeSet<String> = models_file
         .items
         .iter()
         .filter_map(passes::syntax::defined_type)
         .collect();
-    let index_file = model_index::generate(&resource_plan, &inputs.doc, &inputs.names, &defined);
+    let index_file = model_index::generate(resource_plan, &inputs.doc, &inputs.names, &defined);
     timings.push(("resources", lap.elapsed()));
     lap = Instant::now();
 
@@ -370,7 +376,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         aliases: found.aliases,
         validation: found.validation,
         passes: passes_ran,
-        resources: resource_plan,
+        resources: inputs.plan,
         timings,
     })
 }

@@ -3,8 +3,9 @@
 //! leaves the file alone (it rewrites only `openapi.json` and `schemas/`);
 //! [`crate::pipeline::load::load`] puts it at the document's root under
 //! [`OVERRIDES_KEY`], where the normalization rules that apply it read it.
-//! A document without the file (a vendor document given as one file, or a
-//! folder without `overrides.json`) gets [`DEFAULTS`].
+//! A vendor document given as one file gets [`DEFAULTS`]; a folder without
+//! `overrides.json` has none (an old revision of `openapi/` reads as it was
+//! generated).
 
 use serde_json::Value;
 
@@ -72,8 +73,12 @@ pub fn check(overrides: &Value) -> Result<(), (String, String)> {
     Ok(())
 }
 
-/// Put `overrides` at the root of `doc`, under [`OVERRIDES_KEY`].
+/// Put `overrides` at the root of `doc`, under [`OVERRIDES_KEY`] (nothing
+/// for `null`).
 pub fn inject(doc: &mut Value, overrides: Value) {
+    if overrides.is_null() {
+        return;
+    }
     if let Some(root) = doc.as_object_mut() {
         root.insert(OVERRIDES_KEY.to_string(), overrides);
     }

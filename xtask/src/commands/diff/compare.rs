@@ -576,8 +576,21 @@ fn return_type(doc: &Value, op: &Op) -> String {
         .flatten()
         .filter(|(s, _)| is_success(s))
         .min_by(|a, b| a.0.cmp(b.0));
+    let redirects = responses
+        .into_iter()
+        .flatten()
+        .any(|(s, _)| s.starts_with('3'));
     match first {
-        Some((_, r)) => body_type(Some(resolve(doc, r))),
+        // A download that documents a redirect answers `Download` (pass
+        // `unified-errors`): the bytes or the redirect.
+        Some((_, r)) => {
+            let body = body_type(Some(resolve(doc, r)));
+            if redirects && body.starts_with("bytes") {
+                format!("{body} or a redirect (`Download`)")
+            } else {
+                body
+            }
+        }
         None => "no success response".to_string(),
     }
 }
@@ -1167,18 +1180,12 @@ impl Walker {
                     let is_req = nreq.contains(name);
                     let (rust, wire) = if is_req {
                         (
-                            self.side(
-                                Verdict::breaking(format!(
-                                    "`new` takes the new required field{loses_default}"
-                                )),
-                                if loses_default.is_empty() {
-                                    Verdict::compatible(
-                                        "a new field (code that builds the struct passes it to `new`)",
-                                    )
-                                } else {
-                                    Verdict::breaking("the struct loses `Default`")
-                                },
-                            ),
+                            // Request side or response side: code that builds
+                            // the struct (a user's test of a response) calls
+                            // `new`, which takes one argument more.
+                            Verdict::breaking(format!(
+                                "`new` takes the new required field{loses_default}"
+                            )),
                             self.side(
                                 Verdict::breaking("old clients do not send it"),
                                 Verdict::compatible("old clients keep it in `unknown_fields`"),

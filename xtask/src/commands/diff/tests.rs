@@ -137,7 +137,7 @@ fn optional_property_added_to_a_request_struct_without_default_is_compatible() {
 }
 
 #[test]
-fn required_property_added_breaks_requests_not_responses() {
+fn required_property_added_breaks_new_and_requests_on_the_wire() {
     let old = api(
         obj(json!({"a": s()})),
         obj_req(json!({"id": s()}), &["id"]),
@@ -158,7 +158,9 @@ fn required_property_added_breaks_requests_not_responses() {
     assert_eq!(req.rust.impact, Impact::Breaking);
     assert!(req.rust.reason.contains("loses `Default`"), "{req:#?}");
     assert_eq!(req.wire.impact, Impact::Breaking);
-    assert_eq!(resp.rust.impact, Impact::Compatible, "{resp:#?}");
+    // `new` takes it on either side (pass `struct-constructors`).
+    assert_eq!(resp.rust.impact, Impact::Breaking, "{resp:#?}");
+    assert!(resp.rust.reason.contains("`new`"), "{resp:#?}");
     assert_eq!(resp.wire.impact, Impact::Compatible);
     assert_eq!(report.exit_code(), 2);
 }
@@ -1070,4 +1072,23 @@ fn changelog_lines_put_breaking_changes_first_in_their_sections() {
         report::changelog(&run(same.clone(), same)),
         "No changes to the API (descriptions aside).\n"
     );
+}
+
+/// A download that starts or stops documenting a redirect changes what
+/// `send()` returns (`ByteStream` ↔ `Download`, pass `unified-errors`).
+#[test]
+fn a_redirect_added_to_a_download_changes_its_return_type() {
+    let op = |redirect: bool| {
+        let mut responses = json!({"200": {"description": "", "content": {"application/octet-stream":
+            {"schema": {"type": "string", "format": "binary"}}}}});
+        if redirect {
+            responses["302"] = json!({"description": "to the file"});
+        }
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/f": {"get": {
+            "operationId": "download", "responses": responses}}}})
+    };
+    let report = run(op(false), op(true));
+    let c = one(&report, Kind::ReturnTypeChanged);
+    assert_eq!(c.rust.impact, Impact::Breaking, "{c:#?}");
+    assert!(c.detail.contains("`Download`"), "{c:#?}");
 }

@@ -71,7 +71,8 @@ pub fn unified_errors(
 
 /// The request builders (progenitor's names: the operationId in
 /// UpperCamelCase) of the operations whose responses include a redirect
-/// (3xx) and whose success body is a byte stream: downloads.
+/// (3xx). Of these, [`unified_errors`] changes only those whose `send`
+/// answers a byte stream (downloads).
 pub fn redirecting_builders(doc: &serde_json::Value) -> BTreeSet<String> {
     crate::spec::operations(doc)
         .filter(|op| {

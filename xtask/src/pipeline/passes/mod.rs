@@ -19,6 +19,7 @@ pub mod declare_httpmock_module;
 pub mod double_option_fields;
 pub mod drift_impls;
 pub mod httpmock_array_params;
+pub mod httpmock_resource_names;
 pub mod into_future;
 pub mod json_schema;
 pub mod light_struct_deserialize;
@@ -110,6 +111,8 @@ pub struct Ctx<'a> {
     pub target: &'a Target,
     /// operationId → (METHOD, path), from the document.
     pub routes: &'a BTreeMap<String, (String, String)>,
+    /// The resource layer: each operation's resource and method name.
+    pub plan: &'a super::resources::Plan,
     /// The models file.
     pub models: syn::File,
     /// The client file.
@@ -436,6 +439,14 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Httpmock,
         why_here: "any time: array query parameters match per item",
         run: |cx| Ok(httpmock_array_params::httpmock_array_params(&mut cx.httpmock).len()),
+    },
+    Pass {
+        name: "httpmock-resource-names",
+        edits: Edits::Httpmock,
+        why_here: "any time: the typed httpmock helpers take the resource methods' names (`sessions_get`)",
+        run: |cx| {
+            Ok(httpmock_resource_names::httpmock_resource_names(&mut cx.httpmock, cx.plan).len())
+        },
     },
     Pass {
         name: "declare-resources-module",

@@ -185,7 +185,7 @@ pub fn struct_constructors(file: &mut syn::File, tags: &BTreeMap<String, String>
                 }
             });
         }
-        let mut doc = format!(" A `{name}`");
+        let mut doc = format!(" Builds a `{name}`");
         if required_names.is_empty() {
             doc.push_str(" with every optional field unset");
         } else {

@@ -138,6 +138,24 @@ fn make_integer(schema: &mut Map<String, Value>) -> bool {
         return false;
     }
     schema.insert("type".into(), Value::String("integer".into()));
+    // Whole numbers written as floats (`default: 1.0`) become integers, as
+    // an integer's values are written.
+    for key in [
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "default",
+        "example",
+        "multipleOf",
+    ] {
+        if let Some(v) = schema.get_mut(key) {
+            as_integer(v);
+        }
+    }
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        values.iter_mut().for_each(as_integer);
+    }
     if matches!(
         schema.get("format").and_then(Value::as_str),
         None | Some("float" | "double")
@@ -151,6 +169,33 @@ fn make_integer(schema: &mut Map<String, Value>) -> bool {
         schema.insert("format".into(), Value::String(format.into()));
     }
     true
+}
+
+/// `1.0` → `1`: a whole float as the integer it is (left as it is when it
+/// does not fit 64 bits).
+fn as_integer(v: &mut Value) {
+    let Value::Number(n) = v else { return };
+    if n.is_i64() || n.is_u64() {
+        return;
+    }
+    let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0) else {
+        return;
+    };
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "range checked"
+    )]
+    let whole = if (-9.0e18..9.0e18).contains(&f) {
+        Some(serde_json::Number::from(f as i64))
+    } else if (0.0..1.8e19).contains(&f) {
+        Some(serde_json::Number::from(f as u64))
+    } else {
+        None
+    };
+    if let Some(whole) = whole {
+        *v = Value::Number(whole);
+    }
 }
 
 #[cfg(test)]
@@ -170,7 +215,7 @@ mod tests {
             }},
             "components": {"schemas": {
                 "Meta": {"type": "object", "properties": {
-                    "totalItems": {"type": "number"},
+                    "totalItems": {"type": "number", "minimum": 0.0, "default": 10.0},
                     "limit": {"type": "number", "format": "double", "nullable": true},
                     "page": {"type": "number", "default": 1.5},
                     "ratio": {"type": "number"},
@@ -204,7 +249,11 @@ mod tests {
         );
         assert_eq!(
             d.pointer("/components/schemas/Meta/properties/totalItems"),
-            Some(&json!({"type": "integer", "format": "int64"}))
+            Some(&json!({"type": "integer", "format": "uint64", "minimum": 0, "default": 10}))
+        );
+        assert!(
+            d.pointer("/components/schemas/Meta/properties/totalItems/default")
+                .is_some_and(Value::is_u64)
         );
         assert_eq!(
             d.pointer("/components/schemas/Meta/properties/limit"),
