@@ -354,34 +354,36 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
-    fn session_controller_find_all_paginated<F>(
-        &self,
-        config_fn: F,
-    ) -> ::httpmock::Mock<'_>
+    /// Mocks `GET /session` (`SessionController_findAllPaginated`), what `client.sessions().list(…)` sends.
+    fn sessions_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerFindAllPaginatedWhen,
             operations::SessionControllerFindAllPaginatedThen,
         );
-    fn session_controller_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `POST /session` (`SessionController_create`), what `client.sessions().create(…)` sends.
+    fn sessions_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerCreateWhen,
             operations::SessionControllerCreateThen,
         );
-    fn session_controller_find_one<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `GET /session/{id}` (`SessionController_findOne`), what `client.sessions().get(…)` sends.
+    fn sessions_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerFindOneWhen,
             operations::SessionControllerFindOneThen,
         );
-    fn session_controller_remove<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `DELETE /session/{id}` (`SessionController_remove`), what `client.sessions().delete(…)` sends.
+    fn sessions_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerRemoveWhen,
             operations::SessionControllerRemoveThen,
         );
-    fn session_controller_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `PATCH /session/{id}` (`SessionController_update`), what `client.sessions().update(…)` sends.
+    fn sessions_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerUpdateWhen,
@@ -389,10 +391,7 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
-    fn session_controller_find_all_paginated<F>(
-        &self,
-        config_fn: F,
-    ) -> ::httpmock::Mock<'_>
+    fn sessions_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerFindAllPaginatedWhen,
@@ -406,7 +405,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
-    fn session_controller_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    fn sessions_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerCreateWhen,
@@ -420,7 +419,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
-    fn session_controller_find_one<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    fn sessions_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerFindOneWhen,
@@ -434,7 +433,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
-    fn session_controller_remove<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    fn sessions_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerRemoveWhen,
@@ -448,7 +447,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
-    fn session_controller_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    fn sessions_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SessionControllerUpdateWhen,

@@ -49,7 +49,7 @@ impl crate::drift::Drift for AnalysisCost {
     }
 }
 impl AnalysisCost {
-    /// A `AnalysisCost` with every optional field unset; `type` is `"analysis"`. Set the others with the setters named like the fields.
+    /// Builds a `AnalysisCost` with every optional field unset; `type` is `"analysis"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -235,7 +235,7 @@ impl crate::drift::Drift for AnalysisPlan {
     }
 }
 impl AnalysisPlan {
-    /// A `AnalysisPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `AnalysisPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -463,7 +463,7 @@ impl crate::drift::Drift for AnthropicCredential {
     }
 }
 impl AnthropicCredential {
-    /// A `AnthropicCredential` with every optional field unset; `provider` is `"anthropic"`. Set the others with the setters named like the fields.
+    /// Builds a `AnthropicCredential` with every optional field unset; `provider` is `"anthropic"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -768,7 +768,7 @@ impl crate::drift::Drift for AnthropicModel {
     }
 }
 impl AnthropicModel {
-    /// A `AnthropicModel` with every optional field unset; `provider` is `"anthropic"`. Set the others with the setters named like the fields.
+    /// Builds a `AnthropicModel` with every optional field unset; `provider` is `"anthropic"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -1215,7 +1215,7 @@ impl crate::drift::Drift for AnthropicThinkingEnabled {
     }
 }
 impl AnthropicThinkingEnabled {
-    /// A `AnthropicThinkingEnabled` with every optional field unset; `type` is `"enabled"`. Set the others with the setters named like the fields.
+    /// Builds a `AnthropicThinkingEnabled` with every optional field unset; `type` is `"enabled"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -1485,7 +1485,7 @@ impl crate::drift::Drift for ApiRequestTool {
     }
 }
 impl ApiRequestTool {
-    /// A `ApiRequestTool` with every optional field unset; `type` is `"apiRequest"`. Set the others with the setters named like the fields.
+    /// Builds a `ApiRequestTool` with every optional field unset; `type` is `"apiRequest"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -1978,7 +1978,7 @@ impl crate::drift::Drift for ArtifactPlan {
     }
 }
 impl ArtifactPlan {
-    /// A `ArtifactPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `ArtifactPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -2460,7 +2460,7 @@ impl crate::drift::Drift for AssemblyAiTranscriber {
     }
 }
 impl AssemblyAiTranscriber {
-    /// A `AssemblyAiTranscriber` with every optional field unset; `provider` is `"assembly-ai"`. Set the others with the setters named like the fields.
+    /// Builds a `AssemblyAiTranscriber` with every optional field unset; `provider` is `"assembly-ai"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -2917,7 +2917,7 @@ impl crate::drift::Drift for AssistantCustomEndpointingRule {
     }
 }
 impl AssistantCustomEndpointingRule {
-    /// A `AssistantCustomEndpointingRule` with every optional field unset; `type` is `"assistant"`. Set the others with the setters named like the fields.
+    /// Builds a `AssistantCustomEndpointingRule` with every optional field unset; `type` is `"assistant"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -3208,7 +3208,7 @@ impl crate::drift::Drift for AssistantMessage {
     }
 }
 impl AssistantMessage {
-    /// A `AssistantMessage` with every optional field unset; `role` is `"assistant"`. Set the others with the setters named like the fields.
+    /// Builds a `AssistantMessage` with every optional field unset; `role` is `"assistant"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -3953,7 +3953,7 @@ impl crate::drift::Drift for AssistantOverrides {
     }
 }
 impl AssistantOverrides {
-    /// A `AssistantOverrides` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `AssistantOverrides` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -4969,7 +4969,7 @@ impl crate::drift::Drift for AzureVoice {
     }
 }
 impl AzureVoice {
-    /// A `AzureVoice` with every optional field unset; `provider` is `"azure"`. Set the others with the setters named like the fields.
+    /// Builds a `AzureVoice` with every optional field unset; `provider` is `"azure"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -5217,7 +5217,7 @@ impl crate::drift::Drift for BackgroundSpeechDenoisingPlan {
     }
 }
 impl BackgroundSpeechDenoisingPlan {
-    /// A `BackgroundSpeechDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `BackgroundSpeechDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -5440,7 +5440,7 @@ impl crate::drift::Drift for CallHookCallEnding {
     }
 }
 impl CallHookCallEnding {
-    /// A `CallHookCallEnding` with every optional field unset; `on` is `"call.ending"`. Set the others with the setters named like the fields.
+    /// Builds a `CallHookCallEnding` with every optional field unset; `on` is `"call.ending"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -5610,7 +5610,7 @@ impl crate::drift::Drift for CallHookCallRinging {
     }
 }
 impl CallHookCallRinging {
-    /// A `CallHookCallRinging` with every optional field unset; `on` is `"call.ringing"`. Set the others with the setters named like the fields.
+    /// Builds a `CallHookCallRinging` with every optional field unset; `on` is `"call.ringing"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -5836,7 +5836,7 @@ impl crate::drift::Drift for CallHookFilterOneOf {
     }
 }
 impl CallHookFilterOneOf {
-    /// A `CallHookFilterOneOf` with every optional field unset; `type` is `"oneOf"`. Set the others with the setters named like the fields.
+    /// Builds a `CallHookFilterOneOf` with every optional field unset; `type` is `"oneOf"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -6051,7 +6051,7 @@ impl crate::drift::Drift for ChunkPlan {
     }
 }
 impl ChunkPlan {
-    /// A `ChunkPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `ChunkPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -6242,7 +6242,7 @@ impl crate::drift::Drift for CompliancePlan {
     }
 }
 impl CompliancePlan {
-    /// A `CompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `CompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -6405,7 +6405,7 @@ impl crate::drift::Drift for Condition {
     }
 }
 impl Condition {
-    /// A `Condition` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `Condition` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -6566,7 +6566,7 @@ impl crate::drift::Drift for CozmoxSmartEndpointingPlan {
     }
 }
 impl CozmoxSmartEndpointingPlan {
-    /// A `CozmoxSmartEndpointingPlan` with every optional field unset; `provider` is `"cozmox"`. Set the others with the setters named like the fields.
+    /// Builds a `CozmoxSmartEndpointingPlan` with every optional field unset; `provider` is `"cozmox"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -7210,7 +7210,7 @@ impl crate::drift::Drift for CreateAssistantDto {
     }
 }
 impl CreateAssistantDto {
-    /// A `CreateAssistantDto` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `CreateAssistantDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -8210,7 +8210,7 @@ impl crate::drift::Drift for CreateCustomerDto {
     }
 }
 impl CreateCustomerDto {
-    /// A `CreateCustomerDto` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `CreateCustomerDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -8699,7 +8699,7 @@ impl crate::drift::Drift for CreateSessionDto {
     }
 }
 impl CreateSessionDto {
-    /// A `CreateSessionDto` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `CreateSessionDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -9277,7 +9277,7 @@ impl crate::drift::Drift for CustomKnowledgeBase {
     }
 }
 impl CustomKnowledgeBase {
-    /// A `CustomKnowledgeBase` with every optional field unset; `provider` is `"custom-knowledge-base"`. Set the others with the setters named like the fields.
+    /// Builds a `CustomKnowledgeBase` with every optional field unset; `provider` is `"custom-knowledge-base"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -9460,7 +9460,7 @@ impl crate::drift::Drift for DeveloperMessage {
     }
 }
 impl DeveloperMessage {
-    /// A `DeveloperMessage` with every optional field unset; `role` is `"developer"`. Set the others with the setters named like the fields.
+    /// Builds a `DeveloperMessage` with every optional field unset; `role` is `"developer"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -9696,7 +9696,7 @@ impl crate::drift::Drift for ExactReplacement {
     }
 }
 impl ExactReplacement {
-    /// A `ExactReplacement` with every optional field unset; `type` is `"exact"`. Set the others with the setters named like the fields.
+    /// Builds a `ExactReplacement` with every optional field unset; `type` is `"exact"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -9883,7 +9883,7 @@ impl crate::drift::Drift for FallbackTranscriberPlan {
     }
 }
 impl FallbackTranscriberPlan {
-    /// A `FallbackTranscriberPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `FallbackTranscriberPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -10001,7 +10001,7 @@ impl crate::drift::Drift for FallbackVoicePlan {
     }
 }
 impl FallbackVoicePlan {
-    /// A `FallbackVoicePlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `FallbackVoicePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -10143,7 +10143,7 @@ impl crate::drift::Drift for FixedBackoffPlan {
     }
 }
 impl FixedBackoffPlan {
-    /// A `FixedBackoffPlan` with every optional field unset; `type` is `"fixed"`. Set the others with the setters named like the fields.
+    /// Builds a `FixedBackoffPlan` with every optional field unset; `type` is `"fixed"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -10338,7 +10338,7 @@ impl crate::drift::Drift for FormatPlan {
     }
 }
 impl FormatPlan {
-    /// A `FormatPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `FormatPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -10601,7 +10601,7 @@ impl crate::drift::Drift for FourierDenoisingPlan {
     }
 }
 impl FourierDenoisingPlan {
-    /// A `FourierDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `FourierDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -10835,7 +10835,7 @@ impl crate::drift::Drift for FunctionParameters {
     }
 }
 impl FunctionParameters {
-    /// A `FunctionParameters` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `FunctionParameters` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -11030,7 +11030,7 @@ impl crate::drift::Drift for GoogleVoicemailDetectionPlan {
     }
 }
 impl GoogleVoicemailDetectionPlan {
-    /// A `GoogleVoicemailDetectionPlan` with every optional field unset; `provider` is `"google"`. Set the others with the setters named like the fields.
+    /// Builds a `GoogleVoicemailDetectionPlan` with every optional field unset; `provider` is `"google"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -11202,7 +11202,7 @@ impl crate::drift::Drift for HipaaCompliancePlan {
     }
 }
 impl HipaaCompliancePlan {
-    /// A `HipaaCompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `HipaaCompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -11540,7 +11540,7 @@ impl crate::drift::Drift for ImportTwilioPhoneNumberDto {
     }
 }
 impl ImportTwilioPhoneNumberDto {
-    /// A `ImportTwilioPhoneNumberDto` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `ImportTwilioPhoneNumberDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -12028,7 +12028,7 @@ impl crate::drift::Drift for JsonSchema {
     }
 }
 impl JsonSchema {
-    /// A `JsonSchema` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `JsonSchema` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -12368,7 +12368,7 @@ impl crate::drift::Drift for KeypadInputPlan {
     }
 }
 impl KeypadInputPlan {
-    /// A `KeypadInputPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `KeypadInputPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -12604,7 +12604,7 @@ impl crate::drift::Drift for LangfuseObservabilityPlan {
     }
 }
 impl LangfuseObservabilityPlan {
-    /// A `LangfuseObservabilityPlan` with every optional field unset; `provider` is `"langfuse"`. Set the others with the setters named like the fields.
+    /// Builds a `LangfuseObservabilityPlan` with every optional field unset; `provider` is `"langfuse"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -12969,7 +12969,7 @@ impl crate::drift::Drift for MessagePlan {
     }
 }
 impl MessagePlan {
-    /// A `MessagePlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `MessagePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -13239,7 +13239,7 @@ impl crate::drift::Drift for ModelCost {
     }
 }
 impl ModelCost {
-    /// A `ModelCost` with every optional field unset; `type` is `"model"`. Set the others with the setters named like the fields.
+    /// Builds a `ModelCost` with every optional field unset; `type` is `"model"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -13415,7 +13415,7 @@ impl crate::drift::Drift for MonitorPlan {
     }
 }
 impl MonitorPlan {
-    /// A `MonitorPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `MonitorPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -13664,7 +13664,7 @@ impl crate::drift::Drift for PaginationMeta {
     }
 }
 impl PaginationMeta {
-    /// A `PaginationMeta` from its required fields (`currentPage`, `itemsPerPage`, `totalItems`), every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `PaginationMeta` from its required fields (`currentPage`, `itemsPerPage`, `totalItems`), every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new(
@@ -13830,7 +13830,7 @@ impl crate::drift::Drift for PciCompliancePlan {
     }
 }
 impl PciCompliancePlan {
-    /// A `PciCompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `PciCompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -14019,7 +14019,7 @@ impl crate::drift::Drift for RegexOption {
     }
 }
 impl RegexOption {
-    /// A `RegexOption` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `RegexOption` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -14265,7 +14265,7 @@ impl crate::drift::Drift for Server {
     }
 }
 impl Server {
-    /// A `Server` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `Server` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -14670,7 +14670,7 @@ impl crate::drift::Drift for Session {
     }
 }
 impl Session {
-    /// A `Session` from its required fields (`createdAt`, `id`, `orgId`, `updatedAt`), every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `Session` from its required fields (`createdAt`, `id`, `orgId`, `updatedAt`), every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new(
@@ -15230,7 +15230,7 @@ impl crate::drift::Drift for SessionCost {
     }
 }
 impl SessionCost {
-    /// A `SessionCost` with every optional field unset; `type` is `"session"`. Set the others with the setters named like the fields.
+    /// Builds a `SessionCost` with every optional field unset; `type` is `"session"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -15592,7 +15592,7 @@ impl crate::drift::Drift for SessionPaginatedResponse {
     }
 }
 impl SessionPaginatedResponse {
-    /// A `SessionPaginatedResponse` from its required fields (`metadata`, `results`), every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `SessionPaginatedResponse` from its required fields (`metadata`, `results`), every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new(
@@ -15732,7 +15732,7 @@ impl crate::drift::Drift for SmartDenoisingPlan {
     }
 }
 impl SmartDenoisingPlan {
-    /// A `SmartDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `SmartDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -15991,7 +15991,7 @@ impl crate::drift::Drift for StartSpeakingPlan {
     }
 }
 impl StartSpeakingPlan {
-    /// A `StartSpeakingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `StartSpeakingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -16269,7 +16269,7 @@ impl crate::drift::Drift for StopSpeakingPlan {
     }
 }
 impl StopSpeakingPlan {
-    /// A `StopSpeakingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `StopSpeakingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -16480,7 +16480,7 @@ impl crate::drift::Drift for StructuredDataMultiPlan {
     }
 }
 impl StructuredDataMultiPlan {
-    /// A `StructuredDataMultiPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `StructuredDataMultiPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -16655,7 +16655,7 @@ impl crate::drift::Drift for StructuredDataPlan {
     }
 }
 impl StructuredDataPlan {
-    /// A `StructuredDataPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `StructuredDataPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -16872,7 +16872,7 @@ impl crate::drift::Drift for SuccessEvaluationPlan {
     }
 }
 impl SuccessEvaluationPlan {
-    /// A `SuccessEvaluationPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `SuccessEvaluationPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -17090,7 +17090,7 @@ impl crate::drift::Drift for SummaryPlan {
     }
 }
 impl SummaryPlan {
-    /// A `SummaryPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `SummaryPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -17295,7 +17295,7 @@ impl crate::drift::Drift for SystemMessage {
     }
 }
 impl SystemMessage {
-    /// A `SystemMessage` with every optional field unset; `role` is `"system"`. Set the others with the setters named like the fields.
+    /// Builds a `SystemMessage` with every optional field unset; `role` is `"system"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -17653,7 +17653,7 @@ impl crate::drift::Drift for ToolFunction {
     }
 }
 impl ToolFunction {
-    /// A `ToolFunction` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `ToolFunction` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -17878,7 +17878,7 @@ impl crate::drift::Drift for ToolMessage {
     }
 }
 impl ToolMessage {
-    /// A `ToolMessage` with every optional field unset; `role` is `"tool"`. Set the others with the setters named like the fields.
+    /// Builds a `ToolMessage` with every optional field unset; `role` is `"tool"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -18115,7 +18115,7 @@ impl crate::drift::Drift for ToolMessageStart {
     }
 }
 impl ToolMessageStart {
-    /// A `ToolMessageStart` with every optional field unset; `type` is `"request-start"`. Set the others with the setters named like the fields.
+    /// Builds a `ToolMessageStart` with every optional field unset; `type` is `"request-start"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -18417,7 +18417,7 @@ impl crate::drift::Drift for TranscriptPlan {
     }
 }
 impl TranscriptPlan {
-    /// A `TranscriptPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `TranscriptPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -18613,7 +18613,7 @@ impl crate::drift::Drift for TranscriptionEndpointingPlan {
     }
 }
 impl TranscriptionEndpointingPlan {
-    /// A `TranscriptionEndpointingPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `TranscriptionEndpointingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -18917,7 +18917,7 @@ impl crate::drift::Drift for TransferDestinationNumber {
     }
 }
 impl TransferDestinationNumber {
-    /// A `TransferDestinationNumber` with every optional field unset; `type` is `"number"`. Set the others with the setters named like the fields.
+    /// Builds a `TransferDestinationNumber` with every optional field unset; `type` is `"number"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -19223,7 +19223,7 @@ impl crate::drift::Drift for TransferFallbackPlan {
     }
 }
 impl TransferFallbackPlan {
-    /// A `TransferFallbackPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `TransferFallbackPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -19365,7 +19365,7 @@ impl crate::drift::Drift for TransferHookAction {
     }
 }
 impl TransferHookAction {
-    /// A `TransferHookAction` with every optional field unset; `type` is `"transfer"`. Set the others with the setters named like the fields.
+    /// Builds a `TransferHookAction` with every optional field unset; `type` is `"transfer"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -19637,7 +19637,7 @@ impl crate::drift::Drift for TransferPlan {
     }
 }
 impl TransferPlan {
-    /// A `TransferPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `TransferPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -20066,7 +20066,7 @@ impl crate::drift::Drift for TransportConfigurationTwilio {
     }
 }
 impl TransportConfigurationTwilio {
-    /// A `TransportConfigurationTwilio` with every optional field unset; `provider` is `"twilio"`. Set the others with the setters named like the fields.
+    /// Builds a `TransportConfigurationTwilio` with every optional field unset; `provider` is `"twilio"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -20453,7 +20453,7 @@ impl crate::drift::Drift for UpdateSessionDto {
     }
 }
 impl UpdateSessionDto {
-    /// A `UpdateSessionDto` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `UpdateSessionDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -20902,7 +20902,7 @@ impl crate::drift::Drift for UserMessage {
     }
 }
 impl UserMessage {
-    /// A `UserMessage` with every optional field unset; `role` is `"user"`. Set the others with the setters named like the fields.
+    /// Builds a `UserMessage` with every optional field unset; `role` is `"user"`. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -21110,7 +21110,7 @@ impl crate::drift::Drift for VariableExtractionAlias {
     }
 }
 impl VariableExtractionAlias {
-    /// A `VariableExtractionAlias` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `VariableExtractionAlias` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -21261,7 +21261,7 @@ impl crate::drift::Drift for VariableExtractionPlan {
     }
 }
 impl VariableExtractionPlan {
-    /// A `VariableExtractionPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `VariableExtractionPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
@@ -21556,7 +21556,7 @@ impl crate::drift::Drift for VoicemailDetectionBackoffPlan {
     }
 }
 impl VoicemailDetectionBackoffPlan {
-    /// A `VoicemailDetectionBackoffPlan` with every optional field unset. Set the others with the setters named like the fields.
+    /// Builds a `VoicemailDetectionBackoffPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
     #[must_use]
     pub fn new() -> Self {
