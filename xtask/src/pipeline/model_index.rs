@@ -212,18 +212,7 @@ mod tests {
     use serde_json::json;
 
     fn method(name: &str, http: &str, path: &str) -> ResourceMethod {
-        ResourceMethod {
-            operation_id: name.into(),
-            http_method: http.into(),
-            path: path.into(),
-            name: name.into(),
-            summary: String::new(),
-            path_params: Vec::new(),
-            body: None,
-            manual: false,
-            manual_body: None,
-            pagination: None,
-        }
+        ResourceMethod::bare(name, http, path, name)
     }
 
     /// Each method's body and success type are links; the types the

@@ -104,6 +104,23 @@ pub struct ResourceMethod {
 }
 
 impl ResourceMethod {
+    /// A bare method for tests: no parameters, body or pagination.
+    #[cfg(test)]
+    pub(crate) fn bare(operation_id: &str, http_method: &str, path: &str, name: &str) -> Self {
+        ResourceMethod {
+            operation_id: operation_id.into(),
+            http_method: http_method.into(),
+            path: path.into(),
+            name: name.into(),
+            summary: String::new(),
+            path_params: Vec::new(),
+            body: None,
+            manual: false,
+            manual_body: None,
+            pagination: None,
+        }
+    }
+
     /// `GET /session/{id}`, as [`crate::spec::Operation::route`] writes it.
     pub fn route(&self) -> String {
         crate::spec::route(&self.http_method, &self.path)

@@ -74,18 +74,7 @@ mod tests {
     use crate::pipeline::resources::{Resource, ResourceMethod};
 
     fn method(id: &str, name: &str) -> ResourceMethod {
-        ResourceMethod {
-            operation_id: id.into(),
-            http_method: "GET".into(),
-            path: "/session/{id}".into(),
-            name: name.into(),
-            summary: String::new(),
-            path_params: Vec::new(),
-            body: None,
-            manual: false,
-            manual_body: None,
-            pagination: None,
-        }
+        ResourceMethod::bare(id, "GET", "/session/{id}", name)
     }
 
     #[test]
