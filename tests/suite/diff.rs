@@ -365,6 +365,21 @@ fn upstream_documents_both_directions() {
         summaries.insert(label, report.summary());
     }
     let (fwd, back) = (&summaries["forward"], &summaries["back"]);
+    eprintln!(
+        "forward: breaking {}, compatible {}, descriptions {}, rust {} (run time {}), wire {}; \
+         back: breaking {}, compatible {}, rust {} (run time {}), wire {}",
+        fwd.breaking,
+        fwd.compatible,
+        fwd.descriptions,
+        fwd.rust_breaking,
+        fwd.rust_run_time,
+        fwd.wire_breaking,
+        back.breaking,
+        back.compatible,
+        back.rust_breaking,
+        back.rust_run_time,
+        back.wire_breaking
+    );
     // Figures of these two documents (2026-03-27 → 2026-05-22).
     assert_eq!((fwd.components.added, fwd.components.removed), (13, 10));
     assert_eq!((fwd.operations.added, fwd.operations.removed), (7, 0));
@@ -374,14 +389,18 @@ fn upstream_documents_both_directions() {
     );
     assert_eq!(
         (fwd.breaking, fwd.compatible, fwd.descriptions),
-        (84, 233, 42)
+        (68, 249, 42)
     );
-    assert_eq!((fwd.rust_breaking, fwd.wire_breaking), (84, 53));
+    // 84 Rust breaks before structs were `#[non_exhaustive]` with
+    // constructors: the 16 optional properties added to request-side structs
+    // without `Default` broke their literals, and no longer break anything
+    // (2 such rows the other way round).
+    assert_eq!((fwd.rust_breaking, fwd.wire_breaking), (68, 53));
     // Of the Rust breaks, those that compile and fail at run time: 35 path
     // `id`s that became `format: uuid`, a required query parameter added.
     assert_eq!(fwd.rust_run_time, 36);
-    assert_eq!((back.breaking, back.compatible), (289, 26));
-    assert_eq!((back.rust_breaking, back.wire_breaking), (288, 186));
+    assert_eq!((back.breaking, back.compatible), (287, 28));
+    assert_eq!((back.rust_breaking, back.wire_breaking), (286, 186));
     assert_eq!(back.rust_run_time, 1);
     // Places of shared inline types (normalization rule `shared-inline-type`)
     // are a row only where two places that both still exist stop sharing
