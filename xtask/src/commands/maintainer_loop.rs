@@ -340,7 +340,10 @@ fn run_steps(root: &Path, doc: &Path, place: Place, steps: &mut Vec<Step>) -> Re
             let tail: Vec<&str> = text
                 .lines()
                 .filter(|l| {
-                    l.contains("error")
+                    // `LLVM ERROR: … No space left on device`, `(signal: 9,
+                    // SIGKILL: kill)`: a rustc that dies prints no diagnostic.
+                    l.to_ascii_lowercase().contains("error")
+                        || l.contains("signal")
                         || l.contains("FAILED")
                         || l.contains("panicked")
                         || l.starts_with("failures:")
