@@ -160,33 +160,49 @@ pub fn run(
 /// `[workspace.package]` version set to `metadata`; `None` when it has no
 /// such version line.
 pub fn set_build_metadata(manifest: &str, metadata: &str) -> Option<String> {
+    edit_workspace_version(manifest, |version| {
+        let semver = version.split_once('+').map_or(version, |(s, _)| s);
+        format!("{semver}+{metadata}")
+    })
+}
+
+/// `manifest` with its `[workspace.package]` version set to `version`;
+/// `None` when it has no such version line.
+pub fn set_workspace_version(manifest: &str, version: &str) -> Option<String> {
+    edit_workspace_version(manifest, |_| version.to_string())
+}
+
+/// `manifest` with its `[workspace.package]` version replaced by what `edit`
+/// makes of it, the rest of the file as it was; `None` without that line.
+pub(crate) fn edit_workspace_version(
+    manifest: &str,
+    edit: impl FnOnce(&str) -> String,
+) -> Option<String> {
     let mut section = "";
-    let mut out = String::with_capacity(manifest.len() + metadata.len());
-    let mut done = false;
+    let mut out = String::with_capacity(manifest.len() + 32);
+    let mut edit = Some(edit);
     for line in manifest.split_inclusive('\n') {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
             section = trimmed;
         }
-        if !done
-            && section == "[workspace.package]"
+        if section == "[workspace.package]"
             && let Some(value) = trimmed.strip_prefix("version")
             && let Some(value) = value.trim_start().strip_prefix('=')
             && let Some(version) = value
                 .trim()
                 .strip_prefix('"')
                 .and_then(|v| v.strip_suffix('"'))
+            && let Some(edit) = edit.take()
         {
-            let semver = version.split_once('+').map_or(version, |(s, _)| s);
             let indent = &line[..line.len() - line.trim_start().len()];
             let end = if line.ends_with('\n') { "\n" } else { "" };
-            out.push_str(&format!("{indent}version = \"{semver}+{metadata}\"{end}"));
-            done = true;
+            out.push_str(&format!("{indent}version = \"{}\"{end}", edit(version)));
             continue;
         }
         out.push_str(line);
     }
-    done.then_some(out)
+    edit.is_none().then_some(out)
 }
 
 #[cfg(test)]

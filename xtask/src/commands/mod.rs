@@ -11,6 +11,7 @@ pub mod maintainer_loop;
 pub mod semver_check;
 pub mod snapshots;
 pub mod test;
+pub mod update;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, ExitCode};
@@ -51,6 +52,25 @@ pub enum Command {
         /// it as `+api.<version>`.
         #[arg(long)]
         api_version: Option<String>,
+    },
+    /// A vendor update in one command: import DOC, generate, diff against the
+    /// previous openapi/, bump the version by the verdict and set its
+    /// `+api.` part, add a CHANGELOG section, accept the snapshots, and write
+    /// the pull request's description (target/update/PR.md). Exit 0: nothing
+    /// breaking, 2: something is, 1: error (the work tree is put back).
+    Update {
+        /// The vendor's new OpenAPI 3.0 JSON document.
+        doc: PathBuf,
+        /// The API version it describes (default: as `import` reads it).
+        #[arg(long)]
+        api_version: Option<String>,
+        /// The release date for the changelog heading (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// On an error, leave the work tree as the failing step left it
+        /// instead of putting it back.
+        #[arg(long)]
+        keep: bool,
     },
     /// Cross-check the diff's Rust verdicts for OLD → NEW with cargo-semver-checks
     /// (installs the pinned version if needed; generates both into target/semver-check/).
@@ -281,6 +301,48 @@ impl Command {
                 format,
                 verbose,
             } => return diff::command(root, docs, git, format, verbose),
+            Command::Update {
+                doc,
+                api_version,
+                date,
+                keep,
+            } => {
+                let options = update::Options {
+                    doc,
+                    api_version,
+                    date,
+                    keep,
+                };
+                return match update::run(root, &options) {
+                    Ok(outcome) => {
+                        let steps: Vec<String> = outcome
+                            .steps
+                            .iter()
+                            .map(|(name, secs)| format!("{name} {secs:.1} s"))
+                            .collect();
+                        println!(
+                            "update: {}; {}",
+                            match &outcome.version {
+                                Some(v) => format!(
+                                    "version {v}, {}",
+                                    if outcome.breaking {
+                                        "breaking"
+                                    } else {
+                                        "nothing breaking"
+                                    }
+                                ),
+                                None => "the API did not change".to_string(),
+                            },
+                            steps.join(", ")
+                        );
+                        ExitCode::from(if outcome.breaking { 2 } else { 0 })
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::FAILURE
+                    }
+                };
+            }
             Command::Generate {
                 check,
                 spec,

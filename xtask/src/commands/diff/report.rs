@@ -451,50 +451,92 @@ fn changelog_section(kind: Kind) -> &'static str {
     }
 }
 
-/// Changelog lines for a spec update, to paste under a version heading of
-/// `CHANGELOG.md`: `### Changed (breaking)` first (what breaks the Rust API
-/// or the wire, with why), then `### Added`, `### Changed`, `### Removed`.
-/// Descriptions are left out; changes of one kind at one place share a line.
-pub fn changelog(report: &Report) -> String {
-    const SECTIONS: [&str; 4] = ["Changed (breaking)", "Added", "Changed", "Removed"];
-    let mut lines: [Vec<String>; 4] = Default::default();
+/// One line of the changelog: a change, or changes of one kind at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangelogRow {
+    /// The Keep a Changelog section: one of [`CHANGELOG_SECTIONS`].
+    pub section: &'static str,
+    /// What breaks (the Rust API or the wire), if anything.
+    pub impact: RowImpact,
+    /// Where (the report's location of the change).
+    pub location: String,
+    /// The line, without the list marker: `` `place`: kind: details (why) ``.
+    pub text: String,
+}
+
+/// What a [`ChangelogRow`] breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowImpact {
+    /// Nothing.
+    None,
+    /// Code written against the old SDK stops compiling, or the wire breaks.
+    Breaking,
+    /// Code still compiles and fails at run time (the wire may break too).
+    RunTime,
+}
+
+/// The changelog's sections, in the order they are written.
+pub const CHANGELOG_SECTIONS: [&str; 4] = ["Changed (breaking)", "Added", "Changed", "Removed"];
+
+/// The changelog's rows for a spec update, breaking ones first, then by
+/// place: every change but descriptions, changes of one kind at one place
+/// sharing a row.
+pub fn changelog_rows(report: &Report) -> Vec<ChangelogRow> {
     let mut changes: Vec<&Change> = report.changes().filter(|c| !c.is_description()).collect();
     changes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut rows = Vec::new();
     for group in same_place_rows(changes) {
         let Some(&first) = group.first() else {
             continue;
         };
         let details: Vec<&str> = group.iter().map(|c| c.detail.as_str()).collect();
-        let mut line = format!(
-            "- {}: {}: {}",
+        let mut text = format!(
+            "{}: {}: {}",
             code(&first.location),
             first.kind.label(),
             details.join(", ")
         );
-        let section = if first.is_breaking() {
+        let (section, impact) = if first.is_breaking() {
             let why: Vec<String> = [("Rust API", &first.rust), ("wire", &first.wire)]
                 .into_iter()
                 .filter(|(_, v)| v.impact.breaks())
                 .map(|(axis, v)| format!("{axis}: {}", v.reason))
                 .collect();
-            line.push_str(&format!(" ({})", why.join("; ")));
-            0
+            text.push_str(&format!(" ({})", why.join("; ")));
+            let impact = if first.rust.impact == Impact::RunTime {
+                RowImpact::RunTime
+            } else {
+                RowImpact::Breaking
+            };
+            (CHANGELOG_SECTIONS[0], impact)
         } else {
-            SECTIONS
-                .iter()
-                .position(|s| *s == changelog_section(first.kind))
-                .unwrap_or(2)
+            (changelog_section(first.kind), RowImpact::None)
         };
-        lines[section].push(line);
+        rows.push(ChangelogRow {
+            section,
+            impact,
+            location: first.location.clone(),
+            text,
+        });
     }
+    rows
+}
+
+/// Changelog lines for a spec update, to paste under a version heading of
+/// `CHANGELOG.md`: `### Changed (breaking)` first (what breaks the Rust API
+/// or the wire, with why), then `### Added`, `### Changed`, `### Removed`.
+/// Descriptions are left out; changes of one kind at one place share a line.
+pub fn changelog(report: &Report) -> String {
+    let rows = changelog_rows(report);
     let mut out = String::new();
-    for (title, lines) in SECTIONS.iter().zip(&lines) {
+    for title in CHANGELOG_SECTIONS {
+        let lines: Vec<&ChangelogRow> = rows.iter().filter(|r| r.section == title).collect();
         if lines.is_empty() {
             continue;
         }
         let _ = writeln!(out, "### {title}");
-        for line in lines {
-            let _ = writeln!(out, "{line}");
+        for row in lines {
+            let _ = writeln!(out, "- {}", row.text);
         }
         out.push('\n');
     }
