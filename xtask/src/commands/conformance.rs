@@ -8,7 +8,7 @@
 //! `every_method`, one call of every resource method), its doc tests (one
 //! compiled example per resource handle; the vendor's code fences are text)
 //! and `cargo doc` with warnings denied. With `--maintainer-loop`, also the
-//! maintainer's loop ([`super::maintainer_loop`]: import, generate, accept the
+//! maintainer's loop ([`super::maintainer_loop`]: `cargo xtask update`, accepting the
 //! snapshots, the README's test command, `cargo doc`), each step timed: in a
 //! scratch copy of this workspace after each document, or with `--in-place`
 //! (CI) in this workspace, instead of the standalone checks, which it
@@ -180,9 +180,9 @@ pub fn maintainer_loops(root: &Path, docs: &[PathBuf], in_place: bool) -> Result
     if in_place {
         maintainer_loop::require_clean_tree(root)?;
     }
-    for doc in docs {
+    for (i, doc) in docs.iter().enumerate() {
         println!("maintainer-loop: {}", doc.display());
-        let result = maintainer_loop::run(root, doc, place);
+        let result = maintainer_loop::run(root, doc, place, i == 0);
         println!("{}", result.line());
         failed += usize::from(result.outcome.is_err());
         if failed > 0 {
@@ -277,7 +277,8 @@ pub fn run(root: &Path, docs: &[PathBuf], with_loop: WithLoop) -> Result<(), Err
             }
             if with_loop == WithLoop::ScratchCopy {
                 println!("conformance: the maintainer's loop on {}", doc.display());
-                let result = maintainer_loop::run(root, doc, maintainer_loop::Place::ScratchCopy);
+                let result =
+                    maintainer_loop::run(root, doc, maintainer_loop::Place::ScratchCopy, i == 0);
                 println!("{}", result.line());
                 parts += 1;
                 failed += usize::from(result.outcome.is_err());

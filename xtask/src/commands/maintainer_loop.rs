@@ -1,10 +1,14 @@
 //! The maintainer's loop at a vendor document's size, as the README tells a
-//! maintainer to run it: `cargo xtask import DOC`, `cargo xtask generate`,
-//! `cargo xtask snapshots --accept` (the review, accepted whole), the
-//! README's test command, `cargo xtask test`, and CI's docs step (`cargo doc`,
-//! warnings denied), each step timed. Run by `cargo xtask maintainer-loop`
-//! (and `conformance --maintainer-loop`) for each document in turn, so the
-//! second document is an update of the first, as a maintainer meets it.
+//! maintainer to run it: `cargo xtask update DOC` (import, generate, the
+//! diff, the version and the changelog, the snapshots accepted, the pull
+//! request's description), checked ([`check_update`]: one more release in
+//! the changelog, the version moved as the verdict says, `PR.md` under
+//! GitHub's limit listing every breaking place), then the README's test
+//! command, `cargo xtask test`, and CI's docs step (`cargo doc`, warnings
+//! denied), each step timed. Run by `cargo xtask maintainer-loop` (and
+//! `conformance --maintainer-loop`) for each document in turn, without
+//! resetting between them, so the second document is an update of the
+//! first, as a maintainer meets it.
 //!
 //! It runs in one of two places ([`Place`]). **In place** (`--in-place`, for
 //! a throwaway clone such as CI's, whose `.ci/run` runs it through
@@ -41,7 +45,7 @@ pub const FULL_SIZE_DIR: &str = "target/full-size";
 /// One step of the loop: its name, the `cargo` arguments, and what it took.
 #[derive(Debug, Clone)]
 pub struct Step {
-    /// `copy`, `import`, `generate`, `review`, `test`, `docs`.
+    /// `copy`, `update`, `test`, `docs`.
     pub name: &'static str,
     /// Seconds it took.
     pub secs: f64,
@@ -247,21 +251,29 @@ pub fn restore_tree(root: &Path) -> Result<(), Error> {
 }
 
 /// Run the loop for `doc` (its path absolute or relative to the current
-/// folder).
-pub fn run(root: &Path, doc: &Path, place: Place) -> LoopResult {
+/// folder). In a scratch copy, `fresh` copies the workspace first; without
+/// it the copy is as the previous document's loop left it (the update of one
+/// document to the next, as a maintainer meets it).
+pub fn run(root: &Path, doc: &Path, place: Place, fresh: bool) -> LoopResult {
     let mut result = LoopResult {
         doc: doc.to_path_buf(),
         place,
         steps: Vec::new(),
         outcome: Ok(()),
     };
-    if let Err(e) = run_steps(root, doc, place, &mut result.steps) {
+    if let Err(e) = run_steps(root, doc, place, fresh, &mut result.steps) {
         result.outcome = Err(e.to_string());
     }
     result
 }
 
-fn run_steps(root: &Path, doc: &Path, place: Place, steps: &mut Vec<Step>) -> Result<(), Error> {
+fn run_steps(
+    root: &Path,
+    doc: &Path,
+    place: Place,
+    fresh: bool,
+    steps: &mut Vec<Step>,
+) -> Result<(), Error> {
     let base = root.join(FULL_SIZE_DIR);
     let doc =
         std::path::absolute(doc).map_err(|e| Error::new(format!("{}: {e}", doc.display())))?;
@@ -274,9 +286,11 @@ fn run_steps(root: &Path, doc: &Path, place: Place, steps: &mut Vec<Step>) -> Re
         Place::ScratchCopy => {
             let scratch = base.join("workspace");
             let start = Instant::now();
-            let files = workspace_files(root)?;
-            let prism = format!("{}/node_modules", crate::commands::test::PRISM_DIR);
-            sync_copy(root, &files, &scratch, &[&prism])?;
+            if fresh || !scratch.is_dir() {
+                let files = workspace_files(root)?;
+                let prism = format!("{}/node_modules", crate::commands::test::PRISM_DIR);
+                sync_copy(root, &files, &scratch, &[&prism])?;
+            }
             let shared = root.join("../shared");
             if shared.is_dir() {
                 link(
@@ -293,10 +307,11 @@ fn run_steps(root: &Path, doc: &Path, place: Place, steps: &mut Vec<Step>) -> Re
     };
 
     let doc_arg = doc.to_string_lossy().into_owned();
-    let plan: [(&'static str, Vec<&str>); 5] = [
-        ("import", vec!["xtask", "import", &doc_arg]),
-        ("generate", vec!["xtask", "generate"]),
-        ("review", vec!["xtask", "snapshots", "--accept"]),
+    let plan: [(&'static str, Vec<&str>); 3] = [
+        // import, generate, diff, version, changelog, snapshots accepted,
+        // the pull request's description: exit 2 when something breaks.
+        ("update", vec!["xtask", "update", &doc_arg]),
+        // The README's test command, on what the update left.
         ("test", vec!["xtask", "test"]),
         // CI's docs step: the generated crates' rustdoc is valid at this size.
         (
@@ -304,6 +319,7 @@ fn run_steps(root: &Path, doc: &Path, place: Place, steps: &mut Vec<Step>) -> Re
             vec!["doc", "--workspace", "--no-deps", "--all-features"],
         ),
     ];
+    let before = UpdateState::read(&workspace)?;
     for (name, args) in plan {
         let log = base.join(format!("{name}.log"));
         let file = std::fs::File::create(&log)
@@ -329,13 +345,21 @@ fn run_steps(root: &Path, doc: &Path, place: Place, steps: &mut Vec<Step>) -> Re
             name,
             secs: start.elapsed().as_secs_f64(),
         });
+        // The update's exit code 2 says that something breaks: a verdict,
+        // not a failure.
+        let breaking = name == "update" && status.code() == Some(2);
+        let success = status.success() || breaking;
         println!(
             "  {name}: `cargo {}` {:.1} s{}",
             args.join(" "),
             start.elapsed().as_secs_f64(),
-            if status.success() { "" } else { ", failed" }
+            if success { "" } else { ", failed" }
         );
-        if !status.success() {
+        if name == "update" && success {
+            let checked = check_update(&workspace, &doc, &before, breaking)?;
+            println!("  update checked: {checked}");
+        }
+        if !success {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
             let tail: Vec<&str> = text
                 .lines()
@@ -363,9 +387,161 @@ fn run_steps(root: &Path, doc: &Path, place: Place, steps: &mut Vec<Step>) -> Re
     Ok(())
 }
 
+/// What the loop reads before an update, to check what it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateState {
+    /// The released versions' headings in `CHANGELOG.md` (`## [x.y.z…]`).
+    pub releases: usize,
+    /// The `[workspace.package]` version.
+    pub version: String,
+}
+
+impl UpdateState {
+    /// Read it from the workspace at `root`.
+    pub fn read(root: &Path) -> Result<UpdateState, Error> {
+        let read = |rel: &str| {
+            std::fs::read_to_string(root.join(rel))
+                .map_err(|e| Error::new(format!("cannot read {rel}: {e}")))
+        };
+        let changelog = read(crate::commands::update::CHANGELOG_FILE)?;
+        let version = crate::commands::update::workspace_version(&read("Cargo.toml")?)
+            .ok_or_else(|| Error::new("no [workspace.package] version in Cargo.toml"))?;
+        Ok(UpdateState {
+            releases: changelog
+                .lines()
+                .filter(|l| l.starts_with("## [") && !l.eq_ignore_ascii_case("## [unreleased]"))
+                .count(),
+            version,
+        })
+    }
+}
+
+/// The version a release after `old` must have (written out here, apart
+/// from the update's code, as the README states the rule): breaking moves
+/// the first non-zero part; otherwise the patch below 1.0, the patch or the
+/// minor from 1.0.
+fn expected_versions(old: &str, breaking: bool) -> Vec<String> {
+    let core = old.split_once('+').map_or(old, |(c, _)| c);
+    let parts: Vec<u64> = core.split('.').filter_map(|p| p.parse().ok()).collect();
+    let [major, minor, patch] = parts[..] else {
+        return Vec::new();
+    };
+    let triples = match (breaking, major) {
+        (true, 0) => vec![(0, minor + 1, 0)],
+        (true, _) => vec![(major + 1, 0, 0)],
+        (false, 0) => vec![(0, minor, patch + 1)],
+        (false, _) => vec![(major, minor, patch + 1), (major, minor + 1, 0)],
+    };
+    triples
+        .into_iter()
+        .map(|(a, b, c)| format!("{a}.{b}.{c}"))
+        .collect()
+}
+
+/// Check what `cargo xtask update DOC` left in `workspace`: one more
+/// release in the changelog; the version moved as the verdict says, with
+/// the document's API version as build metadata; `target/update/PR.md`
+/// under GitHub's limit and naming the place of every breaking change of the
+/// diff between the backed-up `openapi/` and the new one. Returns a summary.
+pub fn check_update(
+    workspace: &Path,
+    doc: &Path,
+    before: &UpdateState,
+    breaking: bool,
+) -> Result<String, Error> {
+    use crate::commands::update::{PR_BODY_LIMIT, PR_FILE, UPDATE_DIR};
+    let after = UpdateState::read(workspace)?;
+    if after.releases != before.releases + 1 {
+        return Err(Error::new(format!(
+            "CHANGELOG.md has {} releases after the update, {} before: expected one more",
+            after.releases, before.releases
+        )));
+    }
+    let (core, metadata) = after
+        .version
+        .split_once('+')
+        .unwrap_or((after.version.as_str(), ""));
+    let expected = expected_versions(&before.version, breaking);
+    if !expected.iter().any(|v| v == core) {
+        return Err(Error::new(format!(
+            "the version moved {} → {}; {} calls for {}",
+            before.version,
+            after.version,
+            if breaking {
+                "a breaking update"
+            } else {
+                "an update"
+            },
+            expected.join(" or ")
+        )));
+    }
+    let name = doc.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if let Some(date) = crate::spec::date_in(name)
+        && metadata != format!("api.{date}")
+    {
+        return Err(Error::new(format!(
+            "the version {} does not carry +api.{date} from {name}",
+            after.version
+        )));
+    }
+    let pr_path = workspace.join(UPDATE_DIR).join(PR_FILE);
+    let pr = std::fs::read_to_string(&pr_path)
+        .map_err(|e| Error::new(format!("cannot read {}: {e}", pr_path.display())))?;
+    let chars = pr.chars().count();
+    if chars > PR_BODY_LIMIT {
+        return Err(Error::new(format!(
+            "{PR_FILE} has {chars} characters, over GitHub's {PR_BODY_LIMIT}"
+        )));
+    }
+    use crate::commands::diff::{Source, diff_sources};
+    let report = diff_sources(
+        &Source::Path(workspace.join(UPDATE_DIR).join("backup/openapi")),
+        &Source::Path(workspace.join("openapi")),
+        &workspace.join("target/xtask-diff"),
+    )?;
+    let places = crate::commands::diff::report::changes_with_places(&report);
+    let rows: BTreeSet<&str> = places
+        .iter()
+        .filter(|(_, c)| c.is_breaking())
+        .map(|(place, _)| place.as_str())
+        .collect();
+    let missing: Vec<&&str> = rows
+        .iter()
+        .filter(|l| !pr.contains(&format!("`{l}`")))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::new(format!(
+            "{PR_FILE} does not list {} breaking places of the diff, e.g. {:?}",
+            missing.len(),
+            missing.iter().take(5).collect::<Vec<_>>()
+        )));
+    }
+    if breaking != report.has_breaking() {
+        return Err(Error::new(format!(
+            "the update's exit code says breaking = {breaking}; the diff says {}",
+            report.has_breaking()
+        )));
+    }
+    Ok(format!(
+        "version {} → {}, one more release in CHANGELOG.md, {PR_FILE} {chars} characters listing \
+         all {} breaking places",
+        before.version,
+        after.version,
+        rows.len()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expected_versions_follow_the_readme() {
+        assert_eq!(expected_versions("0.2.0+api.x", true), ["0.3.0"]);
+        assert_eq!(expected_versions("1.2.3", true), ["2.0.0"]);
+        assert_eq!(expected_versions("0.2.0", false), ["0.2.1"]);
+        assert_eq!(expected_versions("1.2.3", false), ["1.2.4", "1.3.0"]);
+    }
 
     /// The copy holds exactly the listed files: unchanged ones are not
     /// rewritten (cargo keeps their builds), others are, and files a

@@ -2,6 +2,7 @@
 //! is the command line (clap); [`Command::run`] dispatches to the module.
 
 pub mod bench;
+pub mod ci;
 pub mod conformance;
 pub mod diff;
 pub mod fuzz;
@@ -53,6 +54,14 @@ pub enum Command {
         #[arg(long)]
         api_version: Option<String>,
     },
+    /// One check of CI (fmt, clippy, docs, package, workflows, spec-report,
+    /// pending-snapshots, release-check, publish): what `.ci/run` and the
+    /// GitHub workflows call.
+    Ci {
+        /// The check.
+        #[command(subcommand)]
+        step: ci::Step,
+    },
     /// A vendor update in one command: import DOC, generate, diff against the
     /// previous openapi/, bump the version by the verdict and set its
     /// `+api.` part, add a CHANGELOG section, accept the snapshots, and write
@@ -60,7 +69,11 @@ pub enum Command {
     /// breaking, 2: something is, 1: error (the work tree is put back).
     Update {
         /// The vendor's new OpenAPI 3.0 JSON document.
-        doc: PathBuf,
+        #[arg(required_unless_present = "url", conflicts_with = "url")]
+        doc: Option<PathBuf>,
+        /// Download the document from this https:// URL first (with curl).
+        #[arg(long)]
+        url: Option<String>,
         /// The API version it describes (default: as `import` reads it).
         #[arg(long)]
         api_version: Option<String>,
@@ -84,8 +97,8 @@ pub enum Command {
     /// import → generate → cargo check, doc tests and docs for each document.
     Conformance {
         /// Also run the maintainer's loop on each document in a scratch copy
-        /// of the workspace (import, generate, accept the snapshots,
-        /// `cargo xtask test`, `cargo doc`), each step timed.
+        /// of the workspace (`cargo xtask update`, checked, then `cargo xtask
+        /// test` and `cargo doc`), each step timed.
         #[arg(long)]
         maintainer_loop: bool,
         /// With `--maintainer-loop`: run the loop in this workspace (as
@@ -100,8 +113,8 @@ pub enum Command {
         docs: Vec<PathBuf>,
     },
     /// The maintainer's loop alone (what `conformance --maintainer-loop` runs
-    /// after its other parts): for each document, in a scratch copy of the
-    /// workspace, import, generate, accept the snapshots, `cargo xtask test`,
+    /// after its other parts): for each document in turn, in a scratch copy of
+    /// the workspace, `cargo xtask update` (checked), `cargo xtask test`,
     /// `cargo doc`, each step timed (logs in target/full-size/).
     MaintainerLoop {
         /// Run in this workspace itself, with its target folder, instead of
@@ -303,18 +316,31 @@ impl Command {
             } => return diff::command(root, docs, git, format, verbose),
             Command::Update {
                 doc,
+                url,
                 api_version,
                 date,
                 keep,
             } => {
+                let input = match (doc, url) {
+                    (Some(doc), _) => update::Input::File(doc),
+                    (None, Some(url)) => update::Input::Url(url),
+                    (None, None) => {
+                        eprintln!("error: give the document, or --url");
+                        return ExitCode::FAILURE;
+                    }
+                };
                 let options = update::Options {
-                    doc,
+                    input,
                     api_version,
                     date,
                     keep,
                 };
                 return match update::run(root, &options) {
                     Ok(outcome) => {
+                        if let Err(e) = outcome.write_github_outputs() {
+                            eprintln!("error: {e}");
+                            return ExitCode::FAILURE;
+                        }
                         let steps: Vec<String> = outcome
                             .steps
                             .iter()
@@ -343,6 +369,7 @@ impl Command {
                     }
                 };
             }
+            Command::Ci { step } => ci::run(root, step),
             Command::Generate {
                 check,
                 spec,

@@ -78,7 +78,7 @@ pub fn run(root: &Path, accept: bool) -> Result<(), Error> {
 
 /// The pending snapshots (`.snap.new`) under the test crate and the
 /// generator's tests.
-fn pending(root: &Path) -> Vec<String> {
+pub fn pending(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for dir in ["tests/snapshots", "xtask/tests/snapshots"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {

@@ -44,14 +44,14 @@ pub const PR_BODY_LIMIT: usize = 65_536;
 pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
 
 /// The folders (relative to the root) the update rewrites and restores.
-const BACKED_UP_DIRS: [&str; 4] = [
+pub const BACKED_UP_DIRS: [&str; 4] = [
     "openapi",
     "crates",
     "tests/snapshots",
     "xtask/tests/snapshots",
 ];
 /// The files (relative to the root) the update rewrites and restores.
-const BACKED_UP_FILES: [&str; 3] = ["Cargo.toml", "Cargo.lock", CHANGELOG_FILE];
+pub const BACKED_UP_FILES: [&str; 3] = ["Cargo.toml", "Cargo.lock", CHANGELOG_FILE];
 /// The folders holding snapshots, for the pull request's list.
 const SNAPSHOT_DIRS: [&str; 2] = ["tests/snapshots", "xtask/tests/snapshots"];
 
@@ -564,7 +564,10 @@ pub fn pull_request(pr: &PullRequest<'_>, limit: usize) -> String {
             for (i, name) in names.iter().enumerate() {
                 let item = format!("{}`{name}`", if i == 0 { "" } else { ", " });
                 if out.len() + line.len() + item.len() + 40 > budget {
-                    let _ = write!(line, " … and {} more", names.len() - i);
+                    let _ = match i {
+                        0 => write!(line, "{} (names in the diff)", names.len()),
+                        _ => write!(line, " … and {} more", names.len() - i),
+                    };
                     break;
                 }
                 line.push_str(&item);
@@ -585,11 +588,100 @@ pub fn pull_request(pr: &PullRequest<'_>, limit: usize) -> String {
     out
 }
 
+/// Where the document comes from.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file.
+    File(PathBuf),
+    /// An `https://` URL, downloaded first (with `curl`) into
+    /// `target/update/download/`, under the URL's file name with today's
+    /// date added when it has none (the API version `import` reads from it).
+    Url(String),
+}
+
+/// The file name a document downloaded from `url` is saved as: the URL's
+/// last segment (`.json` added if missing), with `date` before the
+/// extension when the name holds no `YYYY-MM-DD`.
+pub fn download_name(url: &str, date: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let last = path
+        .rsplit('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or("openapi");
+    let safe: String = last
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = safe.strip_suffix(".json").unwrap_or(&safe);
+    if crate::spec::date_in(stem).is_some() {
+        format!("{stem}.json")
+    } else {
+        format!("{stem}-{date}.json")
+    }
+}
+
+/// Download `url` (https only, redirects followed, at most 256 MiB) into
+/// `dir` and check it is an OpenAPI 3 JSON document.
+fn download(url: &str, dir: &Path, date: &str) -> Result<PathBuf, Error> {
+    if !url.starts_with("https://") {
+        return Err(Error::new(format!(
+            "{url}: only https:// URLs are downloaded"
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
+    let path = dir.join(download_name(url, date));
+    let out = std::process::Command::new("curl")
+        .args([
+            "--fail",
+            "--silent",
+            "--show-error",
+            "--location",
+            "--proto",
+            "=https",
+            "--proto-redir",
+            "=https",
+            "--max-filesize",
+            "268435456",
+            "--retry",
+            "3",
+            "--output",
+        ])
+        .arg(&path)
+        .arg(url)
+        .output()
+        .map_err(|e| Error::new(format!("cannot run curl: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::new(format!(
+            "downloading {url} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let doc = crate::pipeline::load::read_json(&path)?;
+    if !doc
+        .get("openapi")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|v| v.starts_with("3."))
+    {
+        return Err(Error::new(format!(
+            "{url} is not an OpenAPI 3 document (no `openapi: 3.x`); saved as {}",
+            path.display()
+        )));
+    }
+    println!("update: downloaded {url} as {}", path.display());
+    Ok(path)
+}
+
 /// The update's options (the command line).
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The vendor's new document.
-    pub doc: PathBuf,
+    pub input: Input,
     /// The API version (default: as `import` reads it).
     pub api_version: Option<String>,
     /// The release date for the changelog (default: today, UTC).
@@ -605,8 +697,35 @@ pub struct Outcome {
     pub breaking: bool,
     /// The new crate version, when the API changed.
     pub version: Option<String>,
+    /// The pull request's title, when the API changed.
+    pub title: Option<String>,
     /// Each step's name and seconds.
     pub steps: Vec<(&'static str, f64)>,
+}
+
+impl Outcome {
+    /// Record the outcome as a GitHub Actions step's outputs (`changed`,
+    /// `breaking`, `version`, `title`) when `GITHUB_OUTPUT` is set.
+    pub fn write_github_outputs(&self) -> Result<(), Error> {
+        let Some(path) = std::env::var_os("GITHUB_OUTPUT") else {
+            return Ok(());
+        };
+        let mut text = format!(
+            "changed={}\nbreaking={}\n",
+            self.version.is_some(),
+            self.breaking
+        );
+        for (key, value) in [("version", &self.version), ("title", &self.title)] {
+            if let Some(v) = value {
+                // One line each: the values hold no newline.
+                let _ = writeln!(text, "{key}={}", v.replace('\n', " "));
+            }
+        }
+        let path = PathBuf::from(path);
+        let mut old = std::fs::read_to_string(&path).unwrap_or_default();
+        old.push_str(&text);
+        write(&path, &old)
+    }
 }
 
 /// Today's date, `YYYY-MM-DD`, in UTC.
@@ -705,7 +824,13 @@ fn run_steps(
     backup: &Backup,
     steps: &mut Steps,
 ) -> Result<Outcome, (&'static str, Error)> {
-    let doc = &options.doc;
+    let date = options.date.clone().unwrap_or_else(today);
+    let doc = &match &options.input {
+        Input::File(path) => path.clone(),
+        Input::Url(url) => steps.run("download", || {
+            download(url, &root.join(UPDATE_DIR).join("download"), &date)
+        })?,
+    };
     steps.run("import", || {
         super::import::run(root, doc, None, options.api_version.clone())
     })?;
@@ -738,11 +863,14 @@ fn run_steps(
     let manifest_path = root.join("Cargo.toml");
     let changelog_path = root.join(CHANGELOG_FILE);
     let Some(spec_level) = Level::of(&summary) else {
-        println!("update: the API did not change; no new version");
-        steps.run("snapshots", || super::snapshots::run(root, true))?;
+        // Nothing for a pull request: not even the API version's label
+        // (a document downloaded on another day is dated anew).
+        println!("update: the API did not change; the work tree is left as it was");
+        steps.run("restore", || backup.restore(root))?;
         return Ok(Outcome {
             breaking: false,
             version: None,
+            title: None,
             steps: steps.0.clone(),
         });
     };
@@ -751,8 +879,11 @@ fn run_steps(
         .and_then(|c| unreleased_level(&c));
     let level = spec_level.max(pending.unwrap_or(Level::Descriptions));
     let versions = steps.run("version", || {
+        // `import` set the build metadata already: the old version is the
+        // backed-up manifest's.
+        let before = read(&backup.dir.join("Cargo.toml"))?;
         let manifest = read(&manifest_path)?;
-        let old = workspace_version(&manifest).ok_or_else(|| {
+        let old = workspace_version(&before).ok_or_else(|| {
             Error::new("no `version = \"…\"` in Cargo.toml's [workspace.package]")
         })?;
         let old_semver = old.split_once('+').map_or(old.as_str(), |(s, _)| s);
@@ -776,7 +907,6 @@ fn run_steps(
     })?;
     steps.run("changelog", || {
         let text = read(&changelog_path).unwrap_or_default();
-        let date = options.date.clone().unwrap_or_else(today);
         let intro = format!(
             "The API {} → {} (`cargo xtask update {}`): {}.",
             api.0,
@@ -820,6 +950,16 @@ fn run_steps(
     })?;
     Ok(Outcome {
         breaking: report.has_breaking(),
+        title: Some(format!(
+            "API {}: {}{}",
+            api.1,
+            versions.1,
+            if report.has_breaking() {
+                " (breaking)"
+            } else {
+                ""
+            }
+        )),
         version: Some(versions.1),
         steps: steps.0.clone(),
     })
@@ -1103,6 +1243,27 @@ mod tests {
             .collect();
         expected.sort();
         assert_eq!(now, expected);
+    }
+
+    #[test]
+    fn a_download_is_named_with_a_date() {
+        let date = "2026-12-06";
+        let cases = [
+            (
+                "https://x.test/v/vapi-openapi-2026-05-22.json",
+                "vapi-openapi-2026-05-22.json",
+            ),
+            ("https://x.test/api-json", "api-json-2026-12-06.json"),
+            (
+                "https://x.test/spec.json?token=a/b#f",
+                "spec-2026-12-06.json",
+            ),
+            ("https://x.test/", "x.test-2026-12-06.json"),
+            ("https://x.test/a%20b.json", "a-20b-2026-12-06.json"),
+        ];
+        for (url, name) in cases {
+            assert_eq!(download_name(url, date), name, "{url}");
+        }
     }
 
     #[test]

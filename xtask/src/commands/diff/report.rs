@@ -458,7 +458,7 @@ pub struct ChangelogRow {
     pub section: &'static str,
     /// What breaks (the Rust API or the wire), if anything.
     pub impact: RowImpact,
-    /// Where (the report's location of the change).
+    /// Where: the place of [`changes_with_places`].
     pub location: String,
     /// The line, without the list marker: `` `place`: kind: details (why) ``.
     pub text: String,
@@ -478,21 +478,58 @@ pub enum RowImpact {
 /// The changelog's sections, in the order they are written.
 pub const CHANGELOG_SECTIONS: [&str; 4] = ["Changed (breaking)", "Added", "Changed", "Removed"];
 
+/// Every change with the place a reader finds it by: a component's changes
+/// as their location says (`Session.name`, which starts with the component),
+/// an operation's with the operation first (`SessionController_findOne path
+/// id`: the location alone, `path id`, is the same in every operation).
+pub fn changes_with_places(report: &Report) -> Vec<(String, &Change)> {
+    let operations = report.operations.iter().flat_map(|o| {
+        o.changes
+            .iter()
+            .map(move |c| (format!("{} {}", o.id, c.location), c))
+    });
+    let components = report
+        .components
+        .iter()
+        .flat_map(|c| c.changes.iter().map(|ch| (ch.location.clone(), ch)));
+    operations.chain(components).collect()
+}
+
 /// The changelog's rows for a spec update, breaking ones first, then by
 /// place: every change but descriptions, changes of one kind at one place
 /// sharing a row.
 pub fn changelog_rows(report: &Report) -> Vec<ChangelogRow> {
-    let mut changes: Vec<&Change> = report.changes().filter(|c| !c.is_description()).collect();
-    changes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut changes: Vec<(String, &Change)> = changes_with_places(report)
+        .into_iter()
+        .filter(|(_, c)| !c.is_description())
+        .collect();
+    changes.sort_by(|(pa, a), (pb, b)| {
+        (!a.is_breaking(), pa, a.kind, &a.detail).cmp(&(!b.is_breaking(), pb, b.kind, &b.detail))
+    });
+    // Rows: consecutive changes of one kind at one place with one verdict.
+    let mut groups: Vec<(String, Vec<&Change>)> = Vec::new();
+    for (place, c) in changes {
+        match groups.last_mut() {
+            Some((p, row))
+                if *p == place
+                    && row.first().is_some_and(|r| {
+                        r.kind == c.kind && r.rust == c.rust && r.wire == c.wire
+                    }) =>
+            {
+                row.push(c);
+            }
+            _ => groups.push((place, vec![c])),
+        }
+    }
     let mut rows = Vec::new();
-    for group in same_place_rows(changes) {
+    for (place, group) in groups {
         let Some(&first) = group.first() else {
             continue;
         };
         let details: Vec<&str> = group.iter().map(|c| c.detail.as_str()).collect();
         let mut text = format!(
             "{}: {}: {}",
-            code(&first.location),
+            code(&place),
             first.kind.label(),
             details.join(", ")
         );
@@ -515,7 +552,7 @@ pub fn changelog_rows(report: &Report) -> Vec<ChangelogRow> {
         rows.push(ChangelogRow {
             section,
             impact,
-            location: first.location.clone(),
+            location: place,
             text,
         });
     }

@@ -1068,6 +1068,24 @@ fn changelog_lines_put_breaking_changes_first_in_their_sections() {
     assert!(text.contains("`Out.createdAt`: property added"), "{text}");
     // Nothing at all: says so.
     let same = api(obj(json!({"a": s()})), obj(json!({"b": s()})), json!({}));
+    // An operation's change names the operation: `path id` alone is every
+    // operation's.
+    let op = |format: Option<&str>| {
+        let mut id = json!({"type": "string"});
+        if let Some(f) = format {
+            id["format"] = json!(f);
+        }
+        let get = |op_id: &str| {
+            json!({"get": {"operationId": op_id, "parameters": [
+            {"name": "id", "in": "path", "required": true, "schema": id.clone()}],
+            "responses": {"204": {"description": ""}}}})
+        };
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+            "/a/{id}": get("getA"), "/b/{id}": get("getB")}})
+    };
+    let text = report::changelog(&run(op(None), op(Some("uuid"))));
+    assert!(text.contains("- `getA path id`: retyped"), "{text}");
+    assert!(text.contains("- `getB path id`: retyped"), "{text}");
     assert_eq!(
         report::changelog(&run(same.clone(), same)),
         "No changes to the API (descriptions aside).\n"
