@@ -706,6 +706,84 @@ async fn a_server_that_never_stops_paginating_is_stopped() {
     assert_eq!(server.attempts(), 6);
 }
 
+/// A page of `ids` sessions with the list's total, as the server sends it.
+fn session_page(ids: std::ops::Range<u32>, total: u32) -> Reply {
+    let sessions: Vec<String> = ids
+        .map(|id| {
+            format!(
+                r#"{{"id":"s{id}","orgId":"o","createdAt":"2023-11-07T05:31:56Z","updatedAt":"2023-11-07T05:31:56Z"}}"#
+            )
+        })
+        .collect();
+    let body = format!(
+        r#"{{"results":[{}],"metadata":{{"currentPage":1,"itemsPerPage":1,"totalItems":{total}}}}}"#,
+        sessions.join(",")
+    );
+    Reply::Http(
+        200,
+        vec![("content-type", "application/json")],
+        Box::leak(body.into_boxed_str()),
+    )
+}
+
+#[tokio::test]
+async fn the_page_stream_starts_where_the_query_says_and_asks_for_its_page_size() {
+    // 25 sessions in pages of 10: page 3 holds the last 5.
+    let server = serve(vec![session_page(21..26, 25)]).await;
+    let client = client(&server);
+    let sessions = client
+        .sessions()
+        .list()
+        .limit(10)
+        .page(3_u64)
+        .stream()
+        .collect()
+        .await
+        .expect("page 3 is the last");
+    let ids: Vec<String> = sessions.into_iter().map(|s| s.id).collect();
+    assert_eq!(ids, ["s21", "s22", "s23", "s24", "s25"]);
+    let heads = server.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    let line = heads[0].lines().next().unwrap_or_default();
+    assert!(line.contains("limit=10") && line.contains("page=3"), "{line}");
+
+    // Without them: page 1, 100 per request; the stream's own `.limit(n)`
+    // still wins over the query's.
+    let server = serve(vec![session_page(1..3, 2)]).await;
+    let client = crate::faults::client(&server);
+    let all = client.sessions().list().stream().collect().await;
+    assert_eq!(all.expect("one page").len(), 2);
+    let server2 = serve(vec![session_page(1..3, 2)]).await;
+    let client2 = crate::faults::client(&server2);
+    let _ = client2.sessions().list().limit(10).stream().limit(7).collect().await;
+    for (server, page, limit) in [(&server, "page=1", "limit=100"), (&server2, "page=1", "limit=7")] {
+        let line = server.heads()[0].lines().next().unwrap_or_default().to_string();
+        assert!(line.contains(page) && line.contains(limit), "{line}");
+    }
+}
+
+#[tokio::test]
+async fn a_short_page_while_the_total_says_more_is_an_error_naming_the_page() {
+    // The server caps the page size at 50 although 100 were asked for.
+    let server = serve(vec![session_page(0..50, 500)]).await;
+    let client = client(&server);
+    let mut pages = client.sessions().list().limit(100).stream();
+    let (mut count, mut failure) = (0, None);
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(_) => count += 1,
+            Err(e) => failure = Some(e),
+        }
+    }
+    assert_eq!(count, 50, "the page's items come first");
+    let err = failure.expect("then the error");
+    assert!(matches!(err, Error::Pagination(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("page 1 has 50 item(s) of the 100"), "{text}");
+    assert!(text.contains("totalItems = 500 says 450 more"), "{text}");
+    assert_eq!(server.attempts(), 1);
+}
+
 #[tokio::test]
 async fn the_mock_refuses_what_the_real_server_would() {
     let mock = MockServer::start().await.expect("mock starts");

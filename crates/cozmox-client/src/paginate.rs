@@ -1,6 +1,9 @@
 //! Walking every page of a paginated list: a [`Stream`] of the items that
-//! asks for page 1, 2, … and stops on a short or empty page, or once it has
-//! yielded `totalItems` items.
+//! asks for page 1, 2, … (from the query's `.page(n)` if set, `.limit(n)`
+//! items each, 100 unless set) and stops on a short or empty page, or once it
+//! has reached `totalItems`. A short page while `totalItems` says more follow
+//! (a server that caps the page size below the one asked for) ends it with
+//! [`Error::Pagination`] naming the page, after its items.
 //!
 //! The generator gives this to every list operation whose query takes
 //! `page` and `limit` and whose response holds an item array (and, usually,
@@ -174,6 +177,18 @@ pub fn total<N: Total>(n: N) -> Option<u64> {
     n.count()
 }
 
+/// What a list builder's `page` or `limit` setter was given, if it was and
+/// converted (generated code calls this on the builder's field, for
+/// [`PageQuery::start`]).
+pub fn count_of<N: Total>(field: &Result<Option<N>, String>) -> Option<u64> {
+    field
+        .as_ref()
+        .ok()
+        .copied()
+        .flatten()
+        .and_then(Total::count)
+}
+
 /// The future of one page, boxed by [`Pages`] (in generic code, so a list's
 /// request is compiled only where its stream is used).
 type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
@@ -186,6 +201,12 @@ pub trait PageQuery<'a>: Clone + Send + 'a {
 
     /// This query, for page `page` (from 1) of `limit` items.
     fn at(self, page: u32, limit: u32) -> Self;
+
+    /// The page and the page size the caller set on the query (`.page(3)`,
+    /// `.limit(10)`), where the stream starts and how much it asks for.
+    fn start(&self) -> (Option<u64>, Option<u64>) {
+        (None, None)
+    }
 
     /// Send the query and read the page from the response.
     fn fetch(self) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send + 'a;
@@ -204,6 +225,8 @@ pub struct Pages<'a, Q: PageQuery<'a>> {
     query: Q,
     limit: u32,
     next_page: u32,
+    /// The page the walk started at (the caller's `.page(n)`, else 1).
+    first_page: u32,
     yielded: u64,
     buffer: VecDeque<Q::Item>,
     fetching: Option<PageFuture<'a, Q::Item>>,
@@ -223,6 +246,7 @@ impl<'a, Q: PageQuery<'a>> std::fmt::Debug for Pages<'a, Q> {
         f.debug_struct("Pages")
             .field("limit", &self.limit)
             .field("next_page", &self.next_page)
+            .field("first_page", &self.first_page)
             .field("yielded", &self.yielded)
             .field("done", &self.done)
             .field("without_progress", &self.without_progress)
@@ -231,12 +255,20 @@ impl<'a, Q: PageQuery<'a>> std::fmt::Debug for Pages<'a, Q> {
 }
 
 impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
-    /// Every item of `query`'s pages, [`DEFAULT_LIMIT`] per request.
+    /// Every item of `query`'s pages from the page it names (the first
+    /// unless `.page(n)` was set on it), as many per request as its
+    /// `.limit(n)` says ([`DEFAULT_LIMIT`] unless set; 1 to 1000).
     pub fn new(query: Q) -> Self {
+        let (page, limit) = query.start();
+        let page = page.map_or(1, |p| u32::try_from(p).unwrap_or(u32::MAX).max(1));
+        let limit = limit.map_or(DEFAULT_LIMIT, |l| {
+            u32::try_from(l).unwrap_or(u32::MAX).clamp(1, 1000)
+        });
         Pages {
             query,
-            limit: DEFAULT_LIMIT,
-            next_page: 1,
+            limit,
+            next_page: page,
+            first_page: page,
             yielded: 0,
             buffer: VecDeque::new(),
             fetching: None,
@@ -248,7 +280,8 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
         }
     }
 
-    /// Ask for `limit` items per request (1 to 1000; 100 by default).
+    /// Ask for `limit` items per request (1 to 1000; the query's `.limit(n)`,
+    /// else 100, by default).
     #[must_use]
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = limit.clamp(1, 1000);
@@ -312,9 +345,28 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
             self.without_progress = 0;
         }
         let total = page.total;
-        let reached_total = total.is_some_and(|t| will_have_yielded >= t);
+        // How far into the whole list the walk is: the items yielded (once
+        // each), after the pages before the one it started at.
+        let position = u64::from(self.first_page - 1)
+            .saturating_mul(u64::from(self.limit))
+            .saturating_add(will_have_yielded);
+        let reached_total = total.is_some_and(|t| position >= t);
         let max_pages = total.map(|t| t.div_ceil(u64::from(self.limit)).saturating_add(1));
-        if count == 0 || count < self.limit as usize || reached_total {
+        let short = count == 0 || count < self.limit as usize;
+        if short
+            && !reached_total
+            && let Some(t) = total
+        {
+            // A server that caps the page size below `limit` (or lost items
+            // mid-walk): ending here would drop the rest without a word.
+            self.fail(format!(
+                "page {} has {count} item(s) of the {} asked for, but totalItems = {t} says {} \
+                 more follow; if the server caps the page size, ask for less with `.limit(n)`",
+                self.next_page,
+                self.limit,
+                t - position
+            ));
+        } else if short || reached_total {
             self.done = true;
         } else if self.without_progress >= self.max_without_progress {
             self.fail(format!(

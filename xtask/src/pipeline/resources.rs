@@ -131,6 +131,10 @@ impl ResourceMethod {
 /// decoded page (`page`) and an item (`item`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
+    /// The builder's setter (and field) for the page number (`page`).
+    pub page_field: String,
+    /// The builder's setter (and field) for the page size (`limit`).
+    pub limit_field: String,
     /// The item type.
     pub item: String,
     /// The field holding the items (`results`).
@@ -322,7 +326,8 @@ fn pagination(
         )
     };
     let query: BTreeMap<&str, &Value> = op.query_parameters().collect();
-    if !["page", "limit"]
+    let (page_param, limit_param) = ("page", "limit");
+    if ![page_param, limit_param]
         .iter()
         .all(|n| query.get(n).is_some_and(|p| numeric(p.get("schema"))))
     {
@@ -390,6 +395,8 @@ fn pagination(
     }
     .to_string();
     Some(Pagination {
+        page_field: field_name(page_param)?,
+        limit_field: field_name(limit_param)?,
         item: format!("::{krate}::{item_rust}"),
         items_field,
         total,
@@ -818,12 +825,20 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                 let items = parse_expr(&format!("page.{}", p.items_field))?;
                 let total = parse_expr(&p.total)?;
                 let key = parse_expr(&p.key)?;
+                let (page_setter, limit_setter) = (
+                    format_ident!("{}", p.page_field),
+                    format_ident!("{}", p.limit_field),
+                );
+                let start = format_ident!("{}", super::passes::builder_paging_start::ACCESSOR);
                 paging.push(quote! {
                     impl<'a> crate::paginate::PageQuery<'a> for super::builder::#builder<'a> {
                         type Item = #item;
                         fn at(self, page: u32, limit: u32) -> Self {
-                            self.page(crate::paginate::Count(page))
-                                .limit(crate::paginate::Count(limit))
+                            self.#page_setter(crate::paginate::Count(page))
+                                .#limit_setter(crate::paginate::Count(limit))
+                        }
+                        fn start(&self) -> (::std::option::Option<u64>, ::std::option::Option<u64>) {
+                            self.#start()
                         }
                         fn fetch(self) -> impl ::std::future::Future<
                             Output = ::std::result::Result<crate::paginate::Page<Self::Item>, crate::Error>,
@@ -840,8 +855,9 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                     }
                     impl<'a> super::builder::#builder<'a> {
                         /// Every item of every page, as a stream: pages are
-                        /// fetched one at a time as items are taken
-                        /// (`.limit(n)` per request, 100 by default). See
+                        /// fetched one at a time as items are taken, from
+                        /// this query's `.page(n)` (the first by default),
+                        /// `.limit(n)` per request (100 by default). See
                         /// `crate::paginate`.
                         pub fn stream(self) -> crate::paginate::Pages<'a, Self> {
                             crate::paginate::Pages::new(self)

@@ -12,6 +12,7 @@
 
 pub mod api_version;
 pub mod box_large_optional_fields;
+pub mod builder_paging_start;
 pub mod client_error;
 pub mod component_dispatch_macro;
 pub mod component_unions;
@@ -399,6 +400,17 @@ pub static PASSES: &[Pass] = &[
         why_here: "after unified-errors: a builder whose `send` answers the SDK's `Response` awaits to its body",
         run: |cx| match &cx.target.client_error {
             Some(support) => Ok(into_future::into_future(&mut cx.client, support)?.len()),
+            None => Ok(0),
+        },
+    },
+    Pass {
+        name: "builder-paging-start",
+        edits: Edits::Client,
+        why_here: "with the client passes, where the `builder` module is progenitor's; only where the resource layer writes the `PageQuery` impls that call it (with the SDK's runtime, `client_error`)",
+        run: |cx| match &cx.target.client_error {
+            Some(_) => {
+                Ok(builder_paging_start::builder_paging_start(&mut cx.client, cx.plan).len())
+            }
             None => Ok(0),
         },
     },
