@@ -985,6 +985,18 @@ pub mod builder {
             })
         }
     }
+    impl<'a> SessionControllerFindAllPaginated<'a> {
+        /// The page and the page size set on this query, if
+        /// any: where its page stream starts.
+        pub(crate) fn paging_start(
+            &self,
+        ) -> (::std::option::Option<u64>, ::std::option::Option<u64>) {
+            (
+                crate::paginate::count_of(&self.page),
+                crate::paginate::count_of(&self.limit),
+            )
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

@@ -89,6 +89,9 @@ for super::builder::SessionControllerFindAllPaginated<'a> {
     fn at(self, page: u32, limit: u32) -> Self {
         self.page(crate::paginate::Count(page)).limit(crate::paginate::Count(limit))
     }
+    fn start(&self) -> (::std::option::Option<u64>, ::std::option::Option<u64>) {
+        self.paging_start()
+    }
     fn fetch(
         self,
     ) -> impl ::std::future::Future<
@@ -112,8 +115,9 @@ for super::builder::SessionControllerFindAllPaginated<'a> {
 }
 impl<'a> super::builder::SessionControllerFindAllPaginated<'a> {
     /// Every item of every page, as a stream: pages are
-    /// fetched one at a time as items are taken
-    /// (`.limit(n)` per request, 100 by default). See
+    /// fetched one at a time as items are taken, from
+    /// this query's `.page(n)` (the first by default),
+    /// `.limit(n)` per request (100 by default). See
     /// `crate::paginate`.
     pub fn stream(self) -> crate::paginate::Pages<'a, Self> {
         crate::paginate::Pages::new(self)
