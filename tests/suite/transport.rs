@@ -745,7 +745,10 @@ async fn the_page_stream_starts_where_the_query_says_and_asks_for_its_page_size(
     let heads = server.heads();
     assert_eq!(heads.len(), 1, "{heads:?}");
     let line = heads[0].lines().next().unwrap_or_default();
-    assert!(line.contains("limit=10") && line.contains("page=3"), "{line}");
+    assert!(
+        line.contains("limit=10") && line.contains("page=3"),
+        "{line}"
+    );
 
     // Without them: page 1, 100 per request; the stream's own `.limit(n)`
     // still wins over the query's.
@@ -755,9 +758,23 @@ async fn the_page_stream_starts_where_the_query_says_and_asks_for_its_page_size(
     assert_eq!(all.expect("one page").len(), 2);
     let server2 = serve(vec![session_page(1..3, 2)]).await;
     let client2 = crate::faults::client(&server2);
-    let _ = client2.sessions().list().limit(10).stream().limit(7).collect().await;
-    for (server, page, limit) in [(&server, "page=1", "limit=100"), (&server2, "page=1", "limit=7")] {
-        let line = server.heads()[0].lines().next().unwrap_or_default().to_string();
+    let _ = client2
+        .sessions()
+        .list()
+        .limit(10)
+        .stream()
+        .limit(7)
+        .collect()
+        .await;
+    for (server, page, limit) in [
+        (&server, "page=1", "limit=100"),
+        (&server2, "page=1", "limit=7"),
+    ] {
+        let line = server.heads()[0]
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
         assert!(line.contains(page) && line.contains(limit), "{line}");
     }
 }

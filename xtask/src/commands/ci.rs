@@ -273,8 +273,7 @@ fn spec_report(root: &Path, base: &str, comment: Option<u64>) -> Result<(), Erro
         }
         text.truncate(end);
         text.push_str(
-            "\n\n… (cut at GitHub's limit: the whole report is `cargo xtask diff --git <base>`, \
-             and the job's `spec-report` artifact)\n",
+            "\n\n… (cut at GitHub's limit: the whole report is `cargo xtask diff --git <base>`)\n",
         );
     }
     let path = root.join(CI_DIR).join("spec-report.md");
@@ -304,20 +303,32 @@ fn comment_in_place(root: &Path, number: u64, body: &Path, create: bool) -> Resu
             .map_err(|e| Error::new(format!("cannot run gh: {e}")))
     };
     let number = number.to_string();
-    // The id of the report's comment, if there is one.
-    let jq =
-        format!("[.[] | select(.body | startswith(\"{COMMENT_MARKER}\")) | .id] | first // empty");
+    // The id of the report's comment, if there is one: ours (the workflow's
+    // bot), starting with the marker. `--jq` runs on each page.
+    let jq = format!(
+        ".[] | select(.user.login == \"github-actions[bot]\" and (.body | startswith(\"{COMMENT_MARKER}\"))) | .id"
+    );
     let found = gh(&[
         "api",
         &format!("repos/{{owner}}/{{repo}}/issues/{number}/comments"),
         "--paginate",
-        "--slurp",
         "--jq",
-        &format!("add | {jq}"),
+        &jq,
     ])?;
-    let id = String::from_utf8_lossy(&found.stdout).trim().to_string();
+    if !found.status.success() {
+        return Err(Error::new(format!(
+            "gh could not list the comments of #{number}: {}",
+            String::from_utf8_lossy(&found.stderr).trim()
+        )));
+    }
+    let id = String::from_utf8_lossy(&found.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let body_arg = format!("body=@{}", body.display());
-    let out = if found.status.success() && !id.is_empty() {
+    let out = if !id.is_empty() {
         gh(&[
             "api",
             "--method",
@@ -390,7 +401,14 @@ pub fn version_allows(old: &str, new: &str, level: super::update::Level) -> Resu
 fn previous_tag(root: &Path) -> Option<String> {
     let out = std::process::Command::new("git")
         .current_dir(root)
-        .args(["describe", "--tags", "--abbrev=0", "HEAD^"])
+        .args([
+            "describe",
+            "--tags",
+            "--abbrev=0",
+            "--match",
+            "v[0-9]*",
+            "HEAD^",
+        ])
         .output()
         .ok()?;
     let tag = String::from_utf8_lossy(&out.stdout).trim().to_string();
@@ -411,6 +429,12 @@ fn release_check(root: &Path, since: &str) -> Result<(), Error> {
         .args(["show", &format!("{since}:Cargo.toml")])
         .output()
         .map_err(|e| Error::new(format!("cannot run git: {e}")))?;
+    if !show.status.success() {
+        return Err(Error::new(format!(
+            "no Cargo.toml at {since}: {}",
+            String::from_utf8_lossy(&show.stderr).trim()
+        )));
+    }
     let old_manifest = String::from_utf8_lossy(&show.stdout);
     let read = |text: &str, at: &str| {
         super::update::workspace_version(text).ok_or_else(|| {
@@ -423,6 +447,17 @@ fn release_check(root: &Path, since: &str) -> Result<(), Error> {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| Error::new(format!("cannot read Cargo.toml: {e}")))?;
     let new = read(&manifest, "the work tree")?;
+    // The tag being released names the version Cargo.toml has.
+    if std::env::var("GITHUB_REF_TYPE").as_deref() == Ok("tag")
+        && let Ok(tag) = std::env::var("GITHUB_REF_NAME")
+    {
+        let core = new.split_once('+').map_or(new.as_str(), |(c, _)| c);
+        if tag.trim_start_matches('v') != core {
+            return Err(Error::new(format!(
+                "the tag {tag} does not name Cargo.toml's version {new} (expected v{core})"
+            )));
+        }
+    }
     let mut text = format!("## Release check: {old} → {new}\n\n");
     if let Some(level) = super::update::Level::of(&report.summary()) {
         if !version_allows(&old, &new, level)? {
@@ -490,6 +525,10 @@ fn pull_request(root: &Path, branch: &str) -> Result<(), Error> {
     add.extend(super::update::BACKED_UP_DIRS);
     add.extend(super::update::BACKED_UP_FILES);
     run("git", &add)?;
+    if run("git", &["diff", "--cached", "--quiet"]).is_ok() {
+        println!("pull request: nothing to commit; no pull request");
+        return Ok(());
+    }
     run(
         "git",
         &[
@@ -503,6 +542,10 @@ fn pull_request(root: &Path, branch: &str) -> Result<(), Error> {
             &title,
         ],
     )?;
+    // The checkout keeps no credentials (the tests ran third-party code):
+    // gh lends git the token for this push only. The branch is the
+    // update's: each run rewrites it (push fix-ups to a branch of your own).
+    run("gh", &["auth", "setup-git"])?;
     run("git", &["push", "--force", "origin", branch])?;
     let body_arg = body.display().to_string();
     let open = run(
@@ -515,9 +558,10 @@ fn pull_request(root: &Path, branch: &str) -> Result<(), Error> {
             "--state",
             "open",
             "--json",
-            "number",
+            "number,isCrossRepository",
             "--jq",
-            ".[0].number // empty",
+            // Not a fork's pull request from a branch of the same name.
+            "map(select(.isCrossRepository | not)) | .[0].number // empty",
         ],
     )?;
     if open.is_empty() {
@@ -550,6 +594,12 @@ fn pull_request(root: &Path, branch: &str) -> Result<(), Error> {
         )?;
         println!("pull request: #{open} refreshed");
     }
+    // A push made with the workflow's token starts no workflow: ask for
+    // the checks on the branch.
+    match run("gh", &["workflow", "run", "ci.yml", "--ref", branch]) {
+        Ok(_) => println!("pull request: ci.yml started on {branch}"),
+        Err(e) => eprintln!("warning: could not start ci.yml on {branch}: {e}"),
+    }
     Ok(())
 }
 
@@ -561,9 +611,26 @@ fn publish(root: &Path, dry_run: bool) -> Result<(), Error> {
         return package(root);
     }
     for name in PUBLISHED {
-        let mut c = super::cargo();
-        c.current_dir(root).args(["publish", "-p", name]);
-        status(c, &format!("cargo publish -p {name}"))?;
+        let out = super::cargo()
+            .current_dir(root)
+            .args(["publish", "-p", name])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| Error::new(format!("cannot run cargo publish: {e}")))?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        eprint!("{stderr}");
+        if out.status.success() {
+            continue;
+        }
+        // A rerun after a partial release: what is published stays.
+        if stderr.contains("already exists") {
+            println!("publish: {name} at this version is on the registry already; next");
+            continue;
+        }
+        return Err(Error::new(format!(
+            "cargo publish -p {name} failed ({})",
+            out.status
+        )));
     }
     Ok(())
 }

@@ -394,6 +394,9 @@ pub struct UpdateState {
     pub releases: usize,
     /// The `[workspace.package]` version.
     pub version: String,
+    /// Whether the changelog's `[Unreleased]` entries hold a breaking one
+    /// (they are released with the update, and count for its bump).
+    pub unreleased_breaking: bool,
 }
 
 impl UpdateState {
@@ -407,6 +410,8 @@ impl UpdateState {
         let version = crate::commands::update::workspace_version(&read("Cargo.toml")?)
             .ok_or_else(|| Error::new("no [workspace.package] version in Cargo.toml"))?;
         Ok(UpdateState {
+            unreleased_breaking: crate::commands::update::unreleased_level(&changelog)
+                == Some(crate::commands::update::Level::Breaking),
             releases: changelog
                 .lines()
                 .filter(|l| l.starts_with("## [") && !l.eq_ignore_ascii_case("## [unreleased]"))
@@ -461,7 +466,7 @@ pub fn check_update(
         .version
         .split_once('+')
         .unwrap_or((after.version.as_str(), ""));
-    let expected = expected_versions(&before.version, breaking);
+    let expected = expected_versions(&before.version, breaking || before.unreleased_breaking);
     if !expected.iter().any(|v| v == core) {
         return Err(Error::new(format!(
             "the version moved {} → {}; {} calls for {}",

@@ -69,7 +69,7 @@ pub enum Command {
     /// breaking, 2: something is, 1: error (the work tree is put back).
     Update {
         /// The vendor's new OpenAPI 3.0 JSON document.
-        #[arg(required_unless_present = "url", conflicts_with = "url")]
+        #[arg(required_unless_present_any = ["url", "restore"], conflicts_with = "url")]
         doc: Option<PathBuf>,
         /// Download the document from this https:// URL first (with curl).
         #[arg(long)]
@@ -81,9 +81,13 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
         /// On an error, leave the work tree as the failing step left it
-        /// instead of putting it back.
+        /// instead of putting it back (`--restore` does, later).
         #[arg(long)]
         keep: bool,
+        /// Put the work tree back as it was before the last update (after a
+        /// failure kept with --keep), and do nothing else.
+        #[arg(long, conflicts_with_all = ["doc", "url", "keep"])]
+        restore: bool,
     },
     /// Cross-check the diff's Rust verdicts for OLD → NEW with cargo-semver-checks
     /// (installs the pinned version if needed; generates both into target/semver-check/).
@@ -314,12 +318,14 @@ impl Command {
                 format,
                 verbose,
             } => return diff::command(root, docs, git, format, verbose),
+            Command::Update { restore: true, .. } => update::restore(root),
             Command::Update {
                 doc,
                 url,
                 api_version,
                 date,
                 keep,
+                restore: false,
             } => {
                 let input = match (doc, url) {
                     (Some(doc), _) => update::Input::File(doc),

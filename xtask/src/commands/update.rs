@@ -129,8 +129,9 @@ fn unreleased(changelog: &str) -> Option<(usize, usize)> {
     let mut start = None;
     for line in changelog.split_inclusive('\n') {
         let heading = line.trim_end();
+        let lower = heading.to_ascii_lowercase();
         match start {
-            None if heading.eq_ignore_ascii_case("## [unreleased]") => {
+            None if lower.starts_with("## [unreleased]") || lower == "## unreleased" => {
                 start = Some(offset + line.len());
             }
             Some(s) if heading.starts_with("## ") => return Some((s, offset)),
@@ -142,9 +143,10 @@ fn unreleased(changelog: &str) -> Option<(usize, usize)> {
 }
 
 /// What the `[Unreleased]` entries of `changelog` are, as a release level:
-/// breaking under a heading that says so (`### Changed (breaking)`),
-/// compatible under `### Added`, descriptions for any other entry; `None`
-/// when it holds none.
+/// breaking under a heading that says so (`### Changed (breaking)`) and
+/// under `### Removed`; compatible under `### Added`, `### Changed` and
+/// `### Deprecated`; a patch under any other (`### Fixed`, `### Security`);
+/// `None` when it holds none.
 pub fn unreleased_level(changelog: &str) -> Option<Level> {
     let (start, end) = unreleased(changelog)?;
     let mut level = None;
@@ -152,10 +154,11 @@ pub fn unreleased_level(changelog: &str) -> Option<Level> {
     for line in changelog[start..end].lines() {
         if let Some(title) = line.strip_prefix("### ") {
             section = title.trim();
-        } else if line.trim_start().starts_with("- ") {
-            let this = if section.to_ascii_lowercase().contains("breaking") {
+        } else if line.trim_start().starts_with("- ") || line.trim_start().starts_with("* ") {
+            let section = section.to_ascii_lowercase();
+            let this = if section.contains("breaking") || section == "removed" {
                 Level::Breaking
-            } else if section.eq_ignore_ascii_case("added") {
+            } else if matches!(section.as_str(), "added" | "changed" | "deprecated") {
                 Level::Compatible
             } else {
                 Level::Descriptions
@@ -212,6 +215,9 @@ pub fn release_changelog(
             Some((_, text)) => {
                 while text.ends_with("\n\n") {
                     text.pop();
+                }
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
                 }
                 text.push_str(&body);
             }
@@ -278,7 +284,9 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
             let path = e.path();
             match e.file_type() {
                 Ok(t) if t.is_dir() => stack.push(path),
-                Ok(t) if t.is_file() => {
+                // A link to a file counts as that file (the crates' licence
+                // files are links): listed, so that a restore keeps it.
+                Ok(t) if t.is_file() || (t.is_symlink() && path.is_file()) => {
                     out.push(path.strip_prefix(dir).unwrap_or(&path).to_path_buf());
                 }
                 _ => {}
@@ -299,10 +307,45 @@ pub struct Backup {
     dir: PathBuf,
 }
 
+/// In the backup folder: the failed step of an update run with `--keep`,
+/// whose work tree was left as it failed (the backup is the state before it).
+const KEPT_MARKER: &str = "kept-failure";
+/// In the backup folder: the files of [`BACKED_UP_FILES`] that did not exist.
+const ABSENT_LIST: &str = "absent-files";
+
 impl Backup {
+    /// The backup of the workspace at `root`.
+    pub fn at(root: &Path) -> Backup {
+        Backup {
+            dir: root.join(UPDATE_DIR).join("backup"),
+        }
+    }
+
+    /// The step a `--keep` run failed at, if its work tree is still as it
+    /// was left.
+    pub fn kept_failure(&self) -> Option<String> {
+        std::fs::read_to_string(self.dir.join(KEPT_MARKER)).ok()
+    }
+
     /// Copy [`BACKED_UP_DIRS`] and [`BACKED_UP_FILES`] of `root` into `dir`
     /// (emptied first).
+    ///
+    /// # Errors
+    /// When a failed update was kept (`--keep`): its backup is the only copy
+    /// of the state before it; `cargo xtask update --restore` puts it back.
     pub fn take(root: &Path, dir: &Path) -> Result<Backup, Error> {
+        let backup = Backup {
+            dir: dir.to_path_buf(),
+        };
+        if let Some(step) = backup.kept_failure() {
+            return Err(Error::new(format!(
+                "an earlier update failed at step `{}` and was kept (--keep): the work tree is as \
+                 that step left it, and {} holds the state before it; run `cargo xtask update \
+                 --restore` to put it back first (or delete that folder to keep the tree as it is)",
+                step.trim(),
+                dir.display()
+            )));
+        }
         if dir.exists() {
             std::fs::remove_dir_all(dir).map_err(|e| io_error("empty", dir, &e))?;
         }
@@ -310,16 +353,25 @@ impl Backup {
             let files = files_under(&root.join(sub));
             super::maintainer_loop::sync_copy(&root.join(sub), &files, &dir.join(sub), &[])?;
         }
+        std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
+        let mut absent = String::new();
         for file in BACKED_UP_FILES {
             let from = root.join(file);
             if from.is_file() {
-                std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
                 std::fs::copy(&from, dir.join(file)).map_err(|e| io_error("copy", &from, &e))?;
+            } else {
+                absent.push_str(file);
+                absent.push('\n');
             }
         }
-        Ok(Backup {
-            dir: dir.to_path_buf(),
-        })
+        write(&dir.join(ABSENT_LIST), &absent)?;
+        Ok(backup)
+    }
+
+    /// Record that a `--keep` run failed at `step`: the next update refuses
+    /// to start until the tree is put back ([`Backup::take`]).
+    fn keep_failure(&self, step: &str) -> Result<(), Error> {
+        write(&self.dir.join(KEPT_MARKER), step)
     }
 
     /// The backed-up `openapi/`: the update's old side.
@@ -334,13 +386,19 @@ impl Backup {
             let from = self.dir.join(sub);
             super::maintainer_loop::sync_copy(&from, &files_under(&from), &root.join(sub), &[])?;
         }
+        let absent = std::fs::read_to_string(self.dir.join(ABSENT_LIST)).unwrap_or_default();
         for file in BACKED_UP_FILES {
-            let from = self.dir.join(file);
-            if from.is_file() && std::fs::read(&from).ok() != std::fs::read(root.join(file)).ok() {
-                std::fs::copy(&from, root.join(file))
-                    .map_err(|e| io_error("restore", &from, &e))?;
+            let (from, to) = (self.dir.join(file), root.join(file));
+            if from.is_file() {
+                if std::fs::read(&from).ok() != std::fs::read(&to).ok() {
+                    std::fs::copy(&from, &to).map_err(|e| io_error("restore", &from, &e))?;
+                }
+            } else if absent.lines().any(|l| l == file) && to.is_file() {
+                // The update made it.
+                std::fs::remove_file(&to).map_err(|e| io_error("delete", &to, &e))?;
             }
         }
+        let _ = std::fs::remove_file(self.dir.join(KEPT_MARKER));
         Ok(())
     }
 
@@ -470,7 +528,8 @@ pub fn pull_request(pr: &PullRequest<'_>, limit: usize) -> String {
          --workspace`.\n\
          - The whole report (every change, per operation and component): `{UPDATE_DIR}/{REPORT_FILE}` \
          (attached to the workflow's run), or `cargo xtask diff --git <base>` locally.\n\
-         - Made by `cargo xtask update {}`; the README's test command passed on it if CI is green.\n",
+         - Made by `cargo xtask update {}`; the update's workflow ran the README's test command on it \
+         before opening this pull request, and starts `ci.yml` on its branch.\n",
         pr.doc
     );
     // Room for what is written whatever the lists hold: the headings, the
@@ -500,10 +559,23 @@ pub fn pull_request(pr: &PullRequest<'_>, limit: usize) -> String {
         pr.version.0, pr.version.1
     );
     let rows = report::changelog_rows(pr.report);
+    // One row stays a line: a change of hundreds of enum values is cut (the
+    // changelog and the report have it whole), so the rows after it fit.
+    const ROW: usize = 1_000;
     let list = |impact: RowImpact| -> Vec<String> {
         rows.iter()
             .filter(|r: &&ChangelogRow| r.impact == impact)
-            .map(|r| r.text.replace('\n', " "))
+            .map(|r| {
+                let line = r.text.replace('\n', " ");
+                if line.len() <= ROW {
+                    return line;
+                }
+                let mut end = ROW;
+                while !line.is_char_boundary(end) {
+                    end -= 1;
+                }
+                format!("{}… (cut: see `{REPORT_FILE}`)", &line[..end])
+            })
             .collect()
     };
     let (breaking, run_time) = (list(RowImpact::Breaking), list(RowImpact::RunTime));
@@ -757,6 +829,57 @@ fn write(path: &Path, text: &str) -> Result<(), Error> {
     std::fs::write(path, text).map_err(|e| io_error("write", path, &e))
 }
 
+/// Whether the `openapi/` folder `new` differs from `old` other than in the
+/// API version label `import` writes (`info.x-cozmox-api-version`).
+fn openapi_changed(old: &Path, new: &Path) -> Result<bool, (&'static str, Error)> {
+    let fail = |e| ("diff", e);
+    let (before, after) = (files_under(old), files_under(new));
+    if before != after {
+        return Ok(true);
+    }
+    for rel in &after {
+        let (a, b) = (std::fs::read(old.join(rel)), std::fs::read(new.join(rel)));
+        if a.as_ref().ok() == b.as_ref().ok() {
+            continue;
+        }
+        if rel.as_path() != Path::new(crate::pipeline::load::DOCUMENT_FILE) {
+            return Ok(true);
+        }
+        let unlabelled = |path: &Path| -> Result<serde_json::Value, Error> {
+            let mut doc = crate::pipeline::load::read_json(path)?;
+            if let Some(info) = doc
+                .get_mut("info")
+                .and_then(serde_json::Value::as_object_mut)
+            {
+                info.remove(crate::spec::API_VERSION_KEY);
+            }
+            Ok(doc)
+        };
+        if unlabelled(&old.join(rel)).map_err(fail)? != unlabelled(&new.join(rel)).map_err(fail)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Put the work tree back from the backup of the last update (after a
+/// failure kept with `--keep`, or to undo a finished one).
+///
+/// # Errors
+/// When there is no backup, or a file cannot be written.
+pub fn restore(root: &Path) -> Result<(), Error> {
+    let backup = Backup::at(root);
+    if !backup.dir.join(ABSENT_LIST).is_file() {
+        return Err(Error::new(format!(
+            "no backup of an update in {}",
+            backup.dir.display()
+        )));
+    }
+    backup.restore(root)?;
+    println!("update: the work tree is as it was before the last update");
+    Ok(())
+}
+
 /// The steps run so far, each timed and printed as it ends.
 struct Steps(Vec<(&'static str, f64)>);
 
@@ -795,11 +918,15 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, Error> {
     let mut steps = Steps(vec![("backup", start.elapsed().as_secs_f64())]);
     match run_steps(root, options, &backup, &mut steps) {
         Ok(outcome) => Ok(outcome),
-        Err((step, e)) if options.keep => Err(Error::new(format!(
-            "step `{step}` failed: {e}\nthe work tree is left as that step left it; the state before \
-             the update is in {} (rerun `cargo xtask update` without --keep to have it put back)",
-            backup.dir.display()
-        ))),
+        Err((step, e)) if options.keep => {
+            backup.keep_failure(step)?;
+            Err(Error::new(format!(
+                "step `{step}` failed: {e}\nthe work tree is left as that step left it; the state \
+                 before the update is in {}: `cargo xtask update --restore` puts it back (an update \
+                 refuses to start until then)",
+                backup.dir.display()
+            )))
+        }
         Err((step, e)) => {
             let restored = backup.restore(root);
             Err(Error::new(format!(
@@ -862,7 +989,18 @@ fn run_steps(
     let summary = report.summary();
     let manifest_path = root.join("Cargo.toml");
     let changelog_path = root.join(CHANGELOG_FILE);
-    let Some(spec_level) = Level::of(&summary) else {
+    // What the diff does not compare (servers, security schemes, tags…)
+    // still makes a release, as text: a patch.
+    let unclassified =
+        report.is_empty() && openapi_changed(&backup.openapi(), &root.join("openapi"))?;
+    if unclassified {
+        println!(
+            "update: openapi/ changed in ways the diff does not classify (servers, security, tags…): \
+             released as a patch"
+        );
+    }
+    let spec_level = Level::of(&summary).or(unclassified.then_some(Level::Descriptions));
+    let Some(spec_level) = spec_level else {
         // Nothing for a pull request: not even the API version's label
         // (a document downloaded on another day is dated anew).
         println!("update: the API did not change; the work tree is left as it was");
@@ -1000,6 +1138,10 @@ mod tests {
         let fixed =
             "## [Unreleased]\n### Fixed\n- a typo\n## [0.1.0]\n### Changed (breaking)\n- x\n";
         assert_eq!(unreleased_level(fixed), Some(Level::Descriptions));
+        let removed = "## Unreleased\n### Removed\n* the old call\n";
+        assert_eq!(unreleased_level(removed), Some(Level::Breaking));
+        let changed = "## [Unreleased] - soon\n### Changed\n- a default\n";
+        assert_eq!(unreleased_level(changed), Some(Level::Compatible));
         let empty = "## [Unreleased]\n\n## [0.1.0]\n### Changed (breaking)\n- x\n";
         assert_eq!(unreleased_level(empty), None);
         assert_eq!(unreleased_level("# Changelog\n"), None);
@@ -1211,8 +1353,13 @@ mod tests {
         for (p, c) in files {
             write(&root.join(p), c).unwrap();
         }
+        // A tracked link (the crates' licence files are links).
+        write(&root.join("LICENSE-MIT"), "licence").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("../../LICENSE-MIT", root.join("crates/a/LICENSE-MIT")).unwrap();
         let backup = Backup::take(&root, &dir.join("backup")).unwrap();
         // What an update does.
+        write(&root.join("Cargo.lock"), "made by the update").unwrap();
         write(&root.join("crates/a/src/generated/x.rs"), "new").unwrap();
         write(&root.join("crates/a/src/generated/added.rs"), "added").unwrap();
         write(&root.join("tests/snapshots/component@A.json.snap"), "a2").unwrap();
@@ -1220,7 +1367,29 @@ mod tests {
         std::fs::remove_file(root.join("tests/snapshots/component@Gone.json.snap")).unwrap();
         write(&root.join("Cargo.toml"), "changed").unwrap();
         let seen = backup.snapshot_changes(&root);
+        // A failure kept with --keep: no new update until it is put back.
+        backup.keep_failure("snapshots").unwrap();
+        let refused = Backup::take(&root, &dir.join("backup"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("`snapshots`") && refused.contains("--restore"),
+            "{refused}"
+        );
         backup.restore(&root).unwrap();
+        assert!(backup.kept_failure().is_none());
+        #[cfg(unix)]
+        assert!(
+            std::fs::symlink_metadata(root.join("crates/a/LICENSE-MIT"))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "the link is kept"
+        );
+        assert!(
+            !root.join("Cargo.lock").exists(),
+            "what the update made is gone"
+        );
         let now: Vec<(String, String)> = files_under(&root)
             .into_iter()
             .map(|p| {
@@ -1240,6 +1409,8 @@ mod tests {
         let mut expected: Vec<(String, String)> = files
             .iter()
             .map(|(p, c)| ((*p).to_string(), (*c).to_string()))
+            .chain([("LICENSE-MIT".to_string(), "licence".to_string())])
+            .chain(cfg!(unix).then(|| ("crates/a/LICENSE-MIT".to_string(), "licence".to_string())))
             .collect();
         expected.sort();
         assert_eq!(now, expected);
@@ -1264,6 +1435,50 @@ mod tests {
         for (url, name) in cases {
             assert_eq!(download_name(url, date), name, "{url}");
         }
+    }
+
+    /// What the diff does not compare still counts as a change; the API
+    /// version label `import` writes does not.
+    #[test]
+    fn the_api_version_label_alone_is_no_change() {
+        let dir = std::env::temp_dir().join(format!("xtask-update-label-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let doc = |version: &str, server: &str| {
+            serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1",
+                crate::spec::API_VERSION_KEY: version}, "servers": [{"url": server}], "paths": {}})
+            .to_string()
+        };
+        let (old, new) = (dir.join("old"), dir.join("new"));
+        write(
+            &old.join("openapi.json"),
+            &doc("2026-01-01", "https://a.test"),
+        )
+        .unwrap();
+        write(&old.join("schemas/A.json"), "{}").unwrap();
+        write(
+            &new.join("openapi.json"),
+            &doc("2026-02-02", "https://a.test"),
+        )
+        .unwrap();
+        write(&new.join("schemas/A.json"), "{}").unwrap();
+        let label_only = openapi_changed(&old, &new).map_err(|(_, e)| e).unwrap();
+        write(
+            &new.join("openapi.json"),
+            &doc("2026-02-02", "https://b.test"),
+        )
+        .unwrap();
+        let servers = openapi_changed(&old, &new).map_err(|(_, e)| e).unwrap();
+        write(
+            &new.join("openapi.json"),
+            &doc("2026-01-01", "https://a.test"),
+        )
+        .unwrap();
+        write(&new.join("schemas/B.json"), "{}").unwrap();
+        let schema = openapi_changed(&old, &new).map_err(|(_, e)| e).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(!label_only);
+        assert!(servers);
+        assert!(schema);
     }
 
     #[test]
