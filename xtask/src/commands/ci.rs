@@ -399,20 +399,17 @@ pub fn version_allows(old: &str, new: &str, level: super::update::Level) -> Resu
 
 /// The last tag before `HEAD` (`git describe --tags --abbrev=0 HEAD^`).
 fn previous_tag(root: &Path) -> Option<String> {
-    let out = std::process::Command::new("git")
-        .current_dir(root)
-        .args([
-            "describe",
-            "--tags",
-            "--abbrev=0",
-            "--match",
-            "v[0-9]*",
-            "HEAD^",
-        ])
-        .output()
-        .ok()?;
-    let tag = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    (out.status.success() && !tag.is_empty()).then_some(tag)
+    let args = [
+        "describe",
+        "--tags",
+        "--abbrev=0",
+        "--match",
+        "v[0-9]*",
+        "HEAD^",
+    ];
+    super::run_program("git", &args, root)
+        .ok()
+        .filter(|t| !t.is_empty())
 }
 
 fn release_check(root: &Path, since: &str) -> Result<(), Error> {
@@ -424,18 +421,8 @@ fn release_check(root: &Path, since: &str) -> Result<(), Error> {
         &Source::Path(root.join("openapi")),
         &root.join("target/xtask-diff"),
     )?;
-    let show = std::process::Command::new("git")
-        .current_dir(root)
-        .args(["show", &format!("{since}:Cargo.toml")])
-        .output()
-        .map_err(|e| Error::new(format!("cannot run git: {e}")))?;
-    if !show.status.success() {
-        return Err(Error::new(format!(
-            "no Cargo.toml at {since}: {}",
-            String::from_utf8_lossy(&show.stderr).trim()
-        )));
-    }
-    let old_manifest = String::from_utf8_lossy(&show.stdout);
+    let old_manifest = super::run_program("git", &["show", &format!("{since}:Cargo.toml")], root)?;
+
     let read = |text: &str, at: &str| {
         super::update::workspace_version(text).ok_or_else(|| {
             Error::new(format!(
@@ -504,22 +491,7 @@ fn pull_request(root: &Path, branch: &str) -> Result<(), Error> {
     let title = title_of(&description)
         .ok_or_else(|| Error::new(format!("{} has no `# ` title", body.display())))?
         .replace('`', "");
-    let run = |program: &str, args: &[&str]| -> Result<String, Error> {
-        let out = std::process::Command::new(program)
-            .current_dir(root)
-            .args(args)
-            .output()
-            .map_err(|e| Error::new(format!("cannot run {program}: {e}")))?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-        } else {
-            Err(Error::new(format!(
-                "`{program} {}` failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            )))
-        }
-    };
+    let run = |program: &str, args: &[&str]| super::run_program(program, args, root);
     run("git", &["checkout", "-B", branch])?;
     let mut add = vec!["add", "--all", "--"];
     add.extend(super::update::BACKED_UP_DIRS);

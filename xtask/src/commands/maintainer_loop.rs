@@ -209,21 +209,7 @@ pub enum Place {
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|e| Error::new(format!("cannot run git: {e}")))?;
-    if !out.status.success() {
-        return Err(Error::new(format!(
-            "`git {}` failed in {}: {}",
-            args.join(" "),
-            root.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    crate::commands::run_program("git", args, root)
 }
 
 /// Fail unless git sees no change in the working tree (the in-place loop

@@ -216,6 +216,28 @@ pub enum Command {
     },
 }
 
+/// Run `program` with `args` in `dir` and return its standard output
+/// (trimmed), or an error naming the command, the folder and what it printed
+/// on standard error.
+pub(crate) fn run_program(program: &str, args: &[&str], dir: &Path) -> Result<String, Error> {
+    let out = Process::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| Error::new(format!("cannot run {program}: {e}")))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    } else {
+        Err(Error::new(format!(
+            "`{program} {}` failed in {}: {}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )))
+    }
+}
+
 /// `cargo`, the one running this xtask when there is one.
 pub(crate) fn cargo() -> Process {
     Process::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

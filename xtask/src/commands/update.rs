@@ -708,8 +708,10 @@ fn download(url: &str, dir: &Path, date: &str) -> Result<PathBuf, Error> {
     }
     std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
     let path = dir.join(download_name(url, date));
-    let out = std::process::Command::new("curl")
-        .args([
+    let path_arg = path.to_string_lossy();
+    super::run_program(
+        "curl",
+        &[
             "--fail",
             "--silent",
             "--show-error",
@@ -723,17 +725,11 @@ fn download(url: &str, dir: &Path, date: &str) -> Result<PathBuf, Error> {
             "--retry",
             "3",
             "--output",
-        ])
-        .arg(&path)
-        .arg(url)
-        .output()
-        .map_err(|e| Error::new(format!("cannot run curl: {e}")))?;
-    if !out.status.success() {
-        return Err(Error::new(format!(
-            "downloading {url} failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
+            &path_arg,
+            url,
+        ],
+        dir,
+    )?;
     let doc = crate::pipeline::load::read_json(&path)?;
     if !doc
         .get("openapi")
