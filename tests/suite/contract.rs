@@ -66,6 +66,7 @@ fn example_for(component: &str) -> Option<Value> {
             "metadata": {"itemsPerPage": 10, "totalItems": 1, "currentPage": 1}
         })),
         "File" => Some(json!({"id": "f1", "name": "notes.txt", "bytes": 12})),
+        "Call" => Some(json!({"id": "c1", "createdAt": "2023-11-07T05:31:56Z", "status": "ended"})),
         _ => None,
     }
 }
@@ -129,9 +130,17 @@ fn prism_document() -> Value {
                 let Some(media) = response.pointer_mut("/content/application~1json") else {
                     continue;
                 };
-                let reference = media["schema"]["$ref"].as_str().unwrap_or_default();
+                // A component, or an array of one (an example of one item).
+                let array = media["schema"]["type"] == "array";
+                let schema = if array {
+                    &media["schema"]["items"]
+                } else {
+                    &media["schema"]
+                };
+                let reference = schema["$ref"].as_str().unwrap_or_default().to_string();
                 let component = reference.rsplit('/').next().unwrap_or_default();
-                let example = example_for(component).unwrap_or_else(|| {
+                let example = example_for(component).map(|e| if array { json!([e]) } else { e });
+                let example = example.unwrap_or_else(|| {
                     panic!(
                         "{method} {path} → {code} returns {reference:?}: add an example for it \
                          to contract::example_for"
@@ -355,6 +364,20 @@ async fn every_operation_passes_prism_validation() {
     .await;
     assert_eq!(page.results.len(), 1);
     assert_eq!(page.metadata.current_page, 1);
+
+    let calls = ok(
+        &prism,
+        "call_controller_find_all",
+        client
+            .calls()
+            .list()
+            .limit(10)
+            .created_at_le(created_after)
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(calls[0].id, "c1");
 
     let found = ok(
         &prism,

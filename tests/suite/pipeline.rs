@@ -234,6 +234,64 @@ fn upstream_documents_import_and_assemble_back() {
     }
 }
 
+/// Every list of a whole vendor document that takes a page size (`limit`)
+/// can be walked: `.stream()` by page number or by time cursor, counted from
+/// the document (at 05-22: 16 lists, 15 with `limit`: 10 by page number, 5 by
+/// time cursor; `GET /file` answers its whole list at once).
+#[test]
+#[ignore = "full-scale tier: cargo xtask conformance"]
+fn upstream_lists_with_a_page_size_all_stream() {
+    let Some(shared) = shared() else {
+        eprintln!("notice: ../shared is absent; skipping the upstream list test");
+        return;
+    };
+    let mut docs: Vec<_> = std::fs::read_dir(shared.join("upstream"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    docs.sort();
+    if docs.is_empty() {
+        eprintln!("notice: ../shared/upstream has no documents; skipping");
+        return;
+    }
+    for doc_path in docs {
+        let mut doc = xtask::pipeline::load::load(&doc_path).expect("load").doc;
+        xtask::pipeline::normalize::normalize(&mut doc);
+        let mut lists = Vec::new();
+        for op in xtask::spec::operations(&doc) {
+            let query: Vec<&str> = op.query_parameters().map(|(name, _)| name).collect();
+            if op.method == "get" && query.contains(&"limit") {
+                lists.push(op.id().unwrap_or_default().to_string());
+            }
+        }
+        let generated =
+            xtask::pipeline::run_path(&doc_path, &xtask::pipeline::Target::standalone())
+                .expect("generate");
+        let paged = generated.resources.paginated();
+        let unpaged: Vec<&String> = lists
+            .iter()
+            .filter(|id| !paged.iter().any(|(p, _)| p == id))
+            .collect();
+        assert!(
+            unpaged.is_empty(),
+            "{}: lists with a page size and no `.stream()`: {unpaged:?}",
+            doc_path.display()
+        );
+        let cursor = paged.iter().filter(|(_, p)| p.cursor.is_some()).count();
+        assert!(cursor > 0, "{}: no time-cursor list", doc_path.display());
+        eprintln!(
+            "{}: {} lists with a page size, all with `.stream()`: {} by page number, {cursor} by time cursor",
+            doc_path.display(),
+            lists.len(),
+            paged.len() - cursor
+        );
+    }
+}
+
 /// No union of the project's generated code is decoded by serde's first fit:
 /// each has its tag or best-fit decoder (the upstream documents are checked
 /// the same way in `properties`).

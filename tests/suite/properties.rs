@@ -808,11 +808,9 @@ fn build_decode_example(doc: &std::path::Path) -> std::path::PathBuf {
     let json: Value = serde_json::from_str(&text).expect("the document is JSON");
     let paged: Vec<&str> = generated
         .resources
-        .resources
-        .values()
-        .flat_map(|r| &r.methods)
-        .filter(|m| m.pagination.is_some())
-        .map(|m| m.operation_id.as_str())
+        .paginated()
+        .into_iter()
+        .map(|(id, _)| id)
         .collect();
     let mut lists = Vec::new();
     for op in xtask::spec::operations(&json) {

@@ -801,6 +801,101 @@ async fn a_short_page_while_the_total_says_more_is_an_error_naming_the_page() {
     assert_eq!(server.attempts(), 1);
 }
 
+/// A server of 250 calls, newest first, as the vendor's time-cursor lists
+/// answer: `limit` items at or before `createdAtLe` (all without it). Calls
+/// 97 to 101 share one `createdAt`, across the boundary of the first page of
+/// 100. Returns its address and the request lines it saw.
+async fn time_cursor_server() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    let base = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("date")
+        .to_utc();
+    // Call i is i seconds older than the first, but for the tie.
+    let time = move |i: i64| {
+        base - chrono::Duration::seconds(if (97..=101).contains(&i) { 97 } else { i })
+    };
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let address = format!("http://{}", listener.local_addr().expect("address"));
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let Some(head) = crate::faults::read_request(&mut stream).await else {
+                continue;
+            };
+            let line = head.lines().next().unwrap_or_default().to_string();
+            log.lock().expect("lock").push(line.clone());
+            let query = line
+                .split(['?', ' '])
+                .nth(2)
+                .unwrap_or_default()
+                .to_string();
+            let param = |name: &str| {
+                query.split('&').find_map(|kv| {
+                    let (k, v) = kv.split_once('=')?;
+                    (k == name).then(|| v.replace("%3A", ":").replace("%2B", "+"))
+                })
+            };
+            let limit: usize = param("limit").and_then(|l| l.parse().ok()).unwrap_or(100);
+            let bound = param("createdAtLe")
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.to_utc());
+            let calls: Vec<String> = (0..250)
+                .filter(|&i| bound.is_none_or(|b| time(i) <= b))
+                .take(limit)
+                .map(|i| {
+                    format!(
+                        r#"{{"id":"c{i}","createdAt":"{}"}}"#,
+                        time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    )
+                })
+                .collect();
+            let body = format!("[{}]", calls.join(","));
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
+    });
+    (address, seen)
+}
+
+#[tokio::test]
+async fn a_time_cursor_list_is_walked_with_each_item_once_across_equal_times() {
+    let (address, seen) = time_cursor_server().await;
+    let client = fixture::Client::builder()
+        .api_key("sk-cursor-test")
+        .base_url(&address)
+        .build()
+        .expect("builds");
+    let calls = client
+        .calls()
+        .list()
+        .limit(100)
+        .stream()
+        .collect()
+        .await
+        .expect("every page");
+    let ids: Vec<String> = calls.into_iter().map(|c| c.id).collect();
+    let expected: Vec<String> = (0..250).map(|i| format!("c{i}")).collect();
+    assert_eq!(ids, expected, "each call once, newest first");
+    let lines = seen.lock().expect("lock").clone();
+    // Page 1; then from call 99's time (97..=101 come again, 97..=99 are
+    // skipped); then from call 196's.
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].contains("limit=100") && !lines[0].contains("createdAtLe"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].contains("createdAtLe=2025-12-31T23%3A58%3A23Z"),
+        "{lines:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_mock_refuses_what_the_real_server_would() {
     let mock = MockServer::start().await.expect("mock starts");

@@ -12,6 +12,13 @@
 //! is every session, and `.pages()`, every page. `cargo xtask generate`
 //! lists the operations that got it.
 //!
+//! Lists that page by time ([`PageQuery::BY_CURSOR`]: a `limit` and an
+//! inclusive upper bound on `createdAt`, answering a bare array newest
+//! first) get the same stream: each request after the first asks for the
+//! items at or before the last item of the page before
+//! ([`PageQuery::after`]); the items sharing that time come again and are
+//! skipped by their `id`, so none is lost or yielded twice at a boundary.
+//!
 //! It never loops forever against a server that keeps sending full pages:
 //! a page whose items were all yielded already (by their `id`, when items
 //! have one, among the last few pages: memory stays bounded however long
@@ -199,8 +206,25 @@ pub trait PageQuery<'a>: Clone + Send + 'a {
     /// The items of the list.
     type Item: Send + 'a;
 
-    /// This query, for page `page` (from 1) of `limit` items.
+    /// Whether the list pages by a time cursor (`createdAtLe` set to the
+    /// last item's `createdAt`, newest first) rather than by page numbers:
+    /// see [`PageQuery::after`].
+    const BY_CURSOR: bool = false;
+
+    /// This query, for page `page` (from 1) of `limit` items (a time-cursor
+    /// list has no page numbers: its first page, `limit` items).
     fn at(self, page: u32, limit: u32) -> Self;
+
+    /// A time-cursor list's next query: the items at or before `last` (the
+    /// last item of the page before), `limit` of them. Items sharing `last`'s
+    /// time come again and are skipped by their `id`, so none is lost at a
+    /// page boundary; more than `limit` items sharing one time cannot be
+    /// walked past (the stream ends with [`Error::Pagination`]).
+    /// `None` when `last` has no time to continue from.
+    fn after(self, last: &Self::Item, limit: u32) -> Option<Self> {
+        let _ = (last, limit);
+        None
+    }
 
     /// The page and the page size the caller set on the query (`.page(3)`,
     /// `.limit(10)`), where the stream starts and how much it asks for.
@@ -239,6 +263,8 @@ pub struct Pages<'a, Q: PageQuery<'a>> {
     max_without_progress: u32,
     /// Set when the last page was one too many; yielded after its items.
     failure: Option<Error>,
+    /// A time-cursor list's next query, made from the last page's last item.
+    after: Option<Q>,
 }
 
 impl<'a, Q: PageQuery<'a>> std::fmt::Debug for Pages<'a, Q> {
@@ -277,6 +303,7 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
             without_progress: 0,
             max_without_progress: 2,
             failure: None,
+            after: None,
         }
     }
 
@@ -323,6 +350,12 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
 
     fn take_page(&mut self, page: Page<Q::Item>) {
         let count = page.items.len();
+        if Q::BY_CURSOR {
+            self.after = page
+                .items
+                .last()
+                .and_then(|last| self.query.clone().after(last, self.limit));
+        }
         let before = self.buffer.len();
         let mut keys = HashSet::new();
         for item in page.items {
@@ -368,6 +401,11 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
             ));
         } else if short || reached_total {
             self.done = true;
+        } else if Q::BY_CURSOR && self.after.is_none() {
+            self.fail(format!(
+                "the last item of page {} has no creation time to ask for the next page with",
+                self.next_page
+            ));
         } else if self.without_progress >= self.max_without_progress {
             self.fail(format!(
                 "{} page(s) in a row up to page {} brought no item not seen before; the server \
@@ -399,8 +437,11 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
             return Poll::Ready(self.failure.take().map(Err));
         }
         if self.fetching.is_none() {
-            let request: PageFuture<'a, Q::Item> =
-                Box::pin(self.query.clone().at(self.next_page, self.limit).fetch());
+            let query = match self.after.take() {
+                Some(after) => after,
+                None => self.query.clone().at(self.next_page, self.limit),
+            };
+            let request: PageFuture<'a, Q::Item> = Box::pin(query.fetch());
             self.fetching = Some(request);
         }
         let Some(fetching) = self.fetching.as_mut() else {
@@ -507,6 +548,25 @@ pub fn json_id<T: serde::Serialize>(item: &T) -> Option<String> {
     match serde_json::to_value(item).ok()? {
         serde_json::Value::Object(mut fields) => match fields.remove("id")? {
             serde_json::Value::String(id) => Some(id),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A time of `item` as its JSON has it (`field`, an RFC 3339 string): the
+/// cursor of a time-cursor list whose item type has no typed field for it
+/// (a union of components that each have one). `None` when it has none.
+#[doc(hidden)]
+pub fn json_time<T: serde::Serialize>(
+    item: &T,
+    field: &str,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    match serde_json::to_value(item).ok()? {
+        serde_json::Value::Object(mut fields) => match fields.remove(field)? {
+            serde_json::Value::String(time) => chrono::DateTime::parse_from_rfc3339(&time)
+                .ok()
+                .map(|t| t.to_utc()),
             _ => None,
         },
         _ => None,

@@ -124,10 +124,21 @@ pub fn run(
         }
     );
     let paginated = generated.resources.paginated();
+    let by_kind = |cursor: bool| -> Vec<&str> {
+        paginated
+            .iter()
+            .filter(|(_, p)| p.cursor.is_some() == cursor)
+            .map(|(id, _)| *id)
+            .collect()
+    };
+    let (numbered, cursor) = (by_kind(false), by_kind(true));
     println!(
-        "pagination: {} list operations page (`.stream()`, `.pages()`): {}",
+        "pagination: {} list operations page (`.stream()`, `.pages()`): by page number ({}): {}; by time cursor ({}): {}",
         paginated.len(),
-        paginated.join(", ")
+        numbered.len(),
+        numbered.join(", "),
+        cursor.len(),
+        cursor.join(", ")
     );
     if verbose {
         for r in generated.resources.resources.values() {

@@ -131,19 +131,46 @@ impl ResourceMethod {
 /// decoded page (`page`) and an item (`item`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
-    /// The builder's setter (and field) for the page number (`page`).
-    pub page_field: String,
+    /// The builder's setter (and field) for the page number (`page`);
+    /// `None` for a time-cursor list.
+    pub page_field: Option<String>,
     /// The builder's setter (and field) for the page size (`limit`).
     pub limit_field: String,
+    /// A time-cursor list's cursor: how the next query is made from the
+    /// last item of a page.
+    pub cursor: Option<TimeCursor>,
     /// The item type.
     pub item: String,
-    /// The field holding the items (`results`).
-    pub items_field: String,
+    /// The field holding the items (`results`); `None` when the response is
+    /// the array of items itself.
+    pub items_field: Option<String>,
     /// `Option<u64>`: the list's total, from the paging metadata.
     pub total: String,
     /// `Option<String>`: an item's identity.
     pub key: String,
 }
+
+/// How a time-cursor list asks for its next page: the builder's setter of
+/// the inclusive upper bound (`created_at_le`), given the last item's time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeCursor {
+    /// The bound's setter.
+    pub bound_field: String,
+    /// The last item (`last`)'s time, as the setter takes it: an expression
+    /// that may end the query with `?` (`None`: no time to go on from).
+    pub last_time: String,
+}
+
+/// The conventions of the vendor's time-cursor lists (`GET /call`…): a
+/// `limit` and an inclusive upper bound on the creation time, answering a
+/// bare array of items that carry that time, newest first. The bound moves
+/// down to the last item's time; the inclusive bound (not `…Lt`) keeps items
+/// that share the boundary's time, which the page stream skips by `id` when
+/// they come again. A vendor listing oldest first would take the lower bound
+/// (`createdAtGe`) instead. (Constants until the conventions are data.)
+const TIME_CURSOR_BOUND: &str = "createdAtLe";
+/// The items' time the bound is compared with.
+const TIME_CURSOR_FIELD: &str = "createdAt";
 
 /// One resource: its handle type, its accessor on `Client`, its methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,12 +197,11 @@ pub struct Plan {
 
 impl Plan {
     /// The operations that got `.stream()` and `.pages()`.
-    pub fn paginated(&self) -> Vec<&str> {
+    pub fn paginated(&self) -> Vec<(&str, &Pagination)> {
         self.resources
             .values()
             .flat_map(|r| &r.methods)
-            .filter(|m| m.pagination.is_some())
-            .map(|m| m.operation_id.as_str())
+            .filter_map(|m| Some((m.operation_id.as_str(), m.pagination.as_ref()?)))
             .collect()
     }
 
@@ -395,12 +421,98 @@ fn pagination(
     }
     .to_string();
     Some(Pagination {
-        page_field: field_name(page_param)?,
+        page_field: Some(field_name(page_param)?),
         limit_field: field_name(limit_param)?,
+        cursor: None,
         item: format!("::{krate}::{item_rust}"),
-        items_field,
+        items_field: Some(items_field),
         total,
         key,
+    })
+}
+
+/// A time-cursor list, recognised by its shape: a `GET` whose query takes a
+/// numeric `limit` and [`TIME_CURSOR_BOUND`] (a `date-time` string) and no
+/// `page`, answering an array of a component that carries
+/// [`TIME_CURSOR_FIELD`] (typed when the component is an object that
+/// requires it; read from the item's JSON when it is a union, whose members
+/// must all have it).
+fn time_cursor(
+    doc: &Value,
+    op: &crate::spec::Operation<'_>,
+    krate: &str,
+    names: &BTreeMap<String, String>,
+) -> Option<Pagination> {
+    if op.method != "get" {
+        return None;
+    }
+    let query: BTreeMap<&str, &Value> = op.query_parameters().collect();
+    let schema_of = |name: &str| query.get(name).and_then(|p| p.get("schema"));
+    let is = |s: Option<&Value>, key: &str, values: &[&str]| {
+        s.and_then(|s| s.get(key))
+            .and_then(Value::as_str)
+            .is_some_and(|v| values.contains(&v))
+    };
+    if query.contains_key("page")
+        || !is(schema_of("limit"), "type", &["number", "integer"])
+        || !is(schema_of(TIME_CURSOR_BOUND), "format", &["date-time"])
+    {
+        return None;
+    }
+    let response = op.success_schema()?;
+    if response.get("type").and_then(Value::as_str) != Some("array") {
+        return None;
+    }
+    let (item_name, item) = component(doc, response.get("items")?)?;
+    let item_rust = names.get(item_name)?;
+    let has_time = |object: &serde_json::Map<String, Value>| {
+        object
+            .get("properties")
+            .and_then(|p| p.get(TIME_CURSOR_FIELD))
+            .is_some_and(|t| is(Some(t), "format", &["date-time"]))
+    };
+    let json_time = format!("crate::paginate::json_time(last, {TIME_CURSOR_FIELD:?})?");
+    let last_time = if has_time(item) {
+        if required(item, TIME_CURSOR_FIELD) == Some(true) {
+            format!("last.{}.clone()", field_name(TIME_CURSOR_FIELD)?)
+        } else {
+            json_time
+        }
+    } else {
+        // A union: every member must carry the time.
+        let members = item
+            .get("oneOf")
+            .or_else(|| item.get("anyOf"))?
+            .as_array()?;
+        if members.is_empty()
+            || !members
+                .iter()
+                .all(|m| component(doc, m).is_some_and(|(_, c)| has_time(c)))
+        {
+            return None;
+        }
+        json_time
+    };
+    let typed_id = item
+        .get("properties")
+        .and_then(|p| p.get("id"))
+        .is_some_and(|s| is(Some(s), "type", &["string"]));
+    let key = match (typed_id, required(item, "id")) {
+        (true, Some(true)) => "Some(item.id.to_string())",
+        (true, Some(false)) => "item.id.as_ref().map(ToString::to_string)",
+        _ => "crate::paginate::json_id(item)",
+    };
+    Some(Pagination {
+        page_field: None,
+        limit_field: field_name("limit")?,
+        cursor: Some(TimeCursor {
+            bound_field: field_name(TIME_CURSOR_BOUND)?,
+            last_time,
+        }),
+        item: format!("::{krate}::{item_rust}"),
+        items_field: None,
+        total: "None".to_string(),
+        key: key.to_string(),
     })
 }
 
@@ -517,6 +629,7 @@ pub fn plan(
                 None
             } else {
                 pagination(doc, &op, &krate, names, array_items)
+                    .or_else(|| time_cursor(doc, &op, &krate, names))
             },
             manual_body,
         };
@@ -822,21 +935,65 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                     " A paginated list: `.stream()` on the builder yields every item of every page, `.pages()` every page.",
                 );
                 let item = parse_type(&p.item)?;
-                let items = parse_expr(&format!("page.{}", p.items_field))?;
+                let items = match &p.items_field {
+                    Some(field) => parse_expr(&format!("page.{field}"))?,
+                    None => parse_expr("page")?,
+                };
                 let total = parse_expr(&p.total)?;
                 let key = parse_expr(&p.key)?;
-                let (page_setter, limit_setter) = (
-                    format_ident!("{}", p.page_field),
-                    format_ident!("{}", p.limit_field),
+                let limit_setter = format_ident!("{}", p.limit_field);
+                let (at, after, from) = match (&p.page_field, &p.cursor) {
+                    (Some(page), _) => {
+                        let page_setter = format_ident!("{page}");
+                        (
+                            quote! {
+                                fn at(self, page: u32, limit: u32) -> Self {
+                                    self.#page_setter(crate::paginate::Count(page))
+                                        .#limit_setter(crate::paginate::Count(limit))
+                                }
+                            },
+                            quote!(),
+                            " from this query's `.page(n)` (the first by default),",
+                        )
+                    }
+                    (None, Some(cursor)) => {
+                        let bound = format_ident!("{}", cursor.bound_field);
+                        let last_time = parse_expr(&cursor.last_time)?;
+                        (
+                            quote! {
+                                fn at(self, _page: u32, limit: u32) -> Self {
+                                    self.#limit_setter(crate::paginate::Count(limit))
+                                }
+                            },
+                            quote! {
+                                const BY_CURSOR: bool = true;
+                                fn after(self, last: &Self::Item, limit: u32) -> ::std::option::Option<Self> {
+                                    let time = #last_time;
+                                    Some(self.#bound(time).#limit_setter(crate::paginate::Count(limit)))
+                                }
+                            },
+                            " newest first, each page's upper time bound the last item's of the page before,",
+                        )
+                    }
+                    (None, None) => {
+                        return Err(Error::at(
+                            &m.operation_id,
+                            "",
+                            "a paginated list with neither page numbers nor a time cursor",
+                        ));
+                    }
+                };
+                let stream_doc = format!(
+                    " Every item of every page, as a stream: pages are fetched one at a time as \
+                     items are taken,{from} `.limit(n)` per request (100 by default). See \
+                     `crate::paginate`."
                 );
                 let start = format_ident!("{}", super::passes::builder_paging_start::ACCESSOR);
                 paging.push(quote! {
                     impl<'a> crate::paginate::PageQuery<'a> for super::builder::#builder<'a> {
                         type Item = #item;
-                        fn at(self, page: u32, limit: u32) -> Self {
-                            self.#page_setter(crate::paginate::Count(page))
-                                .#limit_setter(crate::paginate::Count(limit))
-                        }
+                        #after
+                        #at
                         fn start(&self) -> (::std::option::Option<u64>, ::std::option::Option<u64>) {
                             self.#start()
                         }
@@ -854,11 +1011,7 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                         }
                     }
                     impl<'a> super::builder::#builder<'a> {
-                        /// Every item of every page, as a stream: pages are
-                        /// fetched one at a time as items are taken, from
-                        /// this query's `.page(n)` (the first by default),
-                        /// `.limit(n)` per request (100 by default). See
-                        /// `crate::paginate`.
+                        #[doc = #stream_doc]
                         pub fn stream(self) -> crate::paginate::Pages<'a, Self> {
                             crate::paginate::Pages::new(self)
                         }
@@ -1130,14 +1283,17 @@ mod tests {
         };
         let p = paging(doc(json!([num("page"), num("limit")]), "Page")).expect("pages");
         assert_eq!(p.item, "::m::Item");
-        assert_eq!(p.items_field, "results");
+        assert_eq!(p.items_field.as_deref(), Some("results"));
         assert_eq!(
             p.total,
             "{ let m = &page.metadata; crate::paginate::total(m.total_items) }"
         );
         assert_eq!(p.key, "Some(item.id.to_string())");
         let p = paging(doc(json!([num("page"), num("limit")]), "NoTotal")).expect("pages");
-        assert_eq!((p.items_field.as_str(), p.total.as_str()), ("data", "None"));
+        assert_eq!(
+            (p.items_field.as_deref(), p.total.as_str()),
+            (Some("data"), "None")
+        );
         let p = paging(doc(json!([num("page"), num("limit")]), "UnionPage")).expect("pages");
         assert_eq!(p.item, "::m::UnionPageResultsItem");
         assert_eq!(p.key, "crate::paginate::json_id(item)");
@@ -1151,5 +1307,61 @@ mod tests {
             None,
             "which array holds the items is unclear"
         );
+    }
+
+    #[test]
+    fn time_cursor_lists_are_recognised_by_shape() {
+        let time = json!({"type": "string", "format": "date-time"});
+        let item = |required: Value| {
+            json!({"type": "object", "required": required, "properties": {
+                "id": {"type": "string"}, "createdAt": time.clone()}})
+        };
+        let doc = |params: Value, items: &str| {
+            json!({"paths": {"/x": {"get": {"operationId": "X_findAll", "tags": ["X"],
+                "parameters": params, "responses": {"200": {"content": {"application/json": {
+                    "schema": {"type": "array", "items": {"$ref": format!("#/components/schemas/{items}")}}}}}}}}},
+            "components": {"schemas": {
+                "Item": item(json!(["id", "createdAt"])),
+                "Loose": item(json!(["id"])),
+                "NoTime": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "Either": {"oneOf": [{"$ref": "#/components/schemas/Item"}, {"$ref": "#/components/schemas/Loose"}]},
+                "Mixed": {"oneOf": [{"$ref": "#/components/schemas/Item"}, {"$ref": "#/components/schemas/NoTime"}]}
+            }}})
+        };
+        let names: BTreeMap<String, String> = ["Item", "Loose", "NoTime", "Either", "Mixed"]
+            .iter()
+            .map(|n| (n.to_string(), n.to_string()))
+            .collect();
+        let paging = |doc: Value| {
+            plan(&doc, &names, &BTreeMap::new(), &[], "m")
+                .unwrap()
+                .resources["X"]
+                .methods[0]
+                .pagination
+                .clone()
+        };
+        let limit = json!({"name": "limit", "in": "query", "schema": {"type": "integer"}});
+        let le = json!({"name": "createdAtLe", "in": "query", "schema": time.clone()});
+        let page = json!({"name": "page", "in": "query", "schema": {"type": "integer"}});
+        let p = paging(doc(json!([limit, le]), "Item")).expect("a time cursor");
+        assert_eq!(p.page_field, None);
+        assert_eq!(p.items_field, None);
+        let cursor = p.cursor.expect("cursor");
+        assert_eq!(cursor.bound_field, "created_at_le");
+        assert_eq!(cursor.last_time, "last.created_at.clone()");
+        assert_eq!(p.key, "Some(item.id.to_string())");
+        // An item whose time is optional, or a union: read from its JSON.
+        for items in ["Loose", "Either"] {
+            let p = paging(doc(json!([limit, le]), items)).expect(items);
+            let cursor = p.cursor.expect("cursor");
+            assert_eq!(
+                cursor.last_time,
+                "crate::paginate::json_time(last, \"createdAt\")?"
+            );
+        }
+        // Not a time cursor: a member without the time, no bound, page numbers.
+        assert_eq!(paging(doc(json!([limit, le]), "Mixed")), None);
+        assert_eq!(paging(doc(json!([limit]), "Item")), None);
+        assert_eq!(paging(doc(json!([page, limit, le]), "Item")), None);
     }
 }

@@ -27,8 +27,8 @@ pub const ACCESSOR: &str = "paging_start";
 /// Add the accessor to the builder of every paginated list of `plan` in the
 /// client `file`'s `builder` module, if the builder has both fields.
 pub fn builder_paging_start(file: &mut syn::File, plan: &Plan) -> Vec<String> {
-    // Builder type → (page field, limit field).
-    let mut wanted: BTreeMap<String, (String, String)> = BTreeMap::new();
+    // Builder type → (page field, if the list has page numbers; limit field).
+    let mut wanted: BTreeMap<String, (Option<String>, String)> = BTreeMap::new();
     for resource in plan.resources.values() {
         for m in resource.methods.iter().filter(|m| !m.manual) {
             if let Some(p) = &m.pagination {
@@ -59,20 +59,24 @@ pub fn builder_paging_start(file: &mut syn::File, plan: &Plan) -> Vec<String> {
                     .iter()
                     .any(|f| f.ident.as_ref().is_some_and(|i| i == name))
             };
-            if !(has(page) && has(limit)) {
+            if !(page.as_deref().is_none_or(has) && has(limit)) {
                 continue;
             }
-            let (ty, page, limit) = (&s.ident, format_ident!("{page}"), format_ident!("{limit}"));
+            let (ty, limit) = (&s.ident, format_ident!("{limit}"));
+            let page = match page {
+                Some(page) => {
+                    let page = format_ident!("{page}");
+                    quote::quote!(crate::paginate::count_of(&self.#page))
+                }
+                None => quote::quote!(::std::option::Option::None),
+            };
             let accessor = format_ident!("{ACCESSOR}");
             impls.push(syn::parse_quote! {
                 impl<'a> #ty<'a> {
                     /// The page and the page size set on this query, if
                     /// any: where its page stream starts.
                     pub(crate) fn #accessor(&self) -> (::std::option::Option<u64>, ::std::option::Option<u64>) {
-                        (
-                            crate::paginate::count_of(&self.#page),
-                            crate::paginate::count_of(&self.#limit),
-                        )
+                        (#page, crate::paginate::count_of(&self.#limit))
                     }
                 }
             });
@@ -92,10 +96,11 @@ mod tests {
         let mut m = ResourceMethod::bare("ThingController_list", "GET", "/thing", "list");
         m.manual = manual;
         m.pagination = Some(Pagination {
-            page_field: "page".into(),
+            page_field: Some("page".into()),
             limit_field: "limit".into(),
+            cursor: None,
             item: "::m::Thing".into(),
-            items_field: "results".into(),
+            items_field: Some("results".into()),
             total: "None".into(),
             key: "None".into(),
         });
