@@ -114,11 +114,7 @@ for super::builder::SessionControllerFindAllPaginated<'a> {
     }
 }
 impl<'a> super::builder::SessionControllerFindAllPaginated<'a> {
-    /// Every item of every page, as a stream: pages are
-    /// fetched one at a time as items are taken, from
-    /// this query's `.page(n)` (the first by default),
-    /// `.limit(n)` per request (100 by default). See
-    /// `crate::paginate`.
+    /// Every item of every page, as a stream: pages are fetched one at a time as items are taken, from this query's `.page(n)` (the first by default), `.limit(n)` per request (100 by default). See `crate::paginate`.
     pub fn stream(self) -> crate::paginate::Pages<'a, Self> {
         crate::paginate::Pages::new(self)
     }
