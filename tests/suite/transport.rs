@@ -896,6 +896,36 @@ async fn a_time_cursor_list_is_walked_with_each_item_once_across_equal_times() {
     );
 }
 
+/// A page's worth of items sharing one time cannot be walked past by time:
+/// the stream says so at once, having yielded each item before it once.
+#[tokio::test]
+async fn a_page_of_equal_times_ends_a_time_cursor_walk_with_an_error() {
+    let (address, seen) = time_cursor_server().await;
+    let client = fixture::Client::builder()
+        .api_key("sk-cursor-test")
+        .base_url(&address)
+        .build()
+        .expect("builds");
+    // Pages of 4; calls 97..=101 (5) share one time.
+    let mut calls = client.calls().list().limit(4).stream();
+    let (mut ids, mut failure) = (Vec::new(), None);
+    while let Some(call) = calls.next().await {
+        match call {
+            Ok(call) => ids.push(call.id),
+            Err(e) => failure = Some(e),
+        }
+    }
+    let expected: Vec<String> = (0..101).map(|i| format!("c{i}")).collect();
+    assert_eq!(ids, expected, "each call once, up to the tie's page");
+    let err = failure.expect("the walk ends with an error");
+    assert!(matches!(err, Error::Pagination(_)), "{err:?}");
+    assert!(err.to_string().contains("share one creation time"), "{err}");
+    let requests = seen.lock().expect("lock").len();
+    // 4, then 3 new per page (the last call comes again), up to the page
+    // that came back whole: no request after it.
+    assert_eq!(requests, 35, "{requests} requests");
+}
+
 #[tokio::test]
 async fn the_mock_refuses_what_the_real_server_would() {
     let mock = MockServer::start().await.expect("mock starts");

@@ -10,7 +10,8 @@
 //! never edited by hand. [`runtime`] (hand-written) plugs into it through
 //! progenitor's hooks: configuration ([`Client::builder`],
 //! [`Client::from_env`]), authentication, retries, timeouts and tracing.
-//! [`paginate`] (hand-written) walks every page of the session list.
+//! [`paginate`] (hand-written) walks every page of a paginated list, by page
+//! number or by time cursor.
 //! Every call fails with the one [`Error`] type of [`error`] (hand-written),
 //! which the generated operations return through a post-processing step.
 

@@ -17,7 +17,10 @@
 //! first) get the same stream: each request after the first asks for the
 //! items at or before the last item of the page before
 //! ([`PageQuery::after`]); the items sharing that time come again and are
-//! skipped by their `id`, so none is lost or yielded twice at a boundary.
+//! skipped by their `id`, so none is lost or yielded twice at a boundary
+//! (fewer than `limit` items sharing one time, and a server answering newest
+//! first, as the vendor's lists do; otherwise the stream ends with
+//! [`Error::Pagination`] rather than lose or repeat items).
 //!
 //! It never loops forever against a server that keeps sending full pages:
 //! a page whose items were all yielded already (by their `id`, when items
@@ -187,6 +190,7 @@ pub fn total<N: Total>(n: N) -> Option<u64> {
 /// What a list builder's `page` or `limit` setter was given, if it was and
 /// converted (generated code calls this on the builder's field, for
 /// [`PageQuery::start`]).
+#[doc(hidden)]
 pub fn count_of<N: Total>(field: &Result<Option<N>, String>) -> Option<u64> {
     field
         .as_ref()
@@ -218,8 +222,9 @@ pub trait PageQuery<'a>: Clone + Send + 'a {
     /// A time-cursor list's next query: the items at or before `last` (the
     /// last item of the page before), `limit` of them. Items sharing `last`'s
     /// time come again and are skipped by their `id`, so none is lost at a
-    /// page boundary; more than `limit` items sharing one time cannot be
-    /// walked past (the stream ends with [`Error::Pagination`]).
+    /// page boundary; `limit` or more items sharing one time cannot be
+    /// walked past (the stream ends with [`Error::Pagination`]), nor a list
+    /// whose items have no `id`. The server must answer newest first.
     /// `None` when `last` has no time to continue from.
     fn after(self, last: &Self::Item, limit: u32) -> Option<Self> {
         let _ = (last, limit);
@@ -351,6 +356,17 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
     fn take_page(&mut self, page: Page<Q::Item>) {
         let count = page.items.len();
         if Q::BY_CURSOR {
+            if page.items.iter().any(|item| Q::key(item).is_none()) {
+                // Without it, the items at the boundary's time, which come
+                // again, would be yielded twice.
+                self.buffer.extend(page.items);
+                self.fail(format!(
+                    "an item of page {} has no `id`, which a time-cursor list needs to skip the \
+                     items it yielded at a page boundary",
+                    self.next_page
+                ));
+                return;
+            }
             self.after = page
                 .items
                 .last()
@@ -405,6 +421,14 @@ impl<'a, Q: PageQuery<'a>> Pages<'a, Q> {
             self.fail(format!(
                 "the last item of page {} has no creation time to ask for the next page with",
                 self.next_page
+            ));
+        } else if Q::BY_CURSOR && fresh == 0 {
+            // The next page would be this one again: `limit` or more items
+            // share the last item's time (or the server ignores the bound).
+            self.fail(format!(
+                "page {} is {count} item(s) already yielded: {} or more items share one creation \
+                 time, which a time cursor cannot walk past; ask for more per page with `.limit(n)`",
+                self.next_page, self.limit
             ));
         } else if self.without_progress >= self.max_without_progress {
             self.fail(format!(

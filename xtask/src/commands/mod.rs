@@ -54,7 +54,7 @@ pub enum Command {
         #[arg(long)]
         api_version: Option<String>,
     },
-    /// One check of CI (fmt, clippy, docs, package, workflows, spec-report,
+    /// One check of CI (fmt, clippy, docs, package, workflows, spec-report, pull-request,
     /// pending-snapshots, release-check, publish): what `.ci/run` and the
     /// GitHub workflows call.
     Ci {
@@ -235,6 +235,17 @@ pub(crate) fn run_program(program: &str, args: &[&str], dir: &Path) -> Result<St
             dir.display(),
             String::from_utf8_lossy(&out.stderr).trim()
         )))
+    }
+}
+
+/// Cut `text` to at most `max` bytes, at a character boundary.
+pub(crate) fn truncate_at(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
     }
 }
 

@@ -11,6 +11,9 @@ use std::path::Path;
 
 use crate::Error;
 
+/// The folders of the snapshot files, relative to the root.
+pub const SNAPSHOT_DIRS: [&str; 2] = ["tests/snapshots", "xtask/tests/snapshots"];
+
 /// The tests that assert snapshots (test-name filters for `cargo test`):
 /// the per-component and per-operation snapshots and the resource layer
 /// (`snapshots::`), the diff report, the generator's pass fixtures.
@@ -80,7 +83,7 @@ pub fn run(root: &Path, accept: bool) -> Result<(), Error> {
 /// generator's tests.
 pub fn pending(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    for dir in ["tests/snapshots", "xtask/tests/snapshots"] {
+    for dir in SNAPSHOT_DIRS {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;
         };

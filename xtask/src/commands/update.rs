@@ -52,8 +52,6 @@ pub const BACKED_UP_DIRS: [&str; 4] = [
 ];
 /// The files (relative to the root) the update rewrites and restores.
 pub const BACKED_UP_FILES: [&str; 3] = ["Cargo.toml", "Cargo.lock", CHANGELOG_FILE];
-/// The folders holding snapshots, for the pull request's list.
-const SNAPSHOT_DIRS: [&str; 2] = ["tests/snapshots", "xtask/tests/snapshots"];
 
 /// How much a release changes, in the order of SemVer's parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -129,9 +127,8 @@ fn unreleased(changelog: &str) -> Option<(usize, usize)> {
     let mut start = None;
     for line in changelog.split_inclusive('\n') {
         let heading = line.trim_end();
-        let lower = heading.to_ascii_lowercase();
         match start {
-            None if lower.starts_with("## [unreleased]") || lower == "## unreleased" => {
+            None if is_unreleased(heading) => {
                 start = Some(offset + line.len());
             }
             Some(s) if heading.starts_with("## ") => return Some((s, offset)),
@@ -140,6 +137,21 @@ fn unreleased(changelog: &str) -> Option<(usize, usize)> {
         offset += line.len();
     }
     start.map(|s| (s, changelog.len()))
+}
+
+/// Whether a changelog line is the `[Unreleased]` heading (`## [Unreleased]`,
+/// `## [Unreleased] - …`, `## Unreleased`).
+fn is_unreleased(line: &str) -> bool {
+    let lower = line.trim_end().to_ascii_lowercase();
+    lower.starts_with("## [unreleased]") || lower == "## unreleased"
+}
+
+/// How many releases `changelog` has: its `## ` headings but `[Unreleased]`.
+pub fn releases(changelog: &str) -> usize {
+    changelog
+        .lines()
+        .filter(|l| l.starts_with("## ") && !is_unreleased(l))
+        .count()
 }
 
 /// What the `[Unreleased]` entries of `changelog` are, as a release level:
@@ -201,10 +213,15 @@ pub fn release_changelog(
     let (insert_at, end, pending) = match unreleased(changelog) {
         Some((start, end)) => (start, end, &changelog[start..end]),
         None => {
-            let first = changelog
-                .match_indices("\n## ")
-                .next()
-                .map_or(changelog.len(), |(i, _)| i + 1);
+            // Before the first release's heading (which may be the first line).
+            let first = if changelog.starts_with("## ") {
+                0
+            } else {
+                changelog
+                    .match_indices("\n## ")
+                    .next()
+                    .map_or(changelog.len(), |(i, _)| i + 1)
+            };
             (first, first, "")
         }
     };
@@ -255,8 +272,8 @@ pub fn workspace_version(manifest: &str) -> Option<String> {
 }
 
 /// `manifest` with every path dependency's `version = "old"` requirement set
-/// to `new` (the published crates require each other's version exactly as
-/// released together).
+/// to `new` (the published crates require at least the version they are
+/// released with, as a caret requirement).
 pub fn set_path_requirements(manifest: &str, old: &str, new: &str) -> String {
     let from = format!("version = \"{old}\"");
     let to = format!("version = \"{new}\"");
@@ -405,7 +422,7 @@ impl Backup {
     /// The snapshot files added, changed and removed since the backup.
     pub fn snapshot_changes(&self, root: &Path) -> SnapshotChanges {
         let mut changes = SnapshotChanges::default();
-        for sub in SNAPSHOT_DIRS {
+        for sub in super::snapshots::SNAPSHOT_DIRS {
             let snap = |p: &PathBuf| p.extension().is_some_and(|e| e == "snap");
             let before: Vec<PathBuf> = files_under(&self.dir.join(sub))
                 .into_iter()
@@ -570,11 +587,9 @@ pub fn pull_request(pr: &PullRequest<'_>, limit: usize) -> String {
                 if line.len() <= ROW {
                     return line;
                 }
-                let mut end = ROW;
-                while !line.is_char_boundary(end) {
-                    end -= 1;
-                }
-                format!("{}… (cut: see `{REPORT_FILE}`)", &line[..end])
+                let mut line = line;
+                super::truncate_at(&mut line, ROW);
+                format!("{line}… (cut: see `{REPORT_FILE}`)")
             })
             .collect()
     };
@@ -649,11 +664,7 @@ pub fn pull_request(pr: &PullRequest<'_>, limit: usize) -> String {
     }
     if out.len() + review.len() > limit {
         // Only with a limit too small for the fixed parts.
-        let mut end = limit.saturating_sub(review.len() + 64).min(out.len());
-        while !out.is_char_boundary(end) {
-            end -= 1;
-        }
-        out.truncate(end);
+        super::truncate_at(&mut out, limit.saturating_sub(review.len() + 64));
         let _ = writeln!(out, "\n… (cut: see `{REPORT_FILE}`)");
     }
     out.push_str(&review);
@@ -964,7 +975,7 @@ fn run_steps(
         let (old, new) = super::diff::load_both(
             &super::diff::Source::Path(backup.openapi()),
             &super::diff::Source::Path(root.join("openapi")),
-            &root.join("target/xtask-diff"),
+            &root.join(super::diff::SCRATCH_DIR),
         )?;
         let api = (
             crate::spec::api_version(&old),
@@ -1141,6 +1152,14 @@ mod tests {
         let empty = "## [Unreleased]\n\n## [0.1.0]\n### Changed (breaking)\n- x\n";
         assert_eq!(unreleased_level(empty), None);
         assert_eq!(unreleased_level("# Changelog\n"), None);
+        assert_eq!(releases(CHANGELOG), 1);
+        assert_eq!(releases("## Unreleased\n## [1.0.0]\n## [0.9.0] - x\n"), 2);
+        // A file that starts with its first release: the new one goes first.
+        let top = release_changelog("## [0.1.0]\n- x\n", "0.1.1", "d", "i", "- y\n");
+        assert!(
+            top.starts_with("## [Unreleased]\n\n## [0.1.1] - d\n"),
+            "{top}"
+        );
     }
 
     #[test]

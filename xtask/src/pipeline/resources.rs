@@ -104,6 +104,11 @@ pub struct ResourceMethod {
 }
 
 impl ResourceMethod {
+    /// progenitor's request builder type of the operation (`SessionControllerFindOne`).
+    pub fn builder_type(&self) -> String {
+        self.operation_id.to_upper_camel_case()
+    }
+
     /// A bare method for tests: no parameters, body or pagination.
     #[cfg(test)]
     pub(crate) fn bare(operation_id: &str, http_method: &str, path: &str, name: &str) -> Self {
@@ -159,6 +164,43 @@ pub struct TimeCursor {
     /// The last item (`last`)'s time, as the setter takes it: an expression
     /// that may end the query with `?` (`None`: no time to go on from).
     pub last_time: String,
+}
+
+/// The conventions of the vendor's page-numbered lists: the page number and
+/// the page size (optional query parameters), the total in the paging
+/// metadata, and the items' identity. (Constants until the conventions are
+/// data.)
+const PAGE_PARAM: &str = "page";
+/// The page size, of both kinds of list.
+const LIMIT_PARAM: &str = "limit";
+/// An item's identity, to skip what a page brings again.
+const ID_FIELD: &str = "id";
+/// An item's identity read from its JSON (an item type without a typed `id`).
+const JSON_KEY: &str = "crate::paginate::json_id(item)";
+
+/// An item's identity read from its typed `id` string field, if it has one.
+fn typed_key(item: &serde_json::Map<String, Value>) -> Option<&'static str> {
+    let id = item.get("properties")?.get(ID_FIELD)?;
+    if id.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    match required(item, ID_FIELD)? {
+        true => Some("Some(item.id.to_string())"),
+        false => Some("item.id.as_ref().map(ToString::to_string)"),
+    }
+}
+
+/// Whether `name` is an optional query parameter of `query` whose type is
+/// one of `types` (progenitor keeps an optional parameter as an `Option`
+/// field of the builder, which the page stream reads and sets).
+fn optional_param(query: &BTreeMap<&str, &Value>, name: &str, key: &str, types: &[&str]) -> bool {
+    query.get(name).is_some_and(|p| {
+        p.get("required") != Some(&Value::Bool(true))
+            && p.get("schema")
+                .and_then(|s| s.get(key))
+                .and_then(Value::as_str)
+                .is_some_and(|t| types.contains(&t))
+    })
 }
 
 /// The conventions of the vendor's time-cursor lists (`GET /call`…): a
@@ -352,10 +394,10 @@ fn pagination(
         )
     };
     let query: BTreeMap<&str, &Value> = op.query_parameters().collect();
-    let (page_param, limit_param) = ("page", "limit");
+    let (page_param, limit_param) = (PAGE_PARAM, LIMIT_PARAM);
     if ![page_param, limit_param]
         .iter()
-        .all(|n| query.get(n).is_some_and(|p| numeric(p.get("schema"))))
+        .all(|n| optional_param(&query, n, "type", &["number", "integer"]))
     {
         return None;
     }
@@ -404,20 +446,8 @@ fn pagination(
         })
         .unwrap_or_else(|| "None".to_string());
     let key = match item {
-        Some((_, item)) => {
-            let id_is_string = item
-                .get("properties")
-                .and_then(|p| p.get("id"))
-                .and_then(|s| s.get("type"))
-                .and_then(Value::as_str)
-                == Some("string");
-            match (id_is_string, required(item, "id")) {
-                (true, Some(true)) => "Some(item.id.to_string())",
-                (true, Some(false)) => "item.id.as_ref().map(ToString::to_string)",
-                _ => "None",
-            }
-        }
-        None => "crate::paginate::json_id(item)",
+        Some((_, item)) => typed_key(item).unwrap_or("None"),
+        None => JSON_KEY,
     }
     .to_string();
     Some(Pagination {
@@ -447,15 +477,14 @@ fn time_cursor(
         return None;
     }
     let query: BTreeMap<&str, &Value> = op.query_parameters().collect();
-    let schema_of = |name: &str| query.get(name).and_then(|p| p.get("schema"));
     let is = |s: Option<&Value>, key: &str, values: &[&str]| {
         s.and_then(|s| s.get(key))
             .and_then(Value::as_str)
             .is_some_and(|v| values.contains(&v))
     };
-    if query.contains_key("page")
-        || !is(schema_of("limit"), "type", &["number", "integer"])
-        || !is(schema_of(TIME_CURSOR_BOUND), "format", &["date-time"])
+    if query.contains_key(PAGE_PARAM)
+        || !optional_param(&query, LIMIT_PARAM, "type", &["number", "integer"])
+        || !optional_param(&query, TIME_CURSOR_BOUND, "format", &["date-time"])
     {
         return None;
     }
@@ -493,18 +522,28 @@ fn time_cursor(
         }
         json_time
     };
-    let typed_id = item
-        .get("properties")
-        .and_then(|p| p.get("id"))
-        .is_some_and(|s| is(Some(s), "type", &["string"]));
-    let key = match (typed_id, required(item, "id")) {
-        (true, Some(true)) => "Some(item.id.to_string())",
-        (true, Some(false)) => "item.id.as_ref().map(ToString::to_string)",
-        _ => "crate::paginate::json_id(item)",
+    // The items that come again at a page boundary are told by their `id`:
+    // a list whose items have none is not walked by time.
+    let key = match typed_key(item) {
+        Some(key) => key,
+        None => {
+            let members = item
+                .get("oneOf")
+                .or_else(|| item.get("anyOf"))?
+                .as_array()?;
+            let has_id = |c: &serde_json::Map<String, Value>| typed_key(c).is_some();
+            if !members
+                .iter()
+                .all(|m| component(doc, m).is_some_and(|(_, c)| has_id(c)))
+            {
+                return None;
+            }
+            JSON_KEY
+        }
     };
     Some(Pagination {
         page_field: None,
-        limit_field: field_name("limit")?,
+        limit_field: field_name(LIMIT_PARAM)?,
         cursor: Some(TimeCursor {
             bound_field: field_name(TIME_CURSOR_BOUND)?,
             last_time,
@@ -847,7 +886,7 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                     .iter()
                     .find(|o| o.id == m.operation_id)
                     .ok_or_else(|| Error::at(&m.operation_id, "", "manual operation not found"))?;
-                let builder = format_ident!("{}", m.operation_id.to_upper_camel_case());
+                let builder = format_ident!("{}", m.builder_type());
                 let params: Vec<syn::Ident> = crate::spec::template_params(&op.path)
                     .map(|p| format_ident!("{}", p.to_snake_case()))
                     .collect();
@@ -894,7 +933,7 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                 });
                 continue;
             }
-            let builder = format_ident!("{}", m.operation_id.to_upper_camel_case());
+            let builder = format_ident!("{}", m.builder_type());
             let mut generics = Vec::new();
             let mut args = Vec::new();
             let mut bounds = Vec::new();

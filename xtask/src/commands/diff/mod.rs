@@ -43,6 +43,9 @@ pub use report::Format;
 use crate::Error;
 use crate::pipeline::{load, normalize};
 
+/// Where a `--git` side is written before it is loaded, relative to the root.
+pub const SCRATCH_DIR: &str = "target/xtask-diff";
+
 /// Normalize a document for comparison: every rule but
 /// `inline-operation-schema`. The diff compares an operation with the schemas
 /// declared inline in it; lifted into components, each change of such a
@@ -207,7 +210,7 @@ pub fn command(
     let working_tree = Source::Path(root.join("openapi"));
     let result = sides.and_then(|(old, new)| {
         let start = Instant::now();
-        let scratch = root.join("target/xtask-diff");
+        let scratch = root.join(SCRATCH_DIR);
         let (old_doc, new_doc) = load_both(&old, &new, &scratch)?;
         let loaded = start.elapsed();
         let new_label = if new == working_tree {

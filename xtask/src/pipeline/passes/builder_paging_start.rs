@@ -14,26 +14,30 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToUpperCamelCase;
 use quote::format_ident;
 use syn::Item;
 
 use super::super::resources::Plan;
+use crate::Error;
 
 /// The accessor's name: `fn paging_start(&self) -> (Option<u64>, Option<u64>)`,
 /// the page and the page size set on the builder.
 pub const ACCESSOR: &str = "paging_start";
 
 /// Add the accessor to the builder of every paginated list of `plan` in the
-/// client `file`'s `builder` module, if the builder has both fields.
-pub fn builder_paging_start(file: &mut syn::File, plan: &Plan) -> Vec<String> {
+/// client `file`'s `builder` module.
+///
+/// # Errors
+/// A paginated list whose builder is not there, or lacks the fields: the
+/// resource layer's `PageQuery::start` would call an accessor that is not.
+pub fn builder_paging_start(file: &mut syn::File, plan: &Plan) -> Result<Vec<String>, Error> {
     // Builder type → (page field, if the list has page numbers; limit field).
     let mut wanted: BTreeMap<String, (Option<String>, String)> = BTreeMap::new();
     for resource in plan.resources.values() {
         for m in resource.methods.iter().filter(|m| !m.manual) {
             if let Some(p) = &m.pagination {
                 wanted.insert(
-                    m.operation_id.to_upper_camel_case(),
+                    m.builder_type(),
                     (p.page_field.clone(), p.limit_field.clone()),
                 );
             }
@@ -84,7 +88,15 @@ pub fn builder_paging_start(file: &mut syn::File, plan: &Plan) -> Vec<String> {
         }
         items.extend(impls);
     }
-    added
+    if let Some(missing) = wanted.keys().find(|b| !added.contains(b)) {
+        return Err(Error::at(
+            missing,
+            "",
+            "a paginated list's request builder is not in progenitor's `builder` module with \
+             its page and page-size fields",
+        ));
+    }
+    Ok(added)
 }
 
 #[cfg(test)]
@@ -137,7 +149,7 @@ mod tests {
     fn paginated_builders_get_the_accessor_and_nothing_else_does() {
         let mut f = file();
         assert_eq!(
-            builder_paging_start(&mut f, &plan(false)),
+            builder_paging_start(&mut f, &plan(false)).unwrap(),
             ["ThingControllerList"]
         );
         let text = quote::quote!(#f).to_string();
@@ -149,6 +161,18 @@ mod tests {
         assert!(!text.contains("impl < 'a > ThingControllerGet"), "{text}");
         // An operation the client stage writes itself has no such builder.
         let mut f = file();
-        assert!(builder_paging_start(&mut f, &plan(true)).is_empty());
+        assert!(
+            builder_paging_start(&mut f, &plan(true))
+                .unwrap()
+                .is_empty()
+        );
+        // A builder without the fields is an error, not a call to nothing.
+        let mut f: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct ThingControllerList<'a> { client: &'a super::Client }
+            }
+        };
+        let err = builder_paging_start(&mut f, &plan(false)).unwrap_err();
+        assert_eq!(err.component.as_deref(), Some("ThingControllerList"));
     }
 }

@@ -409,7 +409,7 @@ pub static PASSES: &[Pass] = &[
         why_here: "with the client passes, where the `builder` module is progenitor's; only where the resource layer writes the `PageQuery` impls that call it (with the SDK's runtime, `client_error`)",
         run: |cx| match &cx.target.client_error {
             Some(_) => {
-                Ok(builder_paging_start::builder_paging_start(&mut cx.client, cx.plan).len())
+                Ok(builder_paging_start::builder_paging_start(&mut cx.client, cx.plan)?.len())
             }
             None => Ok(0),
         },
