@@ -198,14 +198,14 @@ fn typify_panics_become_errors_naming_the_component() {
     assert!(err.message.contains("panicked"), "{err}");
 }
 
-#[test]
-#[ignore = "full-scale tier: cargo xtask conformance"]
-fn upstream_documents_import_and_assemble_back() {
+/// The vendor's documents in `../shared/upstream/`, sorted; none (with a
+/// notice naming `test`) when the folder is absent or empty.
+fn upstream_documents(test: &str) -> Vec<std::path::PathBuf> {
     let Some(shared) = shared() else {
-        eprintln!("notice: ../shared is absent; skipping the upstream import test");
-        return;
+        eprintln!("notice: ../shared is absent; skipping {test}");
+        return Vec::new();
     };
-    let docs: Vec<_> = std::fs::read_dir(shared.join("upstream"))
+    let mut docs: Vec<_> = std::fs::read_dir(shared.join("upstream"))
         .map(|d| {
             d.filter_map(Result::ok)
                 .map(|e| e.path())
@@ -213,10 +213,17 @@ fn upstream_documents_import_and_assemble_back() {
                 .collect()
         })
         .unwrap_or_default();
+    docs.sort();
     if docs.is_empty() {
-        eprintln!("notice: ../shared/upstream has no documents; skipping");
-        return;
+        eprintln!("notice: ../shared/upstream has no documents; skipping {test}");
     }
+    docs
+}
+
+#[test]
+#[ignore = "full-scale tier: cargo xtask conformance"]
+fn upstream_documents_import_and_assemble_back() {
+    let docs = upstream_documents("the upstream import test");
     for doc_path in docs {
         let original = xtask::pipeline::load::read_json(&doc_path).unwrap();
         let files = xtask::commands::import::split(&original).unwrap();
@@ -241,23 +248,7 @@ fn upstream_documents_import_and_assemble_back() {
 #[test]
 #[ignore = "full-scale tier: cargo xtask conformance"]
 fn upstream_lists_with_a_page_size_all_stream() {
-    let Some(shared) = shared() else {
-        eprintln!("notice: ../shared is absent; skipping the upstream list test");
-        return;
-    };
-    let mut docs: Vec<_> = std::fs::read_dir(shared.join("upstream"))
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                .collect()
-        })
-        .unwrap_or_default();
-    docs.sort();
-    if docs.is_empty() {
-        eprintln!("notice: ../shared/upstream has no documents; skipping");
-        return;
-    }
+    let docs = upstream_documents("the upstream list test");
     for doc_path in docs {
         let mut doc = xtask::pipeline::load::load(&doc_path).expect("load").doc;
         xtask::pipeline::normalize::normalize(&mut doc);

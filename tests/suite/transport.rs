@@ -863,14 +863,20 @@ async fn time_cursor_server() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
     (address, seen)
 }
 
-#[tokio::test]
-async fn a_time_cursor_list_is_walked_with_each_item_once_across_equal_times() {
+/// A client of [`time_cursor_server`], and the request lines it saw.
+async fn time_cursor_client() -> (fixture::Client, Arc<std::sync::Mutex<Vec<String>>>) {
     let (address, seen) = time_cursor_server().await;
     let client = fixture::Client::builder()
         .api_key("sk-cursor-test")
         .base_url(&address)
         .build()
         .expect("builds");
+    (client, seen)
+}
+
+#[tokio::test]
+async fn a_time_cursor_list_is_walked_with_each_item_once_across_equal_times() {
+    let (client, seen) = time_cursor_client().await;
     let calls = client
         .calls()
         .list()
@@ -900,12 +906,7 @@ async fn a_time_cursor_list_is_walked_with_each_item_once_across_equal_times() {
 /// the stream says so at once, having yielded each item before it once.
 #[tokio::test]
 async fn a_page_of_equal_times_ends_a_time_cursor_walk_with_an_error() {
-    let (address, seen) = time_cursor_server().await;
-    let client = fixture::Client::builder()
-        .api_key("sk-cursor-test")
-        .base_url(&address)
-        .build()
-        .expect("builds");
+    let (client, seen) = time_cursor_client().await;
     // Pages of 4; calls 97..=101 (5) share one time.
     let mut calls = client.calls().list().limit(4).stream();
     let (mut ids, mut failure) = (Vec::new(), None);
