@@ -335,20 +335,13 @@ fn pending_snapshots(root: &Path) -> Result<(), Error> {
     job_summary(&text)
 }
 
-/// The `(major, minor, patch)` of a version, build metadata ignored.
-fn semver_triple(version: &str) -> Option<(u64, u64, u64)> {
-    let core = version.split_once('+').map_or(version, |(c, _)| c);
-    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-    let triple = (parts.next()??, parts.next()??, parts.next()??);
-    parts.next().is_none().then_some(triple)
-}
-
 /// Whether `new` is at least the release `level` after `old` calls for.
 pub fn version_allows(old: &str, new: &str, level: super::update::Level) -> Result<bool, Error> {
     let needed = super::update::next_version(old, level)?;
     let (needed, new) = (
-        semver_triple(&needed).ok_or_else(|| Error::new(format!("bad version {needed}")))?,
-        semver_triple(new)
+        super::update::semver_parts(&needed)
+            .ok_or_else(|| Error::new(format!("bad version {needed}")))?,
+        super::update::semver_parts(new)
             .ok_or_else(|| Error::new(format!("the version {new:?} is not MAJOR.MINOR.PATCH")))?,
     );
     Ok(new >= needed)

@@ -409,9 +409,7 @@ impl UpdateState {
 /// the first non-zero part; otherwise the patch below 1.0, the patch or the
 /// minor from 1.0.
 fn expected_versions(old: &str, breaking: bool) -> Vec<String> {
-    let core = old.split_once('+').map_or(old, |(c, _)| c);
-    let parts: Vec<u64> = core.split('.').filter_map(|p| p.parse().ok()).collect();
-    let [major, minor, patch] = parts[..] else {
+    let Some((major, minor, patch)) = crate::commands::update::semver_parts(old) else {
         return Vec::new();
     };
     let triples = match (breaking, major) {

@@ -374,39 +374,7 @@ impl Command {
                     date,
                     keep,
                 };
-                return match update::run(root, &options) {
-                    Ok(outcome) => {
-                        if let Err(e) = outcome.write_github_outputs() {
-                            eprintln!("error: {e}");
-                            return ExitCode::FAILURE;
-                        }
-                        let steps: Vec<String> = outcome
-                            .steps
-                            .iter()
-                            .map(|(name, secs)| format!("{name} {secs:.1} s"))
-                            .collect();
-                        println!(
-                            "update: {}; {}",
-                            match &outcome.version {
-                                Some(v) => format!(
-                                    "version {v}, {}",
-                                    if outcome.breaking {
-                                        "breaking"
-                                    } else {
-                                        "nothing breaking"
-                                    }
-                                ),
-                                None => "the API did not change".to_string(),
-                            },
-                            steps.join(", ")
-                        );
-                        ExitCode::from(if outcome.breaking { 2 } else { 0 })
-                    }
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        ExitCode::FAILURE
-                    }
-                };
+                return update::command(root, &options);
             }
             Command::Ci { step } => ci::run(root, step),
             Command::Generate {

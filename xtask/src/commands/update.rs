@@ -87,6 +87,15 @@ impl Level {
     }
 }
 
+/// The `(major, minor, patch)` of a `MAJOR.MINOR.PATCH` version, its build
+/// metadata ignored; `None` for anything else (a pre-release, two parts…).
+pub fn semver_parts(version: &str) -> Option<(u64, u64, u64)> {
+    let core = version.split_once('+').map_or(version, |(core, _)| core);
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    let triple = (parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some(triple)
+}
+
 /// The next version after `semver` (`MAJOR.MINOR.PATCH`, build metadata
 /// ignored) for a release of `level`, as Cargo reads versions (`0.x` is a
 /// major version of its own): breaking bumps the first non-zero part
@@ -96,21 +105,11 @@ impl Level {
 /// # Errors
 /// A version that is not `MAJOR.MINOR.PATCH` (pre-releases are bumped by hand).
 pub fn next_version(semver: &str, level: Level) -> Result<String, Error> {
-    let core = semver.split_once('+').map_or(semver, |(core, _)| core);
-    let parts: Vec<u64> = core
-        .split('.')
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .map_err(|_| {
-            Error::new(format!(
-                "the version {semver:?} is not MAJOR.MINOR.PATCH (a pre-release is bumped by hand)"
-            ))
-        })?;
-    let [major, minor, patch] = parts[..] else {
-        return Err(Error::new(format!(
-            "the version {semver:?} is not MAJOR.MINOR.PATCH"
-        )));
-    };
+    let (major, minor, patch) = semver_parts(semver).ok_or_else(|| {
+        Error::new(format!(
+            "the version {semver:?} is not MAJOR.MINOR.PATCH (a pre-release is bumped by hand)"
+        ))
+    })?;
     let next = match (level, major) {
         (Level::Breaking, 0) => (0, minor + 1, 0),
         (Level::Breaking, _) => (major + 1, 0, 0),
@@ -912,6 +911,35 @@ fn file_name(doc: &Path) -> String {
         || doc.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// `update`: run it, print the steps' times, record the GitHub outputs;
+/// exit 0 (nothing breaking), 2 (something is) or 1 (error).
+pub fn command(root: &Path, options: &Options) -> std::process::ExitCode {
+    let outcome = run(root, options).and_then(|outcome| {
+        outcome.write_github_outputs()?;
+        Ok(outcome)
+    });
+    match outcome {
+        Ok(outcome) => {
+            let steps: Vec<String> = outcome
+                .steps
+                .iter()
+                .map(|(name, secs)| format!("{name} {secs:.1} s"))
+                .collect();
+            let verdict = match &outcome.version {
+                Some(v) if outcome.breaking => format!("version {v}, breaking"),
+                Some(v) => format!("version {v}, nothing breaking"),
+                None => "the API did not change".to_string(),
+            };
+            println!("update: {verdict}; {}", steps.join(", "));
+            std::process::ExitCode::from(if outcome.breaking { 2 } else { 0 })
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 /// Run the update in the workspace at `root`.

@@ -184,21 +184,30 @@ fn breaking_list(out: &mut String, report: &Report) {
 /// one row each (e.g. twenty enum values added to one field); description
 /// changes keep a row each.
 fn same_place_rows<'a>(changes: impl IntoIterator<Item = &'a Change>) -> Vec<Vec<&'a Change>> {
-    let mut rows: Vec<Vec<&Change>> = Vec::new();
-    for c in changes {
+    same_place_groups(changes.into_iter().map(|c| (c.location.as_str(), c)))
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect()
+}
+
+/// [`same_place_rows`] with the place of each change given: consecutive
+/// changes at one place, of one kind, with the same verdicts share a row.
+fn same_place_groups<'a, P: PartialEq>(
+    changes: impl IntoIterator<Item = (P, &'a Change)>,
+) -> Vec<(P, Vec<&'a Change>)> {
+    let mut rows: Vec<(P, Vec<&Change>)> = Vec::new();
+    for (place, c) in changes {
         match rows.last_mut() {
-            Some(row)
+            Some((p, row))
                 if !c.is_description()
+                    && *p == place
                     && row.first().is_some_and(|r| {
-                        r.location == c.location
-                            && r.kind == c.kind
-                            && r.rust == c.rust
-                            && r.wire == c.wire
+                        r.kind == c.kind && r.rust == c.rust && r.wire == c.wire
                     }) =>
             {
                 row.push(c);
             }
-            _ => rows.push(vec![c]),
+            _ => rows.push((place, vec![c])),
         }
     }
     rows
@@ -506,21 +515,7 @@ pub fn changelog_rows(report: &Report) -> Vec<ChangelogRow> {
     changes.sort_by(|(pa, a), (pb, b)| {
         (!a.is_breaking(), pa, a.kind, &a.detail).cmp(&(!b.is_breaking(), pb, b.kind, &b.detail))
     });
-    // Rows: consecutive changes of one kind at one place with one verdict.
-    let mut groups: Vec<(String, Vec<&Change>)> = Vec::new();
-    for (place, c) in changes {
-        match groups.last_mut() {
-            Some((p, row))
-                if *p == place
-                    && row.first().is_some_and(|r| {
-                        r.kind == c.kind && r.rust == c.rust && r.wire == c.wire
-                    }) =>
-            {
-                row.push(c);
-            }
-            _ => groups.push((place, vec![c])),
-        }
-    }
+    let groups = same_place_groups(changes);
     let mut rows = Vec::new();
     for (place, group) in groups {
         let Some(&first) = group.first() else {
