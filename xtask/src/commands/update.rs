@@ -4,8 +4,11 @@
 //! 1. **backup**: what the update rewrites (`openapi/`, `crates/`, the
 //!    snapshots, `Cargo.toml`, `Cargo.lock`, `CHANGELOG.md`) is copied to
 //!    `target/update/backup/`; on an error the work tree is put back from it
-//!    (or, with `--keep`, left as the failing step left it, that step named);
-//! 2. **import** the document over `openapi/` ([`super::import`]);
+//!    (or, with `--keep`, left as the failing step left it, that step named,
+//!    until `--restore`); an update whose document changes nothing (the API
+//!    version label aside) puts it back too, leaving nothing to commit;
+//! 2. **import** the document over `openapi/` ([`super::import`]; with
+//!    `--url`, downloaded first);
 //! 3. **generate** the crates ([`super::generate`]);
 //! 4. **diff**: the report of the backed-up `openapi/` against the new one
 //!    ([`super::diff`]), written to `target/update/report.md`;
