@@ -564,13 +564,14 @@ impl<'a, Q: PageQuery<'a>> Stream for PageStream<'a, Q> {
 
 impl<'a, Q: PageQuery<'a>> Unpin for PageStream<'a, Q> {}
 
-/// The `id` string of an item, read from its JSON: the identity of the
-/// items of a list whose item type has no typed `id` field (a union of
-/// components that each have one). `None` when it has no string `id`.
+/// The identity string of an item (`field`, `id` by the conventions), read
+/// from its JSON: the identity of the items of a list whose item type has no
+/// typed field for it (a union of components that each have one). `None`
+/// when it has no such string.
 #[doc(hidden)]
-pub fn json_id<T: serde::Serialize>(item: &T) -> Option<String> {
+pub fn json_id<T: serde::Serialize>(item: &T, field: &str) -> Option<String> {
     match serde_json::to_value(item).ok()? {
-        serde_json::Value::Object(mut fields) => match fields.remove("id")? {
+        serde_json::Value::Object(mut fields) => match fields.remove(field)? {
             serde_json::Value::String(id) => Some(id),
             _ => None,
         },

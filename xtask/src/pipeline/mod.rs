@@ -240,6 +240,8 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
         lap = Instant::now();
     };
 
+    // The conventions (in the overrides, which normalization reads and drops).
+    let conventions = crate::spec::conventions::Conventions::of(&doc).map_err(Error::new)?;
     let report = normalize::normalize(&mut doc);
     tick("normalize", &mut timings);
 
@@ -277,6 +279,7 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
     tick("parse", &mut timings);
     let plan = resources::plan(
         &doc,
+        &conventions,
         &models.names,
         &models.array_items,
         &manual,

@@ -13,11 +13,16 @@
 //! methods with positional arguments).
 //!
 //! The resource comes from the operation's first tag (else the first path
-//! segment); the method name from [`VERBS`], a table of the verbs operation
-//! ids use, else the snake_case of the verb. Both can be set per operation
-//! with the vendor extension `x-cozmox-sdk: {"resource": …, "method": …}` in
-//! `openapi/`. Name collisions inside a resource are resolved by the verb
-//! table's order, then document order, and reported by `generate`.
+//! segment), named as the conventions say (`resourceNames`: plural by
+//! default); the method name from the conventions' verb table, else the
+//! snake_case of the verb ([`crate::spec::conventions`]: data in
+//! `openapi/overrides.json`, not code). Both can be set per operation with
+//! the vendor extension `x-cozmox-sdk: {"resource": …, "method": …}`, which
+//! normalization writes from the overrides' renames. Name collisions inside a
+//! resource are resolved by the verb table's order, then document order, and
+//! reported by `generate`. A list pages as its extension's `pagination`
+//! says (inferred by normalization rule `infer-pagination`), checked against
+//! the document ([`crate::spec::pagination::shape`]).
 //!
 //! From the same plan, [`every_method`] writes `generated/every_method.rs`:
 //! one call of every method as documented, which the client's
@@ -34,26 +39,8 @@ use super::Target;
 use super::client::{ManualBody, ManualOp};
 use crate::Error;
 use crate::pipeline::load::COMPONENT_REF;
-
-/// The vendor extension on an operation that sets its resource and method.
-pub const SDK_EXTENSION: &str = "x-cozmox-sdk";
-
-/// Verbs of operation ids (the part after the last `_`, or the whole id) and
-/// the method they become. Order matters: when two operations of a resource
-/// would get the same method, the one whose verb comes first keeps it (a
-/// paginated list is the `list`), the others keep their own verb's name.
-pub const VERBS: &[(&str, &str)] = &[
-    ("create", "create"),
-    ("findAllPaginated", "list"),
-    ("getPaginated", "list"),
-    ("findAll", "list"),
-    ("list", "list"),
-    ("findOne", "get"),
-    ("get", "get"),
-    ("update", "update"),
-    ("remove", "delete"),
-    ("delete", "delete"),
-];
+use crate::spec::conventions::{Conventions, Paging, ResourceNames, SDK_EXTENSION};
+use crate::spec::pagination::{Field, Item, Shape};
 
 /// Methods of progenitor's `Client` (and the runtime's) that a resource
 /// accessor must not shadow.
@@ -166,54 +153,6 @@ pub struct TimeCursor {
     pub last_time: String,
 }
 
-/// The conventions of the vendor's page-numbered lists: the page number and
-/// the page size (optional query parameters), the total in the paging
-/// metadata, and the items' identity. (Constants until the conventions are
-/// data.)
-const PAGE_PARAM: &str = "page";
-/// The page size, of both kinds of list.
-const LIMIT_PARAM: &str = "limit";
-/// An item's identity, to skip what a page brings again.
-const ID_FIELD: &str = "id";
-/// An item's identity read from its JSON (an item type without a typed `id`).
-const JSON_KEY: &str = "crate::paginate::json_id(item)";
-
-/// An item's identity read from its typed `id` string field, if it has one.
-fn typed_key(item: &serde_json::Map<String, Value>) -> Option<&'static str> {
-    let id = item.get("properties")?.get(ID_FIELD)?;
-    if id.get("type").and_then(Value::as_str) != Some("string") {
-        return None;
-    }
-    match required(item, ID_FIELD)? {
-        true => Some("Some(item.id.to_string())"),
-        false => Some("item.id.as_ref().map(ToString::to_string)"),
-    }
-}
-
-/// Whether `name` is an optional query parameter of `query` whose type is
-/// one of `types` (progenitor keeps an optional parameter as an `Option`
-/// field of the builder, which the page stream reads and sets).
-fn optional_param(query: &BTreeMap<&str, &Value>, name: &str, key: &str, types: &[&str]) -> bool {
-    query.get(name).is_some_and(|p| {
-        p.get("required") != Some(&Value::Bool(true))
-            && p.get("schema")
-                .and_then(|s| s.get(key))
-                .and_then(Value::as_str)
-                .is_some_and(|t| types.contains(&t))
-    })
-}
-
-/// The conventions of the vendor's time-cursor lists (`GET /call`…): a
-/// `limit` and an inclusive upper bound on the creation time, answering a
-/// bare array of items that carry that time, newest first. The bound moves
-/// down to the last item's time; the inclusive bound (not `…Lt`) keeps items
-/// that share the boundary's time, which the page stream skips by `id` when
-/// they come again. A vendor listing oldest first would take the lower bound
-/// (`createdAtGe`) instead. (Constants until the conventions are data.)
-const TIME_CURSOR_BOUND: &str = "createdAtLe";
-/// The items' time the bound is compared with.
-const TIME_CURSOR_FIELD: &str = "createdAt";
-
 /// One resource: its handle type, its accessor on `Client`, its methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
@@ -295,12 +234,49 @@ fn bare_verb(verb: &str, label: &str) -> String {
     })
 }
 
-/// The method a verb becomes: its entry of [`VERBS`], else its snake case.
-fn method_for(verb: &str) -> String {
-    VERBS
-        .iter()
-        .find(|(v, _)| *v == verb)
-        .map_or_else(|| verb.to_snake_case(), |(_, n)| n.to_string())
+/// The method a verb becomes: its row of the conventions' verb table, else
+/// its snake case.
+fn method_for(verb: &str, conventions: &Conventions) -> String {
+    conventions
+        .verbs
+        .find(verb)
+        .map_or_else(|| verb.to_snake_case(), |(_, m)| m.to_string())
+}
+
+/// `word` in the plural, by the English rules a resource name needs: a word
+/// ending in `s` is taken as plural already (`Analytics`, `Calls`), `y`
+/// after a consonant becomes `ies`, `x`/`z`/`ch`/`sh` take `es`, others `s`.
+fn plural(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    if word.is_empty() || !word.ends_with(|c: char| c.is_ascii_alphabetic()) || lower.ends_with('s')
+    {
+        return word.to_string();
+    }
+    let before_y = lower.strip_suffix('y').and_then(|s| s.chars().last());
+    if before_y.is_some_and(|c| !"aeiou".contains(c)) {
+        return format!("{}ies", &word[..word.len() - 1]);
+    }
+    if ["x", "z", "ch", "sh"].iter().any(|e| lower.ends_with(e)) {
+        return format!("{word}es");
+    }
+    format!("{word}s")
+}
+
+/// A resource's words (its label with anything not alphanumeric a space),
+/// the last one in the plural when the conventions say so.
+fn resource_words(label: &str, names: ResourceNames) -> String {
+    let words: String = label
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    match names {
+        ResourceNames::AsLabelled => words,
+        ResourceNames::Plural => {
+            let trimmed = words.trim_end();
+            let start = trimmed.rfind(' ').map_or(0, |i| i + 1);
+            format!("{}{}", &trimmed[..start], plural(&trimmed[start..]))
+        }
+    }
 }
 
 /// The Rust type progenitor gives a path parameter of this schema (after
@@ -341,222 +317,89 @@ fn field_name(json: &str) -> Option<String> {
     .then_some(name)
 }
 
-/// The component a schema references (directly, or as the one member of an
-/// `allOf` that adds a description): its name and schema.
-fn component<'d>(
-    doc: &'d Value,
-    schema: &Value,
-) -> Option<(&'d str, &'d serde_json::Map<String, Value>)> {
-    let name = crate::spec::named_component(schema)?;
-    let (key, value) = doc
-        .pointer("/components/schemas")?
-        .as_object()?
-        .get_key_value(name)?;
-    Some((key.as_str(), value.as_object()?))
-}
-
-/// Whether `object` requires `property`; `None` if the property is
-/// nullable (a double option after the passes, not read here).
-fn required(object: &serde_json::Map<String, Value>, property: &str) -> Option<bool> {
-    let schema = object.get("properties")?.get(property)?;
-    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
-        return None;
-    }
-    Some(
-        object
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|r| r.iter().any(|p| p.as_str() == Some(property))),
-    )
-}
-
-/// A list operation that pages, recognised by its shape: a `GET` whose query
-/// takes numeric `page` and `limit`, answering a component object with one
-/// required array property of items (components, or an inline schema typify
-/// named, such as a union of components); the list's total comes from
-/// a `totalItems` number in an object property (paging metadata), an item's
-/// identity from its `id` string (read from the typed field of a component
-/// item, from the item's JSON otherwise).
-fn pagination(
+/// The Rust a list's pages are read with: `paging` (its extension's
+/// `pagination`) checked against the document, then expressions over the
+/// decoded page (`page`), an item (`item`) and a page's last item (`last`).
+fn rust_pagination(
     doc: &Value,
     op: &crate::spec::Operation<'_>,
+    paging: &Paging,
     krate: &str,
     names: &BTreeMap<String, String>,
     array_items: &BTreeMap<(String, String), String>,
-) -> Option<Pagination> {
-    if op.method != "get" {
-        return None;
-    }
-    let numeric = |s: Option<&Value>| {
-        matches!(
-            s.and_then(|s| s.get("type")).and_then(Value::as_str),
-            Some("number" | "integer")
-        )
+) -> Result<Pagination, String> {
+    let shape: Shape<'_> = crate::spec::pagination::shape(doc, op, paging)?;
+    let field = |json: &str| {
+        field_name(json).ok_or_else(|| format!("`{json}` is not a plain Rust field name"))
     };
-    let query: BTreeMap<&str, &Value> = op.query_parameters().collect();
-    let (page_param, limit_param) = (PAGE_PARAM, LIMIT_PARAM);
-    if ![page_param, limit_param]
-        .iter()
-        .all(|n| optional_param(&query, n, "type", &["number", "integer"]))
-    {
-        return None;
-    }
-    let response = op.success_schema()?;
-    let (page_name, page) = component(doc, response)?;
-    let properties = page.get("properties")?.as_object()?;
-    let arrays: Vec<(&String, &Value)> = properties
-        .iter()
-        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("array"))
-        .collect();
-    let [(items_json, items_schema)] = arrays.as_slice() else {
-        return None;
+    let (limit, id) = match paging {
+        Paging::PageNumber { limit, id, .. } | Paging::TimeCursor { limit, id, .. } => (limit, id),
     };
-    if required(page, items_json) != Some(true) {
-        return None;
-    }
-    let items_field = field_name(items_json)?;
-    let item = component(doc, items_schema.get("items")?);
-    let item_rust = match item {
-        Some((item_name, _)) => names.get(item_name)?.clone(),
-        None => array_items
-            .get(&(page_name.to_string(), items_field.clone()))?
-            .clone(),
+    let items_field = match paging {
+        Paging::PageNumber { items, .. } => Some(field(items)?),
+        Paging::TimeCursor { .. } => None,
     };
-    // The total: `totalItems` of an object property.
-    let total = properties
-        .iter()
-        .filter(|(k, _)| k != items_json)
-        .find_map(|(meta_json, meta_schema)| {
-            let (_, meta) = component(doc, meta_schema)?;
-            let total_schema = meta.get("properties")?.get("totalItems")?;
-            if !numeric(Some(total_schema)) {
-                return None;
+    let item = match shape.item {
+        Item::Component(name) => names.get(name),
+        Item::Inline(page) => items_field
+            .as_ref()
+            .and_then(|f| array_items.get(&(page.to_string(), f.clone()))),
+    }
+    .ok_or("the items have no Rust type")?;
+    let key = match shape.id {
+        Field::Typed { required: true } => format!("Some(item.{}.to_string())", field(id)?),
+        Field::Typed { required: false } => {
+            format!("item.{}.as_ref().map(ToString::to_string)", field(id)?)
+        }
+        Field::Json => format!("crate::paginate::json_id(item, {id:?})"),
+        Field::Absent => "None".to_string(),
+    };
+    // `Option<u64>` from the page: through each (required or optional)
+    // property on the way to the total.
+    fn total(at: &str, steps: &[(String, bool)]) -> String {
+        match steps {
+            [] => "None".to_string(),
+            [(f, true)] => format!("crate::paginate::total({at}.{f})"),
+            [(f, false)] => format!("{at}.{f}.and_then(crate::paginate::total)"),
+            [(f, true), rest @ ..] => format!("{{ let m = &{at}.{f}; {} }}", total("m", rest)),
+            [(f, false), rest @ ..] => {
+                format!("{at}.{f}.as_ref().and_then(|m| {})", total("m", rest))
             }
-            let meta_field = field_name(meta_json)?;
-            let read = if required(meta, "totalItems")? {
-                "crate::paginate::total(m.total_items)"
-            } else {
-                "m.total_items.and_then(crate::paginate::total)"
-            };
-            Some(if required(page, meta_json)? {
-                format!("{{ let m = &page.{meta_field}; {read} }}")
-            } else {
-                format!("page.{meta_field}.as_ref().and_then(|m| {read})")
-            })
-        })
-        .unwrap_or_else(|| "None".to_string());
-    let key = match item {
-        Some((_, item)) => typed_key(item).unwrap_or("None"),
-        None => JSON_KEY,
+        }
     }
-    .to_string();
-    Some(Pagination {
-        page_field: Some(field_name(page_param)?),
-        limit_field: field_name(limit_param)?,
-        cursor: None,
-        item: format!("::{krate}::{item_rust}"),
-        items_field: Some(items_field),
-        total,
+    let steps = shape
+        .total
+        .iter()
+        .map(|(json, required)| Ok((field(json)?, *required)))
+        .collect::<Result<Vec<_>, String>>()?;
+    let (page_field, cursor) = match paging {
+        Paging::PageNumber { page, .. } => (Some(field(page)?), None),
+        Paging::TimeCursor { bound, time, .. } => (
+            None,
+            Some(TimeCursor {
+                bound_field: field(bound)?,
+                last_time: match shape.time {
+                    Some(Field::Typed { required: true }) => {
+                        format!("last.{}.clone()", field(time)?)
+                    }
+                    _ => format!("crate::paginate::json_time(last, {time:?})?"),
+                },
+            }),
+        ),
+    };
+    Ok(Pagination {
+        page_field,
+        limit_field: field(limit)?,
+        cursor,
+        item: format!("::{krate}::{item}"),
+        items_field,
+        total: total("page", &steps),
         key,
     })
 }
 
-/// A time-cursor list, recognised by its shape: a `GET` whose query takes a
-/// numeric `limit` and [`TIME_CURSOR_BOUND`] (a `date-time` string) and no
-/// `page`, answering an array of a component that carries
-/// [`TIME_CURSOR_FIELD`] (typed when the component is an object that
-/// requires it; read from the item's JSON when it is a union, whose members
-/// must all have it).
-fn time_cursor(
-    doc: &Value,
-    op: &crate::spec::Operation<'_>,
-    krate: &str,
-    names: &BTreeMap<String, String>,
-) -> Option<Pagination> {
-    if op.method != "get" {
-        return None;
-    }
-    let query: BTreeMap<&str, &Value> = op.query_parameters().collect();
-    let is = |s: Option<&Value>, key: &str, values: &[&str]| {
-        s.and_then(|s| s.get(key))
-            .and_then(Value::as_str)
-            .is_some_and(|v| values.contains(&v))
-    };
-    if query.contains_key(PAGE_PARAM)
-        || !optional_param(&query, LIMIT_PARAM, "type", &["number", "integer"])
-        || !optional_param(&query, TIME_CURSOR_BOUND, "format", &["date-time"])
-    {
-        return None;
-    }
-    let response = op.success_schema()?;
-    if response.get("type").and_then(Value::as_str) != Some("array") {
-        return None;
-    }
-    let (item_name, item) = component(doc, response.get("items")?)?;
-    let item_rust = names.get(item_name)?;
-    let has_time = |object: &serde_json::Map<String, Value>| {
-        object
-            .get("properties")
-            .and_then(|p| p.get(TIME_CURSOR_FIELD))
-            .is_some_and(|t| is(Some(t), "format", &["date-time"]))
-    };
-    let json_time = format!("crate::paginate::json_time(last, {TIME_CURSOR_FIELD:?})?");
-    let last_time = if has_time(item) {
-        if required(item, TIME_CURSOR_FIELD) == Some(true) {
-            format!("last.{}.clone()", field_name(TIME_CURSOR_FIELD)?)
-        } else {
-            json_time
-        }
-    } else {
-        // A union: every member must carry the time.
-        let members = item
-            .get("oneOf")
-            .or_else(|| item.get("anyOf"))?
-            .as_array()?;
-        if members.is_empty()
-            || !members
-                .iter()
-                .all(|m| component(doc, m).is_some_and(|(_, c)| has_time(c)))
-        {
-            return None;
-        }
-        json_time
-    };
-    // The items that come again at a page boundary are told by their `id`:
-    // a list whose items have none is not walked by time.
-    let key = match typed_key(item) {
-        Some(key) => key,
-        None => {
-            let members = item
-                .get("oneOf")
-                .or_else(|| item.get("anyOf"))?
-                .as_array()?;
-            let has_id = |c: &serde_json::Map<String, Value>| typed_key(c).is_some();
-            if !members
-                .iter()
-                .all(|m| component(doc, m).is_some_and(|(_, c)| has_id(c)))
-            {
-                return None;
-            }
-            JSON_KEY
-        }
-    };
-    Some(Pagination {
-        page_field: None,
-        limit_field: field_name(LIMIT_PARAM)?,
-        cursor: Some(TimeCursor {
-            bound_field: field_name(TIME_CURSOR_BOUND)?,
-            last_time,
-        }),
-        item: format!("::{krate}::{item_rust}"),
-        items_field: None,
-        total: "None".to_string(),
-        key: key.to_string(),
-    })
-}
-
 /// An operation on its way into a resource: (the method name the extension
-/// asks for, the rank of its verb in [`VERBS`], its verb without the
+/// asks for, the rank of its verb in the verb table, its verb without the
 /// resource's noun, the method).
 type Planned = (Option<String>, usize, String, ResourceMethod);
 
@@ -567,6 +410,7 @@ type Planned = (Option<String>, usize, String, ResourceMethod);
 /// list whose items the document declares inline.
 pub fn plan(
     doc: &Value,
+    conventions: &Conventions,
     names: &BTreeMap<String, String>,
     array_items: &BTreeMap<(String, String), String>,
     manual: &[ManualOp],
@@ -586,29 +430,17 @@ pub fn plan(
         let label = sdk
             .and_then(|s| s.get("resource"))
             .and_then(Value::as_str)
-            .or_else(|| {
-                op.node
-                    .get("tags")
-                    .and_then(Value::as_array)
-                    .and_then(|t| t.first())
-                    .and_then(Value::as_str)
-            })
-            .or_else(|| {
-                op.path
-                    .split('/')
-                    .find(|s| !s.is_empty() && !s.starts_with('{'))
-            })
-            .unwrap_or("default")
+            .unwrap_or_else(|| op.label())
             .to_string();
         let forced = sdk
             .and_then(|s| s.get("method"))
             .and_then(Value::as_str)
             .map(str::to_snake_case);
         let verb = bare_verb(verb(id), &label);
-        let rank = VERBS
-            .iter()
-            .position(|(v, _)| *v == verb)
-            .unwrap_or(VERBS.len());
+        let rank = conventions
+            .verbs
+            .find(&verb)
+            .map_or(conventions.verbs.table.len(), |(rank, _)| rank);
         let params = op
             .item
             .get("parameters")
@@ -664,11 +496,19 @@ pub fn plan(
             path_params,
             body,
             manual: manual_body.is_some(),
-            pagination: if manual_body.is_some() {
-                None
-            } else {
-                pagination(doc, &op, &krate, names, array_items)
-                    .or_else(|| time_cursor(doc, &op, &krate, names))
+            pagination: match sdk.and_then(|s| s.get("pagination")) {
+                _ if manual_body.is_some() => None,
+                None | Some(Value::Bool(false)) => None,
+                Some(stated) => {
+                    let at = format!("{}/{SDK_EXTENSION}/pagination", op.pointer());
+                    let paging: Paging = serde_json::from_value(stated.clone())
+                        .map_err(|e| Error::at(id, &at, format!("not a pagination: {e}")))?;
+                    let p = rust_pagination(doc, &op, &paging, &krate, names, array_items)
+                        .map_err(|e| {
+                            Error::at(id, &at, format!("the pagination does not fit: {e}"))
+                        })?;
+                    Some(p)
+                }
             },
             manual_body,
         };
@@ -681,10 +521,7 @@ pub fn plan(
     let mut out = Plan::default();
     let mut accessors: BTreeSet<String> = CLIENT_METHODS.iter().map(ToString::to_string).collect();
     for (label, mut ops) in grouped {
-        let words: String = label
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .collect();
+        let words = resource_words(&label, conventions.resource_names);
         let type_name = words.to_upper_camel_case();
         let mut accessor = words.to_snake_case();
         if accessor.is_empty() || !accessor.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -696,7 +533,10 @@ pub fn plan(
             .iter()
             .map(|(_, _, _, m)| m.operation_id.to_snake_case())
             .collect();
-        if accessors.contains(&accessor) || op_methods.contains(&accessor) {
+        if accessors.contains(&accessor)
+            || op_methods.contains(&accessor)
+            || KEYWORDS.contains(&accessor.as_str())
+        {
             accessor = format!("{accessor}_api");
         }
         accessors.insert(accessor.clone());
@@ -706,7 +546,9 @@ pub fn plan(
         let mut taken = BTreeSet::new();
         for i in order {
             let (forced, _, bare, m) = &mut ops[i];
-            let wanted = forced.clone().unwrap_or_else(|| method_for(bare));
+            let wanted = forced
+                .clone()
+                .unwrap_or_else(|| method_for(bare, conventions));
             let mut name = wanted.clone();
             if taken.contains(&name) {
                 name = bare.to_snake_case();
@@ -1176,6 +1018,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// `doc` with the SDK conventions' rules applied (the defaults).
+    fn annotated(mut doc: Value) -> Value {
+        use crate::pipeline::normalize::{apply_rules, rules};
+        apply_rules(
+            &mut doc,
+            &[rules::sdk_overrides::RULE, rules::infer_pagination::RULE],
+        );
+        doc
+    }
+
     fn op(id: &str, tags: &[&str]) -> Value {
         json!({"operationId": id, "tags": tags, "responses": {}})
     }
@@ -1203,7 +1055,15 @@ mod tests {
             "/misc": {"get": {"operationId": "getMisc", "responses": {}, "x-cozmox-sdk": {"resource": "Analytics"}}}
         }});
         let names = BTreeMap::from([("RunDto".to_string(), "RunDto".to_string())]);
-        let plan = plan(&doc, &names, &BTreeMap::new(), &[], "api-models").unwrap();
+        let plan = plan(
+            &doc,
+            &Conventions::defaults(),
+            &names,
+            &BTreeMap::new(),
+            &[],
+            "api-models",
+        )
+        .unwrap();
         let methods = |r: &str| -> Vec<(String, String)> {
             plan.resources[r]
                 .methods
@@ -1212,6 +1072,10 @@ mod tests {
                 .collect()
         };
         assert_eq!(plan.resources["PhoneNumbers"].accessor, "phone_numbers");
+        assert_eq!(
+            plan.resources["Evals"].accessor, "evals",
+            "named in the plural"
+        );
         assert_eq!(
             methods("PhoneNumbers"),
             [
@@ -1227,7 +1091,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            methods("Eval"),
+            methods("Evals"),
             [
                 ("EvalController_run".into(), "run".into()),
                 ("EvalController_legacyList".into(), "list".into()),
@@ -1256,12 +1120,12 @@ mod tests {
             get.path_params,
             [("id".to_string(), "::uuid::Uuid".to_string())]
         );
-        let run = &plan.resources["Eval"].methods[0];
+        let run = &plan.resources["Evals"].methods[0];
         assert_eq!(run.body.as_deref(), Some("::api_models::RunDto"));
         assert_eq!(
             plan.collisions,
             [
-                "Eval.list: EvalController_findAll → find_all",
+                "Evals.list: EvalController_findAll → find_all",
                 "PhoneNumbers.list: PhoneNumberController_findAll → find_all",
             ]
         );
@@ -1275,6 +1139,32 @@ mod tests {
                 .to_string()
         );
         syn::parse2::<syn::File>(code).unwrap();
+    }
+
+    #[test]
+    fn resources_are_named_in_the_plural() {
+        let cases = [
+            ("Insight", "Insights"),
+            ("Eval", "Evals"),
+            ("Analytics", "Analytics"),
+            ("Phone Numbers", "Phone Numbers"),
+            ("Observability/Scorecard", "Observability Scorecards"),
+            ("Policy", "Policies"),
+            ("Key", "Keys"),
+            ("Batch", "Batches"),
+            ("v2", "v2"),
+        ];
+        for (label, words) in cases {
+            assert_eq!(
+                resource_words(label, ResourceNames::Plural),
+                words,
+                "{label}"
+            );
+        }
+        assert_eq!(
+            resource_words("Observability/Scorecard", ResourceNames::AsLabelled),
+            "Observability Scorecard"
+        );
     }
 
     #[test]
@@ -1313,9 +1203,16 @@ mod tests {
             "UnionPageResultsItem".to_string(),
         )]);
         let paging = |doc: Value| {
-            plan(&doc, &names, &array_items, &[], "m")
-                .unwrap()
-                .resources["X"]
+            plan(
+                &annotated(doc),
+                &Conventions::defaults(),
+                &names,
+                &array_items,
+                &[],
+                "m",
+            )
+            .unwrap()
+            .resources["Xes"]
                 .methods[0]
                 .pagination
                 .clone()
@@ -1335,7 +1232,7 @@ mod tests {
         );
         let p = paging(doc(json!([num("page"), num("limit")]), "UnionPage")).expect("pages");
         assert_eq!(p.item, "::m::UnionPageResultsItem");
-        assert_eq!(p.key, "crate::paginate::json_id(item)");
+        assert_eq!(p.key, "crate::paginate::json_id(item, \"id\")");
         assert_eq!(
             paging(doc(json!([num("limit")]), "Page")),
             None,
@@ -1372,9 +1269,16 @@ mod tests {
             .map(|n| (n.to_string(), n.to_string()))
             .collect();
         let paging = |doc: Value| {
-            plan(&doc, &names, &BTreeMap::new(), &[], "m")
-                .unwrap()
-                .resources["X"]
+            plan(
+                &annotated(doc),
+                &Conventions::defaults(),
+                &names,
+                &BTreeMap::new(),
+                &[],
+                "m",
+            )
+            .unwrap()
+            .resources["Xes"]
                 .methods[0]
                 .pagination
                 .clone()

@@ -2,9 +2,11 @@
 //! commands: each notion (JSON pointers, the operations of a document, the
 //! HTTP methods a path item holds, typify's naming) is defined once, here.
 
+pub mod conventions;
 mod names;
 mod operations;
 pub mod overrides;
+pub mod pagination;
 mod places;
 mod refs;
 mod version;

@@ -49,6 +49,22 @@ impl<'a> Operation<'a> {
         operation_pointer(self.path, self.method)
     }
 
+    /// The resource the operation belongs to by the document: its first
+    /// tag, else the first literal segment of its path (`default` for `/`).
+    pub fn label(&self) -> &'a str {
+        self.node
+            .get("tags")
+            .and_then(Value::as_array)
+            .and_then(|t| t.first())
+            .and_then(Value::as_str)
+            .or_else(|| {
+                self.path
+                    .split('/')
+                    .find(|s| !s.is_empty() && !s.starts_with('{'))
+            })
+            .unwrap_or("default")
+    }
+
     /// Its query parameters (declared on the operation): name → Parameter Object.
     pub fn query_parameters(&self) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
         self.node

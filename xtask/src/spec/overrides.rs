@@ -1,5 +1,6 @@
 //! The project's overrides: data in `openapi/overrides.json` that says what
-//! the vendor's document does not (which `number`s are integers). `import`
+//! the vendor's document does not (which `number`s are integers) and how it
+//! becomes the SDK (`sdk`: [`super::conventions`]). `import`
 //! leaves the file alone (it rewrites only `openapi.json` and `schemas/`);
 //! [`crate::pipeline::load::load`] puts it at the document's root under
 //! [`OVERRIDES_KEY`], where the normalization rules that apply it read it.
@@ -62,10 +63,16 @@ pub fn check(overrides: &Value) -> Result<(), (String, String)> {
                     }
                 }
             }
+            super::conventions::SDK_KEY => {
+                super::conventions::Conventions::parse(value).map_err(|e| {
+                    let (at, what) = e.split_once(": ").unwrap_or(("", &e));
+                    (at.to_string(), what.to_string())
+                })?;
+            }
             other => {
                 return Err((
                     format!("/{other}"),
-                    "is not a known override (`integers`)".into(),
+                    "is not a known override (`integers`, `sdk`)".into(),
                 ));
             }
         }
@@ -123,6 +130,12 @@ mod tests {
         assert_eq!(
             bad(serde_json::json!({"integers": {"name": []}})),
             "/integers/name"
+        );
+        assert_eq!(
+            bad(
+                serde_json::json!({"sdk": {"renames": {"resources": {"A": {"name": "b", "reason": ""}}}}})
+            ),
+            "/sdk/renames/resources/A"
         );
     }
 }

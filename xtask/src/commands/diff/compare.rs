@@ -228,7 +228,67 @@ fn compare_operation(o: &Op, n: &Op, old: &Value, new: &Value) -> Vec<Change> {
     parameters(&mut w, o, n, old, new);
     request_body(&mut w, o, n, old, new);
     responses(&mut w, o, n, old, new);
+    sdk_extension(&mut w, o, n);
     w.finish()
+}
+
+/// The SDK's own view of an operation (its `x-cozmox-sdk` extension, which
+/// normalization writes from the overrides' renames and the pagination it
+/// infers): a renamed resource or method, and a list that starts or stops
+/// paging.
+fn sdk_extension(w: &mut Walker, o: &Op, n: &Op) {
+    use crate::spec::conventions::SDK_EXTENSION;
+    let get = |op: &Op, key: &str| {
+        op.node
+            .get(SDK_EXTENSION)
+            .and_then(|e| e.get(key))
+            .filter(|v| **v != Value::Bool(false))
+            .cloned()
+    };
+    let ptr = format!("{}/{SDK_EXTENSION}", n.ptr);
+    let text = |v: &Option<Value>| {
+        v.as_ref().map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
+    for key in ["resource", "method"] {
+        let (a, b) = (get(o, key), get(n, key));
+        if a != b {
+            w.push(
+                change(
+                    Kind::SdkNameChanged,
+                    &n.route(),
+                    &ptr,
+                    format!("the SDK's {key} name (overrides' renames)"),
+                    Verdict::breaking(format!(
+                        "the call's {key} is renamed: code using the old name stops compiling"
+                    )),
+                    Verdict::none(),
+                )
+                .values(text(&a), text(&b)),
+            );
+        }
+    }
+    let (a, b) = (get(o, "pagination"), get(n, "pagination"));
+    if a != b {
+        let rust = match (&a, &b) {
+            (None, _) => Verdict::compatible("`.stream()` and `.pages()` added"),
+            (_, None) => Verdict::breaking("`.stream()` and `.pages()` are gone"),
+            _ => Verdict::compatible("`.stream()` pages another way"),
+        };
+        w.push(
+            change(
+                Kind::PaginationChanged,
+                &n.route(),
+                &format!("{ptr}/pagination"),
+                "how the list pages",
+                rust,
+                Verdict::none(),
+            )
+            .values(text(&a), text(&b)),
+        );
+    }
 }
 
 /// A `$ref` to another part of the document, resolved (a few hops at most).

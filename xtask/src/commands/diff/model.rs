@@ -140,6 +140,12 @@ pub enum Kind {
     SharedTypeChanged,
     /// A `default` value changed.
     DefaultChanged,
+    /// The resource or method an operation's `x-cozmox-sdk` extension gives
+    /// it (the overrides' renames) changed: the Rust call is renamed.
+    SdkNameChanged,
+    /// How a list pages (its `x-cozmox-sdk` pagination, inferred or stated)
+    /// changed: `.stream()`/`.pages()` appear, go, or page another way.
+    PaginationChanged,
     /// A description or summary changed (counted; listed with `--verbose`).
     DescriptionChanged,
 }
@@ -177,6 +183,8 @@ impl Kind {
         Kind::InlineTypeRenamed,
         Kind::SharedTypeChanged,
         Kind::DefaultChanged,
+        Kind::SdkNameChanged,
+        Kind::PaginationChanged,
         Kind::DescriptionChanged,
     ];
 
@@ -213,6 +221,8 @@ impl Kind {
             Kind::InlineTypeRenamed => "inline-type-renamed",
             Kind::SharedTypeChanged => "shared-type-changed",
             Kind::DefaultChanged => "default-changed",
+            Kind::SdkNameChanged => "sdk-name-changed",
+            Kind::PaginationChanged => "pagination-changed",
             Kind::DescriptionChanged => "description-changed",
         }
     }

@@ -1110,3 +1110,42 @@ fn a_redirect_added_to_a_download_changes_its_return_type() {
     assert_eq!(c.rust.impact, Impact::Breaking, "{c:#?}");
     assert!(c.detail.contains("`Download`"), "{c:#?}");
 }
+
+/// The SDK's names and pagination are data (the overrides' renames, the
+/// pagination `infer-pagination` finds): when they change, the report says
+/// so, as the Rust API changes with them.
+#[test]
+fn sdk_names_and_pagination_changes_are_reported() {
+    let list = |params: Value| {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/thing": {"get": {
+                "operationId": "ThingController_findAll",
+                "parameters": params,
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema":
+                    {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}}}
+            }}},
+            "components": {"schemas": {"Thing": obj_req(
+                json!({"id": s(), "createdAt": {"type": "string", "format": "date-time"}}),
+                &["id", "createdAt"]
+            )}}
+        })
+    };
+    let limit = json!({"name": "limit", "in": "query", "schema": {"type": "integer"}});
+    let bound = json!({"name": "createdAtLe", "in": "query",
+                       "schema": {"type": "string", "format": "date-time"}});
+    let old = list(json!([limit.clone()]));
+    let mut new = list(json!([limit, bound]));
+    new[crate::spec::OVERRIDES_KEY] = json!({"sdk": {
+        "pagination": crate::spec::conventions::Conventions::defaults_value()["pagination"].clone(),
+        "renames": {"operations": {"ThingController_findAll": {"method": "all", "reason": "r"}}}
+    }});
+    let report = run(old, new);
+    let renamed = one(&report, Kind::SdkNameChanged);
+    assert_eq!((renamed.old, renamed.new), (None, Some("all".to_string())));
+    assert!(renamed.rust.impact.breaks());
+    let paged = one(&report, Kind::PaginationChanged);
+    assert_eq!(paged.rust.impact, Impact::Compatible);
+    assert!(paged.new.unwrap().contains("time-cursor"));
+}

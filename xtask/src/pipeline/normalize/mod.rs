@@ -111,18 +111,36 @@ pub static RULES: &[Rule] = &[
     rules::redirect_download_without_body::RULE,
     rules::empty_allof_member::RULE,
     rules::text_code_fences::RULE,
+    // The SDK's conventions, last: they read the operations as the rules
+    // above leave them (integer page counts, named inline answers).
+    rules::sdk_overrides::RULE,
+    // After `sdk-overrides`: a pagination stated by hand is not inferred.
+    rules::infer_pagination::RULE,
 ];
 
-/// Apply every rule of [`RULES`] to `doc`, in order.
+/// Apply every rule of [`RULES`] to `doc`, in order. The overrides the
+/// rules read ([`crate::spec::overrides`]) are removed once they have run:
+/// the normalized document carries what they said, not them.
 pub fn normalize(doc: &mut Value) -> Report {
-    apply_rules(doc, RULES)
+    let report = apply_rules(doc, RULES);
+    drop_overrides(doc);
+    report
+}
+
+/// Remove the overrides from a document whose rules have run.
+fn drop_overrides(doc: &mut Value) {
+    if let Some(root) = doc.as_object_mut() {
+        root.remove(crate::spec::OVERRIDES_KEY);
+    }
 }
 
 /// Apply only the rules that carry out the project's overrides
 /// ([`crate::spec::overrides`]): the contract the SDK holds the server to,
 /// for tests that read the vendor's schemas otherwise as written.
 pub fn apply_overrides(doc: &mut Value) -> Report {
-    apply_rules(doc, &[rules::integer_overrides::RULE])
+    let report = apply_rules(doc, &[rules::integer_overrides::RULE]);
+    drop_overrides(doc);
+    report
 }
 
 /// Apply every rule of [`RULES`] but those named in `skip`, in order.
@@ -134,6 +152,7 @@ pub fn normalize_except(doc: &mut Value, skip: &[&str]) -> Report {
             .fired
             .extend(apply_rules(doc, std::slice::from_ref(rule)).fired);
     }
+    drop_overrides(doc);
     report
 }
 
