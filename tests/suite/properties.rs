@@ -212,11 +212,11 @@ fn union_member_components(schema: &Value) -> Vec<String> {
 fn member_shape(doc: &Value, name: &str) -> (Vec<String>, Vec<String>) {
     let schema = &doc["components"]["schemas"][name];
     let mut props = BTreeMap::new();
-    xtask::pipeline::passes::schema_map::properties(doc, schema, &mut props);
+    xtask::pipeline::schema_map::properties(doc, schema, &mut props);
     let mut required = Vec::new();
     let mut stack = vec![schema];
     while let Some(s) = stack.pop() {
-        let s = xtask::pipeline::passes::schema_map::resolve(doc, s);
+        let s = xtask::pipeline::schema_map::resolve(doc, s);
         if let Some(list) = s.get("required").and_then(Value::as_array) {
             required.extend(list.iter().filter_map(Value::as_str).map(str::to_owned));
         }
@@ -266,9 +266,9 @@ fn drift(
 fn is_tag(doc: &Value, member: &str, key: &str) -> bool {
     let schema = &doc["components"]["schemas"][member];
     let mut props = BTreeMap::new();
-    xtask::pipeline::passes::schema_map::properties(doc, schema, &mut props);
+    xtask::pipeline::schema_map::properties(doc, schema, &mut props);
     props.get(key).is_some_and(|p| {
-        let p = xtask::pipeline::passes::schema_map::resolve(doc, p);
+        let p = xtask::pipeline::schema_map::resolve(doc, p);
         p.get("enum")
             .and_then(Value::as_array)
             .is_some_and(|e| e.len() == 1)

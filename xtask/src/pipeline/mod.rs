@@ -12,7 +12,10 @@ pub mod normalize;
 pub mod passes;
 pub mod resources;
 pub mod scaffold;
+pub mod schema_map;
 pub mod snapshots;
+pub mod syntax;
+mod target;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -23,68 +26,11 @@ use serde_json::Value;
 
 use crate::Error;
 use normalize::Report;
-use passes::{union_impls, validate};
+use passes::{union_impls, validate_impls};
+pub use target::Target;
 
 /// The command written into every generated file's header.
 pub const COMMAND: &str = "cargo xtask generate";
-
-/// Where the generated code goes.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// Package name of the models crate (folder `crates/<name>`).
-    pub models_crate: String,
-    /// Package name of the client crate (folder `crates/<name>`).
-    pub client_crate: String,
-    /// Also write manifests and `lib.rs` files, making a standalone workspace
-    /// (`generate --out`); the project's own crates have hand-written ones.
-    pub scaffold: bool,
-    /// The hand-written type in the client crate that implements the
-    /// client's hooks (auth, retries, tracing); `None`: progenitor's defaults.
-    pub client_runtime: Option<String>,
-    /// The hand-written module in the client crate providing the SDK's
-    /// error type (see [`passes::client_error`]); `None`: operations
-    /// return progenitor's error.
-    pub client_error: Option<String>,
-}
-
-impl Target {
-    /// This project's crates.
-    pub fn project() -> Self {
-        Target {
-            models_crate: "cozmox-models".into(),
-            client_crate: "cozmox-client".into(),
-            scaffold: false,
-            client_runtime: Some("crate::runtime::Runtime".into()),
-            client_error: Some("crate::error".into()),
-        }
-    }
-
-    /// A standalone workspace for any document (`generate --out`), with the
-    /// same client runtime as the project's (copied by the scaffold).
-    pub fn standalone() -> Self {
-        Target {
-            models_crate: "api-models".into(),
-            client_crate: "api-client".into(),
-            scaffold: true,
-            client_runtime: Some("crate::runtime::Runtime".into()),
-            client_error: Some("crate::error".into()),
-        }
-    }
-
-    /// `crates/<models>/src/generated`.
-    pub fn models_dir(&self) -> PathBuf {
-        PathBuf::from("crates")
-            .join(&self.models_crate)
-            .join("src/generated")
-    }
-
-    /// `crates/<client>/src/generated`.
-    pub fn client_dir(&self) -> PathBuf {
-        PathBuf::from("crates")
-            .join(&self.client_crate)
-            .join("src/generated")
-    }
-}
 
 /// Everything one run of the pipeline produced.
 pub struct Generated {
@@ -105,7 +51,7 @@ pub struct Generated {
     /// How each union decodes (tag property, or untagged).
     pub unions: union_impls::Unions,
     /// Types given a `Validate` impl, and the fields checked.
-    pub validation: validate::Validation,
+    pub validation: validate_impls::Validation,
     /// Optional `Struct.field`s boxed because their type is large
     /// ([`passes::box_large_optional_fields`]).
     pub boxed_fields: Vec<String>,
@@ -271,9 +217,9 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
     };
     let models_tokens = models.tokens;
     let files = passes::Files {
-        models: passes::syntax::parse(quote! { #lint_allows #models_tokens }, "models")?,
-        client: passes::syntax::parse(quote! { #lint_allows #client_tokens }, "client")?,
-        httpmock: passes::syntax::parse(quote! { #lint_allows #httpmock_tokens }, "httpmock")?,
+        models: syntax::parse(quote! { #lint_allows #models_tokens }, "models")?,
+        client: syntax::parse(quote! { #lint_allows #client_tokens }, "client")?,
+        httpmock: syntax::parse(quote! { #lint_allows #httpmock_tokens }, "httpmock")?,
     };
     models::check_inhabited(&files.models, &models.names)?;
     tick("parse", &mut timings);
@@ -320,16 +266,15 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     lap = Instant::now();
 
     let resource_plan = &inputs.plan;
-    let resources_file = passes::syntax::parse(
+    let resources_file = syntax::parse(
         resources::generate(resource_plan, &inputs.manual, target)?,
         "resources",
     )?;
-    let every_method_file =
-        passes::syntax::parse(resources::every_method(resource_plan)?, "every_method")?;
+    let every_method_file = syntax::parse(resources::every_method(resource_plan)?, "every_method")?;
     let defined: BTreeSet<String> = models_file
         .items
         .iter()
-        .filter_map(passes::syntax::defined_type)
+        .filter_map(syntax::defined_type)
         .collect();
     let index_file = model_index::generate(resource_plan, &inputs.doc, &inputs.names, &defined);
     timings.push(("resources", lap.elapsed()));

@@ -35,8 +35,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::Target;
 use super::client::{ManualBody, ManualOp};
+use super::target::Target;
 use crate::Error;
 use crate::pipeline::load::COMPONENT_REF;
 use crate::spec::conventions::{Conventions, Paging, ResourceNames, SDK_EXTENSION};

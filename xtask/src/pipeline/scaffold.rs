@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::pipeline::Target;
+use crate::pipeline::target::Target;
 
 /// Dependency lines shared by the generated crates; kept equal to the
 /// project's `[workspace.dependencies]` (a test checks it).

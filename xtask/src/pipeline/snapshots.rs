@@ -10,9 +10,9 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{ImplItem, Item};
 
-use super::passes::syntax::defined_type;
-use super::passes::syntax::squash;
-use super::passes::syntax::type_ident;
+use super::syntax::defined_type;
+use super::syntax::squash;
+use super::syntax::type_ident;
 
 /// The identifier a top-level item defines or implements, if any.
 pub(crate) fn item_key(item: &Item) -> Option<String> {
@@ -238,7 +238,7 @@ fn expand_place_aliases(units: &mut Units, aliases: &BTreeMap<String, String>) {
                 if item_key(&item).as_deref() == Some(place.as_str())
                     && let Some(own) = &own_doc
                 {
-                    super::passes::syntax::replace_first_doc(&mut item, own);
+                    super::syntax::replace_first_doc(&mut item, own);
                 }
                 Some((*pos, item))
             })

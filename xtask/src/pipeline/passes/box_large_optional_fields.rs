@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use syn::Item;
 
-use super::syntax::generic_arg;
-use super::syntax::type_ident;
+use crate::pipeline::syntax::generic_arg;
+use crate::pipeline::syntax::type_ident;
 
 /// The most fields a type may hold inline, nested types included, before an
 /// optional field of that type is boxed ([`box_large_optional_fields`]).

@@ -10,11 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::Span;
 use syn::Item;
 
-use super::syntax::derive_paths;
-use super::syntax::generic_arg;
-use super::syntax::trait_arg;
-use super::syntax::trait_name;
-use super::syntax::type_ident;
+use crate::pipeline::syntax::derive_paths;
+use crate::pipeline::syntax::generic_arg;
+use crate::pipeline::syntax::trait_arg;
+use crate::pipeline::syntax::trait_name;
+use crate::pipeline::syntax::type_ident;
 
 /// Turn typify's newtype for each one-member union component named in
 /// `unions` (`pub struct Model(pub AnthropicModel)`, transparent, with

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use syn::Item;
 
-use super::syntax::generic_arg;
-use super::syntax::serde_rename;
+use crate::pipeline::syntax::generic_arg;
+use crate::pipeline::syntax::serde_rename;
 
 /// Give the listed optional-and-nullable fields (`Struct` → JSON property
 /// names) the type `Option<Option<T>>`: `None` absent, `Some(None)` `null`,

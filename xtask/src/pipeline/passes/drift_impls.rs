@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use quote::quote;
 use syn::Item;
 
-use super::syntax::insert_after_types;
-use super::syntax::named_fields;
-use super::syntax::trait_name;
-use super::syntax::type_ident;
+use crate::pipeline::syntax::insert_after_types;
+use crate::pipeline::syntax::named_fields;
+use crate::pipeline::syntax::trait_name;
+use crate::pipeline::syntax::type_ident;
 
 /// The ident of the field that keeps unknown object fields.
 pub const UNKNOWN_FIELDS: &str = "unknown_fields";

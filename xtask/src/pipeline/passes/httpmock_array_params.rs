@@ -8,7 +8,7 @@
 use quote::ToTokens;
 use syn::{ImplItem, Item};
 
-use super::syntax::type_ident;
+use crate::pipeline::syntax::type_ident;
 
 /// progenitor's httpmock helpers match a parameter with
 /// `query_param(name, value.to_string())`, which does not compile for array
@@ -71,7 +71,7 @@ pub fn httpmock_array_params(file: &mut syn::File) -> Vec<String> {
             let ty = type_ident(&imp.self_ty).unwrap_or_default();
             for member in &mut imp.items {
                 let ImplItem::Fn(f) = member else { continue };
-                if !super::syntax::contains_ident(f.sig.to_token_stream(), "Vec") {
+                if !crate::pipeline::syntax::contains_ident(f.sig.to_token_stream(), "Vec") {
                     continue;
                 }
                 let mut v = PerItem(false);

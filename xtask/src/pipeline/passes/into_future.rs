@@ -32,8 +32,8 @@ fn sent_body(f: &syn::ImplItemFn) -> Option<syn::Type> {
     let syn::ReturnType::Type(_, ty) = &f.sig.output else {
         return None;
     };
-    let ok = super::syntax::generic_arg(ty, "Result")?;
-    super::syntax::generic_arg(&ok, "Response")
+    let ok = crate::pipeline::syntax::generic_arg(ty, "Result")?;
+    crate::pipeline::syntax::generic_arg(&ok, "Response")
 }
 
 /// The `IntoFuture` impl of the builder `imp` is an inherent impl of, if it

@@ -17,8 +17,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Item;
 
-use super::light_struct_deserialize::{FieldDecode, field_decode};
-use super::syntax::{derive_paths, insert_after_types, serde_word};
+use crate::pipeline::syntax::{FieldDecode, field_decode};
+use crate::pipeline::syntax::{derive_paths, insert_after_types, serde_word};
 
 /// Give each struct that derives `Serialize` and has a flattened
 /// `crate::UnknownFields` field (and no other serde attribute than the map-only

@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use syn::Item;
 use syn::visit_mut::VisitMut;
 
-use super::syntax::box_option_inner;
-use super::syntax::generic_arg;
-use super::syntax::trait_name;
-use super::syntax::type_ident;
+use crate::pipeline::syntax::box_option_inner;
+use crate::pipeline::syntax::generic_arg;
+use crate::pipeline::syntax::trait_name;
+use crate::pipeline::syntax::type_ident;
 
 /// Make optional fields lossless: a field with a default value in the spec
 /// becomes `Option` (absent stays absent, so a PATCH does not send defaults
@@ -56,8 +56,9 @@ pub fn lossless_optional_fields(file: &mut syn::File) -> Vec<String> {
                     || !metas
                         .iter()
                         .any(|m| m.path().is_ident("skip_serializing_if")));
-            let skips_empty = super::syntax::serde_value(&field.attrs, "skip_serializing_if")
-                .is_some_and(|f| f.contains("is_empty"));
+            let skips_empty =
+                crate::pipeline::syntax::serde_value(&field.attrs, "skip_serializing_if")
+                    .is_some_and(|f| f.contains("is_empty"));
             let boxed_option = box_option_inner(&field.ty);
             if !has_default
                 || !(skips_empty || boxed_option.is_some() || default_fn)

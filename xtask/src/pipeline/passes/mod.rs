@@ -7,22 +7,23 @@
 //! client, httpmock helpers) and says how many items it changed; `cargo xtask
 //! generate -v` prints that count and its time for every pass.
 //!
-//! Shared helpers: [`syntax`] (reading emitted items), [`schema_map`] (from
+//! The helpers passes share sit beside this module, not in it:
+//! [`super::syntax`] (reading emitted items) and [`super::schema_map`] (from
 //! a Rust field back to its schema).
 
 pub mod api_version;
 pub mod box_large_optional_fields;
 pub mod builder_paging_start;
-pub mod client_error;
 pub mod component_dispatch_macro;
 pub mod component_unions;
 pub mod declare_httpmock_module;
+pub mod declare_resources_module;
 pub mod double_option_fields;
 pub mod drift_impls;
 pub mod httpmock_array_params;
 pub mod httpmock_resource_names;
 pub mod into_future;
-pub mod json_schema;
+pub mod json_schema_derives;
 pub mod light_struct_deserialize;
 pub mod light_struct_serialize;
 pub mod lossless_optional_fields;
@@ -30,27 +31,28 @@ pub mod number_enums;
 pub mod open_string_enums;
 pub mod open_untagged_unions;
 pub mod operation_dispatch_macro;
+pub mod operation_table;
 pub mod place_typed_fields;
 pub mod private_operation_methods;
 pub mod runtime_encode_path;
-pub mod schema_map;
 pub mod share_conversion_error;
 pub mod shared_type_aliases;
 pub mod struct_constructors;
 mod struct_shapes;
 pub mod symbol_enums;
-pub mod syntax;
 pub mod unchecked_string_construction;
 pub mod unchecked_string_decoding;
+pub mod unified_errors;
 pub mod union_impls;
-pub mod validate;
+pub mod validate_before_send;
+pub mod validate_impls;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::Target;
+use super::target::Target;
 use crate::Error;
 
 /// Which generated file a pass edits.
@@ -83,12 +85,12 @@ pub struct Found {
     /// How each union decodes ([`union_impls`]).
     pub unions: union_impls::Unions,
     /// Types given a `Validate` impl, and the fields checked ([`validate`]).
-    pub validation: validate::Validation,
+    pub validation: validate_impls::Validation,
     /// Optional `Struct.field`s boxed ([`box_large_optional_fields`]).
     pub boxed_fields: Vec<String>,
     /// Place → shared type, for the aliases kept by [`shared_type_aliases`].
     pub aliases: BTreeMap<String, String>,
-    /// The operationIds found in progenitor's output ([`client_error::operation_table`]).
+    /// The operationIds found in progenitor's output ([`operation_table::operation_table`]).
     pub operations_in_client: BTreeSet<String>,
 }
 
@@ -288,9 +290,9 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Models,
         why_here: "after the field passes: checks the final field types against the spec's constraints",
         run: |cx| {
-            let bodies = validate::body_types(cx.doc, cx.names);
+            let bodies = validate_impls::body_types(cx.doc, cx.names);
             cx.found.validation =
-                validate::validate_impls(&mut cx.models, cx.doc, cx.names, &bodies);
+                validate_impls::validate_impls(&mut cx.models, cx.doc, cx.names, &bodies);
             Ok(cx.found.validation.types.len())
         },
     },
@@ -298,7 +300,7 @@ pub static PASSES: &[Pass] = &[
         name: "json-schema-derives",
         edits: Edits::Models,
         why_here: "after every pass that adds types, and after open-untagged-unions, whose raw-JSON fallback variants it skips",
-        run: |cx| Ok(json_schema::json_schema_derives(&mut cx.models)),
+        run: |cx| Ok(json_schema_derives::json_schema_derives(&mut cx.models)),
     },
     Pass {
         name: "light-struct-serialize",
@@ -375,7 +377,7 @@ pub static PASSES: &[Pass] = &[
             if cx.target.client_error.is_none() {
                 return Ok(0);
             }
-            Ok(validate::validate_before_send(
+            Ok(validate_before_send::validate_before_send(
                 &mut cx.client,
                 &cx.target.models_crate,
                 &cx.found.validation.types,
@@ -388,8 +390,8 @@ pub static PASSES: &[Pass] = &[
         why_here: "after the other client edits, before operation-table: splits each `send` into a raw request and the SDK's error type",
         run: |cx| match &cx.target.client_error {
             Some(support) => {
-                let redirects = client_error::redirecting_builders(cx.doc);
-                Ok(client_error::unified_errors(&mut cx.client, support, &redirects)?.len())
+                let redirects = unified_errors::redirecting_builders(cx.doc);
+                Ok(unified_errors::unified_errors(&mut cx.client, support, &redirects)?.len())
             }
             None => Ok(0),
         },
@@ -431,7 +433,7 @@ pub static PASSES: &[Pass] = &[
         why_here: "after unified-errors: the table of every operation's method and path template, and the check that each is in progenitor's output",
         run: |cx| {
             cx.found.operations_in_client =
-                client_error::operation_table(&mut cx.client, cx.routes);
+                operation_table::operation_table(&mut cx.client, cx.routes);
             if let Some(missing) = cx
                 .routes
                 .keys()
@@ -465,12 +467,10 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Client,
         why_here: "any time: the client declares the resource layer's module (`resources.rs`, written beside it)",
         run: |cx| {
-            cx.client.items.push(syn::parse_quote! {
-                /// The API by resource: `client.sessions().get(id)`. See
-                /// `Client`'s accessors (`sessions()`, …).
-                pub mod resources;
-            });
-            Ok(1)
+            Ok(declare_resources_module::declare_resources_module(
+                &mut cx.client,
+                cx.plan,
+            ))
         },
     },
     Pass {

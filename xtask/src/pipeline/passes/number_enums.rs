@@ -17,9 +17,9 @@ use quote::quote;
 use serde_json::Value;
 use syn::Item;
 
-use super::schema_map::{fresh_name, give_enum_fields_types, type_schemas};
 use super::symbol_enums::symbol_variant_name;
-use super::syntax::{generic_arg, replace_wrapped, trait_arg, trait_name, type_ident};
+use crate::pipeline::schema_map::{fresh_name, give_enum_fields_types, type_schemas};
+use crate::pipeline::syntax::{generic_arg, replace_wrapped, trait_arg, trait_name, type_ident};
 
 /// The number types typify gives numbers, with the range of the integers
 /// (`None`: a float).
@@ -270,7 +270,7 @@ fn number_enum_components(file: &mut syn::File, schemas: &BTreeMap<String, &Valu
 
 #[cfg(test)]
 mod tests {
-    use super::super::syntax::defined_type;
+    use crate::pipeline::syntax::defined_type;
     use super::*;
     use quote::quote;
     use serde_json::json;

@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use quote::ToTokens;
 use syn::Item;
 
-use super::syntax::serde_rename;
-use super::syntax::type_ident;
 use crate::pipeline::snapshots::idents;
+use crate::pipeline::syntax::serde_rename;
+use crate::pipeline::syntax::type_ident;
 
 /// An enum's doc attributes and its variants: (ident, wire value, docs).
 pub(crate) type StringEnum = (
@@ -33,7 +33,7 @@ pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
     let mut targets: BTreeMap<String, StringEnum> = BTreeMap::new();
     for item in &file.items {
         let Item::Enum(e) = item else { continue };
-        let derives_serde = super::syntax::derives(&e.attrs, "Deserialize");
+        let derives_serde = crate::pipeline::syntax::derives(&e.attrs, "Deserialize");
         let enum_serde_attrs = e.attrs.iter().any(|a| a.path().is_ident("serde"));
         if !derives_serde
             || enum_serde_attrs

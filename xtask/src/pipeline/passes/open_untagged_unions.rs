@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use syn::Item;
 
-use super::syntax::type_ident;
+use crate::pipeline::syntax::type_ident;
 
 /// Give every `#[serde(untagged)]` enum a last variant holding the raw JSON,
 /// so a member the spec does not describe (a new server value, or a
@@ -36,7 +36,7 @@ pub fn open_untagged_unions(file: &mut syn::File) -> Vec<String> {
         .collect();
     for item in &mut file.items {
         let Item::Enum(e) = item else { continue };
-        let untagged = super::syntax::serde_word(&e.attrs, "untagged");
+        let untagged = crate::pipeline::syntax::serde_word(&e.attrs, "untagged");
         if !untagged || string_unions.contains(&e.ident.to_string()) {
             continue;
         }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use syn::visit_mut::VisitMut;
 use syn::{Item, TypePath};
 
-use super::syntax::named_fields;
+use crate::pipeline::syntax::named_fields;
 use crate::spec::type_name;
 
 /// Type the fields of every struct with their places' aliases (`aliases`:

@@ -29,7 +29,8 @@ pub fn private_operation_methods(file: &mut syn::File) -> Vec<String> {
         match item {
             Item::Impl(imp)
                 if imp.trait_.is_none()
-                    && super::syntax::type_ident(&imp.self_ty).as_deref() == Some("Client") =>
+                    && crate::pipeline::syntax::type_ident(&imp.self_ty).as_deref()
+                        == Some("Client") =>
             {
                 for member in &mut imp.items {
                     if let ImplItem::Fn(f) = member
@@ -45,7 +46,8 @@ pub fn private_operation_methods(file: &mut syn::File) -> Vec<String> {
                     if imp.trait_.is_some() {
                         continue;
                     }
-                    let name = super::syntax::type_ident(&imp.self_ty).unwrap_or_default();
+                    let name =
+                        crate::pipeline::syntax::type_ident(&imp.self_ty).unwrap_or_default();
                     for member in &mut imp.items {
                         if let ImplItem::Fn(f) = member
                             && f.sig.ident == "new"

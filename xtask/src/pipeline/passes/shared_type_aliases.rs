@@ -69,7 +69,7 @@ pub fn shared_type_aliases(file: &mut syn::File, doc: &Value) -> BTreeMap<String
         {
             let own = description.clone().unwrap_or_else(|| format!("`{key}`"));
             let attr: syn::Attribute = syn::parse_quote!(#[doc = #own]);
-            crate::pipeline::passes::syntax::replace_first_doc(item, &attr);
+            crate::pipeline::syntax::replace_first_doc(item, &attr);
         }
     }
     for (place, shared) in &aliases {

@@ -24,7 +24,9 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::Item;
 
-use super::syntax::{FieldInfo, generic_arg, insert_after_types, named_fields, type_ident};
+use crate::pipeline::syntax::{
+    FieldInfo, generic_arg, insert_after_types, named_fields, type_ident,
+};
 
 /// Method names a setter must not take: those of the traits every model
 /// struct implements or users call on any value (an inherent method of that

@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use syn::Item;
 
-use super::syntax::{FieldInfo, generic_arg, insert_after_types, named_fields, type_ident};
+use crate::pipeline::syntax::{
+    FieldInfo, generic_arg, insert_after_types, named_fields, type_ident,
+};
 
 /// Give every non-generic struct with named fields its `Shaped` impl;
 /// returns how many.

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::schema_map::{fresh_name, give_enum_fields_types};
-use super::syntax::{generic_arg, replace_wrapped, type_ident};
+use crate::pipeline::schema_map::{fresh_name, give_enum_fields_types};
+use crate::pipeline::syntax::{generic_arg, replace_wrapped, type_ident};
 
 const SYMBOLS: &[(char, &str)] = &[
     ('=', "Eq"),

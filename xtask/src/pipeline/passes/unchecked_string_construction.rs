@@ -10,7 +10,7 @@
 use proc_macro2::Span;
 use syn::Item;
 
-use super::syntax::{trait_name, type_ident};
+use crate::pipeline::syntax::{trait_name, type_ident};
 
 /// What a `TryFrom` impl of a string newtype converts from.
 #[derive(Clone, Copy, PartialEq)]
@@ -43,7 +43,7 @@ fn source(imp: &syn::ItemImpl) -> Option<Source> {
 /// impls; returns the types changed.
 pub fn unchecked_string_construction(file: &mut syn::File) -> Vec<String> {
     // Only the newtypes themselves: an alias shares its target's impls.
-    let strings = super::syntax::string_newtypes(file);
+    let strings = crate::pipeline::syntax::string_newtypes(file);
     let newtypes: std::collections::BTreeSet<String> = file
         .items
         .iter()

@@ -8,8 +8,8 @@ use proc_macro2::Span;
 use quote::ToTokens;
 use syn::Item;
 
-use super::syntax::trait_name;
-use super::syntax::type_ident;
+use crate::pipeline::syntax::trait_name;
+use crate::pipeline::syntax::type_ident;
 
 /// Decoding takes what the server sends: typify's constrained strings
 /// (`maxLength`, `pattern`…: a newtype whose `Deserialize` parses, and so
@@ -17,7 +17,7 @@ use super::syntax::type_ident;
 /// sent (`Validate`; `FromStr` for callers who want it early). Returns the
 /// types changed.
 pub fn unchecked_string_decoding(file: &mut syn::File) -> Vec<String> {
-    let newtypes = super::syntax::string_newtypes(file);
+    let newtypes = crate::pipeline::syntax::string_newtypes(file);
     let mut changed = Vec::new();
     for item in &mut file.items {
         let Item::Impl(imp) = item else { continue };
@@ -25,7 +25,7 @@ pub fn unchecked_string_decoding(file: &mut syn::File) -> Vec<String> {
             continue;
         };
         if trait_name(imp).as_deref() != Some("Deserialize")
-            || !super::syntax::contains_ident(imp.to_token_stream(), "parse")
+            || !crate::pipeline::syntax::contains_ident(imp.to_token_stream(), "parse")
         {
             continue;
         }

@@ -17,12 +17,13 @@ use proc_macro2::TokenTree;
 use quote::quote;
 use syn::Item;
 
-use super::syntax::FieldInfo;
-use super::syntax::derive_paths;
-use super::syntax::generic_arg;
-use super::syntax::insert_after_types;
-use super::syntax::named_fields;
-use super::syntax::type_ident;
+use crate::pipeline::syntax::FieldInfo;
+use crate::pipeline::syntax::derive_paths;
+use crate::pipeline::syntax::generic_arg;
+use crate::pipeline::syntax::insert_after_types;
+use crate::pipeline::syntax::is_string;
+use crate::pipeline::syntax::named_fields;
+use crate::pipeline::syntax::type_ident;
 
 /// The known values of each `open_string_enum!` in the file.
 pub fn open_enum_values(file: &syn::File) -> BTreeMap<String, Vec<String>> {
@@ -62,7 +63,7 @@ pub fn open_enum_values(file: &syn::File) -> BTreeMap<String, Vec<String>> {
         out.insert(name.to_string(), values);
     }
     // A field typed with its place's alias has the aliased enum's values.
-    for (alias, target) in super::syntax::type_aliases(file) {
+    for (alias, target) in crate::pipeline::syntax::type_aliases(file) {
         if let Some(values) = out.get(&target).cloned() {
             out.insert(alias, values);
         }
@@ -148,11 +149,6 @@ impl<'a> TagSelection<'a> {
             })
             .collect()
     }
-}
-
-/// `String`, or one of typify's newtypes over it (constrained strings).
-pub(crate) fn is_string(ty: &syn::Type, string_newtypes: &BTreeSet<String>) -> bool {
-    type_ident(ty).is_some_and(|t| t == "String" || string_newtypes.contains(&t))
 }
 
 pub(crate) fn find_tag(
@@ -255,18 +251,18 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             _ => None,
         })
         .collect();
-    let string_newtypes = super::syntax::string_newtypes(file);
+    let string_newtypes = crate::pipeline::syntax::string_newtypes(file);
     let mut result = Unions::default();
     let mut impls: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     for item in &mut file.items {
         let Item::Enum(e) = item else { continue };
-        let untagged = super::syntax::serde_word(&e.attrs, "untagged");
+        let untagged = crate::pipeline::syntax::serde_word(&e.attrs, "untagged");
         let Some(last) = e.variants.last() else {
             continue;
         };
         let is_raw = |v: &syn::Variant| match &v.fields {
             syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
-                super::syntax::is_json_value(&f.unnamed[0].ty)
+                crate::pipeline::syntax::is_json_value(&f.unnamed[0].ty)
             }
             _ => false,
         };
@@ -514,8 +510,8 @@ pub fn first_fit_unions(file: &syn::File) -> Vec<String> {
     let mut visit = |items: &[Item]| {
         for item in items {
             if let Item::Enum(e) = item
-                && super::syntax::serde_word(&e.attrs, "untagged")
-                && super::syntax::derives(&e.attrs, "Deserialize")
+                && crate::pipeline::syntax::serde_word(&e.attrs, "untagged")
+                && crate::pipeline::syntax::derives(&e.attrs, "Deserialize")
             {
                 out.push(e.ident.to_string());
             }

@@ -7,7 +7,7 @@
 
 use syn::Item;
 
-use super::syntax::derive_paths;
+use crate::pipeline::syntax::derive_paths;
 
 /// Add the `cfg_attr` derive to every struct and enum that derives
 /// `Serialize`. Returns how many.
@@ -42,7 +42,7 @@ pub fn json_schema_derives(file: &mut syn::File) -> usize {
         for v in variants.into_iter().flatten() {
             let raw = match &v.fields {
                 syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
-                    super::syntax::is_json_value(&f.unnamed[0].ty)
+                    crate::pipeline::syntax::is_json_value(&f.unnamed[0].ty)
                 }
                 _ => false,
             };
@@ -63,14 +63,14 @@ fn required_options(st: &syn::ItemStruct) -> Vec<String> {
     st.fields
         .iter()
         .filter_map(|f| {
-            if super::syntax::serde_value(&f.attrs, "deserialize_with").as_deref()
+            if crate::pipeline::syntax::serde_value(&f.attrs, "deserialize_with").as_deref()
                 != Some("::std::option::Option::deserialize")
             {
                 return None;
             }
             let ident = f.ident.as_ref()?;
             Some(
-                super::syntax::serde_rename(&f.attrs)
+                crate::pipeline::syntax::serde_rename(&f.attrs)
                     .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").into()),
             )
         })

@@ -1,4 +1,4 @@
-//! Post-process (client): the SDK's own error type and the operation table.
+//! Pass `unified-errors` (client): the SDK's own error type.
 //!
 //! progenitor's operations return `Result<ResponseValue<T>, Error<E>>` with
 //! its own `Error`, whose `UnexpectedResponse` holds an unread response and
@@ -21,18 +21,15 @@
 //! overflowed test threads' 2 MiB stacks in debug builds.
 //!
 //! progenitor's `Error` stays imported for the raw bodies but is no longer
-//! re-exported. [`operation_table`] adds `OPERATIONS`, the method and path
-//! template of each operation, which the runtime uses to name requests in
-//! tracing spans without their ids.
+//! re-exported.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item};
 
-use super::syntax::squash;
 use crate::Error;
 
 /// Split every public async method returning progenitor's
@@ -180,7 +177,8 @@ fn split_methods(
         return Ok(());
     }
     let self_name = imp.self_ty.to_token_stream().to_string().replace(' ', "");
-    let downloads = super::syntax::type_ident(&imp.self_ty).is_some_and(|t| redirects.contains(&t));
+    let downloads =
+        crate::pipeline::syntax::type_ident(&imp.self_ty).is_some_and(|t| redirects.contains(&t));
     // A builder whose body has constraints (pass `validate-before-send`)
     // checks them before anything else.
     let validates = imp
@@ -272,15 +270,15 @@ fn split_methods(
 }
 
 fn type_ident_is(ty: &syn::Type, name: &str) -> bool {
-    super::syntax::type_ident(ty).as_deref() == Some(name)
+    crate::pipeline::syntax::type_ident(ty).as_deref() == Some(name)
 }
 
 /// The decoder `lift` uses for a body type: the models' JSON decoder; none
 /// for streams and upgrades; a no-op for bodiless responses.
 fn decoder_for(body_type: &syn::Type, support: &syn::Path) -> TokenStream {
     let unit = matches!(body_type, syn::Type::Tuple(t) if t.elems.is_empty());
-    let stream =
-        super::syntax::type_ident(body_type).is_some_and(|t| t == "ByteStream" || t == "Upgraded");
+    let stream = crate::pipeline::syntax::type_ident(body_type)
+        .is_some_and(|t| t == "ByteStream" || t == "Upgraded");
     if unit {
         quote!(Some(#support::ignore_body))
     } else if stream {
@@ -350,63 +348,6 @@ impl VisitMut for Defer<'_> {
         }
         syn::visit_mut::visit_expr_mut(self, expr);
     }
-}
-
-/// Add `pub const OPERATIONS: &[(&str, &str, &str)]`: for each operation,
-/// the id progenitor gives it (`OperationInfo::operation_id`), its method
-/// and its path template, sorted by id. `routes` maps the document's
-/// operationIds to (METHOD, path); ids are matched ignoring case and
-/// punctuation, as the snapshots do. Returns the document's operationIds
-/// found in the client.
-pub fn operation_table(
-    file: &mut syn::File,
-    routes: &BTreeMap<String, (String, String)>,
-) -> BTreeSet<String> {
-    struct Ids(Vec<String>);
-    impl<'ast> syn::visit::Visit<'ast> for Ids {
-        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
-            if s.path
-                .segments
-                .last()
-                .is_some_and(|l| l.ident == "OperationInfo")
-            {
-                for field in &s.fields {
-                    if let syn::Member::Named(n) = &field.member
-                        && n == "operation_id"
-                        && let syn::Expr::Lit(l) = &field.expr
-                        && let syn::Lit::Str(v) = &l.lit
-                    {
-                        self.0.push(v.value());
-                    }
-                }
-            }
-            syn::visit::visit_expr_struct(self, s);
-        }
-    }
-    let mut ids = Ids(Vec::new());
-    syn::visit::Visit::visit_file(&mut ids, file);
-    let by_squash: BTreeMap<String, (&String, &(String, String))> =
-        routes.iter().map(|(id, r)| (squash(id), (id, r))).collect();
-    let mut found = BTreeSet::new();
-    let table: BTreeMap<String, (String, String)> = ids
-        .0
-        .into_iter()
-        .filter_map(|id| {
-            let (doc_id, route) = by_squash.get(&squash(&id))?;
-            found.insert((*doc_id).clone());
-            Some((id, (*route).clone()))
-        })
-        .collect();
-    let rows = table
-        .iter()
-        .map(|(id, (method, path))| quote!((#id, #method, #path)));
-    file.items.push(syn::parse_quote! {
-        /// Every operation: the id the client's hooks see
-        /// (`OperationInfo::operation_id`), its HTTP method and its path
-        /// template, sorted by id.
-        pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#rows),*];
-    });
-    found
 }
 
 #[cfg(test)]
@@ -534,25 +475,5 @@ mod tests {
         let e =
             unified_errors(&mut f, "crate::error", &BTreeSet::new()).expect_err("a tuple pattern");
         assert!(e.to_string().contains("Client::f"), "{e}");
-    }
-
-    #[test]
-    fn the_operation_table_uses_the_hooks_ids_and_path_templates() {
-        let mut f = file(BUILDER);
-        let routes = BTreeMap::from([
-            (
-                "Session_get".to_string(),
-                ("GET".to_string(), "/session/{id}".to_string()),
-            ),
-            ("unused".to_string(), ("POST".to_string(), "/x".to_string())),
-        ]);
-        let found = operation_table(&mut f, &routes);
-        assert_eq!(found, BTreeSet::from(["Session_get".to_string()]));
-        let out = text(&f);
-        let flat: String = out.split_whitespace().collect();
-        assert!(
-            flat.contains(r#"pubconstOPERATIONS:&[(&str,&str,&str)]=&[("session_get","GET","/session/{id}")];"#),
-            "{out}"
-        );
     }
 }

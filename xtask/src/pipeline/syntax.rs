@@ -168,8 +168,7 @@ pub(crate) fn string_newtypes(file: &syn::File) -> std::collections::BTreeSet<St
         .filter_map(|item| match item {
             Item::Struct(st) => match &st.fields {
                 syn::Fields::Unnamed(f)
-                    if f.unnamed.len() == 1
-                        && super::union_impls::is_string(&f.unnamed[0].ty, &none) =>
+                    if f.unnamed.len() == 1 && is_string(&f.unnamed[0].ty, &none) =>
                 {
                     Some(st.ident.to_string())
                 }
@@ -282,9 +281,7 @@ pub(crate) fn named_fields(st: &syn::ItemStruct) -> Option<Vec<FieldInfo>> {
                 json,
                 ty: f.ty.clone(),
                 flatten,
-                required: !flatten
-                    && super::light_struct_deserialize::field_decode(f)
-                        .is_some_and(|d| d.required()),
+                required: !flatten && field_decode(f).is_some_and(|d| d.required()),
             })
         })
         .collect()
@@ -379,6 +376,127 @@ pub(crate) struct FieldInfo {
     pub(crate) flatten: bool,
     /// The struct cannot decode without it (no `#[serde(default…)]`).
     pub(crate) required: bool,
+}
+
+/// `String`, or one of typify's newtypes over it (constrained strings).
+pub(crate) fn is_string(
+    ty: &syn::Type,
+    string_newtypes: &std::collections::BTreeSet<String>,
+) -> bool {
+    type_ident(ty).is_some_and(|t| t == "String" || string_newtypes.contains(&t))
+}
+
+/// How a field of a struct decodes, from its `#[serde(...)]` attribute.
+pub(crate) struct FieldDecode {
+    pub(crate) ident: syn::Ident,
+    pub(crate) json: String,
+    pub(crate) ty: syn::Type,
+    /// `default` (`None` inside: `Default::default()`), or `default = "path"`.
+    pub(crate) default: Option<Option<syn::ExprPath>>,
+    /// `deserialize_with = "crate::support::nullable"`: `Option<Option<T>>`.
+    pub(crate) nullable: bool,
+    /// `skip_serializing_if = "path"`.
+    pub(crate) skip: Option<syn::ExprPath>,
+    /// `deserialize_with = "::std::option::Option::deserialize"`, typify's
+    /// mark of a required nullable field (`Option<T>`): absent is an error,
+    /// `null` is `None`.
+    pub(crate) required_option: bool,
+}
+
+impl FieldDecode {
+    /// The field's Rust name.
+    pub(crate) fn ident(&self) -> &syn::Ident {
+        &self.ident
+    }
+
+    /// The field's JSON name.
+    pub(crate) fn json(&self) -> &str {
+        &self.json
+    }
+
+    /// The `skip_serializing_if` predicate, if any.
+    pub(crate) fn skip(&self) -> Option<&syn::ExprPath> {
+        self.skip.as_ref()
+    }
+
+    /// Whether the struct cannot decode without this field: no default, not
+    /// a nullable optional one, not an `Option` unless typify marks it a
+    /// required nullable field (the `missing_field` arm of the generated
+    /// `Deserialize`).
+    pub(crate) fn required(&self) -> bool {
+        let option = generic_arg(&self.ty, "Option").is_some() && !self.required_option;
+        self.default.is_none() && !self.nullable && !option
+    }
+
+    /// An optional field that is left out when absent (`Option`, skipped
+    /// when `None`): decoding tolerates a value of it that does not fit
+    /// (`crate::de::optional`), keeping the value in the unknown fields.
+    pub(crate) fn tolerant(&self) -> bool {
+        generic_arg(&self.ty, "Option").is_some()
+            && self
+                .skip
+                .as_ref()
+                .and_then(|p| p.path.segments.last())
+                .is_some_and(|s| s.ident == "is_none")
+    }
+}
+
+pub(crate) fn field_decode(field: &syn::Field) -> Option<FieldDecode> {
+    let ident = field.ident.clone()?;
+    let mut json = ident.to_string().trim_start_matches("r#").to_string();
+    let mut default = None;
+    let mut nullable = false;
+    let mut skip = None;
+    let mut required_option = false;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let metas = attr
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+            .ok()?;
+        for meta in metas {
+            let str_value = |m: &syn::Meta| match m {
+                syn::Meta::NameValue(nv) => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if meta.path().is_ident("rename") {
+                json = str_value(&meta)?;
+            } else if meta.path().is_ident("skip_serializing_if") {
+                skip = Some(syn::parse_str(&str_value(&meta)?).ok()?);
+            } else if meta.path().is_ident("default") {
+                default = Some(match str_value(&meta) {
+                    Some(path) => Some(syn::parse_str(&path).ok()?),
+                    None => None,
+                });
+            } else if meta.path().is_ident("deserialize_with")
+                && str_value(&meta)? == "crate::support::nullable"
+            {
+                nullable = true;
+            } else if meta.path().is_ident("deserialize_with")
+                && str_value(&meta)? == "::std::option::Option::deserialize"
+                && generic_arg(&field.ty, "Option").is_some()
+            {
+                required_option = true;
+            } else {
+                return None;
+            }
+        }
+    }
+    Some(FieldDecode {
+        ident,
+        json,
+        ty: field.ty.clone(),
+        default,
+        nullable,
+        skip,
+        required_option,
+    })
 }
 
 #[cfg(test)]
