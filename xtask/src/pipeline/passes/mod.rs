@@ -534,6 +534,23 @@ mod tests {
         }
     }
 
+    /// The layout says what runs: every pass is the file named as it, and
+    /// every file of `passes/` (but `mod.rs`) is a pass.
+    #[test]
+    fn each_pass_is_the_file_named_as_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pipeline/passes");
+        let files: BTreeSet<String> = std::fs::read_dir(&dir)
+            .expect("passes/")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|f| f != "mod.rs")
+            .collect();
+        let passes: BTreeSet<String> = PASSES
+            .iter()
+            .map(|p| format!("{}.rs", p.name.replace('-', "_")))
+            .collect();
+        assert_eq!(files, passes);
+    }
+
     /// The whole pipeline on a one-operation document: every pass runs once,
     /// in table order, and the ones with something to do say so.
     #[test]
