@@ -187,7 +187,8 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
     };
 
     // The conventions (in the overrides, which normalization reads and drops).
-    let conventions = crate::spec::conventions::Conventions::of(&doc).map_err(Error::new)?;
+    let conventions = crate::spec::conventions::Conventions::of(&doc)
+        .map_err(|(at, what)| Error::new(format!("the overrides at {at}: {what}")))?;
     let report = normalize::normalize(&mut doc);
     tick("normalize", &mut timings);
 

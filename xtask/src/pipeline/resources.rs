@@ -40,6 +40,7 @@ use super::target::Target;
 use crate::Error;
 use crate::pipeline::load::COMPONENT_REF;
 use crate::spec::conventions::{Conventions, Paging, ResourceNames, SDK_EXTENSION};
+use crate::spec::names::{KEYWORDS, field_name};
 use crate::spec::pagination::{Field, Item, Shape};
 
 /// Methods of progenitor's `Client` (and the runtime's) that a resource
@@ -55,14 +56,6 @@ const CLIENT_METHODS: &[&str] = &[
     "from_env",
     "with_retry_policy",
     "with_deadline",
-];
-
-/// Rust keywords an argument name must not be.
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while",
 ];
 
 /// One operation, as the resource layer exposes it.
@@ -243,39 +236,22 @@ fn method_for(verb: &str, conventions: &Conventions) -> String {
         .map_or_else(|| verb.to_snake_case(), |(_, m)| m.to_string())
 }
 
-/// `word` in the plural, by the English rules a resource name needs: a word
-/// ending in `s` is taken as plural already (`Analytics`, `Calls`), `y`
-/// after a consonant becomes `ies`, `x`/`z`/`ch`/`sh` take `es`, others `s`.
-fn plural(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    if word.is_empty() || !word.ends_with(|c: char| c.is_ascii_alphabetic()) || lower.ends_with('s')
-    {
-        return word.to_string();
-    }
-    let before_y = lower.strip_suffix('y').and_then(|s| s.chars().last());
-    if before_y.is_some_and(|c| !"aeiou".contains(c)) {
-        return format!("{}ies", &word[..word.len() - 1]);
-    }
-    if ["x", "z", "ch", "sh"].iter().any(|e| lower.ends_with(e)) {
-        return format!("{word}es");
-    }
-    format!("{word}s")
-}
-
-/// A resource's words (its label with anything not alphanumeric a space),
-/// the last one in the plural when the conventions say so.
-fn resource_words(label: &str, names: ResourceNames) -> String {
+/// A resource's name in snake_case, from its label (anything not
+/// alphanumeric a word break); its last word in the plural when the
+/// conventions say so and the label is the document's (a tag, a path
+/// segment), not a name set by hand.
+fn resource_name(label: &str, by_hand: bool, conventions: &Conventions) -> String {
     let words: String = label
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
-    match names {
-        ResourceNames::AsLabelled => words,
-        ResourceNames::Plural => {
-            let trimmed = words.trim_end();
-            let start = trimmed.rfind(' ').map_or(0, |i| i + 1);
-            format!("{}{}", &trimmed[..start], plural(&trimmed[start..]))
-        }
+    let snake = words.to_snake_case();
+    if by_hand || conventions.resource_names == ResourceNames::AsLabelled {
+        return snake;
+    }
+    match snake.rsplit_once('_') {
+        Some((head, last)) => format!("{head}_{}", conventions.plural(last)),
+        None => conventions.plural(&snake),
     }
 }
 
@@ -305,16 +281,6 @@ fn param_type(
         }
         .to_string(),
     )
-}
-
-/// The Rust field typify gives a JSON property, when it is a plain one.
-fn field_name(json: &str) -> Option<String> {
-    let name = json.to_snake_case();
-    (!name.is_empty()
-        && !KEYWORDS.contains(&name.as_str())
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-    .then_some(name)
 }
 
 /// The Rust a list's pages are read with: `paging` (its extension's
@@ -417,7 +383,9 @@ pub fn plan(
     models_crate: &str,
 ) -> Result<Plan, Error> {
     let krate = models_crate.replace('-', "_");
-    let mut grouped: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
+    // By the resource's name: two labels that name one resource (`Call`
+    // and `Calls`, a tag and a rename) are one resource.
+    let mut grouped: BTreeMap<String, (String, Vec<Planned>)> = BTreeMap::new();
     for op in crate::spec::operations(doc) {
         let Some(id) = op.id() else {
             return Err(Error::at(
@@ -427,11 +395,9 @@ pub fn plan(
             ));
         };
         let sdk = op.node.get(SDK_EXTENSION);
-        let label = sdk
-            .and_then(|s| s.get("resource"))
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| op.label())
-            .to_string();
+        let by_hand = sdk.and_then(|s| s.get("resource")).and_then(Value::as_str);
+        let label = by_hand.unwrap_or_else(|| op.label()).to_string();
+        let name = resource_name(&label, by_hand.is_some(), conventions);
         let forced = sdk
             .and_then(|s| s.get("method"))
             .and_then(Value::as_str)
@@ -513,17 +479,17 @@ pub fn plan(
             manual_body,
         };
         grouped
-            .entry(label)
-            .or_default()
+            .entry(name)
+            .or_insert_with(|| (label, Vec::new()))
+            .1
             .push((forced, rank, verb, method));
     }
 
     let mut out = Plan::default();
     let mut accessors: BTreeSet<String> = CLIENT_METHODS.iter().map(ToString::to_string).collect();
-    for (label, mut ops) in grouped {
-        let words = resource_words(&label, conventions.resource_names);
-        let type_name = words.to_upper_camel_case();
-        let mut accessor = words.to_snake_case();
+    for (name, (label, mut ops)) in grouped {
+        let type_name = name.to_upper_camel_case();
+        let mut accessor = name;
         if accessor.is_empty() || !accessor.starts_with(|c: char| c.is_ascii_alphabetic()) {
             accessor = format!("api_{accessor}");
         }
@@ -1143,28 +1109,56 @@ mod tests {
 
     #[test]
     fn resources_are_named_in_the_plural() {
+        let c = Conventions::defaults();
         let cases = [
-            ("Insight", "Insights"),
-            ("Eval", "Evals"),
-            ("Analytics", "Analytics"),
-            ("Phone Numbers", "Phone Numbers"),
-            ("Observability/Scorecard", "Observability Scorecards"),
-            ("Policy", "Policies"),
-            ("Key", "Keys"),
-            ("Batch", "Batches"),
+            ("Insight", "insights"),
+            ("Eval", "evals"),
+            ("Analytics", "analytics"),
+            ("Phone Numbers", "phone_numbers"),
+            ("Observability/Scorecard", "observability_scorecards"),
+            ("Policy", "policies"),
+            ("Key", "keys"),
+            ("Batch", "batches"),
+            ("API", "apis"),
+            ("SIP Trunk", "sip_trunks"),
+            ("Feedback", "feedback"),
             ("v2", "v2"),
         ];
-        for (label, words) in cases {
-            assert_eq!(
-                resource_words(label, ResourceNames::Plural),
-                words,
-                "{label}"
-            );
+        for (label, name) in cases {
+            assert_eq!(resource_name(label, false, &c), name, "{label}");
         }
         assert_eq!(
-            resource_words("Observability/Scorecard", ResourceNames::AsLabelled),
-            "Observability Scorecard"
+            resource_name("misc", true, &c),
+            "misc",
+            "a name set by hand is kept"
         );
+        let as_labelled = Conventions {
+            resource_names: ResourceNames::AsLabelled,
+            ..Conventions::defaults()
+        };
+        assert_eq!(
+            resource_name("Observability/Scorecard", false, &as_labelled),
+            "observability_scorecard"
+        );
+    }
+
+    #[test]
+    fn labels_that_name_one_resource_are_one_resource() {
+        let doc = json!({"paths": {
+            "/call": {"post": op("CallController_create", &["Call"])},
+            "/calls": {"get": op("CallController_findAll", &["Calls"])}
+        }});
+        let plan = plan(
+            &doc,
+            &Conventions::defaults(),
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &[],
+            "m",
+        )
+        .unwrap();
+        assert_eq!(plan.resources.len(), 1);
+        assert_eq!(plan.resources["Calls"].methods.len(), 2);
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct Conventions {
     /// How a resource handle is named from its label (tag).
     #[serde(default)]
     pub resource_names: ResourceNames,
+    /// Plurals the English rules get wrong (`feedback` → `feedback`).
+    #[serde(default)]
+    pub plurals: Plurals,
     /// The verb table.
     #[serde(default)]
     pub verbs: Verbs,
@@ -48,11 +51,23 @@ pub struct Conventions {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ResourceNames {
-    /// The label's last word in the plural (`Insight` → `insights()`).
+    /// The label's last word in the plural (`Insight` → `insights()`),
+    /// for labels from tags and paths (a name set by hand is kept).
     #[default]
     Plural,
     /// The label as it is.
     AsLabelled,
+}
+
+/// Plurals the English rules get wrong: word → plural, lower case.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Plurals {
+    /// Free text for the maintainer.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Word → plural.
+    #[serde(flatten)]
+    pub words: BTreeMap<String, String>,
 }
 
 /// The verbs of operation ids and the methods they become.
@@ -240,15 +255,21 @@ pub enum Paging {
     },
 }
 
+/// What is wrong in an `sdk` section: the JSON pointer (from the overrides'
+/// root) and the problem.
+pub type ConventionError = (String, String);
+
 impl Conventions {
-    /// The conventions a document carries (its overrides' `sdk` section,
-    /// put there by [`crate::pipeline::load`]), else the project's defaults
-    /// (a document read before the conventions were data is read as the
-    /// generator then read it).
-    pub fn of(doc: &Value) -> Result<Conventions, String> {
+    /// The conventions a document carries: its overrides' `sdk` section (put
+    /// there by [`crate::pipeline::load`]), each part it leaves out taken
+    /// from the project's defaults. A document without one (a revision of
+    /// `openapi/` from before the conventions were data, or a document
+    /// without overrides) is read as the generator then read it
+    /// ([`Conventions::legacy`]).
+    pub fn of(doc: &Value) -> Result<Conventions, ConventionError> {
         match doc.get(OVERRIDES_KEY).and_then(|o| o.get(SDK_KEY)) {
             Some(sdk) => Conventions::parse(sdk),
-            None => Ok(Conventions::defaults()),
+            None => Ok(Conventions::legacy()),
         }
     }
 
@@ -262,38 +283,115 @@ impl Conventions {
 
     /// The `sdk` section of the project's default overrides.
     pub fn defaults() -> Conventions {
-        super::overrides::defaults()
-            .get(SDK_KEY)
-            .and_then(|sdk| Conventions::parse(sdk).ok())
-            .unwrap_or_default()
+        Conventions::parse(&Conventions::defaults_value()).unwrap_or_default()
     }
 
-    /// Read an `sdk` section, naming where it is wrong.
-    pub fn parse(sdk: &Value) -> Result<Conventions, String> {
-        let conventions: Conventions =
-            serde_path_to_error::deserialize(sdk).map_err(|e| format!("/{SDK_KEY}: {e}"))?;
+    /// The conventions the generator followed before they were data: the
+    /// defaults' verb table and list shapes, handles named as labelled, no
+    /// renames.
+    pub fn legacy() -> Conventions {
+        Conventions {
+            resource_names: ResourceNames::AsLabelled,
+            renames: Renames::default(),
+            ..Conventions::defaults()
+        }
+    }
+
+    /// Read an `sdk` section, each top-level part it leaves out taken from
+    /// the defaults (a section with only `renames` keeps the verb table and
+    /// the list shapes); says where it is wrong.
+    pub fn parse(sdk: &Value) -> Result<Conventions, ConventionError> {
+        let Some(given) = sdk.as_object() else {
+            return Err((format!("/{SDK_KEY}"), "is not a JSON object".into()));
+        };
+        let mut merged = Conventions::defaults_value()
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        merged.extend(given.clone());
+        let at = |path: &[String]| {
+            let mut pointer = format!("/{SDK_KEY}");
+            for token in path {
+                pointer.push('/');
+                pointer.push_str(&super::pointer_token(token));
+            }
+            pointer
+        };
+        let conventions: Conventions = serde_path_to_error::deserialize(&Value::Object(merged))
+            .map_err(|e| {
+                let path: Vec<String> = e
+                    .path()
+                    .iter()
+                    .filter_map(|segment| match segment {
+                        serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                        serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                        serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
+                        serde_path_to_error::Segment::Unknown => None,
+                    })
+                    .collect();
+                (at(&path), e.into_inner().to_string())
+            })?;
+        let reason = "a rename states its reason".to_string();
         for (label, r) in &conventions.renames.resources {
+            let path = ["renames".into(), "resources".into(), label.clone()];
             if r.reason.trim().is_empty() {
-                return Err(format!(
-                    "/{SDK_KEY}/renames/resources/{label}: a rename states its reason"
-                ));
+                return Err((at(&path), reason));
+            }
+            if super::names::field_name(&r.name).as_deref() != Some(r.name.as_str()) {
+                return Err((at(&path), format!("`{}` is not a snake_case name", r.name)));
             }
         }
         for (id, r) in &conventions.renames.operations {
+            let path = ["renames".into(), "operations".into(), id.clone()];
             if r.reason.trim().is_empty() {
-                return Err(format!(
-                    "/{SDK_KEY}/renames/operations/{id}: a rename states its reason"
-                ));
+                return Err((at(&path), reason));
+            }
+            if let Some(m) = &r.method
+                && super::names::field_name(m).as_deref() != Some(m.as_str())
+            {
+                return Err((at(&path), format!("`{m}` is not a snake_case name")));
             }
             if let Some(p) = &r.pagination
                 && *p != Value::Bool(false)
             {
-                serde_json::from_value::<Paging>(p.clone())
-                    .map_err(|e| format!("/{SDK_KEY}/renames/operations/{id}/pagination: {e}"))?;
+                serde_json::from_value::<Paging>(p.clone()).map_err(|e| {
+                    let mut path = path.to_vec();
+                    path.push("pagination".into());
+                    (at(&path), e.to_string())
+                })?;
             }
         }
         Ok(conventions)
     }
+
+    /// A resource's last word in the plural: the conventions' own plural of
+    /// it if they list one, else by the English rules (see
+    /// [`ResourceNames::Plural`]).
+    pub fn plural(&self, word: &str) -> String {
+        match self.plurals.words.get(word) {
+            Some(plural) => plural.clone(),
+            None => english_plural(word),
+        }
+    }
+}
+
+/// `word` (lower case) in the plural, by the English rules a resource name
+/// needs: a word ending in `s` is taken as plural already (`analytics`,
+/// `calls`), `y` after a consonant becomes `ies`, `x`/`z`/`ch`/`sh` take
+/// `es`, others `s`.
+fn english_plural(word: &str) -> String {
+    if word.is_empty() || !word.ends_with(|c: char| c.is_ascii_alphabetic()) || word.ends_with('s')
+    {
+        return word.to_string();
+    }
+    let before_y = word.strip_suffix('y').and_then(|s| s.chars().last());
+    if before_y.is_some_and(|c| !"aeiou".contains(c)) {
+        return format!("{}ies", &word[..word.len() - 1]);
+    }
+    if ["x", "z", "ch", "sh"].iter().any(|e| word.ends_with(e)) {
+        return format!("{word}es");
+    }
+    format!("{word}s")
 }
 
 /// The key of the conventions in the overrides.
@@ -323,32 +421,72 @@ mod tests {
     }
 
     #[test]
-    fn a_document_without_conventions_gets_the_defaults() {
-        assert_eq!(Conventions::of(&json!({})), Ok(Conventions::defaults()));
-        let own = json!({OVERRIDES_KEY: {"sdk": {"resourceNames": "as-labelled"}}});
+    fn a_document_without_conventions_is_read_as_before_they_were_data() {
+        let legacy = Conventions::of(&json!({})).unwrap();
+        assert_eq!(legacy, Conventions::legacy());
+        assert_eq!(legacy.resource_names, ResourceNames::AsLabelled);
+        assert!(legacy.renames.operations.is_empty());
+        assert_eq!(legacy.verbs, Conventions::defaults().verbs);
+        assert_eq!(legacy.pagination, Conventions::defaults().pagination);
+    }
+
+    #[test]
+    fn a_partial_section_keeps_the_parts_it_leaves_out() {
+        let own = json!({OVERRIDES_KEY: {"sdk": {"renames": {"operations": {
+            "X_y": {"method": "z", "reason": "r"}}}}}});
         let c = Conventions::of(&own).unwrap();
-        assert_eq!(c.resource_names, ResourceNames::AsLabelled);
-        assert!(c.verbs.table.is_empty(), "a section states all it wants");
+        assert_eq!(c.renames.operations["X_y"].method.as_deref(), Some("z"));
+        assert_eq!(c.verbs, Conventions::defaults().verbs);
+        assert_eq!(c.pagination, Conventions::defaults().pagination);
+        assert_eq!(c.resource_names, ResourceNames::Plural);
+        let labelled = json!({OVERRIDES_KEY: {"sdk": {"resourceNames": "as-labelled"}}});
+        assert_eq!(
+            Conventions::of(&labelled).unwrap().resource_names,
+            ResourceNames::AsLabelled
+        );
     }
 
     #[test]
     fn mistakes_are_named_with_their_place() {
-        let bad = |v: Value| Conventions::parse(&v).unwrap_err();
-        assert!(bad(json!({"verb": []})).contains("verb"));
-        assert!(
-            bad(json!({"renames": {"operations": {"X_y": {"method": "z"}}}})).contains("reason")
+        let at = |v: Value| Conventions::parse(&v).unwrap_err().0;
+        assert_eq!(at(json!([])), "/sdk");
+        assert_eq!(at(json!({"verb": []})), "/sdk/verb");
+        assert_eq!(
+            at(json!({"verbs": {"table": [{"verb": "x"}]}})),
+            "/sdk/verbs/table/0"
         );
-        assert!(
-            bad(json!({"renames": {"operations": {"X_y": {"method": "z", "reason": " "}}}}))
-                .contains("/sdk/renames/operations/X_y")
+        assert_eq!(
+            at(json!({"renames": {"operations": {"X_y": {"method": "z"}}}})),
+            "/sdk/renames/operations/X_y"
         );
-        assert!(
-            bad(json!({"renames": {"operations": {"X_y": {"reason": "r", "pagination": {"kind": "cursor"}}}}}))
-                .contains("pagination")
+        assert_eq!(
+            at(json!({"renames": {"resources": {"A/B": {"name": "b", "reason": " "}}}})),
+            "/sdk/renames/resources/A~1B"
         );
-        assert!(
-            bad(json!({"pagination": {"timeCursor": {"order": "random"}}})).contains("timeCursor")
+        assert_eq!(
+            at(json!({"renames": {"operations": {"X_y": {"method": "Not Snake", "reason": "r"}}}})),
+            "/sdk/renames/operations/X_y"
         );
+        assert_eq!(
+            at(
+                json!({"renames": {"operations": {"X_y": {"reason": "r", "pagination": {"kind": "cursor"}}}}})
+            ),
+            "/sdk/renames/operations/X_y/pagination"
+        );
+        assert_eq!(
+            at(json!({"pagination": {"timeCursor": {"order": "random"}}})),
+            "/sdk/pagination/timeCursor/order"
+        );
+    }
+
+    #[test]
+    fn the_project_plurals_cover_what_the_rules_get_wrong() {
+        let c = Conventions::defaults();
+        assert_eq!(c.plural("feedback"), "feedback");
+        assert_eq!(c.plural("person"), "people");
+        assert_eq!(c.plural("policy"), "policies");
+        assert_eq!(c.plural("key"), "keys");
+        assert_eq!(c.plural("analytics"), "analytics");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! HTTP methods a path item holds, typify's naming) is defined once, here.
 
 pub mod conventions;
-mod names;
+pub mod names;
 mod operations;
 pub mod overrides;
 pub mod pagination;

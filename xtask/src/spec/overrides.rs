@@ -4,9 +4,9 @@
 //! leaves the file alone (it rewrites only `openapi.json` and `schemas/`);
 //! [`crate::pipeline::load::load`] puts it at the document's root under
 //! [`OVERRIDES_KEY`], where the normalization rules that apply it read it.
-//! A vendor document given as one file gets [`DEFAULTS`]; a folder without
-//! `overrides.json` has none (an old revision of `openapi/` reads as it was
-//! generated).
+//! A vendor document given as one file gets [`DEFAULTS`] (the project's own
+//! file); a folder without `overrides.json` has none (an old revision of
+//! `openapi/` reads as it was generated).
 
 use serde_json::Value;
 
@@ -17,9 +17,13 @@ pub const OVERRIDES_FILE: &str = "overrides.json";
 /// its root, removed by normalization once read).
 pub const OVERRIDES_KEY: &str = "x-cozmox-overrides";
 
-/// The overrides a document without `overrides.json` gets: the
-/// `openapi/overrides.json` the project started with.
-pub const DEFAULTS: &str = include_str!("default_overrides.json");
+/// The overrides a vendor document given as one file gets: the project's
+/// own `openapi/overrides.json` (built in, so `generate --spec` at the
+/// vendor's size is generated as an import into `openapi/` would be).
+pub const DEFAULTS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../openapi/overrides.json"
+));
 
 /// [`DEFAULTS`], parsed.
 pub fn defaults() -> Value {
@@ -64,10 +68,7 @@ pub fn check(overrides: &Value) -> Result<(), (String, String)> {
                 }
             }
             super::conventions::SDK_KEY => {
-                super::conventions::Conventions::parse(value).map_err(|e| {
-                    let (at, what) = e.split_once(": ").unwrap_or(("", &e));
-                    (at.to_string(), what.to_string())
-                })?;
+                super::conventions::Conventions::parse(value)?;
             }
             other => {
                 return Err((

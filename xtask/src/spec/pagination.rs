@@ -91,37 +91,55 @@ fn optional_param(op: &Operation<'_>, name: &str, key: &str, values: &[&str]) ->
     })
 }
 
-/// How `property` of an item component is read: typed when it is a string
-/// (of `format`, if given) the component declares (not nullable), from the
-/// JSON when the item is a union whose members all declare it.
+/// How `property` of an item component is read, when its schema `fits`:
+/// typed when the component declares it; from the JSON when the item is a
+/// union whose members all declare it. A `strict` property (an identity)
+/// must not be nullable anywhere; a nullable one that is not strict (a
+/// time) is read from the JSON.
 fn item_field(
     doc: &Value,
     item: &Map<String, Value>,
     property: &str,
-    format: Option<&str>,
+    fits: &dyn Fn(&Value) -> bool,
+    strict: bool,
 ) -> Field {
-    let declares = |object: &Map<String, Value>| {
-        let schema = object.get("properties").and_then(|p| p.get(property));
-        str_of(schema, "type") == Some("string")
-            && format.is_none_or(|f| str_of(schema, "format") == Some(f))
+    let declared = |object: &Map<String, Value>| {
+        object
+            .get("properties")
+            .and_then(|p| p.get(property))
+            .is_some_and(fits)
     };
-    if declares(item) {
+    if declared(item) {
         return match required(item, property) {
             Some(required) => Field::Typed { required },
+            None if strict => Field::Absent,
             None => Field::Json,
         };
     }
     let members = item.get("oneOf").or_else(|| item.get("anyOf"));
+    let member_declares = |m: &Value| {
+        component(doc, m)
+            .is_some_and(|(_, c)| declared(c) && (!strict || required(c, property).is_some()))
+    };
     match members.and_then(Value::as_array) {
-        Some(members)
-            if !members.is_empty()
-                && members
-                    .iter()
-                    .all(|m| component(doc, m).is_some_and(|(_, c)| declares(c))) =>
-        {
-            Field::Json
-        }
+        Some(members) if !members.is_empty() && members.iter().all(member_declares) => Field::Json,
         _ => Field::Absent,
+    }
+}
+
+fn is_string(schema: &Value) -> bool {
+    str_of(Some(schema), "type") == Some("string")
+}
+
+fn is_date_time(schema: &Value) -> bool {
+    str_of(Some(schema), "format") == Some("date-time")
+}
+
+/// `name` as the plain Rust field (or setter) it becomes, or what is wrong.
+fn rust_field(name: &str) -> Result<(), String> {
+    match super::names::field_name(name) {
+        Some(_) => Ok(()),
+        None => Err(format!("`{name}` is not a plain Rust field name")),
     }
 }
 
@@ -167,17 +185,22 @@ fn infer_page_number(
     let (items, None) = (arrays.next()?.0, arrays.next()) else {
         return None;
     };
-    // The total: on the answer, or in one of its object properties.
-    let total = if numeric(properties.get(&c.total)) {
+    // The total: on the answer, or in one of its object properties; the
+    // first one the page can be read through (no nullable step, plain
+    // field names). None found: the list pages without a total.
+    let usable = |object: &Map<String, Value>, key: &str| {
+        required(object, key).is_some() && rust_field(key).is_ok()
+    };
+    let total = if numeric(properties.get(&c.total)) && usable(page, &c.total) {
         Some(format!("/{}", super::pointer_token(&c.total)))
     } else {
         properties
             .iter()
-            .filter(|(k, _)| *k != items)
+            .filter(|(k, _)| *k != items && usable(page, k))
             .find_map(|(meta, schema)| {
                 let (_, object) = component(doc, schema)?;
                 let total = object.get("properties")?.get(&c.total);
-                numeric(total).then(|| {
+                (numeric(total) && usable(object, &c.total)).then(|| {
                     format!(
                         "/{}/{}",
                         super::pointer_token(meta),
@@ -193,24 +216,7 @@ fn infer_page_number(
         total,
         id: c.id.clone(),
     };
-    let shape = shape(doc, op, &paging).ok()?;
-    // A total that is not usable (nullable on the way) is left out.
-    Some(match paging {
-        Paging::PageNumber {
-            page,
-            limit,
-            items,
-            id,
-            ..
-        } if shape.total.is_empty() => Paging::PageNumber {
-            page,
-            limit,
-            items,
-            total: None,
-            id,
-        },
-        other => other,
-    })
+    shape(doc, op, &paging).ok().map(|_| paging)
 }
 
 /// Check `paging` against `op`: its parameters exist (optional, of the
@@ -229,13 +235,16 @@ pub fn shape<'d>(doc: &'d Value, op: &Operation<'d>, paging: &Paging) -> Result<
             limit,
             items,
             total,
-            id,
+            id: id_name,
         } => {
+            let id = id_name.as_str();
             for p in [page_param, limit] {
                 if !optional_param(op, p, "type", &["number", "integer"]) {
                     return Err(format!("`{p}` is not an optional numeric query parameter"));
                 }
+                rust_field(p)?;
             }
+            rust_field(items)?;
             let (page_name, page) =
                 component(doc, response).ok_or("the answer is not a component")?;
             let items_schema = page
@@ -246,17 +255,28 @@ pub fn shape<'d>(doc: &'d Value, op: &Operation<'d>, paging: &Paging) -> Result<
             if required(page, items) != Some(true) {
                 return Err(format!("`{page_name}.{items}` is not required"));
             }
-            let (item, id) = match items_schema.get("items").and_then(|i| component(doc, i)) {
+            let item_schema = items_schema.get("items").unwrap_or(&Value::Null);
+            let (item, id) = match component(doc, item_schema) {
                 Some((name, object)) => (
                     Item::Component(name),
-                    match item_field(doc, object, id, None) {
+                    match item_field(doc, object, id, &is_string, true) {
                         // (Read from a component's typed field only.)
                         Field::Json => Field::Absent,
                         f => f,
                     },
                 ),
-                None => (Item::Inline(page_name), Field::Json),
+                // An inline object or union typify names after the page.
+                None if ["properties", "oneOf", "anyOf", "allOf"]
+                    .iter()
+                    .any(|k| item_schema.get(k).is_some()) =>
+                {
+                    (Item::Inline(page_name), Field::Json)
+                }
+                None => return Err(format!("`{page_name}.{items}` does not hold objects")),
             };
+            if let Field::Typed { .. } = id {
+                rust_field(id_name)?;
+            }
             let mut steps = Vec::new();
             if let Some(pointer) = total {
                 let mut object = page;
@@ -274,6 +294,7 @@ pub fn shape<'d>(doc: &'d Value, op: &Operation<'d>, paging: &Paging) -> Result<
                         .ok_or_else(|| format!("the total `{pointer}`: no property `{token}`"))?;
                     let required = required(object, key)
                         .ok_or_else(|| format!("the total `{pointer}`: `{token}` is nullable"))?;
+                    rust_field(key)?;
                     steps.push((key.as_str(), required));
                     if i + 1 == tokens.len() {
                         if !numeric(Some(schema)) {
@@ -311,6 +332,8 @@ pub fn shape<'d>(doc: &'d Value, op: &Operation<'d>, paging: &Paging) -> Result<
                     "`{bound}` is not an optional date-time query parameter"
                 ));
             }
+            rust_field(limit)?;
+            rust_field(bound)?;
             if str_of(Some(response), "type") != Some("array") {
                 return Err("the answer is not an array of items".into());
             }
@@ -318,15 +341,21 @@ pub fn shape<'d>(doc: &'d Value, op: &Operation<'d>, paging: &Paging) -> Result<
                 .get("items")
                 .and_then(|i| component(doc, i))
                 .ok_or("the items are not a component")?;
-            let time_field = item_field(doc, item, time, Some("date-time"));
-            let time_field = match time_field {
+            let time_field = match item_field(doc, item, time, &is_date_time, false) {
                 Field::Typed { required: false } => Field::Json,
                 Field::Absent => return Err(format!("`{name}` has no date-time `{time}`")),
                 f => f,
             };
+            if let Field::Typed { .. } = time_field {
+                rust_field(time)?;
+            }
             // The items a page boundary brings again are told by their id.
-            let id = match item_field(doc, item, id, None) {
+            let id = match item_field(doc, item, id, &is_string, true) {
                 Field::Absent => return Err(format!("`{name}` has no string `{id}`")),
+                Field::Typed { required } => {
+                    rust_field(id)?;
+                    Field::Typed { required }
+                }
                 f => f,
             };
             Ok(Shape {

@@ -51,11 +51,34 @@ pub const SCRATCH_DIR: &str = "target/xtask-diff";
 /// declared inline in it; lifted into components, each change of such a
 /// schema (a new query enum, a new union member) would be reported twice, as
 /// the operation's and as a component's.
+///
+/// The SDK's view of each operation (its `x-cozmox-sdk`: renames, the
+/// pagination inferred) is taken from the fully normalized document, as
+/// `generate` sees it: a list answer declared inline pages once it is lifted
+/// into a component, which this comparison does not do.
 pub fn normalize(doc: &mut Value) -> normalize::Report {
-    normalize::normalize_except(
+    use crate::spec::conventions::SDK_EXTENSION;
+    let mut full = doc.clone();
+    normalize::normalize(&mut full);
+    let report = normalize::normalize_except(
         doc,
         &[crate::pipeline::normalize::rules::inline_operation_schema::RULE.name],
-    )
+    );
+    let sdk: std::collections::BTreeMap<String, Value> = crate::spec::operations(&full)
+        .filter_map(|op| Some((op.pointer(), op.node.get(SDK_EXTENSION)?.clone())))
+        .collect();
+    for (path, method, op) in crate::spec::operations_mut(doc) {
+        let pointer = crate::spec::operation_pointer(&path, &method);
+        match sdk.get(&pointer) {
+            Some(extension) => {
+                op.insert(SDK_EXTENSION.to_string(), extension.clone());
+            }
+            None => {
+                op.remove(SDK_EXTENSION);
+            }
+        }
+    }
+    report
 }
 
 /// Compare two assembled documents, after normalizing both. The labels say

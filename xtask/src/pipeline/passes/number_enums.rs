@@ -270,8 +270,8 @@ fn number_enum_components(file: &mut syn::File, schemas: &BTreeMap<String, &Valu
 
 #[cfg(test)]
 mod tests {
-    use crate::pipeline::syntax::defined_type;
     use super::*;
+    use crate::pipeline::syntax::defined_type;
     use quote::quote;
     use serde_json::json;
 
