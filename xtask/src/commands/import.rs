@@ -9,10 +9,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::Error;
-use crate::pipeline::load::{
-    COMPONENT_REF, DOCUMENT_FILE, SCHEMA_DIALECT, SCHEMAS_DIR, rewrite_refs,
-};
+use crate::pipeline::load::{DOCUMENT_FILE, SCHEMA_DIALECT, SCHEMAS_DIR, rewrite_refs};
 use crate::pipeline::{emit, load};
+use crate::spec::COMPONENT_REF;
 
 /// The files of the `openapi/` layout for `doc`, relative to the folder.
 pub fn split(doc: &Value) -> Result<BTreeMap<PathBuf, String>, Error> {

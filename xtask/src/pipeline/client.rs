@@ -61,16 +61,17 @@ pub fn settings(
     Ok(s)
 }
 
-/// Run progenitor over `doc`, reusing the models' types; `runtime` as in
-/// [`settings`].
+/// Run progenitor over `spec` (the normalized document without the
+/// operations it cannot express, parsed once by [`parse_openapi`]), reusing
+/// the models' types; `runtime` as in [`settings`].
 pub fn generate(
-    doc: &Value,
+    spec: &OpenAPI,
     models_crate: &str,
     names: &BTreeMap<String, String>,
     runtime: Option<&str>,
 ) -> Result<TokenStream, Error> {
     with_generator(
-        doc,
+        spec,
         models_crate,
         names,
         runtime,
@@ -79,21 +80,20 @@ pub fn generate(
     )
 }
 
-/// Run `f` with a progenitor generator set up for `doc` (the models' types,
+/// Run `f` with a progenitor generator set up for `spec` (the models' types,
 /// `runtime`), turning its errors and panics into errors about `what`.
 fn with_generator(
-    doc: &Value,
+    spec: &OpenAPI,
     models_crate: &str,
     names: &BTreeMap<String, String>,
     runtime: Option<&str>,
     what: &str,
     f: impl FnOnce(&mut Generator, &OpenAPI) -> Result<TokenStream, progenitor_impl::Error>,
 ) -> Result<TokenStream, Error> {
-    let spec = parse_openapi(doc)?;
     let settings = settings(models_crate, names, runtime)?;
     catch_panic(&format!("progenitor ({what})"), || {
         let mut generator = Generator::new(&settings);
-        f(&mut generator, &spec)
+        f(&mut generator, spec)
             .map_err(|e| Error::new(format!("progenitor cannot generate {what}: {e}")))
     })
 }
@@ -105,19 +105,19 @@ fn with_generator(
 pub const HTTPMOCK_CLIENT_PATH: &str = "super::super";
 
 /// progenitor's typed [httpmock](https://docs.rs/httpmock) helpers for the
-/// operations of `doc`: per operation a `When`/`Then` pair whose methods
+/// operations of `spec`: per operation a `When`/`Then` pair whose methods
 /// take the operation's parameter and response types (the models' types,
 /// through the same replacements as [`generate`]), and a `MockServerExt`
 /// trait with one method per operation. Operations progenitor cannot express
 /// ([`take_unsupported`]) have none.
 pub fn httpmock(
-    doc: &Value,
+    spec: &OpenAPI,
     models_crate: &str,
     names: &BTreeMap<String, String>,
     runtime: Option<&str>,
 ) -> Result<TokenStream, Error> {
     with_generator(
-        doc,
+        spec,
         models_crate,
         names,
         runtime,
@@ -204,7 +204,7 @@ pub struct FormPart {
 fn form_parts(schemas: &Value, schema: Option<&Value>, reserved: &[String]) -> Vec<FormPart> {
     let resolved = schema.and_then(|s| match s.get("$ref").and_then(Value::as_str) {
         Some(r) => r
-            .strip_prefix(crate::pipeline::load::COMPONENT_REF)
+            .strip_prefix(crate::spec::COMPONENT_REF)
             .and_then(|n| schemas.get(n)),
         None => Some(s),
     });
@@ -268,7 +268,7 @@ fn rust_type_of(
     schema
         .and_then(|s| s.get("$ref"))
         .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix(crate::pipeline::load::COMPONENT_REF))
+        .and_then(|r| r.strip_prefix(crate::spec::COMPONENT_REF))
         .and_then(|n| names.get(n))
         .map_or_else(
             || "::serde_json::Value".to_string(),

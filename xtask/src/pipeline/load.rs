@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::Error;
+use crate::spec::COMPONENT_REF;
 
 /// The name of the OpenAPI document inside an `openapi/`-style folder.
 pub const DOCUMENT_FILE: &str = "openapi.json";
@@ -21,8 +22,6 @@ pub const DOCUMENT_FILE: &str = "openapi.json";
 pub const SCHEMAS_DIR: &str = "schemas";
 /// The `$schema` every component file declares.
 pub const SCHEMA_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
-/// Prefix of a component reference.
-pub const COMPONENT_REF: &str = "#/components/schemas/";
 
 /// An assembled OpenAPI document, with where it came from.
 #[derive(Debug, Clone)]

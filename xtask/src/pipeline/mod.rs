@@ -151,6 +151,8 @@ pub struct RawInputs {
     pub array_items: BTreeMap<(String, String), String>,
     /// operationId → (METHOD, path).
     pub routes: BTreeMap<String, (String, String)>,
+    /// Every operation, read once from the normalized document.
+    pub operations: crate::spec::operation_model::OperationModel,
     /// Operations progenitor cannot express.
     pub manual: Vec<client::ManualOp>,
     /// The resource layer: each operation's resource and method name.
@@ -167,6 +169,7 @@ impl RawInputs {
             names: &self.names,
             target,
             routes: &self.routes,
+            operations: &self.operations,
             plan: &self.plan,
             models: files.models,
             client: files.client,
@@ -198,15 +201,17 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
     let mut progenitor_doc = doc.clone();
     let manual =
         client::take_unsupported(&mut progenitor_doc, &target.models_crate, &models.names)?;
+    // Parsed once, for the client and its httpmock helpers.
+    let spec = client::parse_openapi(&progenitor_doc)?;
     let mut client_tokens = client::generate(
-        &progenitor_doc,
+        &spec,
         &target.models_crate,
         &models.names,
         target.client_runtime.as_deref(),
     )?;
     client_tokens.extend(client::manual_operations(&manual)?);
     let httpmock_tokens = client::httpmock(
-        &progenitor_doc,
+        &spec,
         &target.models_crate,
         &models.names,
         target.client_runtime.as_deref(),
@@ -224,8 +229,10 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
     };
     models::check_inhabited(&files.models, &models.names)?;
     tick("parse", &mut timings);
+    let operations = crate::spec::operation_model::OperationModel::of(&doc);
     let plan = resources::plan(
         &doc,
+        &operations,
         &conventions,
         &models.names,
         &models.array_items,
@@ -233,7 +240,7 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
         &target.models_crate,
     )?;
     tick("resources (plan)", &mut timings);
-    let routes = crate::spec::routes(&doc);
+    let routes = operations.routes();
     Ok(Raw {
         files,
         inputs: RawInputs {
@@ -242,6 +249,7 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
             names: models.names,
             array_items: models.array_items,
             routes,
+            operations,
             manual,
             plan,
             timings,
@@ -277,7 +285,13 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         .iter()
         .filter_map(syntax::defined_type)
         .collect();
-    let index_file = model_index::generate(resource_plan, &inputs.doc, &inputs.names, &defined);
+    let index_file = model_index::generate(
+        resource_plan,
+        &inputs.doc,
+        &inputs.operations,
+        &inputs.names,
+        &defined,
+    );
     timings.push(("resources", lap.elapsed()));
     lap = Instant::now();
 

@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::resources::Plan;
+use crate::spec::operation_model::{Media, OperationModel};
 
 /// The file name, in the models crate's `generated/`.
 pub const FILE: &str = "by_resource.rs";
@@ -40,18 +41,15 @@ fn link(rust: &str) -> String {
 
 /// How a body reads in the table: its model, a `Vec` of its model, `JSON`
 /// for another JSON schema, or the media type of a non-JSON body.
-fn body_cell(content: Option<&Value>, rust_of: &dyn Fn(&str) -> Option<String>) -> String {
-    let Some(content) = content.and_then(Value::as_object) else {
-        return String::new();
-    };
+fn body_cell(content: &[Media], rust_of: &dyn Fn(&str) -> Option<String>) -> String {
     let Some(schema) = content
-        .get("application/json")
-        .and_then(|m| m.get("schema"))
+        .iter()
+        .find(|m| m.content_type == "application/json")
+        .and_then(|m| m.schema.as_ref())
     else {
         return content
-            .keys()
-            .next()
-            .map(|media| format!("`{media}`"))
+            .first()
+            .map(|media| format!("`{}`", media.content_type))
             .unwrap_or_default();
     };
     if let Some(rust) = crate::spec::named_component(schema).and_then(rust_of) {
@@ -72,6 +70,7 @@ fn body_cell(content: Option<&Value>, rust_of: &dyn Fn(&str) -> Option<String>) 
 pub fn markdown(
     plan: &Plan,
     doc: &Value,
+    operations: &OperationModel,
     names: &BTreeMap<String, String>,
     defined: &BTreeSet<String>,
 ) -> String {
@@ -96,11 +95,6 @@ pub fn markdown(
          of its own place: a type alias at the crate root named after the place (the field's \
          struct and name), which names the type all those places share.\n",
     );
-    // The operation model, by route (`GET /session/{id}`), as the plan's
-    // methods name them.
-    let operations: BTreeMap<String, crate::spec::Operation<'_>> = crate::spec::operations(doc)
-        .map(|op| (op.route(), op))
-        .collect();
     for resource in plan.resources.values() {
         let _ = write!(
             out,
@@ -113,23 +107,20 @@ pub fn markdown(
         let mut start = BTreeSet::new();
         for method in &resource.methods {
             let route = method.route();
-            let operation = operations.get(&route);
-            let body = operation.and_then(|op| op.node.get("requestBody")?.get("content"));
-            let returns = operation
-                .and_then(|op| op.node.get("responses"))
-                .and_then(Value::as_object)
-                .and_then(|r| r.iter().find(|(code, _)| code.starts_with('2')))
-                .and_then(|(_, response)| response.get("content"));
+            let operation = operations.by_route(&route);
+            let body = operation.and_then(|op| op.body.as_ref());
+            let returns = operation.and_then(|op| op.successes().next());
             let _ = writeln!(
                 out,
                 "| `{}` | `{}` | {} | {} |",
                 method.name,
                 route,
-                body_cell(body, &rust_of),
-                body_cell(returns, &rust_of)
+                body_cell(body.map_or(&[], |b| &b.content), &rust_of),
+                body_cell(returns.map_or(&[], |r| &r.content), &rust_of)
             );
-            if let Some(op) = operation {
-                // The whole operation, and the parameters of its path item.
+            if let Some(op) = operation.and_then(|op| op.view(doc)) {
+                // The whole operation as the document writes it (response
+                // headers, examples…), and the parameters of its path item.
                 for part in op.node.values().chain(op.item.get("parameters")) {
                     crate::spec::schema_refs(doc, part, &mut start, &mut BTreeSet::new());
                 }
@@ -181,10 +172,11 @@ pub fn markdown(
 pub fn generate(
     plan: &Plan,
     doc: &Value,
+    operations: &OperationModel,
     names: &BTreeMap<String, String>,
     defined: &BTreeSet<String>,
 ) -> syn::File {
-    let page = markdown(plan, doc, names, defined);
+    let page = markdown(plan, doc, operations, names, defined);
     let mut attrs: Vec<syn::Attribute> = page
         .lines()
         .map(|line| {
@@ -259,7 +251,7 @@ mod tests {
             )]),
             collisions: Vec::new(),
         };
-        let page = markdown(&plan, &doc, &names, &defined);
+        let page = markdown(&plan, &doc, &OperationModel::of(&doc), &names, &defined);
         assert!(
             page.contains("\n# pets\\_v2\n\n`client.pets()` (2 methods)."),
             "{page}"

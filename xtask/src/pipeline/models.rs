@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use serde_json::{Map, Value};
 use typify::{TypeSpace, TypeSpaceSettings};
 
-use crate::pipeline::load::COMPONENT_REF;
+use crate::spec::COMPONENT_REF;
 use crate::{Error, catch_panic};
 
 /// Derives added to every generated type, beyond typify's own

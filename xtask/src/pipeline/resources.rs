@@ -38,9 +38,10 @@ use serde_json::Value;
 use super::client::{ManualBody, ManualOp};
 use super::target::Target;
 use crate::Error;
-use crate::pipeline::load::COMPONENT_REF;
+use crate::spec::COMPONENT_REF;
 use crate::spec::conventions::{Conventions, Paging, ResourceNames, SDK_EXTENSION};
 use crate::spec::names::{KEYWORDS, field_name};
+use crate::spec::operation_model::{Location, OperationModel};
 use crate::spec::pagination::{Field, Item, Shape};
 
 /// Methods of progenitor's `Client` (and the runtime's) that a resource
@@ -376,6 +377,7 @@ type Planned = (Option<String>, usize, String, ResourceMethod);
 /// list whose items the document declares inline.
 pub fn plan(
     doc: &Value,
+    operations: &OperationModel,
     conventions: &Conventions,
     names: &BTreeMap<String, String>,
     array_items: &BTreeMap<(String, String), String>,
@@ -386,64 +388,48 @@ pub fn plan(
     // By the resource's name: two labels that name one resource (`Call`
     // and `Calls`, a tag and a rename) are one resource.
     let mut grouped: BTreeMap<String, (String, Vec<Planned>)> = BTreeMap::new();
-    for op in crate::spec::operations(doc) {
-        let Some(id) = op.id() else {
+    for op in &operations.operations {
+        let Some(id) = op.id.as_deref() else {
             return Err(Error::at(
                 &op.route(),
-                &op.pointer(),
+                &op.pointer,
                 "an operation without operationId has no method in the resource layer",
             ));
         };
-        let sdk = op.node.get(SDK_EXTENSION);
-        let by_hand = sdk.and_then(|s| s.get("resource")).and_then(Value::as_str);
-        let label = by_hand.unwrap_or_else(|| op.label()).to_string();
+        let by_hand = op.sdk.resource.as_deref();
+        let label = by_hand.unwrap_or(&op.label).to_string();
         let name = resource_name(&label, by_hand.is_some(), conventions);
-        let forced = sdk
-            .and_then(|s| s.get("method"))
-            .and_then(Value::as_str)
-            .map(str::to_snake_case);
+        let forced = op.sdk.method.as_deref().map(str::to_snake_case);
         let verb = bare_verb(verb(id), &label);
         let rank = conventions
             .verbs
             .find(&verb)
             .map_or(conventions.verbs.table.len(), |(rank, _)| rank);
-        let params = op
-            .item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .chain(
-                op.node
-                    .get("parameters")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten(),
-            );
         let mut path_params = Vec::new();
-        for p in params {
-            if p.get("in").and_then(Value::as_str) != Some("path") {
-                continue;
-            }
-            let Some(name) = p.get("name").and_then(Value::as_str) else {
-                continue;
-            };
-            let ty = param_type(p.get("schema"), &krate, names).ok_or_else(|| {
+        for p in op.parameters_in(Location::Path) {
+            let ty = param_type(p.schema.as_ref(), &krate, names).ok_or_else(|| {
                 Error::at(
                     id,
-                    &op.pointer(),
-                    format!("path parameter `{name}` has a schema the resource layer cannot type"),
+                    &op.pointer,
+                    format!(
+                        "path parameter `{}` has a schema the resource layer cannot type",
+                        p.name
+                    ),
                 )
             })?;
-            path_params.push((name.to_snake_case(), ty));
+            path_params.push((p.name.to_snake_case(), ty));
         }
+        // A required JSON body that is a component (a reference as such).
         let body = op
-            .node
-            .get("requestBody")
-            .filter(|b| b.get("required").and_then(Value::as_bool) == Some(true))
-            .and_then(|b| b.pointer("/content/application~1json/schema"))
-            .and_then(|s| s.get("$ref"))
-            .and_then(Value::as_str)
+            .body
+            .as_ref()
+            .filter(|b| b.required)
+            .and_then(|b| {
+                b.content
+                    .iter()
+                    .find(|m| m.content_type == "application/json")
+            })
+            .and_then(|m| m.schema.as_ref()?.get("$ref")?.as_str())
             .and_then(|r| r.strip_prefix(COMPONENT_REF))
             .and_then(|n| names.get(n))
             .map(|rust| format!("::{krate}::{rust}"));
@@ -451,25 +437,23 @@ pub fn plan(
         let method = ResourceMethod {
             operation_id: id.to_string(),
             http_method: op.method.to_uppercase(),
-            path: op.path.to_string(),
+            path: op.path.clone(),
             name: String::new(),
-            summary: op
-                .node
-                .get("summary")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            summary: op.summary.clone(),
             path_params,
             body,
             manual: manual_body.is_some(),
-            pagination: match sdk.and_then(|s| s.get("pagination")) {
+            pagination: match &op.sdk.pagination {
                 _ if manual_body.is_some() => None,
-                None | Some(Value::Bool(false)) => None,
+                None => None,
                 Some(stated) => {
-                    let at = format!("{}/{SDK_EXTENSION}/pagination", op.pointer());
+                    let at = format!("{}/{SDK_EXTENSION}/pagination", op.pointer);
                     let paging: Paging = serde_json::from_value(stated.clone())
                         .map_err(|e| Error::at(id, &at, format!("not a pagination: {e}")))?;
-                    let p = rust_pagination(doc, &op, &paging, &krate, names, array_items)
+                    let view = op
+                        .view(doc)
+                        .ok_or_else(|| Error::at(id, &op.pointer, "not in the document"))?;
+                    let p = rust_pagination(doc, &view, &paging, &krate, names, array_items)
                         .map_err(|e| {
                             Error::at(id, &at, format!("the pagination does not fit: {e}"))
                         })?;
@@ -984,6 +968,25 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The plan of `doc` with the project's conventions.
+    fn plan_doc(
+        doc: &Value,
+        names: &BTreeMap<String, String>,
+        array_items: &BTreeMap<(String, String), String>,
+        manual: &[ManualOp],
+        krate: &str,
+    ) -> Result<Plan, Error> {
+        plan(
+            doc,
+            &OperationModel::of(doc),
+            &Conventions::defaults(),
+            names,
+            array_items,
+            manual,
+            krate,
+        )
+    }
+
     /// `doc` with the SDK conventions' rules applied (the defaults).
     fn annotated(mut doc: Value) -> Value {
         use crate::pipeline::normalize::{apply_rules, rules};
@@ -1021,15 +1024,7 @@ mod tests {
             "/misc": {"get": {"operationId": "getMisc", "responses": {}, "x-cozmox-sdk": {"resource": "Analytics"}}}
         }});
         let names = BTreeMap::from([("RunDto".to_string(), "RunDto".to_string())]);
-        let plan = plan(
-            &doc,
-            &Conventions::defaults(),
-            &names,
-            &BTreeMap::new(),
-            &[],
-            "api-models",
-        )
-        .unwrap();
+        let plan = plan_doc(&doc, &names, &BTreeMap::new(), &[], "api-models").unwrap();
         let methods = |r: &str| -> Vec<(String, String)> {
             plan.resources[r]
                 .methods
@@ -1148,15 +1143,7 @@ mod tests {
             "/call": {"post": op("CallController_create", &["Call"])},
             "/calls": {"get": op("CallController_findAll", &["Calls"])}
         }});
-        let plan = plan(
-            &doc,
-            &Conventions::defaults(),
-            &BTreeMap::new(),
-            &BTreeMap::new(),
-            &[],
-            "m",
-        )
-        .unwrap();
+        let plan = plan_doc(&doc, &BTreeMap::new(), &BTreeMap::new(), &[], "m").unwrap();
         assert_eq!(plan.resources.len(), 1);
         assert_eq!(plan.resources["Calls"].methods.len(), 2);
     }
@@ -1197,16 +1184,9 @@ mod tests {
             "UnionPageResultsItem".to_string(),
         )]);
         let paging = |doc: Value| {
-            plan(
-                &annotated(doc),
-                &Conventions::defaults(),
-                &names,
-                &array_items,
-                &[],
-                "m",
-            )
-            .unwrap()
-            .resources["Xes"]
+            plan_doc(&annotated(doc), &names, &array_items, &[], "m")
+                .unwrap()
+                .resources["Xes"]
                 .methods[0]
                 .pagination
                 .clone()
@@ -1263,16 +1243,9 @@ mod tests {
             .map(|n| (n.to_string(), n.to_string()))
             .collect();
         let paging = |doc: Value| {
-            plan(
-                &annotated(doc),
-                &Conventions::defaults(),
-                &names,
-                &BTreeMap::new(),
-                &[],
-                "m",
-            )
-            .unwrap()
-            .resources["Xes"]
+            plan_doc(&annotated(doc), &names, &BTreeMap::new(), &[], "m")
+                .unwrap()
+                .resources["Xes"]
                 .methods[0]
                 .pagination
                 .clone()

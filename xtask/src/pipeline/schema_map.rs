@@ -11,20 +11,7 @@ use syn::Item;
 
 use super::syntax::{generic_arg, serde_rename, type_ident};
 
-/// A component's schema by `$ref`.
-pub fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut s = schema;
-    for _ in 0..8 {
-        match s.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                Some(t) => s = t,
-                None => break,
-            },
-            None => break,
-        }
-    }
-    s
-}
+pub use crate::spec::resolve;
 
 /// The properties of an object schema, through `allOf` and `$ref`.
 pub fn properties<'a>(doc: &'a Value, schema: &'a Value, out: &mut BTreeMap<String, &'a Value>) {
@@ -42,15 +29,7 @@ pub fn properties<'a>(doc: &'a Value, schema: &'a Value, out: &mut BTreeMap<Stri
 }
 
 /// The component a `$ref` (possibly wrapped in a one-member `allOf`) names.
-pub fn ref_name(schema: &Value) -> Option<&str> {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return r.strip_prefix("#/components/schemas/");
-    }
-    match schema.get("allOf").and_then(Value::as_array) {
-        Some(all) if all.len() == 1 => ref_name(&all[0]),
-        _ => None,
-    }
-}
+pub use crate::spec::named_component as ref_name;
 
 /// The schema, unless it is only a reference (whose type has its own impl).
 pub fn inline(schema: &Value) -> Option<&Value> {

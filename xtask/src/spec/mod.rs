@@ -4,6 +4,7 @@
 
 pub mod conventions;
 pub mod names;
+pub mod operation_model;
 mod operations;
 pub mod overrides;
 pub mod pagination;
@@ -19,7 +20,7 @@ pub use operations::{
 };
 pub use overrides::OVERRIDES_KEY;
 pub use places::{PLACE_NAME, SHARED_WITH, place_descriptions, places};
-pub use refs::{closure, named_component, ref_graph, schema_refs};
+pub use refs::{COMPONENT_REF, closure, named_component, ref_graph, resolve, schema_refs};
 pub use version::{API_VERSION_KEY, api_version, build_metadata, date_in};
 pub use walk::{visit_document_schemas, visit_schema};
 

@@ -6,20 +6,39 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::pipeline::load::COMPONENT_REF;
+/// Prefix of a component reference (`#/components/schemas/<Name>`): the one
+/// definition every stage and command uses.
+pub const COMPONENT_REF: &str = "#/components/schemas/";
 
-/// The component a schema stands for: a `$ref` to it, or an `allOf` of that
-/// one `$ref` (how a document adds a description to a reference). The name
-/// as the document spells it.
-pub fn named_component(schema: &Value) -> Option<&str> {
-    let reference =
-        schema
+/// What a `$ref` points to, followed through up to 8 references (a
+/// reference into the document that does not resolve is left as it is).
+pub fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let mut s = schema;
+    for _ in 0..8 {
+        match s
             .get("$ref")
-            .or_else(|| match schema.get("allOf")?.as_array()?.as_slice() {
-                [one] => one.get("$ref"),
-                _ => None,
-            })?;
-    reference.as_str()?.strip_prefix(COMPONENT_REF)
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| doc.pointer(p))
+        {
+            Some(target) => s = target,
+            None => break,
+        }
+    }
+    s
+}
+
+/// The component a schema stands for: a `$ref` to it, or an `allOf` of
+/// that one schema (how a document adds a description to a reference). The
+/// name as the document spells it.
+pub fn named_component(schema: &Value) -> Option<&str> {
+    if let Some(r) = schema.get("$ref") {
+        return r.as_str()?.strip_prefix(COMPONENT_REF);
+    }
+    match schema.get("allOf")?.as_array()?.as_slice() {
+        [one] => named_component(one),
+        _ => None,
+    }
 }
 
 /// Component schemas referenced anywhere inside `value`, added to `out`;

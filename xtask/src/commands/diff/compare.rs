@@ -12,9 +12,9 @@ use serde_json::{Map, Value};
 
 use super::model::{Change, ComponentDiff, Kind, OperationDiff, Sides, Status, Verdict};
 use super::sides::component_sides;
-use crate::pipeline::load::COMPONENT_REF;
 use crate::spec::pointer_token;
 use crate::spec::type_name;
+use crate::spec::{COMPONENT_REF, resolve};
 
 /// Compare two normalized documents: operations, then components.
 pub fn compare(old: &Value, new: &Value) -> (Vec<OperationDiff>, Vec<ComponentDiff>) {
@@ -289,23 +289,6 @@ fn sdk_extension(w: &mut Walker, o: &Op, n: &Op) {
             .values(text(&a), text(&b)),
         );
     }
-}
-
-/// A `$ref` to another part of the document, resolved (a few hops at most).
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    let mut v = v;
-    for _ in 0..8 {
-        match v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| doc.pointer(p))
-        {
-            Some(target) => v = target,
-            None => break,
-        }
-    }
-    v
 }
 
 /// `(in, name)` → (parameter, pointer): the path item's, overridden by the

@@ -114,6 +114,8 @@ pub struct Ctx<'a> {
     pub target: &'a Target,
     /// operationId → (METHOD, path), from the document.
     pub routes: &'a BTreeMap<String, (String, String)>,
+    /// Every operation, read once from the normalized document.
+    pub operations: &'a crate::spec::operation_model::OperationModel,
     /// The resource layer: each operation's resource and method name.
     pub plan: &'a super::resources::Plan,
     /// The models file.
@@ -290,7 +292,7 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Models,
         why_here: "after the field passes: checks the final field types against the spec's constraints",
         run: |cx| {
-            let bodies = validate_impls::body_types(cx.doc, cx.names);
+            let bodies = validate_impls::body_types(cx.operations, cx.names);
             cx.found.validation =
                 validate_impls::validate_impls(&mut cx.models, cx.doc, cx.names, &bodies);
             Ok(cx.found.validation.types.len())
@@ -324,7 +326,7 @@ pub static PASSES: &[Pass] = &[
         run: |cx| {
             Ok(operation_dispatch_macro::operation_dispatch_macro(
                 &mut cx.models,
-                cx.doc,
+                cx.operations,
                 cx.names,
             ))
         },
@@ -390,7 +392,7 @@ pub static PASSES: &[Pass] = &[
         why_here: "after the other client edits, before operation-table: splits each `send` into a raw request and the SDK's error type",
         run: |cx| match &cx.target.client_error {
             Some(support) => {
-                let redirects = unified_errors::redirecting_builders(cx.doc);
+                let redirects = unified_errors::redirecting_builders(cx.operations);
                 Ok(unified_errors::unified_errors(&mut cx.client, support, &redirects)?.len())
             }
             None => Ok(0),

@@ -36,12 +36,12 @@ fn body_type(schema: &Value, names: &BTreeMap<String, String>) -> TokenStream {
 /// body. Returns how many operations it maps.
 pub fn operation_dispatch_macro(
     file: &mut syn::File,
-    doc: &Value,
+    operations: &crate::spec::operation_model::OperationModel,
     names: &BTreeMap<String, String>,
 ) -> usize {
     let mut bodies: BTreeMap<&str, TokenStream> = BTreeMap::new();
-    for op in crate::spec::operations(doc) {
-        if let (Some(id), Some(schema)) = (op.id(), op.success_schema()) {
+    for op in &operations.operations {
+        if let (Some(id), Some(schema)) = (op.id.as_deref(), op.success_json()) {
             bodies.insert(id, body_type(schema, names));
         }
     }
@@ -85,7 +85,8 @@ mod tests {
         }}});
         let names = BTreeMap::from([("T".to_string(), "Thing".to_string())]);
         let mut file: syn::File = syn::parse_quote!();
-        assert_eq!(operation_dispatch_macro(&mut file, &doc, &names), 3);
+        let operations = crate::spec::operation_model::OperationModel::of(&doc);
+        assert_eq!(operation_dispatch_macro(&mut file, &operations, &names), 3);
         let t = text(&file);
         assert!(
             t.contains(

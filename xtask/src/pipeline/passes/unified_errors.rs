@@ -70,15 +70,18 @@ pub fn unified_errors(
 /// UpperCamelCase) of the operations whose responses include a redirect
 /// (3xx). Of these, [`unified_errors`] changes only those whose `send`
 /// answers a byte stream (downloads).
-pub fn redirecting_builders(doc: &serde_json::Value) -> BTreeSet<String> {
-    crate::spec::operations(doc)
-        .filter(|op| {
-            op.node
-                .get("responses")
-                .and_then(serde_json::Value::as_object)
-                .is_some_and(|r| r.keys().any(|code| code.starts_with('3')))
+pub fn redirecting_builders(
+    operations: &crate::spec::operation_model::OperationModel,
+) -> BTreeSet<String> {
+    operations
+        .operations
+        .iter()
+        .filter(|op| op.redirects())
+        .filter_map(|op| {
+            op.id
+                .as_deref()
+                .map(heck::ToUpperCamelCase::to_upper_camel_case)
         })
-        .filter_map(|op| op.id().map(heck::ToUpperCamelCase::to_upper_camel_case))
         .collect()
 }
 
@@ -462,7 +465,7 @@ mod tests {
             "responses": {"200": {}, "302": {"description": "to the file"}}}},
             "/o": {"get": {"operationId": "other", "responses": {"200": {}}}}}});
         assert_eq!(
-            redirecting_builders(&doc),
+            redirecting_builders(&crate::spec::operation_model::OperationModel::of(&doc)),
             BTreeSet::from(["CallRecording".to_string()])
         );
     }

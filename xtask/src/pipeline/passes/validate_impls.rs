@@ -19,7 +19,7 @@ use quote::{ToTokens, quote};
 use serde_json::Value;
 use syn::Item;
 
-use crate::pipeline::schema_map::{fields, inline, properties, ref_name, resolve, type_schemas};
+use crate::pipeline::schema_map::{fields, inline, properties, ref_name, type_schemas};
 use crate::pipeline::syntax::{generic_arg, type_ident};
 
 /// What [`validate_impls`] did.
@@ -378,28 +378,18 @@ pub fn validate_impls(
 
 /// Rust names of the request body types (JSON bodies whose schema is a
 /// component).
-pub fn body_types(doc: &Value, names: &BTreeMap<String, String>) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    {
-        for op in crate::spec::operations(doc).map(|op| op.node) {
-            let Some(content) = op
-                .get("requestBody")
-                .map(|b| resolve(doc, b))
-                .and_then(|b| b.get("content"))
-                .and_then(Value::as_object)
-            else {
-                continue;
-            };
-            for media in content.values() {
-                if let Some(name) = media.get("schema").and_then(ref_name)
-                    && let Some(rust) = names.get(name)
-                {
-                    out.insert(rust.clone());
-                }
-            }
-        }
-    }
-    out
+pub fn body_types(
+    operations: &crate::spec::operation_model::OperationModel,
+    names: &BTreeMap<String, String>,
+) -> BTreeSet<String> {
+    operations
+        .operations
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .flat_map(|body| &body.content)
+        .filter_map(|media| names.get(ref_name(media.schema.as_ref()?)?))
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
@@ -503,7 +493,10 @@ mod tests {
         }}}}}});
         let names = BTreeMap::from([("CreateDTO".to_string(), "CreateDto".to_string())]);
         assert_eq!(
-            body_types(&doc, &names),
+            body_types(
+                &crate::spec::operation_model::OperationModel::of(&doc),
+                &names
+            ),
             BTreeSet::from(["CreateDto".to_string()])
         );
     }

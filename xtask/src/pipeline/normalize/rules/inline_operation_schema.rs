@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::super::inline::becomes_named_type;
 use super::super::{Rule, Scope};
-use crate::pipeline::load::COMPONENT_REF;
+use crate::spec::COMPONENT_REF;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::spec::{operations, pointer_token, type_name};
