@@ -1,7 +1,6 @@
 //! Shared helpers: paths, one in-memory run of the pipeline.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use xtask::pipeline::{self, Generated, Target};
 
@@ -19,13 +18,16 @@ pub fn shared() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-/// The pipeline run once on openapi/, in memory.
+/// The pipeline run on openapi/, in memory: once per test thread (what it
+/// produced holds `syn` items, which stay on the thread that made them).
 pub fn generated() -> &'static Generated {
-    static GENERATED: OnceLock<Generated> = OnceLock::new();
-    GENERATED.get_or_init(|| {
-        pipeline::run_path(&root().join("openapi"), &Target::project())
-            .unwrap_or_else(|e| panic!("pipeline failed: {e}"))
-    })
+    thread_local! {
+        static GENERATED: &'static Generated = Box::leak(Box::new(
+            pipeline::run_path(&root().join("openapi"), &Target::project())
+                .unwrap_or_else(|e| panic!("pipeline failed: {e}")),
+        ));
+    }
+    GENERATED.with(|g| *g)
 }
 
 /// The two example responses of seed 003 (a JSON value starting at the

@@ -39,7 +39,12 @@ pub fn run(
     };
     let (generated, fixture) = std::thread::scope(|s| {
         let fixture = out.is_none().then(|| {
-            s.spawn(|| pipeline::run_path(&root.join(FIXTURE_DIR).join("openapi"), &target))
+            // Only the files cross threads (the resource plan holds `syn`
+            // items, which are not `Send`).
+            s.spawn(|| {
+                pipeline::run_path(&root.join(FIXTURE_DIR).join("openapi"), &target)
+                    .map(|g| (g.files, g.owned_dirs))
+            })
         });
         let generated = pipeline::run_path(&spec, &target);
         let fixture = fixture.map(|f| {
@@ -54,8 +59,9 @@ pub fn run(
     if let Some(fixture) = fixture {
         let fixture = fixture.map_err(|e| Error::new(format!("{FIXTURE_DIR}/openapi: {e}")))?;
         let base = Path::new(FIXTURE_DIR);
-        files.extend(fixture.files.into_iter().map(|(p, c)| (base.join(p), c)));
-        owned_dirs.extend(fixture.owned_dirs.iter().map(|d| base.join(d)));
+        let (fixture_files, fixture_dirs) = fixture;
+        files.extend(fixture_files.into_iter().map(|(p, c)| (base.join(p), c)));
+        owned_dirs.extend(fixture_dirs.iter().map(|d| base.join(d)));
     }
     let mut outcome = emit::ensure_files(&dest, &owned_dirs, &files, check)?;
     if out.is_none() {

@@ -73,9 +73,9 @@ pub struct ResourceMethod {
     /// The operation's summary.
     pub summary: String,
     /// Required path parameters: (progenitor's setter name, Rust type).
-    pub path_params: Vec<(String, String)>,
-    /// The required JSON body's Rust type, if any.
-    pub body: Option<String>,
+    pub path_params: Vec<(String, ParamType)>,
+    /// The required JSON body's Rust type (a model), if any.
+    pub body: Option<syn::Path>,
     /// Whether the client stage generated the operation (no builder).
     pub manual: bool,
     /// The body argument of such an operation.
@@ -113,27 +113,61 @@ impl ResourceMethod {
     }
 }
 
+/// A path parameter's Rust type, as the resource layer takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamType {
+    /// `String`: any string is an argument.
+    String,
+    /// `uuid::Uuid` (the argument is anything that converts to one).
+    Uuid,
+    /// Another type (a model, a number): its path.
+    Other(syn::Path),
+}
+
+impl ParamType {
+    /// The Rust type.
+    pub fn rust(&self) -> syn::Type {
+        match self {
+            ParamType::String => syn::parse_quote!(::std::string::String),
+            ParamType::Uuid => syn::parse_quote!(::uuid::Uuid),
+            ParamType::Other(path) => syn::Type::Path(syn::TypePath {
+                qself: None,
+                path: path.clone(),
+            }),
+        }
+    }
+}
+
+/// `a::b::C` (no leading `::`, no generics), for an example in the docs.
+fn path_text(path: &syn::Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
 /// How the response of a paginated list reads: Rust expressions over the
 /// decoded page (`page`) and an item (`item`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
     /// The builder's setter (and field) for the page number (`page`);
     /// `None` for a time-cursor list.
-    pub page_field: Option<String>,
+    pub page_field: Option<syn::Ident>,
     /// The builder's setter (and field) for the page size (`limit`).
-    pub limit_field: String,
+    pub limit_field: syn::Ident,
     /// A time-cursor list's cursor: how the next query is made from the
     /// last item of a page.
     pub cursor: Option<TimeCursor>,
     /// The item type.
-    pub item: String,
+    pub item: syn::Path,
     /// The field holding the items (`results`); `None` when the response is
     /// the array of items itself.
-    pub items_field: Option<String>,
+    pub items_field: Option<syn::Ident>,
     /// `Option<u64>`: the list's total, from the paging metadata.
-    pub total: String,
+    pub total: syn::Expr,
     /// `Option<String>`: an item's identity.
-    pub key: String,
+    pub key: syn::Expr,
 }
 
 /// How a time-cursor list asks for its next page: the builder's setter of
@@ -141,10 +175,10 @@ pub struct Pagination {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeCursor {
     /// The bound's setter.
-    pub bound_field: String,
+    pub bound_field: syn::Ident,
     /// The last item (`last`)'s time, as the setter takes it: an expression
     /// that may end the query with `?` (`None`: no time to go on from).
-    pub last_time: String,
+    pub last_time: syn::Expr,
 }
 
 /// One resource: its handle type, its accessor on `Client`, its methods.
@@ -260,28 +294,26 @@ fn resource_name(label: &str, by_hand: bool, conventions: &Conventions) -> Strin
 /// normalization: a component reference, or a JSON primitive).
 fn param_type(
     schema: Option<&Value>,
-    krate: &str,
+    krate: &syn::Ident,
     names: &BTreeMap<String, String>,
-) -> Option<String> {
+) -> Option<ParamType> {
     let schema = schema?;
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let name = names.get(r.strip_prefix(COMPONENT_REF)?)?;
-        return Some(format!("::{krate}::{name}"));
+        let name = format_ident!("{}", names.get(r.strip_prefix(COMPONENT_REF)?)?);
+        return Some(ParamType::Other(syn::parse_quote!(::#krate::#name)));
     }
     let format = schema.get("format").and_then(Value::as_str);
-    Some(
-        match (schema.get("type").and_then(Value::as_str)?, format) {
-            ("string", Some("uuid")) => "::uuid::Uuid",
-            ("string", _) => "::std::string::String",
-            ("boolean", _) => "bool",
-            ("number", Some("float")) => "f32",
-            ("number", _) => "f64",
-            ("integer", Some("int32")) => "i32",
-            ("integer", _) => "i64",
-            _ => return None,
-        }
-        .to_string(),
-    )
+    let other = |t: &str| Some(ParamType::Other(format_ident!("{t}").into()));
+    match (schema.get("type").and_then(Value::as_str)?, format) {
+        ("string", Some("uuid")) => Some(ParamType::Uuid),
+        ("string", _) => Some(ParamType::String),
+        ("boolean", _) => other("bool"),
+        ("number", Some("float")) => other("f32"),
+        ("number", _) => other("f64"),
+        ("integer", Some("int32")) => other("i32"),
+        ("integer", _) => other("i64"),
+        _ => None,
+    }
 }
 
 /// The Rust a list's pages are read with: `paging` (its extension's
@@ -291,13 +323,17 @@ fn rust_pagination(
     doc: &Value,
     op: &crate::spec::Operation<'_>,
     paging: &Paging,
-    krate: &str,
+    krate: &syn::Ident,
     names: &BTreeMap<String, String>,
     array_items: &BTreeMap<(String, String), String>,
 ) -> Result<Pagination, String> {
     let shape: Shape<'_> = crate::spec::pagination::shape(doc, op, paging)?;
-    let field = |json: &str| {
-        field_name(json).ok_or_else(|| format!("`{json}` is not a plain Rust field name"))
+    let field = |json: &str| match field_name(json) {
+        Some(name) => Ok(format_ident!("{name}")),
+        None => Err(format!("`{json}` is not a plain Rust field name")),
+    };
+    let expr = |tokens: TokenStream| {
+        syn::parse2::<syn::Expr>(tokens).map_err(|e| format!("not a Rust expression: {e}"))
     };
     let (limit, id) = match paging {
         Paging::PageNumber { limit, id, .. } | Paging::TimeCursor { limit, id, .. } => (limit, id),
@@ -310,27 +346,36 @@ fn rust_pagination(
         Item::Component(name) => names.get(name),
         Item::Inline(page) => items_field
             .as_ref()
-            .and_then(|f| array_items.get(&(page.to_string(), f.clone()))),
+            .and_then(|f| array_items.get(&(page.to_string(), f.to_string()))),
     }
     .ok_or("the items have no Rust type")?;
+    let item = format_ident!("{item}");
     let key = match shape.id {
-        Field::Typed { required: true } => format!("Some(item.{}.to_string())", field(id)?),
-        Field::Typed { required: false } => {
-            format!("item.{}.as_ref().map(ToString::to_string)", field(id)?)
+        Field::Typed { required: true } => {
+            let id = field(id)?;
+            quote!(Some(item.#id.to_string()))
         }
-        Field::Json => format!("crate::paginate::json_id(item, {id:?})"),
-        Field::Absent => "None".to_string(),
+        Field::Typed { required: false } => {
+            let id = field(id)?;
+            quote!(item.#id.as_ref().map(ToString::to_string))
+        }
+        Field::Json => quote!(crate::paginate::json_id(item, #id)),
+        Field::Absent => quote!(None),
     };
     // `Option<u64>` from the page: through each (required or optional)
     // property on the way to the total.
-    fn total(at: &str, steps: &[(String, bool)]) -> String {
+    fn total(at: TokenStream, steps: &[(syn::Ident, bool)]) -> TokenStream {
         match steps {
-            [] => "None".to_string(),
-            [(f, true)] => format!("crate::paginate::total({at}.{f})"),
-            [(f, false)] => format!("{at}.{f}.and_then(crate::paginate::total)"),
-            [(f, true), rest @ ..] => format!("{{ let m = &{at}.{f}; {} }}", total("m", rest)),
+            [] => quote!(None),
+            [(f, true)] => quote!(crate::paginate::total(#at.#f)),
+            [(f, false)] => quote!(#at.#f.and_then(crate::paginate::total)),
+            [(f, true), rest @ ..] => {
+                let inner = total(quote!(m), rest);
+                quote!({ let m = &#at.#f; #inner })
+            }
             [(f, false), rest @ ..] => {
-                format!("{at}.{f}.as_ref().and_then(|m| {})", total("m", rest))
+                let inner = total(quote!(m), rest);
+                quote!(#at.#f.as_ref().and_then(|m| #inner))
             }
         }
     }
@@ -347,9 +392,10 @@ fn rust_pagination(
                 bound_field: field(bound)?,
                 last_time: match shape.time {
                     Some(Field::Typed { required: true }) => {
-                        format!("last.{}.clone()", field(time)?)
+                        let time = field(time)?;
+                        expr(quote!(last.#time.clone()))?
                     }
-                    _ => format!("crate::paginate::json_time(last, {time:?})?"),
+                    _ => expr(quote!(crate::paginate::json_time(last, #time)?))?,
                 },
             }),
         ),
@@ -358,10 +404,10 @@ fn rust_pagination(
         page_field,
         limit_field: field(limit)?,
         cursor,
-        item: format!("::{krate}::{item}"),
+        item: syn::parse_quote!(::#krate::#item),
         items_field,
-        total: total("page", &steps),
-        key,
+        total: expr(total(quote!(page), &steps))?,
+        key: expr(key)?,
     })
 }
 
@@ -384,7 +430,7 @@ pub fn plan(
     manual: &[ManualOp],
     models_crate: &str,
 ) -> Result<Plan, Error> {
-    let krate = models_crate.replace('-', "_");
+    let krate = format_ident!("{}", models_crate.replace('-', "_"));
     // By the resource's name: two labels that name one resource (`Call`
     // and `Calls`, a tag and a rename) are one resource.
     let mut grouped: BTreeMap<String, (String, Vec<Planned>)> = BTreeMap::new();
@@ -432,7 +478,10 @@ pub fn plan(
             .and_then(|m| m.schema.as_ref()?.get("$ref")?.as_str())
             .and_then(|r| r.strip_prefix(COMPONENT_REF))
             .and_then(|n| names.get(n))
-            .map(|rust| format!("::{krate}::{rust}"));
+            .map(|rust| {
+                let rust = format_ident!("{rust}");
+                syn::parse_quote!(::#krate::#rust)
+            });
         let manual_body = manual.iter().find(|m| m.id == id).map(|m| m.body.clone());
         let method = ResourceMethod {
             operation_id: id.to_string(),
@@ -535,10 +584,6 @@ fn parse_type(text: &str) -> Result<syn::Type, Error> {
     syn::parse_str(text).map_err(|e| Error::new(format!("not a Rust type `{text}`: {e}")))
 }
 
-fn parse_expr(text: &str) -> Result<syn::Expr, Error> {
-    syn::parse_str(text).map_err(|e| Error::new(format!("not a Rust expression `{text}`: {e}")))
-}
-
 fn arg_ident(name: &str) -> syn::Ident {
     if KEYWORDS.contains(&name) {
         format_ident!("{name}_")
@@ -567,12 +612,13 @@ fn handle_example(resource: &Resource, target: &Target) -> Option<String> {
     let mut args: Vec<String> = m
         .path_params
         .iter()
-        .map(|(setter, t)| match t.as_str() {
-            _ if m.manual || t == "::std::string::String" => format!("{setter:?}"),
-            "::uuid::Uuid" => {
+        .map(|(setter, t)| match t {
+            _ if m.manual => format!("{setter:?}"),
+            ParamType::String => format!("{setter:?}"),
+            ParamType::Uuid => {
                 "\"00000000-0000-0000-0000-000000000000\".parse::<uuid::Uuid>()?".to_string()
             }
-            other => format!("{setter:?}.parse::<{}>()?", other.trim_start_matches("::")),
+            ParamType::Other(path) => format!("{setter:?}.parse::<{}>()?", path_text(path)),
         })
         .collect();
     let body_decl = |t: &str| {
@@ -598,7 +644,7 @@ fn handle_example(resource: &Resource, target: &Target) -> Option<String> {
         }
         (Some(ManualBody::None), _) => {}
         (None, Some(t)) => {
-            lines.push(body_decl(t));
+            lines.push(body_decl(&path_text(t)));
             args.push("body".to_string());
         }
         (None, None) => {}
@@ -734,14 +780,13 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                 let g = format_ident!("P{i}");
                 let arg = arg_ident(setter);
                 let setter = format_ident!("{setter}");
-                let t = parse_type(t)?;
+                let t = t.rust();
                 generics.push(quote!(#g));
                 args.push(quote!(#arg: #g));
                 bounds.push(quote!(#g: ::std::convert::TryInto<#t>));
                 calls.push(quote!(.#setter(#arg)));
             }
             if let Some(t) = &m.body {
-                let t = parse_type(t)?;
                 generics.push(quote!(B));
                 args.push(quote!(body: B));
                 bounds.push(quote!(B: ::std::convert::TryInto<#t>));
@@ -765,17 +810,17 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                 doc.push_str(
                     " A paginated list: `.stream()` on the builder yields every item of every page, `.pages()` every page.",
                 );
-                let item = parse_type(&p.item)?;
+                let item = &p.item;
                 let items = match &p.items_field {
-                    Some(field) => parse_expr(&format!("page.{field}"))?,
-                    None => parse_expr("page")?,
+                    Some(field) => quote!(page.#field),
+                    None => quote!(page),
                 };
-                let total = parse_expr(&p.total)?;
-                let key = parse_expr(&p.key)?;
-                let limit_setter = format_ident!("{}", p.limit_field);
+                let total = &p.total;
+                let key = &p.key;
+                let limit_setter = &p.limit_field;
                 let (at, after, from) = match (&p.page_field, &p.cursor) {
                     (Some(page), _) => {
-                        let page_setter = format_ident!("{page}");
+                        let page_setter = page;
                         (
                             quote! {
                                 fn at(self, page: u32, limit: u32) -> Self {
@@ -788,8 +833,8 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
                         )
                     }
                     (None, Some(cursor)) => {
-                        let bound = format_ident!("{}", cursor.bound_field);
-                        let last_time = parse_expr(&cursor.last_time)?;
+                        let bound = &cursor.bound_field;
+                        let last_time = &cursor.last_time;
                         (
                             quote! {
                                 fn at(self, _page: u32, limit: u32) -> Self {
@@ -938,7 +983,6 @@ pub fn every_method(plan: &Plan) -> Result<TokenStream, Error> {
             } else {
                 match &m.body {
                     Some(t) => {
-                        let t = parse_type(t)?;
                         quote!(let _call = |body: #t| client.#accessor().#name(#(#ids,)* body);)
                     }
                     None => quote!(let _call = || client.#accessor().#name(#(#ids,)*);),
@@ -967,6 +1011,15 @@ pub fn every_method(plan: &Plan) -> Result<TokenStream, Error> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Rust code as tokens print it, without whitespace.
+    fn code<T: quote::ToTokens>(t: &T) -> String {
+        flat(&t.to_token_stream().to_string())
+    }
+
+    fn flat(s: &str) -> String {
+        s.split_whitespace().collect()
+    }
 
     /// The plan of `doc` with the project's conventions.
     fn plan_doc(
@@ -1077,12 +1130,12 @@ mod tests {
             "a verb that is only the noun stays"
         );
         let get = &plan.resources["PhoneNumbers"].methods[3];
-        assert_eq!(
-            get.path_params,
-            [("id".to_string(), "::uuid::Uuid".to_string())]
-        );
+        assert_eq!(get.path_params, [("id".to_string(), ParamType::Uuid)]);
         let run = &plan.resources["Evals"].methods[0];
-        assert_eq!(run.body.as_deref(), Some("::api_models::RunDto"));
+        assert_eq!(
+            run.body.as_ref().map(code),
+            Some(flat("::api_models::RunDto"))
+        );
         assert_eq!(
             plan.collisions,
             [
@@ -1192,21 +1245,21 @@ mod tests {
                 .clone()
         };
         let p = paging(doc(json!([num("page"), num("limit")]), "Page")).expect("pages");
-        assert_eq!(p.item, "::m::Item");
-        assert_eq!(p.items_field.as_deref(), Some("results"));
+        assert_eq!(code(&p.item), flat("::m::Item"));
+        assert_eq!(p.items_field.as_ref().map(code), Some(flat("results")));
         assert_eq!(
-            p.total,
-            "{ let m = &page.metadata; crate::paginate::total(m.total_items) }"
+            code(&p.total),
+            flat("{ let m = &page.metadata; crate::paginate::total(m.total_items) }")
         );
-        assert_eq!(p.key, "Some(item.id.to_string())");
+        assert_eq!(code(&p.key), flat("Some(item.id.to_string())"));
         let p = paging(doc(json!([num("page"), num("limit")]), "NoTotal")).expect("pages");
         assert_eq!(
-            (p.items_field.as_deref(), p.total.as_str()),
-            (Some("data"), "None")
+            (p.items_field.as_ref().map(code), code(&p.total)),
+            (Some(flat("data")), flat("None"))
         );
         let p = paging(doc(json!([num("page"), num("limit")]), "UnionPage")).expect("pages");
-        assert_eq!(p.item, "::m::UnionPageResultsItem");
-        assert_eq!(p.key, "crate::paginate::json_id(item, \"id\")");
+        assert_eq!(code(&p.item), flat("::m::UnionPageResultsItem"));
+        assert_eq!(code(&p.key), flat("crate::paginate::json_id(item, \"id\")"));
         assert_eq!(
             paging(doc(json!([num("limit")]), "Page")),
             None,
@@ -1258,15 +1311,15 @@ mod tests {
         assert_eq!(p.items_field, None);
         let cursor = p.cursor.expect("cursor");
         assert_eq!(cursor.bound_field, "created_at_le");
-        assert_eq!(cursor.last_time, "last.created_at.clone()");
-        assert_eq!(p.key, "Some(item.id.to_string())");
+        assert_eq!(code(&cursor.last_time), flat("last.created_at.clone()"));
+        assert_eq!(code(&p.key), flat("Some(item.id.to_string())"));
         // An item whose time is optional, or a union: read from its JSON.
         for items in ["Loose", "Either"] {
             let p = paging(doc(json!([limit, le]), items)).expect(items);
             let cursor = p.cursor.expect("cursor");
             assert_eq!(
-                cursor.last_time,
-                "crate::paginate::json_time(last, \"createdAt\")?"
+                code(&cursor.last_time),
+                flat("crate::paginate::json_time(last, \"createdAt\")?")
             );
         }
         // Not a time cursor: a member without the time, no bound, page numbers.

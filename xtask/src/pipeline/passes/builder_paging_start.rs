@@ -32,7 +32,7 @@ pub const ACCESSOR: &str = "paging_start";
 /// resource layer's `PageQuery::start` would call an accessor that is not.
 pub fn builder_paging_start(file: &mut syn::File, plan: &Plan) -> Result<Vec<String>, Error> {
     // Builder type → (page field, if the list has page numbers; limit field).
-    let mut wanted: BTreeMap<String, (Option<String>, String)> = BTreeMap::new();
+    let mut wanted: BTreeMap<String, (Option<syn::Ident>, syn::Ident)> = BTreeMap::new();
     for resource in plan.resources.values() {
         for m in resource.methods.iter().filter(|m| !m.manual) {
             if let Some(p) = &m.pagination {
@@ -58,20 +58,13 @@ pub fn builder_paging_start(file: &mut syn::File, plan: &Plan) -> Result<Vec<Str
             let Some((page, limit)) = wanted.get(&s.ident.to_string()) else {
                 continue;
             };
-            let has = |name: &str| {
-                s.fields
-                    .iter()
-                    .any(|f| f.ident.as_ref().is_some_and(|i| i == name))
-            };
-            if !(page.as_deref().is_none_or(has) && has(limit)) {
+            let has = |name: &syn::Ident| s.fields.iter().any(|f| f.ident.as_ref() == Some(name));
+            if !(page.as_ref().is_none_or(has) && has(limit)) {
                 continue;
             }
-            let (ty, limit) = (&s.ident, format_ident!("{limit}"));
+            let ty = &s.ident;
             let page = match page {
-                Some(page) => {
-                    let page = format_ident!("{page}");
-                    quote::quote!(crate::paginate::count_of(&self.#page))
-                }
+                Some(page) => quote::quote!(crate::paginate::count_of(&self.#page)),
                 None => quote::quote!(::std::option::Option::None),
             };
             let accessor = format_ident!("{ACCESSOR}");
@@ -108,13 +101,13 @@ mod tests {
         let mut m = ResourceMethod::bare("ThingController_list", "GET", "/thing", "list");
         m.manual = manual;
         m.pagination = Some(Pagination {
-            page_field: Some("page".into()),
-            limit_field: "limit".into(),
+            page_field: Some(format_ident!("page")),
+            limit_field: format_ident!("limit"),
             cursor: None,
-            item: "::m::Thing".into(),
-            items_field: Some("results".into()),
-            total: "None".into(),
-            key: "None".into(),
+            item: syn::parse_quote!(::m::Thing),
+            items_field: Some(format_ident!("results")),
+            total: syn::parse_quote!(None),
+            key: syn::parse_quote!(None),
         });
         let mut plan = Plan::default();
         plan.resources.insert(

@@ -43,7 +43,7 @@ mod tests {
     fn the_module_is_declared_with_a_call_of_the_first_resource() {
         let mut plan = Plan::default();
         let mut get = ResourceMethod::bare("Thing_findOne", "GET", "/thing/{id}", "get");
-        get.path_params = vec![("id".into(), "::std::string::String".into())];
+        get.path_params = vec![("id".into(), crate::pipeline::resources::ParamType::String)];
         plan.resources.insert(
             "Things".into(),
             Resource {
