@@ -283,6 +283,85 @@ fn upstream_lists_with_a_page_size_all_stream() {
     }
 }
 
+/// The names of a whole vendor document read as the conventions say
+/// (`openapi/overrides.json`, `sdk`): no two operations of a resource want
+/// one name (the renames settle every collision the verb table leaves),
+/// handles are plural, an operation that deletes is named `delete…`, and
+/// every rename names an operation or tag one of the documents has (a
+/// rename the vendor made stale shows here).
+#[test]
+#[ignore = "full-scale tier: cargo xtask conformance"]
+fn upstream_names_follow_the_conventions() {
+    let docs = upstream_documents("the upstream naming test");
+    if docs.is_empty() {
+        return;
+    }
+    let overrides: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("openapi/overrides.json"))
+            .expect("openapi/overrides.json"),
+    )
+    .expect("overrides parse");
+    let mut renamed_ops: BTreeSet<String> = overrides
+        .pointer("/sdk/renames/operations")
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut renamed_tags: BTreeSet<String> = overrides
+        .pointer("/sdk/renames/resources")
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    for doc_path in docs {
+        let doc = xtask::pipeline::load::load(&doc_path).expect("load").doc;
+        for op in xtask::spec::operations(&doc) {
+            if let Some(id) = op.id() {
+                renamed_ops.remove(id);
+            }
+            renamed_tags.remove(op.label());
+        }
+        let generated =
+            xtask::pipeline::run_path(&doc_path, &xtask::pipeline::Target::standalone())
+                .expect("generate");
+        let plan = &generated.resources;
+        assert!(
+            plan.collisions.is_empty(),
+            "{}: names the verb table and the renames leave colliding: {:?}",
+            doc_path.display(),
+            plan.collisions
+        );
+        for r in plan.resources.values() {
+            assert!(
+                r.accessor.ends_with('s'),
+                "{}: `{}()` is not plural",
+                doc_path.display(),
+                r.accessor
+            );
+            for m in &r.methods {
+                if m.http_method == "DELETE" {
+                    assert!(
+                        m.name.starts_with("delete"),
+                        "{}: `{}().{}` deletes ({})",
+                        doc_path.display(),
+                        r.accessor,
+                        m.name,
+                        m.route()
+                    );
+                }
+            }
+        }
+        eprintln!(
+            "{}: {} resources, {} operations, no collision",
+            doc_path.display(),
+            plan.resources.len(),
+            plan.operation_count()
+        );
+    }
+    assert!(
+        renamed_ops.is_empty() && renamed_tags.is_empty(),
+        "renames of operations or tags no upstream document has: {renamed_ops:?} {renamed_tags:?}"
+    );
+}
+
 /// No union of the project's generated code is decoded by serde's first fit:
 /// each has its tag or best-fit decoder (the upstream documents are checked
 /// the same way in `properties`).
