@@ -11,6 +11,7 @@ use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, 
 use serde_json::Value;
 
 use crate::pipeline::models::json_pointer_of;
+use crate::spec::operation_model::{Location, OperationModel};
 use crate::{Error, catch_panic};
 
 /// Parse a normalized document as OpenAPI 3.0, naming the JSON pointer of the
@@ -284,6 +285,7 @@ fn rust_type_of(
 /// naming it: nothing is dropped silently.
 pub fn take_unsupported(
     doc: &mut Value,
+    operations: &OperationModel,
     models_crate: &str,
     names: &BTreeMap<String, String>,
 ) -> Result<Vec<ManualOp>, Error> {
@@ -292,147 +294,131 @@ pub fn take_unsupported(
         .pointer("/components/schemas")
         .cloned()
         .unwrap_or(Value::Null);
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return Ok(out);
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        let methods: Vec<String> = item
-            .keys()
-            .filter(|k| crate::spec::METHODS.contains(&k.as_str()))
-            .cloned()
+    for op in &operations.operations {
+        let content = op
+            .body
+            .as_ref()
+            .map(|b| b.content.as_slice())
+            .filter(|c| !c.is_empty());
+        let multipart_only = content.is_some_and(|c| {
+            !c.iter().any(|m| {
+                let base = m.content_type.split(';').next().unwrap_or_default().trim();
+                PROGENITOR_CONTENT_TYPES.contains(&base)
+            })
+        });
+        let success: Vec<(&str, Option<&Value>)> = op
+            .successes()
+            .map(|r| {
+                let schema = r.content.first().and_then(|m| m.schema.as_ref());
+                (r.status.as_str(), schema)
+            })
             .collect();
-        for method in methods {
-            let Some(op) = item.get(&method) else {
-                continue;
-            };
-            let content = op
-                .pointer("/requestBody/content")
-                .and_then(Value::as_object);
-            let multipart_only = content.is_some_and(|c| {
-                !c.keys().any(|m| {
-                    PROGENITOR_CONTENT_TYPES.contains(&m.split(';').next().unwrap_or(m).trim())
-                })
-            });
-            let success: Vec<(String, Option<Value>)> = op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter(|(code, _)| code.starts_with('2'))
-                .map(|(code, r)| {
-                    let schema = r
-                        .get("content")
-                        .and_then(Value::as_object)
-                        .and_then(|c| c.values().next())
-                        .and_then(|m| m.get("schema"))
-                        .cloned();
-                    (code.clone(), schema)
-                })
-                .collect();
-            let mut distinct: Vec<&Option<Value>> = success.iter().map(|(_, s)| s).collect();
-            distinct.dedup();
-            let multi_success = distinct.len() > 1;
-            if !multipart_only && !multi_success {
-                continue;
-            }
-            let id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let reason = if multipart_only {
-                format!(
-                    "request body is {}",
-                    content
-                        .map(|c| c.keys().cloned().collect::<Vec<_>>().join(", "))
-                        .unwrap_or_default()
-                )
-            } else {
-                format!(
-                    "success responses {} have different bodies",
-                    success
-                        .iter()
-                        .map(|(c, _)| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            let non_path: Vec<&str> = op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|p| p.get("in").and_then(Value::as_str) != Some("path"))
-                .filter_map(|p| p.get("name").and_then(Value::as_str))
-                .collect();
-            if !non_path.is_empty() {
-                return Err(Error::at(
-                    &id,
-                    &crate::spec::operation_pointer(path, &method),
-                    format!(
-                        "progenitor cannot express this operation ({reason}) and the manual generator does not take its parameters {non_path:?}"
-                    ),
-                ));
-            }
-            let path_params: Vec<String> = crate::spec::template_params(path)
-                .map(heck::ToSnakeCase::to_snake_case)
-                .collect();
-            if let Some(bad) = path_params.iter().find(|p| {
-                BUILDER_NAMES.contains(&p.as_str()) || syn::parse_str::<syn::Ident>(p).is_err()
-            }) {
-                return Err(Error::at(
-                    &id,
-                    &crate::spec::operation_pointer(path, &method),
-                    format!(
-                        "the path parameter `{bad}` cannot name a setter of the operation's builder (a Rust keyword, or one of {BUILDER_NAMES:?})"
-                    ),
-                ));
-            }
-            let form = content.and_then(|c| {
-                c.iter()
-                    .find(|(m, _)| m.starts_with("multipart/form-data"))
-                    .map(|(_, m)| m.get("schema"))
-            });
-            if multipart_only && form.is_none() {
-                return Err(Error::at(
-                    &id,
-                    &crate::spec::operation_pointer(path, &method),
-                    format!("{reason}: neither progenitor nor the manual generator can send it"),
-                ));
-            }
-            let body = if let (true, Some(schema)) = (multipart_only, form) {
-                ManualBody::Multipart(form_parts(&schemas, schema, &path_params))
-            } else if let Some(c) = content {
-                ManualBody::Json(rust_type_of(
-                    c.get("application/json").and_then(|m| m.get("schema")),
-                    models_crate,
-                    names,
-                ))
-            } else {
-                ManualBody::None
-            };
-            let response = match distinct.as_slice() {
-                [Some(schema)] => Some(rust_type_of(Some(schema), models_crate, names)),
-                [None] => Some("()".to_string()),
-                _ => None,
-            };
-            out.push(ManualOp {
-                id,
-                method: method.clone(),
-                path: path.clone(),
-                reason,
-                summary: op
-                    .get("summary")
-                    .and_then(Value::as_str)
+        let mut distinct: Vec<Option<&Value>> = success.iter().map(|(_, s)| *s).collect();
+        distinct.dedup();
+        let multi_success = distinct.len() > 1;
+        if !multipart_only && !multi_success {
+            continue;
+        }
+        let id = op.id.clone().unwrap_or_default();
+        let reason = if multipart_only {
+            format!(
+                "request body is {}",
+                content
                     .unwrap_or_default()
-                    .to_string(),
-                body,
-                response,
-            });
-            item.remove(&method);
+                    .iter()
+                    .map(|m| m.content_type.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!(
+                "success responses {} have different bodies",
+                success
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let non_path: Vec<&str> = op
+            .parameters
+            .iter()
+            .filter(|p| p.location != Location::Path)
+            .map(|p| p.name.as_str())
+            .collect();
+        if !non_path.is_empty() {
+            return Err(Error::at(
+                &id,
+                &op.pointer,
+                format!(
+                    "progenitor cannot express this operation ({reason}) and the manual generator does not take its parameters {non_path:?}"
+                ),
+            ));
+        }
+        let path_params: Vec<String> = crate::spec::template_params(&op.path)
+            .map(heck::ToSnakeCase::to_snake_case)
+            .collect();
+        if let Some(bad) = path_params.iter().find(|p| {
+            BUILDER_NAMES.contains(&p.as_str()) || syn::parse_str::<syn::Ident>(p).is_err()
+        }) {
+            return Err(Error::at(
+                &id,
+                &op.pointer,
+                format!(
+                    "the path parameter `{bad}` cannot name a setter of the operation's builder (a Rust keyword, or one of {BUILDER_NAMES:?})"
+                ),
+            ));
+        }
+        let media = |prefix: &str| {
+            content
+                .unwrap_or_default()
+                .iter()
+                .find(|m| m.content_type.starts_with(prefix))
+        };
+        let form = media("multipart/form-data").map(|m| m.schema.as_ref());
+        if multipart_only && form.is_none() {
+            return Err(Error::at(
+                &id,
+                &op.pointer,
+                format!("{reason}: neither progenitor nor the manual generator can send it"),
+            ));
+        }
+        let body = if let (true, Some(schema)) = (multipart_only, form) {
+            ManualBody::Multipart(form_parts(&schemas, schema, &path_params))
+        } else if content.is_some() {
+            let json = content
+                .unwrap_or_default()
+                .iter()
+                .find(|m| m.content_type == "application/json");
+            ManualBody::Json(rust_type_of(
+                json.and_then(|m| m.schema.as_ref()),
+                models_crate,
+                names,
+            ))
+        } else {
+            ManualBody::None
+        };
+        let response = match distinct.as_slice() {
+            [Some(schema)] => Some(rust_type_of(Some(schema), models_crate, names)),
+            [None] => Some("()".to_string()),
+            _ => None,
+        };
+        out.push(ManualOp {
+            id,
+            method: op.method.clone(),
+            path: op.path.clone(),
+            reason,
+            summary: op.summary.clone(),
+            body,
+            response,
+        });
+        // progenitor is given the document without it.
+        if let Some(item) = doc
+            .get_mut("paths")
+            .and_then(|p| p.get_mut(&op.path))
+            .and_then(Value::as_object_mut)
+        {
+            item.remove(&op.method);
         }
     }
     Ok(out)

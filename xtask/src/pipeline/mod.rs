@@ -198,9 +198,14 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
     let models = models::generate(&doc)?;
     tick("models (typify)", &mut timings);
 
+    let operations = crate::spec::operation_model::OperationModel::of(&doc);
     let mut progenitor_doc = doc.clone();
-    let manual =
-        client::take_unsupported(&mut progenitor_doc, &target.models_crate, &models.names)?;
+    let manual = client::take_unsupported(
+        &mut progenitor_doc,
+        &operations,
+        &target.models_crate,
+        &models.names,
+    )?;
     // Parsed once, for the client and its httpmock helpers.
     let spec = client::parse_openapi(&progenitor_doc)?;
     let mut client_tokens = client::generate(
@@ -229,7 +234,6 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
     };
     models::check_inhabited(&files.models, &models.names)?;
     tick("parse", &mut timings);
-    let operations = crate::spec::operation_model::OperationModel::of(&doc);
     let plan = resources::plan(
         &doc,
         &operations,

@@ -49,7 +49,8 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T, Error>) -> Result<(f64,
 pub fn baseline_document(input: &Path) -> Result<serde_json::Value, Error> {
     let mut doc = load::load(input)?.doc;
     normalize::normalize(&mut doc);
-    client::take_unsupported(&mut doc, "models", &Default::default())?;
+    let operations = crate::spec::operation_model::OperationModel::of(&doc);
+    client::take_unsupported(&mut doc, &operations, "models", &Default::default())?;
     Ok(doc)
 }
 
