@@ -1,8 +1,9 @@
 //! Shared helpers: paths, one in-memory run of the pipeline.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use xtask::pipeline::{self, Generated, Target};
+use xtask::pipeline::{self, Output, Target};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -18,16 +19,15 @@ pub fn shared() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-/// The pipeline run on openapi/, in memory: once per test thread (what it
-/// produced holds `syn` items, which stay on the thread that made them).
-pub fn generated() -> &'static Generated {
-    thread_local! {
-        static GENERATED: &'static Generated = Box::leak(Box::new(
-            pipeline::run_path(&root().join("openapi"), &Target::project())
-                .unwrap_or_else(|e| panic!("pipeline failed: {e}")),
-        ));
-    }
-    GENERATED.with(|g| *g)
+/// The pipeline run once on openapi/, in memory: its files and report (the
+/// resource plan, whose `syn` items are not `Send`, is left out).
+pub fn generated() -> &'static Output {
+    static GENERATED: OnceLock<Output> = OnceLock::new();
+    GENERATED.get_or_init(|| {
+        pipeline::run_path(&root().join("openapi"), &Target::project())
+            .unwrap_or_else(|e| panic!("pipeline failed: {e}"))
+            .output
+    })
 }
 
 /// The two example responses of seed 003 (a JSON value starting at the

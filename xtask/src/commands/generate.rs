@@ -39,11 +39,11 @@ pub fn run(
     };
     let (generated, fixture) = std::thread::scope(|s| {
         let fixture = out.is_none().then(|| {
-            // Only the files cross threads (the resource plan holds `syn`
-            // items, which are not `Send`).
+            // Only the output crosses threads (the resource plan holds
+            // `syn` items, which are not `Send`).
             s.spawn(|| {
                 pipeline::run_path(&root.join(FIXTURE_DIR).join("openapi"), &target)
-                    .map(|g| (g.files, g.owned_dirs))
+                    .map(|g| g.output)
             })
         });
         let generated = pipeline::run_path(&spec, &target);
@@ -59,9 +59,8 @@ pub fn run(
     if let Some(fixture) = fixture {
         let fixture = fixture.map_err(|e| Error::new(format!("{FIXTURE_DIR}/openapi: {e}")))?;
         let base = Path::new(FIXTURE_DIR);
-        let (fixture_files, fixture_dirs) = fixture;
-        files.extend(fixture_files.into_iter().map(|(p, c)| (base.join(p), c)));
-        owned_dirs.extend(fixture_dirs.iter().map(|d| base.join(d)));
+        files.extend(fixture.files.into_iter().map(|(p, c)| (base.join(p), c)));
+        owned_dirs.extend(fixture.owned_dirs.iter().map(|d| base.join(d)));
     }
     let mut outcome = emit::ensure_files(&dest, &owned_dirs, &files, check)?;
     if out.is_none() {
