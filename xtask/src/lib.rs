@@ -4,10 +4,14 @@
 //! - [`pipeline`]: the stages, one module each, in the order they run:
 //!   [`load`](pipeline::load) → [`normalize`](pipeline::normalize) (named
 //!   rules) → [`models`](pipeline::models) (typify) →
-//!   [`client`](pipeline::client) (progenitor) → [`passes`](pipeline::passes)
-//!   → [`emit`](pipeline::emit) (format and write); [`pipeline::run`] runs them.
+//!   [`client`](pipeline::client) (progenitor) → the resource plan
+//!   ([`resources`](pipeline::resources)) → [`passes`](pipeline::passes) →
+//!   the resource layer and the [`model_index`](pipeline::model_index) →
+//!   [`emit`](pipeline::emit) (format and write); [`pipeline::run`] runs them.
 //! - [`spec`]: the OpenAPI document model the stages and commands share
-//!   (operations, HTTP methods, JSON pointers).
+//!   (operations, read once into the
+//!   [`operation model`](spec::operation_model), HTTP methods, references,
+//!   JSON pointers, names) and the project's overrides and SDK conventions.
 //! - [`commands`]: one module per `cargo xtask` command.
 
 pub mod commands;

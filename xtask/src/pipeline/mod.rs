@@ -1,7 +1,9 @@
 //! The generator's stages, one module each, in the order [`run`] calls them:
-//! [`load`] → [`normalize`] → [`models`] (typify) → [`client`] (progenitor) →
-//! [`passes`] → [`resources`] → [`model_index`] → [`emit`] (format, then write); [`scaffold`] adds manifests
-//! for standalone workspaces.
+//! [`load`] → [`normalize`] → [`models`] (typify) → [`client`] (progenitor)
+//! → the resource plan ([`resources::plan`], from the operation model) →
+//! [`passes`] (which read the plan) → the resource layer
+//! ([`resources::generate`]) → [`model_index`] → [`emit`] (format, then
+//! write); [`scaffold`] adds manifests for standalone workspaces.
 
 pub mod client;
 pub mod emit;
@@ -165,8 +167,6 @@ pub struct RawInputs {
     pub names: BTreeMap<String, String>,
     /// (component, Rust field) → element type of its array field (typify's).
     pub array_items: BTreeMap<(String, String), String>,
-    /// operationId → (METHOD, path).
-    pub routes: BTreeMap<String, (String, String)>,
     /// Every operation, read once from the normalized document.
     pub operations: crate::spec::operation_model::OperationModel,
     /// Operations progenitor cannot express.
@@ -184,7 +184,6 @@ impl RawInputs {
             doc: &self.doc,
             names: &self.names,
             target,
-            routes: &self.routes,
             operations: &self.operations,
             plan: &self.plan,
             models: files.models,
@@ -195,8 +194,9 @@ impl RawInputs {
     }
 }
 
-/// The stages before the passes: normalize, typify, progenitor (and the
-/// manual operations), each output parsed.
+/// The stages before the passes: normalize, the operation model (read once
+/// from the normalized document), typify, progenitor (and the manual
+/// operations), each output parsed, and the resource plan.
 pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
     let mut timings = Vec::new();
     let mut lap = Instant::now();
@@ -260,7 +260,6 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
         &target.models_crate,
     )?;
     tick("resources (plan)", &mut timings);
-    let routes = operations.routes();
     Ok(Raw {
         files,
         inputs: RawInputs {
@@ -268,7 +267,6 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
             report,
             names: models.names,
             array_items: models.array_items,
-            routes,
             operations,
             manual,
             plan,
@@ -352,7 +350,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
             models_path: target.models_dir().join("mod.rs"),
             client_path: target.client_dir().join("mod.rs"),
             names: inputs.names,
-            operation_routes: inputs.routes,
+            operation_routes: inputs.operations.routes(),
             report: inputs.report,
             unions: found.unions,
             manual_operations: inputs.manual,

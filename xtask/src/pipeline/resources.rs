@@ -321,7 +321,7 @@ fn param_type(
 /// decoded page (`page`), an item (`item`) and a page's last item (`last`).
 fn rust_pagination(
     doc: &Value,
-    op: &crate::spec::Operation<'_>,
+    op: &crate::spec::operation_model::OperationInfo,
     paging: &Paging,
     krate: &syn::Ident,
     names: &BTreeMap<String, String>,
@@ -499,13 +499,9 @@ pub fn plan(
                     let at = format!("{}/{SDK_EXTENSION}/pagination", op.pointer);
                     let paging: Paging = serde_json::from_value(stated.clone())
                         .map_err(|e| Error::at(id, &at, format!("not a pagination: {e}")))?;
-                    let view = op
-                        .view(doc)
-                        .ok_or_else(|| Error::at(id, &op.pointer, "not in the document"))?;
-                    let p = rust_pagination(doc, &view, &paging, &krate, names, array_items)
-                        .map_err(|e| {
-                            Error::at(id, &at, format!("the pagination does not fit: {e}"))
-                        })?;
+                    let p = rust_pagination(doc, op, &paging, &krate, names, array_items).map_err(
+                        |e| Error::at(id, &at, format!("the pagination does not fit: {e}")),
+                    )?;
                     Some(p)
                 }
             },

@@ -145,7 +145,8 @@ fn parameter(doc: &Value, p: &Value) -> Option<Parameter> {
 }
 
 impl OperationInfo {
-    fn read(doc: &Value, op: &Operation<'_>) -> OperationInfo {
+    /// Read `op` of `doc`.
+    pub fn of(doc: &Value, op: &Operation<'_>) -> OperationInfo {
         let node = op.node;
         let mut parameters: Vec<Parameter> = Vec::new();
         for list in [op.item.get("parameters"), node.get("parameters")] {
@@ -258,16 +259,6 @@ impl OperationInfo {
     pub fn redirects(&self) -> bool {
         self.responses.iter().any(|r| r.status.starts_with('3'))
     }
-
-    /// The component of its required JSON body, if that is one.
-    pub fn required_json_body(&self) -> Option<&str> {
-        let body = self.body.as_ref().filter(|b| b.required)?;
-        let json = body
-            .content
-            .iter()
-            .find(|m| m.content_type == "application/json")?;
-        super::named_component(json.schema.as_ref()?)
-    }
 }
 
 impl OperationModel {
@@ -275,7 +266,7 @@ impl OperationModel {
     pub fn of(doc: &Value) -> OperationModel {
         OperationModel {
             operations: super::operations(doc)
-                .map(|op| OperationInfo::read(doc, &op))
+                .map(|op| OperationInfo::of(doc, &op))
                 .collect(),
         }
     }
@@ -355,7 +346,10 @@ mod tests {
         );
         assert!(get.redirects());
         assert!(!patch.redirects());
-        assert_eq!(patch.required_json_body(), Some("Patch"));
+        assert_eq!(
+            patch.body.as_ref().map(|b| (b.required, b.content.len())),
+            Some((true, 1))
+        );
         assert_eq!(patch.label, "thing");
         assert_eq!(model.by_route("PATCH /thing/{id}"), Some(patch));
         assert_eq!(

@@ -1,13 +1,13 @@
 //! The shapes of paginated lists: [`infer`] recognises one from the
 //! conventions ([`PaginationConventions`]) and an operation's parameters and
-//! answer; [`shape`] checks a [`Paging`] (inferred, or stated by hand)
+//! answer (as the operation model reads them); [`shape`] checks a [`Paging`] (inferred, or stated by hand)
 //! against the document and says where its items, total, identity and time
 //! are, for the resource stage to read them in Rust.
 
 use serde_json::{Map, Value};
 
-use super::Operation;
 use super::conventions::{PaginationConventions, Paging};
+use super::operation_model::{Location, OperationInfo};
 
 /// Where a list's parts are, once a [`Paging`] fits the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,11 +83,11 @@ fn numeric(schema: Option<&Value>) -> bool {
 /// Whether `name` is an optional query parameter of `op` whose schema's
 /// `key` is one of `values` (progenitor keeps an optional parameter as an
 /// `Option` field of the builder, which the page stream reads and sets).
-fn optional_param(op: &Operation<'_>, name: &str, key: &str, values: &[&str]) -> bool {
-    op.query_parameters().any(|(n, p)| {
-        n == name
-            && p.get("required") != Some(&Value::Bool(true))
-            && str_of(p.get("schema"), key).is_some_and(|v| values.contains(&v))
+fn optional_param(op: &OperationInfo, name: &str, key: &str, values: &[&str]) -> bool {
+    op.parameters_in(Location::Query).any(|p| {
+        p.name == name
+            && !p.required
+            && str_of(p.schema.as_ref(), key).is_some_and(|v| values.contains(&v))
     })
 }
 
@@ -147,7 +147,7 @@ fn rust_field(name: &str) -> Result<(), String> {
 /// first, then time-cursor.
 pub fn infer(
     doc: &Value,
-    op: &Operation<'_>,
+    op: &OperationInfo,
     conventions: &PaginationConventions,
 ) -> Option<Paging> {
     if op.method != "get" {
@@ -158,7 +158,7 @@ pub fn infer(
             return Some(paging);
         }
         // A list with a page number is not walked by time.
-        if op.query_parameters().any(|(n, _)| n == c.page) {
+        if op.parameters_in(Location::Query).any(|p| p.name == c.page) {
             return None;
         }
     }
@@ -174,10 +174,10 @@ pub fn infer(
 
 fn infer_page_number(
     doc: &Value,
-    op: &Operation<'_>,
+    op: &OperationInfo,
     c: &super::conventions::PageNumbered,
 ) -> Option<Paging> {
-    let (_, page) = component(doc, op.success_schema()?)?;
+    let (_, page) = component(doc, op.success_json()?)?;
     let properties = page.get("properties")?.as_object()?;
     let mut arrays = properties
         .iter()
@@ -222,12 +222,12 @@ fn infer_page_number(
 /// Check `paging` against `op`: its parameters exist (optional, of the
 /// right type), its answer has the items, total, identity and time it
 /// names. Says what does not fit.
-pub fn shape<'d>(doc: &'d Value, op: &Operation<'d>, paging: &Paging) -> Result<Shape<'d>, String> {
+pub fn shape<'d>(doc: &'d Value, op: &OperationInfo, paging: &Paging) -> Result<Shape<'d>, String> {
     if op.method != "get" {
         return Err("only a GET is walked page by page".into());
     }
     let response = op
-        .success_schema()
+        .success_json()
         .ok_or("the operation has no JSON success answer")?;
     match paging {
         Paging::PageNumber {
@@ -372,6 +372,7 @@ pub fn shape<'d>(doc: &'d Value, op: &Operation<'d>, paging: &Paging) -> Result<
 mod tests {
     use super::*;
     use crate::spec::conventions::Conventions;
+    use crate::spec::operation_model::OperationModel;
     use serde_json::json;
 
     fn doc(params: Value, response: Value, schemas: Value) -> Value {
@@ -390,7 +391,7 @@ mod tests {
     }
 
     fn infer_in(doc: &Value) -> Option<Paging> {
-        let op = crate::spec::operations(doc).next().unwrap();
+        let op = OperationModel::of(doc).operations.remove(0);
         infer(doc, &op, &Conventions::defaults().pagination)
     }
 
@@ -416,7 +417,7 @@ mod tests {
             json!({"kind": "page-number", "page": "page", "limit": "limit", "items": "results",
                    "total": "/metadata/totalItems", "id": "id"})
         );
-        let op = crate::spec::operations(&d).next().unwrap();
+        let op = OperationModel::of(&d).operations.remove(0);
         let s = shape(&d, &op, &paging).unwrap();
         assert_eq!(s.item, Item::Component("Thing"));
         assert_eq!(s.total, [("metadata", true), ("totalItems", false)]);
@@ -439,7 +440,7 @@ mod tests {
             schemas,
         );
         assert_eq!(infer_in(&d), None);
-        let op = crate::spec::operations(&d).next().unwrap();
+        let op = OperationModel::of(&d).operations.remove(0);
         let stated = Paging::PageNumber {
             page: "page".into(),
             limit: "size".into(),
@@ -486,7 +487,7 @@ mod tests {
             ),
         );
         assert_eq!(infer_in(&no_id), None);
-        let op = crate::spec::operations(&no_id).next().unwrap();
+        let op = OperationModel::of(&no_id).operations.remove(0);
         let stated = infer_in(&full).unwrap();
         assert_eq!(
             shape(&no_id, &op, &stated).unwrap_err(),

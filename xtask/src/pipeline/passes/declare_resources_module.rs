@@ -14,9 +14,19 @@ pub fn declare_resources_module(file: &mut syn::File, plan: &Plan) -> usize {
             .iter()
             .find(|m| m.name == "get")
             .or_else(|| r.methods.first())?;
-        let mut args: Vec<&str> = m.path_params.iter().map(|(p, _)| p.as_str()).collect();
+        // The arguments as the method names them (a keyword gets a `_`).
+        let mut args: Vec<String> = m
+            .path_params
+            .iter()
+            .map(
+                |(p, _)| match crate::spec::names::KEYWORDS.contains(&p.as_str()) {
+                    true => format!("{p}_"),
+                    false => p.clone(),
+                },
+            )
+            .collect();
         if m.body.is_some() {
-            args.push("body");
+            args.push("body".into());
         }
         Some((r.accessor.clone(), m.name.clone(), args.join(", ")))
     });

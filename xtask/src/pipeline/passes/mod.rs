@@ -2,8 +2,8 @@
 //! their settings, done to the items they emitted, one pass per file.
 //!
 //! [`PASSES`] is the order, each entry with the reason it runs where it does.
-//! A pass reads the normalized document, typify's names and what earlier
-//! passes found ([`Found`]), edits one of the three parsed files (models,
+//! A pass reads the normalized document, the operation model, the resource
+//! plan, typify's names and what earlier passes found ([`Found`]), edits one of the three parsed files (models,
 //! client, httpmock helpers) and says how many items it changed; `cargo xtask
 //! generate -v` prints that count and its time for every pass.
 //!
@@ -112,8 +112,6 @@ pub struct Ctx<'a> {
     pub names: &'a BTreeMap<String, String>,
     /// Where the code goes (crate names, runtime hooks).
     pub target: &'a Target,
-    /// operationId → (METHOD, path), from the document.
-    pub routes: &'a BTreeMap<String, (String, String)>,
     /// Every operation, read once from the normalized document.
     pub operations: &'a crate::spec::operation_model::OperationModel,
     /// The resource layer: each operation's resource and method name.
@@ -434,10 +432,10 @@ pub static PASSES: &[Pass] = &[
         edits: Edits::Client,
         why_here: "after unified-errors: the table of every operation's method and path template, and the check that each is in progenitor's output",
         run: |cx| {
+            let routes = cx.operations.routes();
             cx.found.operations_in_client =
-                operation_table::operation_table(&mut cx.client, cx.routes);
-            if let Some(missing) = cx
-                .routes
+                operation_table::operation_table(&mut cx.client, &routes);
+            if let Some(missing) = routes
                 .keys()
                 .find(|id| !cx.found.operations_in_client.contains(id.as_str()))
             {

@@ -30,7 +30,8 @@ fn infer_pagination(doc: &mut Value) -> Vec<String> {
         if stated {
             continue;
         }
-        if let Some(paging) = crate::spec::pagination::infer(doc, &op, &conventions.pagination)
+        let info = crate::spec::operation_model::OperationInfo::of(doc, &op);
+        if let Some(paging) = crate::spec::pagination::infer(doc, &info, &conventions.pagination)
             && let Ok(value) = serde_json::to_value(paging)
         {
             found.push((op.pointer(), value));
