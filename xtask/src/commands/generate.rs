@@ -128,6 +128,12 @@ pub fn run(
             )
         }
     );
+    if !generated.resources.renamed.is_empty() {
+        println!(
+            "renamed by x-cozmox-sdk (openapi/overrides.json's sdk.renames): {}",
+            generated.resources.renamed.join(", ")
+        );
+    }
     let paginated = generated.resources.paginated();
     let by_kind = |cursor: bool| -> Vec<&str> {
         paginated

@@ -257,6 +257,7 @@ mod tests {
                 },
             )]),
             collisions: Vec::new(),
+            renamed: Vec::new(),
         };
         let page = markdown(&plan, &doc, &OperationModel::of(&doc), &names, &defined);
         assert!(

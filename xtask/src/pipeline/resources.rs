@@ -202,6 +202,10 @@ pub struct Plan {
     /// Method names that collided and how each was resolved:
     /// `Resource.method: operationId → new name`.
     pub collisions: Vec<String>,
+    /// Names set by hand (an operation's `x-cozmox-sdk`, which rule
+    /// `sdk-overrides` writes from the overrides' renames), as `generate`
+    /// reports them: `client.calls().delete (CallController_deleteCallData)`.
+    pub renamed: Vec<String>,
 }
 
 impl Plan {
@@ -434,6 +438,8 @@ pub fn plan(
     // By the resource's name: two labels that name one resource (`Call`
     // and `Calls`, a tag and a rename) are one resource.
     let mut grouped: BTreeMap<String, (String, Vec<Planned>)> = BTreeMap::new();
+    // Resources named by hand: name → the document's own label.
+    let mut by_hand_labels: BTreeMap<String, String> = BTreeMap::new();
     for op in &operations.operations {
         let Some(id) = op.id.as_deref() else {
             return Err(Error::at(
@@ -445,6 +451,9 @@ pub fn plan(
         let by_hand = op.sdk.resource.as_deref();
         let label = by_hand.unwrap_or(&op.label).to_string();
         let name = resource_name(&label, by_hand.is_some(), conventions);
+        if by_hand.is_some() {
+            by_hand_labels.insert(name.clone(), op.label.clone());
+        }
         let forced = op.sdk.method.as_deref().map(str::to_snake_case);
         let verb = bare_verb(verb(id), &label);
         let rank = conventions
@@ -518,6 +527,7 @@ pub fn plan(
     let mut accessors: BTreeSet<String> = CLIENT_METHODS.iter().map(ToString::to_string).collect();
     for (name, (label, mut ops)) in grouped {
         let type_name = name.to_upper_camel_case();
+        let doc_label = by_hand_labels.remove(&name);
         let mut accessor = name;
         if accessor.is_empty() || !accessor.starts_with(|c: char| c.is_ascii_alphabetic()) {
             accessor = format!("api_{accessor}");
@@ -535,6 +545,11 @@ pub fn plan(
             accessor = format!("{accessor}_api");
         }
         accessors.insert(accessor.clone());
+        if let Some(doc_label) = doc_label {
+            out.renamed.push(format!(
+                "client.{accessor}() (the document's `{doc_label}`)"
+            ));
+        }
         // Names: forced ones first, then by verb rank, then document order.
         let mut order: Vec<usize> = (0..ops.len()).collect();
         order.sort_by_key(|&i| (ops[i].0.is_none(), ops[i].1));
@@ -560,6 +575,10 @@ pub fn plan(
                 name.push('_');
             }
             taken.insert(name.clone());
+            if forced.is_some() {
+                out.renamed
+                    .push(format!("client.{accessor}().{name} ({})", m.operation_id));
+            }
             m.name = name;
         }
         let methods = ops.into_iter().map(|(_, _, _, m)| m).collect();
