@@ -397,11 +397,25 @@ fn english_plural(word: &str) -> String {
 /// The key of the conventions in the overrides.
 pub const SDK_KEY: &str = "sdk";
 
-/// An operation's [`SDK_EXTENSION`] object, made if it has none.
-pub fn extension_mut(op: &mut Map<String, Value>) -> Option<&mut Map<String, Value>> {
-    op.entry(SDK_EXTENSION)
-        .or_insert_with(|| Value::Object(Map::new()))
-        .as_object_mut()
+/// Add `keys` to the [`SDK_EXTENSION`] of the operations at the given
+/// pointers (made where an operation has none); returns the pointers of the
+/// operations changed, in document order.
+pub fn extend_extensions(doc: &mut Value, wanted: &[(String, Map<String, Value>)]) -> Vec<String> {
+    let mut changed = Vec::new();
+    for (path, method, op) in super::operations_mut(doc) {
+        let pointer = super::operation_pointer(&path, &method);
+        let Some((_, keys)) = wanted.iter().find(|(p, _)| *p == pointer) else {
+            continue;
+        };
+        let extension = op
+            .entry(SDK_EXTENSION)
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(extension) = extension.as_object_mut() {
+            extension.extend(keys.clone());
+            changed.push(pointer);
+        }
+    }
+    changed
 }
 
 #[cfg(test)]

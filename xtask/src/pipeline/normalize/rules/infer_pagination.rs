@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::super::{Rule, Scope};
-use crate::spec::conventions::{Conventions, SDK_EXTENSION, extension_mut};
-use crate::spec::{operation_pointer, operations, operations_mut};
+use crate::spec::conventions::{Conventions, SDK_EXTENSION, extend_extensions};
+use crate::spec::operations;
 
 /// The rule, for [`RULES`](super::super::RULES).
 pub const RULE: Rule = Rule {
@@ -34,21 +34,14 @@ fn infer_pagination(doc: &mut Value) -> Vec<String> {
         if let Some(paging) = crate::spec::pagination::infer(doc, &info, &conventions.pagination)
             && let Ok(value) = serde_json::to_value(paging)
         {
-            found.push((op.pointer(), value));
+            let keys = serde_json::Map::from_iter([("pagination".to_string(), value)]);
+            found.push((op.pointer(), keys));
         }
     }
-    let mut fired = Vec::new();
-    for (path, method, op) in operations_mut(doc) {
-        let ptr = operation_pointer(&path, &method);
-        let Some((_, paging)) = found.iter().find(|(p, _)| *p == ptr) else {
-            continue;
-        };
-        if let Some(ext) = extension_mut(op) {
-            ext.insert("pagination".into(), paging.clone());
-            fired.push(format!("{ptr}/{SDK_EXTENSION}/pagination"));
-        }
-    }
-    fired
+    extend_extensions(doc, &found)
+        .into_iter()
+        .map(|op| format!("{op}/{SDK_EXTENSION}/pagination"))
+        .collect()
 }
 
 #[cfg(test)]

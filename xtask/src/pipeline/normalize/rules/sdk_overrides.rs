@@ -3,8 +3,8 @@
 use serde_json::{Map, Value};
 
 use super::super::{Rule, Scope};
-use crate::spec::conventions::{Conventions, SDK_EXTENSION, extension_mut};
-use crate::spec::{operation_pointer, operations, operations_mut};
+use crate::spec::conventions::{Conventions, SDK_EXTENSION, extend_extensions};
+use crate::spec::operations;
 
 /// The rule, for [`RULES`](super::super::RULES).
 pub const RULE: Rule = Rule {
@@ -46,18 +46,10 @@ fn sdk_overrides(doc: &mut Value) -> Vec<String> {
             wanted.push((op.pointer(), set));
         }
     }
-    let mut fired = Vec::new();
-    for (path, method, op) in operations_mut(doc) {
-        let ptr = operation_pointer(&path, &method);
-        let Some((_, set)) = wanted.iter().find(|(p, _)| *p == ptr) else {
-            continue;
-        };
-        if let Some(ext) = extension_mut(op) {
-            ext.extend(set.clone());
-            fired.push(format!("{ptr}/{SDK_EXTENSION}"));
-        }
-    }
-    fired
+    extend_extensions(doc, &wanted)
+        .into_iter()
+        .map(|op| format!("{op}/{SDK_EXTENSION}"))
+        .collect()
 }
 
 #[cfg(test)]
