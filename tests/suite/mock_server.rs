@@ -549,3 +549,119 @@ async fn awaiting_a_builder_gives_the_body_and_errors_say_what_they_are() {
             .is_err_and(|e| e.is_not_found())
     );
 }
+
+/// Faults injected per operation drive the SDK's retries: a `429` with
+/// `Retry-After` is retried (for a create too: the API refused it before
+/// doing anything), a connection reset after the request was read is
+/// retried for a `GET` and not for a `POST` (it may have been carried out),
+/// and the request log shows each attempt.
+#[tokio::test]
+async fn injected_faults_drive_the_sdks_retries() {
+    use fixture_mock::Fault;
+    let (server, client) = server().await;
+    server.inject(
+        "SessionController_create",
+        Fault::status(429).retry_after(0),
+    );
+    let created = create(&client, "after a 429").await;
+    let creates: Vec<Option<u16>> = server
+        .requests()
+        .iter()
+        .filter(|r| r.operation_id.as_deref() == Some("SessionController_create"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(creates, [Some(429), Some(201)]);
+
+    server.inject("SessionController_findOne", Fault::reset_after_read());
+    let found = client
+        .sessions()
+        .get(created.id.clone())
+        .await
+        .expect("a GET cut before its answer is sent again");
+    assert_eq!(found.id, created.id);
+
+    server.inject("SessionController_create", Fault::reset_after_read());
+    let before = server.session_count();
+    let err = client
+        .sessions()
+        .create(named("maybe"))
+        .await
+        .expect_err("a POST cut before its answer is not sent again");
+    assert!(err.status().is_none(), "{err:?}");
+    assert_eq!(
+        server.session_count(),
+        before,
+        "the fault carried nothing out"
+    );
+    let last: Vec<(String, Option<u16>)> = server
+        .requests()
+        .iter()
+        .rev()
+        .take(3)
+        .map(|r| (r.operation_id.clone().unwrap_or_default(), r.status))
+        .collect();
+    assert_eq!(
+        last,
+        [
+            ("SessionController_create".to_string(), None),
+            ("SessionController_findOne".to_string(), Some(200)),
+            ("SessionController_findOne".to_string(), None),
+        ]
+    );
+
+    // A status with a body of its own, twice, then the operation again.
+    server.inject(
+        "SessionController_findAllPaginated",
+        Fault::status(503)
+            .body(json!({"message": "maintenance"}))
+            .times(2),
+    );
+    let once = client.with_retry_policy(fixture::RetryPolicy::none());
+    let err = once.sessions().list().await.expect_err("503");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    let page = client
+        .sessions()
+        .list()
+        .await
+        .expect("retried past the second 503");
+    assert!(!page.results.is_empty());
+}
+
+/// Seeded items are served as if they had been created, and refused when
+/// they are not the resource's type.
+#[tokio::test]
+async fn seeded_items_are_served() {
+    let (server, client) = server().await;
+    let stored = server
+        .seed(
+            "sessions",
+            [
+                json!({"name": "seeded", "createdAt": "2026-01-01T00:00:00Z"}),
+                json!({"id": "00000000-0000-4000-8000-0000000000aa", "name": "second"}),
+            ],
+        )
+        .expect("sessions seed");
+    assert_eq!(stored.len(), 2);
+    let id = stored[1]["id"].as_str().expect("an id").to_string();
+    let found = client.sessions().get(id.clone()).await.expect("served");
+    assert_eq!(found.name.as_deref().map(String::as_str), Some("second"));
+    assert_eq!(server.session_count(), 2);
+    assert!(
+        server.seed("calls", [json!({})]).is_err(),
+        "unknown resource"
+    );
+    assert!(
+        server.seed("sessions", [json!({"notAField": 1})]).is_err(),
+        "not a Session"
+    );
+    assert!(
+        server.seed("sessions", [json!({"id": id})]).is_err(),
+        "the id is taken"
+    );
+    assert_eq!(
+        server.session_count(),
+        2,
+        "nothing stored by a refused seed"
+    );
+    assert_eq!(server.api_key(), MockServer::API_KEY);
+}

@@ -28,6 +28,13 @@
 //! is built with: `{"message": [..] | "..", "error": "Bad Request",
 //! "statusCode": 400}`.
 //!
+//! For tests of code that calls the API: [`MockServer::seed`] stores items
+//! as if they had been created, [`MockServer::inject`] makes the next
+//! requests of an operation fail ([`Fault`]: a status with its body and
+//! `Retry-After`, a delay, or a connection reset after the request was read),
+//! and [`MockServer::requests`] lists what the server was asked (the last
+//! [`MAX_LOGGED_REQUESTS`]).
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
@@ -42,14 +49,13 @@
 
 #![warn(missing_docs)]
 
-use std::collections::{BTreeMap, HashMap};
-use std::convert::Infallible;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
-use cozmox_models::{CreateSessionDto, StrictError, UpdateSessionDto, Validate};
+use cozmox_models::{CreateSessionDto, Session, StrictError, UpdateSessionDto, Validate};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
@@ -72,6 +78,126 @@ pub const MAX_BODY_BYTES: usize = 100 * 1024;
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// The `orgId` of every session the mock creates.
 pub const ORG_ID: &str = "00000000-0000-4000-8000-00000000c0de";
+/// How many requests [`MockServer::requests`] keeps (the latest).
+pub const MAX_LOGGED_REQUESTS: usize = 10_000;
+
+/// What the server does instead of (or before) answering a request of one
+/// operation: see [`MockServer::inject`]. Applies to the next request of the
+/// operation, or the next [`times`](Fault::times).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    kind: FaultKind,
+    delay: Duration,
+    times: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum FaultKind {
+    /// Answer as usual (after the delay).
+    None,
+    /// Answer this status, with this body (the API's error shape if none)
+    /// and `Retry-After` in seconds.
+    Status {
+        status: u16,
+        body: Option<Value>,
+        retry_after: Option<u64>,
+    },
+    /// Read the whole request, then close the connection without an answer.
+    ResetAfterRead,
+}
+
+impl Fault {
+    /// Answer `status` (its body is the API's error shape unless
+    /// [`body`](Fault::body) sets one); the operation is not carried out.
+    pub fn status(status: u16) -> Fault {
+        Fault {
+            kind: FaultKind::Status {
+                status,
+                body: None,
+                retry_after: None,
+            },
+            delay: Duration::ZERO,
+            times: 1,
+        }
+    }
+
+    /// Read the whole request, then close the connection without an answer
+    /// (the operation is not carried out): what a client sees when the
+    /// network fails after the request was sent.
+    pub fn reset_after_read() -> Fault {
+        Fault {
+            kind: FaultKind::ResetAfterRead,
+            delay: Duration::ZERO,
+            times: 1,
+        }
+    }
+
+    /// Answer as usual, `delay` late.
+    pub fn delay(delay: Duration) -> Fault {
+        Fault {
+            kind: FaultKind::None,
+            delay,
+            times: 1,
+        }
+    }
+
+    /// The body of a [`status`](Fault::status) answer.
+    pub fn body(mut self, body: Value) -> Fault {
+        if let FaultKind::Status { body: b, .. } = &mut self.kind {
+            *b = Some(body);
+        }
+        self
+    }
+
+    /// `Retry-After: seconds` on a [`status`](Fault::status) answer.
+    pub fn retry_after(mut self, seconds: u64) -> Fault {
+        if let FaultKind::Status { retry_after, .. } = &mut self.kind {
+            *retry_after = Some(seconds);
+        }
+        self
+    }
+
+    /// Wait `delay` before doing what the fault does.
+    pub fn after(mut self, delay: Duration) -> Fault {
+        self.delay = delay;
+        self
+    }
+
+    /// Apply to the next `n` requests of the operation (1 by default).
+    pub fn times(mut self, n: usize) -> Fault {
+        self.times = n;
+        self
+    }
+}
+
+/// One request the server was asked, as [`MockServer::requests`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// `GET`, `POST`…
+    pub method: String,
+    /// The path, as sent.
+    pub path: String,
+    /// The query string, as sent (empty without one).
+    pub query: String,
+    /// The operation it matched (`SessionController_create`), if any.
+    pub operation_id: Option<String>,
+    /// The status answered; `None` when the connection was closed instead
+    /// ([`Fault::reset_after_read`]).
+    pub status: Option<u16>,
+}
+
+/// Why [`MockServer::seed`] refused items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedError(String);
+
+impl std::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SeedError {}
 
 /// A running mock server. Dropping it stops the server and closes its
 /// connections.
@@ -96,9 +222,13 @@ impl MockServer {
     pub async fn start_with_api_key(key: impl Into<String>) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let url = format!("http://{}", listener.local_addr()?);
+        let key = key.into();
         let shared = Arc::new(Shared {
-            bearer: format!("Bearer {}", key.into()),
+            bearer: format!("Bearer {key}"),
+            key,
             store: Mutex::new(Store::default()),
+            faults: Mutex::new(HashMap::new()),
+            log: Mutex::new(VecDeque::new()),
         });
         let task = tokio::spawn(serve(listener, Arc::clone(&shared)));
         Ok(MockServer { url, shared, task })
@@ -108,6 +238,116 @@ impl MockServer {
     /// `Client::builder().base_url(…)`.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The key the server expects as `Authorization: Bearer …`.
+    pub fn api_key(&self) -> &str {
+        &self.shared.key
+    }
+
+    /// Make the next requests of `operation_id` (`SessionController_create`,
+    /// as the API description names it) fail as `fault` says; a fault
+    /// injected while another is pending for the operation runs after it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use cozmox_mock::{Fault, MockServer};
+    /// let server = MockServer::start().await?;
+    /// // The next create answers 429 with `Retry-After: 1`; the one after it succeeds.
+    /// server.inject("SessionController_create", Fault::status(429).retry_after(1));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn inject(&self, operation_id: &str, fault: Fault) {
+        if fault.times == 0 {
+            return;
+        }
+        lock(&self.shared.faults)
+            .entry(operation_id.to_string())
+            .or_default()
+            .push_back(fault);
+    }
+
+    /// The requests the server was asked, oldest first (the last
+    /// [`MAX_LOGGED_REQUESTS`]).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.log).iter().cloned().collect()
+    }
+
+    /// Store `items` of `resource` (`sessions`, the client's accessor) as if
+    /// they had been created: each a JSON object of the resource's type;
+    /// `id`, `orgId`, `createdAt`, `updatedAt` and `status` are filled in
+    /// when missing, and the item must then decode as the type (no field the
+    /// spec does not describe). Returns the stored items.
+    ///
+    /// # Errors
+    /// An unknown resource, an item that is not an object or does not
+    /// decode, or an `id` the server already holds; nothing is stored then.
+    pub fn seed(
+        &self,
+        resource: &str,
+        items: impl IntoIterator<Item = Value>,
+    ) -> Result<Vec<Value>, SeedError> {
+        if resource != "sessions" {
+            return Err(SeedError(format!(
+                "unknown resource `{resource}` (the mock serves `sessions`)"
+            )));
+        }
+        let mut store = self.shared.store();
+        let start = store.next;
+        let now = Utc::now();
+        let mut entries = Vec::new();
+        let mut ids = std::collections::HashSet::new();
+        for (next, (i, item)) in (start..).zip(items.into_iter().enumerate()) {
+            let Value::Object(mut json) = item else {
+                return Err(SeedError(format!("item {i} is not a JSON object")));
+            };
+            let id = match json.get("id").and_then(Value::as_str) {
+                Some(id) => id.to_string(),
+                None => format!("00000000-0000-4000-8000-{next:012x}"),
+            };
+            if store.ids.contains_key(&id) || !ids.insert(id.clone()) {
+                return Err(SeedError(format!("item {i}: the id {id} is taken")));
+            }
+            json.insert("id".into(), json!(id));
+            json.entry("orgId").or_insert_with(|| json!(ORG_ID));
+            json.entry("status").or_insert_with(|| json!("active"));
+            let time = |json: &Map<String, Value>, key: &str| match json.get(key) {
+                Some(Value::String(t)) => DateTime::parse_from_rfc3339(t)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| SeedError(format!("item {i}: `{key}`: {e}"))),
+                Some(_) => Err(SeedError(format!("item {i}: `{key}` is not a string"))),
+                None => Ok(now),
+            };
+            let created = time(&json, "createdAt")?;
+            let updated = time(&json, "updatedAt")?.max(created);
+            json.insert("createdAt".into(), timestamp(created));
+            json.insert("updatedAt".into(), timestamp(updated));
+            let text = Value::Object(json.clone()).to_string();
+            if let Err(e) = cozmox_models::decode_strict::<Session>(text.as_bytes()) {
+                return Err(SeedError(format!("item {i} is not a Session: {e}")));
+            }
+            entries.push((
+                id,
+                Entry {
+                    created,
+                    updated,
+                    json,
+                },
+            ));
+        }
+        let stored = entries
+            .iter()
+            .map(|(_, e)| Value::Object(e.json.clone()))
+            .collect();
+        for (id, entry) in entries {
+            let seq = store.next;
+            store.next += 1;
+            store.ids.insert(id, seq);
+            store.sessions.insert(seq, entry);
+        }
+        Ok(stored)
     }
 
     /// How many sessions the server holds now.
@@ -136,14 +376,48 @@ impl Drop for MockServer {
 
 #[derive(Debug)]
 struct Shared {
+    key: String,
     bearer: String,
     store: Mutex<Store>,
+    /// Pending faults by operation id.
+    faults: Mutex<HashMap<String, VecDeque<Fault>>>,
+    log: Mutex<VecDeque<RecordedRequest>>,
+}
+
+/// A lock that a panic elsewhere while holding it leaves usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Shared {
     /// The store; a panic elsewhere while holding it leaves it usable.
     fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.store)
+    }
+
+    /// The next fault for `operation_id`, if one is pending.
+    fn take_fault(&self, operation_id: &str) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        let queue = faults.get_mut(operation_id)?;
+        let front = queue.front_mut()?;
+        front.times -= 1;
+        let fault = if front.times == 0 {
+            queue.pop_front()?
+        } else {
+            front.clone()
+        };
+        if queue.is_empty() {
+            faults.remove(operation_id);
+        }
+        Some(fault)
+    }
+
+    fn record(&self, request: RecordedRequest) {
+        let mut log = lock(&self.log);
+        if log.len() == MAX_LOGGED_REQUESTS {
+            log.pop_front();
+        }
+        log.push_back(request);
     }
 }
 
@@ -175,7 +449,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
         connections.spawn(async move {
             let service = hyper::service::service_fn(move |request| {
                 let shared = Arc::clone(&shared);
-                async move { Ok::<_, Infallible>(handle(&shared, request).await) }
+                async move { serve_one(&shared, request).await }
             });
             // A connection error (client gone, bad HTTP) ends that connection only.
             let _ = hyper::server::conn::http1::Builder::new()
@@ -188,6 +462,91 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 type Reply = Response<Full<Bytes>>;
+
+/// The error that makes hyper close the connection without an answer
+/// ([`Fault::reset_after_read`]).
+#[derive(Debug)]
+struct Reset;
+
+impl std::fmt::Display for Reset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by an injected fault")
+    }
+}
+
+impl std::error::Error for Reset {}
+
+/// The operation a request names (the API description's operationId).
+fn operation_of(method: &Method, segments: &[&str]) -> Option<&'static str> {
+    Some(match (method, segments) {
+        (&Method::GET, ["session"]) => "SessionController_findAllPaginated",
+        (&Method::POST, ["session"]) => "SessionController_create",
+        (&Method::GET, ["session", _]) => "SessionController_findOne",
+        (&Method::PATCH, ["session", _]) => "SessionController_update",
+        (&Method::DELETE, ["session", _]) => "SessionController_remove",
+        _ => return None,
+    })
+}
+
+/// One request: the fault injected for its operation, if any, else the
+/// answer; recorded in the log either way.
+async fn serve_one(shared: &Shared, request: Request<Incoming>) -> Result<Reply, Reset> {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    let operation = operation_of(&method, &segments);
+    let authorized = request
+        .headers()
+        .get(AUTHORIZATION)
+        .is_some_and(|v| v.as_bytes() == shared.bearer.as_bytes());
+    let fault = operation
+        .filter(|_| authorized)
+        .and_then(|id| shared.take_fault(id));
+    let answer = match fault {
+        Some(fault) => {
+            if !fault.delay.is_zero() {
+                tokio::time::sleep(fault.delay).await;
+            }
+            match fault.kind {
+                FaultKind::None => Ok(handle(shared, request).await),
+                FaultKind::Status {
+                    status,
+                    body,
+                    retry_after,
+                } => {
+                    let status =
+                        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                    let mut reply = match body {
+                        Some(body) => reply(status, &body),
+                        None => error(status, json!(status.canonical_reason().unwrap_or("Error"))),
+                    };
+                    if let Some(seconds) = retry_after {
+                        reply
+                            .headers_mut()
+                            .insert(hyper::header::RETRY_AFTER, HeaderValue::from(seconds));
+                    }
+                    Ok(reply)
+                }
+                FaultKind::ResetAfterRead => {
+                    // Read what was sent (as far as the body limit), then go.
+                    let limited = http_body_util::Limited::new(request.into_body(), MAX_BODY_BYTES);
+                    let _ = limited.collect().await;
+                    Err(Reset)
+                }
+            }
+        }
+        None => Ok(handle(shared, request).await),
+    };
+    shared.record(RecordedRequest {
+        method: method.to_string(),
+        path,
+        query,
+        operation_id: operation.map(str::to_string),
+        status: answer.as_ref().ok().map(|r| r.status().as_u16()),
+    });
+    answer
+}
 
 fn reply(status: StatusCode, body: &Value) -> Reply {
     let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
