@@ -665,3 +665,61 @@ async fn seeded_items_are_served() {
     );
     assert_eq!(server.api_key(), MockServer::API_KEY);
 }
+
+/// A body that never arrives holds nothing but its own connection: it gets
+/// `408` once the body timeout passes, and 500 idle connections (that never
+/// send a request) do not keep the server from answering others at once.
+#[tokio::test]
+async fn slow_and_idle_connections_do_not_hold_the_server() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (server, client) = server().await;
+    let addr = server.url().trim_start_matches("http://").to_string();
+    // A head that promises a body, and no body.
+    let mut slow = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connects");
+    slow.write_all(
+        format!(
+            "POST /session HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\n\
+             content-type: application/json\r\ncontent-length: 100\r\n\r\n{{",
+            MockServer::API_KEY
+        )
+        .as_bytes(),
+    )
+    .await
+    .expect("writes");
+    let mut idle = Vec::new();
+    for _ in 0..500 {
+        idle.push(
+            tokio::net::TcpStream::connect(&addr)
+                .await
+                .expect("connects"),
+        );
+    }
+    let mut times = Vec::new();
+    for i in 0..50 {
+        let start = Instant::now();
+        create(&client, &format!("while others wait {i}")).await;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let p99 = times[times.len() * 99 / 100 - 1];
+    eprintln!(
+        "500 idle connections and a body that never arrives: creates took {:?} median, {p99:?} p99",
+        times[times.len() / 2]
+    );
+    // Not held up by the idle ones (which close after the 5 s head timeout).
+    assert!(p99 < Duration::from_secs(2), "{times:?}");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        fixture_mock::BODY_READ_TIMEOUT + Duration::from_secs(5),
+        slow.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "the slow request was answered and closed");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert_eq!(server.session_count(), 50);
+    drop(idle);
+}

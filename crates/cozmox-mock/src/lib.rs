@@ -22,7 +22,10 @@
 //! to a body over [`MAX_BODY_BYTES`] (100 kB, Express's default) without
 //! reading it whole, `415` to a body whose `Content-Type` is not JSON, and
 //! closes a connection whose request head is not complete within
-//! [`HEADER_READ_TIMEOUT`].
+//! [`HEADER_READ_TIMEOUT`]; a body not complete within
+//! [`BODY_READ_TIMEOUT`] gets `408`. It serves at most [`MAX_CONNECTIONS`]
+//! connections at once and holds at most [`MAX_ITEMS`] sessions (`507`
+//! beyond); no request holds the store while its answer is encoded.
 //!
 //! The spec describes no error body, so errors use the NestJS shape the API
 //! is built with: `{"message": [..] | "..", "error": "Bad Request",
@@ -80,6 +83,16 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 pub const ORG_ID: &str = "00000000-0000-4000-8000-00000000c0de";
 /// How many requests [`MockServer::requests`] keeps (the latest).
 pub const MAX_LOGGED_REQUESTS: usize = 10_000;
+/// How long a client may take to send a request body once its head has
+/// arrived; a body that does not arrive in time gets `408`.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many connections the server serves at once; more wait to be
+/// accepted (in the system's backlog) until one closes. Idle ones close
+/// after [`HEADER_READ_TIMEOUT`].
+pub const MAX_CONNECTIONS: usize = 1024;
+/// How many sessions the server holds at most; a create beyond answers
+/// `507` in the API's error shape (and [`MockServer::seed`] refuses).
+pub const MAX_ITEMS: usize = 100_000;
 
 /// What the server does instead of (or before) answering a request of one
 /// operation: see [`MockServer::inject`]. Applies to the next request of the
@@ -283,7 +296,8 @@ impl MockServer {
     ///
     /// # Errors
     /// An unknown resource, an item that is not an object or does not
-    /// decode, or an `id` the server already holds; nothing is stored then.
+    /// decode, an `id` the server already holds, or more than [`MAX_ITEMS`]
+    /// in all; nothing is stored then.
     pub fn seed(
         &self,
         resource: &str,
@@ -324,22 +338,27 @@ impl MockServer {
             let updated = time(&json, "updatedAt")?.max(created);
             json.insert("createdAt".into(), timestamp(created));
             json.insert("updatedAt".into(), timestamp(updated));
-            let text = Value::Object(json.clone()).to_string();
-            if let Err(e) = cozmox_models::decode_strict::<Session>(text.as_bytes()) {
+            let text = serde_json::to_vec(&json).unwrap_or_default();
+            if let Err(e) = cozmox_models::decode_strict::<Session>(&text) {
                 return Err(SeedError(format!("item {i} is not a Session: {e}")));
+            }
+            if store.sessions.len() + entries.len() >= MAX_ITEMS {
+                return Err(SeedError(format!(
+                    "item {i}: the mock holds at most {MAX_ITEMS} sessions"
+                )));
             }
             entries.push((
                 id,
                 Entry {
                     created,
                     updated,
-                    json,
+                    json: Arc::new(json),
                 },
             ));
         }
         let stored = entries
             .iter()
-            .map(|(_, e)| Value::Object(e.json.clone()))
+            .map(|(_, e)| Value::Object((*e.json).clone()))
             .collect();
         for (id, entry) in entries {
             let seq = store.next;
@@ -362,7 +381,7 @@ impl MockServer {
             .store()
             .sessions
             .values()
-            .map(|e| Value::Object(e.json.clone()))
+            .map(|e| Value::Object((*e.json).clone()))
             .collect()
     }
 }
@@ -433,13 +452,28 @@ struct Store {
 struct Entry {
     created: DateTime<Utc>,
     updated: DateTime<Utc>,
-    json: Map<String, Value>,
+    /// Shared, so a list page takes its items out of the store without
+    /// copying them and encodes them after the store is released.
+    json: Arc<Map<String, Value>>,
+}
+
+/// The store is full: the answer (in the API's error shape).
+fn full() -> Reply {
+    error(
+        StatusCode::INSUFFICIENT_STORAGE,
+        json!(format!("the mock holds at most {MAX_ITEMS} sessions")),
+    )
 }
 
 async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let mut connections = JoinSet::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         while connections.try_join_next().is_some() {}
+        // At the cap, wait for a connection to close before accepting.
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return;
+        };
         let Ok((stream, _)) = listener.accept().await else {
             // Out of descriptors and the like: wait, then accept again.
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -447,6 +481,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
         };
         let shared = Arc::clone(&shared);
         connections.spawn(async move {
+            let _slot = slot;
             let service = hyper::service::service_fn(move |request| {
                 let shared = Arc::clone(&shared);
                 async move { serve_one(&shared, request).await }
@@ -531,7 +566,7 @@ async fn serve_one(shared: &Shared, request: Request<Incoming>) -> Result<Reply,
                 FaultKind::ResetAfterRead => {
                     // Read what was sent (as far as the body limit), then go.
                     let limited = http_body_util::Limited::new(request.into_body(), MAX_BODY_BYTES);
-                    let _ = limited.collect().await;
+                    let _ = tokio::time::timeout(BODY_READ_TIMEOUT, limited.collect()).await;
                     Err(Reset)
                 }
             }
@@ -549,7 +584,13 @@ async fn serve_one(shared: &Shared, request: Request<Incoming>) -> Result<Reply,
 }
 
 fn reply(status: StatusCode, body: &Value) -> Reply {
-    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    reply_with(status, body)
+}
+
+/// An answer with `body` encoded as JSON.
+fn reply_with<T: serde::Serialize + ?Sized>(status: StatusCode, body: &T) -> Reply {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = Response::new(Full::new(Bytes::from(bytes)));
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -645,10 +686,17 @@ async fn body(request: Request<Incoming>) -> Result<Bytes, Reply> {
         return Err(too_large());
     }
     let limited = http_body_util::Limited::new(request.into_body(), MAX_BODY_BYTES);
-    match limited.collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(e) => Err(bad_request(vec![format!("cannot read the body: {e}")])),
+    match tokio::time::timeout(BODY_READ_TIMEOUT, limited.collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Ok(Err(e)) => Err(bad_request(vec![format!("cannot read the body: {e}")])),
+        Err(_) => Err(error(
+            StatusCode::REQUEST_TIMEOUT,
+            json!(format!(
+                "the body did not arrive within {} s",
+                BODY_READ_TIMEOUT.as_secs()
+            )),
+        )),
     }
 }
 
@@ -700,6 +748,9 @@ fn create(shared: &Shared, bytes: &[u8]) -> Reply {
     json.entry("status").or_insert_with(|| json!("active"));
     let now = Utc::now();
     let mut store = shared.store();
+    if store.sessions.len() >= MAX_ITEMS {
+        return full();
+    }
     let seq = store.next;
     store.next += 1;
     // UUID-shaped, unique and ordered; no random number generator needed.
@@ -708,21 +759,26 @@ fn create(shared: &Shared, bytes: &[u8]) -> Reply {
     json.insert("orgId".into(), json!(ORG_ID));
     json.insert("createdAt".into(), timestamp(now));
     json.insert("updatedAt".into(), timestamp(now));
+    let json = Arc::new(json);
     let entry = Entry {
         created: now,
         updated: now,
-        json,
+        json: Arc::clone(&json),
     };
-    let body = Value::Object(entry.json.clone());
     store.ids.insert(id, seq);
     store.sessions.insert(seq, entry);
-    reply(StatusCode::CREATED, &body)
+    drop(store);
+    reply_with(StatusCode::CREATED, &*json)
 }
 
 fn find(shared: &Shared, id: &str) -> Reply {
-    let store = shared.store();
-    match store.ids.get(id).and_then(|seq| store.sessions.get(seq)) {
-        Some(entry) => reply(StatusCode::OK, &Value::Object(entry.json.clone())),
+    let found = {
+        let store = shared.store();
+        let entry = store.ids.get(id).and_then(|seq| store.sessions.get(seq));
+        entry.map(|e| Arc::clone(&e.json))
+    };
+    match found {
+        Some(json) => reply_with(StatusCode::OK, &*json),
         None => not_found(id),
     }
 }
@@ -739,12 +795,15 @@ fn update(shared: &Shared, id: &str, bytes: &[u8]) -> Reply {
     let Some(entry) = store.sessions.get_mut(&seq) else {
         return not_found(id);
     };
-    entry.json.extend(fields(&dto));
+    let json = Arc::make_mut(&mut entry.json);
+    json.extend(fields(&dto));
     // Strictly later than the last update, so updatedAt filters see the change.
     let now = Utc::now().max(entry.updated + chrono::Duration::milliseconds(1));
     entry.updated = now;
-    entry.json.insert("updatedAt".into(), timestamp(now));
-    reply(StatusCode::OK, &Value::Object(entry.json.clone()))
+    json.insert("updatedAt".into(), timestamp(now));
+    let json = Arc::clone(&entry.json);
+    drop(store);
+    reply_with(StatusCode::OK, &*json)
 }
 
 fn remove(shared: &Shared, id: &str) -> Reply {
@@ -753,8 +812,9 @@ fn remove(shared: &Shared, id: &str) -> Reply {
         .ids
         .remove(id)
         .and_then(|seq| store.sessions.remove(&seq));
+    drop(store);
     match removed {
-        Some(entry) => reply(StatusCode::OK, &Value::Object(entry.json)),
+        Some(entry) => reply_with(StatusCode::OK, &*entry.json),
         None => not_found(id),
     }
 }
@@ -869,34 +929,50 @@ fn list(shared: &Shared, query: &str) -> Reply {
         Ok(q) => q,
         Err(errors) => return bad_request(errors),
     };
-    let store = shared.store();
-    let matching: Vec<&Entry> = store.sessions.values().filter(|e| q.matches(e)).collect();
-    let total = matching.len();
     let skip =
         usize::try_from(q.page.saturating_sub(1).saturating_mul(q.limit)).unwrap_or(usize::MAX);
     let take = usize::try_from(q.limit).unwrap_or(usize::MAX);
-    let page = |entries: &mut dyn Iterator<Item = &&Entry>| -> Vec<Value> {
-        entries
-            .skip(skip)
-            .take(take)
-            .map(|e| Value::Object(e.json.clone()))
-            .collect()
+    // The page's items are taken out of the store (shared, not copied) and
+    // encoded once it is released.
+    let (results, total) = {
+        let store = shared.store();
+        let matching: Vec<&Entry> = store.sessions.values().filter(|e| q.matches(e)).collect();
+        let page = |entries: &mut dyn Iterator<Item = &&Entry>| -> Vec<Arc<Map<String, Value>>> {
+            entries
+                .skip(skip)
+                .take(take)
+                .map(|e| Arc::clone(&e.json))
+                .collect()
+        };
+        let results = if q.descending {
+            page(&mut matching.iter().rev())
+        } else {
+            page(&mut matching.iter())
+        };
+        (results, matching.len())
     };
-    let results = if q.descending {
-        page(&mut matching.iter().rev())
-    } else {
-        page(&mut matching.iter())
-    };
-    reply(
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Metadata {
+        items_per_page: u64,
+        total_items: usize,
+        current_page: u64,
+    }
+    #[derive(serde::Serialize)]
+    struct PageBody<'a> {
+        results: Vec<&'a Map<String, Value>>,
+        metadata: Metadata,
+    }
+    reply_with(
         StatusCode::OK,
-        &json!({
-            "results": results,
-            "metadata": {
-                "itemsPerPage": q.limit,
-                "totalItems": total,
-                "currentPage": q.page,
+        &PageBody {
+            results: results.iter().map(|r| &**r).collect(),
+            metadata: Metadata {
+                items_per_page: q.limit,
+                total_items: total,
+                current_page: q.page,
             },
-        }),
+        },
     )
 }
 
