@@ -122,7 +122,15 @@ enum FaultKind {
 impl Fault {
     /// Answer `status` (its body is the API's error shape unless
     /// [`body`](Fault::body) sets one); the operation is not carried out.
+    /// The request's body is read first, as a server that refuses it would.
+    ///
+    /// # Panics
+    /// A status outside `200..=599` (not an answer a test can inject).
     pub fn status(status: u16) -> Fault {
+        assert!(
+            (200..=599).contains(&status),
+            "Fault::status takes 200..=599, not {status}"
+        );
         Fault {
             kind: FaultKind::Status {
                 status,
@@ -154,7 +162,8 @@ impl Fault {
         }
     }
 
-    /// The body of a [`status`](Fault::status) answer.
+    /// The body of a [`status`](Fault::status) answer (ignored by other
+    /// faults).
     pub fn body(mut self, body: Value) -> Fault {
         if let FaultKind::Status { body: b, .. } = &mut self.kind {
             *b = Some(body);
@@ -162,7 +171,8 @@ impl Fault {
         self
     }
 
-    /// `Retry-After: seconds` on a [`status`](Fault::status) answer.
+    /// `Retry-After: seconds` on a [`status`](Fault::status) answer (ignored
+    /// by other faults).
     pub fn retry_after(mut self, seconds: u64) -> Fault {
         if let FaultKind::Status { retry_after, .. } = &mut self.kind {
             *retry_after = Some(seconds);
@@ -308,22 +318,37 @@ impl MockServer {
                 "unknown resource `{resource}` (the mock serves `sessions`)"
             )));
         }
+        // Taken before the store is locked (the iterator may be lazy).
+        let items: Vec<Value> = items.into_iter().collect();
         let mut store = self.shared.store();
-        let start = store.next;
         let now = Utc::now();
         let mut entries = Vec::new();
+        // The ids the items state, then the ones generated for the others.
         let mut ids = std::collections::HashSet::new();
-        for (next, (i, item)) in (start..).zip(items.into_iter().enumerate()) {
+        for (i, item) in items.iter().enumerate() {
+            match item.get("id") {
+                Some(Value::String(id))
+                    if store.ids.contains_key(id) || !ids.insert(id.clone()) =>
+                {
+                    return Err(SeedError(format!("item {i}: the id {id} is taken")));
+                }
+                Some(Value::String(_)) | None => {}
+                Some(_) => return Err(SeedError(format!("item {i}: `id` is not a string"))),
+            }
+        }
+        let mut counter = store.next_id;
+        for (i, item) in items.into_iter().enumerate() {
             let Value::Object(mut json) = item else {
                 return Err(SeedError(format!("item {i} is not a JSON object")));
             };
             let id = match json.get("id").and_then(Value::as_str) {
                 Some(id) => id.to_string(),
-                None => format!("00000000-0000-4000-8000-{next:012x}"),
+                None => {
+                    let id = store.fresh_id(&mut counter, &ids);
+                    ids.insert(id.clone());
+                    id
+                }
             };
-            if store.ids.contains_key(&id) || !ids.insert(id.clone()) {
-                return Err(SeedError(format!("item {i}: the id {id} is taken")));
-            }
             json.insert("id".into(), json!(id));
             json.entry("orgId").or_insert_with(|| json!(ORG_ID));
             json.entry("status").or_insert_with(|| json!("active"));
@@ -360,6 +385,7 @@ impl MockServer {
             .iter()
             .map(|(_, e)| Value::Object((*e.json).clone()))
             .collect();
+        store.next_id = counter;
         for (id, entry) in entries {
             let seq = store.next;
             store.next += 1;
@@ -443,7 +469,10 @@ impl Shared {
 /// Sessions in creation order (by sequence number), with an id index.
 #[derive(Debug, Default)]
 struct Store {
+    /// The next sequence number (the key of creation order).
     next: u64,
+    /// The next number a generated id is made from.
+    next_id: u64,
     sessions: BTreeMap<u64, Entry>,
     ids: HashMap<String, u64>,
 }
@@ -455,6 +484,25 @@ struct Entry {
     /// Shared, so a list page takes its items out of the store without
     /// copying them and encodes them after the store is released.
     json: Arc<Map<String, Value>>,
+}
+
+impl Store {
+    /// A new id (UUID-shaped, unique and ordered; no random number
+    /// generator needed) that neither the store nor `also_taken` holds,
+    /// made from the counter at `*counter`, which moves past it.
+    fn fresh_id(
+        &self,
+        counter: &mut u64,
+        also_taken: &std::collections::HashSet<String>,
+    ) -> String {
+        loop {
+            let id = format!("00000000-0000-4000-8000-{:012x}", *counter);
+            *counter += 1;
+            if !self.ids.contains_key(&id) && !also_taken.contains(&id) {
+                return id;
+            }
+        }
+    }
 }
 
 /// The store is full: the answer (in the API's error shape).
@@ -523,6 +571,28 @@ fn operation_of(method: &Method, segments: &[&str]) -> Option<&'static str> {
     })
 }
 
+/// A request on its way: recorded in the log when it is answered, or when
+/// it is dropped unanswered (a client that gave up during a delay, a
+/// reset): `status` stays `None` then.
+struct Pending<'a> {
+    shared: &'a Shared,
+    request: Option<RecordedRequest>,
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        if let Some(request) = self.request.take() {
+            self.shared.record(request);
+        }
+    }
+}
+
+/// Read what was sent (as far as the body limit and its timeout allow).
+async fn drain(request: Request<Incoming>) {
+    let limited = http_body_util::Limited::new(request.into_body(), MAX_BODY_BYTES);
+    let _ = tokio::time::timeout(BODY_READ_TIMEOUT, limited.collect()).await;
+}
+
 /// One request: the fault injected for its operation, if any, else the
 /// answer; recorded in the log either way.
 async fn serve_one(shared: &Shared, request: Request<Incoming>) -> Result<Reply, Reset> {
@@ -531,6 +601,16 @@ async fn serve_one(shared: &Shared, request: Request<Incoming>) -> Result<Reply,
     let query = request.uri().query().unwrap_or("").to_owned();
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
     let operation = operation_of(&method, &segments);
+    let mut pending = Pending {
+        shared,
+        request: Some(RecordedRequest {
+            method: method.to_string(),
+            path: path.clone(),
+            query,
+            operation_id: operation.map(str::to_string),
+            status: None,
+        }),
+    };
     let authorized = request
         .headers()
         .get(AUTHORIZATION)
@@ -550,6 +630,10 @@ async fn serve_one(shared: &Shared, request: Request<Incoming>) -> Result<Reply,
                     body,
                     retry_after,
                 } => {
+                    // Read the body first: answering before it is read can
+                    // leave the connection closing under a client that
+                    // reuses it.
+                    drain(request).await;
                     let status =
                         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                     let mut reply = match body {
@@ -564,22 +648,17 @@ async fn serve_one(shared: &Shared, request: Request<Incoming>) -> Result<Reply,
                     Ok(reply)
                 }
                 FaultKind::ResetAfterRead => {
-                    // Read what was sent (as far as the body limit), then go.
-                    let limited = http_body_util::Limited::new(request.into_body(), MAX_BODY_BYTES);
-                    let _ = tokio::time::timeout(BODY_READ_TIMEOUT, limited.collect()).await;
+                    drain(request).await;
                     Err(Reset)
                 }
             }
         }
         None => Ok(handle(shared, request).await),
     };
-    shared.record(RecordedRequest {
-        method: method.to_string(),
-        path,
-        query,
-        operation_id: operation.map(str::to_string),
-        status: answer.as_ref().ok().map(|r| r.status().as_u16()),
-    });
+    if let (Some(recorded), Ok(reply)) = (pending.request.as_mut(), &answer) {
+        recorded.status = Some(reply.status().as_u16());
+    }
+    drop(pending);
     answer
 }
 
@@ -753,8 +832,9 @@ fn create(shared: &Shared, bytes: &[u8]) -> Reply {
     }
     let seq = store.next;
     store.next += 1;
-    // UUID-shaped, unique and ordered; no random number generator needed.
-    let id = format!("00000000-0000-4000-8000-{seq:012x}");
+    let mut counter = store.next_id;
+    let id = store.fresh_id(&mut counter, &std::collections::HashSet::new());
+    store.next_id = counter;
     json.insert("id".into(), json!(id));
     json.insert("orgId".into(), json!(ORG_ID));
     json.insert("createdAt".into(), timestamp(now));
