@@ -84,7 +84,7 @@ pub struct Pass {
 pub struct Found {
     /// How each union decodes ([`union_impls`]).
     pub unions: union_impls::Unions,
-    /// Types given a `Validate` impl, and the fields checked ([`validate`]).
+    /// Types given a `Validate` impl, and the fields checked ([`validate_impls`]).
     pub validation: validate_impls::Validation,
     /// Optional `Struct.field`s boxed ([`box_large_optional_fields`]).
     pub boxed_fields: Vec<String>,
