@@ -619,12 +619,13 @@ async fn serve_one(shared: &Shared, request: Request<Incoming>) -> Result<Reply,
         .filter(|_| authorized)
         .and_then(|id| shared.take_fault(id));
     let answer = match fault {
+        _ if !authorized => Ok(error(StatusCode::UNAUTHORIZED, json!("Unauthorized"))),
         Some(fault) => {
             if !fault.delay.is_zero() {
                 tokio::time::sleep(fault.delay).await;
             }
             match fault.kind {
-                FaultKind::None => Ok(handle(shared, request).await),
+                FaultKind::None => Ok(handle(shared, request, operation).await),
                 FaultKind::Status {
                     status,
                     body,
@@ -653,7 +654,7 @@ async fn serve_one(shared: &Shared, request: Request<Incoming>) -> Result<Reply,
                 }
             }
         }
-        None => Ok(handle(shared, request).await),
+        None => Ok(handle(shared, request, operation).await),
     };
     if let (Some(recorded), Ok(reply)) = (pending.request.as_mut(), &answer) {
         recorded.status = Some(reply.status().as_u16());
@@ -697,33 +698,29 @@ fn not_found(id: &str) -> Reply {
     )
 }
 
-async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply {
-    let authorized = request
-        .headers()
-        .get(AUTHORIZATION)
-        .is_some_and(|v| v.as_bytes() == shared.bearer.as_bytes());
-    if !authorized {
-        return error(StatusCode::UNAUTHORIZED, json!("Unauthorized"));
-    }
+/// The answer of `operation` ([`operation_of`]), for an authorized request.
+async fn handle(shared: &Shared, request: Request<Incoming>, operation: Option<&str>) -> Reply {
     let method = request.method().clone();
     let path = request.uri().path().trim_end_matches('/').to_owned();
     let query = request.uri().query().unwrap_or("").to_owned();
-    let segments: Vec<&str> = path.split('/').skip(1).collect();
-    match (&method, segments.as_slice()) {
-        (&Method::GET, ["session"]) => list(shared, &query),
-        (&Method::POST, ["session"]) => match body(request).await {
+    // The item's id, for the operations on `/session/{id}`.
+    let id = path
+        .split('/')
+        .nth(2)
+        .map(|id| percent_decode(id, false))
+        .unwrap_or_default();
+    match operation {
+        Some("SessionController_findAllPaginated") => list(shared, &query),
+        Some("SessionController_create") => match body(request).await {
             Ok(bytes) => create(shared, &bytes),
             Err(reply) => reply,
         },
-        (&Method::GET, ["session", id]) => find(shared, &percent_decode(id, false)),
-        (&Method::PATCH, ["session", id]) => {
-            let id = percent_decode(id, false);
-            match body(request).await {
-                Ok(bytes) => update(shared, &id, &bytes),
-                Err(reply) => reply,
-            }
-        }
-        (&Method::DELETE, ["session", id]) => remove(shared, &percent_decode(id, false)),
+        Some("SessionController_findOne") => find(shared, &id),
+        Some("SessionController_update") => match body(request).await {
+            Ok(bytes) => update(shared, &id, &bytes),
+            Err(reply) => reply,
+        },
+        Some("SessionController_remove") => remove(shared, &id),
         _ => error(
             StatusCode::NOT_FOUND,
             json!(format!("Cannot {method} {path}")),

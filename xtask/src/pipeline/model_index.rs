@@ -95,13 +95,6 @@ pub fn markdown(
          of its own place: a type alias at the crate root named after the place (the field's \
          struct and name), which names the type all those places share.\n",
     );
-    // The operation model by route (`GET /session/{id}`), as the plan's
-    // methods name them.
-    let by_route: BTreeMap<String, &crate::spec::operation_model::OperationInfo> = operations
-        .operations
-        .iter()
-        .map(|op| (op.route(), op))
-        .collect();
     for resource in plan.resources.values() {
         let _ = write!(
             out,
@@ -114,7 +107,7 @@ pub fn markdown(
         let mut start = BTreeSet::new();
         for method in &resource.methods {
             let route = method.route();
-            let operation = by_route.get(&route).copied();
+            let operation = operations.by_route(&route);
             let body = operation.and_then(|op| op.body.as_ref());
             let returns = operation.and_then(|op| op.successes().next());
             let _ = writeln!(

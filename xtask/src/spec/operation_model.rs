@@ -21,6 +21,8 @@ use super::{Operation, resolve};
 pub struct OperationModel {
     /// The operations.
     pub operations: Vec<OperationInfo>,
+    /// Route (`GET /session/{id}`) → index in `operations`.
+    by_route: BTreeMap<String, usize>,
 }
 
 /// Where a parameter goes.
@@ -264,10 +266,17 @@ impl OperationInfo {
 impl OperationModel {
     /// Read every operation of `doc`.
     pub fn of(doc: &Value) -> OperationModel {
+        let operations: Vec<OperationInfo> = super::operations(doc)
+            .map(|op| OperationInfo::of(doc, &op))
+            .collect();
+        let by_route = operations
+            .iter()
+            .enumerate()
+            .map(|(i, op)| (op.route(), i))
+            .collect();
         OperationModel {
-            operations: super::operations(doc)
-                .map(|op| OperationInfo::of(doc, &op))
-                .collect(),
+            operations,
+            by_route,
         }
     }
 
@@ -281,7 +290,7 @@ impl OperationModel {
 
     /// The operation at `route` (`GET /session/{id}`).
     pub fn by_route(&self, route: &str) -> Option<&OperationInfo> {
-        self.operations.iter().find(|op| op.route() == route)
+        self.operations.get(*self.by_route.get(route)?)
     }
 }
 
