@@ -134,7 +134,11 @@ async fn a_create_whose_answer_is_lost_is_sent_once() {
     assert!(err.is_transient());
     let shown = err.to_string();
     assert!(shown.contains("may have processed it"), "{shown}");
-    assert_eq!(mock.session_count(), 1, "one create() made one session");
+    assert_eq!(
+        mock.count("sessions").expect("a resource"),
+        1,
+        "one create() made one session"
+    );
     assert_eq!(proxy.connections.load(Ordering::SeqCst), 1);
 
     // Opting in (say the body carries an idempotency key of the caller's)
@@ -151,7 +155,7 @@ async fn a_create_whose_answer_is_lost_is_sent_once() {
         .await
         .expect_err("still lost");
     assert!(matches!(err, Error::Interrupted(_)), "{err:?}");
-    assert_eq!(mock.session_count(), 4);
+    assert_eq!(mock.count("sessions").expect("a resource"), 4);
 
     // A GET is safe to repeat: retried twice.
     let before = proxy.connections.load(Ordering::SeqCst);
@@ -968,7 +972,7 @@ async fn the_mock_refuses_what_the_real_server_would() {
         post("application/json", big).await.expect("sent").status(),
         413
     );
-    assert_eq!(mock.session_count(), 1);
+    assert_eq!(mock.count("sessions").expect("a resource"), 1);
 
     // A request head that never ends: the connection is closed.
     let mut stream = TcpStream::connect(mock.url().trim_start_matches("http://"))

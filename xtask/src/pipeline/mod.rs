@@ -8,6 +8,7 @@
 pub mod client;
 pub mod emit;
 pub mod load;
+pub mod mock;
 pub mod model_index;
 pub mod models;
 pub mod normalize;
@@ -82,6 +83,8 @@ pub struct Output {
     pub manual_operations: Vec<client::ManualOp>,
     /// What each pass did, in order.
     pub passes: Vec<passes::Ran>,
+    /// What the mock's route table holds (empty without a mock crate).
+    pub mock: mock::MockReport,
     /// Time spent per stage.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -173,6 +176,8 @@ pub struct RawInputs {
     pub manual: Vec<client::ManualOp>,
     /// The resource layer: each operation's resource and method name.
     pub plan: resources::Plan,
+    /// The SDK's conventions (the overrides' `sdk` section).
+    pub conventions: crate::spec::conventions::Conventions,
     /// Time spent per stage.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -270,6 +275,7 @@ pub fn raw(mut doc: Value, target: &Target) -> Result<Raw, Error> {
             operations,
             manual,
             plan,
+            conventions,
             timings,
         },
     })
@@ -297,7 +303,15 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         resources::generate(resource_plan, &inputs.manual, target)?,
         "resources",
     )?;
-    let every_method_file = syntax::parse(resources::every_method(resource_plan)?, "every_method")?;
+    let every_method_file = syntax::parse(
+        resources::every_method(
+            resource_plan,
+            &inputs.operations,
+            &inputs.doc,
+            &inputs.conventions,
+        )?,
+        "every_method",
+    )?;
     let defined: BTreeSet<String> = models_file
         .items
         .iter()
@@ -311,6 +325,24 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         &defined,
     );
     timings.push(("resources", lap.elapsed()));
+    lap = Instant::now();
+    let mut mock_report = mock::MockReport::default();
+    let mock_file = match target.mock_dir() {
+        Some(dir) => {
+            let (tokens, report) = mock::generate(
+                resource_plan,
+                &inputs.doc,
+                &inputs.operations,
+                &inputs.conventions,
+                &inputs.names,
+                &target.models_crate,
+            )?;
+            mock_report = report;
+            Some((dir.join(mock::FILE), syntax::parse(tokens, "mock")?))
+        }
+        None => None,
+    };
+    timings.push(("mock", lap.elapsed()));
     lap = Instant::now();
 
     let mut files = BTreeMap::new();
@@ -338,6 +370,11 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         target.client_dir().join("httpmock.rs"),
         emit::rust_file(&httpmock_file, COMMAND),
     );
+    let mut owned_dirs = vec![target.models_dir(), target.client_dir()];
+    if let Some((path, file)) = &mock_file {
+        files.insert(path.clone(), emit::rust_file(file, COMMAND));
+        owned_dirs.extend(target.mock_dir());
+    }
     if target.scaffold {
         files.extend(scaffold::files(target, &inputs.doc)?);
     }
@@ -346,7 +383,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     Ok(Generated {
         output: Output {
             files,
-            owned_dirs: vec![target.models_dir(), target.client_dir()],
+            owned_dirs,
             models_path: target.models_dir().join("mod.rs"),
             client_path: target.client_dir().join("mod.rs"),
             names: inputs.names,
@@ -358,6 +395,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
             aliases: found.aliases,
             validation: found.validation,
             passes: passes_ran,
+            mock: mock_report,
             timings,
         },
         resources: inputs.plan,

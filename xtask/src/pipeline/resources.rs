@@ -961,56 +961,218 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
 /// `examples/every_method.rs` declares.
 pub const EVERY_METHOD_FILE: &str = "every_method.rs";
 
-/// [`EVERY_METHOD_FILE`]: a function calling every method of every resource
-/// as the resource API documents it (path parameters as string ids, the
-/// body as its type), each call in a closure that is never run: it sends
-/// nothing, and that it compiles shows the whole layer is callable as
-/// documented, at any spec size. The client type is the including crate's
-/// `Client` (`super::Client`), so the module names no crate of its own.
-pub fn every_method(plan: &Plan) -> Result<TokenStream, Error> {
+/// [`EVERY_METHOD_FILE`]: two functions over every method of every
+/// resource, called as the resource API documents it (path parameters as
+/// string ids, the body as its type).
+///
+/// - `every_method(client)`: each call in a closure that is never run; it
+///   sends nothing, and that it compiles shows the whole layer is callable
+///   as documented, at any spec size.
+/// - `run_every_method(client, report)`: each call made and awaited, its
+///   outcome reported by name (`sessions().create`). Per resource, the calls
+///   that create (a `POST` to a path not ending in a parameter) come first,
+///   the deletes last; an id the first create answers (its `id` property,
+///   the conventions' `mock.id`) fills the last path parameter of the
+///   resource's other calls; other parameters, required query parameters
+///   and bodies are instances of their schemas ([`crate::spec::instance`]).
+///   Against the mock every call should succeed.
+///
+/// The client type is the including crate's `Client` (`super::Client`), so
+/// the module names no crate of its own.
+pub fn every_method(
+    plan: &Plan,
+    operations: &OperationModel,
+    doc: &Value,
+    conventions: &Conventions,
+) -> Result<TokenStream, Error> {
     let mut calls = Vec::new();
+    let mut runs = Vec::new();
+    let id_property = conventions.mock.id.as_str();
     for r in plan.resources.values() {
         let accessor = format_ident!("{}", r.accessor);
-        for m in &r.methods {
+        // Creates first, deletes last.
+        let rank = |m: &ResourceMethod| match m.http_method.as_str() {
+            "POST" if !m.path.ends_with('}') => 0,
+            "DELETE" => 2,
+            _ => 1,
+        };
+        let mut ordered: Vec<&ResourceMethod> = r.methods.iter().collect();
+        ordered.sort_by_key(|m| rank(m));
+        let mut resource_runs = Vec::new();
+        for m in ordered {
             let name = format_ident!("{}", m.name);
-            let ids: Vec<&str> = m.path_params.iter().map(|_| "id").collect();
-            let call = if m.manual {
-                let params: Vec<&str> = crate::spec::template_params(&m.path)
-                    .map(|_| "id")
-                    .collect();
+            let info = operations.by_route(&m.route());
+            let label = format!("{}().{}", r.accessor, m.name);
+            // Path arguments: the created id for the last parameter, an
+            // instance of the schema for the others.
+            let template: Vec<&str> = crate::spec::template_params(&m.path).collect();
+            let args: Vec<TokenStream> = template
+                .iter()
+                .enumerate()
+                .map(|(i, param)| {
+                    let schema = info
+                        .and_then(|op| op.parameters_in(Location::Path).find(|p| p.name == *param))
+                        .and_then(|p| p.schema.as_ref());
+                    let fallback = schema
+                        .and_then(|s| crate::spec::instance::instance(doc, s, "#").ok())
+                        .and_then(|v| match v {
+                            Value::String(s) => Some(s),
+                            Value::Null => None,
+                            other => Some(other.to_string()),
+                        })
+                        .unwrap_or_else(|| "id".to_string());
+                    if i + 1 == template.len() && m.path.ends_with('}') {
+                        quote!(id.as_deref().unwrap_or(#fallback))
+                    } else {
+                        quote!(#fallback)
+                    }
+                })
+                .collect();
+            let ids: Vec<&str> = template.iter().map(|_| "id").collect();
+            // The body: an instance of its schema, decoded as its type.
+            let body_json = info
+                .and_then(|op| op.body.as_ref())
+                .and_then(|b| {
+                    b.content
+                        .iter()
+                        .find(|c| c.content_type == "application/json")
+                })
+                .and_then(|c| c.schema.as_ref())
+                .map(|s| {
+                    crate::spec::instance::instance(doc, s, "#")
+                        .map_or_else(|e| e, |v| v.to_string())
+                });
+            let typed_body = |t: &syn::Type| {
+                let json = body_json.clone().unwrap_or_else(|| "{}".to_string());
+                quote! {
+                    let body: #t = match ::serde_json::from_str(#json) {
+                        Ok(body) => body,
+                        Err(e) => {
+                            report(#label, Err(format!("the body's instance does not decode: {e}")));
+                            return;
+                        }
+                    };
+                }
+            };
+            // Required query parameters, set from instances of their schemas.
+            let mut setters = Vec::new();
+            if !m.manual {
+                for p in info
+                    .into_iter()
+                    .flat_map(|op| op.parameters_in(Location::Query))
+                    .filter(|p| p.required)
+                {
+                    let Some(setter) = crate::spec::names::field_name(&p.name) else {
+                        continue;
+                    };
+                    let setter = format_ident!("{}", setter);
+                    let value = p
+                        .schema
+                        .as_ref()
+                        .and_then(|s| crate::spec::instance::instance(doc, s, "#").ok());
+                    match value {
+                        Some(Value::String(s)) => setters.push(quote!(.#setter(#s))),
+                        Some(Value::Bool(b)) => setters.push(quote!(.#setter(#b))),
+                        Some(Value::Number(n)) if n.is_u64() => {
+                            let n = n.as_u64().unwrap_or_default();
+                            setters.push(quote!(.#setter(#n)));
+                        }
+                        Some(Value::Number(n)) => {
+                            let n = n.as_f64().unwrap_or_default();
+                            setters.push(quote!(.#setter(#n)));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let (call, run) = if m.manual {
+                let params: Vec<&str> = ids.clone();
                 match &m.manual_body {
                     Some(ManualBody::Json(t)) => {
                         let t = parse_type(t)?;
-                        quote!(let _call = |body: #t| client.#accessor().#name(#(#params,)* body);)
+                        let body = typed_body(&t);
+                        (
+                            quote!(let _call = |body: #t| client.#accessor().#name(#(#params,)* body);),
+                            quote!(#body let outcome = client.#accessor().#name(#(#args,)* body).await;),
+                        )
                     }
                     Some(ManualBody::Multipart(parts)) => {
-                        let files = parts.iter().filter(|p| p.required).map(|p| {
-                            if p.binary {
-                                quote!(b"file contents".as_slice())
-                            } else {
-                                quote!("text")
-                            }
-                        });
-                        quote!(let _call = || client.#accessor().#name(#(#params,)* #(#files,)*);)
+                        let files: Vec<TokenStream> = parts
+                            .iter()
+                            .filter(|p| p.required)
+                            .map(|p| {
+                                if p.binary {
+                                    quote!(b"file contents".as_slice())
+                                } else {
+                                    quote!("text")
+                                }
+                            })
+                            .collect();
+                        (
+                            quote!(let _call = || client.#accessor().#name(#(#params,)* #(#files,)*);),
+                            quote!(let outcome = client.#accessor().#name(#(#args,)* #(#files,)*).await;),
+                        )
                     }
-                    _ => quote!(let _call = || client.#accessor().#name(#(#params,)*);),
+                    _ => (
+                        quote!(let _call = || client.#accessor().#name(#(#params,)*);),
+                        quote!(let outcome = client.#accessor().#name(#(#args,)*).await;),
+                    ),
                 }
             } else {
                 match &m.body {
                     Some(t) => {
-                        quote!(let _call = |body: #t| client.#accessor().#name(#(#ids,)* body);)
+                        let ty: syn::Type = syn::Type::Path(syn::TypePath {
+                            qself: None,
+                            path: t.clone(),
+                        });
+                        let body = typed_body(&ty);
+                        (
+                            quote!(let _call = |body: #t| client.#accessor().#name(#(#ids,)* body);),
+                            quote!(#body let outcome = client.#accessor().#name(#(#args,)* body) #(#setters)* .await;),
+                        )
                     }
-                    None => quote!(let _call = || client.#accessor().#name(#(#ids,)*);),
+                    None => (
+                        quote!(let _call = || client.#accessor().#name(#(#ids,)*);),
+                        quote!(let outcome = client.#accessor().#name(#(#args,)*) #(#setters)* .await;),
+                    ),
                 }
             };
             calls.push(call);
+            let keep_id = if rank(m) == 0 {
+                quote! {
+                    if id.is_none() {
+                        id = outcome
+                            .as_ref()
+                            .ok()
+                            .and_then(|value| ::serde_json::to_value(value).ok())
+                            .and_then(|value| Some(value.get(#id_property)?.as_str()?.to_string()));
+                    }
+                }
+            } else {
+                quote!()
+            };
+            resource_runs.push(quote! {
+                async {
+                    #run
+                    #keep_id
+                    report(#label, outcome.map(drop).map_err(|e| e.to_string()));
+                }
+                .await;
+            });
         }
+        runs.push(quote! {
+            {
+                let mut id: Option<String> = None;
+                #(#resource_runs)*
+                let _ = &mut id;
+            }
+        });
     }
     if calls.is_empty() {
         calls.push(quote!(let _ = client;));
     }
     Ok(quote! {
-        #![allow(clippy::all, clippy::pedantic)]
+        #![allow(clippy::all, clippy::pedantic, dead_code, unused_mut, unused_variables)]
 
         use super::Client;
 
@@ -1018,6 +1180,14 @@ pub fn every_method(plan: &Plan) -> Result<TokenStream, Error> {
         /// Each call is a closure that is never run: this sends nothing.
         pub fn every_method(client: &Client) {
             #(#calls)*
+        }
+
+        /// Every method of every resource, called and awaited in turn; each
+        /// outcome is reported by the method's name. Per resource, creates
+        /// come first and deletes last; the id the first create answers is
+        /// the last path parameter of the others.
+        pub async fn run_every_method(client: &Client, report: &mut dyn FnMut(&'static str, Result<(), String>)) {
+            #(#runs)*
         }
     })
 }

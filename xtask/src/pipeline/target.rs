@@ -20,6 +20,9 @@ pub struct Target {
     /// error type (see [`super::passes::unified_errors`]); `None`: operations
     /// return progenitor's error.
     pub client_error: Option<String>,
+    /// Package name of the mock crate whose route table is generated
+    /// (folder `crates/<name>`); `None`: no mock.
+    pub mock_crate: Option<String>,
 }
 
 impl Target {
@@ -31,6 +34,7 @@ impl Target {
             scaffold: false,
             client_runtime: Some("crate::runtime::Runtime".into()),
             client_error: Some("crate::error".into()),
+            mock_crate: Some("cozmox-mock".into()),
         }
     }
 
@@ -43,7 +47,17 @@ impl Target {
             scaffold: true,
             client_runtime: Some("crate::runtime::Runtime".into()),
             client_error: Some("crate::error".into()),
+            mock_crate: None,
         }
+    }
+
+    /// `crates/<mock>/src/generated`, if there is a mock crate.
+    pub fn mock_dir(&self) -> Option<PathBuf> {
+        Some(
+            PathBuf::from("crates")
+                .join(self.mock_crate.as_ref()?)
+                .join("src/generated"),
+        )
     }
 
     /// `crates/<models>/src/generated`.

@@ -45,6 +45,78 @@ pub struct Conventions {
     /// Names (and pagination) chosen by hand, each with its reason.
     #[serde(default)]
     pub renames: Renames,
+    /// What the generated mock assigns and how its lists filter.
+    #[serde(default)]
+    pub mock: MockConventions,
+}
+
+/// What the generated mock (`cozmox-mock`) does like the API: the
+/// properties it assigns to a created item, the comparisons a list's
+/// `<property><suffix>` query parameters make, and the sort parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MockConventions {
+    /// Free text for the maintainer.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The identity property, assigned on create (a resource whose items
+    /// have none keeps no state).
+    #[serde(default)]
+    pub id: String,
+    /// The creation time property, assigned on create.
+    #[serde(default)]
+    pub created: String,
+    /// The update time property, assigned on create and on every update.
+    #[serde(default)]
+    pub updated: String,
+    /// Query parameter suffix → comparison: `createdAtGt` keeps the items
+    /// whose `createdAt` is greater than its value.
+    #[serde(default)]
+    pub bounds: BTreeMap<String, Comparison>,
+    /// The sort order parameter of lists, if the API has one.
+    #[serde(default)]
+    pub sort: Option<SortConvention>,
+    /// The properties beside a numbered list's total that echo the page
+    /// asked for.
+    #[serde(default)]
+    pub page_echo: Option<PageEcho>,
+}
+
+/// The properties beside a numbered list's total that echo its page and
+/// page size (set when the page's instance has them).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageEcho {
+    /// The page number's.
+    pub page: String,
+    /// The page size's.
+    pub limit: String,
+}
+
+/// How a bound parameter compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Comparison {
+    /// `>`.
+    Greater,
+    /// `>=`.
+    GreaterOrEqual,
+    /// `<`.
+    Less,
+    /// `<=`.
+    LessOrEqual,
+}
+
+/// A list's sort order parameter and its two values.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SortConvention {
+    /// The parameter.
+    pub parameter: String,
+    /// Its value for oldest first (the mock's default).
+    pub ascending: String,
+    /// Its value for newest first.
+    pub descending: String,
 }
 
 /// How a resource handle is named from its label.

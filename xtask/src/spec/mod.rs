@@ -3,6 +3,7 @@
 //! HTTP methods a path item holds, typify's naming) is defined once, here.
 
 pub mod conventions;
+pub mod instance;
 pub mod names;
 pub mod operation_model;
 mod operations;
