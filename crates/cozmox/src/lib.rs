@@ -60,6 +60,12 @@ pub use cozmox_client::{builder, error, manual, paginate, resources, runtime, ty
 #[cfg(feature = "httpmock")]
 pub use cozmox_client::httpmock;
 
+/// The embedded mock server of the whole API, for testing code that uses the
+/// client (feature `test-util`; also the crate `cozmox-mock`): see the
+/// guide's *Testing your code against the mock server*.
+#[cfg(feature = "test-util")]
+pub use cozmox_mock as mock;
+
 /// The version of the API this SDK was generated from (its crate version
 /// carries it: `+api.<version>`).
 pub use cozmox_models::API_VERSION;

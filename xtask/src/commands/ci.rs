@@ -25,11 +25,10 @@ pub const CI_DIR: &str = "target/ci";
 
 /// The published crates, in the order they are published (each after
 /// those it depends on).
-pub const PUBLISHED: [&str; 3] = ["cozmox-models", "cozmox-client", "cozmox"];
+pub const PUBLISHED: [&str; 4] = ["cozmox-models", "cozmox-mock", "cozmox-client", "cozmox"];
 
 /// The workspace's packages that are not published.
-pub const UNPUBLISHED: [&str; 7] = [
-    "cozmox-mock",
+pub const UNPUBLISHED: [&str; 6] = [
     "xtask",
     "cozmox-tests",
     "cozmox-fixture",

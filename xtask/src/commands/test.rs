@@ -2,7 +2,8 @@
 //! machine. It installs what the tests need when it is missing or at another
 //! version (cargo-insta, pinned; Prism, pinned by `tests/prism/package-lock.json`),
 //! then runs the whole workspace's tests with insta in check mode, rejecting
-//! orphan snapshots.
+//! orphan snapshots, and last the client's `every_method` example, which
+//! calls every method of the API against the embedded mock.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -87,7 +88,8 @@ pub fn ensure_prism(root: &Path) -> Result<(), Error> {
 }
 
 /// Run every test of the workspace (unit, integration, snapshot, doctests,
-/// contract tests against Prism).
+/// contract tests against Prism), then every method of the API against the
+/// mock ([`EVERY_METHOD`]).
 pub fn run(extra: &[String]) -> Result<(), Error> {
     ensure_cargo_insta()?;
     ensure_prism(&workspace_root())?;
@@ -102,12 +104,28 @@ pub fn run(extra: &[String]) -> Result<(), Error> {
         .args(extra)
         .status()
         .map_err(|e| Error::new(format!("cannot run cargo insta: {e}")))?;
+    if !status.success() {
+        return Err(Error::new("tests failed"));
+    }
+    // Every method of the API called against the embedded mock, which is
+    // generated from the same spec: `ok M/M`, or the failures listed.
+    let status = super::cargo()
+        .args(EVERY_METHOD)
+        .status()
+        .map_err(|e| Error::new(format!("cannot run cargo: {e}")))?;
     if status.success() {
         Ok(())
     } else {
-        Err(Error::new("tests failed"))
+        Err(Error::new(format!(
+            "`cargo {}` failed: a method did not answer its typed value against the mock (see above)",
+            EVERY_METHOD.join(" ")
+        )))
     }
 }
+
+/// The example that calls every method of the API against the embedded
+/// mock.
+pub const EVERY_METHOD: [&str; 5] = ["run", "-p", "cozmox-client", "--example", "every_method"];
 
 #[cfg(test)]
 mod tests {

@@ -43,6 +43,7 @@ pub struct MockReport {
 /// A store the table describes.
 struct StoreInfo<'a> {
     name: String,
+    resource: &'a str,
     path: &'a str,
     item: &'a Value,
     templates: Vec<(String, Vec<String>)>,
@@ -111,9 +112,39 @@ fn property_names(doc: &Value, schema: &Value) -> Vec<String> {
     out.into_keys().collect()
 }
 
+/// The members of a union schema (through a reference), if it is one.
+fn union_members<'d>(doc: &'d Value, schema: &'d Value) -> Option<&'d Vec<Value>> {
+    let resolved = crate::spec::resolve(doc, schema);
+    ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|key| resolved.get(key).and_then(Value::as_array))
+}
+
+/// Whether two schemas describe the same items: equal, equal once
+/// resolved, or unions of the same members (a list's inline union of the
+/// members a component unites).
+fn same_item(doc: &Value, a: &Value, b: &Value) -> bool {
+    if a == b || crate::spec::resolve(doc, a) == crate::spec::resolve(doc, b) {
+        return true;
+    }
+    let refs = |members: &Vec<Value>| -> Vec<String> {
+        members
+            .iter()
+            .map(|m| {
+                m.get("$ref")
+                    .map_or_else(|| m.to_string(), ToString::to_string)
+            })
+            .collect()
+    };
+    match (union_members(doc, a), union_members(doc, b)) {
+        (Some(x), Some(y)) => refs(x) == refs(y),
+        _ => false,
+    }
+}
+
 /// Whether a success schema is `item`, or a union with `item` as a member.
 fn answers_item(doc: &Value, success: &Value, item: &Value) -> bool {
-    if success == item {
+    if same_item(doc, success, item) {
         return true;
     }
     let resolved = crate::spec::resolve(doc, success);
@@ -193,7 +224,6 @@ pub fn generate(
     // The stores: collections with a get answering an item with an id and
     // a create answering it.
     let mut stores: Vec<StoreInfo<'_>> = Vec::new();
-    let mut store_of_resource: BTreeMap<(&str, String), usize> = BTreeMap::new();
     for get in operations.operations.iter().filter(|op| op.method == "get") {
         let (Some(collection), Some(item), Some(resource)) =
             (item_route(get), get.success_json(), resource_of(get))
@@ -225,14 +255,14 @@ pub fn generate(
         if templates.is_empty() {
             continue;
         }
-        let name = if stores.iter().any(|s| s.name == resource) {
+        let name = if stores.iter().any(|s| s.resource == resource) {
             collection.to_string()
         } else {
             resource.to_string()
         };
-        store_of_resource.insert((resource, item.to_string()), stores.len());
         stores.push(StoreInfo {
             name,
+            resource,
             path: collection,
             item,
             templates,
@@ -263,9 +293,9 @@ pub fn generate(
             ("get", None, _) => list_items(doc, op)
                 .and_then(|items| {
                     let resource = resource_of(op)?;
-                    store_of_resource
-                        .get(&(resource, items.to_string()))
-                        .copied()
+                    stores
+                        .iter()
+                        .position(|s| s.resource == resource && same_item(doc, s.item, items))
                 })
                 .map(|s| list_kind(op, s, &stores[s], doc, conventions)),
             _ => None,
@@ -486,4 +516,134 @@ fn list_kind(
         .and_then(|s| instance(doc, s, &op.pointer).ok())
         .map_or_else(|| "[]".to_string(), |v| v.to_string());
     quote!(Kind::List(#s, &List { pages: #pages, filters: &[#(#filters),*], sort: #sort, page: #page_answer }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::resources::{Resource, ResourceMethod};
+    use serde_json::json;
+
+    fn flat(t: &TokenStream) -> String {
+        t.to_string().split_whitespace().collect()
+    }
+
+    /// A resource with a plain item, one whose item is a union, and an
+    /// operation of neither: two stores (one template per union member, the
+    /// tag set), the list bound to its store with its filters, the other
+    /// operation answering an instance.
+    #[test]
+    fn stores_come_from_the_shape_of_the_routes() {
+        let pet = json!({"$ref": "#/components/schemas/Pet"});
+        let tool = json!({"$ref": "#/components/schemas/Tool"});
+        let answer = |schema: &Value| json!({"content": {"application/json": {"schema": schema}}});
+        let doc = json!({
+            "paths": {
+                "/pets": {
+                    "post": {"operationId": "Pets_create", "responses": {"201": answer(&pet)},
+                             "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPet"}}}}},
+                    "get": {"operationId": "Pets_list", "responses": {"200": answer(&json!({"type": "array", "items": pet}))},
+                            "parameters": [
+                                {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 50}},
+                                {"name": "name", "in": "query", "schema": {"type": "string"}},
+                                {"name": "createdAtGt", "in": "query", "schema": {"type": "string"}}
+                            ],
+                            "x-cozmox-sdk": {"pagination": {"kind": "time-cursor", "limit": "limit", "bound": "createdAtLe", "time": "createdAt", "id": "id"}}}
+                },
+                "/pets/{id}": {
+                    "get": {"operationId": "Pets_get", "responses": {"200": answer(&pet)}},
+                    "delete": {"operationId": "Pets_remove", "responses": {"204": {}}}
+                },
+                "/pets/{id}/feed": {
+                    "post": {"operationId": "Pets_feed", "responses": {"200": answer(&json!({"$ref": "#/components/schemas/Meal"}))}}
+                },
+                "/tool": {"post": {"operationId": "Tools_create", "responses": {"201": answer(&tool)}}},
+                "/tool/{id}": {"get": {"operationId": "Tools_get", "responses": {"200": answer(&tool)}}}
+            },
+            "components": {"schemas": {
+                "Pet": {"type": "object", "required": ["id", "name"], "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string"},
+                    "createdAt": {"type": "string", "format": "date-time"}}},
+                "NewPet": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Meal": {"type": "object", "required": ["kcal"], "properties": {"kcal": {"type": "integer", "minimum": 1}}},
+                "Tool": {"oneOf": [{"$ref": "#/components/schemas/Hammer"}, {"$ref": "#/components/schemas/Saw"}],
+                         "discriminator": {"propertyName": "type"}},
+                "Hammer": {"type": "object", "required": ["id", "type"], "properties": {"id": {"type": "string"}, "type": {"type": "string", "enum": ["hammer"]}}},
+                "Saw": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "type": {"type": "string"}, "teeth": {"type": "integer"}}}
+            }}
+        });
+        let operations = OperationModel::of(&doc);
+        let method = |id: &str| {
+            let op = operations
+                .operations
+                .iter()
+                .find(|o| o.id.as_deref() == Some(id))
+                .expect("an operation");
+            ResourceMethod::bare(id, &op.method.to_uppercase(), &op.path, id)
+        };
+        let resource = |accessor: &str, ids: &[&str]| Resource {
+            label: accessor.into(),
+            type_name: accessor.into(),
+            accessor: accessor.into(),
+            methods: ids.iter().map(|id| method(id)).collect(),
+        };
+        let plan = Plan {
+            resources: BTreeMap::from([
+                (
+                    "Pets".to_string(),
+                    resource(
+                        "pets",
+                        &[
+                            "Pets_create",
+                            "Pets_list",
+                            "Pets_get",
+                            "Pets_remove",
+                            "Pets_feed",
+                        ],
+                    ),
+                ),
+                (
+                    "Tools".to_string(),
+                    resource("tools", &["Tools_create", "Tools_get"]),
+                ),
+            ]),
+            collisions: Vec::new(),
+            renamed: Vec::new(),
+        };
+        let names: BTreeMap<String, String> = ["Pet", "NewPet", "Meal", "Tool", "Hammer", "Saw"]
+            .iter()
+            .map(|n| (n.to_string(), n.to_string()))
+            .collect();
+        let (tokens, report) = generate(
+            &plan,
+            &doc,
+            &operations,
+            &Conventions::defaults(),
+            &names,
+            "pet-models",
+        )
+        .expect("generates");
+        assert_eq!(
+            report.stores,
+            [
+                ("pets".to_string(), "/pets".to_string()),
+                ("tools".to_string(), "/tool".to_string())
+            ]
+        );
+        assert_eq!(report.stateful, 6, "create, list, get, delete; create, get");
+        let code = flat(&tokens);
+        for expected in [
+            r#"kind:Kind::Create(0usize),body:Body::Json(decode::<::pet_models::NewPet>)"#,
+            r#"Pages::Limited{limit:"limit",max_limit:Some(50u64),default_limit:None,newest_first:true}"#,
+            r#"Filter{parameter:"name",property:"name",cmp:Cmp::Equal}"#,
+            r#"Filter{parameter:"createdAtGt",property:"createdAt",cmp:Cmp::Greater}"#,
+            r#"kind:Kind::Delete{store:0usize,answers_item:false}"#,
+            r#"kind:Kind::Answer,body:Body::None,answer:Answer::Json("{\"kcal\":1}"),check:Some(check::<::pet_models::Meal>)"#,
+            // One template per member: the hammer's tag from its enum, the saw without one.
+            r#"Template{json:"{\"id\":\"string\",\"type\":\"hammer\"}""#,
+            r#"Template{json:"{\"id\":\"string\",\"type\":\"Saw\"}""#,
+        ] {
+            assert!(code.contains(expected), "{expected}\nnot in\n{code}");
+        }
+    }
 }

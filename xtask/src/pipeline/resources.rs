@@ -990,9 +990,23 @@ pub fn every_method(
     let id_property = conventions.mock.id.as_str();
     for r in plan.resources.values() {
         let accessor = format_ident!("{}", r.accessor);
-        // Creates first, deletes last.
+        // Creates (a POST to a path the resource also has items under,
+        // `P/{id}`) first, deletes last.
+        let creates = |m: &ResourceMethod| {
+            m.http_method == "POST"
+                && r.methods.iter().any(|other| {
+                    other
+                        .path
+                        .strip_prefix(m.path.as_str())
+                        .is_some_and(|rest| {
+                            rest.starts_with("/{")
+                                && rest.ends_with('}')
+                                && rest.matches('/').count() == 1
+                        })
+                })
+        };
         let rank = |m: &ResourceMethod| match m.http_method.as_str() {
-            "POST" if !m.path.ends_with('}') => 0,
+            _ if creates(m) => 0,
             "DELETE" => 2,
             _ => 1,
         };

@@ -193,8 +193,11 @@ impl Builder<'_> {
         for (i, member) in members.iter().enumerate() {
             match self.build(member, &format!("{at}/{i}"), depth + 1) {
                 Ok(mut value) => {
+                    // The tag, when the member has it as a property (a
+                    // member without one is chosen by its shape).
                     if let (Some(tag), Value::Object(fields)) = (tag, &mut value)
                         && !fields.contains_key(tag)
+                        && self.has_property(member, tag, 0)
                     {
                         // The mapping key that names this member, if any.
                         let reference = member.get("$ref").and_then(Value::as_str);
@@ -223,6 +226,33 @@ impl Builder<'_> {
             }
         }
         Err(first_error.unwrap_or_else(|| format!("{at}: a union without members")))
+    }
+
+    /// Whether a schema (through references and `allOf`) has `property`.
+    fn has_property(&self, schema: &Value, property: &str, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match reference
+                .strip_prefix('#')
+                .and_then(|p| self.doc.pointer(p))
+            {
+                Some(target) => target,
+                None => return false,
+            },
+            None => schema,
+        };
+        schema
+            .get("properties")
+            .is_some_and(|p| p.get(property).is_some())
+            || schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|all| {
+                    all.iter()
+                        .any(|m| self.has_property(m, property, depth + 1))
+                })
     }
 
     fn string(&self, object: &Map<String, Value>, at: &str) -> Result<Value, String> {
@@ -367,8 +397,15 @@ mod tests {
     fn unions_take_the_first_member_that_builds_and_set_the_tag() {
         let doc = json!({"components": {"schemas": {
             "Loop": {"type": "object", "required": ["next"], "properties": {"next": {"$ref": "#/components/schemas/Loop"}}},
-            "Dog": {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "boolean"}}}
+            "Dog": {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "boolean"}, "type": {"type": "string"}}},
+            "Cat": {"type": "object", "properties": {"purr": {"type": "boolean"}}}
         }}});
+        // A member without the tag property is chosen by its shape: no tag.
+        let untagged = json!({
+            "oneOf": [{"$ref": "#/components/schemas/Cat"}],
+            "discriminator": {"propertyName": "type"}
+        });
+        assert_eq!(of(&doc, untagged), Ok(json!({})));
         let union = json!({
             "oneOf": [{"$ref": "#/components/schemas/Loop"}, {"$ref": "#/components/schemas/Dog"}],
             "discriminator": {"propertyName": "type", "mapping": {"dog": "#/components/schemas/Dog"}}
