@@ -765,3 +765,85 @@ async fn slow_and_idle_connections_do_not_hold_the_server() {
     assert_eq!(server.count("sessions").expect("a resource"), 50);
     drop(idle);
 }
+
+/// The item cap is an answer in the API's error shape, and seeding past it
+/// stores nothing.
+#[tokio::test]
+async fn the_item_cap_is_507_in_the_api_error_shape() {
+    let server = MockServer::builder()
+        .max_items(2)
+        .start()
+        .await
+        .expect("the mock server starts");
+    let client = Client::builder()
+        .api_key(server.api_key())
+        .base_url(server.url())
+        .build()
+        .expect("the client builds");
+    create(&client, "one").await;
+    create(&client, "two").await;
+    let (status, body) = raw(&server, &client, "POST", "/session", "{}").await;
+    assert_eq!(status, 507, "{body}");
+    assert_eq!(body["statusCode"], 507);
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at most 2")),
+        "{body}"
+    );
+    assert!(server.seed("sessions", [json!({})]).is_err());
+    assert_eq!(server.count("sessions"), Some(2));
+    client
+        .sessions()
+        .delete(
+            server.items("sessions").expect("a resource")[0]["id"]
+                .as_str()
+                .expect("an id"),
+        )
+        .await
+        .expect("a delete makes room");
+    create(&client, "three").await;
+}
+
+/// A list's query parameters named like the items' properties filter them,
+/// and `<time property><suffix>` bounds them (the conventions' `mock`
+/// section), whatever the resource.
+#[tokio::test]
+async fn lists_filter_by_the_items_properties() {
+    let (server, client) = server().await;
+    let first = create(&client, "alpha").await;
+    let second = create(&client, "beta").await;
+    assert!(
+        second.created_at > first.created_at,
+        "creates are ordered in time"
+    );
+    let named = client
+        .sessions()
+        .list()
+        .name("beta")
+        .await
+        .expect("a filtered list");
+    assert_eq!(named.results, std::slice::from_ref(&second));
+    let later = client
+        .sessions()
+        .list()
+        .created_at_gt(first.created_at)
+        .await
+        .expect("a bounded list");
+    assert_eq!(later.results, std::slice::from_ref(&second));
+    assert_eq!(later.metadata.total_items, 1);
+    let (status, body) = raw(
+        &server,
+        &client,
+        "GET",
+        "/session?createdAtGt=yesterday",
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["message"],
+        json!(["createdAtGt must be a valid ISO 8601 date string"])
+    );
+    assert_eq!(server.resources(), ["sessions"]);
+}

@@ -12,9 +12,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::generated::API;
-use crate::server::{
-    DEFAULT_LIMIT, MAX_ITEMS, Reply, SeedError, error, lock, percent_decode, reply_bytes,
-};
+use crate::server::{DEFAULT_LIMIT, Reply, SeedError, error, lock, percent_decode, reply_bytes};
 use crate::table::{Answer, Body, Cmp, Kind, List, Operation, Pages, Store};
 
 /// The items of one store, in creation order (by sequence number), with an
@@ -42,14 +40,8 @@ struct Entry {
 #[derive(Debug)]
 pub(crate) struct State {
     stores: Vec<Mutex<Items>>,
-}
-
-impl Default for State {
-    fn default() -> Self {
-        State {
-            stores: API.stores.iter().map(|_| Mutex::default()).collect(),
-        }
-    }
+    /// The most items one store holds.
+    max_items: usize,
 }
 
 /// Why a request is refused: the status and the message of the API's
@@ -82,6 +74,14 @@ pub(crate) fn store_names() -> Vec<&'static str> {
 }
 
 impl State {
+    /// Empty stores holding at most `max_items` each.
+    pub(crate) fn new(max_items: usize) -> State {
+        State {
+            stores: API.stores.iter().map(|_| Mutex::default()).collect(),
+            max_items,
+        }
+    }
+
     fn items(&self, store: usize) -> MutexGuard<'_, Items> {
         lock(&self.stores[store])
     }
@@ -326,8 +326,8 @@ fn check_item(store: &Store, item: &Map<String, Value>) -> Result<(), String> {
 fn create(state: &State, s: usize, body: Map<String, Value>) -> Result<Vec<u8>, Refusal> {
     let store = &API.stores[s];
     let mut items = state.items(s);
-    if items.items.len() >= MAX_ITEMS {
-        return Err(full(store));
+    if items.items.len() >= state.max_items {
+        return Err(full(store, state.max_items));
     }
     let id = items.fresh_id(s, &HashSet::new());
     let now = items.now();
@@ -358,11 +358,11 @@ fn unbuildable(store: &Store, why: &str) -> Refusal {
 }
 
 /// The store is full: the answer (in the API's error shape).
-fn full(store: &Store) -> Refusal {
+fn full(store: &Store, max_items: usize) -> Refusal {
     Refusal(
         StatusCode::INSUFFICIENT_STORAGE,
         json!(format!(
-            "the mock holds at most {MAX_ITEMS} items of {}",
+            "the mock holds at most {max_items} items of {}",
             store.name
         )),
     )
@@ -462,9 +462,10 @@ pub(crate) fn seed(
             }
         }
     }
-    if held.items.len() + items.len() > MAX_ITEMS {
+    if held.items.len() + items.len() > state.max_items {
         return Err(SeedError(format!(
-            "the mock holds at most {MAX_ITEMS} items of {resource}"
+            "the mock holds at most {} items of {resource}",
+            state.max_items
         )));
     }
     let saved = (held.next_id, held.last_created);
@@ -598,8 +599,12 @@ fn parse_query(list: &List, query: &str) -> Result<Query, Vec<String>> {
                 ))
             }
         } else if let Some(filter) = list.filters.iter().find(|f| f.parameter == key) {
-            q.filters.push((filter.property, filter.cmp, value));
-            Ok(())
+            if filter.date && DateTime::parse_from_rfc3339(&value).is_err() {
+                Err(format!("{key} must be a valid ISO 8601 date string"))
+            } else {
+                q.filters.push((filter.property, filter.cmp, value));
+                Ok(())
+            }
         } else {
             // Parameters the spec does not list are ignored, as the API does.
             Ok(())

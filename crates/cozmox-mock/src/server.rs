@@ -167,6 +167,61 @@ impl std::fmt::Display for SeedError {
 
 impl std::error::Error for SeedError {}
 
+/// How a [`MockServer`] starts: its key and its bounds.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let server = cozmox_mock::MockServer::builder().max_items(10).start().await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `.start()`"]
+pub struct MockBuilder {
+    key: String,
+    max_items: usize,
+    max_connections: usize,
+}
+
+impl MockBuilder {
+    /// The key the server expects as `Authorization: Bearer …`
+    /// ([`MockServer::API_KEY`] by default).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.key = key.into();
+        self
+    }
+
+    /// How many items of one resource the server holds ([`MAX_ITEMS`] by
+    /// default); a create beyond answers `507`.
+    pub fn max_items(mut self, n: usize) -> Self {
+        self.max_items = n;
+        self
+    }
+
+    /// How many connections it serves at once ([`MAX_CONNECTIONS`] by
+    /// default, at least 1); more wait to be accepted.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// Start the server on `127.0.0.1` (a free port). Needs a tokio runtime.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let shared = Arc::new(Shared {
+            bearer: format!("Bearer {}", self.key),
+            key: self.key,
+            state: crate::engine::State::new(self.max_items),
+            faults: Mutex::new(HashMap::new()),
+            log: Mutex::new(VecDeque::new()),
+        });
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), self.max_connections));
+        Ok(MockServer { url, shared, task })
+    }
+}
+
 /// A running mock server. Dropping it stops the server and closes its
 /// connections.
 #[derive(Debug)]
@@ -183,23 +238,21 @@ impl MockServer {
     /// Start a server on `127.0.0.1` (a free port) expecting
     /// [`MockServer::API_KEY`]. Needs a tokio runtime.
     pub async fn start() -> std::io::Result<MockServer> {
-        Self::start_with_api_key(Self::API_KEY).await
+        MockServer::builder().start().await
     }
 
     /// Start a server on `127.0.0.1` (a free port) expecting `key`.
     pub async fn start_with_api_key(key: impl Into<String>) -> std::io::Result<MockServer> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let url = format!("http://{}", listener.local_addr()?);
-        let key = key.into();
-        let shared = Arc::new(Shared {
-            bearer: format!("Bearer {key}"),
-            key,
-            state: crate::engine::State::default(),
-            faults: Mutex::new(HashMap::new()),
-            log: Mutex::new(VecDeque::new()),
-        });
-        let task = tokio::spawn(serve(listener, Arc::clone(&shared)));
-        Ok(MockServer { url, shared, task })
+        MockServer::builder().api_key(key).start().await
+    }
+
+    /// A server with another key or other bounds: [`MockBuilder`].
+    pub fn builder() -> MockBuilder {
+        MockBuilder {
+            key: Self::API_KEY.to_string(),
+            max_items: MAX_ITEMS,
+            max_connections: MAX_CONNECTIONS,
+        }
     }
 
     /// The base URL, `http://127.0.0.1:<port>` (no trailing slash), for
@@ -252,7 +305,8 @@ impl MockServer {
     ///
     /// # Errors
     /// An unknown resource, an item that is not an object or does not
-    /// decode, an id the server already holds, or more than [`MAX_ITEMS`]
+    /// decode, an id the server already holds, or more than the item cap
+    /// ([`MAX_ITEMS`] unless [`MockBuilder::max_items`] says otherwise)
     /// in all; nothing is stored then.
     pub fn seed(
         &self,
@@ -336,9 +390,9 @@ impl Shared {
     }
 }
 
-async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+async fn serve(listener: TcpListener, shared: Arc<Shared>, max_connections: usize) {
     let mut connections = JoinSet::new();
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections));
     loop {
         while connections.try_join_next().is_some() {}
         // At the cap, wait for a connection to close before accepting.

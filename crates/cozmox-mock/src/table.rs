@@ -162,6 +162,9 @@ pub(crate) struct Filter {
     pub property: &'static str,
     /// The comparison.
     pub cmp: Cmp,
+    /// Whether the parameter is a date-time (a value that is not one is
+    /// refused).
+    pub date: bool,
 }
 
 /// How a filter compares (dates as instants, numbers as numbers, others as

@@ -497,8 +497,17 @@ fn list_kind(
             sort = quote!(Some((#param, #asc, #desc)));
             continue;
         }
+        let date = p
+            .schema
+            .as_ref()
+            .map(|s| crate::spec::resolve(doc, s))
+            .and_then(|s| s.get("format"))
+            .and_then(Value::as_str)
+            == Some("date-time");
         if fields.iter().any(|f| *f == name) {
-            filters.push(quote!(Filter { parameter: #name, property: #name, cmp: Cmp::Equal }));
+            filters.push(
+                quote!(Filter { parameter: #name, property: #name, cmp: Cmp::Equal, date: #date }),
+            );
             continue;
         }
         for (suffix, cmp) in &mock.bounds {
@@ -506,7 +515,7 @@ fn list_kind(
                 && fields.iter().any(|f| *f == property)
             {
                 let cmp = comparison(*cmp);
-                filters.push(quote!(Filter { parameter: #name, property: #property, cmp: #cmp }));
+                filters.push(quote!(Filter { parameter: #name, property: #property, cmp: #cmp, date: #date }));
                 break;
             }
         }
@@ -546,7 +555,7 @@ mod tests {
                             "parameters": [
                                 {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 50}},
                                 {"name": "name", "in": "query", "schema": {"type": "string"}},
-                                {"name": "createdAtGt", "in": "query", "schema": {"type": "string"}}
+                                {"name": "createdAtGt", "in": "query", "schema": {"type": "string", "format": "date-time"}}
                             ],
                             "x-cozmox-sdk": {"pagination": {"kind": "time-cursor", "limit": "limit", "bound": "createdAtLe", "time": "createdAt", "id": "id"}}}
                 },
@@ -635,8 +644,8 @@ mod tests {
         for expected in [
             r#"kind:Kind::Create(0usize),body:Body::Json(decode::<::pet_models::NewPet>)"#,
             r#"Pages::Limited{limit:"limit",max_limit:Some(50u64),default_limit:None,newest_first:true}"#,
-            r#"Filter{parameter:"name",property:"name",cmp:Cmp::Equal}"#,
-            r#"Filter{parameter:"createdAtGt",property:"createdAt",cmp:Cmp::Greater}"#,
+            r#"Filter{parameter:"name",property:"name",cmp:Cmp::Equal,date:false}"#,
+            r#"Filter{parameter:"createdAtGt",property:"createdAt",cmp:Cmp::Greater,date:true}"#,
             r#"kind:Kind::Delete{store:0usize,answers_item:false}"#,
             r#"kind:Kind::Answer,body:Body::None,answer:Answer::Json("{\"kcal\":1}"),check:Some(check::<::pet_models::Meal>)"#,
             // One template per member: the hammer's tag from its enum, the saw without one.
