@@ -847,3 +847,55 @@ async fn lists_filter_by_the_items_properties() {
     );
     assert_eq!(server.resources(), ["sessions"]);
 }
+
+/// Lists follow the items' creation times, seeded ones included, so a
+/// newest-first walk by time never skips an item seeded out of order; a
+/// page number past what the models count is refused, not answered with
+/// a page the SDK cannot decode.
+#[tokio::test]
+async fn lists_follow_creation_times_and_pages_stay_in_range() {
+    let (server, client) = server().await;
+    server
+        .seed(
+            "sessions",
+            [
+                json!({"name": "february", "createdAt": "2025-02-01T00:00:00Z"}),
+                json!({"name": "january", "createdAt": "2025-01-01T00:00:00Z"}),
+            ],
+        )
+        .expect("seeded");
+    let made = create(&client, "now").await;
+    let names: Vec<String> = client
+        .sessions()
+        .list()
+        .sort_order("ASC")
+        .stream()
+        .collect()
+        .await
+        .expect("a walk")
+        .into_iter()
+        .filter_map(|s| Some(s.name?.to_string()))
+        .collect();
+    assert_eq!(names, ["january", "february", "now"]);
+    assert!(made.created_at > chrono::Utc::now() - chrono::Duration::minutes(1));
+    let (status, body) = raw(
+        &server,
+        &client,
+        "GET",
+        "/session?page=9223372036854775807",
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "the largest page the models count: {body}");
+    let (status, body) = raw(
+        &server,
+        &client,
+        "GET",
+        "/session?page=9223372036854775808",
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (_, body) = raw(&server, &client, "GET", "/session?name=007", "").await;
+    assert_eq!(body["metadata"]["totalItems"], 0, "names are text: {body}");
+}

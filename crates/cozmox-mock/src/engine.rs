@@ -13,27 +13,46 @@ use serde_json::{Map, Value, json};
 
 use crate::generated::API;
 use crate::server::{DEFAULT_LIMIT, Reply, SeedError, error, lock, percent_decode, reply_bytes};
+#[cfg(test)]
+use crate::table::Template;
 use crate::table::{Answer, Body, Cmp, Kind, List, Operation, Pages, Store};
 
-/// The items of one store, in creation order (by sequence number), with an
-/// id index.
+/// An item's place in its store: its creation time, then its sequence
+/// number (the order of lists).
+type Key = (DateTime<Utc>, u64);
+
+/// The items of one store, in creation order (by creation time, then
+/// sequence number), with an id index.
 #[derive(Debug, Default)]
 pub(crate) struct Items {
-    /// The next sequence number (the key of creation order).
+    /// The next sequence number.
     next: u64,
     /// The next number a generated id is made from.
     next_id: u64,
-    /// The last creation time given (each create is strictly later).
+    /// The latest creation time held (each create is strictly later).
     last_created: Option<DateTime<Utc>>,
-    items: BTreeMap<u64, Entry>,
-    ids: HashMap<String, u64>,
+    items: BTreeMap<Key, Entry>,
+    ids: HashMap<String, Key>,
 }
 
 #[derive(Debug, Clone)]
 struct Entry {
+    /// The values of the collection's path parameters it was created under
+    /// (`/provider/{provider}/{resourceName}`), `None` for a seeded item
+    /// (seen under any).
+    scope: Option<String>,
     /// Shared, so a list page takes its items out of the store without
     /// copying them and encodes them after the store is released.
     json: Arc<Map<String, Value>>,
+}
+
+impl Entry {
+    fn in_scope(&self, scope: Option<&str>) -> bool {
+        match (self.scope.as_deref(), scope) {
+            (Some(mine), Some(asked)) => mine == asked,
+            _ => true,
+        }
+    }
 }
 
 /// Every store's items, one lock each.
@@ -122,21 +141,27 @@ impl Items {
         }
     }
 
-    /// A creation time strictly later than the last one given.
+    /// A creation time strictly later than every one held.
     fn now(&mut self) -> DateTime<Utc> {
         let mut now = Utc::now();
         if let Some(last) = self.last_created {
-            now = now.max(last + chrono::Duration::milliseconds(1));
+            now = now.max(
+                last.checked_add_signed(chrono::Duration::milliseconds(1))
+                    .unwrap_or(last),
+            );
         }
         self.last_created = Some(now);
         now
     }
 
-    fn insert(&mut self, id: String, entry: Entry) {
-        let seq = self.next;
+    /// Store `entry` as created at `created` (the epoch for items without a
+    /// creation time: creation order then).
+    fn insert(&mut self, id: String, created: DateTime<Utc>, entry: Entry) {
+        let key = (created, self.next);
         self.next += 1;
-        self.ids.insert(id, seq);
-        self.items.insert(seq, entry);
+        self.last_created = Some(self.last_created.map_or(created, |last| last.max(created)));
+        self.ids.insert(id, key);
+        self.items.insert(key, entry);
     }
 }
 
@@ -185,6 +210,28 @@ fn last_segment(path: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The values of the store's collection path parameters in a request for
+/// `op` (`Some("")` for a collection without any); `None` when `op` is not
+/// under the collection's path (a list of the resource elsewhere: it sees
+/// every item).
+fn scope(store: &Store, op: &Operation, path: &str) -> Option<String> {
+    if !op.path.starts_with(store.path) {
+        return None;
+    }
+    let sent = segments(path);
+    let values: Vec<String> = template(store.path)
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_none())
+        .map(|(i, _)| {
+            sent.get(i)
+                .map(|s| percent_decode(s, false))
+                .unwrap_or_default()
+        })
+        .collect();
+    Some(values.join("/"))
+}
+
 /// The request body as the operation takes it: its fields (empty without a
 /// JSON body), or the `400` to answer.
 fn fields(op: &Operation, bytes: &[u8]) -> Result<Map<String, Value>, Refusal> {
@@ -215,25 +262,36 @@ pub(crate) fn handle(
         Err(refusal) => return refusal.reply(),
     };
     let status = StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK);
+    let at = |s: usize| Place {
+        store: s,
+        scope: scope(&API.stores[s], op, path),
+    };
     let answer = match op.kind {
-        Kind::Create(s) => create(state, s, body),
-        Kind::Get(s) => find(state, s, &last_segment(path)),
-        Kind::Update(s) => update(state, s, &last_segment(path), body),
+        Kind::Create(s) => create(state, &at(s), body),
+        Kind::Get(s) => find(state, &at(s), &last_segment(path)),
+        Kind::Update(s) => update(state, &at(s), &last_segment(path), body, false),
+        Kind::Replace(s) => update(state, &at(s), &last_segment(path), body, true),
         Kind::Delete {
             store,
             answers_item,
-        } => match remove(state, store, &last_segment(path)) {
+        } => match remove(state, &at(store), &last_segment(path)) {
             Ok(removed) if answers_item => encode(&*removed),
             Ok(_) => return instance(op, status),
             Err(refusal) => return refusal.reply(),
         },
-        Kind::List(s, list) => page(state, s, list, query),
+        Kind::List(s, list) => page(state, &at(s), list, query),
         Kind::Answer => return instance(op, status),
     };
     match answer {
         Ok(bytes) => checked(op, status, bytes),
         Err(refusal) => refusal.reply(),
     }
+}
+
+/// A store, and the scope a request names in it.
+struct Place {
+    store: usize,
+    scope: Option<String>,
 }
 
 /// `bytes` as the answer of `op`, once they decode as its success type;
@@ -282,19 +340,24 @@ fn not_found(store: &Store, id: &str) -> Refusal {
     )
 }
 
-/// Build an item of `store` from `body`'s fields: the first template the
-/// fields fit (the item must decode as its type), with the assigned
-/// properties set. Fields the item type does not have are dropped (a
-/// create body's write-only fields) unless `keep_all` (a seeded item, which
-/// then does not decode).
+/// Build an item of `store` from `body`'s fields: on a template of the item
+/// (the one whose type has the most of the body's fields first, for a union
+/// item), the first the fields fit (the item must decode as its type), with
+/// the assigned properties set. Fields the item type does not have are
+/// dropped (a create body's write-only fields) unless `keep_all` (a seeded
+/// item, which then does not decode).
 fn build(
     store: &Store,
     body: &Map<String, Value>,
     assigned: &[(&str, Value)],
     keep_all: bool,
 ) -> Result<Map<String, Value>, String> {
+    let covered = |fields: &[&str]| body.keys().filter(|k| fields.contains(&k.as_str())).count();
+    let mut templates: Vec<_> = store.templates.iter().collect();
+    // Stable: equally good templates keep the table's order.
+    templates.sort_by_key(|t| std::cmp::Reverse(covered(t.fields)));
     let mut first_error = None;
-    for template in store.templates {
+    for template in templates {
         let Ok(Value::Object(mut item)) = serde_json::from_str::<Value>(template.json) else {
             continue;
         };
@@ -323,13 +386,19 @@ fn check_item(store: &Store, item: &Map<String, Value>) -> Result<(), String> {
     }
 }
 
-fn create(state: &State, s: usize, body: Map<String, Value>) -> Result<Vec<u8>, Refusal> {
-    let store = &API.stores[s];
-    let mut items = state.items(s);
+/// The epoch: the creation time of items that have none (they keep their
+/// creation order).
+fn epoch() -> DateTime<Utc> {
+    DateTime::<Utc>::UNIX_EPOCH
+}
+
+fn create(state: &State, at: &Place, body: Map<String, Value>) -> Result<Vec<u8>, Refusal> {
+    let store = &API.stores[at.store];
+    let mut items = state.items(at.store);
     if items.items.len() >= state.max_items {
         return Err(full(store, state.max_items));
     }
-    let id = items.fresh_id(s, &HashSet::new());
+    let id = items.fresh_id(at.store, &HashSet::new());
     let now = items.now();
     let mut assigned = vec![(store.id, json!(id))];
     assigned.extend(store.created.map(|c| (c, timestamp(now))));
@@ -337,9 +406,16 @@ fn create(state: &State, s: usize, body: Map<String, Value>) -> Result<Vec<u8>, 
     // Built and checked under the lock: the id and time are this item's.
     let item = build(store, &body, &assigned, false).map_err(|why| unbuildable(store, &why))?;
     let json = Arc::new(item);
+    let created = if store.created.is_some() {
+        now
+    } else {
+        epoch()
+    };
     items.insert(
         id,
+        created,
         Entry {
+            scope: at.scope.clone(),
             json: Arc::clone(&json),
         },
     );
@@ -368,43 +444,85 @@ fn full(store: &Store, max_items: usize) -> Refusal {
     )
 }
 
-fn find(state: &State, s: usize, id: &str) -> Result<Vec<u8>, Refusal> {
+/// The key of item `id` in the place's scope.
+fn key_of(items: &Items, at: &Place, id: &str) -> Option<Key> {
+    let key = *items.ids.get(id)?;
+    items
+        .items
+        .get(&key)
+        .is_some_and(|e| e.in_scope(at.scope.as_deref()))
+        .then_some(key)
+}
+
+fn find(state: &State, at: &Place, id: &str) -> Result<Vec<u8>, Refusal> {
     let found = {
-        let items = state.items(s);
-        let entry = items.ids.get(id).and_then(|seq| items.items.get(seq));
-        entry.map(|e| Arc::clone(&e.json))
+        let items = state.items(at.store);
+        key_of(&items, at, id)
+            .and_then(|key| items.items.get(&key))
+            .map(|e| Arc::clone(&e.json))
     };
     match found {
         Some(json) => encode(&*json),
-        None => Err(not_found(&API.stores[s], id)),
+        None => Err(not_found(&API.stores[at.store], id)),
     }
 }
 
-fn update(state: &State, s: usize, id: &str, body: Map<String, Value>) -> Result<Vec<u8>, Refusal> {
-    let store = &API.stores[s];
-    let mut items = state.items(s);
-    let Some(&seq) = items.ids.get(id) else {
+/// A `PATCH` (`replace` false) sets the fields sent; a `PUT` (`replace`)
+/// builds the item again from the body, keeping its id and creation time.
+/// Fields the item type does not have are dropped, as on a create.
+fn update(
+    state: &State,
+    at: &Place,
+    id: &str,
+    body: Map<String, Value>,
+    replace: bool,
+) -> Result<Vec<u8>, Refusal> {
+    let store = &API.stores[at.store];
+    let mut items = state.items(at.store);
+    let Some(key) = key_of(&items, at, id) else {
         return Err(not_found(store, id));
     };
-    let Some(entry) = items.items.get(&seq) else {
+    let Some(entry) = items.items.get(&key) else {
         return Err(not_found(store, id));
     };
-    let mut json = (*entry.json).clone();
-    for (key, value) in body {
-        if key != store.id && Some(key.as_str()) != store.created {
-            json.insert(key, value);
+    let kept = |key: &str| key == store.id || Some(key) == store.created;
+    let mut json = if replace {
+        let mut assigned: Vec<(&str, Value)> = Vec::new();
+        for key in std::iter::once(store.id).chain(store.created) {
+            if let Some(value) = entry.json.get(key) {
+                assigned.push((key, value.clone()));
+            }
         }
-    }
+        match build(store, &body, &assigned, false) {
+            Ok(json) => json,
+            Err(why) => return Err(unbuildable(store, &why)),
+        }
+    } else {
+        let mut json = (*entry.json).clone();
+        for (key, value) in body {
+            let known = store
+                .templates
+                .iter()
+                .any(|t| t.fields.contains(&key.as_str()));
+            if known && !kept(&key) {
+                json.insert(key, value);
+            }
+        }
+        json
+    };
     if let Some(updated) = store.updated {
         // Strictly later than the last update, so updatedAt filters see the change.
-        let last = json
+        let last = entry
+            .json
             .get(updated)
             .and_then(Value::as_str)
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| t.with_timezone(&Utc));
         let mut now = Utc::now();
-        if let Some(last) = last {
-            now = now.max(last + chrono::Duration::milliseconds(1));
+        if let Some(later) =
+            last.and_then(|l| l.checked_add_signed(chrono::Duration::milliseconds(1)))
+        {
+            now = now.max(later);
         }
         json.insert(updated.to_string(), timestamp(now));
     }
@@ -414,23 +532,23 @@ fn update(state: &State, s: usize, id: &str, body: Map<String, Value>) -> Result
         )]));
     }
     let json = Arc::new(json);
-    if let Some(entry) = items.items.get_mut(&seq) {
+    if let Some(entry) = items.items.get_mut(&key) {
         entry.json = Arc::clone(&json);
     }
     drop(items);
     encode(&*json)
 }
 
-fn remove(state: &State, s: usize, id: &str) -> Result<Arc<Map<String, Value>>, Refusal> {
-    let mut items = state.items(s);
-    let removed = items
-        .ids
-        .remove(id)
-        .and_then(|seq| items.items.remove(&seq));
+fn remove(state: &State, at: &Place, id: &str) -> Result<Arc<Map<String, Value>>, Refusal> {
+    let mut items = state.items(at.store);
+    let removed = key_of(&items, at, id).and_then(|key| {
+        items.ids.remove(id);
+        items.items.remove(&key)
+    });
     drop(items);
     removed
         .map(|e| e.json)
-        .ok_or_else(|| not_found(&API.stores[s], id))
+        .ok_or_else(|| not_found(&API.stores[at.store], id))
 }
 
 /// Store `items` in the store named `resource` (see `MockServer::seed`).
@@ -494,9 +612,10 @@ pub(crate) fn seed(
                 Some(key) => time(&json, key)?,
                 None => None,
             };
-            let created = match given {
-                Some(at) => at,
-                None => held.now(),
+            let created = match (given, store.created) {
+                (Some(at), _) => at,
+                (None, Some(_)) => held.now(),
+                (None, None) => epoch(),
             };
             let mut assigned = vec![(store.id, json!(id))];
             if let Some(c) = store.created {
@@ -511,7 +630,9 @@ pub(crate) fn seed(
                 .map_err(|e| SeedError(format!("item {i} is not a {resource} item: {e}")))?;
             entries.push((
                 id,
+                created,
                 Entry {
+                    scope: None,
                     json: Arc::new(json),
                 },
             ));
@@ -524,21 +645,37 @@ pub(crate) fn seed(
     }
     let stored = entries
         .iter()
-        .map(|(_, e)| Value::Object((*e.json).clone()))
+        .map(|(_, _, e)| Value::Object((*e.json).clone()))
         .collect();
-    for (id, entry) in entries {
-        held.insert(id, entry);
+    for (id, created, entry) in entries {
+        held.insert(id, created, entry);
     }
     Ok(stored)
 }
 
+/// The largest page number or size (what the models' `i64` counts hold).
+const LARGEST: u64 = i64::MAX as u64;
+
 /// A whole number within `min..=max`, as a page or a limit.
 fn whole(name: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
-    match value.parse::<f64>() {
-        Ok(n) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => Ok(n as u64),
-        Ok(n) if n < min as f64 => Err(format!("{name} must not be less than {min}")),
-        Ok(n) if n > max as f64 => Err(format!("{name} must not be greater than {max}")),
-        _ => Err(format!("{name} must be a whole number")),
+    // Exactly as written, or a whole float (`25.0`) small enough to be exact.
+    let n = match value.parse::<u64>() {
+        Ok(n) => n,
+        Err(_) => match value.parse::<f64>() {
+            Ok(f) if f.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&f) => f as u64,
+            Ok(f) if f < 0.0 => return Err(format!("{name} must not be less than {min}")),
+            Ok(f) if f.is_finite() && f.fract() == 0.0 => {
+                return Err(format!("{name} must not be greater than {max}"));
+            }
+            _ => return Err(format!("{name} must be a whole number")),
+        },
+    };
+    if n < min {
+        Err(format!("{name} must not be less than {min}"))
+    } else if n > max {
+        Err(format!("{name} must not be greater than {max}"))
+    } else {
+        Ok(n)
     }
 }
 
@@ -584,9 +721,9 @@ fn parse_query(list: &List, query: &str) -> Result<Query, Vec<String>> {
         let key = percent_decode(key, true);
         let value = percent_decode(value, true);
         let result = if Some(key.as_str()) == page_param {
-            whole(&key, &value, 1, u64::MAX).map(|n| q.page = n)
+            whole(&key, &value, 1, LARGEST).map(|n| q.page = n)
         } else if Some(key.as_str()) == limit_param {
-            whole(&key, &value, 0, max.unwrap_or(u64::MAX)).map(|n| q.limit = Some(n))
+            whole(&key, &value, 0, max.unwrap_or(LARGEST).min(LARGEST)).map(|n| q.limit = Some(n))
         } else if let Some((param, ascending, descending)) = list.sort
             && key == param
         {
@@ -620,6 +757,17 @@ fn parse_query(list: &List, query: &str) -> Result<Query, Vec<String>> {
     }
 }
 
+/// Whether a property's value is the query value: the same text for a
+/// string, the same number for a number.
+fn equals(value: &Value, wanted: &str) -> bool {
+    match value {
+        Value::String(s) => s == wanted,
+        Value::Number(n) => wanted.parse::<f64>().is_ok_and(|w| n.as_f64() == Some(w)),
+        Value::Bool(b) => wanted == if *b { "true" } else { "false" },
+        _ => false,
+    }
+}
+
 /// How a property's value compares to a query value: as instants when
 /// both are dates, as numbers when both are, else as text.
 fn compare(value: &Value, wanted: &str) -> Option<std::cmp::Ordering> {
@@ -644,7 +792,13 @@ impl Query {
     fn matches(&self, entry: &Entry) -> bool {
         use std::cmp::Ordering::{Equal, Greater, Less};
         self.filters.iter().all(|(property, cmp, wanted)| {
-            let Some(order) = entry.json.get(*property).and_then(|v| compare(v, wanted)) else {
+            let Some(value) = entry.json.get(*property) else {
+                return false;
+            };
+            if let Cmp::Equal = cmp {
+                return equals(value, wanted);
+            }
+            let Some(order) = compare(value, wanted) else {
                 return false;
             };
             match cmp {
@@ -717,7 +871,7 @@ fn set_pointer(root: &mut Map<String, Value>, pointer: &str, value: Value) {
     object.insert(last.clone(), value);
 }
 
-fn page(state: &State, s: usize, list: &List, query: &str) -> Result<Vec<u8>, Refusal> {
+fn page(state: &State, at: &Place, list: &List, query: &str) -> Result<Vec<u8>, Refusal> {
     let q = parse_query(list, query).map_err(Refusal::bad)?;
     let limit = q.limit.unwrap_or(u64::MAX);
     let skip =
@@ -726,8 +880,12 @@ fn page(state: &State, s: usize, list: &List, query: &str) -> Result<Vec<u8>, Re
     // The page's items are taken out of the store (shared, not copied) and
     // encoded once it is released.
     let (results, total) = {
-        let items = state.items(s);
-        let matching: Vec<&Entry> = items.items.values().filter(|e| q.matches(e)).collect();
+        let items = state.items(at.store);
+        let matching: Vec<&Entry> = items
+            .items
+            .values()
+            .filter(|e| e.in_scope(at.scope.as_deref()) && q.matches(e))
+            .collect();
         let page = |entries: &mut dyn Iterator<Item = &&Entry>| -> Vec<Arc<Map<String, Value>>> {
             entries
                 .skip(skip)
@@ -797,6 +955,78 @@ mod tests {
         let mut root = Map::new();
         set_pointer(&mut root, "/metadata/totalItems", json!(3));
         assert_eq!(Value::Object(root), json!({"metadata": {"totalItems": 3}}));
+    }
+
+    static HAMMER_FIELDS: [&str; 2] = ["id", "type"];
+    static SAW_FIELDS: [&str; 3] = ["id", "type", "teeth"];
+    static TOOLS: Store = Store {
+        name: "tools",
+        path: "/provider/{provider}/tool",
+        id: "id",
+        created: None,
+        updated: None,
+        templates: &[
+            Template {
+                json: r#"{"id":"x","type":"hammer"}"#,
+                fields: &HAMMER_FIELDS,
+            },
+            Template {
+                json: r#"{"id":"x","type":"saw"}"#,
+                fields: &SAW_FIELDS,
+            },
+        ],
+        check: None,
+    };
+
+    /// A union item is built on the member that has the most of the body's
+    /// fields, so none is dropped when an earlier member would also do.
+    #[test]
+    fn a_union_item_takes_the_member_the_body_fits_best() {
+        let body = json!({"type": "saw", "teeth": 3});
+        let Value::Object(body) = body else {
+            unreachable!()
+        };
+        let item = build(&TOOLS, &body, &[("id", json!("a"))], false).expect("builds");
+        assert_eq!(
+            Value::Object(item),
+            json!({"id": "a", "type": "saw", "teeth": 3})
+        );
+    }
+
+    /// Items are seen only under the collection path parameters they were
+    /// created under; a list elsewhere sees them all.
+    #[test]
+    fn a_collection_with_path_parameters_is_one_scope_per_value() {
+        let op = |path: &'static str| Operation {
+            id: "x",
+            method: "GET",
+            path,
+            status: 200,
+            kind: Kind::Answer,
+            body: Body::None,
+            answer: Answer::Empty,
+            check: None,
+        };
+        let get = op("/provider/{provider}/tool/{id}");
+        assert_eq!(
+            scope(&TOOLS, &get, "/provider/eleven%20labs/tool/7").as_deref(),
+            Some("eleven labs")
+        );
+        let elsewhere = op("/v2/tool");
+        assert_eq!(scope(&TOOLS, &elsewhere, "/v2/tool"), None);
+        let entry = Entry {
+            scope: Some("a".into()),
+            json: Arc::new(Map::new()),
+        };
+        assert!(entry.in_scope(Some("a")) && entry.in_scope(None) && !entry.in_scope(Some("b")));
+    }
+
+    #[test]
+    fn equality_is_text_for_strings_and_numbers_for_numbers() {
+        assert!(equals(&json!("007"), "007"));
+        assert!(!equals(&json!("007"), "7"));
+        assert!(equals(&json!(7), "7.0"));
+        assert!(equals(&json!(true), "true"));
     }
 
     #[test]

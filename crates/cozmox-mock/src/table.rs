@@ -75,8 +75,10 @@ pub(crate) enum Kind {
     Create(usize),
     /// Answer an item of store `n`.
     Get(usize),
-    /// Merge the body into an item of store `n`.
+    /// Merge the body into an item of store `n` (`PATCH`).
     Update(usize),
+    /// Build an item of store `n` again from the body (`PUT`).
+    Replace(usize),
     /// Remove an item.
     Delete {
         /// The store.

@@ -109,8 +109,17 @@ pub fn run(extra: &[String]) -> Result<(), Error> {
     }
     // Every method of the API called against the embedded mock, which is
     // generated from the same spec: `ok M/M`, or the failures listed.
+    // The build options given to the tests apply to the example too.
+    let options = extra.iter().enumerate().filter(|(i, a)| {
+        matches!(
+            a.as_str(),
+            "--release" | "--locked" | "--offline" | "--frozen"
+        ) || a.starts_with("--profile")
+            || (*i > 0 && extra[i - 1] == "--profile")
+    });
     let status = super::cargo()
         .args(EVERY_METHOD)
+        .args(options.map(|(_, a)| a))
         .status()
         .map_err(|e| Error::new(format!("cannot run cargo: {e}")))?;
     if status.success() {

@@ -285,17 +285,27 @@ pub fn generate(
         let kind = match (op.method.as_str(), item_store, store_at(path)) {
             ("post", _, Some(s)) => Some(quote!(Kind::Create(#s))),
             ("get", Some(s), _) => Some(quote!(Kind::Get(#s))),
-            ("patch" | "put", Some(s), _) => Some(quote!(Kind::Update(#s))),
+            ("patch", Some(s), _) => Some(quote!(Kind::Update(#s))),
+            ("put", Some(s), _) => Some(quote!(Kind::Replace(#s))),
             ("delete", Some(s), _) => {
-                let answers = op.success_json() == Some(stores[s].item);
+                let answers = op
+                    .success_json()
+                    .is_some_and(|answer| same_item(doc, answer, stores[s].item));
                 Some(quote!(Kind::Delete { store: #s, answers_item: #answers }))
             }
             ("get", None, _) => list_items(doc, op)
                 .and_then(|items| {
                     let resource = resource_of(op)?;
-                    stores
-                        .iter()
-                        .position(|s| s.resource == resource && same_item(doc, s.item, items))
+                    // A list of the resource's items, under no item of it
+                    // (`P/{id}/siblings` lists something else).
+                    let params: Vec<&str> = crate::spec::template_params(&op.path).collect();
+                    stores.iter().position(|s| {
+                        s.resource == resource
+                            && same_item(doc, s.item, items)
+                            && params
+                                .iter()
+                                .all(|p| crate::spec::template_params(s.path).any(|q| q == *p))
+                    })
                 })
                 .map(|s| list_kind(op, s, &stores[s], doc, conventions)),
             _ => None,

@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens as _, format_ident, quote};
 use serde_json::Value;
 
 use super::client::{ManualBody, ManualOp};
@@ -961,6 +961,21 @@ pub fn generate(plan: &Plan, manual: &[ManualOp], target: &Target) -> Result<Tok
 /// `examples/every_method.rs` declares.
 pub const EVERY_METHOD_FILE: &str = "every_method.rs";
 
+/// A literal of a JSON scalar as a call argument: a string, an unsuffixed
+/// number (whatever numeric type the setter takes), a boolean.
+fn literal_of(value: &Value) -> Option<TokenStream> {
+    Some(match value {
+        Value::String(s) => quote!(#s),
+        Value::Bool(b) => quote!(#b),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => proc_macro2::Literal::i64_unsuffixed(i).into_token_stream(),
+            (None, Some(f)) => proc_macro2::Literal::f64_unsuffixed(f).into_token_stream(),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
 /// [`EVERY_METHOD_FILE`]: two functions over every method of every
 /// resource, called as the resource API documents it (path parameters as
 /// string ids, the body as its type).
@@ -991,22 +1006,32 @@ pub fn every_method(
     for r in plan.resources.values() {
         let accessor = format_ident!("{}", r.accessor);
         // Creates (a POST to a path the resource also has items under,
-        // `P/{id}`) first, deletes last.
-        let creates = |m: &ResourceMethod| {
-            m.http_method == "POST"
-                && r.methods.iter().any(|other| {
-                    other
-                        .path
-                        .strip_prefix(m.path.as_str())
-                        .is_some_and(|rest| {
-                            rest.starts_with("/{")
-                                && rest.ends_with('}')
-                                && rest.matches('/').count() == 1
-                        })
-                })
+        // `P/{id}`) first, deletes last; each create's id fills the item
+        // parameter of the paths under its items.
+        let creates: Vec<&ResourceMethod> = r
+            .methods
+            .iter()
+            .filter(|m| {
+                m.http_method == "POST"
+                    && r.methods.iter().any(|other| {
+                        other
+                            .path
+                            .strip_prefix(m.path.as_str())
+                            .is_some_and(|rest| {
+                                rest.starts_with("/{")
+                                    && rest.ends_with('}')
+                                    && rest.matches('/').count() == 1
+                            })
+                    })
+            })
+            .collect();
+        let create_index = |m: &ResourceMethod| {
+            creates
+                .iter()
+                .position(|c| c.operation_id == m.operation_id)
         };
         let rank = |m: &ResourceMethod| match m.http_method.as_str() {
-            _ if creates(m) => 0,
+            _ if create_index(m).is_some() => 0,
             "DELETE" => 2,
             _ => 1,
         };
@@ -1019,30 +1044,35 @@ pub fn every_method(
             let label = format!("{}().{}", r.accessor, m.name);
             // Path arguments: the created id for the last parameter, an
             // instance of the schema for the others.
-            let template: Vec<&str> = crate::spec::template_params(&m.path).collect();
-            let args: Vec<TokenStream> = template
-                .iter()
-                .enumerate()
-                .map(|(i, param)| {
-                    let schema = info
-                        .and_then(|op| op.parameters_in(Location::Path).find(|p| p.name == *param))
-                        .and_then(|p| p.schema.as_ref());
-                    let fallback = schema
-                        .and_then(|s| crate::spec::instance::instance(doc, s, "#").ok())
-                        .and_then(|v| match v {
-                            Value::String(s) => Some(s),
-                            Value::Null => None,
-                            other => Some(other.to_string()),
-                        })
-                        .unwrap_or_else(|| "id".to_string());
-                    if i + 1 == template.len() && m.path.ends_with('}') {
-                        quote!(id.as_deref().unwrap_or(#fallback))
-                    } else {
-                        quote!(#fallback)
-                    }
-                })
-                .collect();
-            let ids: Vec<&str> = template.iter().map(|_| "id").collect();
+            // Path arguments: an instance of the parameter's schema as a
+            // literal of its type; an item parameter (`{id}` of `P/{id}`
+            // for a create `POST P`) the id that create answered, if any.
+            let segments: Vec<&str> = m.path.split('/').collect();
+            let mut args: Vec<TokenStream> = Vec::new();
+            let mut literals: Vec<TokenStream> = Vec::new();
+            for (k, segment) in segments.iter().enumerate() {
+                let Some(param) = segment.strip_prefix('{').and_then(|p| p.strip_suffix('}'))
+                else {
+                    continue;
+                };
+                let schema = info
+                    .and_then(|op| op.parameters_in(Location::Path).find(|p| p.name == param))
+                    .and_then(|p| p.schema.as_ref());
+                let literal = schema
+                    .and_then(|s| crate::spec::instance::instance(doc, s, "#").ok())
+                    .and_then(|v| literal_of(&v))
+                    .unwrap_or_else(|| quote!("id"));
+                let collection = segments[..k].join("/");
+                let item_of = creates
+                    .iter()
+                    .position(|c| c.path == collection && c.operation_id != m.operation_id);
+                args.push(match item_of {
+                    Some(c) => quote!(ids[#c].as_deref().unwrap_or(#literal)),
+                    None => literal.clone(),
+                });
+                literals.push(literal);
+            }
+            let ids = literals;
             // The body: an instance of its schema, decoded as its type.
             let body_json = info
                 .and_then(|op| op.body.as_ref())
@@ -1052,13 +1082,12 @@ pub fn every_method(
                         .find(|c| c.content_type == "application/json")
                 })
                 .and_then(|c| c.schema.as_ref())
-                .map(|s| {
-                    crate::spec::instance::instance(doc, s, "#")
-                        .map_or_else(|e| e, |v| v.to_string())
-                });
-            let typed_body = |t: &syn::Type| {
-                let json = body_json.clone().unwrap_or_else(|| "{}".to_string());
-                quote! {
+                .map(|s| crate::spec::instance::instance(doc, s, "#").map(|v| v.to_string()));
+            let typed_body = |t: &syn::Type| match body_json
+                .clone()
+                .unwrap_or_else(|| Ok("{}".to_string()))
+            {
+                Ok(json) => quote! {
                     let body: #t = match ::serde_json::from_str(#json) {
                         Ok(body) => body,
                         Err(e) => {
@@ -1066,6 +1095,13 @@ pub fn every_method(
                             return;
                         }
                     };
+                },
+                Err(why) => {
+                    let why = format!("no instance of the body can be built: {why}");
+                    quote! {
+                        report(#label, Err(#why.to_string()));
+                        return;
+                    }
                 }
             };
             // Required query parameters, set from instances of their schemas.
@@ -1076,31 +1112,35 @@ pub fn every_method(
                     .flat_map(|op| op.parameters_in(Location::Query))
                     .filter(|p| p.required)
                 {
-                    let Some(setter) = crate::spec::names::field_name(&p.name) else {
+                    // progenitor's setter: the snake_case name, `_` after a keyword.
+                    let snake = p.name.to_snake_case();
+                    let Some(setter) = field_name(&p.name).or_else(|| {
+                        KEYWORDS
+                            .contains(&snake.as_str())
+                            .then(|| format!("{snake}_"))
+                    }) else {
                         continue;
                     };
                     let setter = format_ident!("{}", setter);
-                    let value = p
-                        .schema
-                        .as_ref()
-                        .and_then(|s| crate::spec::instance::instance(doc, s, "#").ok());
+                    let schema = p.schema.as_ref().map(|s| crate::spec::resolve(doc, s));
+                    let date = schema.and_then(|s| s.get("format")).and_then(Value::as_str)
+                        == Some("date-time");
+                    let value = schema
+                        .and_then(|s| crate::spec::instance::instance(doc, s, "#").ok())
+                        .and_then(|v| literal_of(&v));
+                    // A parameter whose value cannot be written (an array,
+                    // an object) stays unset: the call then fails, counted.
                     match value {
-                        Some(Value::String(s)) => setters.push(quote!(.#setter(#s))),
-                        Some(Value::Bool(b)) => setters.push(quote!(.#setter(#b))),
-                        Some(Value::Number(n)) if n.is_u64() => {
-                            let n = n.as_u64().unwrap_or_default();
-                            setters.push(quote!(.#setter(#n)));
-                        }
-                        Some(Value::Number(n)) => {
-                            let n = n.as_f64().unwrap_or_default();
-                            setters.push(quote!(.#setter(#n)));
-                        }
-                        _ => {}
+                        Some(v) if date => setters.push(
+                            quote!(.#setter(#v.parse::<::chrono::DateTime<::chrono::Utc>>().unwrap_or_default())),
+                        ),
+                        Some(v) => setters.push(quote!(.#setter(#v))),
+                        None => {}
                     }
                 }
             }
             let (call, run) = if m.manual {
-                let params: Vec<&str> = ids.clone();
+                let params: Vec<TokenStream> = ids.clone();
                 match &m.manual_body {
                     Some(ManualBody::Json(t)) => {
                         let t = parse_type(t)?;
@@ -1152,10 +1192,11 @@ pub fn every_method(
                 }
             };
             calls.push(call);
-            let keep_id = if rank(m) == 0 {
+            let answers_json = info.is_some_and(|op| op.success_json().is_some());
+            let keep_id = if let (Some(c), true) = (create_index(m), answers_json) {
                 quote! {
-                    if id.is_none() {
-                        id = outcome
+                    if ids[#c].is_none() {
+                        ids[#c] = outcome
                             .as_ref()
                             .ok()
                             .and_then(|value| ::serde_json::to_value(value).ok())
@@ -1174,11 +1215,12 @@ pub fn every_method(
                 .await;
             });
         }
+        let count = creates.len();
         runs.push(quote! {
             {
-                let mut id: Option<String> = None;
+                let mut ids: [Option<String>; #count] = ::std::array::from_fn(|_| None);
                 #(#resource_runs)*
-                let _ = &mut id;
+                let _ = &mut ids;
             }
         });
     }

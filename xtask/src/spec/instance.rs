@@ -24,6 +24,9 @@ use super::COMPONENT_REF;
 /// required cycle never ends).
 const MAX_DEPTH: usize = 32;
 
+/// The longest string and array an instance holds.
+const MAX_SIZE: u64 = 10_000;
+
 /// The instance's fixed values by `format`.
 fn formatted(format: &str) -> Option<&'static str> {
     Some(match format {
@@ -42,11 +45,20 @@ fn formatted(format: &str) -> Option<&'static str> {
 
 /// An instance of `schema`, found at `pointer` in `doc`.
 pub fn instance(doc: &Value, schema: &Value, pointer: &str) -> Result<Value, String> {
-    Builder { doc }.build(schema, pointer, 0)
+    Builder {
+        doc,
+        steps: std::cell::Cell::new(0),
+    }
+    .build(schema, pointer, 0)
 }
+
+/// How many schemas one instance may visit (unions of cycles would
+/// otherwise try each member at every level).
+const MAX_STEPS: usize = 100_000;
 
 struct Builder<'d> {
     doc: &'d Value,
+    steps: std::cell::Cell<usize>,
 }
 
 fn type_is(schema: &Value, wanted: &str) -> bool {
@@ -72,6 +84,10 @@ impl Builder<'_> {
             return Err(format!(
                 "{at}: nested more than {MAX_DEPTH} levels (a required cycle?)"
             ));
+        }
+        self.steps.set(self.steps.get() + 1);
+        if self.steps.get() > MAX_STEPS {
+            return Err(format!("{at}: more than {MAX_STEPS} schemas visited"));
         }
         let object = match schema {
             Value::Bool(true) => return Ok(json!({})),
@@ -113,9 +129,16 @@ impl Builder<'_> {
                     _ => return Err(format!("{at}/allOf/{i}: not an object")),
                 }
             }
-            // The schema's own properties beside `allOf`.
+            // The schema's own properties beside `allOf`: a property it
+            // only names as required keeps the member's value.
             if let Value::Object(own) = self.object(object, at, depth)? {
-                merged.extend(own);
+                let described = object.get("properties").and_then(Value::as_object);
+                for (key, value) in own {
+                    if !merged.contains_key(&key) || described.is_some_and(|p| p.contains_key(&key))
+                    {
+                        merged.insert(key, value);
+                    }
+                }
             }
             return Ok(Value::Object(merged));
         }
@@ -126,9 +149,14 @@ impl Builder<'_> {
             Some("boolean") => Ok(Value::Bool(false)),
             Some("array") => {
                 let count = object.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+                if count > MAX_SIZE {
+                    return Err(format!(
+                        "{at}: `minItems` {count} is more than an instance holds"
+                    ));
+                }
                 let items = object.get("items").unwrap_or(&Value::Bool(true));
                 let mut out = Vec::new();
-                for _ in 0..count.min(16) {
+                for _ in 0..count {
                     out.push(self.build(items, &format!("{at}/items"), depth + 1)?);
                 }
                 Ok(Value::Array(out))
@@ -199,21 +227,25 @@ impl Builder<'_> {
                         && !fields.contains_key(tag)
                         && self.has_property(member, tag, 0)
                     {
-                        // The mapping key that names this member, if any.
+                        // The member's own value for the tag, else the
+                        // mapping key that names it, else its name.
                         let reference = member.get("$ref").and_then(Value::as_str);
-                        let key = discriminator
-                            .and_then(|d| d.get("mapping"))
-                            .and_then(Value::as_object)
-                            .and_then(|m| {
-                                m.iter()
-                                    .find(|(_, target)| target.as_str() == reference)
-                                    .map(|(key, _)| key.clone())
-                            })
-                            .or_else(|| {
-                                reference
-                                    .and_then(|r| r.strip_prefix(COMPONENT_REF))
-                                    .map(str::to_string)
-                            });
+                        let own = self.property_enum(member, tag, 0);
+                        let key = own.or_else(|| {
+                            discriminator
+                                .and_then(|d| d.get("mapping"))
+                                .and_then(Value::as_object)
+                                .and_then(|m| {
+                                    m.iter()
+                                        .find(|(_, target)| target.as_str() == reference)
+                                        .map(|(key, _)| key.clone())
+                                })
+                                .or_else(|| {
+                                    reference
+                                        .and_then(|r| r.strip_prefix(COMPONENT_REF))
+                                        .map(str::to_string)
+                                })
+                        });
                         if let Some(key) = key {
                             fields.insert(tag.to_string(), Value::String(key));
                         }
@@ -226,6 +258,38 @@ impl Builder<'_> {
             }
         }
         Err(first_error.unwrap_or_else(|| format!("{at}: a union without members")))
+    }
+
+    /// The first `enum` (or `const`) value of a schema's `property` (through
+    /// references and `allOf`), as a string.
+    fn property_enum(&self, schema: &Value, property: &str, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => self.doc.pointer(reference.strip_prefix('#')?)?,
+            None => schema,
+        };
+        let own = schema
+            .get("properties")
+            .and_then(|p| p.get(property))
+            .and_then(|p| {
+                p.get("const")
+                    .or_else(|| {
+                        p.get("enum")
+                            .and_then(Value::as_array)
+                            .and_then(|e| e.first())
+                    })
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            });
+        own.or_else(|| {
+            schema
+                .get("allOf")
+                .and_then(Value::as_array)?
+                .iter()
+                .find_map(|m| self.property_enum(m, property, depth + 1))
+        })
     }
 
     /// Whether a schema (through references and `allOf`) has `property`.
@@ -256,7 +320,13 @@ impl Builder<'_> {
     }
 
     fn string(&self, object: &Map<String, Value>, at: &str) -> Result<Value, String> {
-        let min = object.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let min = object.get("minLength").and_then(Value::as_u64).unwrap_or(0);
+        if min > MAX_SIZE {
+            return Err(format!(
+                "{at}: `minLength` {min} is more than an instance holds"
+            ));
+        }
+        let min = min as usize;
         let max = object
             .get("maxLength")
             .and_then(Value::as_u64)
@@ -301,14 +371,15 @@ impl Builder<'_> {
     }
 }
 
-/// A number within the schema's bounds: its minimum (or 0), moved inside
-/// exclusive bounds and up to a multiple of `multipleOf`; clamped to its
-/// maximum.
+/// A number within the schema's bounds: its default when it is within
+/// them, else the lowest value allowed (0 when that is allowed, the middle
+/// of two exclusive bounds for a number), moved to a multiple of
+/// `multipleOf` inside the bounds when there is one.
 fn number(object: &Map<String, Value>, integer: bool) -> Value {
     let get = |key: &str| object.get(key).and_then(Value::as_f64);
     let exclusive = |key: &str| object.get(key).and_then(Value::as_bool) == Some(true);
     // 3.0's boolean exclusive bounds, or 2020-12's numeric ones.
-    let (mut low, low_open) = match (get("minimum"), get("exclusiveMinimum")) {
+    let (low, low_open) = match (get("minimum"), get("exclusiveMinimum")) {
         (_, Some(bound)) => (Some(bound), true),
         (Some(m), None) => (Some(m), exclusive("exclusiveMinimum")),
         (None, None) => (None, false),
@@ -318,30 +389,40 @@ fn number(object: &Map<String, Value>, integer: bool) -> Value {
         (Some(m), None) => (Some(m), exclusive("exclusiveMaximum")),
         (None, None) => (None, false),
     };
-    let step = if integer { 1.0 } else { 0.5 };
-    if let Some(l) = low.as_mut()
-        && low_open
-    {
-        *l += step;
-    }
-    let mut value = match object.get("default").and_then(Value::as_f64) {
-        Some(d) => d,
-        None => low.unwrap_or(0.0).max(0.0),
+    let allowed = |v: f64| {
+        (!integer || v.fract() == 0.0)
+            && low.is_none_or(|l| if low_open { v > l } else { v >= l })
+            && high.is_none_or(|h| if high_open { v < h } else { v <= h })
     };
-    if let Some(h) = high {
-        let h = if high_open { h - step } else { h };
-        value = value.min(h);
-    }
-    if let Some(multiple) = get("multipleOf").filter(|m| *m > 0.0) {
-        value = (value / multiple).ceil() * multiple;
-    }
-    if integer || value.fract() == 0.0 {
-        let whole = value.ceil();
-        if whole >= 0.0 && whole <= u64::MAX as f64 {
-            return Value::Number(Number::from(whole as u64));
+    let mut value = match (low, high) {
+        _ if get("default").is_some_and(allowed) => get("default").unwrap_or_default(),
+        _ if allowed(0.0) => 0.0,
+        (Some(l), _) if integer => {
+            let l = l.ceil();
+            if allowed(l) { l } else { l + 1.0 }
         }
-        if whole >= i64::MIN as f64 {
-            return Value::Number(Number::from(whole as i64));
+        (Some(l), Some(h)) if low_open => (l + h) / 2.0,
+        (Some(l), None) if low_open => l + 1.0,
+        (Some(l), _) => l,
+        (None, Some(h)) if integer => {
+            let h = h.floor();
+            if allowed(h) { h } else { h - 1.0 }
+        }
+        (None, Some(h)) if high_open => h - 1.0,
+        (None, Some(h)) => h,
+        (None, None) => 0.0,
+    };
+    if let Some(multiple) = get("multipleOf").filter(|m| *m > 0.0) {
+        let up = (value / multiple).ceil() * multiple;
+        let down = (value / multiple).floor() * multiple;
+        value = if allowed(up) { up } else { down };
+    }
+    if value.fract() == 0.0 {
+        if (0.0..=u64::MAX as f64).contains(&value) {
+            return Value::Number(Number::from(value as u64));
+        }
+        if (i64::MIN as f64..0.0).contains(&value) {
+            return Value::Number(Number::from(value as i64));
         }
     }
     Number::from_f64(value).map_or(Value::from(0), Value::Number)
@@ -391,6 +472,18 @@ mod tests {
             json!(0.5)
         );
         assert_eq!(n(json!({"type": "integer", "default": 7})), json!(7));
+        assert_eq!(
+            n(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 0.5})),
+            json!(0.25)
+        );
+        assert_eq!(
+            n(json!({"type": "integer", "maximum": -1, "multipleOf": 5})),
+            json!(-5)
+        );
+        assert_eq!(
+            n(json!({"type": "integer", "minimum": 2, "maximum": 9, "default": 20})),
+            json!(2)
+        );
     }
 
     #[test]
