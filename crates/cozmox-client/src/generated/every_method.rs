@@ -8,11 +8,11 @@ use super::Client;
 pub fn every_method(client: &Client) {
     let _call = |body: ::cozmox_models::CreateSessionDto| client.sessions().create(body);
     let _call = || client.sessions().list();
-    let _call = || client.sessions().get("id");
+    let _call = || client.sessions().get("string");
     let _call = |body: ::cozmox_models::UpdateSessionDto| {
-        client.sessions().update("id", body)
+        client.sessions().update("string", body)
     };
-    let _call = || client.sessions().delete("id");
+    let _call = || client.sessions().delete("string");
 }
 /// Every method of every resource, called and awaited in turn; each
 /// outcome is reported by the method's name. Per resource, creates
@@ -23,7 +23,7 @@ pub async fn run_every_method(
     report: &mut dyn FnMut(&'static str, Result<(), String>),
 ) {
     {
-        let mut id: Option<String> = None;
+        let mut ids: [Option<String>; 1usize] = ::std::array::from_fn(|_| None);
         async {
             let body: ::cozmox_models::CreateSessionDto = match ::serde_json::from_str(
                 "{}",
@@ -38,8 +38,8 @@ pub async fn run_every_method(
                 }
             };
             let outcome = client.sessions().create(body).await;
-            if id.is_none() {
-                id = outcome
+            if ids[0usize].is_none() {
+                ids[0usize] = outcome
                     .as_ref()
                     .ok()
                     .and_then(|value| ::serde_json::to_value(value).ok())
@@ -54,7 +54,10 @@ pub async fn run_every_method(
         }
             .await;
         async {
-            let outcome = client.sessions().get(id.as_deref().unwrap_or("string")).await;
+            let outcome = client
+                .sessions()
+                .get(ids[0usize].as_deref().unwrap_or("string"))
+                .await;
             report("sessions().get", outcome.map(drop).map_err(|e| e.to_string()));
         }
             .await;
@@ -73,7 +76,7 @@ pub async fn run_every_method(
             };
             let outcome = client
                 .sessions()
-                .update(id.as_deref().unwrap_or("string"), body)
+                .update(ids[0usize].as_deref().unwrap_or("string"), body)
                 .await;
             report("sessions().update", outcome.map(drop).map_err(|e| e.to_string()));
         }
@@ -81,11 +84,11 @@ pub async fn run_every_method(
         async {
             let outcome = client
                 .sessions()
-                .delete(id.as_deref().unwrap_or("string"))
+                .delete(ids[0usize].as_deref().unwrap_or("string"))
                 .await;
             report("sessions().delete", outcome.map(drop).map_err(|e| e.to_string()));
         }
             .await;
-        let _ = &mut id;
+        let _ = &mut ids;
     }
 }
