@@ -151,6 +151,34 @@ pub fn run(
         cursor.len(),
         cursor.join(", ")
     );
+    if let Some(mock) = &generated.mock {
+        let stores: Vec<String> = mock
+            .stores
+            .iter()
+            .map(|(name, path)| format!("{name} ({path})"))
+            .collect();
+        println!(
+            "mock: {} resources keep state ({}); {} operations act on them, {} answer an instance of their success body{}",
+            stores.len(),
+            stores.join(", "),
+            mock.stateful,
+            generated
+                .operation_routes
+                .len()
+                .saturating_sub(mock.stateful),
+            if mock.unbuildable.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} have none the mock can build (501)",
+                    mock.unbuildable.len()
+                )
+            }
+        );
+        for (id, why) in &mock.unbuildable {
+            println!("  no instance for {id}: {why}");
+        }
+    }
     if verbose {
         for r in generated.resources.resources.values() {
             let methods: Vec<&str> = r.methods.iter().map(|m| m.name.as_str()).collect();

@@ -83,8 +83,8 @@ pub struct Output {
     pub manual_operations: Vec<client::ManualOp>,
     /// What each pass did, in order.
     pub passes: Vec<passes::Ran>,
-    /// What the mock's route table holds (empty without a mock crate).
-    pub mock: mock::MockReport,
+    /// What the mock's route table holds (`None` without a mock crate).
+    pub mock: Option<mock::MockReport>,
     /// Time spent per stage.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -326,7 +326,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     );
     timings.push(("resources", lap.elapsed()));
     lap = Instant::now();
-    let mut mock_report = mock::MockReport::default();
+    let mut mock_report = None;
     let mock_file = match target.mock_dir() {
         Some(dir) => {
             let (tokens, report) = mock::generate(
@@ -337,7 +337,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
                 &inputs.names,
                 &target.models_crate,
             )?;
-            mock_report = report;
+            mock_report = Some(report);
             Some((dir.join(mock::FILE), syntax::parse(tokens, "mock")?))
         }
         None => None,
