@@ -80,22 +80,20 @@ fn success_status(op: &OperationInfo) -> u16 {
 /// or such a schema inline), each as a schema keeping the union's
 /// discriminator; the item itself when it is not a union.
 fn members(doc: &Value, item: &Value) -> Vec<Value> {
-    let resolved = crate::spec::resolve(doc, item);
-    for key in ["oneOf", "anyOf"] {
-        if let Some(list) = resolved.get(key).and_then(Value::as_array) {
-            let mut out = Vec::new();
-            for member in list {
-                let mut one = serde_json::Map::new();
-                one.insert(key.into(), Value::Array(vec![member.clone()]));
-                if let Some(d) = resolved.get("discriminator") {
-                    one.insert("discriminator".into(), d.clone());
-                }
-                out.push(Value::Object(one));
+    let Some(list) = union_members(doc, item) else {
+        return vec![item.clone()];
+    };
+    let discriminator = crate::spec::resolve(doc, item).get("discriminator");
+    list.iter()
+        .map(|member| {
+            let mut one = serde_json::Map::new();
+            one.insert("oneOf".into(), Value::Array(vec![member.clone()]));
+            if let Some(d) = discriminator {
+                one.insert("discriminator".into(), d.clone());
             }
-            return out;
-        }
-    }
-    vec![item.clone()]
+            Value::Object(one)
+        })
+        .collect()
 }
 
 /// A member's property names (through `allOf`, `$ref` and one-member
@@ -156,10 +154,9 @@ fn answers_item(doc: &Value, success: &Value, item: &Value) -> bool {
     })
 }
 
-/// The `(collection, item schema)` of an operation on `P/{id}`.
+/// The collection of an operation on `P/{id}`.
 fn item_route(op: &OperationInfo) -> Option<&str> {
-    let (collection, last) = op.path.rsplit_once('/')?;
-    (last.starts_with('{') && last.ends_with('}') && !collection.is_empty()).then_some(collection)
+    crate::spec::item_collection(&op.path)
 }
 
 /// The items a list answers: its pagination's items property, or a bare

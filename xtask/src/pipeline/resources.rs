@@ -1014,14 +1014,7 @@ pub fn every_method(
             .filter(|m| {
                 m.http_method == "POST"
                     && r.methods.iter().any(|other| {
-                        other
-                            .path
-                            .strip_prefix(m.path.as_str())
-                            .is_some_and(|rest| {
-                                rest.starts_with("/{")
-                                    && rest.ends_with('}')
-                                    && rest.matches('/').count() == 1
-                            })
+                        crate::spec::item_collection(&other.path) == Some(m.path.as_str())
                     })
             })
             .collect();

@@ -225,12 +225,16 @@ impl Builder<'_> {
                     // member without one is chosen by its shape).
                     if let (Some(tag), Value::Object(fields)) = (tag, &mut value)
                         && !fields.contains_key(tag)
-                        && self.has_property(member, tag, 0)
+                        && let Some(tag_schema) = self.property(member, tag, 0)
                     {
                         // The member's own value for the tag, else the
                         // mapping key that names it, else its name.
                         let reference = member.get("$ref").and_then(Value::as_str);
-                        let own = self.property_enum(member, tag, 0);
+                        let own = tag_schema
+                            .get("const")
+                            .or_else(|| tag_schema.get("enum")?.as_array()?.first())
+                            .and_then(Value::as_str)
+                            .map(str::to_string);
                         let key = own.or_else(|| {
                             discriminator
                                 .and_then(|d| d.get("mapping"))
@@ -260,63 +264,27 @@ impl Builder<'_> {
         Err(first_error.unwrap_or_else(|| format!("{at}: a union without members")))
     }
 
-    /// The first `enum` (or `const`) value of a schema's `property` (through
-    /// references and `allOf`), as a string.
-    fn property_enum(&self, schema: &Value, property: &str, depth: usize) -> Option<String> {
+    /// A schema's `property` (through references and `allOf`).
+    fn property<'a>(
+        &'a self,
+        schema: &'a Value,
+        property: &str,
+        depth: usize,
+    ) -> Option<&'a Value> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let schema = match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => self.doc.pointer(reference.strip_prefix('#')?)?,
-            None => schema,
-        };
-        let own = schema
-            .get("properties")
-            .and_then(|p| p.get(property))
-            .and_then(|p| {
-                p.get("const")
-                    .or_else(|| {
-                        p.get("enum")
-                            .and_then(Value::as_array)
-                            .and_then(|e| e.first())
-                    })
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            });
-        own.or_else(|| {
-            schema
-                .get("allOf")
-                .and_then(Value::as_array)?
-                .iter()
-                .find_map(|m| self.property_enum(m, property, depth + 1))
-        })
-    }
-
-    /// Whether a schema (through references and `allOf`) has `property`.
-    fn has_property(&self, schema: &Value, property: &str, depth: usize) -> bool {
-        if depth > MAX_DEPTH {
-            return false;
-        }
-        let schema = match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match reference
-                .strip_prefix('#')
-                .and_then(|p| self.doc.pointer(p))
-            {
-                Some(target) => target,
-                None => return false,
-            },
-            None => schema,
-        };
+        let schema = super::resolve(self.doc, schema);
         schema
             .get("properties")
-            .is_some_and(|p| p.get(property).is_some())
-            || schema
-                .get("allOf")
-                .and_then(Value::as_array)
-                .is_some_and(|all| {
-                    all.iter()
-                        .any(|m| self.has_property(m, property, depth + 1))
-                })
+            .and_then(|p| p.get(property))
+            .or_else(|| {
+                schema
+                    .get("allOf")?
+                    .as_array()?
+                    .iter()
+                    .find_map(|m| self.property(m, property, depth + 1))
+            })
     }
 
     fn string(&self, object: &Map<String, Value>, at: &str) -> Result<Value, String> {

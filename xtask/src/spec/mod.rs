@@ -16,8 +16,8 @@ mod walk;
 
 pub use names::{type_name, variant_name};
 pub use operations::{
-    METHODS, Operation, operation_pointer, operations, operations_mut, route, routes,
-    template_params,
+    METHODS, Operation, item_collection, operation_pointer, operations, operations_mut, route,
+    routes, template_params,
 };
 pub use overrides::OVERRIDES_KEY;
 pub use places::{PLACE_NAME, SHARED_WITH, place_descriptions, places};

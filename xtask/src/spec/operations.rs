@@ -95,6 +95,13 @@ pub fn template_params(path: &str) -> impl Iterator<Item = &str> {
     path.split('{').skip(1).filter_map(|s| s.split('}').next())
 }
 
+/// The collection `P` of an item path `P/{id}` (its last segment one
+/// parameter), if `path` is one.
+pub fn item_collection(path: &str) -> Option<&str> {
+    let (collection, last) = path.rsplit_once('/')?;
+    (last.starts_with('{') && last.ends_with('}') && !collection.is_empty()).then_some(collection)
+}
+
 /// The JSON pointer of the operation at `path` and `method`.
 pub fn operation_pointer(path: &str, method: &str) -> String {
     format!("/paths/{}/{}", pointer_token(path), pointer_token(method))
