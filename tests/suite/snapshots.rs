@@ -59,6 +59,14 @@ fn operation_snapshots() {
     });
 }
 
+/// What each resource's cargo feature compiles (stage `features`): the
+/// component and operation snapshots leave the gates out.
+#[test]
+fn features_snapshot() {
+    let g = generated();
+    settings().bind(|| insta::assert_snapshot!("features", g.gates.summary()));
+}
+
 /// The resource layer (`generated/resources.rs`): one handle per resource,
 /// one method per operation.
 #[test]

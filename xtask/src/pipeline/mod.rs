@@ -2,11 +2,14 @@
 //! [`load`] → [`normalize`] → [`models`] (typify) → [`client`] (progenitor)
 //! → the resource plan ([`resources::plan`], from the operation model) →
 //! [`passes`] (which read the plan) → the resource layer
-//! ([`resources::generate`]) → [`model_index`] → [`emit`] (format, then
-//! write); [`scaffold`] adds manifests for standalone workspaces.
+//! ([`resources::generate`]) → [`features`] (a cargo feature per resource,
+//! gating every item by what reaches it) → [`model_index`] → [`mock`] →
+//! [`emit`] (format, then write); [`scaffold`] adds manifests for standalone
+//! workspaces.
 
 pub mod client;
 pub mod emit;
+pub mod features;
 pub mod load;
 pub mod mock;
 pub mod model_index;
@@ -85,6 +88,13 @@ pub struct Output {
     pub passes: Vec<passes::Ran>,
     /// What the mock's route table holds (`None` without a mock crate).
     pub mock: Option<mock::MockReport>,
+    /// The cargo feature per resource and what each compiles.
+    pub gates: features::Gates,
+    /// How many items stage `features` gated.
+    pub gated_items: usize,
+    /// Hand-written manifests and the `[features]` lines of their
+    /// generated region ([`emit::splice_region`]).
+    pub manifest_regions: Vec<(PathBuf, String)>,
     /// Time spent per stage.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -126,13 +136,17 @@ impl Output {
         Ok(out)
     }
 
+    /// A generated file, parsed, without the `#[cfg]`s of the resource
+    /// features ([`features::Gates::strip`]).
     fn parsed(&self, path: &Path) -> Result<syn::File, Error> {
         let source = self
             .files
             .get(path)
             .ok_or_else(|| Error::new(format!("the pipeline wrote no {}", path.display())))?;
-        syn::parse_file(source)
-            .map_err(|e| Error::new(format!("{} does not parse: {e}", path.display())))
+        let mut file = syn::parse_file(source)
+            .map_err(|e| Error::new(format!("{} does not parse: {e}", path.display())))?;
+        self.gates.strip(&mut file);
+        Ok(file)
     }
 
     /// How many components (schemas) the document has.
@@ -312,6 +326,31 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         )?,
         "every_method",
     )?;
+    timings.push(("resources", lap.elapsed()));
+    lap = Instant::now();
+
+    // A cargo feature per resource: what each compiles, on the Rust items.
+    let mut models_file = models_file;
+    let mut client_file = client_file;
+    let mut httpmock_file = httpmock_file;
+    let mut resources_file = resources_file;
+    let gates = features::Gates::compute(
+        resource_plan,
+        &[&models_file, &features::module(&client_file, "types")],
+        &[&client_file, &resources_file, &httpmock_file],
+    )?;
+    let gated_items = [
+        &mut models_file,
+        &mut client_file,
+        &mut httpmock_file,
+        &mut resources_file,
+    ]
+    .into_iter()
+    .map(|file| gates.apply(file))
+    .sum();
+    timings.push(("features", lap.elapsed()));
+    lap = Instant::now();
+
     let defined: BTreeSet<String> = models_file
         .items
         .iter()
@@ -323,8 +362,9 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         &inputs.operations,
         &inputs.names,
         &defined,
+        &gates,
     );
-    timings.push(("resources", lap.elapsed()));
+    timings.push(("model-index", lap.elapsed()));
     lap = Instant::now();
     let mut mock_report = None;
     let mock_file = match target.mock_dir() {
@@ -376,7 +416,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         owned_dirs.extend(target.mock_dir());
     }
     if target.scaffold {
-        files.extend(scaffold::files(target, &inputs.doc)?);
+        files.extend(scaffold::files(target, &inputs.doc, &gates)?);
     }
     timings.push(("format", lap.elapsed()));
 
@@ -396,6 +436,16 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
             validation: found.validation,
             passes: passes_ran,
             mock: mock_report,
+            manifest_regions: target
+                .manifests()
+                .into_iter()
+                .map(|(path, forward)| {
+                    let forward: Vec<&str> = forward.iter().map(String::as_str).collect();
+                    (path, gates.manifest_region(&forward))
+                })
+                .collect(),
+            gates,
+            gated_items,
             timings,
         },
         resources: inputs.plan,

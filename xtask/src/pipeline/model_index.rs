@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::features::{FULL, Gates};
 use super::resources::Plan;
 use crate::spec::operation_model::{Media, OperationModel};
 
@@ -41,7 +42,11 @@ fn link(rust: &str) -> String {
 
 /// How a body reads in the table: its model, a `Vec` of its model, `JSON`
 /// for another JSON schema, or the media type of a non-JSON body.
-fn body_cell(content: &[Media], rust_of: &dyn Fn(&str) -> Option<String>) -> String {
+fn body_cell(
+    content: &[Media],
+    rust_of: &dyn Fn(&str) -> Option<String>,
+    link: &dyn Fn(&str) -> String,
+) -> String {
     let Some(schema) = content
         .iter()
         .find(|m| m.content_type == "application/json")
@@ -66,14 +71,31 @@ fn body_cell(content: &[Media], rust_of: &dyn Fn(&str) -> Option<String>) -> Str
     "JSON".to_string()
 }
 
-/// The page's Markdown.
+/// A part of the page, and the cargo feature that compiles what it links
+/// to (`None`: always there).
+pub struct Section {
+    /// The feature (a resource's, or `full`).
+    pub feature: Option<String>,
+    /// Its Markdown.
+    pub text: String,
+}
+
+/// The whole page, every feature on.
+pub fn page(sections: &[Section]) -> String {
+    sections.iter().map(|s| s.text.as_str()).collect()
+}
+
+/// The page's Markdown, in sections: a resource's section is shown when its
+/// feature is on, and links only to types that feature compiles (`gates`);
+/// the types no operation reaches come with `full`.
 pub fn markdown(
     plan: &Plan,
     doc: &Value,
     operations: &OperationModel,
     names: &BTreeMap<String, String>,
     defined: &BTreeSet<String>,
-) -> String {
+    gates: &Gates,
+) -> Vec<Section> {
     // Only names the crate defines become links (a component typify
     // replaced by another type has no item of its own).
     let rust_of = |component: &str| {
@@ -84,6 +106,7 @@ pub fn markdown(
     };
     let graph = crate::spec::ref_graph(doc);
     let mut reached_by_any = BTreeSet::new();
+    let mut sections = Vec::new();
     let mut out = String::new();
     out.push_str(
         "The models grouped by the resource of the client that uses them.\n\n\
@@ -95,7 +118,19 @@ pub fn markdown(
          of its own place: a type alias at the crate root named after the place (the field's \
          struct and name), which names the type all those places share.\n",
     );
+    sections.push(Section {
+        feature: None,
+        text: std::mem::take(&mut out),
+    });
     for resource in plan.resources.values() {
+        let feature = resource.accessor.as_str();
+        let link = |rust: &str| {
+            if gates.compiled_with(rust, feature) {
+                link(rust)
+            } else {
+                format!("`{rust}`")
+            }
+        };
         let _ = write!(
             out,
             "\n# {}\n\n`client.{}()` ({} method{}).\n\n| method | route | body | returns |\n|---|---|---|---|\n",
@@ -115,8 +150,8 @@ pub fn markdown(
                 "| `{}` | `{}` | {} | {} |",
                 method.name,
                 route,
-                body_cell(body.map_or(&[], |b| &b.content), &rust_of),
-                body_cell(returns.map_or(&[], |r| &r.content), &rust_of)
+                body_cell(body.map_or(&[], |b| &b.content), &rust_of, &link),
+                body_cell(returns.map_or(&[], |r| &r.content), &rust_of, &link)
             );
             if let Some(op) = operation.and_then(|op| op.view(doc)) {
                 // The whole operation as the document writes it (response
@@ -143,6 +178,10 @@ pub fn markdown(
                     .join(", ")
             );
         }
+        sections.push(Section {
+            feature: Some(feature.to_string()),
+            text: std::mem::take(&mut out),
+        });
     }
     let unreached: BTreeSet<String> = names
         .keys()
@@ -164,7 +203,11 @@ pub fn markdown(
                 .join(", ")
         );
     }
-    out
+    sections.push(Section {
+        feature: Some(FULL.to_string()),
+        text: out,
+    });
+    sections
 }
 
 /// The `by_resource` module's file: the page as inner doc attributes, and
@@ -175,20 +218,23 @@ pub fn generate(
     operations: &OperationModel,
     names: &BTreeMap<String, String>,
     defined: &BTreeSet<String>,
+    gates: &Gates,
 ) -> syn::File {
-    let page = markdown(plan, doc, operations, names, defined);
-    let mut attrs: Vec<syn::Attribute> = page
-        .lines()
-        .map(|line| {
+    let mut attrs: Vec<syn::Attribute> = Vec::new();
+    for section in markdown(plan, doc, operations, names, defined, gates) {
+        for line in section.text.lines() {
             // `///`-style lines: one attribute per line, a space after `//!`.
             let line = if line.is_empty() {
                 String::new()
             } else {
                 format!(" {line}")
             };
-            syn::parse_quote!(#![doc = #line])
-        })
-        .collect();
+            attrs.push(match &section.feature {
+                None => syn::parse_quote!(#![doc = #line]),
+                Some(feature) => syn::parse_quote!(#![cfg_attr(feature = #feature, doc = #line)]),
+            });
+        }
+    }
     attrs.push(syn::parse_quote!(#![deny(rustdoc::broken_intra_doc_links)]));
     syn::File {
         shebang: None,
@@ -252,7 +298,14 @@ mod tests {
             collisions: Vec::new(),
             renamed: Vec::new(),
         };
-        let page = markdown(&plan, &doc, &OperationModel::of(&doc), &names, &defined);
+        let page = page(&markdown(
+            &plan,
+            &doc,
+            &OperationModel::of(&doc),
+            &names,
+            &defined,
+            &Gates::default(),
+        ));
         assert!(
             page.contains("\n# pets\\_v2\n\n`client.pets()` (2 methods)."),
             "{page}"

@@ -61,7 +61,11 @@ fn deps(names: &[&str]) -> String {
 }
 
 /// Manifests and `lib.rs` files for a standalone workspace.
-pub fn files(target: &Target, doc: &Value) -> Result<BTreeMap<PathBuf, String>, crate::Error> {
+pub fn files(
+    target: &Target,
+    doc: &Value,
+    gates: &super::features::Gates,
+) -> Result<BTreeMap<PathBuf, String>, crate::Error> {
     let title = doc
         .pointer("/info/title")
         .and_then(Value::as_str)
@@ -78,7 +82,10 @@ pub fn files(target: &Target, doc: &Value) -> Result<BTreeMap<PathBuf, String>, 
     for (n, spec) in RUNTIME_DEPS {
         ws.push_str(&format!("{n} = {spec}\n"));
     }
-    ws.push_str(&format!("{m} = {{ path = \"crates/{m}\" }}\n"));
+    // The client turns on the models' features its own enable.
+    ws.push_str(&format!(
+        "{m} = {{ path = \"crates/{m}\", default-features = false }}\n"
+    ));
 
     let models_manifest = format!(
         "[package]\nname = \"{m}\"\nversion = \"{version}\"\nedition = \"2024\"\ndescription = \"Models of {title}\"\npublish = false\n\n[dependencies]\n{}",
@@ -90,7 +97,10 @@ pub fn files(target: &Target, doc: &Value) -> Result<BTreeMap<PathBuf, String>, 
             "uuid",
             "regress",
             "serde_path_to_error"
-        ]) + "schemars = { workspace = true, optional = true }\n\n[features]\n# `schemars::JsonSchema` for every model type.\nschemars = [\"dep:schemars\"]\n\n[[example]]\nname = \"schema\"\nrequired-features = [\"schemars\"]\n"
+        ]) + &format!(
+            "schemars = {{ workspace = true, optional = true }}\n\n[features]\n# `schemars::JsonSchema` for every model type.\nschemars = [\"dep:schemars\"]\n# A feature per resource.\n{}\n[[example]]\nname = \"schema\"\nrequired-features = [\"schemars\", \"full\"]\n\n[[example]]\nname = \"decode\"\nrequired-features = [\"full\"]\n",
+            gates.manifest_region(&[])
+        )
     );
     let client_manifest = format!(
         "[package]\nname = \"{c}\"\nversion = \"{version}\"\nedition = \"2024\"\ndescription = \"Client of {title}\"\npublish = false\n\n[dependencies]\n{m}.workspace = true\n{}",
@@ -107,7 +117,10 @@ pub fn files(target: &Target, doc: &Value) -> Result<BTreeMap<PathBuf, String>, 
             "http",
             "tracing",
             "tokio"
-        ]) + "httpmock = { workspace = true, optional = true }\nregex = { workspace = true, optional = true }\n\n[features]\n# Typed httpmock helpers (`httpmock` module) for testing code that uses the client.\nhttpmock = [\"dep:httpmock\", \"dep:regex\"]\n"
+        ]) + &format!(
+            "httpmock = {{ workspace = true, optional = true }}\nregex = {{ workspace = true, optional = true }}\n\n[features]\n# Typed httpmock helpers (`httpmock` module) for testing code that uses the client.\nhttpmock = [\"dep:httpmock\", \"dep:regex\"]\n# A feature per resource.\n{}\n[[example]]\nname = \"every_method\"\nrequired-features = [\"full\"]\n",
+            gates.manifest_region(&[m.as_str()])
+        )
     );
     let lib = |what: &str, before: &str| {
         format!(

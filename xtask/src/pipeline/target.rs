@@ -23,6 +23,9 @@ pub struct Target {
     /// Package name of the mock crate whose route table is generated
     /// (folder `crates/<name>`); `None`: no mock.
     pub mock_crate: Option<String>,
+    /// Package name of the facade crate that re-exports the client and the
+    /// models (folder `crates/<name>`); `None`: no facade.
+    pub facade_crate: Option<String>,
 }
 
 impl Target {
@@ -35,6 +38,7 @@ impl Target {
             client_runtime: Some("crate::runtime::Runtime".into()),
             client_error: Some("crate::error".into()),
             mock_crate: Some("cozmox-mock".into()),
+            facade_crate: Some("cozmox".into()),
         }
     }
 
@@ -48,6 +52,7 @@ impl Target {
             client_runtime: Some("crate::runtime::Runtime".into()),
             client_error: Some("crate::error".into()),
             mock_crate: None,
+            facade_crate: None,
         }
     }
 
@@ -58,6 +63,31 @@ impl Target {
                 .join(self.mock_crate.as_ref()?)
                 .join("src/generated"),
         )
+    }
+
+    /// The hand-written manifests whose `[features]` hold a generated
+    /// region (the project's crates; a standalone workspace's manifests are
+    /// written whole by the scaffold), each with the dependencies its
+    /// features forward to (as the manifest names them).
+    pub fn manifests(&self) -> Vec<(PathBuf, Vec<String>)> {
+        if self.scaffold {
+            return Vec::new();
+        }
+        let manifest = |name: &str| PathBuf::from("crates").join(name).join("Cargo.toml");
+        let mut out = vec![
+            (manifest(&self.models_crate), Vec::new()),
+            (
+                manifest(&self.client_crate),
+                vec![self.models_crate.clone()],
+            ),
+        ];
+        if let Some(facade) = &self.facade_crate {
+            out.push((
+                manifest(facade),
+                vec![self.models_crate.clone(), self.client_crate.clone()],
+            ));
+        }
+        out
     }
 
     /// `crates/<models>/src/generated`.
