@@ -16,7 +16,9 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use super::super::*;
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerFindAllPaginatedWhen(::httpmock::When);
+    #[cfg(feature = "sessions")]
     impl SessionControllerFindAllPaginatedWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -171,7 +173,9 @@ pub mod operations {
             }
         }
     }
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerFindAllPaginatedThen(::httpmock::Then);
+    #[cfg(feature = "sessions")]
     impl SessionControllerFindAllPaginatedThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -192,7 +196,9 @@ pub mod operations {
             Self(self.0.status(401u16))
         }
     }
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerCreateWhen(::httpmock::When);
+    #[cfg(feature = "sessions")]
     impl SessionControllerCreateWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -208,7 +214,9 @@ pub mod operations {
             Self(self.0.json_body_obj(value))
         }
     }
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerCreateThen(::httpmock::Then);
+    #[cfg(feature = "sessions")]
     impl SessionControllerCreateThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -229,7 +237,9 @@ pub mod operations {
             Self(self.0.status(401u16))
         }
     }
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerFindOneWhen(::httpmock::When);
+    #[cfg(feature = "sessions")]
     impl SessionControllerFindOneWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -247,7 +257,9 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerFindOneThen(::httpmock::Then);
+    #[cfg(feature = "sessions")]
     impl SessionControllerFindOneThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -268,7 +280,9 @@ pub mod operations {
             Self(self.0.status(401u16))
         }
     }
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerRemoveWhen(::httpmock::When);
+    #[cfg(feature = "sessions")]
     impl SessionControllerRemoveWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -286,7 +300,9 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerRemoveThen(::httpmock::Then);
+    #[cfg(feature = "sessions")]
     impl SessionControllerRemoveThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -307,7 +323,9 @@ pub mod operations {
             Self(self.0.status(401u16))
         }
     }
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerUpdateWhen(::httpmock::When);
+    #[cfg(feature = "sessions")]
     impl SessionControllerUpdateWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -328,7 +346,9 @@ pub mod operations {
             Self(self.0.json_body_obj(value))
         }
     }
+    #[cfg(feature = "sessions")]
     pub struct SessionControllerUpdateThen(::httpmock::Then);
+    #[cfg(feature = "sessions")]
     impl SessionControllerUpdateThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -355,6 +375,7 @@ pub mod operations {
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
     /// Mocks `GET /session` (`SessionController_findAllPaginated`), what `client.sessions().list(…)` sends.
+    #[cfg(feature = "sessions")]
     fn sessions_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -362,6 +383,7 @@ pub trait MockServerExt {
             operations::SessionControllerFindAllPaginatedThen,
         );
     /// Mocks `POST /session` (`SessionController_create`), what `client.sessions().create(…)` sends.
+    #[cfg(feature = "sessions")]
     fn sessions_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -369,6 +391,7 @@ pub trait MockServerExt {
             operations::SessionControllerCreateThen,
         );
     /// Mocks `GET /session/{id}` (`SessionController_findOne`), what `client.sessions().get(…)` sends.
+    #[cfg(feature = "sessions")]
     fn sessions_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -376,6 +399,7 @@ pub trait MockServerExt {
             operations::SessionControllerFindOneThen,
         );
     /// Mocks `DELETE /session/{id}` (`SessionController_remove`), what `client.sessions().delete(…)` sends.
+    #[cfg(feature = "sessions")]
     fn sessions_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -383,6 +407,7 @@ pub trait MockServerExt {
             operations::SessionControllerRemoveThen,
         );
     /// Mocks `PATCH /session/{id}` (`SessionController_update`), what `client.sessions().update(…)` sends.
+    #[cfg(feature = "sessions")]
     fn sessions_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -391,6 +416,7 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    #[cfg(feature = "sessions")]
     fn sessions_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -405,6 +431,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "sessions")]
     fn sessions_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -419,6 +446,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "sessions")]
     fn sessions_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -433,6 +461,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "sessions")]
     fn sessions_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -447,6 +476,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "sessions")]
     fn sessions_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(

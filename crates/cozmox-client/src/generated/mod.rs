@@ -131,6 +131,7 @@ let response = client.session_controller_find_all_paginated()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "sessions")]
     pub(crate) fn session_controller_find_all_paginated(
         &self,
     ) -> builder::SessionControllerFindAllPaginated<'_> {
@@ -146,6 +147,7 @@ let response = client.session_controller_create()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "sessions")]
     pub(crate) fn session_controller_create(
         &self,
     ) -> builder::SessionControllerCreate<'_> {
@@ -163,6 +165,7 @@ let response = client.session_controller_find_one()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "sessions")]
     pub(crate) fn session_controller_find_one(
         &self,
     ) -> builder::SessionControllerFindOne<'_> {
@@ -180,6 +183,7 @@ let response = client.session_controller_remove()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "sessions")]
     pub(crate) fn session_controller_remove(
         &self,
     ) -> builder::SessionControllerRemove<'_> {
@@ -199,6 +203,7 @@ let response = client.session_controller_update()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "sessions")]
     pub(crate) fn session_controller_update(
         &self,
     ) -> builder::SessionControllerUpdate<'_> {
@@ -217,6 +222,7 @@ pub mod builder {
     /**Builder for [`Client::session_controller_find_all_paginated`]
 
 [`Client::session_controller_find_all_paginated`]: super::Client::session_controller_find_all_paginated*/
+    #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerFindAllPaginated<'a> {
         client: &'a super::Client,
@@ -238,6 +244,7 @@ pub mod builder {
         updated_at_le: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         updated_at_lt: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     }
+    #[cfg(feature = "sessions")]
     impl<'a> SessionControllerFindAllPaginated<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
@@ -557,6 +564,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "sessions")]
     impl<'a> ::std::future::IntoFuture for SessionControllerFindAllPaginated<'a> {
         type Output = ::std::result::Result<
             ::cozmox_models::SessionPaginatedResponse,
@@ -575,11 +583,13 @@ pub mod builder {
     /**Builder for [`Client::session_controller_create`]
 
 [`Client::session_controller_create`]: super::Client::session_controller_create*/
+    #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerCreate<'a> {
         client: &'a super::Client,
         body: Result<::cozmox_models::CreateSessionDto, String>,
     }
+    #[cfg(feature = "sessions")]
     impl<'a> SessionControllerCreate<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
@@ -665,6 +675,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "sessions")]
     impl<'a> ::std::future::IntoFuture for SessionControllerCreate<'a> {
         type Output = ::std::result::Result<
             ::cozmox_models::Session,
@@ -680,11 +691,13 @@ pub mod builder {
     /**Builder for [`Client::session_controller_find_one`]
 
 [`Client::session_controller_find_one`]: super::Client::session_controller_find_one*/
+    #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerFindOne<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "sessions")]
     impl<'a> SessionControllerFindOne<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
@@ -758,6 +771,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "sessions")]
     impl<'a> ::std::future::IntoFuture for SessionControllerFindOne<'a> {
         type Output = ::std::result::Result<
             ::cozmox_models::Session,
@@ -773,11 +787,13 @@ pub mod builder {
     /**Builder for [`Client::session_controller_remove`]
 
 [`Client::session_controller_remove`]: super::Client::session_controller_remove*/
+    #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerRemove<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "sessions")]
     impl<'a> SessionControllerRemove<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
@@ -851,6 +867,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "sessions")]
     impl<'a> ::std::future::IntoFuture for SessionControllerRemove<'a> {
         type Output = ::std::result::Result<
             ::cozmox_models::Session,
@@ -866,12 +883,14 @@ pub mod builder {
     /**Builder for [`Client::session_controller_update`]
 
 [`Client::session_controller_update`]: super::Client::session_controller_update*/
+    #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         body: Result<::cozmox_models::UpdateSessionDto, String>,
     }
+    #[cfg(feature = "sessions")]
     impl<'a> SessionControllerUpdate<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
@@ -973,6 +992,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "sessions")]
     impl<'a> ::std::future::IntoFuture for SessionControllerUpdate<'a> {
         type Output = ::std::result::Result<
             ::cozmox_models::Session,
@@ -985,6 +1005,7 @@ pub mod builder {
             })
         }
     }
+    #[cfg(feature = "sessions")]
     impl<'a> SessionControllerFindAllPaginated<'a> {
         /// The page and the page size set on this query, if
         /// any: where its page stream starts.

@@ -13,6 +13,7 @@
 //! resource, one method per operation.
 impl super::Client {
     /// The Sessions operations (`create`, `list`, `get`, `update`, `delete`): see [`Sessions`].
+    #[cfg(feature = "sessions")]
     pub fn sessions(&self) -> Sessions<'_> {
         Sessions { client: self }
     }
@@ -30,10 +31,12 @@ impl super::Client {
  # Ok(())
  # }
  ```*/
+#[cfg(feature = "sessions")]
 #[derive(Clone, Copy, Debug)]
 pub struct Sessions<'a> {
     client: &'a super::Client,
 }
+#[cfg(feature = "sessions")]
 impl<'a> Sessions<'a> {
     /**Create Session
 
@@ -83,6 +86,7 @@ impl<'a> Sessions<'a> {
         self.client.session_controller_remove().id(id)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'a> crate::paginate::PageQuery<'a>
 for super::builder::SessionControllerFindAllPaginated<'a> {
     type Item = ::cozmox_models::Session;
@@ -113,6 +117,7 @@ for super::builder::SessionControllerFindAllPaginated<'a> {
         Some(item.id.to_string())
     }
 }
+#[cfg(feature = "sessions")]
 impl<'a> super::builder::SessionControllerFindAllPaginated<'a> {
     /// Every item of every page, as a stream: pages are fetched one at a time as items are taken, from this query's `.page(n)` (the first by default), `.limit(n)` per request (100 by default). See `crate::paginate`.
     pub fn stream(self) -> crate::paginate::Pages<'a, Self> {

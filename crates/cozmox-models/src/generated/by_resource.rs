@@ -6,22 +6,43 @@
 //! For each resource (`client.sessions()`, …): its methods, with the type each takes as its JSON body and the type its success response decodes into, then every type those operations reach (their fields' types, all the way down). The last section lists the types no operation reaches.
 //!
 //! A field whose schema is written in several places of the API description has the type of its own place: a type alias at the crate root named after the place (the field's struct and name), which names the type all those places share.
-//!
-//! # Sessions
-//!
-//! `client.sessions()` (5 methods).
-//!
-//! | method | route | body | returns |
-//! |---|---|---|---|
-//! | `create` | `POST /session` | [`CreateSessionDto`](crate::CreateSessionDto) | [`Session`](crate::Session) |
-//! | `list` | `GET /session` |  | [`SessionPaginatedResponse`](crate::SessionPaginatedResponse) |
-//! | `get` | `GET /session/{id}` |  | [`Session`](crate::Session) |
-//! | `update` | `PATCH /session/{id}` | [`UpdateSessionDto`](crate::UpdateSessionDto) | [`Session`](crate::Session) |
-//! | `delete` | `DELETE /session/{id}` |  | [`Session`](crate::Session) |
-//!
-//! <details><summary>The 95 types these operations reach</summary>
-//!
-//! [`AnalysisCost`](crate::AnalysisCost), [`AnalysisPlan`](crate::AnalysisPlan), [`AnthropicCredential`](crate::AnthropicCredential), [`AnthropicModel`](crate::AnthropicModel), [`AnthropicThinking`](crate::AnthropicThinking), [`AnthropicThinkingEnabled`](crate::AnthropicThinkingEnabled), [`ApiRequestTool`](crate::ApiRequestTool), [`Artifact`](crate::Artifact), [`ArtifactPlan`](crate::ArtifactPlan), [`AssemblyAiTranscriber`](crate::AssemblyAiTranscriber), [`AssistantCustomEndpointingRule`](crate::AssistantCustomEndpointingRule), [`AssistantHook`](crate::AssistantHook), [`AssistantMessage`](crate::AssistantMessage), [`AssistantOverrides`](crate::AssistantOverrides), [`AzureVoice`](crate::AzureVoice), [`BackgroundSpeechDenoisingPlan`](crate::BackgroundSpeechDenoisingPlan), [`BackoffPlan`](crate::BackoffPlan), [`CallHookCallEnding`](crate::CallHookCallEnding), [`CallHookCallRinging`](crate::CallHookCallRinging), [`CallHookFilter`](crate::CallHookFilter), [`CallHookFilterOneOf`](crate::CallHookFilterOneOf), [`ChunkPlan`](crate::ChunkPlan), [`CompliancePlan`](crate::CompliancePlan), [`Condition`](crate::Condition), [`CozmoxSmartEndpointingPlan`](crate::CozmoxSmartEndpointingPlan), [`CreateAssistantDto`](crate::CreateAssistantDto), [`CreateCustomerDto`](crate::CreateCustomerDto), [`CreateSessionDto`](crate::CreateSessionDto), [`CreateSquadDto`](crate::CreateSquadDto), [`Credential`](crate::Credential), [`CustomEndpointingRule`](crate::CustomEndpointingRule), [`CustomKnowledgeBase`](crate::CustomKnowledgeBase), [`DeveloperMessage`](crate::DeveloperMessage), [`ExactReplacement`](crate::ExactReplacement), [`FallbackTranscriberPlan`](crate::FallbackTranscriberPlan), [`FallbackVoicePlan`](crate::FallbackVoicePlan), [`FixedBackoffPlan`](crate::FixedBackoffPlan), [`FormatPlan`](crate::FormatPlan), [`FourierDenoisingPlan`](crate::FourierDenoisingPlan), [`FunctionParameters`](crate::FunctionParameters), [`GoogleVoicemailDetectionPlan`](crate::GoogleVoicemailDetectionPlan), [`HipaaCompliancePlan`](crate::HipaaCompliancePlan), [`HookAction`](crate::HookAction), [`ImportTwilioPhoneNumberDto`](crate::ImportTwilioPhoneNumberDto), [`JsonSchema`](crate::JsonSchema), [`KeypadInputPlan`](crate::KeypadInputPlan), [`KnowledgeBase`](crate::KnowledgeBase), [`LangfuseObservabilityPlan`](crate::LangfuseObservabilityPlan), [`Message`](crate::Message), [`MessagePlan`](crate::MessagePlan), [`Model`](crate::Model), [`ModelCost`](crate::ModelCost), [`MonitorPlan`](crate::MonitorPlan), [`ObservabilityPlan`](crate::ObservabilityPlan), [`PaginationMeta`](crate::PaginationMeta), [`PciCompliancePlan`](crate::PciCompliancePlan), [`PhoneNumberHook`](crate::PhoneNumberHook), [`RegexOption`](crate::RegexOption), [`Replacement`](crate::Replacement), [`Server`](crate::Server), [`Session`](crate::Session), [`SessionControllerFindAllPaginatedSortOrder`](crate::SessionControllerFindAllPaginatedSortOrder), [`SessionCost`](crate::SessionCost), [`SessionPaginatedResponse`](crate::SessionPaginatedResponse), [`SmartDenoisingPlan`](crate::SmartDenoisingPlan), [`SmartEndpointingPlan`](crate::SmartEndpointingPlan), [`StartSpeakingPlan`](crate::StartSpeakingPlan), [`StopSpeakingPlan`](crate::StopSpeakingPlan), [`StructuredDataMultiPlan`](crate::StructuredDataMultiPlan), [`StructuredDataPlan`](crate::StructuredDataPlan), [`SuccessEvaluationPlan`](crate::SuccessEvaluationPlan), [`SummaryPlan`](crate::SummaryPlan), [`SystemMessage`](crate::SystemMessage), [`Tool`](crate::Tool), [`ToolExecutionMessage`](crate::ToolExecutionMessage), [`ToolFunction`](crate::ToolFunction), [`ToolMessage`](crate::ToolMessage), [`ToolMessageStart`](crate::ToolMessageStart), [`Transcriber`](crate::Transcriber), [`TranscriptPlan`](crate::TranscriptPlan), [`TranscriptionEndpointingPlan`](crate::TranscriptionEndpointingPlan), [`TransferDestination`](crate::TransferDestination), [`TransferDestinationNumber`](crate::TransferDestinationNumber), [`TransferFallbackPlan`](crate::TransferFallbackPlan), [`TransferHookAction`](crate::TransferHookAction), [`TransferPlan`](crate::TransferPlan), [`TransportConfiguration`](crate::TransportConfiguration), [`TransportConfigurationTwilio`](crate::TransportConfigurationTwilio), [`UpdateSessionDto`](crate::UpdateSessionDto), [`UserMessage`](crate::UserMessage), [`VariableExtractionAlias`](crate::VariableExtractionAlias), [`VariableExtractionPlan`](crate::VariableExtractionPlan), [`Voice`](crate::Voice), [`VoicemailDetection`](crate::VoicemailDetection), [`VoicemailDetectionBackoffPlan`](crate::VoicemailDetectionBackoffPlan)
-//!
-//! </details>
+#![cfg_attr(feature = "sessions", doc = "")]
+#![cfg_attr(feature = "sessions", doc = " # Sessions")]
+#![cfg_attr(feature = "sessions", doc = "")]
+#![cfg_attr(feature = "sessions", doc = " `client.sessions()` (5 methods).")]
+#![cfg_attr(feature = "sessions", doc = "")]
+#![cfg_attr(feature = "sessions", doc = " | method | route | body | returns |")]
+#![cfg_attr(feature = "sessions", doc = " |---|---|---|---|")]
+#![cfg_attr(
+    feature = "sessions",
+    doc = " | `create` | `POST /session` | [`CreateSessionDto`](crate::CreateSessionDto) | [`Session`](crate::Session) |"
+)]
+#![cfg_attr(
+    feature = "sessions",
+    doc = " | `list` | `GET /session` |  | [`SessionPaginatedResponse`](crate::SessionPaginatedResponse) |"
+)]
+#![cfg_attr(
+    feature = "sessions",
+    doc = " | `get` | `GET /session/{id}` |  | [`Session`](crate::Session) |"
+)]
+#![cfg_attr(
+    feature = "sessions",
+    doc = " | `update` | `PATCH /session/{id}` | [`UpdateSessionDto`](crate::UpdateSessionDto) | [`Session`](crate::Session) |"
+)]
+#![cfg_attr(
+    feature = "sessions",
+    doc = " | `delete` | `DELETE /session/{id}` |  | [`Session`](crate::Session) |"
+)]
+#![cfg_attr(feature = "sessions", doc = "")]
+#![cfg_attr(
+    feature = "sessions",
+    doc = " <details><summary>The 95 types these operations reach</summary>"
+)]
+#![cfg_attr(feature = "sessions", doc = "")]
+#![cfg_attr(
+    feature = "sessions",
+    doc = " [`AnalysisCost`](crate::AnalysisCost), [`AnalysisPlan`](crate::AnalysisPlan), [`AnthropicCredential`](crate::AnthropicCredential), [`AnthropicModel`](crate::AnthropicModel), [`AnthropicThinking`](crate::AnthropicThinking), [`AnthropicThinkingEnabled`](crate::AnthropicThinkingEnabled), [`ApiRequestTool`](crate::ApiRequestTool), [`Artifact`](crate::Artifact), [`ArtifactPlan`](crate::ArtifactPlan), [`AssemblyAiTranscriber`](crate::AssemblyAiTranscriber), [`AssistantCustomEndpointingRule`](crate::AssistantCustomEndpointingRule), [`AssistantHook`](crate::AssistantHook), [`AssistantMessage`](crate::AssistantMessage), [`AssistantOverrides`](crate::AssistantOverrides), [`AzureVoice`](crate::AzureVoice), [`BackgroundSpeechDenoisingPlan`](crate::BackgroundSpeechDenoisingPlan), [`BackoffPlan`](crate::BackoffPlan), [`CallHookCallEnding`](crate::CallHookCallEnding), [`CallHookCallRinging`](crate::CallHookCallRinging), [`CallHookFilter`](crate::CallHookFilter), [`CallHookFilterOneOf`](crate::CallHookFilterOneOf), [`ChunkPlan`](crate::ChunkPlan), [`CompliancePlan`](crate::CompliancePlan), [`Condition`](crate::Condition), [`CozmoxSmartEndpointingPlan`](crate::CozmoxSmartEndpointingPlan), [`CreateAssistantDto`](crate::CreateAssistantDto), [`CreateCustomerDto`](crate::CreateCustomerDto), [`CreateSessionDto`](crate::CreateSessionDto), [`CreateSquadDto`](crate::CreateSquadDto), [`Credential`](crate::Credential), [`CustomEndpointingRule`](crate::CustomEndpointingRule), [`CustomKnowledgeBase`](crate::CustomKnowledgeBase), [`DeveloperMessage`](crate::DeveloperMessage), [`ExactReplacement`](crate::ExactReplacement), [`FallbackTranscriberPlan`](crate::FallbackTranscriberPlan), [`FallbackVoicePlan`](crate::FallbackVoicePlan), [`FixedBackoffPlan`](crate::FixedBackoffPlan), [`FormatPlan`](crate::FormatPlan), [`FourierDenoisingPlan`](crate::FourierDenoisingPlan), [`FunctionParameters`](crate::FunctionParameters), [`GoogleVoicemailDetectionPlan`](crate::GoogleVoicemailDetectionPlan), [`HipaaCompliancePlan`](crate::HipaaCompliancePlan), [`HookAction`](crate::HookAction), [`ImportTwilioPhoneNumberDto`](crate::ImportTwilioPhoneNumberDto), [`JsonSchema`](crate::JsonSchema), [`KeypadInputPlan`](crate::KeypadInputPlan), [`KnowledgeBase`](crate::KnowledgeBase), [`LangfuseObservabilityPlan`](crate::LangfuseObservabilityPlan), [`Message`](crate::Message), [`MessagePlan`](crate::MessagePlan), [`Model`](crate::Model), [`ModelCost`](crate::ModelCost), [`MonitorPlan`](crate::MonitorPlan), [`ObservabilityPlan`](crate::ObservabilityPlan), [`PaginationMeta`](crate::PaginationMeta), [`PciCompliancePlan`](crate::PciCompliancePlan), [`PhoneNumberHook`](crate::PhoneNumberHook), [`RegexOption`](crate::RegexOption), [`Replacement`](crate::Replacement), [`Server`](crate::Server), [`Session`](crate::Session), [`SessionControllerFindAllPaginatedSortOrder`](crate::SessionControllerFindAllPaginatedSortOrder), [`SessionCost`](crate::SessionCost), [`SessionPaginatedResponse`](crate::SessionPaginatedResponse), [`SmartDenoisingPlan`](crate::SmartDenoisingPlan), [`SmartEndpointingPlan`](crate::SmartEndpointingPlan), [`StartSpeakingPlan`](crate::StartSpeakingPlan), [`StopSpeakingPlan`](crate::StopSpeakingPlan), [`StructuredDataMultiPlan`](crate::StructuredDataMultiPlan), [`StructuredDataPlan`](crate::StructuredDataPlan), [`SuccessEvaluationPlan`](crate::SuccessEvaluationPlan), [`SummaryPlan`](crate::SummaryPlan), [`SystemMessage`](crate::SystemMessage), [`Tool`](crate::Tool), [`ToolExecutionMessage`](crate::ToolExecutionMessage), [`ToolFunction`](crate::ToolFunction), [`ToolMessage`](crate::ToolMessage), [`ToolMessageStart`](crate::ToolMessageStart), [`Transcriber`](crate::Transcriber), [`TranscriptPlan`](crate::TranscriptPlan), [`TranscriptionEndpointingPlan`](crate::TranscriptionEndpointingPlan), [`TransferDestination`](crate::TransferDestination), [`TransferDestinationNumber`](crate::TransferDestinationNumber), [`TransferFallbackPlan`](crate::TransferFallbackPlan), [`TransferHookAction`](crate::TransferHookAction), [`TransferPlan`](crate::TransferPlan), [`TransportConfiguration`](crate::TransportConfiguration), [`TransportConfigurationTwilio`](crate::TransportConfigurationTwilio), [`UpdateSessionDto`](crate::UpdateSessionDto), [`UserMessage`](crate::UserMessage), [`VariableExtractionAlias`](crate::VariableExtractionAlias), [`VariableExtractionPlan`](crate::VariableExtractionPlan), [`Voice`](crate::Voice), [`VoicemailDetection`](crate::VoicemailDetection), [`VoicemailDetectionBackoffPlan`](crate::VoicemailDetectionBackoffPlan)"
+)]
+#![cfg_attr(feature = "sessions", doc = "")]
+#![cfg_attr(feature = "sessions", doc = " </details>")]
 #![deny(rustdoc::broken_intra_doc_links)]

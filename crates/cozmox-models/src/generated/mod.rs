@@ -11,6 +11,7 @@
     irrefutable_let_patterns
 )]
 ///A cost item of kind `analysis` (shape not shown in the seeds; other fields allowed).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -23,6 +24,7 @@ pub struct AnalysisCost {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AnalysisCost {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42,12 +44,14 @@ impl ::serde::Serialize for AnalysisCost {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AnalysisCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AnalysisCost {
     /// Builds a `AnalysisCost` with every optional field unset; `type` is `"analysis"`. Set the others with the setters named like the fields.
     #[inline]
@@ -66,12 +70,14 @@ impl AnalysisCost {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AnalysisCost {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["type"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -117,11 +123,13 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The kind of cost."] pub enum AnalysisCostType { Analysis = "analysis", }
     Unknown
 }
 ///Post-call analysis.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -176,6 +184,7 @@ pub struct AnalysisPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AnalysisPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -224,6 +233,7 @@ impl ::serde::Serialize for AnalysisPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AnalysisPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("minMessagesThreshold", &self.min_messages_threshold);
@@ -234,6 +244,7 @@ impl crate::drift::Drift for AnalysisPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AnalysisPlan {
     /// Builds a `AnalysisPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -299,6 +310,7 @@ impl AnalysisPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AnalysisPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -311,6 +323,7 @@ impl crate::de::Shaped for AnalysisPlan {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -404,6 +417,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
     }
 }
 ///Anthropic credential.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -427,6 +441,7 @@ pub struct AnthropicCredential {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AnthropicCredential {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -454,6 +469,7 @@ impl ::serde::Serialize for AnthropicCredential {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AnthropicCredential {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("apiKey", &self.api_key);
@@ -462,6 +478,7 @@ impl crate::drift::Drift for AnthropicCredential {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AnthropicCredential {
     /// Builds a `AnthropicCredential` with every optional field unset; `provider` is `"anthropic"`. Set the others with the setters named like the fields.
     #[inline]
@@ -507,12 +524,14 @@ impl AnthropicCredential {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AnthropicCredential {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["apiKey", "name", "provider"],
         required: &["provider"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -584,6 +603,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
     }
 }
 ///Anthropic model.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -674,6 +694,7 @@ pub struct AnthropicModel {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AnthropicModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -750,6 +771,7 @@ impl ::serde::Serialize for AnthropicModel {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AnthropicModel {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("emotionRecognitionEnabled", &self.emotion_recognition_enabled);
@@ -767,6 +789,7 @@ impl crate::drift::Drift for AnthropicModel {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AnthropicModel {
     /// Builds a `AnthropicModel` with every optional field unset; `provider` is `"anthropic"`. Set the others with the setters named like the fields.
     #[inline]
@@ -902,6 +925,7 @@ impl AnthropicModel {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AnthropicModel {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -921,6 +945,7 @@ impl crate::de::Shaped for AnthropicModel {
         required: &["provider"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1091,11 +1116,13 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The model provider."] pub enum AnthropicModelProvider { Anthropic =
     "anthropic", } Unknown
 }
 ///Anthropic extended-thinking configuration, selected by `type`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1107,6 +1134,7 @@ pub enum AnthropicThinking {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for AnthropicThinking {
     const NAME: &'static str = "AnthropicThinking";
     const TAG: &'static str = "type";
@@ -1139,6 +1167,7 @@ impl crate::de::Tagged for AnthropicThinking {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1146,6 +1175,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AnthropicThinking {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -1156,12 +1186,14 @@ impl crate::drift::Drift for AnthropicThinking {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<AnthropicThinkingEnabled> for AnthropicThinking {
     fn from(value: AnthropicThinkingEnabled) -> Self {
         Self::AnthropicThinkingEnabled(value)
     }
 }
 ///Extended thinking enabled.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1182,6 +1214,7 @@ pub struct AnthropicThinkingEnabled {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AnthropicThinkingEnabled {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1207,6 +1240,7 @@ impl ::serde::Serialize for AnthropicThinkingEnabled {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AnthropicThinkingEnabled {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("budgetTokens", &self.budget_tokens);
@@ -1214,6 +1248,7 @@ impl crate::drift::Drift for AnthropicThinkingEnabled {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AnthropicThinkingEnabled {
     /// Builds a `AnthropicThinkingEnabled` with every optional field unset; `type` is `"enabled"`. Set the others with the setters named like the fields.
     #[inline]
@@ -1245,12 +1280,14 @@ impl AnthropicThinkingEnabled {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AnthropicThinkingEnabled {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["budgetTokens", "type"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1307,11 +1344,13 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`AnthropicThinkingEnabledType`"] pub enum AnthropicThinkingEnabledType {
     Enabled = "enabled", } Unknown
 }
 ///A tool that calls an HTTP API.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1397,6 +1436,7 @@ pub struct ApiRequestTool {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for ApiRequestTool {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1467,6 +1507,7 @@ impl ::serde::Serialize for ApiRequestTool {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ApiRequestTool {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("backoffPlan", &self.backoff_plan);
@@ -1484,6 +1525,7 @@ impl crate::drift::Drift for ApiRequestTool {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl ApiRequestTool {
     /// Builds a `ApiRequestTool` with every optional field unset; `type` is `"apiRequest"`. Set the others with the setters named like the fields.
     #[inline]
@@ -1616,6 +1658,7 @@ impl ApiRequestTool {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for ApiRequestTool {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -1635,6 +1678,7 @@ impl crate::de::Shaped for ApiRequestTool {
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1803,36 +1847,43 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The HTTP method of the request."] pub enum ApiRequestToolMethod { Delete =
     "DELETE", Get = "GET", Patch = "PATCH", Post = "POST", Put = "PUT", } Unknown
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The kind of tool."] pub enum ApiRequestToolType { ApiRequest = "apiRequest",
     } Unknown
 }
 ///Artifacts extracted from the session messages (shape not shown in the seeds).
+#[cfg(feature = "sessions")]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Artifact(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Artifact {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         crate::drift::Drift::drift(&self.0, collector);
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::ops::Deref for Artifact {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &self.0
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<Artifact>
 for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn from(value: Artifact) -> Self {
         value.0
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
 for Artifact {
     fn from(
@@ -1842,6 +1893,7 @@ for Artifact {
     }
 }
 ///Which artifacts are produced for the call.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1908,6 +1960,7 @@ pub struct ArtifactPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for ArtifactPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1965,6 +2018,7 @@ impl ::serde::Serialize for ArtifactPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ArtifactPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("pcapEnabled", &self.pcap_enabled);
@@ -1977,6 +2031,7 @@ impl crate::drift::Drift for ArtifactPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl ArtifactPlan {
     /// Builds a `ArtifactPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -2058,6 +2113,7 @@ impl ArtifactPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for ArtifactPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -2072,6 +2128,7 @@ impl crate::de::Shaped for ArtifactPlan {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2186,11 +2243,13 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`ArtifactPlanRecordingFormat`"] pub enum ArtifactPlanRecordingFormat {
     WavL16 = "wav;l16", } Unknown
 }
 ///Assembly AI transcriber.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2305,6 +2364,7 @@ pub struct AssemblyAiTranscriber {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AssemblyAiTranscriber {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2426,6 +2486,7 @@ impl ::serde::Serialize for AssemblyAiTranscriber {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AssemblyAiTranscriber {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("confidenceThreshold", &self.confidence_threshold);
@@ -2459,6 +2520,7 @@ impl crate::drift::Drift for AssemblyAiTranscriber {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AssemblyAiTranscriber {
     /// Builds a `AssemblyAiTranscriber` with every optional field unset; `provider` is `"assembly-ai"`. Set the others with the setters named like the fields.
     #[inline]
@@ -2623,6 +2685,7 @@ impl AssemblyAiTranscriber {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AssemblyAiTranscriber {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -2644,6 +2707,7 @@ impl crate::de::Shaped for AssemblyAiTranscriber {
         required: &["provider"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2830,15 +2894,18 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The language of the transcription."] pub enum AssemblyAiTranscriberLanguage
     { En = "en", } Unknown
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The transcription provider."] pub enum AssemblyAiTranscriberProvider {
     AssemblyAi = "assembly-ai", } Unknown
 }
 ///Endpointing rule matched against the assistant's speech.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2872,6 +2939,7 @@ pub struct AssistantCustomEndpointingRule {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AssistantCustomEndpointingRule {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2907,6 +2975,7 @@ impl ::serde::Serialize for AssistantCustomEndpointingRule {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AssistantCustomEndpointingRule {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("regex", &self.regex);
@@ -2916,6 +2985,7 @@ impl crate::drift::Drift for AssistantCustomEndpointingRule {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AssistantCustomEndpointingRule {
     /// Builds a `AssistantCustomEndpointingRule` with every optional field unset; `type` is `"assistant"`. Set the others with the setters named like the fields.
     #[inline]
@@ -2969,12 +3039,14 @@ impl AssistantCustomEndpointingRule {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AssistantCustomEndpointingRule {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["regex", "regexOptions", "timeoutSeconds", "type"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3056,6 +3128,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
     }
 }
 ///An assistant hook, selected by `on`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -3067,6 +3140,7 @@ pub enum AssistantHook {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for AssistantHook {
     const NAME: &'static str = "AssistantHook";
     const TAG: &'static str = "on";
@@ -3099,6 +3173,7 @@ impl crate::de::Tagged for AssistantHook {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AssistantHook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3106,6 +3181,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantHook {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AssistantHook {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -3116,12 +3192,14 @@ impl crate::drift::Drift for AssistantHook {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<CallHookCallEnding> for AssistantHook {
     fn from(value: CallHookCallEnding) -> Self {
         Self::CallHookCallEnding(value)
     }
 }
 ///A chat message with role `assistant` (modelled from partial evidence; other fields allowed).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3160,6 +3238,7 @@ pub struct AssistantMessage {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AssistantMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3197,6 +3276,7 @@ impl ::serde::Serialize for AssistantMessage {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AssistantMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("content", &self.content);
@@ -3207,6 +3287,7 @@ impl crate::drift::Drift for AssistantMessage {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AssistantMessage {
     /// Builds a `AssistantMessage` with every optional field unset; `role` is `"assistant"`. Set the others with the setters named like the fields.
     #[inline]
@@ -3268,12 +3349,14 @@ impl AssistantMessage {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AssistantMessage {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["content", "message", "role", "secondsFromStart", "time"],
         required: &["role"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3364,11 +3447,13 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum AssistantMessageRole { Assistant
     = "assistant", } Unknown
 }
 ///Overrides for an assistant configuration (same fields as CreateAssistantDTO, plus variableValues).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3669,6 +3754,7 @@ pub struct AssistantOverrides {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AssistantOverrides {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3899,6 +3985,7 @@ impl ::serde::Serialize for AssistantOverrides {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AssistantOverrides {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("analysisPlan", &self.analysis_plan);
@@ -3952,6 +4039,7 @@ impl crate::drift::Drift for AssistantOverrides {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AssistantOverrides {
     /// Builds a `AssistantOverrides` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -4353,6 +4441,7 @@ impl AssistantOverrides {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AssistantOverrides {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -4395,6 +4484,7 @@ impl crate::de::Shaped for AssistantOverrides {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4839,10 +4929,12 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`AssistantOverridesBackgroundSound`"] pub enum
     AssistantOverridesBackgroundSound { Office = "office", } Unknown
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`AssistantOverridesClientMessagesItem`"] pub enum
     AssistantOverridesClientMessagesItem { ConversationUpdate = "conversation-update",
@@ -4852,11 +4944,13 @@ open_string_enum! {
     UserInterrupted = "user-interrupted", VoiceInput = "voice-input", WorkflowNodeStarted
     = "workflow.node.started", } Unknown
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`AssistantOverridesFirstMessageMode`"] pub enum
     AssistantOverridesFirstMessageMode { AssistantSpeaksFirst = "assistant-speaks-first",
     } Unknown
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`AssistantOverridesServerMessagesItem`"] pub enum
     AssistantOverridesServerMessagesItem { ConversationUpdate = "conversation-update",
@@ -4866,6 +4960,7 @@ open_string_enum! {
     UserInterrupted = "user-interrupted", } Unknown
 }
 ///Azure voice.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -4914,6 +5009,7 @@ pub struct AzureVoice {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for AzureVoice {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4957,6 +5053,7 @@ impl ::serde::Serialize for AzureVoice {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for AzureVoice {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("cachingEnabled", &self.caching_enabled);
@@ -4968,6 +5065,7 @@ impl crate::drift::Drift for AzureVoice {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl AzureVoice {
     /// Builds a `AzureVoice` with every optional field unset; `provider` is `"azure"`. Set the others with the setters named like the fields.
     #[inline]
@@ -5035,6 +5133,7 @@ impl AzureVoice {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for AzureVoice {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -5048,6 +5147,7 @@ impl crate::de::Shaped for AzureVoice {
         required: &["provider"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AzureVoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5148,11 +5248,13 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The voice provider."] pub enum AzureVoiceProvider { Azure = "azure", }
     Unknown
 }
 ///Background-speech denoising.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -5180,6 +5282,7 @@ pub struct BackgroundSpeechDenoisingPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for BackgroundSpeechDenoisingPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5209,6 +5312,7 @@ impl ::serde::Serialize for BackgroundSpeechDenoisingPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for BackgroundSpeechDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("fourierDenoisingPlan", &self.fourier_denoising_plan);
@@ -5216,6 +5320,7 @@ impl crate::drift::Drift for BackgroundSpeechDenoisingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl BackgroundSpeechDenoisingPlan {
     /// Builds a `BackgroundSpeechDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -5248,12 +5353,14 @@ impl BackgroundSpeechDenoisingPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for BackgroundSpeechDenoisingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["fourierDenoisingPlan", "smartDenoisingPlan"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5315,6 +5422,7 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
     }
 }
 ///Retry/backoff strategy, selected by `type`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5326,6 +5434,7 @@ pub enum BackoffPlan {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for BackoffPlan {
     const NAME: &'static str = "BackoffPlan";
     const TAG: &'static str = "type";
@@ -5358,6 +5467,7 @@ impl crate::de::Tagged for BackoffPlan {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for BackoffPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5365,6 +5475,7 @@ impl<'de> ::serde::Deserialize<'de> for BackoffPlan {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for BackoffPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -5375,12 +5486,14 @@ impl crate::drift::Drift for BackoffPlan {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<FixedBackoffPlan> for BackoffPlan {
     fn from(value: FixedBackoffPlan) -> Self {
         Self::FixedBackoffPlan(value)
     }
 }
 ///Hook that runs when the call is ending.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -5404,6 +5517,7 @@ pub struct CallHookCallEnding {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for CallHookCallEnding {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5431,6 +5545,7 @@ impl ::serde::Serialize for CallHookCallEnding {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CallHookCallEnding {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("do", &self.do_);
@@ -5439,6 +5554,7 @@ impl crate::drift::Drift for CallHookCallEnding {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl CallHookCallEnding {
     /// Builds a `CallHookCallEnding` with every optional field unset; `on` is `"call.ending"`. Set the others with the setters named like the fields.
     #[inline]
@@ -5481,12 +5597,14 @@ impl CallHookCallEnding {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for CallHookCallEnding {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["do", "filters", "on"],
         required: &["on"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5557,11 +5675,13 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The event the hook runs on."] pub enum CallHookCallEndingOn { CallEnding =
     "call.ending", } Unknown
 }
 ///Hook that runs when the call is ringing.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -5579,6 +5699,7 @@ pub struct CallHookCallRinging {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for CallHookCallRinging {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5602,6 +5723,7 @@ impl ::serde::Serialize for CallHookCallRinging {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CallHookCallRinging {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("do", &self.do_);
@@ -5609,6 +5731,7 @@ impl crate::drift::Drift for CallHookCallRinging {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl CallHookCallRinging {
     /// Builds a `CallHookCallRinging` with every optional field unset; `on` is `"call.ringing"`. Set the others with the setters named like the fields.
     #[inline]
@@ -5643,12 +5766,14 @@ impl CallHookCallRinging {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for CallHookCallRinging {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["do", "on"],
         required: &["on"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5707,11 +5832,13 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The event the hook runs on."] pub enum CallHookCallRingingOn { CallRinging =
     "call.ringing", } Unknown
 }
 ///A filter on when a hook runs, selected by `type`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5723,6 +5850,7 @@ pub enum CallHookFilter {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for CallHookFilter {
     const NAME: &'static str = "CallHookFilter";
     const TAG: &'static str = "type";
@@ -5755,6 +5883,7 @@ impl crate::de::Tagged for CallHookFilter {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CallHookFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5762,6 +5891,7 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilter {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CallHookFilter {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -5772,12 +5902,14 @@ impl crate::drift::Drift for CallHookFilter {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<CallHookFilterOneOf> for CallHookFilter {
     fn from(value: CallHookFilterOneOf) -> Self {
         Self::CallHookFilterOneOf(value)
     }
 }
 ///Matches when the value at `key` is one of the given values.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -5800,6 +5932,7 @@ pub struct CallHookFilterOneOf {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for CallHookFilterOneOf {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5827,6 +5960,7 @@ impl ::serde::Serialize for CallHookFilterOneOf {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CallHookFilterOneOf {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("key", &self.key);
@@ -5835,6 +5969,7 @@ impl crate::drift::Drift for CallHookFilterOneOf {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl CallHookFilterOneOf {
     /// Builds a `CallHookFilterOneOf` with every optional field unset; `type` is `"oneOf"`. Set the others with the setters named like the fields.
     #[inline]
@@ -5880,12 +6015,14 @@ impl CallHookFilterOneOf {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for CallHookFilterOneOf {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["key", "oneOf", "type"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5956,11 +6093,13 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The kind of filter."] pub enum CallHookFilterOneOfType { OneOf = "oneOf", }
     Unknown
 }
 ///How generated text is split into chunks for speech.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -6004,6 +6143,7 @@ pub struct ChunkPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for ChunkPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6041,6 +6181,7 @@ impl ::serde::Serialize for ChunkPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ChunkPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("enabled", &self.enabled);
@@ -6050,6 +6191,7 @@ impl crate::drift::Drift for ChunkPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl ChunkPlan {
     /// Builds a `ChunkPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -6095,12 +6237,14 @@ impl ChunkPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for ChunkPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["enabled", "formatPlan", "minCharacters", "punctuationBoundaries"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6180,6 +6324,7 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
     }
 }
 ///Compliance settings.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -6207,6 +6352,7 @@ pub struct CompliancePlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for CompliancePlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6234,6 +6380,7 @@ impl ::serde::Serialize for CompliancePlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("hipaaEnabled", &self.hipaa_enabled);
@@ -6241,6 +6388,7 @@ impl crate::drift::Drift for CompliancePlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl CompliancePlan {
     /// Builds a `CompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -6273,12 +6421,14 @@ impl CompliancePlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for CompliancePlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["hipaaEnabled", "pciEnabled"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6340,6 +6490,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
     }
 }
 ///A condition on a parameter.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -6367,6 +6518,7 @@ pub struct Condition {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for Condition {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6396,6 +6548,7 @@ impl ::serde::Serialize for Condition {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Condition {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("operator", &self.operator);
@@ -6404,6 +6557,7 @@ impl crate::drift::Drift for Condition {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl Condition {
     /// Builds a `Condition` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -6447,12 +6601,14 @@ impl Condition {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for Condition {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["operator", "param", "value"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Condition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6525,10 +6681,12 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The comparison operator."] pub enum ConditionOperator { Eq = "eq", } Unknown
 }
 ///Cozmox smart endpointing.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -6540,6 +6698,7 @@ pub struct CozmoxSmartEndpointingPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for CozmoxSmartEndpointingPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6559,12 +6718,14 @@ impl ::serde::Serialize for CozmoxSmartEndpointingPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CozmoxSmartEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("provider", &self.provider);
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl CozmoxSmartEndpointingPlan {
     /// Builds a `CozmoxSmartEndpointingPlan` with every optional field unset; `provider` is `"cozmox"`. Set the others with the setters named like the fields.
     #[inline]
@@ -6588,12 +6749,14 @@ impl CozmoxSmartEndpointingPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for CozmoxSmartEndpointingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["provider"],
         required: &["provider"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6639,11 +6802,13 @@ impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The smart endpointing provider."] pub enum
     CozmoxSmartEndpointingPlanProvider { Cozmox = "cozmox", } Unknown
 }
 ///An assistant configuration.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -6933,6 +7098,7 @@ pub struct CreateAssistantDto {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for CreateAssistantDto {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7157,6 +7323,7 @@ impl ::serde::Serialize for CreateAssistantDto {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CreateAssistantDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("analysisPlan", &self.analysis_plan);
@@ -7209,6 +7376,7 @@ impl crate::drift::Drift for CreateAssistantDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl CreateAssistantDto {
     /// Builds a `CreateAssistantDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -7597,6 +7765,7 @@ impl CreateAssistantDto {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for CreateAssistantDto {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -7638,6 +7807,7 @@ impl crate::de::Shaped for CreateAssistantDto {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8069,6 +8239,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
     }
 }
 ///A customer.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -8140,6 +8311,7 @@ pub struct CreateCustomerDto {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for CreateCustomerDto {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -8196,6 +8368,7 @@ impl ::serde::Serialize for CreateCustomerDto {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CreateCustomerDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("assistantOverrides", &self.assistant_overrides);
@@ -8209,6 +8382,7 @@ impl crate::drift::Drift for CreateCustomerDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl CreateCustomerDto {
     /// Builds a `CreateCustomerDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -8311,6 +8485,7 @@ impl CreateCustomerDto {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for CreateCustomerDto {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -8326,6 +8501,7 @@ impl crate::de::Shaped for CreateCustomerDto {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8456,6 +8632,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
     }
 }
 ///`CreateSessionDto`
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -8569,6 +8746,7 @@ If squadId is provided, this will be ignored.*/
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for CreateSessionDto {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -8644,6 +8822,7 @@ impl ::serde::Serialize for CreateSessionDto {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::validate::Validate for CreateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
         v.field(
@@ -8680,6 +8859,7 @@ impl crate::validate::Validate for CreateSessionDto {
         );
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CreateSessionDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("assistant", &self.assistant);
@@ -8698,6 +8878,7 @@ impl crate::drift::Drift for CreateSessionDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl CreateSessionDto {
     /// Builds a `CreateSessionDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -8851,6 +9032,7 @@ impl CreateSessionDto {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for CreateSessionDto {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -8871,6 +9053,7 @@ impl crate::de::Shaped for CreateSessionDto {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9062,29 +9245,34 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
     }
 }
 ///A squad configuration (shape not shown in the seeds).
+#[cfg(feature = "sessions")]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateSquadDto(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CreateSquadDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         crate::drift::Drift::drift(&self.0, collector);
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::ops::Deref for CreateSquadDto {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &self.0
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<CreateSquadDto>
 for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn from(value: CreateSquadDto) -> Self {
         value.0
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
 for CreateSquadDto {
     fn from(
@@ -9094,6 +9282,7 @@ for CreateSquadDto {
     }
 }
 ///A provider credential, selected by `provider`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -9105,6 +9294,7 @@ pub enum Credential {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for Credential {
     const NAME: &'static str = "Credential";
     const TAG: &'static str = "provider";
@@ -9137,6 +9327,7 @@ impl crate::de::Tagged for Credential {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Credential {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9144,6 +9335,7 @@ impl<'de> ::serde::Deserialize<'de> for Credential {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Credential {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -9154,12 +9346,14 @@ impl crate::drift::Drift for Credential {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<AnthropicCredential> for Credential {
     fn from(value: AnthropicCredential) -> Self {
         Self::AnthropicCredential(value)
     }
 }
 ///A custom endpointing rule, selected by `type`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -9171,6 +9365,7 @@ pub enum CustomEndpointingRule {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for CustomEndpointingRule {
     const NAME: &'static str = "CustomEndpointingRule";
     const TAG: &'static str = "type";
@@ -9206,6 +9401,7 @@ impl crate::de::Tagged for CustomEndpointingRule {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CustomEndpointingRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9213,6 +9409,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomEndpointingRule {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CustomEndpointingRule {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -9223,12 +9420,14 @@ impl crate::drift::Drift for CustomEndpointingRule {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<AssistantCustomEndpointingRule> for CustomEndpointingRule {
     fn from(value: AssistantCustomEndpointingRule) -> Self {
         Self::AssistantCustomEndpointingRule(value)
     }
 }
 ///A knowledge base served by your own server.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -9246,6 +9445,7 @@ pub struct CustomKnowledgeBase {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for CustomKnowledgeBase {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9269,6 +9469,7 @@ impl ::serde::Serialize for CustomKnowledgeBase {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for CustomKnowledgeBase {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("provider", &self.provider);
@@ -9276,6 +9477,7 @@ impl crate::drift::Drift for CustomKnowledgeBase {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl CustomKnowledgeBase {
     /// Builds a `CustomKnowledgeBase` with every optional field unset; `provider` is `"custom-knowledge-base"`. Set the others with the setters named like the fields.
     #[inline]
@@ -9307,12 +9509,14 @@ impl CustomKnowledgeBase {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for CustomKnowledgeBase {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["provider", "server"],
         required: &["provider"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9369,11 +9573,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The knowledge base provider."] pub enum CustomKnowledgeBaseProvider {
     CustomKnowledgeBase = "custom-knowledge-base", } Unknown
 }
 ///A chat message with role `developer` (modelled from partial evidence; other fields allowed).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -9412,6 +9618,7 @@ pub struct DeveloperMessage {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for DeveloperMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9449,6 +9656,7 @@ impl ::serde::Serialize for DeveloperMessage {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for DeveloperMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("content", &self.content);
@@ -9459,6 +9667,7 @@ impl crate::drift::Drift for DeveloperMessage {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl DeveloperMessage {
     /// Builds a `DeveloperMessage` with every optional field unset; `role` is `"developer"`. Set the others with the setters named like the fields.
     #[inline]
@@ -9520,12 +9729,14 @@ impl DeveloperMessage {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for DeveloperMessage {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["content", "message", "role", "secondsFromStart", "time"],
         required: &["role"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9616,11 +9827,13 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum DeveloperMessageRole { Developer
     = "developer", } Unknown
 }
 ///Replace an exact string.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -9653,6 +9866,7 @@ pub struct ExactReplacement {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for ExactReplacement {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9686,6 +9900,7 @@ impl ::serde::Serialize for ExactReplacement {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ExactReplacement {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("key", &self.key);
@@ -9695,6 +9910,7 @@ impl crate::drift::Drift for ExactReplacement {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl ExactReplacement {
     /// Builds a `ExactReplacement` with every optional field unset; `type` is `"exact"`. Set the others with the setters named like the fields.
     #[inline]
@@ -9749,12 +9965,14 @@ impl ExactReplacement {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for ExactReplacement {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["key", "replaceAllEnabled", "type", "value"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9835,11 +10053,13 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`ExactReplacementType`"] pub enum ExactReplacementType { Exact = "exact", }
     Unknown
 }
 ///Fallback transcribers.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -9855,6 +10075,7 @@ pub struct FallbackTranscriberPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for FallbackTranscriberPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9876,12 +10097,14 @@ impl ::serde::Serialize for FallbackTranscriberPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for FallbackTranscriberPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("transcribers", &self.transcribers);
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl FallbackTranscriberPlan {
     /// Builds a `FallbackTranscriberPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -9903,12 +10126,14 @@ impl FallbackTranscriberPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for FallbackTranscriberPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["transcribers"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9958,6 +10183,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
     }
 }
 ///Fallback voices.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -9973,6 +10199,7 @@ pub struct FallbackVoicePlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for FallbackVoicePlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9994,12 +10221,14 @@ impl ::serde::Serialize for FallbackVoicePlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for FallbackVoicePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("voices", &self.voices);
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl FallbackVoicePlan {
     /// Builds a `FallbackVoicePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -10021,12 +10250,14 @@ impl FallbackVoicePlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for FallbackVoicePlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["voices"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10076,6 +10307,7 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
     }
 }
 ///Retry with a fixed delay between attempts.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -10105,6 +10337,7 @@ pub struct FixedBackoffPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for FixedBackoffPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10134,6 +10367,7 @@ impl ::serde::Serialize for FixedBackoffPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for FixedBackoffPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("baseDelaySeconds", &self.base_delay_seconds);
@@ -10142,6 +10376,7 @@ impl crate::drift::Drift for FixedBackoffPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl FixedBackoffPlan {
     /// Builds a `FixedBackoffPlan` with every optional field unset; `type` is `"fixed"`. Set the others with the setters named like the fields.
     #[inline]
@@ -10179,12 +10414,14 @@ impl FixedBackoffPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for FixedBackoffPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["baseDelaySeconds", "maxRetries", "type"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10251,11 +10488,13 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`FixedBackoffPlanType`"] pub enum FixedBackoffPlanType { Fixed = "fixed", }
     Unknown
 }
 ///How text is formatted before it is spoken.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -10291,6 +10530,7 @@ pub struct FormatPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for FormatPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10328,6 +10568,7 @@ impl ::serde::Serialize for FormatPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for FormatPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("enabled", &self.enabled);
@@ -10337,6 +10578,7 @@ impl crate::drift::Drift for FormatPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl FormatPlan {
     /// Builds a `FormatPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -10388,6 +10630,7 @@ impl FormatPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for FormatPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -10399,6 +10642,7 @@ impl crate::de::Shaped for FormatPlan {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FormatPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10479,11 +10723,13 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`FormatPlanFormattersEnabled`"] pub enum FormatPlanFormattersEnabled {
     Markdown = "markdown", } Unknown
 }
 ///Fourier background-speech denoising.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -10538,6 +10784,7 @@ pub struct FourierDenoisingPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for FourierDenoisingPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10589,6 +10836,7 @@ impl ::serde::Serialize for FourierDenoisingPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for FourierDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("baselineOffsetDb", &self.baseline_offset_db);
@@ -10600,6 +10848,7 @@ impl crate::drift::Drift for FourierDenoisingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl FourierDenoisingPlan {
     /// Builds a `FourierDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -10661,6 +10910,7 @@ impl FourierDenoisingPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for FourierDenoisingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -10674,6 +10924,7 @@ impl crate::de::Shaped for FourierDenoisingPlan {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10771,6 +11022,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
     }
 }
 ///The parameters a function accepts, as a JSON Schema object.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -10797,6 +11049,7 @@ pub struct FunctionParameters {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for FunctionParameters {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10826,6 +11079,7 @@ impl ::serde::Serialize for FunctionParameters {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for FunctionParameters {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("properties", &self.properties);
@@ -10834,6 +11088,7 @@ impl crate::drift::Drift for FunctionParameters {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl FunctionParameters {
     /// Builds a `FunctionParameters` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -10879,12 +11134,14 @@ impl FunctionParameters {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for FunctionParameters {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["properties", "required", "type"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10959,11 +11216,13 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`FunctionParametersType`"] pub enum FunctionParametersType { Object =
     "object", } Unknown
 }
 ///Voicemail detection by Google.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -10992,6 +11251,7 @@ pub struct GoogleVoicemailDetectionPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for GoogleVoicemailDetectionPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -11021,6 +11281,7 @@ impl ::serde::Serialize for GoogleVoicemailDetectionPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for GoogleVoicemailDetectionPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("backoffPlan", &self.backoff_plan);
@@ -11029,6 +11290,7 @@ impl crate::drift::Drift for GoogleVoicemailDetectionPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl GoogleVoicemailDetectionPlan {
     /// Builds a `GoogleVoicemailDetectionPlan` with every optional field unset; `provider` is `"google"`. Set the others with the setters named like the fields.
     #[inline]
@@ -11074,12 +11336,14 @@ impl GoogleVoicemailDetectionPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for GoogleVoicemailDetectionPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["backoffPlan", "beepMaxAwaitSeconds", "provider"],
         required: &["provider"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11150,11 +11414,13 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The voicemail detection provider."] pub enum
     GoogleVoicemailDetectionPlanProvider { Google = "google", } Unknown
 }
 ///HIPAA compliance setting.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -11172,6 +11438,7 @@ pub struct HipaaCompliancePlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for HipaaCompliancePlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -11195,12 +11462,14 @@ impl ::serde::Serialize for HipaaCompliancePlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for HipaaCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("hipaaEnabled", &self.hipaa_enabled);
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl HipaaCompliancePlan {
     /// Builds a `HipaaCompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -11219,12 +11488,14 @@ impl HipaaCompliancePlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for HipaaCompliancePlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["hipaaEnabled"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11272,6 +11543,7 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
     }
 }
 ///An action a hook performs, selected by `type`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -11283,6 +11555,7 @@ pub enum HookAction {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for HookAction {
     const NAME: &'static str = "HookAction";
     const TAG: &'static str = "type";
@@ -11315,6 +11588,7 @@ impl crate::de::Tagged for HookAction {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for HookAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11322,6 +11596,7 @@ impl<'de> ::serde::Deserialize<'de> for HookAction {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for HookAction {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -11330,12 +11605,14 @@ impl crate::drift::Drift for HookAction {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<TransferHookAction> for HookAction {
     fn from(value: TransferHookAction) -> Self {
         Self::TransferHookAction(value)
     }
 }
 ///A Twilio phone number to import.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -11440,6 +11717,7 @@ pub struct ImportTwilioPhoneNumberDto {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for ImportTwilioPhoneNumberDto {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -11521,6 +11799,7 @@ impl ::serde::Serialize for ImportTwilioPhoneNumberDto {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ImportTwilioPhoneNumberDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("assistantId", &self.assistant_id);
@@ -11539,6 +11818,7 @@ impl crate::drift::Drift for ImportTwilioPhoneNumberDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl ImportTwilioPhoneNumberDto {
     /// Builds a `ImportTwilioPhoneNumberDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -11686,6 +11966,7 @@ impl ImportTwilioPhoneNumberDto {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for ImportTwilioPhoneNumberDto {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -11706,6 +11987,7 @@ impl crate::de::Shaped for ImportTwilioPhoneNumberDto {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11895,6 +12177,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
     }
 }
 ///A JSON Schema fragment (used for tool bodies/headers, extraction and structured-data schemas).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -11960,6 +12243,7 @@ pub struct JsonSchema {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for JsonSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12013,6 +12297,7 @@ impl ::serde::Serialize for JsonSchema {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for JsonSchema {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("description", &self.description);
@@ -12027,6 +12312,7 @@ impl crate::drift::Drift for JsonSchema {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl JsonSchema {
     /// Builds a `JsonSchema` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -12129,6 +12415,7 @@ impl JsonSchema {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for JsonSchema {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -12145,6 +12432,7 @@ impl crate::de::Shaped for JsonSchema {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for JsonSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12291,16 +12579,19 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The format of the string value."] pub enum JsonSchemaFormat { DateTime =
     "date-time", } Unknown
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The JSON type of the value."] pub enum JsonSchemaType { Array = "array",
     Boolean = "boolean", Integer = "integer", Number = "number", Object = "object",
     String = "string", } Unknown
 }
 ///Keypad (DTMF) input.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -12328,6 +12619,7 @@ pub struct KeypadInputPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for KeypadInputPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12359,6 +12651,7 @@ impl ::serde::Serialize for KeypadInputPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for KeypadInputPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("delimiters", &self.delimiters);
@@ -12367,6 +12660,7 @@ impl crate::drift::Drift for KeypadInputPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl KeypadInputPlan {
     /// Builds a `KeypadInputPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -12404,12 +12698,14 @@ impl KeypadInputPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for KeypadInputPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["delimiters", "enabled", "timeoutSeconds"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12479,6 +12775,7 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
     }
 }
 ///A knowledge base, selected by `provider`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -12490,6 +12787,7 @@ pub enum KnowledgeBase {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for KnowledgeBase {
     const NAME: &'static str = "KnowledgeBase";
     const TAG: &'static str = "provider";
@@ -12522,6 +12820,7 @@ impl crate::de::Tagged for KnowledgeBase {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for KnowledgeBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12529,6 +12828,7 @@ impl<'de> ::serde::Deserialize<'de> for KnowledgeBase {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for KnowledgeBase {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -12539,12 +12839,14 @@ impl crate::drift::Drift for KnowledgeBase {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<CustomKnowledgeBase> for KnowledgeBase {
     fn from(value: CustomKnowledgeBase) -> Self {
         Self::CustomKnowledgeBase(value)
     }
 }
 ///Observability with Langfuse.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -12568,6 +12870,7 @@ pub struct LangfuseObservabilityPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for LangfuseObservabilityPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12595,6 +12898,7 @@ impl ::serde::Serialize for LangfuseObservabilityPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for LangfuseObservabilityPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("metadata", &self.metadata);
@@ -12603,6 +12907,7 @@ impl crate::drift::Drift for LangfuseObservabilityPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl LangfuseObservabilityPlan {
     /// Builds a `LangfuseObservabilityPlan` with every optional field unset; `provider` is `"langfuse"`. Set the others with the setters named like the fields.
     #[inline]
@@ -12650,12 +12955,14 @@ impl LangfuseObservabilityPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for LangfuseObservabilityPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["metadata", "provider", "tags"],
         required: &["provider"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12728,11 +13035,13 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The observability provider."] pub enum LangfuseObservabilityPlanProvider {
     Langfuse = "langfuse", } Unknown
 }
 ///A chat message, selected by `role`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -12748,6 +13057,7 @@ pub enum Message {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for Message {
     const NAME: &'static str = "Message";
     const TAG: &'static str = "role";
@@ -12800,6 +13110,7 @@ impl crate::de::Tagged for Message {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Message {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12807,6 +13118,7 @@ impl<'de> ::serde::Deserialize<'de> for Message {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Message {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -12819,32 +13131,38 @@ impl crate::drift::Drift for Message {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<SystemMessage> for Message {
     fn from(value: SystemMessage) -> Self {
         Self::SystemMessage(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<UserMessage> for Message {
     fn from(value: UserMessage) -> Self {
         Self::UserMessage(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<AssistantMessage> for Message {
     fn from(value: AssistantMessage) -> Self {
         Self::AssistantMessage(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<ToolMessage> for Message {
     fn from(value: ToolMessage) -> Self {
         Self::ToolMessage(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<DeveloperMessage> for Message {
     fn from(value: DeveloperMessage) -> Self {
         Self::DeveloperMessage(value)
     }
 }
 ///Idle and silence messages.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -12894,6 +13212,7 @@ pub struct MessagePlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for MessagePlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12953,6 +13272,7 @@ impl ::serde::Serialize for MessagePlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for MessagePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector
@@ -12968,6 +13288,7 @@ impl crate::drift::Drift for MessagePlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl MessagePlan {
     /// Builds a `MessagePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -13035,6 +13356,7 @@ impl MessagePlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for MessagePlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -13047,6 +13369,7 @@ impl crate::de::Shaped for MessagePlan {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for MessagePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13138,6 +13461,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
     }
 }
 ///LLM configuration, selected by `provider`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -13149,6 +13473,7 @@ pub enum Model {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for Model {
     const NAME: &'static str = "Model";
     const TAG: &'static str = "provider";
@@ -13180,6 +13505,7 @@ impl crate::de::Tagged for Model {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Model {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13187,6 +13513,7 @@ impl<'de> ::serde::Deserialize<'de> for Model {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Model {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -13195,12 +13522,14 @@ impl crate::drift::Drift for Model {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<AnthropicModel> for Model {
     fn from(value: AnthropicModel) -> Self {
         Self::AnthropicModel(value)
     }
 }
 ///A cost item of kind `model` (shape not shown in the seeds; other fields allowed).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -13213,6 +13542,7 @@ pub struct ModelCost {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for ModelCost {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13232,12 +13562,14 @@ impl ::serde::Serialize for ModelCost {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ModelCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl ModelCost {
     /// Builds a `ModelCost` with every optional field unset; `type` is `"model"`. Set the others with the setters named like the fields.
     #[inline]
@@ -13256,12 +13588,14 @@ impl ModelCost {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for ModelCost {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["type"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ModelCost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13307,10 +13641,12 @@ impl<'de> ::serde::Deserialize<'de> for ModelCost {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The kind of cost."] pub enum ModelCostType { Model = "model", } Unknown
 }
 ///Live listen/control of the call.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -13352,6 +13688,7 @@ pub struct MonitorPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for MonitorPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13403,6 +13740,7 @@ impl ::serde::Serialize for MonitorPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for MonitorPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector
@@ -13414,6 +13752,7 @@ impl crate::drift::Drift for MonitorPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl MonitorPlan {
     /// Builds a `MonitorPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -13462,6 +13801,7 @@ impl MonitorPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for MonitorPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -13473,6 +13813,7 @@ impl crate::de::Shaped for MonitorPlan {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13550,6 +13891,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
     }
 }
 ///Observability configuration, selected by `provider`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -13561,6 +13903,7 @@ pub enum ObservabilityPlan {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for ObservabilityPlan {
     const NAME: &'static str = "ObservabilityPlan";
     const TAG: &'static str = "provider";
@@ -13593,6 +13936,7 @@ impl crate::de::Tagged for ObservabilityPlan {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ObservabilityPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13600,6 +13944,7 @@ impl<'de> ::serde::Deserialize<'de> for ObservabilityPlan {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ObservabilityPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -13610,12 +13955,14 @@ impl crate::drift::Drift for ObservabilityPlan {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<LangfuseObservabilityPlan> for ObservabilityPlan {
     fn from(value: LangfuseObservabilityPlan) -> Self {
         Self::LangfuseObservabilityPlan(value)
     }
 }
 ///Pagination metadata.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -13634,6 +13981,7 @@ pub struct PaginationMeta {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for PaginationMeta {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13655,6 +14003,7 @@ impl ::serde::Serialize for PaginationMeta {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for PaginationMeta {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("currentPage", &self.current_page);
@@ -13663,6 +14012,7 @@ impl crate::drift::Drift for PaginationMeta {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl PaginationMeta {
     /// Builds a `PaginationMeta` from its required fields (`currentPage`, `itemsPerPage`, `totalItems`), every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -13701,12 +14051,14 @@ impl PaginationMeta {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for PaginationMeta {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["currentPage", "itemsPerPage", "totalItems"],
         required: &["currentPage", "itemsPerPage", "totalItems"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13785,6 +14137,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
     }
 }
 ///PCI compliance setting.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -13802,6 +14155,7 @@ pub struct PciCompliancePlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for PciCompliancePlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13823,12 +14177,14 @@ impl ::serde::Serialize for PciCompliancePlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for PciCompliancePlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("pciEnabled", &self.pci_enabled);
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl PciCompliancePlan {
     /// Builds a `PciCompliancePlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -13847,12 +14203,14 @@ impl PciCompliancePlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for PciCompliancePlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["pciEnabled"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13900,6 +14258,7 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
     }
 }
 ///A phone number hook, selected by `on`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -13911,6 +14270,7 @@ pub enum PhoneNumberHook {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for PhoneNumberHook {
     const NAME: &'static str = "PhoneNumberHook";
     const TAG: &'static str = "on";
@@ -13943,6 +14303,7 @@ impl crate::de::Tagged for PhoneNumberHook {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberHook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13950,6 +14311,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberHook {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for PhoneNumberHook {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -13960,12 +14322,14 @@ impl crate::drift::Drift for PhoneNumberHook {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<CallHookCallRinging> for PhoneNumberHook {
     fn from(value: CallHookCallRinging) -> Self {
         Self::CallHookCallRinging(value)
     }
 }
 ///An option applied to a regular expression.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -13986,6 +14350,7 @@ pub struct RegexOption {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for RegexOption {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14011,6 +14376,7 @@ impl ::serde::Serialize for RegexOption {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for RegexOption {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("enabled", &self.enabled);
@@ -14018,6 +14384,7 @@ impl crate::drift::Drift for RegexOption {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl RegexOption {
     /// Builds a `RegexOption` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -14044,12 +14411,14 @@ impl RegexOption {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for RegexOption {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["enabled", "type"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for RegexOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14108,11 +14477,13 @@ impl<'de> ::serde::Deserialize<'de> for RegexOption {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The option."] pub enum RegexOptionType { IgnoreCase = "ignore-case", }
     Unknown
 }
 ///A text replacement applied before speech, selected by `type`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -14124,6 +14495,7 @@ pub enum Replacement {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for Replacement {
     const NAME: &'static str = "Replacement";
     const TAG: &'static str = "type";
@@ -14156,6 +14528,7 @@ impl crate::de::Tagged for Replacement {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Replacement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14163,6 +14536,7 @@ impl<'de> ::serde::Deserialize<'de> for Replacement {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Replacement {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -14173,12 +14547,14 @@ impl crate::drift::Drift for Replacement {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<ExactReplacement> for Replacement {
     fn from(value: ExactReplacement) -> Self {
         Self::ExactReplacement(value)
     }
 }
 ///A server the platform sends requests to.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -14220,6 +14596,7 @@ pub struct Server {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for Server {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14255,6 +14632,7 @@ impl ::serde::Serialize for Server {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Server {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("backoffPlan", &self.backoff_plan);
@@ -14264,6 +14642,7 @@ impl crate::drift::Drift for Server {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl Server {
     /// Builds a `Server` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -14317,12 +14696,14 @@ impl Server {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for Server {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["backoffPlan", "headers", "timeoutSeconds", "url"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Server {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14406,6 +14787,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
     }
 }
 ///`Session`
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -14552,6 +14934,7 @@ If squadId is provided, this will be ignored.*/
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for Session {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14644,6 +15027,7 @@ impl ::serde::Serialize for Session {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Session {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("artifact", &self.artifact);
@@ -14669,6 +15053,7 @@ impl crate::drift::Drift for Session {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl Session {
     /// Builds a `Session` from its required fields (`createdAt`, `id`, `orgId`, `updatedAt`), every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -14892,6 +15277,7 @@ impl Session {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for Session {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -14919,6 +15305,7 @@ impl crate::de::Shaped for Session {
         required: &["createdAt", "id", "orgId", "updatedAt"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Session {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15187,11 +15574,13 @@ impl<'de> ::serde::Deserialize<'de> for Session {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`SessionControllerFindAllPaginatedSortOrder`"] pub enum
     SessionControllerFindAllPaginatedSortOrder { Asc = "ASC", Desc = "DESC", } Unknown
 }
 ///A cost item of kind `session` (shape not shown in the seeds; other fields allowed).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -15204,6 +15593,7 @@ pub struct SessionCost {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for SessionCost {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -15223,12 +15613,14 @@ impl ::serde::Serialize for SessionCost {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SessionCost {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("type", &self.type_);
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl SessionCost {
     /// Builds a `SessionCost` with every optional field unset; `type` is `"session"`. Set the others with the setters named like the fields.
     #[inline]
@@ -15247,12 +15639,14 @@ impl SessionCost {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for SessionCost {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["type"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SessionCost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15298,11 +15692,13 @@ impl<'de> ::serde::Deserialize<'de> for SessionCost {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The kind of cost."] pub enum SessionCostType { Session = "session", }
     Unknown
 }
 ///`SessionCostsItem`
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -15316,6 +15712,7 @@ pub enum SessionCostsItem {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for SessionCostsItem {
     const NAME: &'static str = "SessionCostsItem";
     const TAG: &'static str = "type";
@@ -15352,6 +15749,7 @@ impl crate::de::Tagged for SessionCostsItem {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SessionCostsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15359,6 +15757,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionCostsItem {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SessionCostsItem {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -15371,22 +15770,26 @@ impl crate::drift::Drift for SessionCostsItem {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<ModelCost> for SessionCostsItem {
     fn from(value: ModelCost) -> Self {
         Self::ModelCost(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<AnalysisCost> for SessionCostsItem {
     fn from(value: AnalysisCost) -> Self {
         Self::AnalysisCost(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<SessionCost> for SessionCostsItem {
     fn from(value: SessionCost) -> Self {
         Self::SessionCost(value)
     }
 }
 ///`SessionMessagesItem`
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -15402,6 +15805,7 @@ pub enum SessionMessagesItem {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for SessionMessagesItem {
     const NAME: &'static str = "SessionMessagesItem";
     const TAG: &'static str = "role";
@@ -15454,6 +15858,7 @@ impl crate::de::Tagged for SessionMessagesItem {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SessionMessagesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15461,6 +15866,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionMessagesItem {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SessionMessagesItem {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -15475,52 +15881,62 @@ impl crate::drift::Drift for SessionMessagesItem {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<SystemMessage> for SessionMessagesItem {
     fn from(value: SystemMessage) -> Self {
         Self::SystemMessage(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<UserMessage> for SessionMessagesItem {
     fn from(value: UserMessage) -> Self {
         Self::UserMessage(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<AssistantMessage> for SessionMessagesItem {
     fn from(value: AssistantMessage) -> Self {
         Self::AssistantMessage(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<ToolMessage> for SessionMessagesItem {
     fn from(value: ToolMessage) -> Self {
         Self::ToolMessage(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<DeveloperMessage> for SessionMessagesItem {
     fn from(value: DeveloperMessage) -> Self {
         Self::DeveloperMessage(value)
     }
 }
 ///This is a user-defined name for the session. Maximum length is 40 characters.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SessionName(::std::string::String);
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SessionName {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         crate::drift::Drift::drift(&self.0, collector);
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::ops::Deref for SessionName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
         &self.0
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<SessionName> for ::std::string::String {
     fn from(value: SessionName) -> Self {
         value.0
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::str::FromStr for SessionName {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -15532,16 +15948,19 @@ impl ::std::str::FromStr for SessionName {
         Ok(Self(value.to_string()))
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<&str> for SessionName {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<::std::string::String> for SessionName {
     fn from(value: ::std::string::String) -> Self {
         Self(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SessionName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15551,6 +15970,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionName {
     }
 }
 ///A page of sessions.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -15564,6 +15984,7 @@ pub struct SessionPaginatedResponse {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for SessionPaginatedResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -15584,6 +16005,7 @@ impl ::serde::Serialize for SessionPaginatedResponse {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SessionPaginatedResponse {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("metadata", &self.metadata);
@@ -15591,6 +16013,7 @@ impl crate::drift::Drift for SessionPaginatedResponse {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl SessionPaginatedResponse {
     /// Builds a `SessionPaginatedResponse` from its required fields (`metadata`, `results`), every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -15623,12 +16046,14 @@ impl SessionPaginatedResponse {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for SessionPaginatedResponse {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["metadata", "results"],
         required: &["metadata", "results"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15684,12 +16109,14 @@ impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc =
     "This is the current status of the session. Can be either 'active' or 'completed'."]
     pub enum SessionStatus { Active = "active", Completed = "completed", } Unknown
 }
 ///Smart background-speech denoising.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -15704,6 +16131,7 @@ pub struct SmartDenoisingPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for SmartDenoisingPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -15725,12 +16153,14 @@ impl ::serde::Serialize for SmartDenoisingPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SmartDenoisingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("enabled", &self.enabled);
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl SmartDenoisingPlan {
     /// Builds a `SmartDenoisingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -15749,12 +16179,14 @@ impl SmartDenoisingPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for SmartDenoisingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["enabled"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15802,6 +16234,7 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
     }
 }
 ///Smart endpointing, selected by `provider`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -15813,6 +16246,7 @@ pub enum SmartEndpointingPlan {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for SmartEndpointingPlan {
     const NAME: &'static str = "SmartEndpointingPlan";
     const TAG: &'static str = "provider";
@@ -15845,6 +16279,7 @@ impl crate::de::Tagged for SmartEndpointingPlan {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SmartEndpointingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15852,6 +16287,7 @@ impl<'de> ::serde::Deserialize<'de> for SmartEndpointingPlan {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SmartEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -15862,12 +16298,14 @@ impl crate::drift::Drift for SmartEndpointingPlan {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<CozmoxSmartEndpointingPlan> for SmartEndpointingPlan {
     fn from(value: CozmoxSmartEndpointingPlan) -> Self {
         Self::CozmoxSmartEndpointingPlan(value)
     }
 }
 ///When the assistant starts speaking.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -15923,6 +16361,7 @@ pub struct StartSpeakingPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for StartSpeakingPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -15979,6 +16418,7 @@ impl ::serde::Serialize for StartSpeakingPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for StartSpeakingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("customEndpointingRules", &self.custom_endpointing_rules);
@@ -15990,6 +16430,7 @@ impl crate::drift::Drift for StartSpeakingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl StartSpeakingPlan {
     /// Builds a `StartSpeakingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -16052,6 +16493,7 @@ impl StartSpeakingPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for StartSpeakingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -16064,6 +16506,7 @@ impl crate::de::Shaped for StartSpeakingPlan {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16157,6 +16600,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
     }
 }
 ///When the assistant stops speaking because the user is speaking.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -16210,6 +16654,7 @@ pub struct StopSpeakingPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for StopSpeakingPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16258,6 +16703,7 @@ impl ::serde::Serialize for StopSpeakingPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for StopSpeakingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("acknowledgementPhrases", &self.acknowledgement_phrases);
@@ -16268,6 +16714,7 @@ impl crate::drift::Drift for StopSpeakingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl StopSpeakingPlan {
     /// Builds a `StopSpeakingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -16324,6 +16771,7 @@ impl StopSpeakingPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for StopSpeakingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -16336,6 +16784,7 @@ impl crate::de::Shaped for StopSpeakingPlan {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16427,6 +16876,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
     }
 }
 ///A named structured-data plan.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -16447,6 +16897,7 @@ pub struct StructuredDataMultiPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for StructuredDataMultiPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16472,6 +16923,7 @@ impl ::serde::Serialize for StructuredDataMultiPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for StructuredDataMultiPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("key", &self.key);
@@ -16479,6 +16931,7 @@ impl crate::drift::Drift for StructuredDataMultiPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl StructuredDataMultiPlan {
     /// Builds a `StructuredDataMultiPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -16508,12 +16961,14 @@ impl StructuredDataMultiPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for StructuredDataMultiPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["key", "plan"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16575,6 +17030,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
     }
 }
 ///How structured data is extracted from the call.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -16610,6 +17066,7 @@ pub struct StructuredDataPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for StructuredDataPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16645,6 +17102,7 @@ impl ::serde::Serialize for StructuredDataPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for StructuredDataPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("enabled", &self.enabled);
@@ -16654,6 +17112,7 @@ impl crate::drift::Drift for StructuredDataPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl StructuredDataPlan {
     /// Builds a `StructuredDataPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -16703,12 +17162,14 @@ impl StructuredDataPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for StructuredDataPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["enabled", "messages", "schema", "timeoutSeconds"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16792,6 +17253,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
     }
 }
 ///How the success of the call is evaluated.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -16827,6 +17289,7 @@ pub struct SuccessEvaluationPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for SuccessEvaluationPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16862,6 +17325,7 @@ impl ::serde::Serialize for SuccessEvaluationPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SuccessEvaluationPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("enabled", &self.enabled);
@@ -16871,6 +17335,7 @@ impl crate::drift::Drift for SuccessEvaluationPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl SuccessEvaluationPlan {
     /// Builds a `SuccessEvaluationPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -16923,12 +17388,14 @@ impl SuccessEvaluationPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for SuccessEvaluationPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["enabled", "messages", "rubric", "timeoutSeconds"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17013,11 +17480,13 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The rubric used for the evaluation."] pub enum SuccessEvaluationPlanRubric {
     NumericScale = "NumericScale", } Unknown
 }
 ///How a summary is generated.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -17050,6 +17519,7 @@ pub struct SummaryPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for SummaryPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -17081,6 +17551,7 @@ impl ::serde::Serialize for SummaryPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SummaryPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("enabled", &self.enabled);
@@ -17089,6 +17560,7 @@ impl crate::drift::Drift for SummaryPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl SummaryPlan {
     /// Builds a `SummaryPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -17130,12 +17602,14 @@ impl SummaryPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for SummaryPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["enabled", "messages", "timeoutSeconds"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17209,6 +17683,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
     }
 }
 ///A chat message with role `system` (modelled from partial evidence; other fields allowed).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -17247,6 +17722,7 @@ pub struct SystemMessage {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for SystemMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -17284,6 +17760,7 @@ impl ::serde::Serialize for SystemMessage {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for SystemMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("content", &self.content);
@@ -17294,6 +17771,7 @@ impl crate::drift::Drift for SystemMessage {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl SystemMessage {
     /// Builds a `SystemMessage` with every optional field unset; `role` is `"system"`. Set the others with the setters named like the fields.
     #[inline]
@@ -17350,12 +17828,14 @@ impl SystemMessage {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for SystemMessage {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["content", "message", "role", "secondsFromStart", "time"],
         required: &["role"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SystemMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17446,11 +17926,13 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum SystemMessageRole { System =
     "system", } Unknown
 }
 ///A tool the model can call, selected by `type`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -17462,6 +17944,7 @@ pub enum Tool {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for Tool {
     const NAME: &'static str = "Tool";
     const TAG: &'static str = "type";
@@ -17493,6 +17976,7 @@ impl crate::de::Tagged for Tool {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Tool {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17500,6 +17984,7 @@ impl<'de> ::serde::Deserialize<'de> for Tool {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Tool {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -17508,12 +17993,14 @@ impl crate::drift::Drift for Tool {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<ApiRequestTool> for Tool {
     fn from(value: ApiRequestTool) -> Self {
         Self::ApiRequestTool(value)
     }
 }
 ///A message tied to a stage of tool execution, selected by `type`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -17525,6 +18012,7 @@ pub enum ToolExecutionMessage {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for ToolExecutionMessage {
     const NAME: &'static str = "ToolExecutionMessage";
     const TAG: &'static str = "type";
@@ -17557,6 +18045,7 @@ impl crate::de::Tagged for ToolExecutionMessage {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ToolExecutionMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17564,6 +18053,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolExecutionMessage {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ToolExecutionMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -17574,12 +18064,14 @@ impl crate::drift::Drift for ToolExecutionMessage {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<ToolMessageStart> for ToolExecutionMessage {
     fn from(value: ToolMessageStart) -> Self {
         Self::ToolMessageStart(value)
     }
 }
 ///The function definition of a tool, as exposed to the model.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -17610,6 +18102,7 @@ pub struct ToolFunction {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for ToolFunction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -17643,6 +18136,7 @@ impl ::serde::Serialize for ToolFunction {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ToolFunction {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("description", &self.description);
@@ -17652,6 +18146,7 @@ impl crate::drift::Drift for ToolFunction {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl ToolFunction {
     /// Builds a `ToolFunction` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -17703,12 +18198,14 @@ impl ToolFunction {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for ToolFunction {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["description", "name", "parameters", "strict"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ToolFunction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17792,6 +18289,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
     }
 }
 ///A chat message with role `tool` (modelled from partial evidence; other fields allowed).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -17830,6 +18328,7 @@ pub struct ToolMessage {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for ToolMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -17867,6 +18366,7 @@ impl ::serde::Serialize for ToolMessage {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ToolMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("content", &self.content);
@@ -17877,6 +18377,7 @@ impl crate::drift::Drift for ToolMessage {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl ToolMessage {
     /// Builds a `ToolMessage` with every optional field unset; `role` is `"tool"`. Set the others with the setters named like the fields.
     #[inline]
@@ -17933,12 +18434,14 @@ impl ToolMessage {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for ToolMessage {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["content", "message", "role", "secondsFromStart", "time"],
         required: &["role"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ToolMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18029,11 +18532,13 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum ToolMessageRole { Tool = "tool",
     } Unknown
 }
 ///Message spoken when the tool request starts.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -18069,6 +18574,7 @@ pub struct ToolMessageStart {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for ToolMessageStart {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -18104,6 +18610,7 @@ impl ::serde::Serialize for ToolMessageStart {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for ToolMessageStart {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("blocking", &self.blocking);
@@ -18114,6 +18621,7 @@ impl crate::drift::Drift for ToolMessageStart {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl ToolMessageStart {
     /// Builds a `ToolMessageStart` with every optional field unset; `type` is `"request-start"`. Set the others with the setters named like the fields.
     #[inline]
@@ -18178,12 +18686,14 @@ impl ToolMessageStart {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for ToolMessageStart {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["blocking", "conditions", "content", "contents", "type"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18276,11 +18786,13 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The kind of tool message."] pub enum ToolMessageStartType { RequestStart =
     "request-start", } Unknown
 }
 ///Speech-to-text configuration, selected by `provider`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -18292,6 +18804,7 @@ pub enum Transcriber {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for Transcriber {
     const NAME: &'static str = "Transcriber";
     const TAG: &'static str = "provider";
@@ -18324,6 +18837,7 @@ impl crate::de::Tagged for Transcriber {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Transcriber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18331,6 +18845,7 @@ impl<'de> ::serde::Deserialize<'de> for Transcriber {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Transcriber {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -18341,12 +18856,14 @@ impl crate::drift::Drift for Transcriber {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<AssemblyAiTranscriber> for Transcriber {
     fn from(value: AssemblyAiTranscriber) -> Self {
         Self::AssemblyAiTranscriber(value)
     }
 }
 ///How the transcript is produced.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -18377,6 +18894,7 @@ pub struct TranscriptPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for TranscriptPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -18408,6 +18926,7 @@ impl ::serde::Serialize for TranscriptPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for TranscriptPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("assistantName", &self.assistant_name);
@@ -18416,6 +18935,7 @@ impl crate::drift::Drift for TranscriptPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl TranscriptPlan {
     /// Builds a `TranscriptPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -18456,12 +18976,14 @@ impl TranscriptPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for TranscriptPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["assistantName", "enabled", "userName"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18533,6 +19055,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
     }
 }
 ///Endpointing timings based on the transcription.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -18566,6 +19089,7 @@ pub struct TranscriptionEndpointingPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for TranscriptionEndpointingPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -18604,6 +19128,7 @@ impl ::serde::Serialize for TranscriptionEndpointingPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for TranscriptionEndpointingPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("onNoPunctuationSeconds", &self.on_no_punctuation_seconds);
@@ -18612,6 +19137,7 @@ impl crate::drift::Drift for TranscriptionEndpointingPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl TranscriptionEndpointingPlan {
     /// Builds a `TranscriptionEndpointingPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -18652,12 +19178,14 @@ impl TranscriptionEndpointingPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for TranscriptionEndpointingPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["onNoPunctuationSeconds", "onNumberSeconds", "onPunctuationSeconds"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18725,6 +19253,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
     }
 }
 ///A transfer destination, selected by `type`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -18736,6 +19265,7 @@ pub enum TransferDestination {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for TransferDestination {
     const NAME: &'static str = "TransferDestination";
     const TAG: &'static str = "type";
@@ -18768,6 +19298,7 @@ impl crate::de::Tagged for TransferDestination {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransferDestination {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18775,6 +19306,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestination {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for TransferDestination {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -18785,12 +19317,14 @@ impl crate::drift::Drift for TransferDestination {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<TransferDestinationNumber> for TransferDestination {
     fn from(value: TransferDestinationNumber) -> Self {
         Self::TransferDestinationNumber(value)
     }
 }
 ///Transfer to a phone number.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -18849,6 +19383,7 @@ pub struct TransferDestinationNumber {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for TransferDestinationNumber {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -18903,6 +19438,7 @@ impl ::serde::Serialize for TransferDestinationNumber {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for TransferDestinationNumber {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("callerId", &self.caller_id);
@@ -18916,6 +19452,7 @@ impl crate::drift::Drift for TransferDestinationNumber {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl TransferDestinationNumber {
     /// Builds a `TransferDestinationNumber` with every optional field unset; `type` is `"number"`. Set the others with the setters named like the fields.
     #[inline]
@@ -19018,6 +19555,7 @@ impl TransferDestinationNumber {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for TransferDestinationNumber {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -19033,6 +19571,7 @@ impl crate::de::Shaped for TransferDestinationNumber {
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19161,11 +19700,13 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The kind of destination."] pub enum TransferDestinationNumberType { Number =
     "number", } Unknown
 }
 ///What happens when a transfer fails.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -19188,6 +19729,7 @@ pub struct TransferFallbackPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for TransferFallbackPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19215,6 +19757,7 @@ impl ::serde::Serialize for TransferFallbackPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for TransferFallbackPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("endCallEnabled", &self.end_call_enabled);
@@ -19222,6 +19765,7 @@ impl crate::drift::Drift for TransferFallbackPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl TransferFallbackPlan {
     /// Builds a `TransferFallbackPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -19251,12 +19795,14 @@ impl TransferFallbackPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for TransferFallbackPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["endCallEnabled", "message"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19316,6 +19862,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
     }
 }
 ///Transfer the call.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -19334,6 +19881,7 @@ pub struct TransferHookAction {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for TransferHookAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19357,6 +19905,7 @@ impl ::serde::Serialize for TransferHookAction {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for TransferHookAction {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("destination", &self.destination);
@@ -19364,6 +19913,7 @@ impl crate::drift::Drift for TransferHookAction {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl TransferHookAction {
     /// Builds a `TransferHookAction` with every optional field unset; `type` is `"transfer"`. Set the others with the setters named like the fields.
     #[inline]
@@ -19398,12 +19948,14 @@ impl TransferHookAction {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for TransferHookAction {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["destination", "type"],
         required: &["type"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19462,11 +20014,13 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The kind of action."] pub enum TransferHookActionType { Transfer =
     "transfer", } Unknown
 }
 ///How a call is transferred.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -19545,6 +20099,7 @@ pub struct TransferPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for TransferPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19620,6 +20175,7 @@ impl ::serde::Serialize for TransferPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for TransferPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("fallbackPlan", &self.fallback_plan);
@@ -19636,6 +20192,7 @@ impl crate::drift::Drift for TransferPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl TransferPlan {
     /// Builds a `TransferPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -19750,6 +20307,7 @@ impl TransferPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for TransferPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -19767,6 +20325,7 @@ impl crate::de::Shaped for TransferPlan {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransferPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19917,15 +20476,18 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The transfer mode."] pub enum TransferPlanMode { BlindTransfer =
     "blind-transfer", } Unknown
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The SIP verb used for the transfer."] pub enum TransferPlanSipVerb { Refer =
     "refer", } Unknown
 }
 ///Transport configuration, selected by `provider`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -19937,6 +20499,7 @@ pub enum TransportConfiguration {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for TransportConfiguration {
     const NAME: &'static str = "TransportConfiguration";
     const TAG: &'static str = "provider";
@@ -19969,6 +20532,7 @@ impl crate::de::Tagged for TransportConfiguration {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransportConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19976,6 +20540,7 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfiguration {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for TransportConfiguration {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -19986,12 +20551,14 @@ impl crate::drift::Drift for TransportConfiguration {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<TransportConfigurationTwilio> for TransportConfiguration {
     fn from(value: TransportConfigurationTwilio) -> Self {
         Self::TransportConfigurationTwilio(value)
     }
 }
 ///Twilio transport configuration.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -20023,6 +20590,7 @@ pub struct TransportConfigurationTwilio {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for TransportConfigurationTwilio {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20056,6 +20624,7 @@ impl ::serde::Serialize for TransportConfigurationTwilio {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for TransportConfigurationTwilio {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("provider", &self.provider);
@@ -20065,6 +20634,7 @@ impl crate::drift::Drift for TransportConfigurationTwilio {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl TransportConfigurationTwilio {
     /// Builds a `TransportConfigurationTwilio` with every optional field unset; `provider` is `"twilio"`. Set the others with the setters named like the fields.
     #[inline]
@@ -20115,12 +20685,14 @@ impl TransportConfigurationTwilio {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for TransportConfigurationTwilio {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["provider", "record", "recordingChannels", "timeout"],
         required: &["provider"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20201,15 +20773,18 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The transport provider."] pub enum TransportConfigurationTwilioProvider {
     Twilio = "twilio", } Unknown
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "`TransportConfigurationTwilioRecordingChannels`"] pub enum
     TransportConfigurationTwilioRecordingChannels { Mono = "mono", } Unknown
 }
 ///The mutable fields of a session (same schemas as CreateSessionDTO; none required).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -20323,6 +20898,7 @@ If squadId is provided, this will be ignored.*/
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for UpdateSessionDto {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20398,6 +20974,7 @@ impl ::serde::Serialize for UpdateSessionDto {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::validate::Validate for UpdateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
         v.field(
@@ -20434,6 +21011,7 @@ impl crate::validate::Validate for UpdateSessionDto {
         );
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for UpdateSessionDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("assistant", &self.assistant);
@@ -20452,6 +21030,7 @@ impl crate::drift::Drift for UpdateSessionDto {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl UpdateSessionDto {
     /// Builds a `UpdateSessionDto` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -20605,6 +21184,7 @@ impl UpdateSessionDto {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for UpdateSessionDto {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &[
@@ -20625,6 +21205,7 @@ impl crate::de::Shaped for UpdateSessionDto {
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20816,6 +21397,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
     }
 }
 ///A chat message with role `user` (modelled from partial evidence; other fields allowed).
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -20854,6 +21436,7 @@ pub struct UserMessage {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for UserMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20891,6 +21474,7 @@ impl ::serde::Serialize for UserMessage {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for UserMessage {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("content", &self.content);
@@ -20901,6 +21485,7 @@ impl crate::drift::Drift for UserMessage {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl UserMessage {
     /// Builds a `UserMessage` with every optional field unset; `role` is `"user"`. Set the others with the setters named like the fields.
     #[inline]
@@ -20957,12 +21542,14 @@ impl UserMessage {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for UserMessage {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["content", "message", "role", "secondsFromStart", "time"],
         required: &["role"],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for UserMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21053,11 +21640,13 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "sessions")]
 open_string_enum! {
     #[doc = "The role of the message author."] pub enum UserMessageRole { User = "user",
     } Unknown
 }
 ///An alias for an extracted variable.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -21077,6 +21666,7 @@ pub struct VariableExtractionAlias {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for VariableExtractionAlias {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21102,6 +21692,7 @@ impl ::serde::Serialize for VariableExtractionAlias {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for VariableExtractionAlias {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("key", &self.key);
@@ -21109,6 +21700,7 @@ impl crate::drift::Drift for VariableExtractionAlias {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl VariableExtractionAlias {
     /// Builds a `VariableExtractionAlias` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -21141,12 +21733,14 @@ impl VariableExtractionAlias {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for VariableExtractionAlias {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["key", "value"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21208,6 +21802,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
     }
 }
 ///How variables are extracted from the tool response.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -21228,6 +21823,7 @@ pub struct VariableExtractionPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for VariableExtractionPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21253,6 +21849,7 @@ impl ::serde::Serialize for VariableExtractionPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for VariableExtractionPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("aliases", &self.aliases);
@@ -21260,6 +21857,7 @@ impl crate::drift::Drift for VariableExtractionPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl VariableExtractionPlan {
     /// Builds a `VariableExtractionPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -21289,12 +21887,14 @@ impl VariableExtractionPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for VariableExtractionPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["aliases", "schema"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21354,6 +21954,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
     }
 }
 ///Text-to-speech configuration, selected by `provider`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -21365,6 +21966,7 @@ pub enum Voice {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for Voice {
     const NAME: &'static str = "Voice";
     const TAG: &'static str = "provider";
@@ -21394,6 +21996,7 @@ impl crate::de::Tagged for Voice {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Voice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21401,6 +22004,7 @@ impl<'de> ::serde::Deserialize<'de> for Voice {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for Voice {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -21409,12 +22013,14 @@ impl crate::drift::Drift for Voice {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<AzureVoice> for Voice {
     fn from(value: AzureVoice) -> Self {
         Self::AzureVoice(value)
     }
 }
 ///Voicemail detection, selected by `provider`.
+#[cfg(feature = "sessions")]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -21426,6 +22032,7 @@ pub enum VoicemailDetection {
     #[cfg_attr(feature = "schemars", schemars(skip))]
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Tagged for VoicemailDetection {
     const NAME: &'static str = "VoicemailDetection";
     const TAG: &'static str = "provider";
@@ -21458,6 +22065,7 @@ impl crate::de::Tagged for VoicemailDetection {
         Self::Unknown(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for VoicemailDetection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21465,6 +22073,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetection {
         crate::de::tagged(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for VoicemailDetection {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         match self {
@@ -21475,12 +22084,14 @@ impl crate::drift::Drift for VoicemailDetection {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl ::std::convert::From<GoogleVoicemailDetectionPlan> for VoicemailDetection {
     fn from(value: GoogleVoicemailDetectionPlan) -> Self {
         Self::GoogleVoicemailDetectionPlan(value)
     }
 }
 ///How often voicemail detection is retried.
+#[cfg(feature = "sessions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -21514,6 +22125,7 @@ pub struct VoicemailDetectionBackoffPlan {
     #[cfg_attr(feature = "schemars", serde(flatten))]
     pub unknown_fields: crate::UnknownFields,
 }
+#[cfg(feature = "sessions")]
 impl ::serde::Serialize for VoicemailDetectionBackoffPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21547,6 +22159,7 @@ impl ::serde::Serialize for VoicemailDetectionBackoffPlan {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::drift::Drift for VoicemailDetectionBackoffPlan {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
         collector.field("frequencySeconds", &self.frequency_seconds);
@@ -21555,6 +22168,7 @@ impl crate::drift::Drift for VoicemailDetectionBackoffPlan {
         collector.unknown_fields(&self.unknown_fields);
     }
 }
+#[cfg(feature = "sessions")]
 impl VoicemailDetectionBackoffPlan {
     /// Builds a `VoicemailDetectionBackoffPlan` with every optional field unset. Set the others with the setters named like the fields.
     #[inline]
@@ -21589,12 +22203,14 @@ impl VoicemailDetectionBackoffPlan {
         self
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::de::Shaped for VoicemailDetectionBackoffPlan {
     const SHAPE: crate::de::Shape = crate::de::Shape::Object {
         fields: &["frequencySeconds", "maxRetries", "startAtSeconds"],
         required: &[],
     };
 }
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21664,8 +22280,11 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
 /// Error types.
 pub mod error {
     /// Error from a `TryFrom` or `FromStr` implementation.
+    #[cfg(feature = "sessions")]
     pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    #[cfg(feature = "sessions")]
     impl ::std::error::Error for ConversionError {}
+    #[cfg(feature = "sessions")]
     impl ::std::fmt::Display for ConversionError {
         fn fmt(
             &self,
@@ -21674,6 +22293,7 @@ pub mod error {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
+    #[cfg(feature = "sessions")]
     impl ::std::fmt::Debug for ConversionError {
         fn fmt(
             &self,
@@ -21682,11 +22302,13 @@ pub mod error {
             ::std::fmt::Debug::fmt(&self.0, f)
         }
     }
+    #[cfg(feature = "sessions")]
     impl From<&'static str> for ConversionError {
         fn from(value: &'static str) -> Self {
             Self(value.into())
         }
     }
+    #[cfg(feature = "sessions")]
     impl From<String> for ConversionError {
         fn from(value: String) -> Self {
             Self(value.into())
@@ -21696,55 +22318,68 @@ pub mod error {
 ///The credential provider.
 ///
 ///The type of this place in the spec: its schema is the same as [`AnthropicModelProvider`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type AnthropicCredentialProvider = AnthropicModelProvider;
 ///What the rule is matched against.
 ///
 ///The type of this place in the spec: its schema is the same as [`AssistantMessageRole`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type AssistantCustomEndpointingRuleType = AssistantMessageRole;
 ///`CreateAssistantDtoBackgroundSound`
 ///
 ///The type of this place in the spec: its schema is the same as [`AssistantOverridesBackgroundSound`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type CreateAssistantDtoBackgroundSound = AssistantOverridesBackgroundSound;
 ///`CreateAssistantDtoClientMessagesItem`
 ///
 ///The type of this place in the spec: its schema is the same as [`AssistantOverridesClientMessagesItem`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type CreateAssistantDtoClientMessagesItem = AssistantOverridesClientMessagesItem;
 ///`CreateAssistantDtoFirstMessageMode`
 ///
 ///The type of this place in the spec: its schema is the same as [`AssistantOverridesFirstMessageMode`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type CreateAssistantDtoFirstMessageMode = AssistantOverridesFirstMessageMode;
 ///`CreateAssistantDtoServerMessagesItem`
 ///
 ///The type of this place in the spec: its schema is the same as [`AssistantOverridesServerMessagesItem`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type CreateAssistantDtoServerMessagesItem = AssistantOverridesServerMessagesItem;
 ///`CreateSessionDtoMessagesItem`
 ///
 ///The type of this place in the spec: its schema is the same as [`SessionMessagesItem`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type CreateSessionDtoMessagesItem = SessionMessagesItem;
 ///This is a user-defined name for the session. Maximum length is 40 characters.
 ///
 ///The type of this place in the spec: its schema is the same as [`SessionName`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type CreateSessionDtoName = SessionName;
 ///This is the current status of the session. Can be either 'active' or 'completed'.
 ///
 ///The type of this place in the spec: its schema is the same as [`SessionStatus`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type CreateSessionDtoStatus = SessionStatus;
 ///`UpdateSessionDtoMessagesItem`
 ///
 ///The type of this place in the spec: its schema is the same as [`SessionMessagesItem`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type UpdateSessionDtoMessagesItem = SessionMessagesItem;
 ///This is a user-defined name for the session. Maximum length is 40 characters.
 ///
 ///The type of this place in the spec: its schema is the same as [`SessionName`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type UpdateSessionDtoName = SessionName;
 ///This is the current status of the session. Can be either 'active' or 'completed'.
 ///
 ///The type of this place in the spec: its schema is the same as [`SessionStatus`]'s, so one type serves both.
+#[cfg(feature = "sessions")]
 pub type UpdateSessionDtoStatus = SessionStatus;
 /// `with_component!(name, f(args))`: `Some(f::<T>(args))` where `T` is
 /// the type of the component called `name` (its name in the spec or
 /// in Rust), `None` if there is none. `with_component!(@names)` lists
 /// the components.
+#[cfg(feature = "full")]
 #[macro_export]
 macro_rules! with_component {
     (@ names) => {
@@ -21921,6 +22556,7 @@ macro_rules! with_component {
 /// `Vec` of its component, or `serde_json::Value` for any other
 /// schema; `None` if it has no `application/json` success body.
 /// `with_operation!(@names)` lists the operations it knows.
+#[cfg(feature = "full")]
 #[macro_export]
 macro_rules! with_operation {
     (@ names) => {
