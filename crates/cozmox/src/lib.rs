@@ -11,6 +11,16 @@
 //!   errors with the JSON path, invalid requests.
 //! - [`guide`]: the user guide, from calls and errors to testing with mocks.
 //!
+//! **Cargo features.** One per resource, named like its handle on [`Client`]
+//! (`sessions`, `assistants`, `phone_numbers`…): each compiles that
+//! resource's handle, builders, pages and typed mocks, and the models its
+//! operations reach; `full` (the default) compiles them all and the models
+//! no operation uses. `default-features = false, features = ["sessions"]`
+//! builds only what sessions need (see the guide's *Compiling only the
+//! resources you use*); [`models::by_resource`] lists each resource's
+//! operations and types. On docs.rs each gated item says which features
+//! compile it; `httpmock` and `test-util` add the test helpers.
+//!
 //! ```
 //! use cozmox::models::Session;
 //!

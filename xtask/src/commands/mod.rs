@@ -187,6 +187,9 @@ pub enum Command {
         /// Skip the clean-build comparison (slow).
         #[arg(long)]
         no_build: bool,
+        /// The resource feature whose build alone is compared with `full`'s.
+        #[arg(long, default_value = "sessions")]
+        feature: String,
     },
     /// Benchmark decoding and encoding (criterion) against serde_json::Value and plain progenitor.
     BenchDecode {
@@ -426,7 +429,8 @@ impl Command {
                 docs,
                 runs,
                 no_build,
-            } => bench::generate::run(root, &docs, runs, !no_build),
+                feature,
+            } => bench::generate::run(root, &docs, runs, (!no_build).then_some(feature.as_str())),
             Command::BenchDecode {
                 quick,
                 instructions,

@@ -68,7 +68,9 @@ pub fn plain_progenitor(doc: &serde_json::Value) -> Result<String, Error> {
 }
 
 /// Run the benchmark and print its table.
-pub fn run(root: &Path, docs: &[PathBuf], runs: usize, build: bool) -> Result<(), Error> {
+/// `build`: the resource feature whose clean build alone is compared too
+/// (`None`: no build comparison).
+pub fn run(root: &Path, docs: &[PathBuf], runs: usize, build: Option<&str>) -> Result<(), Error> {
     let mut inputs = vec![root.join("openapi")];
     inputs.extend(docs.iter().cloned());
     println!(
@@ -105,9 +107,9 @@ pub fn run(root: &Path, docs: &[PathBuf], runs: usize, build: bool) -> Result<()
             pipeline_t.1 / plain_t.1.max(1e-9)
         );
     }
-    if build {
+    if let Some(feature) = build {
         for input in inputs.iter().skip(1) {
-            build_comparison(root, input, runs.clamp(1, 3))?;
+            build_comparison(root, input, runs.clamp(1, 3), feature)?;
         }
     }
     Ok(())
@@ -131,9 +133,39 @@ fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<(), Error> {
     }
 }
 
-/// Clean build of the generated crates vs plain progenitor's single file,
-/// dependencies pre-built so only generated code is timed.
-fn build_comparison(root: &Path, input: &Path, runs: usize) -> Result<(), Error> {
+/// Per crate, how long its unit took, read from the report `cargo build
+/// --timings` writes (`target/cargo-timings/cargo-timing.html`, whose
+/// `UNIT_DATA` is JSON): `(name, seconds)` for `crates`.
+fn unit_times(target_dir: &Path, crates: &[&str]) -> Vec<(String, f64)> {
+    let path = target_dir.join("cargo-timings/cargo-timing.html");
+    let Ok(html) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let Some(data) = html
+        .split_once("const UNIT_DATA = ")
+        .and_then(|(_, rest)| rest.split_once("];"))
+        .map(|(data, _)| format!("{data}]"))
+    else {
+        return Vec::new();
+    };
+    let Ok(serde_json::Value::Array(units)) = serde_json::from_str(&data) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for unit in units {
+        let name = unit["name"].as_str().unwrap_or_default();
+        if crates.contains(&name) {
+            out.push((name.to_string(), unit["duration"].as_f64().unwrap_or(0.0)));
+        }
+    }
+    out
+}
+
+/// Clean builds, dependencies pre-built so only generated code is timed:
+/// the generated crates with every feature (`full`) against plain
+/// progenitor's single file, and with one resource `feature` against
+/// `full`; each build's per-crate times from `--timings`.
+fn build_comparison(root: &Path, input: &Path, runs: usize, feature: &str) -> Result<(), Error> {
     let work = root
         .join("target/bench-gen")
         .join(input.file_stem().and_then(|s| s.to_str()).unwrap_or("doc"));
@@ -160,20 +192,35 @@ fn build_comparison(root: &Path, input: &Path, runs: usize) -> Result<(), Error>
     ]);
     emit::ensure_files(&plain, &[], &files, false)?;
 
-    // Warm the dependencies once for both.
-    cargo(&ours, &target_dir, &["build", "--quiet", "--workspace"])?;
+    let crates = ["api-models", "api-client"];
+    let full = ["build", "--quiet", "--workspace", "--timings"];
+    let one = [
+        "build",
+        "--quiet",
+        "-p",
+        "api-client",
+        "--no-default-features",
+        "--features",
+        feature,
+        "--timings",
+    ];
+    // Warm the dependencies once for all.
+    cargo(&ours, &target_dir, &full)?;
     cargo(&plain, &target_dir, &["build", "--quiet"])?;
-    let mut ours_t = Vec::new();
-    let mut plain_t = Vec::new();
+    let clean_ours = ["clean", "--quiet", "-p", "api-models", "-p", "api-client"];
+    let (mut ours_t, mut one_t, mut plain_t) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ours_units, mut one_units) = (Vec::new(), Vec::new());
     for _ in 0..runs {
-        cargo(
-            &ours,
-            &target_dir,
-            &["clean", "--quiet", "-p", "api-models", "-p", "api-client"],
-        )?;
+        cargo(&ours, &target_dir, &clean_ours)?;
         let start = Instant::now();
-        cargo(&ours, &target_dir, &["build", "--quiet", "--workspace"])?;
+        cargo(&ours, &target_dir, &full)?;
         ours_t.push(start.elapsed());
+        ours_units.push(unit_times(&target_dir, &crates));
+        cargo(&ours, &target_dir, &clean_ours)?;
+        let start = Instant::now();
+        cargo(&ours, &target_dir, &one)?;
+        one_t.push(start.elapsed());
+        one_units.push(unit_times(&target_dir, &crates));
         cargo(
             &plain,
             &target_dir,
@@ -184,12 +231,27 @@ fn build_comparison(root: &Path, input: &Path, runs: usize) -> Result<(), Error>
         plain_t.push(start.elapsed());
     }
     let (o_min, o_med) = min_median(&mut ours_t);
+    let (f_min, f_med) = min_median(&mut one_t);
     let (p_min, p_med) = min_median(&mut plain_t);
     println!(
-        "clean build (debug, CARGO_INCREMENTAL=0) of {}: generated crates {o_min:.1} / {o_med:.1} s, plain progenitor {p_min:.1} / {p_med:.1} s, ratio {:.2}x (min) {:.2}x (median)",
+        "clean build (debug, CARGO_INCREMENTAL=0) of {}:\n  generated crates, `full`: {o_min:.1} / {o_med:.1} s; plain progenitor {p_min:.1} / {p_med:.1} s; ratio {:.2}x (min) {:.2}x (median)\n  generated crates, `{feature}` alone: {f_min:.1} / {f_med:.1} s; against `full` {:.2}x (min) {:.2}x (median)",
         input.display(),
         o_min / p_min.max(1e-9),
-        o_med / p_med.max(1e-9)
+        o_med / p_med.max(1e-9),
+        f_min / o_min.max(1e-9),
+        f_med / o_med.max(1e-9),
     );
+    for (label, units) in [("full", &ours_units), (feature, &one_units)] {
+        let per_run: Vec<String> = units
+            .iter()
+            .map(|run| {
+                run.iter()
+                    .map(|(name, secs)| format!("{name} {secs:.1} s"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect();
+        println!("  --timings, `{label}`, per run: {}", per_run.join(" | "));
+    }
     Ok(())
 }
