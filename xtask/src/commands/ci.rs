@@ -55,7 +55,8 @@ pub enum Step {
     Workflows,
     /// Each resource's cargo feature alone builds (`cargo check` of the
     /// facade with `--no-default-features --features X`), and so does no
-    /// feature at all (the data types without the client's resources);
+    /// feature at all (the client's configuration, errors and runtime, no
+    /// resource and no generated type);
     /// with `--docs`, the docs of each, warnings denied (what docs.rs would
     /// show a user of that feature).
     Features {

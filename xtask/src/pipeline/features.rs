@@ -47,11 +47,13 @@ pub const RESERVED: &[&str] = &["default", FULL, "httpmock", "schemars", "test-u
 pub struct Gates {
     /// The resource features, sorted.
     pub features: Vec<String>,
-    /// Item name → the features that compile it (empty: only `full`).
-    by_name: BTreeMap<String, BTreeSet<String>>,
-    /// The types (and serde default functions) the gates cover, beside the
-    /// operations' and resources' own items.
-    types: BTreeSet<String>,
+    /// Type (and serde default function) → the features that compile it
+    /// (empty: only `full`). Looked up in the files of types.
+    types: BTreeMap<String, BTreeSet<String>>,
+    /// The name of an operation's or resource's own item → its feature.
+    /// Looked up in the files of operations (outside their `types`): a model
+    /// spelled like a builder, a handle or `Client` is not mistaken for it.
+    direct: BTreeMap<String, BTreeSet<String>>,
     /// How many types each feature reaches.
     pub reached: BTreeMap<String, usize>,
     /// How many types no operation reaches (compiled with `full` only).
@@ -113,13 +115,26 @@ fn walk<'a>(file: &'a syn::File, out: &mut Vec<(Option<&'a str>, &'a Item)>) {
 }
 
 fn mod_name(m: &syn::ItemMod) -> &'static str {
-    // The module names the generated files use for units with keys of
-    // their own; any other module's items are keyed by their own names.
+    // The modules whose items are looked up differently: `defaults` (keyed
+    // `defaults::f`) and the client's `types` (types in a file of
+    // operations); any other module's items are keyed by their own names.
     if m.ident == "defaults" {
         "defaults"
+    } else if m.ident == "types" {
+        "types"
     } else {
         "other"
     }
+}
+
+/// What a generated file holds, for [`Gates::apply`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// Types: the models.
+    Types,
+    /// Operations and resources (the client, its resource layer, its
+    /// httpmock helpers), and in a `types` module the client's own types.
+    Operations,
 }
 
 /// A file holding the items of `file`'s inline module `name` (the client's
@@ -151,9 +166,13 @@ fn names_in<T: ToTokens>(node: &T, visit: impl FnOnce(&mut TypeNames)) -> BTreeS
     visit(&mut names);
     let mut literals = BTreeSet::new();
     idents(node.to_token_stream(), &mut literals);
-    names
-        .0
-        .extend(literals.into_iter().filter(|n| n.starts_with("defaults::")));
+    // `defaults::f::<true>` names the function `defaults::f`.
+    names.0.extend(
+        literals
+            .into_iter()
+            .filter(|n| n.starts_with("defaults::"))
+            .map(|n| n.split("::<").next().unwrap_or_default().to_string()),
+    );
     names.0
 }
 
@@ -191,9 +210,17 @@ impl<'ast> Visit<'ast> for TypeNames {
     }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
+        // The last segment is a type (`Foo(x)`, `Foo { .. }`,
+        // `super::Foo(x)`) when nothing or a module (lowercase) comes
+        // before it; after a type it is a variant or an associated item.
         let n = path.segments.len();
         for (i, segment) in path.segments.iter().enumerate() {
-            if i + 1 < n {
+            let after_module = i == 0
+                || path.segments[i - 1]
+                    .ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+            if i + 1 < n || after_module {
                 self.0.insert(segment.ident.to_string());
             }
             self.visit_path_arguments(&segment.arguments);
@@ -215,6 +242,7 @@ impl Gates {
         let mut gates = Gates::default();
         // 1. The items that belong to an operation or a resource, by name.
         let mut direct: BTreeMap<String, String> = BTreeMap::new();
+        // Not `direct` itself: the roots below read it by feature name.
         for resource in plan.resources.values() {
             check_feature(&resource.accessor, &resource.label)?;
             let feature = &resource.accessor;
@@ -240,7 +268,6 @@ impl Gates {
             walk(file, &mut items);
             for (module, item) in items {
                 if let Some(key) = key_in(module, item)
-                    && !direct.contains_key(&key)
                     && !matches!(item, Item::Macro(m) if m.ident.is_some())
                 {
                     units.entry(key).or_default().extend(item_names(item));
@@ -274,14 +301,13 @@ impl Gates {
         // 4. Reach, per feature.
         for (name, feature) in &direct {
             gates
-                .by_name
+                .direct
                 .entry(name.clone())
                 .or_default()
                 .insert(feature.clone());
         }
         for key in units.keys() {
-            gates.by_name.entry(key.clone()).or_default();
-            gates.types.insert(key.clone());
+            gates.types.entry(key.clone()).or_default();
         }
         for (feature, start) in &roots {
             let mut seen: BTreeSet<&str> = BTreeSet::new();
@@ -297,14 +323,14 @@ impl Gates {
             }
             gates.reached.insert((*feature).to_string(), seen.len());
             for key in seen {
-                if let Some(set) = gates.by_name.get_mut(key) {
+                if let Some(set) = gates.types.get_mut(key) {
                     set.insert((*feature).to_string());
                 }
             }
         }
         gates.unreached = units
             .keys()
-            .filter(|k| gates.by_name.get(*k).is_some_and(BTreeSet::is_empty))
+            .filter(|k| gates.types.get(*k).is_some_and(BTreeSet::is_empty))
             .count();
         Ok(gates)
     }
@@ -331,11 +357,11 @@ impl Gates {
         quote!(feature = #accessor)
     }
 
-    /// The features whose items mention `names`: one set per gated name
-    /// (the item needs them all).
+    /// The features of the operation items `names` names: one set per
+    /// gated name (the item needs them all).
     fn needs<'a>(&'a self, names: &BTreeSet<String>) -> Vec<&'a BTreeSet<String>> {
         let mut out: Vec<&BTreeSet<String>> =
-            names.iter().filter_map(|n| self.by_name.get(n)).collect();
+            names.iter().filter_map(|n| self.direct.get(n)).collect();
         out.sort();
         out.dedup();
         out
@@ -354,21 +380,24 @@ impl Gates {
     }
 
     /// Pass `feature-gates`: put the `#[cfg]` of its features on every item
-    /// of `file` that belongs to some: the items of a type, operation or
-    /// resource by their name; the dispatch macros over every type under
-    /// `full`; in an impl or trait of no gated name (`impl Client`,
-    /// `MockServerExt`), each method by its name, else by the gated names
-    /// its signature mentions. Returns how many items it gated.
-    pub fn apply(&self, file: &mut syn::File) -> usize {
+    /// of `file` that belongs to some: in a file of types, each type's items
+    /// by the type's name, and the dispatch macros over every type under
+    /// `full`; in a file of operations, the items of an operation or
+    /// resource by their name (its `types` module as a file of types), and
+    /// in an impl or trait of no such name (`impl Client`,
+    /// `MockServerExt`) each method by its name, else by the operation
+    /// items its signature names. Returns how many items it gated.
+    pub fn apply(&self, file: &mut syn::File, holds: Holds) -> usize {
         let full: BTreeSet<String> = BTreeSet::new();
         let mut count = 0;
-        self.apply_items(None, &mut file.items, &full, &mut count);
+        self.apply_items(None, holds, &mut file.items, &full, &mut count);
         count
     }
 
     fn apply_items(
         &self,
         module: Option<&str>,
+        holds: Holds,
         items: &mut [Item],
         full: &BTreeSet<String>,
         count: &mut usize,
@@ -376,15 +405,20 @@ impl Gates {
         for item in items {
             if let Item::Mod(m) = item {
                 let name = mod_name(m);
+                let inner_holds = if name == "types" { Holds::Types } else { holds };
                 if let Some((_, inner)) = &mut m.content {
-                    self.apply_items(Some(name), inner, full, count);
+                    self.apply_items(Some(name), inner_holds, inner, full, count);
                 }
                 continue;
             }
+            let table = match holds {
+                Holds::Types => &self.types,
+                Holds::Operations => &self.direct,
+            };
             let own = match &*item {
                 // `macro_rules!` over every type (the dispatch macros).
-                Item::Macro(m) if m.ident.is_some() => Some(full),
-                other => key_in(module, other).and_then(|k| self.by_name.get(&k)),
+                Item::Macro(m) if m.ident.is_some() && holds == Holds::Types => Some(full),
+                other => key_in(module, other).and_then(|k| table.get(&k)),
             };
             if let Some(features) = own {
                 if let Some(attr) = Self::attr(&[features])
@@ -393,6 +427,9 @@ impl Gates {
                     insert_after_docs(attrs, attr);
                     *count += 1;
                 }
+                continue;
+            }
+            if holds == Holds::Types {
                 continue;
             }
             match item {
@@ -422,7 +459,7 @@ impl Gates {
     }
 
     fn method_attr(&self, sig: &syn::Signature) -> Option<syn::Attribute> {
-        if let Some(features) = self.by_name.get(&sig.ident.to_string()) {
+        if let Some(features) = self.direct.get(&sig.ident.to_string()) {
             return Self::attr(&[features]);
         }
         Self::attr(&self.needs(&sig_names(sig)))
@@ -500,9 +537,9 @@ impl Gates {
         let mut out = String::new();
         for feature in &self.features {
             let types: Vec<&str> = self
-                .by_name
+                .types
                 .iter()
-                .filter(|(n, f)| f.contains(feature) && self.types.contains(*n))
+                .filter(|(_, f)| f.contains(feature))
                 .map(|(n, _)| n.as_str())
                 .collect();
             out.push_str(&format!("{feature} ({}):\n", types.len()));
@@ -511,7 +548,7 @@ impl Gates {
             }
         }
         let only_full: Vec<&str> = self
-            .by_name
+            .types
             .iter()
             .filter(|(_, f)| f.is_empty())
             .map(|(n, _)| n.as_str())
@@ -523,12 +560,12 @@ impl Gates {
         out
     }
 
-    /// Whether the item `name` is compiled when `feature` is on: it is not
+    /// Whether the type `name` is compiled when `feature` is on: it is not
     /// gated, the feature reaches it, or the feature is `full`.
     pub fn compiled_with(&self, name: &str, feature: &str) -> bool {
         feature == FULL
             || self
-                .by_name
+                .types
                 .get(name)
                 .is_none_or(|features| features.contains(feature))
     }
@@ -682,7 +719,13 @@ mod tests {
     fn gates_items_by_the_features_that_reach_them() {
         let models: syn::File = syn::parse_quote! {
             pub struct Session { pub cost: Cost, pub kind: Kind }
-            pub struct Call { pub cost: Cost, #[serde(default = "defaults::call_n")] pub n: u8 }
+            pub struct Call { pub cost: Cost, #[serde(default = "defaults::call_n::<1>")] pub n: u8 }
+            // Reached through an expression only (a tuple struct built in an impl).
+            impl Call { fn zero() -> u8 { let _ = super::Zero(0); 0 } }
+            pub struct Zero(u8);
+            // A model spelled like the client: it does not gate the client's
+            // items (`impl Client` below keeps `new` ungated).
+            pub struct Client { pub n: u8 }
             pub struct Cost { pub amount: f64 }
             impl From<Kind> for Cost { fn from(_: Kind) -> Self { todo!() } }
             // A variant spelled like a type does not reach the type.
@@ -714,8 +757,8 @@ mod tests {
         assert_eq!(gates.features, ["calls", "sessions"]);
         let mut models = models;
         let mut client = client;
-        gates.apply(&mut models);
-        gates.apply(&mut client);
+        gates.apply(&mut models, Holds::Types);
+        gates.apply(&mut client, Holds::Operations);
         let text = |f: &syn::File| {
             f.items
                 .iter()
@@ -733,6 +776,7 @@ mod tests {
             "# [cfg (any (feature = \"calls\" , feature = \"sessions\"))] pub enum Kind",
             "# [cfg (feature = \"full\")] pub struct Orphan",
             "# [cfg (feature = \"calls\")] pub fn call_n",
+            "# [cfg (feature = \"calls\")] pub struct Zero",
             "# [cfg (feature = \"full\")] # [macro_export] macro_rules ! with_component",
         ] {
             assert!(after.contains(expected), "{expected}\nin\n{after}");

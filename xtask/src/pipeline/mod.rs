@@ -339,15 +339,11 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
         &[&models_file, &features::module(&client_file, "types")],
         &[&client_file, &resources_file, &httpmock_file],
     )?;
-    let gated_items = [
-        &mut models_file,
-        &mut client_file,
-        &mut httpmock_file,
-        &mut resources_file,
-    ]
-    .into_iter()
-    .map(|file| gates.apply(file))
-    .sum();
+    let gated_items = gates.apply(&mut models_file, features::Holds::Types)
+        + [&mut client_file, &mut httpmock_file, &mut resources_file]
+            .into_iter()
+            .map(|file| gates.apply(file, features::Holds::Operations))
+            .sum::<usize>();
     timings.push(("features", lap.elapsed()));
     lap = Instant::now();
 
