@@ -3,7 +3,7 @@
 
 //! The models grouped by the resource of the client that uses them.
 //!
-//! For each resource (`client.sessions()`, …): its methods, with the type each takes as its JSON body and the type its success response decodes into, then every type those operations reach (their fields' types, all the way down). The last section lists the types no operation reaches.
+//! For each resource (`client.sessions()`, …): its methods, with the type each takes as its JSON body and the type its success response decodes into, then every type those operations reach (their fields' types, all the way down); a resource's section shows when its cargo feature is on. With `full`, the last section lists the types no operation reaches.
 //!
 //! A field whose schema is written in several places of the API description has the type of its own place: a type alias at the crate root named after the place (the field's struct and name), which names the type all those places share.
 #![cfg_attr(feature = "sessions", doc = "")]
