@@ -242,7 +242,6 @@ impl Gates {
         let mut gates = Gates::default();
         // 1. The items that belong to an operation or a resource, by name.
         let mut direct: BTreeMap<String, String> = BTreeMap::new();
-        // Not `direct` itself: the roots below read it by feature name.
         for resource in plan.resources.values() {
             check_feature(&resource.accessor, &resource.label)?;
             let feature = &resource.accessor;
@@ -349,12 +348,6 @@ impl Gates {
                 quote!(any(#(feature = #f),*))
             }
         }
-    }
-
-    /// The `cfg` predicate of a resource's feature (for the stages that
-    /// generate per-resource items themselves).
-    pub fn resource_cfg(accessor: &str) -> TokenStream {
-        quote!(feature = #accessor)
     }
 
     /// The features of the operation items `names` names: one set per
@@ -558,6 +551,20 @@ impl Gates {
             out.push_str(&format!("    {t}\n"));
         }
         out
+    }
+
+    /// Gates for tests: `types` maps a type to the features that compile
+    /// it.
+    #[cfg(test)]
+    pub(crate) fn of_types(features: &[&str], types: &[(&str, &[&str])]) -> Gates {
+        Gates {
+            features: features.iter().map(|f| f.to_string()).collect(),
+            types: types
+                .iter()
+                .map(|(t, f)| (t.to_string(), f.iter().map(|f| f.to_string()).collect()))
+                .collect(),
+            ..Gates::default()
+        }
     }
 
     /// Whether the type `name` is compiled when `feature` is on: it is not

@@ -303,9 +303,9 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     let mut cx = inputs.ctx(target, files);
     let passes_ran = passes::run_all(&mut cx)?;
     let passes::Ctx {
-        models: models_file,
-        client: client_file,
-        httpmock: httpmock_file,
+        models: mut models_file,
+        client: mut client_file,
+        httpmock: mut httpmock_file,
         found,
         ..
     } = cx;
@@ -313,7 +313,7 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     lap = Instant::now();
 
     let resource_plan = &inputs.plan;
-    let resources_file = syntax::parse(
+    let mut resources_file = syntax::parse(
         resources::generate(resource_plan, &inputs.manual, target)?,
         "resources",
     )?;
@@ -330,10 +330,6 @@ pub fn run(doc: Value, target: &Target) -> Result<Generated, Error> {
     lap = Instant::now();
 
     // A cargo feature per resource: what each compiles, on the Rust items.
-    let mut models_file = models_file;
-    let mut client_file = client_file;
-    let mut httpmock_file = httpmock_file;
-    let mut resources_file = resources_file;
     let gates = features::Gates::compute(
         resource_plan,
         &[&models_file, &features::module(&client_file, "types")],

@@ -329,4 +329,79 @@ mod tests {
         );
         assert!(!page.contains("Replaced"), "{page}");
     }
+
+    /// A resource's section shows with its feature, and links only the
+    /// types that feature compiles; the unreached types come with `full`.
+    #[test]
+    fn sections_follow_the_features() {
+        let doc = json!({
+            "paths": {"/pets": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/PetIn"}}}},
+                "responses": {"204": {}}
+            }}},
+            "components": {"schemas": {
+                "PetIn": {"type": "object", "properties": {"tag": {"$ref": "#/components/schemas/Tag"}}},
+                "Tag": {"type": "string"},
+                "Hook": {"type": "object"}
+            }}
+        });
+        let names: BTreeMap<String, String> = ["PetIn", "Tag", "Hook"]
+            .iter()
+            .map(|n| (n.to_string(), n.to_string()))
+            .collect();
+        let defined: BTreeSet<String> = names.keys().cloned().collect();
+        let plan = Plan {
+            resources: BTreeMap::from([(
+                "Pets".to_string(),
+                Resource {
+                    label: "pets".into(),
+                    type_name: "Pets".into(),
+                    accessor: "pets".into(),
+                    methods: vec![method("create", "POST", "/pets")],
+                },
+            )]),
+            collisions: Vec::new(),
+            renamed: Vec::new(),
+        };
+        // `Tag` as if another feature compiled it and `pets` did not.
+        let gates = Gates::of_types(
+            &["pets", "other"],
+            &[("PetIn", &["pets"]), ("Tag", &["other"]), ("Hook", &[])],
+        );
+        let sections = markdown(
+            &plan,
+            &doc,
+            &OperationModel::of(&doc),
+            &names,
+            &defined,
+            &gates,
+        );
+        let pets = sections
+            .iter()
+            .find(|s| s.feature.as_deref() == Some("pets"))
+            .expect("a pets section");
+        assert!(
+            pets.text.contains("[`PetIn`](crate::PetIn)"),
+            "{}",
+            pets.text
+        );
+        assert!(
+            pets.text.contains("`Tag`") && !pets.text.contains("crate::Tag"),
+            "{}",
+            pets.text
+        );
+        let last = sections.last().expect("sections");
+        assert_eq!(last.feature.as_deref(), Some(FULL));
+        assert!(last.text.contains("[`Hook`](crate::Hook)"), "{}", last.text);
+        let file = generate(
+            &plan,
+            &doc,
+            &OperationModel::of(&doc),
+            &names,
+            &defined,
+            &gates,
+        );
+        let text = quote::ToTokens::to_token_stream(&file.attrs[file.attrs.len() - 2]).to_string();
+        assert!(text.contains("cfg_attr (feature = \"full\""), "{text}");
+    }
 }
