@@ -558,10 +558,10 @@ impl Gates {
     #[cfg(test)]
     pub(crate) fn of_types(features: &[&str], types: &[(&str, &[&str])]) -> Gates {
         Gates {
-            features: features.iter().map(|f| f.to_string()).collect(),
+            features: features.iter().map(ToString::to_string).collect(),
             types: types
                 .iter()
-                .map(|(t, f)| (t.to_string(), f.iter().map(|f| f.to_string()).collect()))
+                .map(|(t, f)| (t.to_string(), f.iter().map(ToString::to_string).collect()))
                 .collect(),
             ..Gates::default()
         }
