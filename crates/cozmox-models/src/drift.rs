@@ -246,8 +246,8 @@ impl<'a> Collector<'a> {
             self.omitted += 1;
             return;
         }
-        let rejected = match crate::de::try_members::<T>(value.clone()) {
-            Err((_, rejected)) => rejected,
+        let rejected = match crate::de::try_members::<T>(value) {
+            Err(rejected) => rejected,
             Ok(_) => Vec::new(),
         };
         self.report(
