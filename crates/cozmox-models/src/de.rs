@@ -226,19 +226,25 @@ impl<'de> Visitor<'de> for KeptVisitor {
 /// serde_json checks a value it parses; kept as parsed when an object in
 /// it has a key twice.
 fn checked(text: String) -> Result<Kept, serde_json::Error> {
+    if check(&text)? {
+        let value: Value = serde_json::from_str(&text)?;
+        return serde_json::value::to_raw_value(&value).map(Kept);
+    }
+    RawValue::from_string(text).map(Kept)
+}
+
+/// Check `text` the way serde_json checks a value it parses; whether an
+/// object in it has a key twice.
+fn check(text: &str) -> Result<bool, serde_json::Error> {
     let mut duplicates = false;
-    let mut reading = serde_json::Deserializer::from_str(&text);
+    let mut reading = serde_json::Deserializer::from_str(text);
     de::DeserializeSeed::deserialize(
         Check {
             duplicates: &mut duplicates,
         },
         &mut reading,
     )?;
-    if duplicates {
-        let value: Value = serde_json::from_str(&text)?;
-        return serde_json::value::to_raw_value(&value).map(Kept);
-    }
-    RawValue::from_string(text).map(Kept)
+    Ok(duplicates)
 }
 
 /// Reads every value (as `deserialize_any` does: numbers, escapes, nesting
@@ -527,13 +533,15 @@ fn member_error<E: de::Error, T: Tagged>(error: E, index: u16, tag: Option<&str>
 /// On the common path (the tag selects one member) nothing is allocated
 /// here: keys and the tag value stay borrowed from the input, and only the
 /// fields before the tag (usually none) are buffered.
-pub fn tagged<'de, T: Tagged, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn tagged<'de, T: Tagged + DeserializeOwned, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     deserializer.deserialize_map(TaggedVisitor::<T>(PhantomData))
 }
 
 struct TaggedVisitor<T>(PhantomData<T>);
 
-impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
+impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -541,11 +549,16 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut seen: Vec<(Key<'de>, Value)> = Vec::new();
+        let mut seen: Vec<(Key<'de>, &'de str)> = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if key.as_str() != T::TAG {
-                let value = map.next_value::<Value>()?;
-                seen.push((key, value));
+                match map.next_value::<Buffered<'de>>()? {
+                    Buffered::Borrowed(text) => seen.push((key, text)),
+                    Buffered::Owned(text) => {
+                        let rest = rest_as_text(vec![(key.into_string(), text)], map)?;
+                        return from_object_text::<T, A>(&seen, &rest);
+                    }
+                }
                 continue;
             }
             let tag_value = map.next_value::<TagValue<'de>>()?;
@@ -561,28 +574,40 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
                 return T::decode_member(*one, replay)
                     .map_err(|e| member_error::<_, T>(e, *one, Some(shown.as_str())));
             }
-            let tag = match &tag_value {
-                TagValue::Str(tag) => Some(tag.as_str().to_owned()),
-                TagValue::Other(_) => None,
-            };
-            seen.push((Key::Borrowed(T::TAG), tag_value.into_value()));
-            while let Some((k, v)) = map.next_entry::<Key<'de>, Value>()? {
-                seen.push((k, v));
+            let mut rest: Vec<(String, String)> = Vec::new();
+            while let Some((k, v)) = map.next_entry::<Key<'de>, Buffered<'de>>()? {
+                match v {
+                    Buffered::Borrowed(text) if rest.is_empty() => seen.push((k, text)),
+                    other => rest.push((k.into_string(), other.into_string())),
+                }
             }
+            let tag = match tag_value {
+                TagValue::Str(tag) if rest.is_empty() => tag,
+                other => {
+                    // Not lent by the deserializer, or a tag that is not a
+                    // string (no member has it: the unknown member).
+                    rest.push((T::TAG.to_owned(), other.into_value().to_string()));
+                    if !rest.iter().all(|(k, _)| k == T::TAG) {
+                        return from_object_text::<T, A>(&seen, &rest);
+                    }
+                    return Ok(T::unknown(object(&seen, &rest)));
+                }
+            };
             return match members {
                 [] => {
                     if !T::OPEN.is_empty()
-                        && let Ok(value) = best_fit::<T, A>(T::OPEN, &seen, tag.as_deref())
+                        && let Ok(value) = best_fit::<T, A>(T::OPEN, &seen, Some(&tag))
                     {
                         return Ok(value);
                     }
-                    Ok(T::unknown(object(seen)))
+                    let tag = Value::String(tag.into_string()).to_string();
+                    Ok(T::unknown(object(&seen, &[(T::TAG.to_owned(), tag)])))
                 }
-                several => best_fit::<T, A>(several, &seen, tag.as_deref()),
+                several => best_fit::<T, A>(several, &seen, Some(&tag)),
             };
         }
         match T::members(None) {
-            [] if tolerant() => Ok(T::unknown(object(seen))),
+            [] if tolerant() => Ok(T::unknown(object(&seen, &[]))),
             [] => Err(de::Error::custom(format_args!(
                 "missing field `{}` (the tag that selects the member of `{}`)",
                 T::TAG,
@@ -593,15 +618,152 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
     }
 }
 
-/// The object of the entries `seen`. Not inline in the generic callers:
-/// collecting into a `Map` sorts, and each caller's iterator type was a
-/// copy of the sort.
-fn object(seen: Vec<(Key<'_>, Value)>) -> Value {
-    let object: Map<String, Value> = seen
-        .into_iter()
-        .map(|(k, v)| (k.into_string(), v))
-        .collect();
-    Value::Object(object)
+/// `rest`, then the rest of `map`'s entries, each as its text.
+fn rest_as_text<'de, A: MapAccess<'de>>(
+    mut rest: Vec<(String, String)>,
+    mut map: A,
+) -> Result<Vec<(String, String)>, A::Error> {
+    while let Some((k, v)) = map.next_entry::<Key<'de>, Buffered<'de>>()? {
+        rest.push((k.into_string(), v.into_string()));
+    }
+    Ok(rest)
+}
+
+/// A tagged union from a deserializer that does not lend the input's text
+/// (a `Value`, another format): the object, as text (`seen` then `rest`),
+/// decoded as a `T` with serde_json's reader of text, which does. So the
+/// fields read before the tag are never replayed from a `Value`, and no
+/// member's decoder is instantiated for one.
+fn from_object_text<'de, T: DeserializeOwned, A: MapAccess<'de>>(
+    seen: &[(Key<'de>, &'de str)],
+    rest: &[(String, String)],
+) -> Result<T, A::Error> {
+    let text = object_text(seen, rest);
+    serde_json::from_str(&text).map_err(|e| de::Error::custom(strip_position(e.to_string())))
+}
+
+/// The JSON text of an object with the entries `seen` then `rest`.
+fn object_text(seen: &[(Key<'_>, &str)], rest: &[(String, String)]) -> String {
+    let mut text = String::from("{");
+    let entries = seen
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .chain(rest.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    for (i, (key, value)) in entries.enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&Value::from(key).to_string());
+        text.push(':');
+        text.push_str(value);
+    }
+    text.push('}');
+    text
+}
+
+/// The object of the entries `seen` (texts checked when they were read),
+/// for a union's unknown member.
+fn object(seen: &[(Key<'_>, &str)], rest: &[(String, String)]) -> Value {
+    serde_json::from_str(&object_text(seen, rest)).unwrap_or(Value::Null)
+}
+
+/// A value buffered while looking for a union's tag: its text, borrowed
+/// from the input when the deserializer lends it (serde_json's readers of
+/// text and bytes, which [`crate::decode()`] uses), else owned. The text is
+/// checked as [`Kept`] checks a value, so reading it again never goes
+/// deeper than the input may.
+enum Buffered<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Buffered<'_> {
+    fn into_string(self) -> String {
+        match self {
+            Buffered::Borrowed(text) => text.to_owned(),
+            Buffered::Owned(text) => text,
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Buffered<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_VALUE, BufferedVisitor)
+    }
+}
+
+/// [`Kept`]'s reading, lending the text when the deserializer does.
+struct BufferedVisitor;
+
+impl BufferedVisitor {
+    fn owned<E: de::Error>(value: &Value) -> Result<Buffered<'static>, E> {
+        as_text(value).map(|Kept(text)| Buffered::Owned(text.get().to_owned()))
+    }
+}
+
+impl<'de> Visitor<'de> for BufferedVisitor {
+    type Value = Buffered<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Buffered<'de>, A::Error> {
+        let Some(first) = map.next_key::<Key<'de>>()? else {
+            return Self::owned(&Value::Object(Map::new()));
+        };
+        if first.as_str() == RAW_VALUE {
+            // serde_json's raw value: one entry whose value is the text.
+            return match map.next_value::<Key<'de>>()? {
+                Key::Borrowed(text) => match check(text).map_err(de::Error::custom)? {
+                    false => Ok(Buffered::Borrowed(text)),
+                    true => checked(text.to_owned())
+                        .map(|Kept(kept)| Buffered::Owned(kept.get().to_owned()))
+                        .map_err(de::Error::custom),
+                },
+                Key::Owned(text) => checked(text)
+                    .map(|Kept(kept)| Buffered::Owned(kept.get().to_owned()))
+                    .map_err(de::Error::custom),
+            };
+        }
+        let mut object = Map::new();
+        object.insert(first.into_string(), map.next_value()?);
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        Self::owned(&Value::Object(object))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Buffered<'de>, D::Error> {
+        Self::owned(&Value::deserialize(d)?)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Buffered<'de>, D::Error> {
+        Self::owned(&Value::deserialize(d)?)
+    }
+    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<Buffered<'de>, S::Error> {
+        Self::owned(&Value::deserialize(SeqAccessDeserializer::new(seq))?)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Buffered<'de>, E> {
+        Self::owned(&Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Buffered<'de>, E> {
+        Self::owned(&Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Buffered<'de>, E> {
+        Self::owned(&Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Buffered<'de>, E> {
+        Self::owned(&Value::from(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Buffered<'de>, E> {
+        Self::owned(&Value::from(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Buffered<'de>, E> {
+        Self::owned(&Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Buffered<'de>, E> {
+        Self::owned(&Value::Null)
+    }
 }
 
 /// The value of a union's tag property: a string borrowed from the input when
@@ -684,17 +846,19 @@ impl<'de> Visitor<'de> for TagValueVisitor {
 /// with the least unknown data (the first on a tie).
 fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
     members: &[u16],
-    seen: &[(Key<'de>, Value)],
-    tag: Option<&str>,
+    seen: &[(Key<'de>, &'de str)],
+    tag: Option<&Key<'de>>,
 ) -> Result<T, A::Error> {
     // The member the object's keys were written for, if they tell, decodes
     // alone, as it would on its own: drift inside it does not hand the
     // object to a member that would keep its properties as unknown ones.
-    let keys: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
+    let keys = keys_of::<T>(seen, tag);
     if let Some(index) = member_by_shape(&keys, members.iter().copied(), T::member_shape) {
-        match T::decode_member(index, buffered::<A::Error>(seen)) {
+        match T::decode_member(index, buffered::<A::Error, T>(seen, tag)) {
             Ok(value) => return Ok(value),
-            Err(e) if !tolerant() => return Err(member_error::<_, T>(e.error, index, tag)),
+            Err(e) if !tolerant() => {
+                return Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str)));
+            }
             Err(_) => {}
         }
     }
@@ -713,13 +877,13 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
 
 fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     members: &[u16],
-    seen: &[(Key<'de>, Value)],
-    tag: Option<&str>,
+    seen: &[(Key<'de>, &'de str)],
+    tag: Option<&Key<'de>>,
 ) -> Result<T, A::Error> {
     let mut best: Option<(usize, T)> = None;
     let mut errors = Vec::new();
     for &index in members {
-        match T::decode_member(index, buffered::<A::Error>(seen)) {
+        match T::decode_member(index, buffered::<A::Error, T>(seen, tag)) {
             Ok(value) => {
                 let unknown = crate::drift::count(&value);
                 if best.as_ref().is_none_or(|(n, _)| unknown < *n) {
@@ -735,11 +899,11 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     if let Some((_, value)) = best {
         return Ok(value);
     }
-    let picks = closest_members::<T, A>(&errors, seen);
+    let picks = closest_members::<T, A>(&errors, seen, tag);
     match picks.as_slice() {
         [] => Err(de::Error::custom("no member to decode")),
         [one] => match errors.into_iter().nth(*one) {
-            Some((index, e)) => Err(member_error::<_, T>(e.error, index, tag)),
+            Some((index, e)) => Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str))),
             None => Err(de::Error::custom("no member to decode")),
         },
         several => {
@@ -754,7 +918,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
                     )
                 })
                 .collect();
-            let how = match tag {
+            let how = match tag.map(Key::as_str) {
                 Some(tag) => format!("selected by {} = {tag:?}", T::TAG),
                 None => format!("selected because `{}` is absent", T::TAG),
             };
@@ -782,18 +946,18 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
 /// one's error is reported. Runs on the error path only.
 fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
     errors: &[(u16, MemberError<A::Error>)],
-    seen: &[(Key<'de>, Value)],
+    seen: &[(Key<'de>, &'de str)],
+    tag: Option<&Key<'de>>,
 ) -> Vec<usize> {
     if errors.len() < 2 {
         return (0..errors.len()).collect();
     }
+    let keys = keys_of::<T>(seen, tag);
     let known: Vec<usize> = errors
         .iter()
         .map(|(index, _)| {
             let fields = T::member_fields(*index);
-            seen.iter()
-                .filter(|(key, _)| fields.contains(&key.as_str()))
-                .count()
+            keys.iter().filter(|key| fields.contains(key)).count()
         })
         .collect();
     let most = known.iter().copied().max().unwrap_or(0);
@@ -806,7 +970,7 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
         let index = errors[position].0;
         let decoded = {
             let _levels = Levels::set(TOLERANT_LEVELS);
-            T::decode_member(index, buffered::<A::Error>(seen))
+            T::decode_member(index, buffered::<A::Error, T>(seen, tag))
         };
         if let Ok(value) = decoded {
             let unknown = crate::drift::count(&value);
@@ -1061,8 +1225,20 @@ use serde::Deserialize as _;
 
 /// The buffered object `seen`, to decode a member from: a [`Replay`] with no
 /// rest of the input, whose errors say whether they are a missing property.
-fn buffered<'de, E: de::Error>(seen: &[(Key<'de>, Value)]) -> Replay<'de, NoRest<MemberError<E>>> {
-    Replay::new(seen.to_vec(), None, None)
+fn buffered<'de, E: de::Error, T: Tagged>(
+    seen: &[(Key<'de>, &'de str)],
+    tag: Option<&Key<'de>>,
+) -> Replay<'de, NoRest<MemberError<E>>> {
+    Replay::new(seen.to_vec(), tag.map(|t| (T::TAG, t.clone())), None)
+}
+
+/// The keys of an object read up to `seen` and its tag, if it had one.
+fn keys_of<'a, T: Tagged>(seen: &'a [(Key<'_>, &str)], tag: Option<&Key<'_>>) -> Vec<&'a str> {
+    let mut keys: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
+    if tag.is_some() {
+        keys.push(T::TAG);
+    }
+    keys
 }
 
 /// The rest of an object that has none: the input's error type, for a
@@ -1153,7 +1329,7 @@ pub struct Replay<'de, A> {
     /// the value of the key just given): the one check on the path of the
     /// fields that pass straight through.
     live: bool,
-    buffered: std::vec::IntoIter<(Key<'de>, Value)>,
+    buffered: std::vec::IntoIter<(Key<'de>, &'de str)>,
     tag: Option<(&'static str, Key<'de>)>,
     pending: Option<Pending<'de>>,
     rest: Option<A>,
@@ -1161,13 +1337,13 @@ pub struct Replay<'de, A> {
 
 /// The value of the entry whose key [`Replay`] has just given out.
 enum Pending<'de> {
-    Buffered(Key<'de>, Value),
+    Buffered(Key<'de>, &'de str),
     Tag(&'static str, Key<'de>),
 }
 
 impl<'de, A: MapAccess<'de>> Replay<'de, A> {
     fn new(
-        buffered: Vec<(Key<'de>, Value)>,
+        buffered: Vec<(Key<'de>, &'de str)>,
         tag: Option<(&'static str, Key<'de>)>,
         rest: Option<A>,
     ) -> Self {
@@ -1250,9 +1426,12 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
         };
         self.live = self.buffered.len() > 0 || self.tag.is_some();
         match pending {
-            Pending::Buffered(key, value) => {
-                seed.deserialize(value).map_err(|e| named(key.as_str(), &e))
-            }
+            // Read again from its text with the reader the document is
+            // read with (one copy of each field's decoder, not a second one
+            // over a `Value`).
+            Pending::Buffered(key, text) => seed
+                .deserialize(&mut serde_json::Deserializer::from_str(text))
+                .map_err(|e| named(key.as_str(), &e)),
             Pending::Tag(name, value) => seed
                 .deserialize(TagStr::<A::Error>(value, PhantomData))
                 .map_err(|e| named(name, &e)),
@@ -1506,6 +1685,27 @@ mod tests {
         }
         let absent: Union = serde_json::from_str(r#"{"n": 2}"#).expect("optional tag");
         assert_eq!(absent, member(None, Some(2)));
+    }
+
+    #[test]
+    fn a_value_before_the_tag_is_read_again_no_deeper_than_the_input_allows() {
+        // serde_json lends a value's text without counting its depth; read
+        // again on its own, it would start a new count. The text is checked
+        // first, so nesting beyond serde_json's limit fails, as it does
+        // anywhere else, instead of recursing once per union level.
+        let deep = format!(
+            r#"{{"n": {}1{}, "kind": "a"}}"#,
+            "[".repeat(500),
+            "]".repeat(500)
+        );
+        let error = serde_json::from_str::<Union>(&deep).expect_err("too deep");
+        assert!(error.to_string().contains("recursion limit"), "{error}");
+        // A value within the limit before the tag, from text and from a `Value`.
+        let text = r#"{"n": 3, "kind": "a"}"#;
+        assert_eq!(
+            serde_json::from_str::<Union>(text).ok(),
+            Some(member(Some("a"), Some(3)))
+        );
     }
 
     #[test]
