@@ -572,7 +572,7 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
                 let shown = tag.clone();
                 let replay = Replay::new(seen, Some((T::TAG, tag)), Some(map));
                 return T::decode_member(*one, replay)
-                    .map_err(|e| member_error::<_, T>(e, *one, Some(shown.as_str())));
+                    .map_err(|e| member_error::<_, T>(e.error, *one, Some(shown.as_str())));
             }
             let mut rest: Vec<(String, String)> = Vec::new();
             while let Some((k, v)) = map.next_entry::<Key<'de>, Buffered<'de>>()? {
@@ -854,7 +854,7 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
     // object to a member that would keep its properties as unknown ones.
     let keys = keys_of::<T>(seen, tag);
     if let Some(index) = member_by_shape(&keys, members.iter().copied(), T::member_shape) {
-        match T::decode_member(index, buffered::<A::Error, T>(seen, tag)) {
+        match T::decode_member(index, buffered::<A, T>(seen, tag)) {
             Ok(value) => return Ok(value),
             Err(e) if !tolerant() => {
                 return Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str)));
@@ -883,7 +883,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     let mut best: Option<(usize, T)> = None;
     let mut errors = Vec::new();
     for &index in members {
-        match T::decode_member(index, buffered::<A::Error, T>(seen, tag)) {
+        match T::decode_member(index, buffered::<A, T>(seen, tag)) {
             Ok(value) => {
                 let unknown = crate::drift::count(&value);
                 if best.as_ref().is_none_or(|(n, _)| unknown < *n) {
@@ -970,7 +970,7 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
         let index = errors[position].0;
         let decoded = {
             let _levels = Levels::set(TOLERANT_LEVELS);
-            T::decode_member(index, buffered::<A::Error, T>(seen, tag))
+            T::decode_member(index, buffered::<A, T>(seen, tag))
         };
         if let Ok(value) = decoded {
             let unknown = crate::drift::count(&value);
@@ -1224,11 +1224,13 @@ fn try_members_once<T: Untagged>(
 use serde::Deserialize as _;
 
 /// The buffered object `seen`, to decode a member from: a [`Replay`] with no
-/// rest of the input, whose errors say whether they are a missing property.
-fn buffered<'de, E: de::Error, T: Tagged>(
+/// rest of the input. Of the same type as the one the common path decodes a
+/// member from (the rest of the input is an `Option`), so each member's
+/// decoder is instantiated once for both.
+fn buffered<'de, A: MapAccess<'de>, T: Tagged>(
     seen: &[(Key<'de>, &'de str)],
     tag: Option<&Key<'de>>,
-) -> Replay<'de, NoRest<MemberError<E>>> {
+) -> Replay<'de, A> {
     Replay::new(seen.to_vec(), tag.map(|t| (T::TAG, t.clone())), None)
 }
 
@@ -1241,29 +1243,13 @@ fn keys_of<'a, T: Tagged>(seen: &'a [(Key<'_>, &str)], tag: Option<&Key<'_>>) ->
     keys
 }
 
-/// The rest of an object that has none: the input's error type, for a
-/// [`Replay`] of buffered entries only.
-struct NoRest<E>(PhantomData<E>);
-
-impl<'de, E: de::Error> MapAccess<'de> for NoRest<E> {
-    type Error = E;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, _: K) -> Result<Option<K::Value>, E> {
-        Ok(None)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, _: V) -> Result<V::Value, E> {
-        Err(de::Error::custom("a value was asked for before its key"))
-    }
-}
-
-/// The error of a member decoded from a buffered object: the input's error,
+/// The error of a member decoded from a [`Replay`]: the input's error,
 /// and whether it is a property the member requires and the object lacks,
 /// known from the member's `Deserialize` calling
 /// [`de::Error::missing_field`] (serde's derive and the generated impls do,
 /// at the member's own level; a missing property deeper inside a field's
 /// value is that field's error) rather than from its message.
-struct MemberError<E> {
+pub(crate) struct MemberError<E> {
     error: E,
     missing: bool,
 }
@@ -1324,7 +1310,7 @@ impl<E: de::Error> de::Error for MemberError<E> {
 
 /// A map deserializer that first replays buffered entries, then the tag,
 /// then continues with the rest of the input object.
-pub struct Replay<'de, A> {
+pub(crate) struct Replay<'de, A> {
     /// Whether anything buffered is left to give out (an entry, the tag, or
     /// the value of the key just given): the one check on the path of the
     /// fields that pass straight through.
@@ -1358,9 +1344,9 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
 }
 
 impl<'de, A: MapAccess<'de>> Deserializer<'de> for Replay<'de, A> {
-    type Error = A::Error;
+    type Error = MemberError<A::Error>;
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         visitor.visit_map(self)
     }
 
@@ -1398,7 +1384,7 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
     fn replay_key<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
+    ) -> Result<Option<K::Value>, MemberError<A::Error>> {
         if let Some((key, value)) = self.buffered.next() {
             let out = key_seed(seed, &key);
             self.pending = Some(Pending::Buffered(key, value));
@@ -1411,16 +1397,19 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
         }
         self.live = self.pending.is_some();
         match &mut self.rest {
-            Some(rest) => rest.next_key_seed(seed),
+            Some(rest) => rest.next_key_seed(seed).map_err(MemberError::other),
             None => Ok(None),
         }
     }
 
     #[inline(never)]
-    fn replay_value<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+    fn replay_value<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, MemberError<A::Error>> {
         let Some(pending) = self.pending.take() else {
             return match &mut self.rest {
-                Some(rest) => rest.next_value_seed(seed),
+                Some(rest) => rest.next_value_seed(seed).map_err(MemberError::other),
                 None => Err(de::Error::custom("a value was asked for before its key")),
             };
         };
@@ -1442,29 +1431,32 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
 // The fields after the tag, most of a member, pass straight through: the
 // replay of the few before it (and of the tag) stays out of the way.
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
-    type Error = A::Error;
+    type Error = MemberError<A::Error>;
 
     #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
+    ) -> Result<Option<K::Value>, MemberError<A::Error>> {
         if self.live {
             return self.replay_key(seed);
         }
         match &mut self.rest {
-            Some(rest) => rest.next_key_seed(seed),
+            Some(rest) => rest.next_key_seed(seed).map_err(MemberError::other),
             None => Ok(None),
         }
     }
 
     #[inline]
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, MemberError<A::Error>> {
         if self.live {
             return self.replay_value(seed);
         }
         match &mut self.rest {
-            Some(rest) => rest.next_value_seed(seed),
+            Some(rest) => rest.next_value_seed(seed).map_err(MemberError::other),
             None => Err(de::Error::custom("a value was asked for before its key")),
         }
     }
