@@ -141,19 +141,20 @@ fn decode_buffered<T: DeserializeOwned>(
 }
 
 /// The value of a field the object's type does not declare, as its text
-/// ([`UnknownFields::keep`]): from serde_json's deserializers, read as raw
-/// text (no `Value` built) and then checked as serde_json checks a value
-/// it parses, which its raw reading does not (numbers in range, no lone
-/// surrogate, nesting within its limit), so a kept value always parses and
-/// encodes again; an object inside it with a key sent twice is kept as
-/// parsed (the last value), as it would be in a `Map`. From any other
-/// deserializer (serde's buffering of a user's `#[serde(flatten)]` or
-/// untagged enum, another format), read as a `Value` and kept as its text.
+/// ([`UnknownFields::keep`]): raw text from serde_json's deserializers,
+/// checked as serde_json checks a value it parses, so a kept value always
+/// parses and encodes again; from any other deserializer, read as a `Value`
+/// and kept as its text.
 pub struct Kept(pub(crate) Box<RawValue>);
 
 impl<'de> de::Deserialize<'de> for Kept {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_newtype_struct(RAW_VALUE, KeptVisitor)
+        match Buffered::deserialize(deserializer)? {
+            Buffered::Borrowed(text) => RawValue::from_string(text.to_owned())
+                .map(Kept)
+                .map_err(de::Error::custom),
+            Buffered::Owned(text) => Ok(Kept(text)),
+        }
     }
 }
 
@@ -162,64 +163,6 @@ fn as_text<E: de::Error>(value: &Value) -> Result<Kept, E> {
     serde_json::value::to_raw_value(value)
         .map(Kept)
         .map_err(de::Error::custom)
-}
-
-struct KeptVisitor;
-
-impl<'de> Visitor<'de> for KeptVisitor {
-    type Value = Kept;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kept, A::Error> {
-        let Some(first) = map.next_key::<Key<'de>>()? else {
-            return as_text(&Value::Object(Map::new()));
-        };
-        if first.as_str() == RAW_VALUE {
-            // serde_json's raw value: one entry whose value is the text.
-            let text: String = map.next_value()?;
-            return checked(text).map_err(de::Error::custom);
-        }
-        let mut object = Map::new();
-        object.insert(first.into_string(), map.next_value()?);
-        while let Some((key, value)) = map.next_entry::<String, Value>()? {
-            object.insert(key, value);
-        }
-        as_text(&Value::Object(object))
-    }
-
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Kept, D::Error> {
-        as_text(&Value::deserialize(d)?)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kept, D::Error> {
-        as_text(&Value::deserialize(d)?)
-    }
-    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<Kept, S::Error> {
-        as_text(&Value::deserialize(SeqAccessDeserializer::new(seq))?)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Kept, E> {
-        as_text(&Value::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Kept, E> {
-        as_text(&Value::from(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kept, E> {
-        as_text(&Value::from(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Kept, E> {
-        as_text(&Value::from(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kept, E> {
-        as_text(&Value::from(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Kept, E> {
-        as_text(&Value::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Kept, E> {
-        as_text(&Value::Null)
-    }
 }
 
 /// `text` (JSON that serde_json's raw reading accepted) checked the way
@@ -554,8 +497,9 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
             if key.as_str() != T::TAG {
                 match map.next_value::<Buffered<'de>>()? {
                     Buffered::Borrowed(text) => seen.push((key, text)),
-                    Buffered::Owned(text) => {
-                        let rest = rest_as_text(vec![(key.into_string(), text)], map)?;
+                    owned @ Buffered::Owned(_) => {
+                        let rest =
+                            rest_as_text(vec![(key.into_string(), owned.into_string())], map)?;
                         return from_object_text::<T, A>(&seen, &rest);
                     }
                 }
@@ -674,14 +618,14 @@ fn object(seen: &[(Key<'_>, &str)], rest: &[(String, String)]) -> Value {
 /// deeper than the input may.
 enum Buffered<'de> {
     Borrowed(&'de str),
-    Owned(String),
+    Owned(Box<RawValue>),
 }
 
 impl Buffered<'_> {
     fn into_string(self) -> String {
         match self {
             Buffered::Borrowed(text) => text.to_owned(),
-            Buffered::Owned(text) => text,
+            Buffered::Owned(text) => text.get().to_owned(),
         }
     }
 }
@@ -692,12 +636,19 @@ impl<'de> de::Deserialize<'de> for Buffered<'de> {
     }
 }
 
-/// [`Kept`]'s reading, lending the text when the deserializer does.
+/// Reads a value's text: from serde_json's deserializers, as raw text (no
+/// `Value` built; lent when the input is) checked as serde_json checks a
+/// value it parses, which its raw reading does not (numbers in range, no
+/// lone surrogate, nesting within its limit), so the text always parses
+/// again; an object inside it with a key sent twice is kept as parsed (the
+/// last value), as it would be in a `Map`. From any other deserializer
+/// (serde's buffering of a user's `#[serde(flatten)]` or untagged enum,
+/// another format), read as a `Value` and kept as its text.
 struct BufferedVisitor;
 
 impl BufferedVisitor {
     fn owned<E: de::Error>(value: &Value) -> Result<Buffered<'static>, E> {
-        as_text(value).map(|Kept(text)| Buffered::Owned(text.get().to_owned()))
+        as_text(value).map(|Kept(text)| Buffered::Owned(text))
     }
 }
 
@@ -718,11 +669,11 @@ impl<'de> Visitor<'de> for BufferedVisitor {
                 Key::Borrowed(text) => match check(text).map_err(de::Error::custom)? {
                     false => Ok(Buffered::Borrowed(text)),
                     true => checked(text.to_owned())
-                        .map(|Kept(kept)| Buffered::Owned(kept.get().to_owned()))
+                        .map(|Kept(kept)| Buffered::Owned(kept))
                         .map_err(de::Error::custom),
                 },
                 Key::Owned(text) => checked(text)
-                    .map(|Kept(kept)| Buffered::Owned(kept.get().to_owned()))
+                    .map(|Kept(kept)| Buffered::Owned(kept))
                     .map_err(de::Error::custom),
             };
         }
@@ -1004,8 +955,8 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
 /// of the document uses; decoding them from a buffered `Value` made a
 /// second copy of all of them in every crate that decodes (about a fifth
 /// of the generated machine code). The text is checked as serde_json
-/// checks what it parses ([`Kept`]), nesting included, so a value read
-/// again is never deeper than the input allows.
+/// checks what it parses (as a [`Kept`] value is), nesting included, so a
+/// value read again is never deeper than the input allows.
 ///
 /// An object whose keys say which member it was written for (see
 /// [`Shape`]) is decoded as that member alone, as it would be on its own:
@@ -1016,8 +967,11 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
 /// on its own, and [`crate::decode_strict`] reports the member's error);
 /// when it fails even tolerantly, every member is tried as before.
 pub fn untagged<'de, T: Untagged, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    let Kept(text) = Kept::deserialize(deserializer)?;
-    untagged_text::<T>(text.get()).map_err(de::Error::custom)
+    let decoded = match Buffered::deserialize(deserializer)? {
+        Buffered::Borrowed(text) => untagged_text::<T>(text),
+        Buffered::Owned(text) => untagged_text::<T>(text.get()),
+    };
+    decoded.map_err(de::Error::custom)
 }
 
 /// [`untagged`] on the value's text; the error is the message.
