@@ -515,8 +515,10 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
             {
                 let shown = tag.clone();
                 let replay = Replay::new(seen, Some((T::TAG, tag)), Some(map));
-                return T::decode_member(*one, replay)
-                    .map_err(|e| member_error::<_, T>(e.error, *one, Some(shown.as_str())));
+                return T::decode_member(*one, replay).map_err(|e| {
+                    MISSING.with(|m| m.set(false));
+                    member_error::<_, T>(e.error, *one, Some(shown.as_str()))
+                });
             }
             let mut rest: Vec<(String, String)> = Vec::new();
             while let Some((k, v)) = map.next_entry::<Key<'de>, Buffered<'de>>()? {
@@ -800,6 +802,7 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
     seen: &[(Key<'de>, &'de str)],
     tag: Option<&Key<'de>>,
 ) -> Result<T, A::Error> {
+    let _clear = ClearMissing;
     // The member the object's keys were written for, if they tell, decodes
     // alone, as it would on its own: drift inside it does not hand the
     // object to a member that would keep its properties as unknown ones.
@@ -834,6 +837,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     let mut best: Option<(usize, T)> = None;
     let mut errors = Vec::new();
     for &index in members {
+        MISSING.with(|m| m.set(false));
         match T::decode_member(index, buffered::<A, T>(seen, tag)) {
             Ok(value) => {
                 let unknown = crate::drift::count(&value);
@@ -844,7 +848,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
                     break;
                 }
             }
-            Err(e) => errors.push((index, e)),
+            Err(e) => errors.push((index, e, MISSING.with(Cell::get))),
         }
     }
     if let Some((_, value)) = best {
@@ -854,14 +858,14 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     match picks.as_slice() {
         [] => Err(de::Error::custom("no member to decode")),
         [one] => match errors.into_iter().nth(*one) {
-            Some((index, e)) => Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str))),
+            Some((index, e, _)) => Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str))),
             None => Err(de::Error::custom("no member to decode")),
         },
         several => {
             let reasons: Vec<String> = several
                 .iter()
                 .map(|&p| {
-                    let (index, e) = &errors[p];
+                    let (index, e, _) = &errors[p];
                     format!(
                         "`{}`: {}",
                         T::member_name(*index),
@@ -896,7 +900,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
 /// when the object does not say which member it was meant for, and each
 /// one's error is reported. Runs on the error path only.
 fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
-    errors: &[(u16, MemberError<A::Error>)],
+    errors: &[(u16, MemberError<A::Error>, bool)],
     seen: &[(Key<'de>, &'de str)],
     tag: Option<&Key<'de>>,
 ) -> Vec<usize> {
@@ -906,7 +910,7 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
     let keys = keys_of::<T>(seen, tag);
     let known: Vec<usize> = errors
         .iter()
-        .map(|(index, _)| {
+        .map(|(index, _, _)| {
             let fields = T::member_fields(*index);
             keys.iter().filter(|key| fields.contains(key)).count()
         })
@@ -936,7 +940,7 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
     let missing: Vec<usize> = candidates
         .iter()
         .copied()
-        .filter(|&p| errors[p].1.missing)
+        .filter(|&p| errors[p].2)
         .collect();
     if missing.is_empty() {
         candidates
@@ -1197,23 +1201,40 @@ fn keys_of<'a, T: Tagged>(seen: &'a [(Key<'_>, &str)], tag: Option<&Key<'_>>) ->
     keys
 }
 
-/// The error of a member decoded from a [`Replay`]: the input's error,
-/// and whether it is a property the member requires and the object lacks,
-/// known from the member's `Deserialize` calling
-/// [`de::Error::missing_field`] (serde's derive and the generated impls do,
-/// at the member's own level; a missing property deeper inside a field's
-/// value is that field's error) rather than from its message.
+thread_local! {
+    /// Whether the member last tried by [`best_fit`] failed for a property
+    /// it requires and the object lacks: set by [`MemberError`]'s
+    /// `missing_field`, cleared before each member is tried and when a
+    /// union's decoding fails or a best fit ends (so a union inside a
+    /// member, which fails or recovers, does not leave it set).
+    static MISSING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Clears [`MISSING`] when dropped.
+struct ClearMissing;
+
+impl Drop for ClearMissing {
+    fn drop(&mut self) {
+        MISSING.with(|m| m.set(false));
+    }
+}
+
+/// The error of a member decoded from a [`Replay`]: the input's error, of
+/// the same size (the common path pays nothing to wrap it). Whether it is a
+/// property the member requires and the object lacks is known from the
+/// member's `Deserialize` calling [`de::Error::missing_field`] on it
+/// (serde's derive and the generated impls do, at the member's own level; a
+/// missing property deeper inside a field's value is that field's error, of
+/// the input's type), rather than from its message: [`MISSING`].
+#[repr(transparent)]
 pub(crate) struct MemberError<E> {
     error: E,
-    missing: bool,
 }
 
 impl<E> MemberError<E> {
+    #[inline]
     fn other(error: E) -> Self {
-        MemberError {
-            error,
-            missing: false,
-        }
+        MemberError { error }
     }
 }
 
@@ -1252,10 +1273,8 @@ impl<E: de::Error> de::Error for MemberError<E> {
         Self::other(E::unknown_field(field, expected))
     }
     fn missing_field(field: &'static str) -> Self {
-        MemberError {
-            error: E::missing_field(field),
-            missing: true,
-        }
+        MISSING.with(|m| m.set(true));
+        Self::other(E::missing_field(field))
     }
     fn duplicate_field(field: &'static str) -> Self {
         Self::other(E::duplicate_field(field))
