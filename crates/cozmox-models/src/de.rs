@@ -149,7 +149,9 @@ pub struct Kept(pub(crate) Box<RawValue>);
 
 impl<'de> de::Deserialize<'de> for Kept {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Buffered::deserialize(deserializer)? {
+        let kept =
+            deserializer.deserialize_newtype_struct(RAW_VALUE, BufferedVisitor { dedup: true });
+        match kept? {
             Buffered::Borrowed(text) => RawValue::from_string(text.to_owned())
                 .map(Kept)
                 .map_err(de::Error::custom),
@@ -174,6 +176,12 @@ fn checked(text: String) -> Result<Kept, serde_json::Error> {
         return serde_json::value::to_raw_value(&value).map(Kept);
     }
     RawValue::from_string(text).map(Kept)
+}
+
+/// An error found in a value's own text, without its position there (not
+/// one in the input).
+fn unplaced<E: de::Error>(error: serde_json::Error) -> E {
+    de::Error::custom(strip_position(error.to_string()))
 }
 
 /// Check `text` the way serde_json checks a value it parses; whether an
@@ -520,6 +528,9 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
                     member_error::<_, T>(e.error, *one, Some(shown.as_str()))
                 });
             }
+            // Where the tag was among the entries, for an object rebuilt
+            // from them.
+            let at = seen.len();
             let mut rest: Vec<(String, String)> = Vec::new();
             while let Some((k, v)) = map.next_entry::<Key<'de>, Buffered<'de>>()? {
                 match v {
@@ -527,16 +538,27 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
                     other => rest.push((k.into_string(), other.into_string())),
                 }
             }
-            let tag = match tag_value {
-                TagValue::Str(tag) if rest.is_empty() => tag,
-                other => {
-                    // Not lent by the deserializer, or a tag that is not a
-                    // string (no member has it: the unknown member).
-                    rest.push((T::TAG.to_owned(), other.into_value().to_string()));
-                    if !rest.iter().all(|(k, _)| k == T::TAG) {
-                        return from_object_text::<T, A>(&seen, &rest);
+            if !rest.is_empty() {
+                // Not lent by the deserializer: decoded again from text.
+                let tag = tag_value.into_value().to_string();
+                let mut entries: Vec<(String, String)> = Vec::new();
+                for (i, (k, text)) in seen.iter().enumerate() {
+                    if i == at {
+                        entries.push((T::TAG.to_owned(), tag.clone()));
                     }
-                    return Ok(T::unknown(object(&seen, &rest)));
+                    entries.push((k.as_str().to_owned(), (*text).to_owned()));
+                }
+                if at == seen.len() {
+                    entries.push((T::TAG.to_owned(), tag));
+                }
+                entries.extend(rest);
+                return from_object_text::<T, A>(&[], &entries);
+            }
+            let tag = match tag_value {
+                TagValue::Str(tag) => tag,
+                // Not a string: no member has it, the unknown member.
+                other @ TagValue::Other(_) => {
+                    return object::<T, A::Error>(&seen, Some((at, other.into_value())));
                 }
             };
             return match members {
@@ -546,14 +568,14 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
                     {
                         return Ok(value);
                     }
-                    let tag = Value::String(tag.into_string()).to_string();
-                    Ok(T::unknown(object(&seen, &[(T::TAG.to_owned(), tag)])))
+                    let tag = Value::String(tag.into_string());
+                    object::<T, A::Error>(&seen, Some((at, tag)))
                 }
                 several => best_fit::<T, A>(several, &seen, Some(&tag)),
             };
         }
         match T::members(None) {
-            [] if tolerant() => Ok(T::unknown(object(&seen, &[]))),
+            [] if tolerant() => object::<T, A::Error>(&seen, None),
             [] => Err(de::Error::custom(format_args!(
                 "missing field `{}` (the tag that selects the member of `{}`)",
                 T::TAG,
@@ -578,13 +600,16 @@ fn rest_as_text<'de, A: MapAccess<'de>>(
 /// A tagged union from a deserializer that does not lend the input's text
 /// (a `Value`, another format): the object, as text (`seen` then `rest`),
 /// decoded as a `T` with serde_json's reader of text, which does. So the
-/// fields read before the tag are never replayed from a `Value`, and no
-/// member's decoder is instantiated for one.
+/// fields read before the tag are never replayed from a `Value`: a member's
+/// decoders are instantiated for a `Value`'s map only in a crate that
+/// decodes the union from one (its fields after the tag come from it).
 fn from_object_text<'de, T: DeserializeOwned, A: MapAccess<'de>>(
     seen: &[(Key<'de>, &'de str)],
     rest: &[(String, String)],
 ) -> Result<T, A::Error> {
     let text = object_text(seen, rest);
+    // The text holds the fields lent before the one that was not; its own
+    // reading lends every one, so this does not come back here.
     serde_json::from_str(&text).map_err(|e| de::Error::custom(strip_position(e.to_string())))
 }
 
@@ -607,17 +632,43 @@ fn object_text(seen: &[(Key<'_>, &str)], rest: &[(String, String)]) -> String {
     text
 }
 
-/// The object of the entries `seen` (texts checked when they were read),
-/// for a union's unknown member.
-fn object(seen: &[(Key<'_>, &str)], rest: &[(String, String)]) -> Value {
-    serde_json::from_str(&object_text(seen, rest)).unwrap_or(Value::Null)
+/// The union's unknown member holding the object of the entries `seen`
+/// (texts checked when they were read, each parsed on its own), with the
+/// tag's value at its place among them (before entry `at`), as a `Map`
+/// would hold the object sent (a key sent twice keeps its last value).
+fn object<T: Tagged, E: de::Error>(
+    seen: &[(Key<'_>, &str)],
+    tag: Option<(usize, Value)>,
+) -> Result<T, E> {
+    let mut object = Map::new();
+    let (at, mut tag) = match tag {
+        Some((at, value)) => (at, Some(value)),
+        None => (usize::MAX, None),
+    };
+    for (i, (key, text)) in seen.iter().enumerate() {
+        if i == at
+            && let Some(value) = tag.take()
+        {
+            object.insert(T::TAG.to_owned(), value);
+        }
+        let value = serde_json::from_str(text).map_err(de::Error::custom)?;
+        object.insert(key.as_str().to_owned(), value);
+    }
+    if let Some(value) = tag {
+        object.insert(T::TAG.to_owned(), value);
+    }
+    Ok(T::unknown(Value::Object(object)))
 }
 
-/// A value buffered while looking for a union's tag: its text, borrowed
-/// from the input when the deserializer lends it (serde_json's readers of
-/// text and bytes, which [`crate::decode()`] uses), else owned. The text is
-/// checked as [`Kept`] checks a value, so reading it again never goes
-/// deeper than the input may.
+/// A value buffered while looking for a union's tag (or an untagged union's
+/// value): its text, borrowed from the input when the deserializer lends it
+/// (serde_json's reader of text, which [`crate::decode()`] uses), else
+/// owned. The text is checked as serde_json checks a value it parses, so it
+/// is never more than 127 levels deep: read again with a fresh depth count,
+/// a value nests at most that much deeper than where it was read, about
+/// twice serde_json's limit for the document as a whole, whatever the
+/// input. A key sent twice inside it is left to the decoder that reads it
+/// again (the last value, as everywhere).
 enum Buffered<'de> {
     Borrowed(&'de str),
     Owned(Box<RawValue>),
@@ -634,7 +685,7 @@ impl Buffered<'_> {
 
 impl<'de> de::Deserialize<'de> for Buffered<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_newtype_struct(RAW_VALUE, BufferedVisitor)
+        deserializer.deserialize_newtype_struct(RAW_VALUE, BufferedVisitor { dedup: false })
     }
 }
 
@@ -645,8 +696,12 @@ impl<'de> de::Deserialize<'de> for Buffered<'de> {
 /// again; an object inside it with a key sent twice is kept as parsed (the
 /// last value), as it would be in a `Map`. From any other deserializer
 /// (serde's buffering of a user's `#[serde(flatten)]` or untagged enum,
-/// another format), read as a `Value` and kept as its text.
-struct BufferedVisitor;
+/// another format), read as a `Value` and kept as its text. With `dedup`
+/// (a [`Kept`] value, held as text), an object in a lent text with a key
+/// sent twice is written again as parsed.
+struct BufferedVisitor {
+    dedup: bool,
+}
 
 impl BufferedVisitor {
     fn owned<E: de::Error>(value: &Value) -> Result<Buffered<'static>, E> {
@@ -668,15 +723,15 @@ impl<'de> Visitor<'de> for BufferedVisitor {
         if first.as_str() == RAW_VALUE {
             // serde_json's raw value: one entry whose value is the text.
             return match map.next_value::<Key<'de>>()? {
-                Key::Borrowed(text) => match check(text).map_err(de::Error::custom)? {
-                    false => Ok(Buffered::Borrowed(text)),
-                    true => checked(text.to_owned())
+                Key::Borrowed(text) => match check(text).map_err(unplaced)? {
+                    true if self.dedup => checked(text.to_owned())
                         .map(|Kept(kept)| Buffered::Owned(kept))
-                        .map_err(de::Error::custom),
+                        .map_err(unplaced),
+                    _ => Ok(Buffered::Borrowed(text)),
                 },
                 Key::Owned(text) => checked(text)
                     .map(|Kept(kept)| Buffered::Owned(kept))
-                    .map_err(de::Error::custom),
+                    .map_err(unplaced),
             };
         }
         let mut object = Map::new();
@@ -959,8 +1014,8 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
 /// of the document uses; decoding them from a buffered `Value` made a
 /// second copy of all of them in every crate that decodes (about a fifth
 /// of the generated machine code). The text is checked as serde_json
-/// checks what it parses (as a [`Kept`] value is), nesting included, so a
-/// value read again is never deeper than the input allows.
+/// checks what it parses, nesting included, so reading it again nests a
+/// bounded depth whatever the input (see `Buffered`).
 ///
 /// An object whose keys say which member it was written for (see
 /// [`Shape`]) is decoded as that member alone, as it would be on its own:
@@ -1206,7 +1261,10 @@ thread_local! {
     /// it requires and the object lacks: set by [`MemberError`]'s
     /// `missing_field`, cleared before each member is tried and when a
     /// union's decoding fails or a best fit ends (so a union inside a
-    /// member, which fails or recovers, does not leave it set).
+    /// member, which fails or recovers, does not leave it set). A member's
+    /// hand-written `Deserialize` that makes a missing-field error and then
+    /// drops it (serde's `flatten` of an `Option` does) leaves it set; the
+    /// generated ones never drop one.
     static MISSING: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -1282,7 +1340,9 @@ impl<E: de::Error> de::Error for MemberError<E> {
 }
 
 /// A map deserializer that first replays buffered entries, then the tag,
-/// then continues with the rest of the input object.
+/// then continues with the rest of the input object (for the best fit,
+/// which has read the whole object, there is no rest: the tag comes after
+/// every buffered entry).
 pub(crate) struct Replay<'de, A> {
     /// Whether anything buffered is left to give out (an entry, the tag, or
     /// the value of the key just given): the one check on the path of the
@@ -1653,7 +1713,7 @@ mod tests {
     }
 
     #[test]
-    fn a_value_before_the_tag_is_read_again_no_deeper_than_the_input_allows() {
+    fn a_value_before_the_tag_is_read_again_within_a_depth_bound() {
         // serde_json lends a value's text without counting its depth; read
         // again on its own, it would start a new count. The text is checked
         // first, so nesting beyond serde_json's limit fails, as it does
@@ -1665,10 +1725,28 @@ mod tests {
         );
         let error = serde_json::from_str::<Union>(&deep).expect_err("too deep");
         assert!(error.to_string().contains("recursion limit"), "{error}");
-        // A value within the limit before the tag, from text and from a `Value`.
-        let text = r#"{"n": 3, "kind": "a"}"#;
+        // Within the limit (127 levels of its own), a value before a tag no
+        // member has is kept whole in the unknown member.
+        let deep = format!("{}1{}", "[".repeat(127), "]".repeat(127));
+        let text = format!(r#"{{"n": {deep}, "kind": "zzz"}}"#);
+        match serde_json::from_str::<Union>(&text) {
+            Ok(Union::Unknown(value)) => {
+                assert_eq!(value["kind"], "zzz");
+                assert_eq!(value["n"].to_string(), deep);
+            }
+            other => panic!("not the unknown member: {other:?}"),
+        }
+        // A value before the tag, from text and from a `Value` (which does
+        // not lend its text: the object is decoded again from text), with a
+        // key sent twice inside it (the last value, as on the common path).
+        let text = r#"{"n": 3, "x": {"a": 1, "a": 2}, "kind": "a"}"#;
         assert_eq!(
             serde_json::from_str::<Union>(text).ok(),
+            Some(member(Some("a"), Some(3)))
+        );
+        let value: Value = serde_json::from_str(text).expect("JSON");
+        assert_eq!(
+            serde_json::from_value::<Union>(value).ok(),
             Some(member(Some("a"), Some(3)))
         );
     }
@@ -1836,6 +1914,89 @@ mod tests {
             message.contains("no member of `Tie` selected by kind = \"t\" fits")
                 && message.contains("`NumberA`: missing field `a`")
                 && message.contains("`TextA`: missing field `a`"),
+            "{message}"
+        );
+    }
+
+    /// A union with one member, which requires `x`: decoded on the common
+    /// path (its tag selects one member).
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct NeedsX {
+        kind: String,
+        x: u8,
+    }
+
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    enum Needs {
+        X(NeedsX),
+        Unknown(Value),
+    }
+
+    impl Drift for Needs {
+        fn drift<'a>(&'a self, _: &mut Collector<'a>) {}
+    }
+
+    impl Tagged for Needs {
+        const NAME: &'static str = "Needs";
+        const TAG: &'static str = "kind";
+        fn members(tag: Option<&str>) -> &'static [u16] {
+            match tag {
+                Some("n") => &[0],
+                _ => &[],
+            }
+        }
+        fn member_name(_: u16) -> &'static str {
+            "NeedsX"
+        }
+        fn decode_member<'de, D: serde::Deserializer<'de>>(
+            _: u16,
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            serde::Deserialize::deserialize(deserializer).map(Needs::X)
+        }
+        fn unknown(value: Value) -> Self {
+            Needs::Unknown(value)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Needs {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::tagged(d)
+        }
+    }
+
+    /// Two members that know the same keys: `Holder` fails because the
+    /// union inside it lacks a property, `NeedsC` because it lacks its own.
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Holder {
+        kind: String,
+        a: u8,
+        inner: Needs,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct NeedsC {
+        kind: String,
+        a: u8,
+        c: u8,
+    }
+
+    two_member_union!(Nesting: Holder &["kind", "a", "inner", "c"], NeedsC &["kind", "a", "inner", "c"]);
+
+    #[test]
+    fn a_property_missing_in_a_union_inside_a_member_is_not_the_members_own() {
+        let error =
+            serde_json::from_str::<Nesting>(r#"{"kind": "t", "a": 1, "inner": {"kind": "n"}}"#)
+                .expect_err("neither member decodes");
+        let message = error.to_string();
+        assert!(
+            message.contains("missing field `c`")
+                && message.contains("member `NeedsC`")
+                && !message.contains("Holder"),
             "{message}"
         );
     }

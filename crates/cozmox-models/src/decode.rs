@@ -156,14 +156,15 @@ pub fn decode<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> {
 /// input that cannot decode anyway. Only `Value` is read from the bytes, to
 /// say where they are not UTF-8.
 fn utf8(json: &[u8]) -> Result<&str, DecodeError> {
-    std::str::from_utf8(json).map_err(|_| {
+    std::str::from_utf8(json).map_err(|not_utf8| {
         let mut de = serde_json::Deserializer::from_slice(json);
         match serde_path_to_error::deserialize::<_, serde_json::Value>(&mut de) {
             Err(e) => DecodeError::from(e),
-            // Not reached: a `Value` reads every string as UTF-8.
+            // The value parses (a `Value` reads every string as UTF-8): the
+            // bytes that are not UTF-8 come after it.
             Ok(_) => DecodeError {
                 path: ".".to_owned(),
-                message: "the input is not UTF-8".to_owned(),
+                message: format!("the input is not UTF-8 at byte {}", not_utf8.valid_up_to()),
                 line: 0,
                 column: 0,
             },
@@ -258,6 +259,17 @@ mod tests {
         let error = decode::<Named>(b"{\"name\": \"caf\xe9\"}").expect_err("not UTF-8");
         assert_eq!(error.path(), "name", "{error}");
         assert!(error.message().contains("unicode"), "{error}");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_after_the_value_fail_saying_where() {
+        let error = decode::<Named>(b"{\"name\": \"x\"} \xff").expect_err("not UTF-8");
+        assert_eq!(error.path(), ".", "{error}");
+        assert_eq!(
+            error.message(),
+            "the input is not UTF-8 at byte 14",
+            "{error}"
+        );
     }
 
     #[test]
