@@ -68,17 +68,17 @@ pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(60);
 /// in many chunks is joined) and decoding takes a multiple of it at its
 /// peak, measured by the `memory` test of the workspace: about 3.5× the
 /// body for a page of sessions the spec describes, and at most about 10×
-/// for data the spec does not describe (unknown fields are kept as the text
-/// sent: 1.0× for a large value, 7.3× for 100,000 tiny unknown keys, 8.1×
-/// for a 1 kB session with a value that does not fit). The exceptions: a
-/// value the spec declares as any JSON (an object without
-/// properties, typed `serde_json::Value` or `Map`), a union's unknown
-/// member, a tagged union's fields sent before its tag, and (on the
-/// tolerant path, taken when a value does not fit its type) each declared
-/// optional field while it decodes, are held as `serde_json::Value`s,
-/// which cost up to about 90× for a body
-/// made of tiny values (32 bytes each for the two bytes of `0,`, in a `Vec`
-/// that doubles as it grows; measured 88× at the vendor's size). So a
+/// for anything else, whatever its shape. Data the spec does not describe
+/// (unknown fields, a union's unknown member) and values it leaves open (a
+/// property declared as any JSON: [`Json`](cozmox_models::Json)) are kept
+/// as the text sent, and the tolerant path (taken when a value does not fit
+/// its type) decodes optional fields from the input's text without copying
+/// it: 1.0× for a large value of any of these kinds, 7.3× for 100,000 tiny
+/// unknown keys, 4.5× for a 1 kB session with a value that does not fit.
+/// Reading such a value as a `serde_json::Value` (through `Deref`) builds
+/// one, which costs up to about 60× the value's text for tiny values (32
+/// bytes each for the two bytes of `0,`, in a `Vec` that doubles as it
+/// grows): that is the caller's choice, not the decoder's. So a
 /// response costs at most the limit times that multiple, whatever the
 /// server sends, instead of growing until the timeout; lower the limit with
 /// [`ClientBuilder::max_response_bytes`] where memory is tight, raise it

@@ -15,8 +15,8 @@ use serde::de::{
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::UnknownFields;
 use crate::drift::Drift;
+use crate::{Json, UnknownFields};
 
 /// How many levels of optional fields, one inside another, decoding
 /// buffers to tolerate a value that does not fit (the slow path of [`crate::decode()`]). Each
@@ -94,9 +94,11 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     key: &str,
     unknown: &mut UnknownFields,
 ) -> Result<Option<T>, A::Error> {
-    // Only the text is held while the value decodes (a `Value` is several
-    // times larger); decoded from its text, the way the whole document is,
-    // the decoders the fast path instantiated serve here too.
+    // Only the text is held while the value decodes, and only where the
+    // deserializer does not lend it (serde_json's reader of text, which the
+    // tolerant path reads with, lends it: no copy); decoded from its text,
+    // the way the whole document is, the decoders the fast path
+    // instantiated serve here too.
     let levels = TOLERANT.with(Cell::get);
     if levels == 0 {
         return map.next_value().map(Some);
@@ -105,26 +107,28 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     Ok(decode_buffered(levels, text, key, unknown))
 }
 
-/// The next value of `map`, as text. Read through the input's deserializer
-/// (not as raw text, which it skips without counting depth), so its
-/// recursion limit holds for the document as a whole; only the text is
-/// kept. Apart from [`optional_tolerant`], which is one copy per map and
-/// field type, so that only what needs both is in it.
-fn buffer_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Box<RawValue>, A::Error> {
-    serde_json::value::to_raw_value(&map.next_value::<Value>()?).map_err(de::Error::custom)
+/// The next value of `map`, as text: lent by the input when it can be, and
+/// checked as serde_json checks what it parses. Read as raw text, it is not
+/// counted in the input's depth; [`crate::decode()`] takes this path only
+/// for a document within serde_json's depth limit as a whole, so a value
+/// read again on its own nests no deeper than the document. Apart from
+/// [`optional_tolerant`], which is one copy per map and field type, so that
+/// only what needs both is in it.
+fn buffer_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Buffered<'de>, A::Error> {
+    map.next_value::<Buffered<'de>>()
 }
 
 /// `text`, the value of optional field `key`, decoded as a `T` with one
 /// level less to tolerate; kept in `unknown` with why when it does not.
 fn decode_buffered<T: DeserializeOwned>(
     levels: u32,
-    text: Box<RawValue>,
+    text: Buffered<'_>,
     key: &str,
     unknown: &mut UnknownFields,
 ) -> Option<T> {
     let decoded = {
         let _levels = Levels::set(levels - 1);
-        crate::decode::decode_with_path::<T>(text.get())
+        crate::decode::decode_with_path::<T>(text.as_str())
     };
     match decoded {
         Ok(decoded) => {
@@ -134,10 +138,25 @@ fn decode_buffered<T: DeserializeOwned>(
             Some(decoded)
         }
         Err(error) => {
-            unknown.reject(key, text, error.without_position());
+            unknown.reject(key, text.into_raw(), error.without_position());
             None
         }
     }
+}
+
+/// Whether `text` is JSON that serde_json reads as a whole: within its
+/// depth limit, numbers in range, no lone surrogate. The tolerant path
+/// reads values as raw text, which serde_json does not count in the depth
+/// of the input, and decodes them again on their own: it is taken only for
+/// a document that passes this, so that no value it reads again nests
+/// deeper than the document does.
+pub(crate) fn reads_as_a_whole(text: &str) -> bool {
+    let mut duplicates = false;
+    let mut reading = serde_json::Deserializer::from_str(text);
+    let seed = Check {
+        duplicates: &mut duplicates,
+    };
+    seed.deserialize(&mut reading).is_ok() && reading.end().is_ok()
 }
 
 /// The value of a field the object's type does not declare, as its text
@@ -348,7 +367,7 @@ pub trait Tagged: Sized + Drift {
         deserializer: D,
     ) -> Result<Self, D::Error>;
     /// The union holding a value whose tag no member has, kept as sent.
-    fn unknown(value: Value) -> Self;
+    fn unknown(value: Json) -> Self;
 }
 
 /// A union without a tag: each member is tried on the buffered value.
@@ -385,7 +404,7 @@ pub trait Untagged: Sized + Drift {
     /// The union holding a value no member accepts, kept as sent; `None`
     /// when the union has no variant for that (a union of strings, where one
     /// member takes any string), and such a value is an error.
-    fn unknown(value: Value) -> Option<Self>;
+    fn unknown(value: Json) -> Option<Self>;
 }
 
 /// What a member of an [`Untagged`] union decodes from, for choosing the
@@ -633,31 +652,52 @@ fn object_text(seen: &[(Key<'_>, &str)], rest: &[(String, String)]) -> String {
 }
 
 /// The union's unknown member holding the object of the entries `seen`
-/// (texts checked when they were read, each parsed on its own), with the
-/// tag's value at its place among them (before entry `at`), as a `Map`
-/// would hold the object sent (a key sent twice keeps its last value).
+/// (texts checked when they were read), with the tag's value at its place
+/// among them (before entry `at`), kept as text; a key sent twice keeps its
+/// last value (at the place of its last), as a `Map` would.
 fn object<T: Tagged, E: de::Error>(
     seen: &[(Key<'_>, &str)],
     tag: Option<(usize, Value)>,
 ) -> Result<T, E> {
-    let mut object = Map::new();
-    let (at, mut tag) = match tag {
-        Some((at, value)) => (at, Some(value)),
-        None => (usize::MAX, None),
-    };
+    let tag_text = tag.as_ref().map(|(_, value)| value.to_string());
+    let at = tag.as_ref().map_or(usize::MAX, |(at, _)| *at);
+    let mut entries: Vec<(&str, &str)> = Vec::with_capacity(seen.len() + 1);
     for (i, (key, text)) in seen.iter().enumerate() {
         if i == at
-            && let Some(value) = tag.take()
+            && let Some(tag) = &tag_text
         {
-            object.insert(T::TAG.to_owned(), value);
+            entries.push((T::TAG, tag));
         }
-        let value = serde_json::from_str(text).map_err(de::Error::custom)?;
-        object.insert(key.as_str().to_owned(), value);
+        entries.push((key.as_str(), text));
     }
-    if let Some(value) = tag {
-        object.insert(T::TAG.to_owned(), value);
+    if at >= seen.len()
+        && let Some(tag) = &tag_text
+    {
+        entries.push((T::TAG, tag));
     }
-    Ok(T::unknown(Value::Object(object)))
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, (key, _)) in entries.iter().enumerate() {
+        last.insert(key, i);
+    }
+    // Sized up front: `RawValue` keeps a boxed `str`, which a `String` with
+    // room to spare would be copied into.
+    let size: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
+    let mut text = String::with_capacity(size + 2);
+    text.push('{');
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if last.get(key) != Some(&i) {
+            continue;
+        }
+        if text.len() > 1 {
+            text.push(',');
+        }
+        text.push_str(&Value::from(*key).to_string());
+        text.push(':');
+        text.push_str(value);
+    }
+    text.push('}');
+    let text = RawValue::from_string(text).map_err(de::Error::custom)?;
+    Ok(T::unknown(Json::from_kept(text)))
 }
 
 /// A value buffered while looking for a union's tag (or an untagged union's
@@ -679,6 +719,23 @@ impl Buffered<'_> {
         match self {
             Buffered::Borrowed(text) => text.to_owned(),
             Buffered::Owned(text) => text.get().to_owned(),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Buffered::Borrowed(text) => text,
+            Buffered::Owned(text) => text.get(),
+        }
+    }
+
+    /// The text, owned (checked when it was read, so it is JSON).
+    fn into_raw(self) -> Box<RawValue> {
+        match self {
+            Buffered::Borrowed(text) => {
+                RawValue::from_string(text.to_owned()).unwrap_or_else(|_| RawValue::NULL.to_owned())
+            }
+            Buffered::Owned(text) => text,
         }
     }
 }
@@ -1046,8 +1103,8 @@ fn untagged_text<T: Untagged>(text: &str) -> Result<T, String> {
     match try_members_of::<T>(text, keys.as_ref()) {
         Ok(decoded) => Ok(decoded),
         Err(rejected) => {
-            let value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-            T::unknown(value).ok_or_else(|| {
+            let text = RawValue::from_string(text.to_owned()).map_err(|e| e.to_string())?;
+            T::unknown(Json::from_kept(text)).ok_or_else(|| {
                 let reasons: Vec<String> = rejected
                     .into_iter()
                     .map(|(member, why)| format!("{member}: {why}"))
@@ -1134,11 +1191,10 @@ impl<'de> Visitor<'de> for KeysVisitor {
     }
 }
 
-/// Try every member of an untagged union on `value`; on failure, what each
-/// member rejected.
-pub fn try_members<T: Untagged>(value: &Value) -> Result<T, Vec<(&'static str, String)>> {
-    let text = value.to_string();
-    try_members_of::<T>(&text, ObjectKeys::of(&text, T::TAG).as_ref())
+/// Try every member of an untagged union on the value `text`; on failure,
+/// what each member rejected.
+pub fn try_members<T: Untagged>(text: &str) -> Result<T, Vec<(&'static str, String)>> {
+    try_members_of::<T>(text, ObjectKeys::of(text, T::TAG).as_ref())
 }
 
 #[allow(clippy::type_complexity)]
@@ -1584,6 +1640,8 @@ pub fn required(names: &'static str) -> impl FnMut(&mut schemars::Schema) {
 mod tests {
     use serde_json::{Value, json};
 
+    use crate::Json;
+
     #[test]
     fn kept_values_parse_again_as_they_were_sent() {
         let kept = |text: &str| {
@@ -1651,7 +1709,7 @@ mod tests {
     #[derive(Debug, PartialEq)]
     enum Union {
         Member(Member),
-        Unknown(Value),
+        Unknown(Json),
     }
 
     impl Drift for Union {
@@ -1676,7 +1734,7 @@ mod tests {
         ) -> Result<Self, D::Error> {
             serde::Deserialize::deserialize(deserializer).map(Union::Member)
         }
-        fn unknown(value: Value) -> Self {
+        fn unknown(value: Json) -> Self {
             Union::Unknown(value)
         }
     }
@@ -1759,7 +1817,7 @@ mod tests {
             json!({"kind": "b", "n": 1, "more": true}),
         ] {
             let decoded: Union = serde_json::from_str(&raw.to_string()).expect("decodes");
-            assert_eq!(decoded, Union::Unknown(raw));
+            assert_eq!(decoded, Union::Unknown(raw.into()));
         }
     }
 
@@ -1790,7 +1848,7 @@ mod tests {
             enum $name {
                 First($first),
                 Second($second),
-                Unknown(Value),
+                Unknown(Json),
             }
 
             impl Drift for $name {
@@ -1824,7 +1882,7 @@ mod tests {
                         _ => serde::Deserialize::deserialize(deserializer).map($name::Second),
                     }
                 }
-                fn unknown(value: Value) -> Self {
+                fn unknown(value: Json) -> Self {
                     $name::Unknown(value)
                 }
             }
@@ -1931,7 +1989,7 @@ mod tests {
     #[allow(dead_code)]
     enum Needs {
         X(NeedsX),
-        Unknown(Value),
+        Unknown(Json),
     }
 
     impl Drift for Needs {
@@ -1956,7 +2014,7 @@ mod tests {
         ) -> Result<Self, D::Error> {
             serde::Deserialize::deserialize(deserializer).map(Needs::X)
         }
-        fn unknown(value: Value) -> Self {
+        fn unknown(value: Json) -> Self {
             Needs::Unknown(value)
         }
     }
@@ -2054,7 +2112,7 @@ mod tests {
         Text(String),
         Loose(Loose),
         Strict(Strict),
-        Unknown(Value),
+        Unknown(Json),
     }
 
     impl Drift for Either {
@@ -2082,14 +2140,14 @@ mod tests {
                 _ => serde::Deserialize::deserialize(deserializer).map(Either::Strict),
             }
         }
-        fn unknown(value: Value) -> Option<Self> {
+        fn unknown(value: Json) -> Option<Self> {
             Some(Either::Unknown(value))
         }
     }
 
     #[test]
     fn an_object_is_tried_on_the_members_its_tag_selects() {
-        let decode = |v: Value| super::try_members::<Either>(&v);
+        let decode = |v: Value| super::try_members::<Either>(&v.to_string());
         assert!(matches!(
             decode(json!({"kind": "strict", "n": 1})),
             Ok(Either::Strict(_))
@@ -2111,7 +2169,7 @@ mod tests {
     #[derive(Debug)]
     enum Cond {
         Regex(#[allow(dead_code)] Regex),
-        Unknown(Value),
+        Unknown(Json),
     }
 
     #[derive(Debug, serde::Deserialize)]
@@ -2147,7 +2205,7 @@ mod tests {
         ) -> Result<Self, D::Error> {
             serde::Deserialize::deserialize(deserializer).map(Cond::Regex)
         }
-        fn unknown(value: Value) -> Self {
+        fn unknown(value: Json) -> Self {
             Cond::Unknown(value)
         }
     }
@@ -2187,7 +2245,7 @@ mod tests {
         Anything(#[allow(dead_code)] Anything),
         Call(Call),
         Batch(#[allow(dead_code)] Batch),
-        Unknown(#[allow(dead_code)] Value),
+        Unknown(#[allow(dead_code)] Json),
     }
 
     impl Drift for Response {
@@ -2234,7 +2292,7 @@ mod tests {
                 _ => serde::Deserialize::deserialize(deserializer).map(Response::Batch),
             }
         }
-        fn unknown(value: Value) -> Option<Self> {
+        fn unknown(value: Json) -> Option<Self> {
             Some(Response::Unknown(value))
         }
     }

@@ -26,7 +26,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::UnknownFields;
+use crate::{Json, UnknownFields};
 
 /// How many places [`Drift::unknown_data`] lists at most; past them, one
 /// [`UnknownKind::Omitted`] entry counts the rest. A body of many unknown
@@ -226,8 +226,8 @@ impl<'a> Collector<'a> {
     }
 
     /// Report a union value whose tag no member has.
-    pub fn unknown_member(&mut self, union: &'static str, tag: &'static str, value: &Value) {
-        let value = match value.get(tag) {
+    pub fn unknown_member(&mut self, union: &'static str, tag: &'static str, value: &Json) {
+        let value = match value.property(tag) {
             Some(Value::String(s)) => format!("{s:?}"),
             Some(other) => other.to_string(),
             None => "absent".to_owned(),
@@ -237,7 +237,7 @@ impl<'a> Collector<'a> {
 
     /// Report a value none of an untagged union's members accepts, with
     /// what each member rejected (decoded again only when asked for).
-    pub fn no_member<T: crate::de::Untagged>(&mut self, value: &Value) {
+    pub fn no_member<T: crate::de::Untagged>(&mut self, value: &Json) {
         if self.counting {
             self.count_only += 1;
             return;
@@ -246,7 +246,7 @@ impl<'a> Collector<'a> {
             self.omitted += 1;
             return;
         }
-        let rejected = match crate::de::try_members::<T>(value) {
+        let rejected = match crate::de::try_members::<T>(&value.text()) {
             Err(rejected) => rejected,
             Ok(_) => Vec::new(),
         };

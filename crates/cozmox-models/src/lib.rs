@@ -29,10 +29,12 @@ pub mod by_resource;
 pub mod de;
 pub mod decode;
 pub mod drift;
+mod json;
 mod unknown;
 pub mod validate;
 
 pub use decode::{DecodeError, StrictError, decode, decode_strict};
 pub use drift::{Drift, UnknownData, UnknownKind};
+pub use json::{Json, JsonArray, JsonObject, View};
 pub use unknown::UnknownFields;
 pub use validate::{Validate, ValidationError, ValidationErrors};

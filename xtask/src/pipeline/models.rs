@@ -184,7 +184,10 @@ pub fn json_pointer_of(path: &str) -> String {
     out
 }
 
-/// Rewrite OpenAPI 3.0's `nullable: true` into JSON Schema, recursively.
+/// Rewrite OpenAPI 3.0's `nullable: true` into JSON Schema, recursively,
+/// and its `example` into JSON Schema's `examples` (metadata, which typify
+/// sets aside when it matches a schema against [`FREE_FORM`]; as an unknown
+/// keyword it made `{"type": "object", "example": …}` a schema of its own).
 pub fn to_json_schema(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => {
@@ -208,6 +211,16 @@ pub fn to_json_schema(schema: &Value) -> Value {
                 };
                 out.insert(k.clone(), v);
             }
+            if !out.contains_key("examples")
+                && let Some(example) = out.remove("example")
+            {
+                out.insert("examples".into(), Value::Array(vec![example]));
+            }
+            if leaves_open(&out) {
+                // Extensions (`x-ignored-items`…) would make it a schema of
+                // its own for typify, which matches [`FREE_FORM`] exactly.
+                out.retain(|k, _| !k.starts_with("x-"));
+            }
             if out.remove("nullable") == Some(Value::Bool(true)) {
                 make_nullable(out)
             } else {
@@ -217,6 +230,35 @@ pub fn to_json_schema(schema: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
         other => other.clone(),
     }
+}
+
+/// Whether `schema` leaves its value open: any value (no keyword but
+/// metadata and extensions), any object (`type: object` without
+/// properties, with `additionalProperties` absent, `true` or `{}`) or an
+/// array of anything (`items` absent, `true` or `{}`): one of [`FREE_FORM`]
+/// once its extensions are set aside.
+fn leaves_open(schema: &Map<String, Value>) -> bool {
+    const METADATA: &[&str] = &[
+        "description",
+        "title",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "examples",
+        "$comment",
+    ];
+    let open = |v: &Value| *v == Value::Bool(true) || *v == Value::Object(Map::new());
+    let kind = schema.get("type");
+    schema.iter().all(|(k, v)| {
+        k.starts_with("x-")
+            || METADATA.contains(&k.as_str())
+            || match (k.as_str(), kind.and_then(Value::as_str)) {
+                ("type", Some("object" | "array")) => true,
+                ("additionalProperties", Some("object")) | ("items", Some("array")) => open(v),
+                _ => false,
+            }
+    })
 }
 
 fn make_nullable(mut schema: Map<String, Value>) -> Value {
@@ -319,12 +361,48 @@ pub fn union_components(doc: &Value, names: &BTreeMap<String, String>) -> BTreeS
         .collect()
 }
 
+/// The schemas that leave a value open (any value, any object, an array of
+/// anything), with the models' type that holds such a value as the text
+/// sent (`Json`, in `crate::json`) instead of typify's `serde_json::Value`,
+/// `Map` or `Vec<Value>` (30 to 80 bytes per two-byte `0,` of the body).
+/// typify matches a schema exactly, its metadata (description, default…)
+/// aside.
+pub const FREE_FORM: &[(&str, &str)] = &[
+    ("{}", "crate::Json"),
+    (r#"{"type": "object"}"#, "crate::JsonObject"),
+    (
+        r#"{"type": "object", "additionalProperties": true}"#,
+        "crate::JsonObject",
+    ),
+    (
+        r#"{"type": "object", "additionalProperties": {}}"#,
+        "crate::JsonObject",
+    ),
+    (r#"{"type": "array"}"#, "crate::JsonArray"),
+    (r#"{"type": "array", "items": {}}"#, "crate::JsonArray"),
+    (r#"{"type": "array", "items": true}"#, "crate::JsonArray"),
+];
+
 /// typify settings shared by every run.
 pub fn settings() -> TypeSpaceSettings {
     let mut s = TypeSpaceSettings::default();
     s.with_struct_builder(false);
     for d in EXTRA_DERIVES {
         s.with_derive(d.to_string());
+    }
+    for (schema, ty) in FREE_FORM {
+        let Ok(schema) = serde_json::from_str::<schemars08::schema::SchemaObject>(schema) else {
+            continue;
+        };
+        s.with_conversion(
+            schema,
+            *ty,
+            [
+                typify::TypeSpaceImpl::Default,
+                typify::TypeSpaceImpl::Display,
+            ]
+            .into_iter(),
+        );
     }
     s
 }
@@ -391,6 +469,39 @@ fn blame_component(schemas: &BTreeMap<String, schemars08::schema::Schema>) -> Op
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn free_form_values_are_held_as_text() {
+        for (schema, _) in FREE_FORM {
+            assert!(
+                serde_json::from_str::<schemars08::schema::SchemaObject>(schema).is_ok(),
+                "{schema}"
+            );
+        }
+        let doc = json!({"components": {"schemas": {
+            "Free": {"type": "object", "description": "anything", "properties": {
+                "any": {"description": "any value"},
+                "object": {"type": "object", "example": {"a": 1}},
+                "open": {"type": "object", "additionalProperties": true},
+                "list": {"type": "array", "items": {}},
+                "odd": {"type": "object", "x-ignored-items": {"type": "string"}},
+                "strings": {"type": "object", "additionalProperties": {"type": "string"}}
+            }}
+        }}});
+        let models = generate(&doc).expect("generates");
+        let text = models.tokens.to_string().replace(' ', "");
+        for field in [
+            "pubany:::std::option::Option<crate::Json>",
+            "pubobject:::std::option::Option<crate::JsonObject>",
+            "pubopen:::std::option::Option<crate::JsonObject>",
+            "publist:::std::option::Option<crate::JsonArray>",
+            "pubodd:::std::option::Option<crate::JsonObject>",
+            "pubstrings:::std::collections::HashMap<::std::string::String,::std::string::String>",
+        ] {
+            assert!(text.contains(field), "{field} in {text}");
+        }
+        assert!(!text.contains("serde_json::Value"), "{text}");
+    }
 
     #[test]
     fn nullable_string_becomes_type_list() {

@@ -128,7 +128,7 @@ pub fn files(
         )
     };
     let models_lib = format!(
-        "{}\npub mod decode;\n#[doc(hidden)]\npub mod de;\npub mod drift;\nmod unknown;\npub mod validate;\n\npub use decode::{{DecodeError, StrictError, decode, decode_strict}};\npub use drift::{{Drift, UnknownData, UnknownKind}};\npub use unknown::UnknownFields;\npub use validate::{{Validate, ValidationError, ValidationErrors}};\n// The models grouped by the resource that uses them (its docs are the page).\n#[rustfmt::skip]\n#[path = \"generated/by_resource.rs\"]\npub mod by_resource;\n",
+        "{}\npub mod decode;\n#[doc(hidden)]\npub mod de;\npub mod drift;\nmod json;\nmod unknown;\npub mod validate;\n\npub use decode::{{DecodeError, StrictError, decode, decode_strict}};\npub use drift::{{Drift, UnknownData, UnknownKind}};\npub use json::{{Json, JsonArray, JsonObject, View}};\npub use unknown::UnknownFields;\npub use validate::{{Validate, ValidationError, ValidationErrors}};\n// The models grouped by the resource that uses them (its docs are the page).\n#[rustfmt::skip]\n#[path = \"generated/by_resource.rs\"]\npub mod by_resource;\n",
         lib("Models", "#[macro_use]\nmod support;\n")
     );
     let client_lib = format!(
@@ -188,6 +188,10 @@ const MODELS_RUNTIME: &[(&str, &str)] = &[
     (
         "src/decode.rs",
         include_str!("../../../crates/cozmox-models/src/decode.rs"),
+    ),
+    (
+        "src/json.rs",
+        include_str!("../../../crates/cozmox-models/src/json.rs"),
     ),
     (
         "src/unknown.rs",

@@ -17,21 +17,26 @@ use super::syntax::type_ident;
 /// The identifier a top-level item defines or implements, if any.
 pub(crate) fn item_key(item: &Item) -> Option<String> {
     match item {
-        // `impl From<Generated> for ::std::string::String`: the generated type's.
+        // `impl From<Generated> for ::std::string::String` (or for the
+        // models' hand-written `crate::JsonObject`): the generated type's.
         Item::Impl(i) => match (&*i.self_ty, &i.trait_) {
-            (syn::Type::Path(p), Some((_, tr, _))) if p.path.leading_colon.is_some() => tr
-                .segments
-                .last()
-                .and_then(|seg| match &seg.arguments {
-                    syn::PathArguments::AngleBracketed(args) => {
-                        args.args.iter().find_map(|a| match a {
-                            syn::GenericArgument::Type(t) => type_ident(t),
-                            _ => None,
-                        })
-                    }
-                    _ => None,
-                })
-                .or_else(|| type_ident(&i.self_ty)),
+            (syn::Type::Path(p), Some((_, tr, _)))
+                if p.path.leading_colon.is_some()
+                    || p.path.segments.first().is_some_and(|s| s.ident == "crate") =>
+            {
+                tr.segments
+                    .last()
+                    .and_then(|seg| match &seg.arguments {
+                        syn::PathArguments::AngleBracketed(args) => {
+                            args.args.iter().find_map(|a| match a {
+                                syn::GenericArgument::Type(t) => type_ident(t),
+                                _ => None,
+                            })
+                        }
+                        _ => None,
+                    })
+                    .or_else(|| type_ident(&i.self_ty))
+            }
             _ => type_ident(&i.self_ty),
         },
         // The type a struct, enum, alias, `open_string_enum!` or

@@ -110,14 +110,21 @@ pub(crate) fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
         .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
 }
 
-/// Whether `ty` is `serde_json::Value` (the raw-JSON variant's and field's
-/// type), with or without the leading `::`.
+/// The type of a union's raw-JSON variant (a value no member matches, kept
+/// as sent) and of a value the spec leaves open: the models' hand-written
+/// `Json`, which holds the text sent.
+pub(crate) fn raw_json_type() -> syn::Type {
+    syn::parse_quote!(crate::Json)
+}
+
+/// Whether `ty` is [`raw_json_type`].
 pub(crate) fn is_json_value(ty: &syn::Type) -> bool {
     let syn::Type::Path(p) = ty else { return false };
     p.qself.is_none()
+        && p.path.leading_colon.is_none()
         && p.path.segments.len() == 2
-        && p.path.segments[0].ident == "serde_json"
-        && p.path.segments[1].ident == "Value"
+        && p.path.segments[0].ident == "crate"
+        && p.path.segments[1].ident == "Json"
         && p.path.segments.iter().all(|s| s.arguments.is_none())
 }
 

@@ -143,7 +143,7 @@ mod tests {
         let mut file: syn::File = syn::parse2(quote! {
             pub struct Small { pub a: String, pub b: String }
             pub struct Big { pub s: Small, pub t: Small, pub c: Option<String> }
-            pub enum U { Big(Big), Small(Small), Unknown(::serde_json::Value) }
+            pub enum U { Big(Big), Small(Small), Unknown(crate::Json) }
             pub struct Outer {
                 pub big: ::std::option::Option<Big>,
                 pub required_big: Big,

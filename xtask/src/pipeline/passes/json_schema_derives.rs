@@ -89,7 +89,7 @@ mod tests {
             pub struct S { pub a: String }
             #[derive(::serde::Serialize)]
             #[serde(untagged)]
-            pub enum U { A(S), Unknown(::serde_json::Value) }
+            pub enum U { A(S), Unknown(crate::Json) }
             pub struct NotSerialized;
             #[derive(::serde::Serialize)]
             pub struct R {
@@ -113,9 +113,7 @@ mod tests {
             "{t}"
         );
         assert!(
-            t.contains(
-                "#[cfg_attr(feature=\"schemars\",schemars(skip))]Unknown(::serde_json::Value)"
-            ),
+            t.contains("#[cfg_attr(feature=\"schemars\",schemars(skip))]Unknown(crate::Json)"),
             "{t}"
         );
     }

@@ -511,7 +511,7 @@ pub(crate) mod testing {
         quote! {
             #[derive(::serde::Deserialize, ::serde::Serialize)]
             #[serde(untagged)]
-            pub enum U { #members Unknown(::serde_json::Value), }
+            pub enum U { #members Unknown(crate::Json), }
         }
     }
 }

@@ -45,10 +45,11 @@ pub fn open_untagged_unions(file: &mut syn::File) -> Vec<String> {
             .find(|n| e.variants.iter().all(|v| v.ident != *n))
             .unwrap_or("UnknownJsonValue");
         let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        let raw = crate::pipeline::syntax::raw_json_type();
         e.variants.push(syn::parse_quote! {
             /// A value that matches none of the members the spec describes, kept as
             /// sent so that it re-encodes unchanged.
-            #ident(::serde_json::Value)
+            #ident(#raw)
         });
         changed.push(e.ident.to_string());
     }
@@ -70,7 +71,7 @@ mod tests {
         .unwrap();
         assert_eq!(open_untagged_unions(&mut file), ["A"]);
         let text = prettyplease::unparse(&file);
-        assert!(text.contains("UnknownValue(::serde_json::Value)"), "{text}");
+        assert!(text.contains("UnknownValue(crate::Json)"), "{text}");
         assert!(!text.contains("B {\n    X,\n    Unknown"));
     }
 }

@@ -386,7 +386,7 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
                     fn decode_member<'de, D: ::serde::Deserializer<'de>>(index: u16, deserializer: D) -> ::std::result::Result<Self, D::Error> {
                         match index { #decode_arms }
                     }
-                    fn unknown(value: ::serde_json::Value) -> Self {
+                    fn unknown(value: crate::Json) -> Self {
                         Self::#unknown(value)
                     }
                 }
@@ -468,7 +468,7 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
                     fn decode_member<'de, D: ::serde::Deserializer<'de>>(index: u16, deserializer: D) -> ::std::result::Result<Self, D::Error> {
                         match index { #decode_arms }
                     }
-                    fn unknown(value: ::serde_json::Value) -> ::std::option::Option<Self> {
+                    fn unknown(value: crate::Json) -> ::std::option::Option<Self> {
                         #unknown_body
                     }
                 }
@@ -612,7 +612,7 @@ mod tests {
             pub struct Free { #[serde(rename = "type")] pub type_: String }
             #[derive(::serde::Deserialize, ::serde::Serialize)]
             #[serde(untagged)]
-            pub enum U { A(A), Free(Free), Unknown(::serde_json::Value), }
+            pub enum U { A(A), Free(Free), Unknown(crate::Json), }
         });
         let enums = open_enum_values(&file);
         let unions = union_impls(&mut file, &enums);

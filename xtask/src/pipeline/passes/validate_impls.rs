@@ -432,7 +432,7 @@ mod tests {
             pub struct DtoInner { pub n: Option<i64> }
             pub struct Holder { pub dto: Option<Box<Dto>> }
             pub struct Free { pub x: String }
-            pub enum U { Dto(Box<Dto>), Free(Free), Unknown(::serde_json::Value) }
+            pub enum U { Dto(Box<Dto>), Free(Free), Unknown(crate::Json) }
             pub struct Body { pub x: String, pub holder: Option<Holder>, pub u: Option<U> }
             // Constrained, but no request body reaches it: no checks.
             pub struct Reply { pub name: Option<DtoName> }

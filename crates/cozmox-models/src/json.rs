@@ -1,0 +1,500 @@
+//! [`Json`]: a JSON value the spec leaves open, kept as the text sent.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::OnceLock;
+
+use serde::de::{self, DeserializeOwned, Unexpected};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use crate::de::Kept;
+
+/// A JSON value the spec leaves open: a property declared as any value
+/// (`{}`), any object (`{"type": "object"}` without properties) or an array
+/// of anything, and a union's member that matches none the spec describes.
+///
+/// Decoded, it holds the value's text as sent (a few bytes beyond the
+/// body's own; a [`serde_json::Value`] costs 30 to 80 bytes per two-byte
+/// `0,`) and reads as the value it holds: it dereferences to a `Value`
+/// (a `Map` for [`JsonObject`], a `Vec` for [`JsonArray`]) built on the
+/// first read and kept. Written through the view, the view is what it holds
+/// from then on. It encodes as the text sent, unchanged, until then.
+///
+/// ```
+/// use cozmox_models::{Json, JsonObject};
+/// use serde_json::json;
+///
+/// let value: Json = serde_json::from_str(r#"{"a": [1, 2]}"#)?;
+/// assert_eq!(value["a"][1], 2);
+/// assert_eq!(value, Json::from(json!({"a": [1, 2]})));
+/// assert_eq!(serde_json::to_string(&value)?, r#"{"a":[1,2]}"#);
+///
+/// let mut object: JsonObject = serde_json::from_str(r#"{"b": true}"#)?;
+/// object.insert("c".into(), json!(null));
+/// assert_eq!(serde_json::to_string(&object)?, r#"{"b":true,"c":null}"#);
+/// assert!(serde_json::from_str::<JsonObject>("[1]").is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Json<V: View = Value>(Repr<V>);
+
+/// Any JSON object, as [`Json`] holds it.
+pub type JsonObject = Json<Map<String, Value>>;
+
+/// Any JSON array, as [`Json`] holds it.
+pub type JsonArray = Json<Vec<Value>>;
+
+#[derive(Clone)]
+enum Repr<V> {
+    /// As decoded: the text as sent, and the view built on the first read.
+    Text {
+        text: Box<RawValue>,
+        view: OnceLock<Box<V>>,
+    },
+    /// Built, or written through the view.
+    Value(V),
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for serde_json::Value {}
+    impl Sealed for serde_json::Map<String, serde_json::Value> {}
+    impl Sealed for Vec<serde_json::Value> {}
+}
+
+/// What a [`Json`] reads as: a `Value`, a `Map` (an object) or a `Vec` (an
+/// array). Implemented for those three only.
+pub trait View:
+    sealed::Sealed
+    + Clone
+    + Default
+    + PartialEq
+    + fmt::Debug
+    + Serialize
+    + DeserializeOwned
+    + Send
+    + Sync
+    + 'static
+{
+    /// The first character of the text of a value of this kind; `None`
+    /// when any value is one.
+    #[doc(hidden)]
+    const OPENS: Option<u8>;
+    /// What a value of this kind is, for errors.
+    #[doc(hidden)]
+    const EXPECTING: &'static str;
+}
+
+impl View for Value {
+    const OPENS: Option<u8> = None;
+    const EXPECTING: &'static str = "any JSON value";
+}
+
+impl View for Map<String, Value> {
+    const OPENS: Option<u8> = Some(b'{');
+    const EXPECTING: &'static str = "a JSON object";
+}
+
+impl View for Vec<Value> {
+    const OPENS: Option<u8> = Some(b'[');
+    const EXPECTING: &'static str = "a JSON array";
+}
+
+/// The value of text that was checked when it was kept (so it parses; the
+/// default should it not). A union's unknown member is an object whose
+/// entries were each checked on their own (127 levels at most), so it may
+/// nest one level deeper than serde_json reads at once: such an object is
+/// read entry by entry.
+fn parse<V: View>(text: &RawValue) -> V {
+    serde_json::from_str(text.get())
+        .or_else(|_| {
+            let entries: Vec<(String, &RawValue)> =
+                serde_json::from_str::<RawEntries<'_>>(text.get())?.0;
+            let mut object = Map::new();
+            for (key, value) in entries {
+                object.insert(key, serde_json::from_str(value.get())?);
+            }
+            serde_json::from_value(Value::Object(object))
+        })
+        .unwrap_or_default()
+}
+
+/// An object's entries, each value as its text (read without counting its
+/// depth: each is read again on its own).
+struct RawEntries<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawEntries<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> de::Visitor<'de> for Entries {
+            type Value = RawEntries<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    entries.push(entry);
+                }
+                Ok(RawEntries(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+impl<V: View> Json<V> {
+    /// The value, taken out.
+    pub fn into_inner(self) -> V {
+        match self.0 {
+            Repr::Text { text, view } => view.into_inner().map_or_else(|| parse(&text), |v| *v),
+            Repr::Value(value) => value,
+        }
+    }
+
+    /// The value's JSON text: as sent when it was decoded and has not been
+    /// written to since, else encoded from the value.
+    pub fn text(&self) -> Cow<'_, str> {
+        match &self.0 {
+            Repr::Text { text, .. } => Cow::Borrowed(text.get()),
+            Repr::Value(value) => {
+                Cow::Owned(serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()))
+            }
+        }
+    }
+
+    /// Whether the value is still held as the text sent (it has not been
+    /// read as a value, nor written to).
+    pub fn is_text(&self) -> bool {
+        matches!(&self.0, Repr::Text { view, .. } if view.get().is_none())
+    }
+
+    /// `text`, checked when it was read, as a `Json`.
+    pub(crate) fn from_kept(text: Box<RawValue>) -> Self {
+        Json(Repr::Text {
+            text,
+            view: OnceLock::new(),
+        })
+    }
+
+    /// The value for `Debug` and `==`: the view if it was built, else one
+    /// built for the moment (not kept).
+    fn as_view(&self) -> Cow<'_, V> {
+        match &self.0 {
+            Repr::Text { text, view } => match view.get() {
+                Some(value) => Cow::Borrowed(&**value),
+                None => Cow::Owned(parse(text)),
+            },
+            Repr::Value(value) => Cow::Borrowed(value),
+        }
+    }
+}
+
+impl Json<Value> {
+    /// The value of property `key` if the value is an object, read from the
+    /// text without building the whole value (what drift reports read).
+    pub(crate) fn property(&self, key: &str) -> Option<Value> {
+        match &self.0 {
+            Repr::Text { text, view } if view.get().is_none() => {
+                let mut reading = serde_json::Deserializer::from_str(text.get());
+                de::Deserializer::deserialize_any(&mut reading, Property(key))
+                    .ok()
+                    .flatten()
+            }
+            _ => self.get(key).cloned(),
+        }
+    }
+}
+
+/// Reads the value of one property of an object, skipping the others.
+struct Property<'k>(&'k str);
+
+impl<'de> de::Visitor<'de> for Property<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<S: de::SeqAccess<'de>>(self, _: S) -> Result<Self::Value, S::Error> {
+        Ok(None)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            // Each value's text, read without counting its depth (an
+            // unknown member's entries nest up to 127 levels each).
+            let text = map.next_value::<&'de RawValue>()?;
+            if key == self.0 {
+                // The last value of a key sent twice, as a `Map` keeps.
+                found = Some(serde_json::from_str(text.get()).map_err(de::Error::custom)?);
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl<V: View> Deref for Json<V> {
+    type Target = V;
+
+    /// The value (built from the text as sent on the first read, and kept).
+    fn deref(&self) -> &V {
+        match &self.0 {
+            Repr::Text { text, view } => view.get_or_init(|| Box::new(parse(text))),
+            Repr::Value(value) => value,
+        }
+    }
+}
+
+impl<V: View> DerefMut for Json<V> {
+    fn deref_mut(&mut self) -> &mut V {
+        if let Repr::Text { text, view } = &mut self.0 {
+            let value = view.take().map_or_else(|| parse(text), |v| *v);
+            self.0 = Repr::Value(value);
+        }
+        match &mut self.0 {
+            Repr::Value(value) => value,
+            Repr::Text { .. } => unreachable!("made `Value` above"),
+        }
+    }
+}
+
+impl<V: View> Default for Json<V> {
+    /// `null`, the empty object or the empty array.
+    fn default() -> Self {
+        Json(Repr::Value(V::default()))
+    }
+}
+
+/// Equal by content (not by how the text was spaced as sent).
+impl<V: View> PartialEq for Json<V> {
+    fn eq(&self, other: &Self) -> bool {
+        if let (Repr::Text { text: a, .. }, Repr::Text { text: b, .. }) = (&self.0, &other.0)
+            && a.get() == b.get()
+        {
+            return true;
+        }
+        *self.as_view() == *other.as_view()
+    }
+}
+
+impl<V: View + Eq> Eq for Json<V> {}
+
+impl<V: View> PartialEq<V> for Json<V> {
+    fn eq(&self, other: &V) -> bool {
+        *self.as_view() == *other
+    }
+}
+
+impl<V: View> fmt::Debug for Json<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.as_view(), f)
+    }
+}
+
+/// The value as JSON text (compact, as [`serde_json::to_string`] writes it).
+impl<V: View> fmt::Display for Json<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = serde_json::to_string(self).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
+impl<V: View> From<V> for Json<V> {
+    fn from(value: V) -> Self {
+        Json(Repr::Value(value))
+    }
+}
+
+impl From<Map<String, Value>> for Json<Value> {
+    fn from(object: Map<String, Value>) -> Self {
+        Json(Repr::Value(Value::Object(object)))
+    }
+}
+
+impl From<Vec<Value>> for Json<Value> {
+    fn from(array: Vec<Value>) -> Self {
+        Json(Repr::Value(Value::Array(array)))
+    }
+}
+
+impl From<Json<Value>> for Value {
+    fn from(json: Json<Value>) -> Self {
+        json.into_inner()
+    }
+}
+
+impl From<JsonObject> for Map<String, Value> {
+    fn from(json: JsonObject) -> Self {
+        json.into_inner()
+    }
+}
+
+impl From<JsonArray> for Vec<Value> {
+    fn from(json: JsonArray) -> Self {
+        json.into_inner()
+    }
+}
+
+impl<V: View> Serialize for Json<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Repr::Text { text, .. } => crate::unknown::AsSent(text).serialize(serializer),
+            Repr::Value(value) => value.serialize(serializer),
+        }
+    }
+}
+
+/// Read as the value's text, checked as serde_json checks a value it parses
+/// (so it always parses and encodes again); a `JsonObject` or `JsonArray`
+/// refuses any other kind of value.
+impl<'de, V: View> Deserialize<'de> for Json<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let Kept(text) = Kept::deserialize(deserializer)?;
+        if let Some(opens) = V::OPENS {
+            let first = text.get().as_bytes().first().copied();
+            if first != Some(opens) {
+                return Err(de::Error::invalid_type(
+                    unexpected(text.get()),
+                    &V::EXPECTING,
+                ));
+            }
+        }
+        Ok(Json::from_kept(text))
+    }
+}
+
+/// What kind of value `text` (checked JSON) is, for an error.
+fn unexpected(text: &str) -> Unexpected<'_> {
+    match text.as_bytes().first() {
+        Some(b'{') => Unexpected::Map,
+        Some(b'[') => Unexpected::Seq,
+        Some(b'"') => Unexpected::Other("string"),
+        Some(b't') => Unexpected::Bool(true),
+        Some(b'f') => Unexpected::Bool(false),
+        Some(b'n') => Unexpected::Unit,
+        _ => Unexpected::Other("number"),
+    }
+}
+
+impl<V: View> crate::drift::Drift for Json<V> {
+    /// Nothing: the spec describes any value here.
+    #[inline]
+    fn drift<'a>(&'a self, _: &mut crate::drift::Collector<'a>) {}
+}
+
+#[cfg(feature = "schemars")]
+impl<V: View + schemars::JsonSchema> schemars::JsonSchema for Json<V> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        V::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        V::json_schema(generator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{Json, JsonArray, JsonObject};
+
+    #[test]
+    fn decoded_values_are_kept_as_sent_until_read() {
+        let value: Json = serde_json::from_str(r#"{ "a" : [1,  2], "b": "x" }"#).unwrap();
+        assert!(value.is_text());
+        // Encoded as the values sent, to any serializer.
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"a":[1,2],"b":"x"}"#
+        );
+        assert_eq!(
+            serde_json::to_value(&value).unwrap(),
+            json!({"a": [1, 2], "b": "x"})
+        );
+        // `==`, `Debug` and `Display` build no value to keep.
+        assert_eq!(value, Json::from(json!({"b": "x", "a": [1, 2]})));
+        assert_eq!(value, json!({"b": "x", "a": [1, 2]}));
+        assert_eq!(value.to_string(), r#"{"a":[1,2],"b":"x"}"#);
+        assert!(format!("{value:?}").starts_with("Object {"));
+        assert_eq!(value.property("b"), Some(json!("x")));
+        assert_eq!(value.property("c"), None);
+        assert!(value.is_text());
+        // Read as a value: built once, kept.
+        assert_eq!(value["a"][1], 2);
+        assert!(!value.is_text());
+        assert_eq!(value.text(), r#"{ "a" : [1,  2], "b": "x" }"#);
+        // Written: the value is what it holds from then on.
+        let mut value = value;
+        value["c"] = json!(null);
+        assert_eq!(
+            value.text(),
+            r#"{"a":[1,2],"b":"x","c":null}"#,
+            "encoded from the value once written"
+        );
+        assert_eq!(Value::from(value)["c"], Value::Null);
+    }
+
+    #[test]
+    fn objects_and_arrays_refuse_other_kinds_of_value() {
+        let object: JsonObject = serde_json::from_str(r#"{"k": {"n": 1}}"#).unwrap();
+        assert_eq!(object.get("k"), Some(&json!({"n": 1})));
+        let error = serde_json::from_str::<JsonObject>(r#"[{"k": 1}]"#).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid type: sequence, expected a JSON object"),
+            "{error}"
+        );
+        let array: JsonArray = serde_json::from_str("[0, 0, 0]").unwrap();
+        assert_eq!(array.len(), 3);
+        assert!(serde_json::from_str::<JsonArray>(r#""[]""#).is_err());
+        assert!(serde_json::from_str::<JsonArray>("null").is_err());
+        assert_eq!(JsonObject::default().text(), "{}");
+        assert_eq!(Json::<Value>::default().text(), "null");
+    }
+
+    #[test]
+    fn kept_text_is_checked_as_serde_json_checks_what_it_parses() {
+        // Out of range, a lone surrogate, deeper than serde_json's limit.
+        for bad in [
+            "1e400".to_owned(),
+            r#""\ud800""#.to_owned(),
+            format!("{}{}", "[".repeat(200), "]".repeat(200)),
+        ] {
+            assert!(serde_json::from_str::<Json>(&bad).is_err(), "{bad:.20}");
+        }
+        // A key sent twice: the last value, as a `Map` keeps it.
+        let twice: Json = serde_json::from_str(r#"{"a": 1, "a": 2}"#).unwrap();
+        assert_eq!(serde_json::to_string(&twice).unwrap(), r#"{"a":2}"#);
+        assert_eq!(twice.property("a"), Some(json!(2)));
+        // From a `Value` (a deserializer that does not lend its text).
+        let from_value: Json = serde_json::from_value(json!({"z": [true]})).unwrap();
+        assert_eq!(from_value.text(), r#"{"z":[true]}"#);
+    }
+}
