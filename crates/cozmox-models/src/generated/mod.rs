@@ -1132,7 +1132,7 @@ pub enum AnthropicThinking {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for AnthropicThinking {
@@ -1163,7 +1163,7 @@ impl crate::de::Tagged for AnthropicThinking {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -1862,7 +1862,7 @@ open_string_enum! {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct Artifact(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+pub struct Artifact(pub crate::JsonObject);
 #[cfg(feature = "sessions")]
 impl crate::drift::Drift for Artifact {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -1871,25 +1871,27 @@ impl crate::drift::Drift for Artifact {
 }
 #[cfg(feature = "sessions")]
 impl ::std::ops::Deref for Artifact {
-    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    type Target = crate::JsonObject;
+    fn deref(&self) -> &crate::JsonObject {
         &self.0
     }
 }
 #[cfg(feature = "sessions")]
-impl ::std::convert::From<Artifact>
-for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+impl ::std::convert::From<Artifact> for crate::JsonObject {
     fn from(value: Artifact) -> Self {
         value.0
     }
 }
 #[cfg(feature = "sessions")]
-impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-for Artifact {
-    fn from(
-        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+impl ::std::convert::From<crate::JsonObject> for Artifact {
+    fn from(value: crate::JsonObject) -> Self {
         Self(value)
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::fmt::Display for Artifact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
     }
 }
 ///Which artifacts are produced for the call.
@@ -3138,7 +3140,7 @@ pub enum AssistantHook {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for AssistantHook {
@@ -3169,7 +3171,7 @@ impl crate::de::Tagged for AssistantHook {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -3615,9 +3617,7 @@ pub struct AssistantOverrides {
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub metadata: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub metadata: ::std::option::Option<crate::JsonObject>,
     ///The LLM configuration.
     #[cfg_attr(
         feature = "schemars",
@@ -3723,9 +3723,7 @@ pub struct AssistantOverrides {
             skip_serializing_if = "::std::option::Option::is_none"
         )
     )]
-    pub variable_values: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub variable_values: ::std::option::Option<crate::JsonObject>,
     ///The text-to-speech configuration.
     #[cfg_attr(
         feature = "schemars",
@@ -4277,9 +4275,7 @@ impl AssistantOverrides {
     #[must_use]
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        value: impl ::std::convert::Into<crate::JsonObject>,
     ) -> Self {
         self.metadata = ::std::option::Option::Some(value.into());
         self
@@ -4406,9 +4402,7 @@ impl AssistantOverrides {
     #[must_use]
     pub fn variable_values(
         mut self,
-        value: impl ::std::convert::Into<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        value: impl ::std::convert::Into<crate::JsonObject>,
     ) -> Self {
         self.variable_values = ::std::option::Option::Some(value.into());
         self
@@ -4549,9 +4543,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                 let mut f16: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f17: ::std::option::Option<::std::option::Option<MessagePlan>> = ::std::option::Option::None;
                 let mut f18: ::std::option::Option<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::std::option::Option<crate::JsonObject>,
                 > = ::std::option::Option::None;
                 let mut f19: ::std::option::Option<
                     ::std::option::Option<::std::boxed::Box<Model>>,
@@ -4584,9 +4576,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                     ::std::option::Option<::std::vec::Vec<TransportConfiguration>>,
                 > = ::std::option::Option::None;
                 let mut f31: ::std::option::Option<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::std::option::Option<crate::JsonObject>,
                 > = ::std::option::Option::None;
                 let mut f32: ::std::option::Option<::std::option::Option<Voice>> = ::std::option::Option::None;
                 let mut f33: ::std::option::Option<
@@ -5432,7 +5422,7 @@ pub enum BackoffPlan {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for BackoffPlan {
@@ -5463,7 +5453,7 @@ impl crate::de::Tagged for BackoffPlan {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -5848,7 +5838,7 @@ pub enum CallHookFilter {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for CallHookFilter {
@@ -5879,7 +5869,7 @@ impl crate::de::Tagged for CallHookFilter {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -6970,9 +6960,7 @@ pub struct CreateAssistantDto {
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub metadata: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub metadata: ::std::option::Option<crate::JsonObject>,
     ///The LLM configuration.
     #[cfg_attr(
         feature = "schemars",
@@ -7613,9 +7601,7 @@ impl CreateAssistantDto {
     #[must_use]
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        value: impl ::std::convert::Into<crate::JsonObject>,
     ) -> Self {
         self.metadata = ::std::option::Option::Some(value.into());
         self
@@ -7872,9 +7858,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                 let mut f16: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f17: ::std::option::Option<::std::option::Option<MessagePlan>> = ::std::option::Option::None;
                 let mut f18: ::std::option::Option<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::std::option::Option<crate::JsonObject>,
                 > = ::std::option::Option::None;
                 let mut f19: ::std::option::Option<
                     ::std::option::Option<::std::boxed::Box<Model>>,
@@ -9249,9 +9233,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct CreateSquadDto(
-    pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-);
+pub struct CreateSquadDto(pub crate::JsonObject);
 #[cfg(feature = "sessions")]
 impl crate::drift::Drift for CreateSquadDto {
     fn drift<'a>(&'a self, collector: &mut crate::drift::Collector<'a>) {
@@ -9260,25 +9242,27 @@ impl crate::drift::Drift for CreateSquadDto {
 }
 #[cfg(feature = "sessions")]
 impl ::std::ops::Deref for CreateSquadDto {
-    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    type Target = crate::JsonObject;
+    fn deref(&self) -> &crate::JsonObject {
         &self.0
     }
 }
 #[cfg(feature = "sessions")]
-impl ::std::convert::From<CreateSquadDto>
-for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+impl ::std::convert::From<CreateSquadDto> for crate::JsonObject {
     fn from(value: CreateSquadDto) -> Self {
         value.0
     }
 }
 #[cfg(feature = "sessions")]
-impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-for CreateSquadDto {
-    fn from(
-        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+impl ::std::convert::From<crate::JsonObject> for CreateSquadDto {
+    fn from(value: crate::JsonObject) -> Self {
         Self(value)
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::fmt::Display for CreateSquadDto {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
     }
 }
 ///A provider credential, selected by `provider`.
@@ -9292,7 +9276,7 @@ pub enum Credential {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for Credential {
@@ -9323,7 +9307,7 @@ impl crate::de::Tagged for Credential {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -9363,7 +9347,7 @@ pub enum CustomEndpointingRule {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for CustomEndpointingRule {
@@ -9397,7 +9381,7 @@ impl crate::de::Tagged for CustomEndpointingRule {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -11553,7 +11537,7 @@ pub enum HookAction {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for HookAction {
@@ -11584,7 +11568,7 @@ impl crate::de::Tagged for HookAction {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -12785,7 +12769,7 @@ pub enum KnowledgeBase {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for KnowledgeBase {
@@ -12816,7 +12800,7 @@ impl crate::de::Tagged for KnowledgeBase {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -12855,9 +12839,7 @@ pub struct LangfuseObservabilityPlan {
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub metadata: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub metadata: ::std::option::Option<crate::JsonObject>,
     ///The observability provider.
     pub provider: LangfuseObservabilityPlanProvider,
     #[cfg_attr(
@@ -12927,9 +12909,7 @@ impl LangfuseObservabilityPlan {
     #[must_use]
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        value: impl ::std::convert::Into<crate::JsonObject>,
     ) -> Self {
         self.metadata = ::std::option::Option::Some(value.into());
         self
@@ -12981,9 +12961,7 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
                 mut map: A,
             ) -> ::std::result::Result<LangfuseObservabilityPlan, A::Error> {
                 let mut f0: ::std::option::Option<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::std::option::Option<crate::JsonObject>,
                 > = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<LangfuseObservabilityPlanProvider> = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<
@@ -13055,7 +13033,7 @@ pub enum Message {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for Message {
@@ -13106,7 +13084,7 @@ impl crate::de::Tagged for Message {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -13471,7 +13449,7 @@ pub enum Model {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for Model {
@@ -13501,7 +13479,7 @@ impl crate::de::Tagged for Model {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -13901,7 +13879,7 @@ pub enum ObservabilityPlan {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for ObservabilityPlan {
@@ -13932,7 +13910,7 @@ impl crate::de::Tagged for ObservabilityPlan {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -14268,7 +14246,7 @@ pub enum PhoneNumberHook {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for PhoneNumberHook {
@@ -14299,7 +14277,7 @@ impl crate::de::Tagged for PhoneNumberHook {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -14493,7 +14471,7 @@ pub enum Replacement {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for Replacement {
@@ -14524,7 +14502,7 @@ impl crate::de::Tagged for Replacement {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -14573,9 +14551,7 @@ pub struct Server {
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub headers: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub headers: ::std::option::Option<crate::JsonObject>,
     ///The request timeout, in seconds.
     #[cfg_attr(
         feature = "schemars",
@@ -14671,9 +14647,7 @@ impl Server {
     #[must_use]
     pub fn headers(
         mut self,
-        value: impl ::std::convert::Into<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        value: impl ::std::convert::Into<crate::JsonObject>,
     ) -> Self {
         self.headers = ::std::option::Option::Some(value.into());
         self
@@ -14723,9 +14697,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
             ) -> ::std::result::Result<Server, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<BackoffPlan>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::std::option::Option<crate::JsonObject>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
@@ -15710,7 +15682,7 @@ pub enum SessionCostsItem {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for SessionCostsItem {
@@ -15745,7 +15717,7 @@ impl crate::de::Tagged for SessionCostsItem {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -15803,7 +15775,7 @@ pub enum SessionMessagesItem {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for SessionMessagesItem {
@@ -15854,7 +15826,7 @@ impl crate::de::Tagged for SessionMessagesItem {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -16244,7 +16216,7 @@ pub enum SmartEndpointingPlan {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for SmartEndpointingPlan {
@@ -16275,7 +16247,7 @@ impl crate::de::Tagged for SmartEndpointingPlan {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -17044,9 +17016,7 @@ pub struct StructuredDataPlan {
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub messages: ::std::option::Option<::std::vec::Vec<crate::JsonObject>>,
     ///The schema of the structured data.
     #[cfg_attr(
         feature = "schemars",
@@ -17138,11 +17108,7 @@ impl StructuredDataPlan {
     #[must_use]
     pub fn messages(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::JsonObject>>,
     ) -> Self {
         self.messages = ::std::option::Option::Some(value.into());
         self
@@ -17189,11 +17155,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
             ) -> ::std::result::Result<StructuredDataPlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<crate::JsonObject>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<JsonSchema>> = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
@@ -17267,9 +17229,7 @@ pub struct SuccessEvaluationPlan {
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub messages: ::std::option::Option<::std::vec::Vec<crate::JsonObject>>,
     ///The rubric used for the evaluation.
     #[cfg_attr(
         feature = "schemars",
@@ -17361,11 +17321,7 @@ impl SuccessEvaluationPlan {
     #[must_use]
     pub fn messages(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::JsonObject>>,
     ) -> Self {
         self.messages = ::std::option::Option::Some(value.into());
         self
@@ -17415,11 +17371,7 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
             ) -> ::std::result::Result<SuccessEvaluationPlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<crate::JsonObject>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<
                     ::std::option::Option<SuccessEvaluationPlanRubric>,
@@ -17502,9 +17454,7 @@ pub struct SummaryPlan {
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub messages: ::std::option::Option<::std::vec::Vec<crate::JsonObject>>,
     ///The timeout for generating the summary, in seconds.
     #[cfg_attr(
         feature = "schemars",
@@ -17585,11 +17535,7 @@ impl SummaryPlan {
     #[must_use]
     pub fn messages(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::JsonObject>>,
     ) -> Self {
         self.messages = ::std::option::Option::Some(value.into());
         self
@@ -17629,11 +17575,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
             ) -> ::std::result::Result<SummaryPlan, A::Error> {
                 let mut f0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut f1: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<crate::JsonObject>>,
                 > = ::std::option::Option::None;
                 let mut f2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 let tolerant = crate::de::tolerant();
@@ -17942,7 +17884,7 @@ pub enum Tool {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for Tool {
@@ -17972,7 +17914,7 @@ impl crate::de::Tagged for Tool {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -18010,7 +17952,7 @@ pub enum ToolExecutionMessage {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for ToolExecutionMessage {
@@ -18041,7 +17983,7 @@ impl crate::de::Tagged for ToolExecutionMessage {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -18565,7 +18507,7 @@ pub struct ToolMessageStart {
         feature = "schemars",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub contents: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub contents: ::std::option::Option<crate::JsonArray>,
     ///The kind of tool message.
     #[cfg_attr(feature = "schemars", serde(rename = "type"))]
     pub type_: ToolMessageStartType,
@@ -18670,7 +18612,7 @@ impl ToolMessageStart {
     #[must_use]
     pub fn contents(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::serde_json::Value>>,
+        value: impl ::std::convert::Into<crate::JsonArray>,
     ) -> Self {
         self.contents = ::std::option::Option::Some(value.into());
         self
@@ -18719,7 +18661,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut f3: ::std::option::Option<
-                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                    ::std::option::Option<crate::JsonArray>,
                 > = ::std::option::Option::None;
                 let mut f4: ::std::option::Option<ToolMessageStartType> = ::std::option::Option::None;
                 let tolerant = crate::de::tolerant();
@@ -18802,7 +18744,7 @@ pub enum Transcriber {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for Transcriber {
@@ -18833,7 +18775,7 @@ impl crate::de::Tagged for Transcriber {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -19263,7 +19205,7 @@ pub enum TransferDestination {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for TransferDestination {
@@ -19294,7 +19236,7 @@ impl crate::de::Tagged for TransferDestination {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -20497,7 +20439,7 @@ pub enum TransportConfiguration {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for TransportConfiguration {
@@ -20528,7 +20470,7 @@ impl crate::de::Tagged for TransportConfiguration {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -21964,7 +21906,7 @@ pub enum Voice {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for Voice {
@@ -21992,7 +21934,7 @@ impl crate::de::Tagged for Voice {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
@@ -22030,7 +21972,7 @@ pub enum VoicemailDetection {
     /// A value that matches none of the members the spec describes, kept as
     /// sent so that it re-encodes unchanged.
     #[cfg_attr(feature = "schemars", schemars(skip))]
-    Unknown(::serde_json::Value),
+    Unknown(crate::Json),
 }
 #[cfg(feature = "sessions")]
 impl crate::de::Tagged for VoicemailDetection {
@@ -22061,7 +22003,7 @@ impl crate::de::Tagged for VoicemailDetection {
             }
         }
     }
-    fn unknown(value: ::serde_json::Value) -> Self {
+    fn unknown(value: crate::Json) -> Self {
         Self::Unknown(value)
     }
 }
