@@ -168,8 +168,13 @@ pub struct Kept(pub(crate) Box<RawValue>);
 
 impl<'de> de::Deserialize<'de> for Kept {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let kept =
-            deserializer.deserialize_newtype_struct(RAW_VALUE, BufferedVisitor { dedup: true });
+        let kept = deserializer.deserialize_newtype_struct(
+            RAW_VALUE,
+            BufferedVisitor {
+                dedup: true,
+                plain: false,
+            },
+        );
         match kept? {
             Buffered::Borrowed(text) => RawValue::from_string(text.to_owned())
                 .map(Kept)
@@ -177,6 +182,23 @@ impl<'de> de::Deserialize<'de> for Kept {
             Buffered::Owned(text) => Ok(Kept(text)),
         }
     }
+}
+
+/// A value's text (a [`crate::Json`]'s), checked as [`Kept`]'s is unless
+/// [`plain`] shows it needs no check; lent text is copied once. A key sent
+/// twice is kept as sent (read as a `Map`, the last value wins).
+pub(crate) fn checked_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+    let visitor = BufferedVisitor {
+        dedup: false,
+        plain: true,
+    };
+    let kept = deserializer.deserialize_newtype_struct(RAW_VALUE, visitor)?;
+    Ok(match kept {
+        Buffered::Borrowed(text) => std::borrow::Cow::Borrowed(text),
+        Buffered::Owned(text) => std::borrow::Cow::Owned(text.get().to_owned()),
+    })
 }
 
 /// The text of `value`, for a kept value that came as something else.
@@ -265,14 +287,19 @@ impl<'de> Visitor<'de> for Check<'_> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut keys = std::collections::HashSet::new();
+        // The keys as lent (no copy, no hashing), compared once sorted.
+        let mut keys: Vec<Key<'de>> = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            if !keys.insert(key.into_string()) {
-                *self.duplicates = true;
-            }
+            keys.push(key);
             map.next_value_seed(Check {
                 duplicates: &mut *self.duplicates,
             })?;
+        }
+        if keys.len() > 1 {
+            keys.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+            if keys.windows(2).any(|w| w[0].as_str() == w[1].as_str()) {
+                *self.duplicates = true;
+            }
         }
         Ok(())
     }
@@ -679,10 +706,11 @@ fn object<T: Tagged, E: de::Error>(
     for (i, (key, _)) in entries.iter().enumerate() {
         last.insert(key, i);
     }
-    // Sized up front: `RawValue` keeps a boxed `str`, which a `String` with
-    // room to spare would be copied into.
+    // Sized up front (exactly, unless a key needs escapes or was sent
+    // twice): `RawValue` keeps a boxed `str`, which a `String` with room to
+    // spare is copied into.
     let size: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
-    let mut text = String::with_capacity(size + 2);
+    let mut text = String::with_capacity(size + 1);
     text.push('{');
     for (i, (key, value)) in entries.iter().enumerate() {
         if last.get(key) != Some(&i) {
@@ -696,8 +724,7 @@ fn object<T: Tagged, E: de::Error>(
         text.push_str(value);
     }
     text.push('}');
-    let text = RawValue::from_string(text).map_err(de::Error::custom)?;
-    Ok(T::unknown(Json::from_kept(text)))
+    Ok(T::unknown(Json::from_checked(text)))
 }
 
 /// A value buffered while looking for a union's tag (or an untagged union's
@@ -742,7 +769,13 @@ impl Buffered<'_> {
 
 impl<'de> de::Deserialize<'de> for Buffered<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_newtype_struct(RAW_VALUE, BufferedVisitor { dedup: false })
+        deserializer.deserialize_newtype_struct(
+            RAW_VALUE,
+            BufferedVisitor {
+                dedup: false,
+                plain: false,
+            },
+        )
     }
 }
 
@@ -758,6 +791,51 @@ impl<'de> de::Deserialize<'de> for Buffered<'de> {
 /// sent twice is written again as parsed.
 struct BufferedVisitor {
     dedup: bool,
+    /// Lent text that [`plain`] passes is taken without the check.
+    plain: bool,
+}
+
+/// Whether `text`, JSON that serde_json's raw reading accepted, needs no
+/// further check to parse again (a byte scan, several times cheaper than
+/// the check's parse): no escape in a string (so no lone surrogate), no
+/// number with an exponent or of more than 300 digits (so none out of
+/// range), nesting within 127 levels. Keys sent twice are not looked for.
+pub(crate) fn plain(text: &str) -> bool {
+    let mut depth = 0u32;
+    let mut in_string = false;
+    let mut digits = 0u32;
+    for &byte in text.as_bytes() {
+        if in_string {
+            match byte {
+                b'"' => in_string = false,
+                b'\\' => return false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > 127 {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 300 {
+                    return false;
+                }
+                continue;
+            }
+            b'e' | b'E' if digits > 0 => return false,
+            b'.' if digits > 0 => continue,
+            _ => {}
+        }
+        digits = 0;
+    }
+    true
 }
 
 impl BufferedVisitor {
@@ -780,6 +858,7 @@ impl<'de> Visitor<'de> for BufferedVisitor {
         if first.as_str() == RAW_VALUE {
             // serde_json's raw value: one entry whose value is the text.
             return match map.next_value::<Key<'de>>()? {
+                Key::Borrowed(text) if self.plain && plain(text) => Ok(Buffered::Borrowed(text)),
                 Key::Borrowed(text) => match check(text).map_err(unplaced)? {
                     true if self.dedup => checked(text.to_owned())
                         .map(|Kept(kept)| Buffered::Owned(kept))
@@ -1102,20 +1181,17 @@ fn untagged_text<T: Untagged>(text: &str) -> Result<T, String> {
     }
     match try_members_of::<T>(text, keys.as_ref()) {
         Ok(decoded) => Ok(decoded),
-        Err(rejected) => {
-            let text = RawValue::from_string(text.to_owned()).map_err(|e| e.to_string())?;
-            T::unknown(Json::from_kept(text)).ok_or_else(|| {
-                let reasons: Vec<String> = rejected
-                    .into_iter()
-                    .map(|(member, why)| format!("{member}: {why}"))
-                    .collect();
-                format!(
-                    "no member of `{}` accepts this value ({})",
-                    T::NAME,
-                    reasons.join("; ")
-                )
-            })
-        }
+        Err(rejected) => T::unknown(Json::from_checked(text)).ok_or_else(|| {
+            let reasons: Vec<String> = rejected
+                .into_iter()
+                .map(|(member, why)| format!("{member}: {why}"))
+                .collect();
+            format!(
+                "no member of `{}` accepts this value ({})",
+                T::NAME,
+                reasons.join("; ")
+            )
+        }),
     }
 }
 

@@ -10,8 +10,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::de::Kept;
-
 /// A JSON value the spec leaves open: a property declared as any value
 /// (`{}`), any object (`{"type": "object"}` without properties) or an array
 /// of anything, and a union's member that matches none the spec describes.
@@ -21,7 +19,8 @@ use crate::de::Kept;
 /// `0,`) and reads as the value it holds: it dereferences to a `Value`
 /// (a `Map` for [`JsonObject`], a `Vec` for [`JsonArray`]) built on the
 /// first read and kept. Written through the view, the view is what it holds
-/// from then on. It encodes as the text sent, unchanged, until then.
+/// from then on. It encodes as the text sent, unchanged, until then (a key
+/// sent twice in an object included; the view holds its last value).
 ///
 /// ```
 /// use cozmox_models::{Json, JsonObject};
@@ -51,7 +50,7 @@ pub type JsonArray = Json<Vec<Value>>;
 enum Repr<V> {
     /// As decoded: the text as sent, and the view built on the first read.
     Text {
-        text: Box<RawValue>,
+        text: Box<str>,
         view: OnceLock<Box<V>>,
     },
     /// Built, or written through the view.
@@ -108,11 +107,10 @@ impl View for Vec<Value> {
 /// entries were each checked on their own (127 levels at most), so it may
 /// nest one level deeper than serde_json reads at once: such an object is
 /// read entry by entry.
-fn parse<V: View>(text: &RawValue) -> V {
-    serde_json::from_str(text.get())
+fn parse<V: View>(text: &str) -> V {
+    serde_json::from_str(text)
         .or_else(|_| {
-            let entries: Vec<(String, &RawValue)> =
-                serde_json::from_str::<RawEntries<'_>>(text.get())?.0;
+            let entries: Vec<(String, &RawValue)> = serde_json::from_str::<RawEntries<'_>>(text)?.0;
             let mut object = Map::new();
             for (key, value) in entries {
                 object.insert(key, serde_json::from_str(value.get())?);
@@ -159,7 +157,7 @@ impl<V: View> Json<V> {
     /// written to since, else encoded from the value.
     pub fn text(&self) -> Cow<'_, str> {
         match &self.0 {
-            Repr::Text { text, .. } => Cow::Borrowed(text.get()),
+            Repr::Text { text, .. } => Cow::Borrowed(text),
             Repr::Value(value) => {
                 Cow::Owned(serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()))
             }
@@ -172,10 +170,11 @@ impl<V: View> Json<V> {
         matches!(&self.0, Repr::Text { view, .. } if view.get().is_none())
     }
 
-    /// `text`, checked when it was read, as a `Json`.
-    pub(crate) fn from_kept(text: Box<RawValue>) -> Self {
+    /// `text`, JSON checked as serde_json checks what it parses, as a
+    /// `Json`.
+    pub(crate) fn from_checked(text: impl Into<Box<str>>) -> Self {
         Json(Repr::Text {
-            text,
+            text: text.into(),
             view: OnceLock::new(),
         })
     }
@@ -199,7 +198,7 @@ impl Json<Value> {
     pub(crate) fn property(&self, key: &str) -> Option<Value> {
         match &self.0 {
             Repr::Text { text, view } if view.get().is_none() => {
-                let mut reading = serde_json::Deserializer::from_str(text.get());
+                let mut reading = serde_json::Deserializer::from_str(text);
                 de::Deserializer::deserialize_any(&mut reading, Property(key))
                     .ok()
                     .flatten()
@@ -290,7 +289,7 @@ impl<V: View> Default for Json<V> {
 impl<V: View> PartialEq for Json<V> {
     fn eq(&self, other: &Self) -> bool {
         if let (Repr::Text { text: a, .. }, Repr::Text { text: b, .. }) = (&self.0, &other.0)
-            && a.get() == b.get()
+            && a == b
         {
             return true;
         }
@@ -359,7 +358,7 @@ impl From<JsonArray> for Vec<Value> {
 impl<V: View> Serialize for Json<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
-            Repr::Text { text, .. } => crate::unknown::AsSent(text).serialize(serializer),
+            Repr::Text { text, .. } => crate::unknown::write_as_sent(text, serializer),
             Repr::Value(value) => value.serialize(serializer),
         }
     }
@@ -370,17 +369,22 @@ impl<V: View> Serialize for Json<V> {
 /// refuses any other kind of value.
 impl<'de, V: View> Deserialize<'de> for Json<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Kept(text) = Kept::deserialize(deserializer)?;
+        let text = crate::de::checked_text(deserializer)?;
+        // An empty object or array, or a number, `true`, `false` or `null`:
+        // a value that holds nothing on the heap, cheaper than its text.
+        if !text.starts_with('"')
+            && (text.len() <= 2 || !text.starts_with(['{', '[']))
+            && let Ok(value) = serde_json::from_str::<V>(&text)
+        {
+            return Ok(Json(Repr::Value(value)));
+        }
         if let Some(opens) = V::OPENS {
-            let first = text.get().as_bytes().first().copied();
+            let first = text.as_bytes().first().copied();
             if first != Some(opens) {
-                return Err(de::Error::invalid_type(
-                    unexpected(text.get()),
-                    &V::EXPECTING,
-                ));
+                return Err(de::Error::invalid_type(unexpected(&text), &V::EXPECTING));
             }
         }
-        Ok(Json::from_kept(text))
+        Ok(Json::from_checked(text))
     }
 }
 
@@ -489,10 +493,27 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<Json>(&bad).is_err(), "{bad:.20}");
         }
-        // A key sent twice: the last value, as a `Map` keeps it.
+        // A key sent twice: kept as sent; read as a value, the last one
+        // (as a `Map` keeps it).
         let twice: Json = serde_json::from_str(r#"{"a": 1, "a": 2}"#).unwrap();
-        assert_eq!(serde_json::to_string(&twice).unwrap(), r#"{"a":2}"#);
+        assert_eq!(serde_json::to_string(&twice).unwrap(), r#"{"a":1,"a":2}"#);
         assert_eq!(twice.property("a"), Some(json!(2)));
+        assert_eq!(twice["a"], 2);
+        // Text that needs no check is taken as it is; text that does is
+        // checked (an escape, an exponent, deep nesting).
+        for (text, plain) in [
+            (r#"{"a": [1, 2.5, -3], "b": "x", "c": true}"#, true),
+            (r#"{"a": "\n"}"#, false),
+            ("[1e5]", false),
+            (&format!("{}{}", "[".repeat(127), "]".repeat(127)), true),
+            (&format!("{}{}", "[".repeat(128), "]".repeat(128)), false),
+        ] {
+            assert_eq!(crate::de::plain(text), plain, "{text:.20}");
+            match serde_json::from_str::<Json>(text) {
+                Ok(value) => assert_eq!(value.text(), text),
+                Err(error) => assert!(text.starts_with("[[[["), "{text:.20}: {error}"),
+            }
+        }
         // From a `Value` (a deserializer that does not lend its text).
         let from_value: Json = serde_json::from_value(json!({"z": [true]})).unwrap();
         assert_eq!(from_value.text(), r#"{"z":[true]}"#);

@@ -367,13 +367,19 @@ impl Serialize for UnknownFields {
 
 /// A value's text as sent, written to any serializer as the value it holds
 /// (streamed, not parsed into a `Value` first).
-pub(crate) struct AsSent<'a>(pub(crate) &'a RawValue);
+struct AsSent<'a>(&'a RawValue);
 
 impl Serialize for AsSent<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut text = serde_json::Deserializer::from_str(self.0.get());
-        serde_transcode::transcode(&mut text, serializer)
+        write_as_sent(self.0.get(), serializer)
     }
+}
+
+/// Write `text` (checked JSON) to `serializer` as the value it holds,
+/// streamed.
+pub(crate) fn write_as_sent<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut text = serde_json::Deserializer::from_str(text);
+    serde_transcode::transcode(&mut text, serializer)
 }
 
 impl<'de> Deserialize<'de> for UnknownFields {
