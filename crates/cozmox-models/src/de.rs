@@ -1204,6 +1204,8 @@ fn member_from_text<T: Untagged>(index: u16, text: &str) -> serde_json::Result<T
 struct ObjectKeys {
     keys: Vec<String>,
     tag: Option<String>,
+    /// The value of the property looked for, whatever it is.
+    tag_value: Option<Value>,
 }
 
 impl ObjectKeys {
@@ -1211,7 +1213,8 @@ impl ObjectKeys {
     /// text that does not parse), with the value of `tag` if it is a string.
     fn of(text: &str, tag: Option<&'static str>) -> Option<ObjectKeys> {
         let mut reading = serde_json::Deserializer::from_str(text);
-        reading.deserialize_any(KeysVisitor(tag)).ok().flatten()
+        let visitor = KeysVisitor { tag, keys: true };
+        reading.deserialize_any(visitor).ok().flatten()
     }
 
     fn keys(&self) -> Vec<&str> {
@@ -1219,9 +1222,26 @@ impl ObjectKeys {
     }
 }
 
-struct KeysVisitor(Option<&'static str>);
+/// The value of property `key` of the object `text` (checked JSON), read
+/// without building the rest (`None` when absent or not an object).
+pub(crate) fn property(text: &str, key: &str) -> Option<Value> {
+    let mut reading = serde_json::Deserializer::from_str(text);
+    let visitor = KeysVisitor {
+        tag: Some(key),
+        keys: false,
+    };
+    reading.deserialize_any(visitor).ok().flatten()?.tag_value
+}
 
-impl<'de> Visitor<'de> for KeysVisitor {
+/// Reads an object's keys (if `keys`) and the value of property `tag`,
+/// skipping the other values as text: they are not read, nor counted in the
+/// depth (a union's unknown member nests up to 127 levels in each entry).
+struct KeysVisitor<'t> {
+    tag: Option<&'t str>,
+    keys: bool,
+}
+
+impl<'de> Visitor<'de> for KeysVisitor<'_> {
     type Value = Option<ObjectKeys>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1252,16 +1272,19 @@ impl<'de> Visitor<'de> for KeysVisitor {
         let mut found = ObjectKeys {
             keys: Vec::new(),
             tag: None,
+            tag_value: None,
         };
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            if Some(key.as_str()) == self.0 {
-                if let TagValue::Str(value) = map.next_value::<TagValue<'de>>()? {
-                    found.tag = Some(value.into_string());
-                }
-            } else {
-                map.next_value::<de::IgnoredAny>()?;
+            let text = map.next_value::<&'de RawValue>()?;
+            if Some(key.as_str()) == self.tag {
+                // The last value of a key sent twice, as a `Map` keeps.
+                let value: Value = serde_json::from_str(text.get()).map_err(de::Error::custom)?;
+                found.tag = value.as_str().map(str::to_owned);
+                found.tag_value = Some(value);
             }
-            found.keys.push(key.into_string());
+            if self.keys {
+                found.keys.push(key.into_string());
+            }
         }
         Ok(Some(found))
     }

@@ -197,59 +197,9 @@ impl Json<Value> {
     /// text without building the whole value (what drift reports read).
     pub(crate) fn property(&self, key: &str) -> Option<Value> {
         match &self.0 {
-            Repr::Text { text, view } if view.get().is_none() => {
-                let mut reading = serde_json::Deserializer::from_str(text);
-                de::Deserializer::deserialize_any(&mut reading, Property(key))
-                    .ok()
-                    .flatten()
-            }
+            Repr::Text { text, view } if view.get().is_none() => crate::de::property(text, key),
             _ => self.get(key).cloned(),
         }
-    }
-}
-
-/// Reads the value of one property of an object, skipping the others.
-struct Property<'k>(&'k str);
-
-impl<'de> de::Visitor<'de> for Property<'_> {
-    type Value = Option<Value>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_seq<S: de::SeqAccess<'de>>(self, _: S) -> Result<Self::Value, S::Error> {
-        Ok(None)
-    }
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            // Each value's text, read without counting its depth (an
-            // unknown member's entries nest up to 127 levels each).
-            let text = map.next_value::<&'de RawValue>()?;
-            if key == self.0 {
-                // The last value of a key sent twice, as a `Map` keeps.
-                found = Some(serde_json::from_str(text.get()).map_err(de::Error::custom)?);
-            }
-        }
-        Ok(found)
     }
 }
 
