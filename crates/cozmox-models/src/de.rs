@@ -19,11 +19,10 @@ use crate::drift::Drift;
 use crate::{Json, UnknownFields};
 
 /// How many levels of optional fields, one inside another, decoding
-/// buffers to tolerate a value that does not fit (the slow path of [`crate::decode()`]). Each
-/// level holds the text of its value while the fields inside it decode, so
-/// this bounds the memory of the tolerant path to a small multiple (the
-/// text, and the `Value` it is read through, at each level) of this many
-/// times the input's size, whatever the input; a value that does not fit deeper than
+/// buffers to tolerate a value that does not fit (the slow path of
+/// [`crate::decode()`]). Each level reads its value's text as the input
+/// lends it (no copy) and decodes it again, so the levels bound the time of
+/// the tolerant path, not its memory; a value that does not fit deeper than
 /// this drops the optional field that encloses it at the last level.
 pub const TOLERANT_LEVELS: u32 = 8;
 
@@ -185,8 +184,9 @@ impl<'de> de::Deserialize<'de> for Kept {
 }
 
 /// A value's text (a [`crate::Json`]'s), checked as [`Kept`]'s is unless
-/// [`plain`] shows it needs no check; lent text is copied once. A key sent
-/// twice is kept as sent (read as a `Map`, the last value wins).
+/// [`plain`] shows it needs no check. A key sent twice is kept as sent in
+/// text serde_json lends (its reader of text), as parsed (the last value)
+/// in text it does not.
 pub(crate) fn checked_text<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<std::borrow::Cow<'de, str>, D::Error> {
@@ -197,7 +197,7 @@ pub(crate) fn checked_text<'de, D: Deserializer<'de>>(
     let kept = deserializer.deserialize_newtype_struct(RAW_VALUE, visitor)?;
     Ok(match kept {
         Buffered::Borrowed(text) => std::borrow::Cow::Borrowed(text),
-        Buffered::Owned(text) => std::borrow::Cow::Owned(text.get().to_owned()),
+        Buffered::Owned(text) => std::borrow::Cow::Owned(Box::<str>::from(text).into_string()),
     })
 }
 
@@ -710,7 +710,7 @@ fn object<T: Tagged, E: de::Error>(
     // twice): `RawValue` keeps a boxed `str`, which a `String` with room to
     // spare is copied into.
     let size: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
-    let mut text = String::with_capacity(size + 1);
+    let mut text = String::with_capacity((size + 1).max(2));
     text.push('{');
     for (i, (key, value)) in entries.iter().enumerate() {
         if last.get(key) != Some(&i) {
@@ -1233,9 +1233,12 @@ pub(crate) fn property(text: &str, key: &str) -> Option<Value> {
     reading.deserialize_any(visitor).ok().flatten()?.tag_value
 }
 
-/// Reads an object's keys (if `keys`) and the value of property `tag`,
+/// Reads an object's keys and the string value of property `tag` (with
+/// `keys`), or the value of property `tag` whatever it is (without),
 /// skipping the other values as text: they are not read, nor counted in the
 /// depth (a union's unknown member nests up to 127 levels in each entry).
+/// Only for serde_json's reader of text, which lends it (another reader
+/// fails, read as "not an object").
 struct KeysVisitor<'t> {
     tag: Option<&'t str>,
     keys: bool,
@@ -1275,12 +1278,18 @@ impl<'de> Visitor<'de> for KeysVisitor<'_> {
             tag_value: None,
         };
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let text = map.next_value::<&'de RawValue>()?;
-            if Some(key.as_str()) == self.tag {
-                // The last value of a key sent twice, as a `Map` keeps.
-                let value: Value = serde_json::from_str(text.get()).map_err(de::Error::custom)?;
-                found.tag = value.as_str().map(str::to_owned);
-                found.tag_value = Some(value);
+            // The last value of a key sent twice, as a `Map` keeps.
+            if Some(key.as_str()) != self.tag {
+                map.next_value::<&'de RawValue>()?;
+            } else if self.keys {
+                found.tag = match map.next_value::<TagValue<'de>>()? {
+                    TagValue::Str(value) => Some(value.into_string()),
+                    TagValue::Other(_) => None,
+                };
+            } else {
+                let text = map.next_value::<&'de RawValue>()?;
+                found.tag_value =
+                    Some(serde_json::from_str(text.get()).map_err(de::Error::custom)?);
             }
             if self.keys {
                 found.keys.push(key.into_string());
@@ -1888,6 +1897,11 @@ mod tests {
         let text = format!(r#"{{"n": {deep}, "kind": "zzz"}}"#);
         match serde_json::from_str::<Union>(&text) {
             Ok(Union::Unknown(value)) => {
+                // Encoded again (one level deeper than serde_json reads at
+                // once: written entry by entry) before and after reading it.
+                let sent = format!(r#"{{"n":{deep},"kind":"zzz"}}"#);
+                assert_eq!(serde_json::to_string(&value).expect("encodes"), sent);
+                assert_eq!(value.to_string(), sent);
                 assert_eq!(value["kind"], "zzz");
                 assert_eq!(value["n"].to_string(), deep);
             }

@@ -143,8 +143,9 @@ pub fn decode<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> {
     let text = utf8(json)?;
     match serde_json::from_str(text) {
         Ok(value) => Ok(value),
-        // Too deep, or not JSON: no optional field can be the reason; the
-        // error, with its path.
+        // Not JSON, or deeper than serde_json's limit as a whole (counting
+        // the values read as text, which its own count skips): no optional
+        // field can be the reason; the error, with its path.
         Err(_) if !crate::de::reads_as_a_whole(text) => decode_with_path(text),
         Err(_) => crate::de::tolerantly(|| decode_with_path(text)),
     }

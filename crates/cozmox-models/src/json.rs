@@ -154,7 +154,9 @@ impl<V: View> Json<V> {
     }
 
     /// The value's JSON text: as sent when it was decoded and has not been
-    /// written to since, else encoded from the value.
+    /// written to since (a tagged union's unknown member: its entries as
+    /// sent, joined without the spaces between them), else encoded from the
+    /// value.
     pub fn text(&self) -> Cow<'_, str> {
         match &self.0 {
             Repr::Text { text, .. } => Cow::Borrowed(text),
@@ -261,11 +263,10 @@ impl<V: View> fmt::Debug for Json<V> {
     }
 }
 
-/// The value as JSON text (compact, as [`serde_json::to_string`] writes it).
+/// The value's JSON text, as [`Json::text`] gives it.
 impl<V: View> fmt::Display for Json<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = serde_json::to_string(self).map_err(|_| fmt::Error)?;
-        f.write_str(&text)
+        f.write_str(&self.text())
     }
 }
 
@@ -308,6 +309,20 @@ impl From<JsonArray> for Vec<Value> {
 impl<V: View> Serialize for Json<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
+            // An object entry by entry: a union's unknown member is built
+            // from entries of up to 127 levels each, one more than serde_json
+            // reads at once.
+            Repr::Text { text, .. } if text.starts_with('{') => {
+                use serde::ser::SerializeMap as _;
+                let entries = serde_json::from_str::<RawEntries<'_>>(text)
+                    .map_err(serde::ser::Error::custom)?
+                    .0;
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in &entries {
+                    map.serialize_entry(key, &crate::unknown::AsSent(value))?;
+                }
+                map.end()
+            }
             Repr::Text { text, .. } => crate::unknown::write_as_sent(text, serializer),
             Repr::Value(value) => value.serialize(serializer),
         }
@@ -334,7 +349,16 @@ impl<'de, V: View> Deserialize<'de> for Json<V> {
                 return Err(de::Error::invalid_type(unexpected(&text), &V::EXPECTING));
             }
         }
-        Ok(Json::from_checked(text))
+        match text {
+            Cow::Borrowed(text) => Ok(Json::from_checked(text)),
+            // From a deserializer that does not lend its text (a `Value`,
+            // another format): the value it was read as, parsed again from
+            // its text (held as that text if it cannot be).
+            Cow::Owned(text) => Ok(serde_json::from_str::<V>(&text).map_or_else(
+                |_| Json::from_checked(text),
+                |value| Json(Repr::Value(value)),
+            )),
+        }
     }
 }
 
@@ -394,7 +418,7 @@ mod tests {
         // `==`, `Debug` and `Display` build no value to keep.
         assert_eq!(value, Json::from(json!({"b": "x", "a": [1, 2]})));
         assert_eq!(value, json!({"b": "x", "a": [1, 2]}));
-        assert_eq!(value.to_string(), r#"{"a":[1,2],"b":"x"}"#);
+        assert_eq!(value.to_string(), r#"{ "a" : [1,  2], "b": "x" }"#);
         assert!(format!("{value:?}").starts_with("Object {"));
         assert_eq!(value.property("b"), Some(json!("x")));
         assert_eq!(value.property("c"), None);

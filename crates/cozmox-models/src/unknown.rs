@@ -367,7 +367,7 @@ impl Serialize for UnknownFields {
 
 /// A value's text as sent, written to any serializer as the value it holds
 /// (streamed, not parsed into a `Value` first).
-struct AsSent<'a>(&'a RawValue);
+pub(crate) struct AsSent<'a>(pub(crate) &'a RawValue);
 
 impl Serialize for AsSent<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -262,7 +262,11 @@ fn leaves_open(schema: &Map<String, Value>) -> bool {
 }
 
 fn make_nullable(mut schema: Map<String, Value>) -> Value {
-    if let Some(Value::String(t)) = schema.get("type").cloned() {
+    // A free-form value stays one of [`FREE_FORM`] (a type list would not
+    // match it), beside `null`.
+    if let Some(Value::String(t)) = schema.get("type").cloned()
+        && !leaves_open(&schema)
+    {
         schema.insert(
             "type".into(),
             Value::Array(vec![Value::String(t), Value::String("null".into())]),
@@ -485,6 +489,7 @@ mod tests {
                 "open": {"type": "object", "additionalProperties": true},
                 "list": {"type": "array", "items": {}},
                 "odd": {"type": "object", "x-ignored-items": {"type": "string"}},
+                "maybe": {"type": "object", "nullable": true, "description": "or null"},
                 "strings": {"type": "object", "additionalProperties": {"type": "string"}}
             }}
         }}});
@@ -496,6 +501,7 @@ mod tests {
             "pubopen:::std::option::Option<crate::JsonObject>",
             "publist:::std::option::Option<crate::JsonArray>",
             "pubodd:::std::option::Option<crate::JsonObject>",
+            "pubmaybe:::std::option::Option<crate::JsonObject>",
             "pubstrings:::std::collections::HashMap<::std::string::String,::std::string::String>",
         ] {
             assert!(text.contains(field), "{field} in {text}");
