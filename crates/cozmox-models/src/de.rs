@@ -106,15 +106,30 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     Ok(decode_buffered(levels, text, key, unknown))
 }
 
-/// The next value of `map`, as text: lent by the input when it can be, and
-/// checked as serde_json checks what it parses. Read as raw text, it is not
-/// counted in the input's depth; [`crate::decode()`] takes this path only
-/// for a document within serde_json's depth limit as a whole, so a value
-/// read again on its own nests no deeper than the document. Apart from
-/// [`optional_tolerant`], which is one copy per map and field type, so that
-/// only what needs both is in it.
+/// The next value of `map`, as text: lent by the input when it can be. Read
+/// as raw text, it is neither checked nor counted in the input's depth:
+/// [`crate::decode()`] takes this path only for a document that passed the
+/// check as a whole ([`reads_as_a_whole`]), so the value parses again and
+/// nests no deeper than the document. Apart from [`optional_tolerant`],
+/// which is one copy per map and field type, so that only what needs both
+/// is in it.
 fn buffer_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Buffered<'de>, A::Error> {
-    map.next_value::<Buffered<'de>>()
+    map.next_value_seed(TrustedText)
+}
+
+/// A value's text from a document checked as a whole (the tolerant path).
+struct TrustedText;
+
+impl<'de> DeserializeSeed<'de> for TrustedText {
+    type Value = Buffered<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Buffered<'de>, D::Error> {
+        let visitor = BufferedVisitor {
+            dedup: false,
+            checking: Checking::Never,
+        };
+        deserializer.deserialize_newtype_struct(RAW_VALUE, visitor)
+    }
 }
 
 /// `text`, the value of optional field `key`, decoded as a `T` with one
@@ -171,7 +186,7 @@ impl<'de> de::Deserialize<'de> for Kept {
             RAW_VALUE,
             BufferedVisitor {
                 dedup: true,
-                plain: false,
+                checking: Checking::Always,
             },
         );
         match kept? {
@@ -192,7 +207,7 @@ pub(crate) fn checked_text<'de, D: Deserializer<'de>>(
 ) -> Result<std::borrow::Cow<'de, str>, D::Error> {
     let visitor = BufferedVisitor {
         dedup: false,
-        plain: true,
+        checking: Checking::IfNeeded,
     };
     let kept = deserializer.deserialize_newtype_struct(RAW_VALUE, visitor)?;
     Ok(match kept {
@@ -773,7 +788,7 @@ impl<'de> de::Deserialize<'de> for Buffered<'de> {
             RAW_VALUE,
             BufferedVisitor {
                 dedup: false,
-                plain: false,
+                checking: Checking::Always,
             },
         )
     }
@@ -791,8 +806,19 @@ impl<'de> de::Deserialize<'de> for Buffered<'de> {
 /// sent twice is written again as parsed.
 struct BufferedVisitor {
     dedup: bool,
-    /// Lent text that [`plain`] passes is taken without the check.
-    plain: bool,
+    checking: Checking,
+}
+
+/// How much of the check a [`BufferedVisitor`] runs on lent text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Checking {
+    /// All of it.
+    Always,
+    /// Only on text that [`plain`] does not pass.
+    IfNeeded,
+    /// None: text from a document checked as a whole already (the tolerant
+    /// path, [`reads_as_a_whole`]).
+    Never,
 }
 
 /// Whether `text`, JSON that serde_json's raw reading accepted, needs no
@@ -858,7 +884,12 @@ impl<'de> Visitor<'de> for BufferedVisitor {
         if first.as_str() == RAW_VALUE {
             // serde_json's raw value: one entry whose value is the text.
             return match map.next_value::<Key<'de>>()? {
-                Key::Borrowed(text) if self.plain && plain(text) => Ok(Buffered::Borrowed(text)),
+                Key::Borrowed(text)
+                    if self.checking == Checking::Never
+                        || (self.checking == Checking::IfNeeded && plain(text)) =>
+                {
+                    Ok(Buffered::Borrowed(text))
+                }
                 Key::Borrowed(text) => match check(text).map_err(unplaced)? {
                     true if self.dedup => checked(text.to_owned())
                         .map(|Kept(kept)| Buffered::Owned(kept))
