@@ -696,7 +696,7 @@ fn object_text(seen: &[(Key<'_>, &str)], rest: &[(String, String)]) -> String {
 /// The union's unknown member holding the object of the entries `seen`
 /// (texts checked when they were read), with the tag's value at its place
 /// among them (before entry `at`), kept as text; a key sent twice keeps its
-/// last value (at the place of its last), as a `Map` would.
+/// last value, at the place of its last.
 fn object<T: Tagged, E: de::Error>(
     seen: &[(Key<'_>, &str)],
     tag: Option<(usize, Value)>,
@@ -722,7 +722,7 @@ fn object<T: Tagged, E: de::Error>(
         last.insert(key, i);
     }
     // Sized up front (exactly, unless a key needs escapes or was sent
-    // twice): `RawValue` keeps a boxed `str`, which a `String` with room to
+    // twice): `Json` keeps a boxed `str`, which a `String` with room to
     // spare is copied into.
     let size: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
     let mut text = String::with_capacity((size + 1).max(2));
