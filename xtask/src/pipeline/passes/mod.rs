@@ -419,11 +419,13 @@ pub static PASSES: &[Pass] = &[
     Pass {
         name: "private-operation-methods",
         edits: Edits::Client,
-        why_here: "after unified-errors and into-future, which split and wrap the public methods: `Client`'s operationId methods and constructors and the builders' `new` become crate-private",
+        why_here: "after unified-errors and into-future, which split and wrap the public methods: `Client`'s operationId methods and constructors and the builders' `new` become crate-private; each builder's doc names its resource method",
         run: |cx| match &cx.target.client_error {
-            Some(_) => {
-                Ok(private_operation_methods::private_operation_methods(&mut cx.client).len())
-            }
+            Some(_) => Ok(private_operation_methods::private_operation_methods(
+                &mut cx.client,
+                cx.plan,
+            )
+            .len()),
             None => Ok(0),
         },
     },

@@ -8,9 +8,45 @@
 //! builder's checks (https only, no redirects, a key), and a public
 //! `new(client)` on every request builder. They become `pub(crate)`: the
 //! resource layer and the runtime use them; users reach the same calls
-//! through the resource handles and `Client::builder()`.
+//! through the resource handles and `Client::builder()`. Each builder's doc,
+//! which progenitor writes as a link to the now-private operationId method,
+//! names the resource method that makes it instead
+//! (`Sessions::delete`, `client.sessions().delete(…)`).
+
+use std::collections::BTreeMap;
 
 use syn::{ImplItem, Item};
+
+use super::super::resources::Plan;
+
+/// The doc of each builder type (`SessionControllerRemove`), from `plan`'s
+/// resource methods.
+fn builder_docs(plan: &Plan) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for r in plan.resources.values() {
+        for m in r.methods.iter().filter(|m| !m.manual) {
+            let doc = format!(
+                "Builder for [`{ty}::{name}`](super::resources::{ty}::{name}): \
+                 `client.{acc}().{name}({args})`, `{verb} {path}` (`{id}`). Set any optional \
+                 parameters, then `.await` it for the body or call `send()` for the \
+                 whole response.",
+                ty = r.type_name,
+                name = m.name,
+                acc = r.accessor,
+                verb = m.http_method,
+                path = m.path,
+                id = m.operation_id,
+                args = if m.path_params.is_empty() && m.body.is_none() {
+                    ""
+                } else {
+                    "…"
+                },
+            );
+            out.insert(m.builder_type(), doc);
+        }
+    }
+    out
+}
 
 /// `pub` → `pub(crate)`.
 fn crate_only(vis: &mut syn::Visibility) -> bool {
@@ -22,8 +58,10 @@ fn crate_only(vis: &mut syn::Visibility) -> bool {
 }
 
 /// Make `Client`'s inherent methods and the request builders' `new`
-/// crate-private; returns the methods changed (`Type::method`).
-pub fn private_operation_methods(file: &mut syn::File) -> Vec<String> {
+/// crate-private, and document each builder by its resource method from
+/// `plan`; returns the methods changed (`Type::method`).
+pub fn private_operation_methods(file: &mut syn::File, plan: &Plan) -> Vec<String> {
+    let docs = builder_docs(plan);
     let mut changed = Vec::new();
     for item in &mut file.items {
         match item {
@@ -42,6 +80,13 @@ pub fn private_operation_methods(file: &mut syn::File) -> Vec<String> {
             }
             Item::Mod(m) if m.ident == "builder" => {
                 for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
+                    if let Item::Struct(st) = inner
+                        && let Some(doc) = docs.get(&st.ident.to_string())
+                    {
+                        st.attrs.retain(|a| !a.path().is_ident("doc"));
+                        st.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                        continue;
+                    }
                     let Item::Impl(imp) = inner else { continue };
                     if imp.trait_.is_some() {
                         continue;
@@ -67,6 +112,7 @@ pub fn private_operation_methods(file: &mut syn::File) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::resources::{Resource, ResourceMethod};
     use quote::quote;
 
     #[test]
@@ -80,6 +126,9 @@ mod tests {
                 fn baseurl(&self) -> &str { todo!() }
             }
             pub mod builder {
+                #[doc = "Builder for [`Client::session_find_one`]"]
+                #[derive(Debug)]
+                pub struct SessionFindOne<'a> { client: &'a super::Client }
                 impl<'a> SessionFindOne<'a> {
                     pub fn new(client: &'a super::Client) -> Self { todo!() }
                     pub fn id<V>(mut self, value: V) -> Self { todo!() }
@@ -90,8 +139,23 @@ mod tests {
                 pub fn new() -> Self { todo!() }
             }
         };
+        let mut plan = Plan::default();
+        plan.resources.insert(
+            "Sessions".into(),
+            Resource {
+                label: "session".into(),
+                type_name: "Sessions".into(),
+                accessor: "sessions".into(),
+                methods: vec![ResourceMethod::bare(
+                    "SessionFindOne",
+                    "GET",
+                    "/session/{id}",
+                    "get",
+                )],
+            },
+        );
         assert_eq!(
-            private_operation_methods(&mut file),
+            private_operation_methods(&mut file, &plan),
             [
                 "Client::new",
                 "Client::session_find_one",
@@ -105,6 +169,34 @@ mod tests {
         );
         assert!(
             text.contains("pub(crate)fnnew(client:&'asuper::Client)"),
+            "{text}"
+        );
+        // The builder's doc names the resource method, not the private one.
+        let builder = file.items.iter().find_map(|i| match i {
+            Item::Mod(m) => m.content.as_ref()?.1.iter().find_map(|i| match i {
+                Item::Struct(s) => Some(s),
+                _ => None,
+            }),
+            _ => None,
+        });
+        let builder = builder.expect("the builder struct");
+        let docs: Vec<String> = builder
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .map(|a| quote!(#a).to_string())
+            .collect();
+        assert_eq!(docs.len(), 1, "{docs:?}");
+        assert!(
+            docs[0].contains(
+                "[`Sessions::get`](super::resources::Sessions::get): \
+                 `client.sessions().get()`, `GET /session/{id}` (`SessionFindOne`)"
+            ),
+            "{docs:?}"
+        );
+        assert!(!text.contains("Client::session_find_one"), "{text}");
+        assert!(
+            text.contains("#[derive(Debug)]pubstructSessionFindOne"),
             "{text}"
         );
         // Setters, `send`, trait methods and other types stay as they are.
