@@ -219,9 +219,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::session_controller_find_all_paginated`]
-
-[`Client::session_controller_find_all_paginated`]: super::Client::session_controller_find_all_paginated*/
+    ///Builder for [`Sessions::list`](super::resources::Sessions::list): `client.sessions().list()`, `GET /session` (`SessionController_findAllPaginated`). Set any optional parameters, then `.await` it for the body or call `send()` for the whole response.
     #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerFindAllPaginated<'a> {
@@ -580,9 +578,7 @@ pub mod builder {
             })
         }
     }
-    /**Builder for [`Client::session_controller_create`]
-
-[`Client::session_controller_create`]: super::Client::session_controller_create*/
+    ///Builder for [`Sessions::create`](super::resources::Sessions::create): `client.sessions().create(…)`, `POST /session` (`SessionController_create`). Set any optional parameters, then `.await` it for the body or call `send()` for the whole response.
     #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerCreate<'a> {
@@ -688,9 +684,7 @@ pub mod builder {
             })
         }
     }
-    /**Builder for [`Client::session_controller_find_one`]
-
-[`Client::session_controller_find_one`]: super::Client::session_controller_find_one*/
+    ///Builder for [`Sessions::get`](super::resources::Sessions::get): `client.sessions().get(…)`, `GET /session/{id}` (`SessionController_findOne`). Set any optional parameters, then `.await` it for the body or call `send()` for the whole response.
     #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerFindOne<'a> {
@@ -784,9 +778,7 @@ pub mod builder {
             })
         }
     }
-    /**Builder for [`Client::session_controller_remove`]
-
-[`Client::session_controller_remove`]: super::Client::session_controller_remove*/
+    ///Builder for [`Sessions::delete`](super::resources::Sessions::delete): `client.sessions().delete(…)`, `DELETE /session/{id}` (`SessionController_remove`). Set any optional parameters, then `.await` it for the body or call `send()` for the whole response.
     #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerRemove<'a> {
@@ -880,9 +872,7 @@ pub mod builder {
             })
         }
     }
-    /**Builder for [`Client::session_controller_update`]
-
-[`Client::session_controller_update`]: super::Client::session_controller_update*/
+    ///Builder for [`Sessions::update`](super::resources::Sessions::update): `client.sessions().update(…)`, `PATCH /session/{id}` (`SessionController_update`). Set any optional parameters, then `.await` it for the body or call `send()` for the whole response.
     #[cfg(feature = "sessions")]
     #[derive(Debug, Clone)]
     pub struct SessionControllerUpdate<'a> {
