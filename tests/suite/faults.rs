@@ -667,6 +667,7 @@ async fn a_documented_redirect_is_a_download_fetched_without_the_api_key() {
 
     let target = serve(vec![
         Reply::Http(200, vec![], "recording bytes"),
+        Reply::Http(200, vec![], "recording bytes"),
         Reply::Http(404, vec![], r#"{"message":"expired"}"#),
     ])
     .await;
@@ -698,14 +699,18 @@ async fn a_documented_redirect_is_a_download_fetched_without_the_api_key() {
         "{shown}"
     );
 
-    let mut stream = to.fetch().await.expect("the target answers");
-    let mut body = Vec::new();
-    while let Some(chunk) =
-        std::future::poll_fn(|cx| futures_core::Stream::poll_next(stream.as_mut(), cx)).await
-    {
-        body.extend_from_slice(&chunk.expect("a chunk"));
-    }
-    assert_eq!(body, b"recording bytes");
+    let stream = to.fetch().await.expect("the target answers");
+    assert_eq!(stream.status(), StatusCode::OK);
+    let body = stream.collect_up_to(1024).await.expect("the bytes");
+    assert_eq!(&body[..], b"recording bytes");
+    // A body over the caller's limit is an error, not a larger buffer.
+    let stream = to.fetch().await.expect("the target answers again");
+    let err = stream.collect_up_to(4).await.expect_err("15 bytes > 4");
+    let Error::TooLarge(too_large) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(too_large.limit(), 4);
+    assert!(err.to_string().contains("the 4 bytes asked for"), "{err}");
     let head = &target.heads()[0];
     assert!(
         head.starts_with("get /rec.wav?x-amz-signature=secret"),
@@ -813,9 +818,14 @@ async fn uploads_and_downloads_await_like_every_call() {
     let Download::Body(mut stream) = response.into_inner() else {
         panic!("the body")
     };
-    let chunk = std::future::poll_fn(|cx| futures_core::Stream::poll_next(stream.as_mut(), cx))
-        .await
-        .expect("a chunk")
-        .expect("read");
+    assert_eq!(
+        stream
+            .headers()
+            .get("content-type")
+            .map(fixture::http::HeaderValue::as_bytes),
+        Some(&b"application/octet-stream"[..])
+    );
+    let chunk = stream.next_chunk().await.expect("a chunk").expect("read");
     assert_eq!(&chunk[..], b"RIFF");
+    assert!(stream.next_chunk().await.is_none(), "the end of the body");
 }

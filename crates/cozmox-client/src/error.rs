@@ -738,6 +738,16 @@ pub struct TooLargeError {
     headers: HeaderMap,
     limit: u64,
     declared: Option<u64>,
+    set_by: LimitSetBy,
+}
+
+/// Whose limit a [`TooLargeError`] hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LimitSetBy {
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    Client,
+    /// The caller's, given to [`ByteStream::collect_up_to`].
+    Caller,
 }
 
 impl fmt::Debug for TooLargeError {
@@ -787,12 +797,20 @@ impl fmt::Display for TooLargeError {
             Some(n) => write!(f, "declares {n} bytes, more than")?,
             None => f.write_str("was still sending past")?,
         }
-        write!(
-            f,
-            " the {} bytes the client reads; it was not decoded: raise \
-             `ClientBuilder::max_response_bytes` if such responses are expected",
-            self.limit
-        )?;
+        match self.set_by {
+            LimitSetBy::Client => write!(
+                f,
+                " the {} bytes the client reads; it was not decoded: raise \
+                 `ClientBuilder::max_response_bytes` if such responses are expected",
+                self.limit
+            )?,
+            LimitSetBy::Caller => write!(
+                f,
+                " the {} bytes asked for: read it chunk by chunk, or collect it with a \
+                 larger limit",
+                self.limit
+            )?,
+        }
         if let Some(id) = self.request_id() {
             write!(f, " [request id {id}]")?;
         }
@@ -904,6 +922,7 @@ pub async fn lift<T, E>(
                         headers: std::mem::take(response.headers_mut()),
                         limit,
                         declared,
+                        set_by: LimitSetBy::Client,
                     }));
                 };
                 let headers = std::mem::take(response.headers_mut());
@@ -957,13 +976,196 @@ fn error_body(body: &[u8]) -> ErrorBody {
     }
 }
 
+/// The body of a response that answers bytes (`application/octet-stream`),
+/// read as it arrives: a [`Stream`](futures_core::Stream) of chunks, each
+/// `Result<Bytes, Error>` (a connection that breaks mid-body is
+/// [`Error::Interrupted`]). Nothing is buffered beyond the chunk in hand:
+/// write the chunks where they belong, or [`collect_up_to`](Self::collect_up_to)
+/// a size you are ready to hold.
+///
+/// ```
+/// use cozmox_client::ByteStream;
+///
+/// /// Writes a download where it belongs, one chunk at a time.
+/// async fn save(
+///     mut body: ByteStream,
+///     out: &mut impl std::io::Write,
+/// ) -> Result<(), Box<dyn std::error::Error>> {
+///     while let Some(chunk) = body.next_chunk().await {
+///         out.write_all(&chunk?)?;
+///     }
+///     Ok(())
+/// }
+/// ```
+pub struct ByteStream {
+    inner: ChunkStream,
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+type ChunkStream =
+    std::pin::Pin<Box<dyn futures_core::Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("status", &self.status)
+            .field("headers", &ShownHeaders(&self.headers))
+            .finish_non_exhaustive()
+    }
+}
+
+impl ByteStream {
+    fn new(inner: ChunkStream, status: StatusCode, headers: HeaderMap) -> Self {
+        ByteStream {
+            inner,
+            status,
+            headers,
+        }
+    }
+
+    /// progenitor's stream of a response as the SDK's (progenitor's type
+    /// stays out of the public API).
+    fn from_progenitor(response: Response<progenitor_client::ByteStream>) -> Self {
+        let (body, status, headers) = response.into_parts();
+        ByteStream::new(body.into_inner(), status, headers)
+    }
+
+    /// A stream of `chunks`, as a response with `status` and `headers` would
+    /// give them (for tests of code that handles downloads).
+    pub fn from_chunks<I, B>(status: StatusCode, headers: HeaderMap, chunks: I) -> Self
+    where
+        I: IntoIterator<Item = B>,
+        B: Into<Bytes>,
+    {
+        let chunks: std::collections::VecDeque<Bytes> =
+            chunks.into_iter().map(Into::into).collect();
+        ByteStream::new(Box::pin(Chunks(chunks)), status, headers)
+    }
+
+    /// The status of the response the bytes come from.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the response the bytes come from (`Content-Type`,
+    /// `Content-Length`…).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The next chunk; `None` at the end of the body.
+    #[allow(clippy::result_large_err)] // the SDK's `Error`, as every call returns it
+    pub async fn next_chunk(&mut self) -> Option<Result<Bytes, Error>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(self.inner.as_mut(), cx))
+            .await
+            .map(|chunk| chunk.map_err(transport))
+    }
+
+    /// The whole body in one buffer, if it is at most `limit` bytes.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] as soon as the body declares (`Content-Length`)
+    /// or sends more than `limit` bytes (reading stops there); the
+    /// transport's errors as for [`next_chunk`](Self::next_chunk).
+    pub async fn collect_up_to(mut self, limit: u64) -> Result<Bytes, Error> {
+        let too_large = |this: &mut ByteStream, declared| {
+            Error::TooLarge(TooLargeError {
+                status: this.status,
+                headers: std::mem::take(&mut this.headers),
+                limit,
+                declared,
+                set_by: LimitSetBy::Caller,
+            })
+        };
+        let declared = self
+            .headers
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if let Some(n) = declared.filter(|n| *n > limit) {
+            return Err(too_large(&mut self, Some(n)));
+        }
+        let mut first: Option<Bytes> = None;
+        let mut rest: Vec<u8> = Vec::new();
+        let mut len: u64 = 0;
+        while let Some(chunk) = self.next_chunk().await {
+            let chunk = chunk?;
+            len = len.saturating_add(chunk.len() as u64);
+            if len > limit {
+                return Err(too_large(&mut self, None));
+            }
+            match &first {
+                None => first = Some(chunk),
+                Some(f) => {
+                    if rest.is_empty() {
+                        rest.extend_from_slice(f);
+                    }
+                    rest.extend_from_slice(&chunk);
+                }
+            }
+        }
+        Ok(if rest.is_empty() {
+            first.unwrap_or_default()
+        } else {
+            Bytes::from(rest)
+        })
+    }
+}
+
+impl futures_core::Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    #[allow(clippy::result_large_err)] // the SDK's `Error`, as every call returns it
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.inner
+            .as_mut()
+            .poll_next(cx)
+            .map(|chunk| chunk.map(|c| c.map_err(transport)))
+    }
+}
+
+/// The chunks of [`ByteStream::from_chunks`].
+struct Chunks(std::collections::VecDeque<Bytes>);
+
+impl futures_core::Stream for Chunks {
+    type Item = reqwest::Result<Bytes>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(self.0.pop_front().map(Ok))
+    }
+}
+
+/// What an operation that answers bytes (and documents no redirect) gives:
+/// the SDK's [`ByteStream`] over the response's body.
+///
+/// # Errors
+/// `result`'s error.
+#[allow(clippy::result_large_err)] // the SDK's `Error`, as every call returns it
+pub fn bytes(
+    result: Result<Response<progenitor_client::ByteStream>, Error>,
+) -> Result<Response<ByteStream>, Error> {
+    let response = result?;
+    let (status, headers) = (response.status, response.headers.clone());
+    Ok(Response::new(
+        ByteStream::from_progenitor(response),
+        status,
+        headers,
+    ))
+}
+
 /// What a download operation answers: the content itself, or — the
 /// documented outcome of the API's recording downloads — a redirect to where
 /// it can be fetched. A redirect is a success (`Ok`), not an `Error::Api`.
 #[non_exhaustive]
 pub enum Download {
     /// The API sent the content.
-    Body(progenitor_client::ByteStream),
+    Body(ByteStream),
     /// The API answered with a redirect (3xx): the content is at
     /// [`Redirect::url`], usually a short-lived presigned URL.
     Redirect(Redirect),
@@ -992,7 +1194,7 @@ impl Download {
     ///
     /// # Errors
     /// As [`Redirect::fetch`].
-    pub async fn into_stream(self) -> Result<progenitor_client::ByteStream, Error> {
+    pub async fn into_stream(self) -> Result<ByteStream, Error> {
         match self {
             Download::Body(body) => Ok(body),
             Download::Redirect(r) => r.fetch().await,
@@ -1054,7 +1256,7 @@ impl Redirect {
     /// [`Error::Connection`], [`Error::Timeout`] or [`Error::Interrupted`]
     /// as for any call; [`Error::Api`] when the target answers other than
     /// 2xx (with its status, headers and the start of its body).
-    pub async fn fetch(&self) -> Result<progenitor_client::ByteStream, Error> {
+    pub async fn fetch(&self) -> Result<ByteStream, Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(10))
             .read_timeout(std::time::Duration::from_secs(60))
@@ -1082,9 +1284,12 @@ impl Redirect {
             error.body_truncated = truncated;
             return Err(Error::Api(error));
         }
-        Ok(progenitor_client::ByteStream::new(Box::pin(
-            response.bytes_stream(),
-        )))
+        let headers = std::mem::take(response.headers_mut());
+        Ok(ByteStream::new(
+            Box::pin(response.bytes_stream()),
+            status,
+            headers,
+        ))
     }
 }
 
@@ -1101,8 +1306,12 @@ pub fn download(
 ) -> Result<Response<Download>, Error> {
     match result {
         Ok(response) => {
-            let (body, status, headers) = response.into_parts();
-            Ok(Response::new(Download::Body(body), status, headers))
+            let (status, headers) = (response.status, response.headers.clone());
+            Ok(Response::new(
+                Download::Body(ByteStream::from_progenitor(response)),
+                status,
+                headers,
+            ))
         }
         Err(Error::Api(e)) if e.status.is_redirection() => {
             let url = e
@@ -1137,6 +1346,71 @@ mod tests {
     use reqwest::header::HeaderMap;
 
     use super::{ApiError, Error, Response};
+
+    /// Runs a future that never waits (a [`super::ByteStream::from_chunks`]
+    /// stream is always ready).
+    fn ready<F: std::future::Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match f.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(out) => out,
+            std::task::Poll::Pending => panic!("the future waited"),
+        }
+    }
+
+    #[test]
+    fn byte_streams_give_their_chunks_and_collect_within_a_limit() {
+        use super::ByteStream;
+        let chunks =
+            || ByteStream::from_chunks(StatusCode::OK, HeaderMap::new(), ["ab", "", "cde"]);
+        // Chunk by chunk, then the end.
+        let mut s = chunks();
+        let mut seen = Vec::new();
+        while let Some(chunk) = ready(s.next_chunk()) {
+            seen.push(chunk.expect("a chunk"));
+        }
+        assert_eq!(seen, ["ab", "", "cde"]);
+        // As a `Stream`.
+        let mut s = chunks();
+        let first = ready(std::future::poll_fn(|cx| {
+            futures_core::Stream::poll_next(std::pin::Pin::new(&mut s), cx)
+        }));
+        assert_eq!(
+            first.map(|c| c.expect("a chunk")).as_deref(),
+            Some(&b"ab"[..])
+        );
+        // Whole, at the limit; one byte less is an error naming the caller's limit.
+        assert_eq!(
+            ready(chunks().collect_up_to(5)).expect("5 bytes"),
+            &b"abcde"[..]
+        );
+        let err = ready(chunks().collect_up_to(4)).expect_err("5 > 4");
+        let Error::TooLarge(e) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!((e.limit(), e.declared_length()), (4, None));
+        assert!(err.to_string().contains("the 4 bytes asked for"), "{err}");
+        assert!(!err.to_string().contains("max_response_bytes"), "{err}");
+        // A declared length over the limit fails before reading; one chunk
+        // is handed over as it came; nothing is an empty buffer.
+        let mut headers = HeaderMap::new();
+        headers.insert("content-length", "100".parse().expect("a value"));
+        headers.insert("x-request-id", "req-9".parse().expect("a value"));
+        let declared = ByteStream::from_chunks(StatusCode::OK, headers, ["x"]);
+        let err = ready(declared.collect_up_to(10)).expect_err("100 > 10");
+        assert_eq!(err.request_id(), Some("req-9"));
+        let Error::TooLarge(e) = err else {
+            panic!("too large")
+        };
+        assert_eq!(e.declared_length(), Some(100));
+        let one = ByteStream::from_chunks(StatusCode::OK, HeaderMap::new(), ["only"]);
+        assert_eq!(ready(one.collect_up_to(10)).expect("4 bytes"), &b"only"[..]);
+        let none = ByteStream::from_chunks(StatusCode::NO_CONTENT, HeaderMap::new(), [""; 0]);
+        assert!(ready(none.collect_up_to(0)).expect("nothing").is_empty());
+        // `Debug` shows the response, not the bytes.
+        let shown = format!("{:?}", chunks());
+        assert!(shown.starts_with("ByteStream { status: 200"), "{shown}");
+    }
 
     #[test]
     fn errors_say_what_they_are() {

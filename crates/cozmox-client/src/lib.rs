@@ -27,8 +27,8 @@ pub mod paginate;
 pub mod runtime;
 pub mod upload;
 pub use error::{
-    ApiError, CallFuture, Download, Error, ErrorBody, Redirect, Response, ResponseDecodeError,
-    TooLargeError,
+    ApiError, ByteStream, CallFuture, Download, Error, ErrorBody, Redirect, Response,
+    ResponseDecodeError, TooLargeError,
 };
 pub use paginate::{Page, PageQuery, PageStream, Pages};
 pub use runtime::{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime};

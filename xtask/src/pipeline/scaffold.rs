@@ -132,7 +132,7 @@ pub fn files(
         lib("Models", "#[macro_use]\nmod support;\n")
     );
     let client_lib = format!(
-        "{}\npub mod error;\npub mod http;\npub mod paginate;\npub mod runtime;\npub mod upload;\npub use error::{{ApiError, CallFuture, Download, Error, ErrorBody, Redirect, Response, ResponseDecodeError, TooLargeError}};\npub use paginate::{{Page, PageQuery, PageStream, Pages}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\npub use upload::FilePart;\n",
+        "{}\npub mod error;\npub mod http;\npub mod paginate;\npub mod runtime;\npub mod upload;\npub use error::{{ApiError, ByteStream, CallFuture, Download, Error, ErrorBody, Redirect, Response, ResponseDecodeError, TooLargeError}};\npub use paginate::{{Page, PageQuery, PageStream, Pages}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\npub use upload::FilePart;\n",
         lib("Client", "")
     );
     let krate = m.replace('-', "_");

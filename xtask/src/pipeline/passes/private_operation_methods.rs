@@ -24,7 +24,7 @@ use super::super::resources::Plan;
 fn builder_docs(plan: &Plan) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for r in plan.resources.values() {
-        for m in r.methods.iter().filter(|m| !m.manual) {
+        for m in &r.methods {
             let doc = format!(
                 "Builder for [`{ty}::{name}`](super::resources::{ty}::{name}): \
                  `client.{acc}().{name}({args})`, `{verb} {path}` (`{id}`). Set any optional \
@@ -78,7 +78,8 @@ pub fn private_operation_methods(file: &mut syn::File, plan: &Plan) -> Vec<Strin
                     }
                 }
             }
-            Item::Mod(m) if m.ident == "builder" => {
+            // progenitor's builders, and the client stage's own (`manual`).
+            Item::Mod(m) if m.ident == "builder" || m.ident == "manual" => {
                 for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
                     if let Item::Struct(st) = inner
                         && let Some(doc) = docs.get(&st.ident.to_string())

@@ -85,9 +85,9 @@ pub fn redirecting_builders(
         .collect()
 }
 
-/// `pub use progenitor_client::{…, ClientInfo, Error, ResponseValue, …};`
-/// loses `Error` and `ResponseValue` (the SDK's `Error` and `Response` stand
-/// for them) and `ClientInfo` (the runtime gives `Client` inherent
+/// `pub use progenitor_client::{…, ByteStream, ClientInfo, Error, ResponseValue, …};`
+/// loses `Error`, `ResponseValue` and `ByteStream` (the SDK's `Error`,
+/// `Response` and `ByteStream` stand for them) and `ClientInfo` (the runtime gives `Client` inherent
 /// `baseurl()` and `api_version()`), which are imported privately instead
 /// (the raw bodies and progenitor's impls still use them).
 fn stop_reexporting_progenitor_error(file: &mut syn::File) {
@@ -110,7 +110,9 @@ fn stop_reexporting_progenitor_error(file: &mut syn::File) {
                 .iter()
                 .filter(|t| {
                     !matches!(t, syn::UseTree::Name(n)
-                        if n.ident == "Error" || n.ident == "ResponseValue" || n.ident == "ClientInfo")
+                        if ["ByteStream", "ClientInfo", "Error", "ResponseValue"]
+                            .iter()
+                            .any(|name| n.ident == name))
                 })
                 .cloned()
                 .collect();
@@ -122,10 +124,17 @@ fn stop_reexporting_progenitor_error(file: &mut syn::File) {
             0,
             syn::parse_quote! {
                 #[allow(unused_imports)]
-                use progenitor_client::{ClientInfo, Error, ResponseValue};
+                use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
             },
         );
     }
+    // A group left empty re-exports nothing.
+    file.items.retain(|item| {
+        !matches!(item, Item::Use(u)
+            if matches!(u.vis, syn::Visibility::Public(_))
+                && matches!(&u.tree, syn::UseTree::Path(p)
+                    if matches!(&*p.tree, syn::UseTree::Group(g) if g.items.is_empty())))
+    });
 }
 
 /// The `T` of `Result<ResponseValue<T>, Error<E>>`, if `output` is that.
@@ -245,24 +254,31 @@ fn split_methods(
             -> Result<#support::Response<#body_type>, #support::Error>
         };
         let streams = type_ident_is(&body_type, "ByteStream");
-        public_fn.block = if downloads && streams && name == "send" {
+        let lifted = quote! {
+            #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await
+        };
+        // A documented redirect of a download is a success; any other byte
+        // stream is the SDK's own `ByteStream`, not progenitor's.
+        let answer = if downloads && streams && name == "send" {
             public_fn.sig.output = syn::parse_quote! {
                 -> Result<#support::Response<#support::Download>, #support::Error>
             };
-            syn::parse_quote! {{
-                #support::download(
-                    #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await,
-                )
-            }}
-        } else if validates && name == "send" {
+            quote!(#support::download(#lifted))
+        } else if streams {
+            public_fn.sig.output = syn::parse_quote! {
+                -> Result<#support::Response<#support::ByteStream>, #support::Error>
+            };
+            quote!(#support::bytes(#lifted))
+        } else {
+            lifted
+        };
+        public_fn.block = if validates && name == "send" {
             syn::parse_quote! {{
                 self.validate_body().map_err(#support::Error::Validation)?;
-                #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await
+                #answer
             }}
         } else {
-            syn::parse_quote! {{
-                #support::lift(::std::boxed::Box::pin(self.#raw_ident(#(#args),*)), #decoder).await
-            }}
+            syn::parse_quote! {{ #answer }}
         };
         items.push(ImplItem::Fn(public_fn));
         items.push(ImplItem::Fn(raw));
@@ -405,8 +421,9 @@ mod tests {
             let needle: String = needle.split_whitespace().collect();
             assert!(flat.contains(&needle), "`{needle}` missing from:\n{out}");
         };
-        has("pub use progenitor_client::ByteStream;");
-        has("use progenitor_client::{ClientInfo, Error, ResponseValue};");
+        // progenitor's types are imported privately; nothing of it is re-exported.
+        has("use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};");
+        assert!(!flat.contains("pubuseprogenitor_client"), "{out}");
         has(
             "pub async fn send(self,) -> Result<crate::error::Response<crate::Session>, crate::error::Error>",
         );
@@ -420,8 +437,13 @@ mod tests {
         // Bodiless and unexpected responses keep progenitor's handling.
         has("204u16 => Ok(ResponseValue::empty(response))");
         has("_ => Err(Error::UnexpectedResponse(response))");
-        // Parameters are forwarded; streams get no decoder.
-        has("crate::error::lift(::std::boxed::Box::pin(self.upload_raw(id, form)), None)");
+        // Parameters are forwarded; streams get no decoder and answer the
+        // SDK's `ByteStream`.
+        has("pub async fn upload(&self, id: &str, form: Form,) \
+             -> Result<crate::error::Response<crate::error::ByteStream>, crate::error::Error>");
+        has(
+            "crate::error::bytes(crate::error::lift(::std::boxed::Box::pin(self.upload_raw(id, form)), None).await,)",
+        );
         // Methods that are not operations are left alone.
         has("pub async fn other(&self) -> Result<u8, String>");
         has("pub fn id(self) -> Self");
@@ -454,10 +476,11 @@ mod tests {
             flat.contains("Result<crate::error::Response<crate::error::Download>,crate::error::Error>{crate::error::download(crate::error::lift(::std::boxed::Box::pin(self.send_raw()),None).await)"),
             "{flat}"
         );
-        // A download without a documented redirect answers its bytes.
+        // A download without a documented redirect answers its bytes, as
+        // the SDK's `ByteStream`.
         assert!(
             flat.contains(
-                "Result<crate::error::Response<ByteStream>,crate::error::Error>{crate::error::lift("
+                "Result<crate::error::Response<crate::error::ByteStream>,crate::error::Error>{crate::error::bytes(crate::error::lift("
             ),
             "{flat}"
         );
