@@ -11,9 +11,7 @@
     irrefutable_let_patterns
 )]
 #[allow(unused_imports)]
-use progenitor_client::{ClientInfo, Error, ResponseValue};
-#[allow(unused_imports)]
-pub use progenitor_client::ByteStream;
+use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Path parameters are encoded by the client runtime (every byte but the
