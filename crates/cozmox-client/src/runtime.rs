@@ -1014,6 +1014,9 @@ fn check_path(url: &reqwest::Url, base: &str, template: &str) -> Result<(), Stri
     ))
 }
 
+// progenitor's hook trait is how the generated operations reach the runtime;
+// it is not the SDK's API, so the docs do not list it.
+#[doc(hidden)]
 impl ClientHooks<Runtime> for Client {
     async fn pre<E>(
         &self,

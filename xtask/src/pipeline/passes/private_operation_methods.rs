@@ -8,7 +8,9 @@
 //! builder's checks (https only, no redirects, a key), and a public
 //! `new(client)` on every request builder. They become `pub(crate)`: the
 //! resource layer and the runtime use them; users reach the same calls
-//! through the resource handles and `Client::builder()`. Each builder's doc,
+//! through the resource handles and `Client::builder()`. progenitor's
+//! `ClientInfo` impl stays (its code reads the base URL through it) but is
+//! `#[doc(hidden)]`: `Client`'s inherent `baseurl()` is the API. Each builder's doc,
 //! which progenitor writes as a link to the now-private operationId method,
 //! names the resource method that makes it instead
 //! (`Sessions::delete`, `client.sessions().delete(…)`).
@@ -77,6 +79,20 @@ pub fn private_operation_methods(file: &mut syn::File, plan: &Plan) -> Vec<Strin
                         changed.push(format!("Client::{}", f.sig.ident));
                     }
                 }
+            }
+            // progenitor's `ClientInfo` (how its code reads the base URL; the
+            // runtime gives `Client` inherent methods for it) is no part of
+            // the SDK's documented API.
+            Item::Impl(imp)
+                if imp
+                    .trait_
+                    .as_ref()
+                    .and_then(|(_, p, _)| p.segments.last())
+                    .is_some_and(|s| s.ident == "ClientInfo")
+                    && !imp.attrs.iter().any(|a| a.path().is_ident("doc")) =>
+            {
+                imp.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+                changed.push("impl ClientInfo (doc hidden)".to_string());
             }
             // progenitor's builders, and the client stage's own (`manual`).
             Item::Mod(m) if m.ident == "builder" || m.ident == "manual" => {
@@ -160,10 +176,15 @@ mod tests {
             [
                 "Client::new",
                 "Client::session_find_one",
+                "impl ClientInfo (doc hidden)",
                 "SessionFindOne::new"
             ]
         );
         let text = quote!(#file).to_string().replace(' ', "");
+        assert!(
+            text.contains("#[doc(hidden)]implClientInfo<()>forClient"),
+            "{text}"
+        );
         assert!(
             text.contains("pub(crate)fnsession_find_one(&self)"),
             "{text}"
