@@ -69,6 +69,7 @@ impl Client {
         }
     }
 }
+#[doc(hidden)]
 impl ClientInfo<crate::runtime::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0"
