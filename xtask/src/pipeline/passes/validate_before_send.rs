@@ -1,5 +1,6 @@
 //! Pass `validate-before-send`: request builders whose body type has a
-//! `Validate` impl (pass `validate-impls`) check it before sending.
+//! `Validate` impl (pass `validate-impls`) check it before sending:
+//! progenitor's and the client stage's own (module `manual`) alike.
 
 use std::collections::BTreeSet;
 
@@ -21,36 +22,49 @@ pub fn validate_before_send(
         validated: &'a BTreeSet<String>,
         changed: usize,
     }
-    /// The `T` of the `V: TryInto<T>` bound of a `body` setter.
+    /// The `T` of `TryInto<T>`/`Into<T>` among `bounds`.
+    fn converts_to<'b>(
+        bounds: impl IntoIterator<Item = &'b syn::TypeParamBound>,
+    ) -> Option<syn::Type> {
+        bounds.into_iter().find_map(|b| match b {
+            syn::TypeParamBound::Trait(tr) => {
+                let last = tr.path.segments.last()?;
+                if last.ident != "TryInto" && last.ident != "Into" {
+                    return None;
+                }
+                match &last.arguments {
+                    syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+                        syn::GenericArgument::Type(ty) => Some(ty.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+    }
+    /// The body type of a `body` setter: the `T` of progenitor's
+    /// `V: TryInto<T>` bound, or of the `value: impl Into<T>` argument the
+    /// client stage writes for the operations it generates itself.
     fn body_target(f: &syn::ImplItemFn) -> Option<syn::Type> {
         if f.sig.ident != "body" {
             return None;
         }
-        f.sig
-            .generics
-            .where_clause
-            .as_ref()?
-            .predicates
-            .iter()
-            .find_map(|p| match p {
-                syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
-                    syn::TypeParamBound::Trait(tr) => {
-                        let last = tr.path.segments.last()?;
-                        if last.ident != "TryInto" {
-                            return None;
-                        }
-                        match &last.arguments {
-                            syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
-                                syn::GenericArgument::Type(ty) => Some(ty.clone()),
-                                _ => None,
-                            },
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                }),
+        let bound = f.sig.generics.where_clause.as_ref().and_then(|w| {
+            w.predicates.iter().find_map(|p| match p {
+                syn::WherePredicate::Type(t) => converts_to(&t.bounds),
                 _ => None,
             })
+        });
+        bound.or_else(|| {
+            f.sig.inputs.iter().find_map(|input| match input {
+                syn::FnArg::Typed(t) => match &*t.ty {
+                    syn::Type::ImplTrait(it) => converts_to(&it.bounds),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+        })
     }
     impl syn::visit_mut::VisitMut for Builders<'_> {
         fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
@@ -120,19 +134,27 @@ mod tests {
                     self
                 }
             }
+            // The client stage's own builders (module `manual`).
+            impl<'a> C<'a> {
+                pub fn body(mut self, value: impl ::std::convert::Into<::cozmox_models::Dto>) -> Self {
+                    self.body = ::std::result::Result::Ok(value.into());
+                    self
+                }
+            }
         })
         .expect("parses");
         let validated = BTreeSet::from(["Dto".to_string()]);
         assert_eq!(
             validate_before_send(&mut file, "cozmox-models", &validated),
-            1
+            2
         );
         let t = text(&file);
         assert!(
             t.contains("fnvalidate_body(&self,)->::std::result::Result<(),::cozmox_models::validate::ValidationErrors>{match&self.body{::std::result::Result::Ok(body)=>{::cozmox_models::validate::Validate::validate(body)}"),
             "{t}"
         );
-        assert_eq!(t.matches("fnvalidate_body").count(), 1, "{t}");
+        assert_eq!(t.matches("fnvalidate_body").count(), 2, "{t}");
+        assert!(t.contains("impl<'a>C<'a>{pubfnbody(mutself,value:impl::std::convert::Into<::cozmox_models::Dto>,)->Self{self.body=::std::result::Result::Ok(value.into());self}///Thebody'sconstraints(thespec's),which`send()`checks///beforesending.fnvalidate_body"), "{t}");
         // The setter is left as it is.
         assert_eq!(t.matches("self.body=value.try_into()").count(), 2, "{t}");
     }
