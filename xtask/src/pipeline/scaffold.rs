@@ -131,10 +131,7 @@ pub fn files(
         "{}\npub mod decode;\n#[doc(hidden)]\npub mod de;\npub mod drift;\nmod json;\nmod unknown;\npub mod validate;\n\npub use decode::{{DecodeError, StrictError, decode, decode_strict}};\npub use drift::{{Drift, UnknownData, UnknownKind}};\npub use json::{{Json, JsonArray, JsonObject, View}};\npub use unknown::UnknownFields;\npub use validate::{{Validate, ValidationError, ValidationErrors}};\n// The models grouped by the resource that uses them (its docs are the page).\n#[rustfmt::skip]\n#[path = \"generated/by_resource.rs\"]\npub mod by_resource;\n",
         lib("Models", "#[macro_use]\nmod support;\n")
     );
-    let client_lib = format!(
-        "{}\npub mod error;\npub mod http;\npub mod paginate;\npub mod runtime;\npub mod upload;\npub use error::{{ApiError, ByteStream, CallFuture, Download, Error, ErrorBody, Redirect, Response, ResponseDecodeError, TooLargeError}};\npub use paginate::{{Page, PageQuery, PageStream, Pages}};\npub use runtime::{{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime}};\npub use upload::FilePart;\n",
-        lib("Client", "")
-    );
+    let client_lib = format!("{}\n{CLIENT_LIB_ITEMS}", lib("Client", ""));
     let krate = m.replace('-', "_");
     let client_krate = c.replace('-', "_");
     let models_src = PathBuf::from("crates").join(m);
@@ -168,6 +165,20 @@ pub fn files(
     }
     Ok(files)
 }
+
+/// The client's runtime modules and what its `lib.rs` re-exports from them,
+/// as `crates/cozmox-client/src/lib.rs` and the tests' fixture declare them
+/// (a test keeps the three in step).
+const CLIENT_LIB_ITEMS: &str = "pub mod error;
+pub mod http;
+pub mod paginate;
+pub mod runtime;
+pub mod upload;
+pub use error::{ApiError, ByteStream, CallFuture, Download, Error, ErrorBody, Redirect, Response, ResponseDecodeError, TooLargeError};
+pub use paginate::{Page, PageQuery, PageStream, Pages};
+pub use runtime::{ApiKey, ClientBuilder, ConfigError, GaveUp, RetryPolicy, Runtime};
+pub use upload::FilePart;
+";
 
 /// The models crate's hand-written runtime (decoding support, drift, the
 /// decode example), copied into standalone workspaces so that their
@@ -277,7 +288,55 @@ fn for_crate(text: &str, krate: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::RUNTIME_DEPS;
+    use std::collections::BTreeSet;
+
+    use super::{CLIENT_LIB_ITEMS, RUNTIME_DEPS};
+
+    /// The public modules and re-exports of a `lib.rs` (`mod error`,
+    /// `error::ApiError`…), `generated::*` aside.
+    fn public_items(src: &str) -> BTreeSet<String> {
+        fn flatten(tree: &syn::UseTree, prefix: &str, out: &mut BTreeSet<String>) {
+            match tree {
+                syn::UseTree::Path(p) => flatten(&p.tree, &format!("{prefix}{}::", p.ident), out),
+                syn::UseTree::Name(n) => drop(out.insert(format!("{prefix}{}", n.ident))),
+                syn::UseTree::Rename(r) => {
+                    drop(out.insert(format!("{prefix}{} as {}", r.ident, r.rename)))
+                }
+                syn::UseTree::Glob(_) => drop(out.insert(format!("{prefix}*"))),
+                syn::UseTree::Group(g) => g.items.iter().for_each(|t| flatten(t, prefix, out)),
+            }
+        }
+        let file = syn::parse_file(src).expect("a lib.rs parses");
+        let mut out = BTreeSet::new();
+        for item in &file.items {
+            match item {
+                syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+                    flatten(&u.tree, "", &mut out);
+                }
+                syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
+                    out.insert(format!("mod {}", m.ident));
+                }
+                _ => {}
+            }
+        }
+        out.remove("generated::*");
+        out
+    }
+
+    #[test]
+    fn standalone_client_libs_declare_what_the_projects_client_declares() {
+        let ours = public_items(CLIENT_LIB_ITEMS);
+        assert!(ours.contains("error::ByteStream"), "{ours:?}");
+        let crate_lib = public_items(include_str!("../../../crates/cozmox-client/src/lib.rs"));
+        let fixture_lib = public_items(include_str!(
+            "../../../tests/fixture/crates/cozmox-client/src/lib.rs"
+        ));
+        assert_eq!(ours, crate_lib, "crates/cozmox-client/src/lib.rs");
+        assert_eq!(
+            ours, fixture_lib,
+            "tests/fixture/crates/cozmox-client/src/lib.rs"
+        );
+    }
 
     /// The project's `[workspace.dependencies]` lines, `name = spec`.
     fn workspace_dependencies() -> Vec<(String, String)> {
