@@ -232,22 +232,27 @@ pub fn to_json_schema(schema: &Value) -> Value {
     }
 }
 
+/// The keywords of a JSON Schema that describe a value without constraining
+/// it (`to_json_schema` has turned OpenAPI's `example` into `examples`): what
+/// [`leaves_open`] ignores, and what [`make_nullable`] keeps on the outer
+/// schema beside `null`.
+const METADATA: &[&str] = &[
+    "description",
+    "title",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "examples",
+    "$comment",
+];
+
 /// Whether `schema` leaves its value open: any value (no keyword but
 /// metadata and extensions), any object (`type: object` without
 /// properties, with `additionalProperties` absent, `true` or `{}`) or an
 /// array of anything (`items` absent, `true` or `{}`): one of [`FREE_FORM`]
 /// once its extensions are set aside.
 fn leaves_open(schema: &Map<String, Value>) -> bool {
-    const METADATA: &[&str] = &[
-        "description",
-        "title",
-        "default",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "examples",
-        "$comment",
-    ];
     let open = |v: &Value| *v == Value::Bool(true) || *v == Value::Object(Map::new());
     let kind = schema.get("type");
     schema.iter().all(|(k, v)| {
@@ -281,15 +286,7 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
     // `$ref`, `allOf`, unions: an alternative with null, keeping the docs
     // on the outer schema.
     let mut outer = Map::new();
-    for key in [
-        "description",
-        "title",
-        "default",
-        "example",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-    ] {
+    for &key in METADATA {
         if let Some(v) = schema.remove(key) {
             outer.insert(key.into(), v);
         }
