@@ -296,15 +296,18 @@ mod tests {
     /// `error::ApiError`…), `generated::*` aside.
     fn public_items(src: &str) -> BTreeSet<String> {
         fn flatten(tree: &syn::UseTree, prefix: &str, out: &mut BTreeSet<String>) {
-            match tree {
-                syn::UseTree::Path(p) => flatten(&p.tree, &format!("{prefix}{}::", p.ident), out),
-                syn::UseTree::Name(n) => drop(out.insert(format!("{prefix}{}", n.ident))),
-                syn::UseTree::Rename(r) => {
-                    drop(out.insert(format!("{prefix}{} as {}", r.ident, r.rename)))
+            let leaf = match tree {
+                syn::UseTree::Path(p) => {
+                    return flatten(&p.tree, &format!("{prefix}{}::", p.ident), out);
                 }
-                syn::UseTree::Glob(_) => drop(out.insert(format!("{prefix}*"))),
-                syn::UseTree::Group(g) => g.items.iter().for_each(|t| flatten(t, prefix, out)),
-            }
+                syn::UseTree::Group(g) => {
+                    return g.items.iter().for_each(|t| flatten(t, prefix, out));
+                }
+                syn::UseTree::Name(n) => n.ident.to_string(),
+                syn::UseTree::Rename(r) => format!("{} as {}", r.ident, r.rename),
+                syn::UseTree::Glob(_) => "*".to_owned(),
+            };
+            out.insert(format!("{prefix}{leaf}"));
         }
         let file = syn::parse_file(src).expect("a lib.rs parses");
         let mut out = BTreeSet::new();
