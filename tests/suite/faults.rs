@@ -710,6 +710,9 @@ async fn a_documented_redirect_is_a_download_fetched_without_the_api_key() {
         panic!("{err:?}")
     };
     assert_eq!(too_large.limit(), 4);
+    // The target declared its 15 bytes: refused before reading them.
+    assert_eq!(too_large.declared_length(), Some(15));
+    assert!(too_large.is_caller_limit());
     assert!(err.to_string().contains("the 4 bytes asked for"), "{err}");
     let head = &target.heads()[0];
     assert!(

@@ -305,6 +305,7 @@ async fn responses_are_bounded_whatever_the_server_sends() {
     };
     assert_eq!(large.limit(), LIMIT);
     assert_eq!(large.declared_length(), None);
+    assert!(!large.is_caller_limit());
     assert!(err.to_string().contains("max_response_bytes"), "{err}");
     // The server stops once the client has gone: what it wrote is the limit
     // plus the sockets' buffers, not the 512 MiB it would send.
@@ -991,4 +992,43 @@ async fn the_mock_refuses_what_the_real_server_would() {
     .await;
     assert!(closed.is_ok(), "still open after {:?}", start.elapsed());
     assert!(start.elapsed() >= fixture_mock::HEADER_READ_TIMEOUT - Duration::from_millis(500));
+}
+
+/// A download is handed over as it arrives, whatever its headers: one sent
+/// chunked without a `Content-Type`, longer than `max_response_bytes`, is
+/// not read ahead (as a JSON answer of a GET is, to retry a body cut
+/// short), so it streams whole instead of arriving empty.
+#[tokio::test]
+async fn downloads_stream_whole_past_the_json_limit_whatever_their_headers() {
+    use fixture::Download;
+    const LIMIT: u64 = 1024;
+    let server = raw(1, |mut stream, _| async move {
+        let head = read_message(&mut stream).await.unwrap_or_default();
+        let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+        // The download asks for no JSON.
+        assert!(!head.contains("accept: application/json"), "{head}");
+        let mut text = String::from("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
+        for _ in 0..8 {
+            text.push_str(&format!("400\r\n{}\r\n", "a".repeat(0x400)));
+        }
+        text.push_str("0\r\n\r\n");
+        let _ = stream.write_all(text.as_bytes()).await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+    let client = fixture::Client::builder()
+        .base_url(&server.base)
+        .max_response_bytes(LIMIT)
+        .build()
+        .expect("builds");
+    let Download::Body(body) = client
+        .sessions()
+        .recording("s1")
+        .await
+        .expect("the download answers")
+    else {
+        panic!("the body, not a redirect")
+    };
+    let bytes = body.collect_up_to(1 << 20).await.expect("8 KiB");
+    assert_eq!(bytes.len(), 8 * 0x400);
 }

@@ -67,8 +67,9 @@ pub enum Error {
     /// create.
     Interrupted(reqwest::Error),
     /// The response body is larger than
-    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes);
-    /// it was not decoded.
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)
+    /// (it was not decoded), or than the limit given to
+    /// [`ByteStream::collect_up_to`] ([`TooLargeError::is_caller_limit`]).
     TooLarge(TooLargeError),
     /// A page stream stopped because the server kept returning pages
     /// without progress (pages of items already seen, or more pages than
@@ -731,7 +732,8 @@ impl fmt::Display for ResponseDecodeError {
 }
 
 /// A response larger than the client accepts
-/// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+/// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)),
+/// or than the caller asked [`ByteStream::collect_up_to`] to hold.
 /// Its `Debug` redacts credential-like headers.
 pub struct TooLargeError {
     status: StatusCode,
@@ -757,6 +759,7 @@ impl fmt::Debug for TooLargeError {
             .field("headers", &ShownHeaders(&self.headers))
             .field("limit", &self.limit)
             .field("declared", &self.declared)
+            .field("set_by", &self.set_by)
             .finish()
     }
 }
@@ -787,6 +790,13 @@ impl TooLargeError {
     /// The request id header of the response, if any.
     pub fn request_id(&self) -> Option<&str> {
         request_id(&self.headers)
+    }
+
+    /// Whether the limit was the caller's, given to
+    /// [`ByteStream::collect_up_to`] (else the client's
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    pub fn is_caller_limit(&self) -> bool {
+        self.set_by == LimitSetBy::Caller
     }
 }
 
@@ -1054,6 +1064,12 @@ impl ByteStream {
         &self.headers
     }
 
+    /// The request id header of the response, if any (see
+    /// [`REQUEST_ID_HEADERS`]).
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
     /// The next chunk; `None` at the end of the body.
     #[allow(clippy::result_large_err)] // the SDK's `Error`, as every call returns it
     pub async fn next_chunk(&mut self) -> Option<Result<Bytes, Error>> {
@@ -1062,7 +1078,10 @@ impl ByteStream {
             .map(|chunk| chunk.map_err(transport))
     }
 
-    /// The whole body in one buffer, if it is at most `limit` bytes.
+    /// The whole body in one buffer, if it is at most `limit` bytes. It holds
+    /// at most about twice the body while it gathers it (the chunks, then
+    /// one buffer of the exact size); a body sent in one chunk is handed
+    /// over as it came.
     ///
     /// # Errors
     /// [`Error::TooLarge`] as soon as the body declares (`Content-Length`)
@@ -1085,8 +1104,7 @@ impl ByteStream {
         if let Some(n) = declared.filter(|n| *n > limit) {
             return Err(too_large(&mut self, Some(n)));
         }
-        let mut first: Option<Bytes> = None;
-        let mut rest: Vec<u8> = Vec::new();
+        let mut chunks: Vec<Bytes> = Vec::new();
         let mut len: u64 = 0;
         while let Some(chunk) = self.next_chunk().await {
             let chunk = chunk?;
@@ -1094,20 +1112,21 @@ impl ByteStream {
             if len > limit {
                 return Err(too_large(&mut self, None));
             }
-            match &first {
-                None => first = Some(chunk),
-                Some(f) => {
-                    if rest.is_empty() {
-                        rest.extend_from_slice(f);
-                    }
-                    rest.extend_from_slice(&chunk);
-                }
+            if !chunk.is_empty() {
+                chunks.push(chunk);
             }
         }
-        Ok(if rest.is_empty() {
-            first.unwrap_or_default()
-        } else {
-            Bytes::from(rest)
+        Ok(match chunks.len() {
+            0 => Bytes::new(),
+            1 => chunks.swap_remove(0),
+            _ => {
+                // `len` ≤ `limit`, counted as the chunks came.
+                let mut whole = Vec::with_capacity(usize::try_from(len).unwrap_or(usize::MAX));
+                for chunk in &chunks {
+                    whole.extend_from_slice(chunk);
+                }
+                Bytes::from(whole)
+            }
         })
     }
 }
@@ -1125,6 +1144,10 @@ impl futures_core::Stream for ByteStream {
             .poll_next(cx)
             .map(|chunk| chunk.map(|c| c.map_err(transport)))
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
 }
 
 /// The chunks of [`ByteStream::from_chunks`].
@@ -1139,13 +1162,19 @@ impl futures_core::Stream for Chunks {
     ) -> std::task::Poll<Option<Self::Item>> {
         std::task::Poll::Ready(self.0.pop_front().map(Ok))
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.0.len(), Some(self.0.len()))
+    }
 }
 
 /// What an operation that answers bytes (and documents no redirect) gives:
-/// the SDK's [`ByteStream`] over the response's body.
+/// the SDK's [`ByteStream`] over the response's body. Called by the
+/// generated code only.
 ///
 /// # Errors
 /// `result`'s error.
+#[doc(hidden)]
 #[allow(clippy::result_large_err)] // the SDK's `Error`, as every call returns it
 pub fn bytes(
     result: Result<Response<progenitor_client::ByteStream>, Error>,
@@ -1174,7 +1203,7 @@ pub enum Download {
 impl fmt::Debug for Download {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Download::Body(_) => f.write_str("Body(ByteStream)"),
+            Download::Body(body) => f.debug_tuple("Body").field(body).finish(),
             Download::Redirect(r) => f.debug_tuple("Redirect").field(r).finish(),
         }
     }
@@ -1300,6 +1329,7 @@ impl Redirect {
 ///
 /// # Errors
 /// `result`'s error, unless it is such a redirect.
+#[doc(hidden)]
 #[allow(clippy::result_large_err)] // the SDK's `Error`, as every call returns it
 pub fn download(
     result: Result<Response<progenitor_client::ByteStream>, Error>,
@@ -1389,6 +1419,8 @@ mod tests {
             panic!("{err:?}")
         };
         assert_eq!((e.limit(), e.declared_length()), (4, None));
+        assert!(e.is_caller_limit());
+        assert!(format!("{e:?}").contains("Caller"), "{e:?}");
         assert!(err.to_string().contains("the 4 bytes asked for"), "{err}");
         assert!(!err.to_string().contains("max_response_bytes"), "{err}");
         // A declared length over the limit fails before reading; one chunk
@@ -1403,13 +1435,19 @@ mod tests {
             panic!("too large")
         };
         assert_eq!(e.declared_length(), Some(100));
-        let one = ByteStream::from_chunks(StatusCode::OK, HeaderMap::new(), ["only"]);
-        assert_eq!(ready(one.collect_up_to(10)).expect("4 bytes"), &b"only"[..]);
+        let only = bytes::Bytes::from_static(b"only");
+        let one = ByteStream::from_chunks(StatusCode::OK, HeaderMap::new(), [only.clone()]);
+        let got = ready(one.collect_up_to(10)).expect("4 bytes");
+        assert_eq!(got.as_ptr(), only.as_ptr(), "the chunk itself, not a copy");
         let none = ByteStream::from_chunks(StatusCode::NO_CONTENT, HeaderMap::new(), [""; 0]);
         assert!(ready(none.collect_up_to(0)).expect("nothing").is_empty());
-        // `Debug` shows the response, not the bytes.
+        // `Debug` shows the response, not the bytes; the stream is a value
+        // users can move across tasks and poll without pinning.
         let shown = format!("{:?}", chunks());
         assert!(shown.starts_with("ByteStream { status: 200"), "{shown}");
+        fn movable<T: Send + Sync + Unpin + 'static>(_: &T) {}
+        movable(&chunks());
+        assert_eq!(futures_core::Stream::size_hint(&chunks()), (3, Some(3)));
     }
 
     #[test]

@@ -1049,6 +1049,10 @@ impl ClientHooks<Runtime> for Client {
         // The path template (`/session/{id}`), not the path: spans stay
         // groupable and carry no ids.
         let path = template_of(info);
+        // Only an answer the operation decodes as JSON is read ahead: one that
+        // streams bytes (a download asks for no JSON) is handed over unread,
+        // whatever its `Content-Type` says.
+        let asks_json = is_json(request.headers().get(reqwest::header::ACCEPT));
         // A deadline the clock cannot reach (`Duration::MAX`) is no deadline.
         let deadline = runtime
             .deadline
@@ -1113,7 +1117,9 @@ impl ClientHooks<Runtime> for Client {
             // from memory).
             if retry_with.is_none() && copy.is_some() && policy.may_repeat(&method) {
                 result = match result {
-                    Ok(response) if worth_buffering(&response, runtime.max_response_bytes) => {
+                    Ok(response)
+                        if asks_json && worth_buffering(&response, runtime.max_response_bytes) =>
+                    {
                         match buffered(response, runtime.max_response_bytes)
                             .instrument(span.clone())
                             .await
@@ -1173,16 +1179,21 @@ impl ClientHooks<Runtime> for Client {
 /// success with a JSON body (or none declared) no larger than the limit
 /// says (a larger one is refused by the error mapping without reading it).
 fn worth_buffering(response: &reqwest::Response, limit: u64) -> bool {
-    let json = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| {
-            let essence = v.split(';').next().unwrap_or_default().trim();
+    let content_type = response.headers().get(reqwest::header::CONTENT_TYPE);
+    let json = content_type.is_none() || is_json(content_type);
+    response.status().is_success() && json && response.content_length().is_none_or(|n| n <= limit)
+}
+
+/// Whether a `Content-Type` or `Accept` value names JSON
+/// (`application/json`, `application/problem+json`…).
+fn is_json(value: Option<&HeaderValue>) -> bool {
+    value.and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(',').any(|one| {
+            let essence = one.split(';').next().unwrap_or_default().trim();
             essence.eq_ignore_ascii_case("application/json")
                 || essence.to_ascii_lowercase().ends_with("+json")
-        });
-    response.status().is_success() && json && response.content_length().is_none_or(|n| n <= limit)
+        })
+    })
 }
 
 /// The same response with its body read into memory, and whether the body

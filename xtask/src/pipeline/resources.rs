@@ -90,6 +90,18 @@ impl ResourceMethod {
         self.operation_id.to_upper_camel_case()
     }
 
+    /// Whether the resource method takes arguments: path parameters, a
+    /// body, or the required fields of a form.
+    pub fn takes_arguments(&self) -> bool {
+        !self.path_params.is_empty()
+            || self.body.is_some()
+            || match &self.manual_body {
+                Some(ManualBody::Json(_)) => true,
+                Some(ManualBody::Multipart(parts)) => parts.iter().any(|p| p.required),
+                Some(ManualBody::None) | None => false,
+            }
+    }
+
     /// A bare method for tests: no parameters, body or pagination.
     #[cfg(test)]
     pub(crate) fn bare(operation_id: &str, http_method: &str, path: &str, name: &str) -> Self {
@@ -1244,6 +1256,37 @@ pub fn every_method(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_method_takes_arguments_for_path_parameters_bodies_and_required_form_fields() {
+        use super::super::client::FormPart;
+        let bare = ResourceMethod::bare("Thing_list", "GET", "/thing", "list");
+        assert!(!bare.takes_arguments());
+        let part = |required| FormPart {
+            name: "file".into(),
+            setter: "file".into(),
+            binary: true,
+            required,
+            description: String::new(),
+        };
+        let form = |parts| ResourceMethod {
+            manual: true,
+            manual_body: Some(ManualBody::Multipart(parts)),
+            ..bare.clone()
+        };
+        assert!(form(vec![part(true)]).takes_arguments());
+        assert!(!form(vec![part(false)]).takes_arguments());
+        let json = ResourceMethod {
+            manual_body: Some(ManualBody::Json("crate::Dto".into())),
+            ..bare.clone()
+        };
+        assert!(json.takes_arguments());
+        let none = ResourceMethod {
+            manual_body: Some(ManualBody::None),
+            ..bare.clone()
+        };
+        assert!(!none.takes_arguments());
+    }
     use serde_json::json;
 
     /// Rust code as tokens print it, without whitespace.

@@ -38,11 +38,7 @@ fn builder_docs(plan: &Plan) -> BTreeMap<String, String> {
                 verb = m.http_method,
                 path = m.path,
                 id = m.operation_id,
-                args = if m.path_params.is_empty() && m.body.is_none() {
-                    ""
-                } else {
-                    "…"
-                },
+                args = if m.takes_arguments() { "…" } else { "" },
             );
             out.insert(m.builder_type(), doc);
         }
