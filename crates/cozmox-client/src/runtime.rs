@@ -721,7 +721,10 @@ impl ClientBuilder {
     /// [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB, which says why). A larger
     /// `Content-Length` fails before the body is read, a longer streamed
     /// body stops at the limit; both are
-    /// [`Error::TooLarge`](crate::Error::TooLarge).
+    /// [`Error::TooLarge`](crate::Error::TooLarge). A download is not
+    /// read by the client: it streams as a [`ByteStream`](crate::ByteStream),
+    /// bounded by what you read of it
+    /// ([`collect_up_to`](crate::ByteStream::collect_up_to)).
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = limit;
         self
@@ -1216,7 +1219,7 @@ async fn buffered(
 /// The largest buffer allocated ahead from a declared `Content-Length`: a
 /// header is the server's word, not a size to trust with memory; past this
 /// the buffer grows with what actually arrives.
-const MAX_INITIAL_CAPACITY: usize = 1024 * 1024;
+pub(crate) const MAX_INITIAL_CAPACITY: usize = 1024 * 1024;
 
 /// Read a body up to `limit` bytes: the bytes, and whether more was coming
 /// (then reading stopped at the limit, and the rest is never read: dropping
@@ -1271,6 +1274,29 @@ fn template_of(info: &OperationInfo) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_is_recognised_in_accept_and_content_type_values() {
+        let json = |v: &str| super::is_json(Some(&HeaderValue::from_str(v).expect("a value")));
+        for yes in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            " application/problem+json ",
+            "text/plain, application/json;q=0.9",
+        ] {
+            assert!(json(yes), "{yes}");
+        }
+        for no in [
+            "application/octet-stream",
+            "*/*",
+            "application/*",
+            "text/json-ish",
+            "",
+        ] {
+            assert!(!json(no), "{no}");
+        }
+        assert!(!super::is_json(None));
+    }
 
     #[test]
     fn a_configured_http_client_keeps_the_builders_settings() {
