@@ -425,6 +425,11 @@ impl<T> std::ops::Deref for Response<T> {
 }
 
 impl<T> Response<T> {
+    /// The same response around `f` of its body.
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response::new(f(self.inner), self.status, self.headers)
+    }
+
     /// progenitor's answer as the SDK's (progenitor's type stays out of the
     /// public API).
     fn from_progenitor(value: ResponseValue<T>) -> Self {
@@ -1343,14 +1348,7 @@ pub fn download(
     result: Result<Response<progenitor_client::ByteStream>, Error>,
 ) -> Result<Response<Download>, Error> {
     match result {
-        Ok(response) => {
-            let (status, headers) = (response.status, response.headers.clone());
-            Ok(Response::new(
-                Download::Body(ByteStream::from_progenitor(response)),
-                status,
-                headers,
-            ))
-        }
+        Ok(response) => bytes(Ok(response)).map(|r| r.map(Download::Body)),
         Err(Error::Api(e)) if e.status.is_redirection() => {
             let url = e
                 .location()
