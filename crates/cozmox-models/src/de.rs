@@ -78,19 +78,182 @@ pub(crate) fn tolerantly<R>(f: impl FnOnce() -> R) -> R {
 pub fn optional<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     tolerant: bool,
     map: &mut A,
-    key: &str,
+    key: &'static str,
     unknown: &mut UnknownFields,
 ) -> Result<Option<T>, A::Error> {
     if !tolerant {
-        return map.next_value().map(Some);
+        return match map.next_value() {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => Err(at_field(key, e)),
+        };
     }
     optional_tolerant(map, key, unknown)
+}
+
+/// The value of the required field `key`: `map.next_value()`, with the
+/// field's name recorded in the path of an error ([`crate::decode`]'s
+/// `Step`s).
+#[inline]
+pub fn required<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
+    map: &mut A,
+    key: &'static str,
+) -> Result<T, A::Error> {
+    match map.next_value() {
+        Ok(value) => Ok(value),
+        Err(e) => Err(at_field(key, e)),
+    }
+}
+
+/// The value of a key the struct does not declare, kept in `unknown` as
+/// sent; the key recorded in the path of an error.
+#[inline]
+pub fn keep<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    unknown: &mut UnknownFields,
+) -> Result<(), A::Error> {
+    match map.next_value::<Kept>() {
+        Ok(text) => {
+            unknown.keep(key.into_string(), text);
+            Ok(())
+        }
+        Err(e) => {
+            crate::decode::record(crate::decode::Step::Key(key.as_str().into()));
+            Err(e)
+        }
+    }
+}
+
+/// `error`, with field `key` recorded in its path: a function of the error
+/// type only, so one copy per deserializer, not one per field type.
+#[cold]
+#[inline(never)]
+fn at_field<E>(key: &'static str, error: E) -> E {
+    crate::decode::record(crate::decode::Step::Field(key));
+    error
+}
+
+/// An array field's value: a `Vec<T>` whose element that fails to decode
+/// has its index recorded in the path of the error (serde's own `Vec` does
+/// not say which element failed). The generated decoders read array fields
+/// as this and hand the `Vec` on ([`Decoded`]).
+pub struct Seq<T>(pub Vec<T>);
+
+impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Seq<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_seq(SeqVisitor(PhantomData))
+    }
+}
+
+struct SeqVisitor<T>(PhantomData<T>);
+
+impl<'de, T: de::Deserialize<'de>> Visitor<'de> for SeqVisitor<T> {
+    type Value = Seq<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<Seq<T>, S::Error> {
+        // As serde's `Vec`: room for what the input says is coming, within
+        // 1 MiB (serde_json's reader says nothing).
+        let room = seq
+            .size_hint()
+            .unwrap_or(0)
+            .min((1 << 20) / std::mem::size_of::<T>().max(1));
+        let mut values = Vec::with_capacity(room);
+        loop {
+            match seq.next_element() {
+                Ok(Some(value)) => values.push(value),
+                Ok(None) => return Ok(Seq(values)),
+                Err(e) => return Err(at_index(values.len(), e)),
+            }
+        }
+    }
+}
+
+/// An object field whose values are all of one type (`additionalProperties`,
+/// a `HashMap<String, T>`): the key of a value that fails to decode is
+/// recorded in the path of the error, as [`Seq`] records an index.
+pub struct Entries<T>(pub std::collections::HashMap<String, T>);
+
+impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Entries<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+struct EntriesVisitor<T>(PhantomData<T>);
+
+impl<'de, T: de::Deserialize<'de>> Visitor<'de> for EntriesVisitor<T> {
+    type Value = Entries<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<T>, A::Error> {
+        let mut entries = std::collections::HashMap::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match map.next_value() {
+                Ok(value) => {
+                    entries.insert(key.into_string(), value);
+                }
+                Err(e) => {
+                    crate::decode::record(crate::decode::Step::Key(key.as_str().into()));
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Entries(entries))
+    }
+}
+
+impl<T> Decoded for Entries<T> {
+    type Field = std::collections::HashMap<String, T>;
+    #[inline]
+    fn field(self) -> Self::Field {
+        self.0
+    }
+}
+
+/// `error`, with the element `index` recorded in its path.
+#[cold]
+#[inline(never)]
+fn at_index<E>(index: usize, error: E) -> E {
+    crate::decode::record(crate::decode::Step::Index(index));
+    error
+}
+
+/// What a generated decoder read a field as ([`Seq`] for an array field),
+/// handed on as the field's type.
+pub trait Decoded {
+    /// The field's type.
+    type Field;
+    /// The value, as the field's type.
+    fn field(self) -> Self::Field;
+}
+
+impl<T> Decoded for Seq<T> {
+    type Field = Vec<T>;
+    #[inline]
+    fn field(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<T: Decoded> Decoded for Option<T> {
+    type Field = Option<T::Field>;
+    #[inline]
+    fn field(self) -> Option<T::Field> {
+        self.map(Decoded::field)
+    }
 }
 
 #[inline(never)]
 fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     map: &mut A,
-    key: &str,
+    key: &'static str,
     unknown: &mut UnknownFields,
 ) -> Result<Option<T>, A::Error> {
     // Only the text is held while the value decodes, and only where the
@@ -100,9 +263,12 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     // instantiated serve here too.
     let levels = TOLERANT.with(Cell::get);
     if levels == 0 {
-        return map.next_value().map(Some);
+        return match map.next_value() {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => Err(at_field(key, e)),
+        };
     }
-    let text = buffer_value(map)?;
+    let text = buffer_value(map).map_err(|e| at_field(key, e))?;
     Ok(decode_buffered(levels, text, key, unknown))
 }
 
@@ -142,7 +308,9 @@ fn decode_buffered<T: DeserializeOwned>(
 ) -> Option<T> {
     let decoded = {
         let _levels = Levels::set(levels - 1);
-        crate::decode::decode_with_path::<T>(text.as_str())
+        // An error takes its recorded path with it: the value is kept,
+        // decoding goes on.
+        crate::decode::decode_traced::<T>(text.as_str())
     };
     match decoded {
         Ok(decoded) => {
@@ -624,10 +792,11 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
             };
             return match members {
                 [] => {
-                    if !T::OPEN.is_empty()
-                        && let Ok(value) = best_fit::<T, A>(T::OPEN, &seen, Some(&tag))
-                    {
-                        return Ok(value);
+                    if !T::OPEN.is_empty() {
+                        match best_fit::<T, A>(T::OPEN, &seen, Some(&tag)) {
+                            Ok(value) => return Ok(value),
+                            Err(_) => crate::decode::forget(),
+                        }
                     }
                     let tag = Value::String(tag.into_string());
                     object::<T, A::Error>(&seen, Some((at, tag)))
@@ -1035,7 +1204,7 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
             Err(e) if !tolerant() => {
                 return Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str)));
             }
-            Err(_) => {}
+            Err(_) => crate::decode::forget(),
         }
     }
     // Else members are tried strictly first, so which one fits does not
@@ -1046,7 +1215,10 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
         best_fit_once::<T, A>(members, seen, tag)
     };
     match strict {
-        Err(_) if tolerant() => best_fit_once::<T, A>(members, seen, tag),
+        Err(_) if tolerant() => {
+            crate::decode::forget();
+            best_fit_once::<T, A>(members, seen, tag)
+        }
         outcome => outcome,
     }
 }
@@ -1070,7 +1242,12 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
                     break;
                 }
             }
-            Err(e) => errors.push((index, e, MISSING.with(Cell::get))),
+            Err(e) => {
+                // The path of its error, kept aside for the error reported
+                // if no member fits.
+                let steps = crate::decode::take_trail();
+                errors.push((index, e, MISSING.with(Cell::get), steps));
+            }
         }
     }
     if let Some((_, value)) = best {
@@ -1080,14 +1257,17 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     match picks.as_slice() {
         [] => Err(de::Error::custom("no member to decode")),
         [one] => match errors.into_iter().nth(*one) {
-            Some((index, e, _)) => Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str))),
+            Some((index, e, _, steps)) => {
+                crate::decode::restore(steps);
+                Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str)))
+            }
             None => Err(de::Error::custom("no member to decode")),
         },
         several => {
             let reasons: Vec<String> = several
                 .iter()
                 .map(|&p| {
-                    let (index, e, _) = &errors[p];
+                    let (index, e, _, _) = &errors[p];
                     format!(
                         "`{}`: {}",
                         T::member_name(*index),
@@ -1108,6 +1288,10 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     }
 }
 
+/// A member tried by [`best_fit_once`] that failed: its index, its error,
+/// whether that is a property it lacks ([`MISSING`]) and the error's path.
+type MemberFailure<E> = (u16, MemberError<E>, bool, Vec<crate::decode::Step>);
+
 /// When every member a tag value selects fails, the ones whose errors to
 /// report (positions in `errors`): first the members that declare the most
 /// of the object's keys (the value was written for the member that knows
@@ -1122,7 +1306,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
 /// when the object does not say which member it was meant for, and each
 /// one's error is reported. Runs on the error path only.
 fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
-    errors: &[(u16, MemberError<A::Error>, bool)],
+    errors: &[MemberFailure<A::Error>],
     seen: &[(Key<'de>, &'de str)],
     tag: Option<&Key<'de>>,
 ) -> Vec<usize> {
@@ -1132,7 +1316,7 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
     let keys = keys_of::<T>(seen, tag);
     let known: Vec<usize> = errors
         .iter()
-        .map(|(index, _, _)| {
+        .map(|(index, _, _, _)| {
             let fields = T::member_fields(*index);
             keys.iter().filter(|key| fields.contains(key)).count()
         })
@@ -1149,11 +1333,14 @@ fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
             let _levels = Levels::set(TOLERANT_LEVELS);
             T::decode_member(index, buffered::<A, T>(seen, tag))
         };
-        if let Ok(value) = decoded {
-            let unknown = crate::drift::count(&value);
-            if closest.is_none_or(|(_, n)| unknown < n) {
-                closest = Some((position, unknown));
+        match decoded {
+            Ok(value) => {
+                let unknown = crate::drift::count(&value);
+                if closest.is_none_or(|(_, n)| unknown < n) {
+                    closest = Some((position, unknown));
+                }
             }
+            Err(_) => crate::decode::forget(),
         }
     }
     if let Some((position, _)) = closest {
@@ -1206,8 +1393,8 @@ fn untagged_text<T: Untagged>(text: &str) -> Result<T, String> {
     if let Some(index) = keys.as_ref().and_then(chosen_member::<T>) {
         match member_from_text::<T>(index, text) {
             Ok(decoded) => return Ok(decoded),
-            Err(_) if !tolerant() => return Err(chosen_member_error::<T>(index, text)),
-            Err(_) => {}
+            Err(e) if !tolerant() => return Err(chosen_member_error::<T>(index, &e)),
+            Err(_) => crate::decode::forget(),
         }
     }
     match try_members_of::<T>(text, keys.as_ref()) {
@@ -1348,32 +1535,20 @@ fn try_members_of<T: Untagged>(
         try_members_once::<T>(text, keys)
     };
     match strict {
-        Err(_) if tolerant() => try_members_once::<T>(text, keys),
+        Err(_) if tolerant() => {
+            crate::decode::forget();
+            try_members_once::<T>(text, keys)
+        }
         outcome => outcome,
     }
 }
 
-/// The error of member `index`, chosen by its properties, on `text`: its
-/// message with the path inside the member where it failed (decoded again,
-/// tracking the path, on this error path only: the member decodes from the
-/// union's text, where the outer decoder's path ends).
-fn chosen_member_error<T: Untagged>(index: u16, text: &str) -> String {
-    let mut track = serde_path_to_error::Track::new();
-    let mut reading = serde_json::Deserializer::from_str(text);
-    let Err(error) = T::decode_member(
-        index,
-        serde_path_to_error::Deserializer::new(&mut reading, &mut track),
-    ) else {
-        return "the member decoded on a second try".to_owned();
-    };
-    let path = track.path().to_string();
-    let at = if path == "." {
-        String::new()
-    } else {
-        format!("`{path}`: ")
-    };
+/// The error of member `index`, chosen by its properties: its message,
+/// naming the member; the path inside the member where it failed stays
+/// recorded (the union's own decoder adds the path to the union).
+fn chosen_member_error<T: Untagged>(index: u16, error: &serde_json::Error) -> String {
     format!(
-        "{at}{} (decoding `{}` member `{}`, chosen by its properties)",
+        "{} (decoding `{}` member `{}`, chosen by its properties)",
         strip_position(error.to_string()),
         T::NAME,
         T::MEMBERS.get(usize::from(index)).copied().unwrap_or("?"),
@@ -1420,7 +1595,10 @@ fn try_members_once<T: Untagged>(
                     break;
                 }
             }
-            Err(e) => errors.push((*name, strip_position(e.to_string()))),
+            Err(e) => {
+                crate::decode::forget();
+                errors.push((*name, strip_position(e.to_string())));
+            }
         }
     }
     match best {
@@ -1551,8 +1729,8 @@ pub(crate) struct Replay<'de, A> {
 
 /// The value of the entry whose key [`Replay`] has just given out.
 enum Pending<'de> {
-    Buffered(Key<'de>, &'de str),
-    Tag(&'static str, Key<'de>),
+    Buffered(&'de str),
+    Tag(Key<'de>),
 }
 
 impl<'de, A: MapAccess<'de>> Replay<'de, A> {
@@ -1585,13 +1763,12 @@ impl<'de, A: MapAccess<'de>> Deserializer<'de> for Replay<'de, A> {
     }
 }
 
-/// The error of a replayed field: the input's path tracking has moved past
-/// it (it was read before the member was chosen), so the message names it.
-fn named<E: de::Error>(key: &str, error: &dyn std::fmt::Display) -> E {
-    de::Error::custom(format_args!(
-        "`{key}`: {}",
-        strip_position(error.to_string())
-    ))
+/// The error of a replayed field, without its position (one in the
+/// field's buffered text, not in the input): the member's decoder records
+/// the field's name in the error's path, as for the fields it reads from the
+/// input.
+fn replayed<E: de::Error>(error: &dyn std::fmt::Display) -> E {
+    de::Error::custom(strip_position(error.to_string()))
 }
 
 /// `key` given to `seed`: borrowed keys stay borrowed.
@@ -1615,12 +1792,12 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
     ) -> Result<Option<K::Value>, MemberError<A::Error>> {
         if let Some((key, value)) = self.buffered.next() {
             let out = key_seed(seed, &key);
-            self.pending = Some(Pending::Buffered(key, value));
+            self.pending = Some(Pending::Buffered(value));
             return out.map(Some);
         }
         if let Some((name, value)) = self.tag.take() {
             let out = key_seed(seed, &Key::Borrowed(name));
-            self.pending = Some(Pending::Tag(name, value));
+            self.pending = Some(Pending::Tag(value));
             return out.map(Some);
         }
         self.live = self.pending.is_some();
@@ -1646,12 +1823,12 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
             // Read again from its text with the reader the document is
             // read with (one copy of each field's decoder, not a second one
             // over a `Value`).
-            Pending::Buffered(key, text) => seed
+            Pending::Buffered(text) => seed
                 .deserialize(&mut serde_json::Deserializer::from_str(text))
-                .map_err(|e| named(key.as_str(), &e)),
-            Pending::Tag(name, value) => seed
+                .map_err(|e| replayed(&e)),
+            Pending::Tag(value) => seed
                 .deserialize(TagStr::<A::Error>(value, PhantomData))
-                .map_err(|e| named(name, &e)),
+                .map_err(|e| replayed(&e)),
         }
     }
 }
@@ -1757,7 +1934,7 @@ impl<'de, E: de::Error> Deserializer<'de> for TagStr<'de, E> {
 /// a required field that may be `null` is an `Option` the decoder still
 /// requires.
 #[cfg(feature = "schemars")]
-pub fn required(names: &'static str) -> impl FnMut(&mut schemars::Schema) {
+pub fn schema_required(names: &'static str) -> impl FnMut(&mut schemars::Schema) {
     move |schema: &mut schemars::Schema| {
         let Some(object) = schema.as_object_mut() else {
             return;
@@ -1835,11 +2012,52 @@ mod tests {
     use crate::drift::{Collector, Drift};
 
     /// A member whose tag is optional and comes in a newtype, the shapes the
-    /// tag replay must decode as a JSON string would.
-    #[derive(Debug, PartialEq, serde::Deserialize)]
+    /// tag replay must decode as a JSON string would; decoded as the
+    /// generated structs are (its fields record their names in the path of
+    /// an error).
+    #[derive(Debug, PartialEq)]
     struct Member {
         kind: Option<Kind>,
         n: Option<u8>,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Member {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Member;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a Member")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Member, A::Error> {
+                    let tolerant = super::tolerant();
+                    let mut unknown = crate::UnknownFields::new();
+                    let mut member = Member {
+                        kind: None,
+                        n: None,
+                    };
+                    while let Some(key) = map.next_key::<super::Key<'de>>()? {
+                        match key.as_str() {
+                            "kind" => {
+                                member.kind =
+                                    super::optional(tolerant, &mut map, "kind", &mut unknown)?
+                                        .flatten();
+                            }
+                            "n" => {
+                                member.n = super::optional(tolerant, &mut map, "n", &mut unknown)?
+                                    .flatten();
+                            }
+                            _ => super::keep(&mut map, key, &mut unknown)?,
+                        }
+                    }
+                    Ok(member)
+                }
+            }
+            d.deserialize_map(V)
+        }
     }
 
     #[derive(Debug, PartialEq, serde::Deserialize)]
@@ -1975,12 +2193,21 @@ mod tests {
             ),
             "{after}"
         );
-        let before = serde_json::from_str::<Union>(r#"{"n": "x", "kind": "a"}"#)
-            .expect_err("a string is not a number");
+        let strictly = |json: &[u8]| match crate::decode_strict::<Union>(json) {
+            Err(crate::StrictError::Decode(e)) => e,
+            other => panic!("{other:?}"),
+        };
+        let before = strictly(br#"{"n": "x", "kind": "a"}"#);
+        assert_eq!(before.path(), "n", "{before}");
         assert!(
-            before.to_string().starts_with("`n`: invalid type"),
+            before.message().starts_with(
+                "invalid type: string \"x\", expected u8 (decoding `Union` member `Member`"
+            ),
             "{before}"
         );
+        // After the tag too, the path goes into the member.
+        let after = strictly(br#"{"kind": "a", "n": "x"}"#);
+        assert_eq!(after.path(), "n", "{after}");
     }
 
     /// A union of two members that one tag value (`kind = "t"`) selects,
@@ -2361,12 +2588,52 @@ mod tests {
     }
 
     /// `Call | Batch`, after a member that takes any object (its unknown
-    /// fields kept), tried first.
-    #[derive(Debug, serde::Deserialize)]
+    /// fields kept), tried first. `Call` decodes as the generated structs do
+    /// (its fields record their names, its array the index, in the path of
+    /// an error).
+    #[derive(Debug)]
     struct Call {
         #[allow(dead_code)]
         id: String,
         cond: Vec<Cond>,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Call {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Call;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a Call")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Call, A::Error> {
+                    let mut unknown = crate::UnknownFields::new();
+                    let (mut id, mut cond) = (None, None);
+                    while let Some(key) = map.next_key::<super::Key<'de>>()? {
+                        match key.as_str() {
+                            "id" => id = Some(super::required(&mut map, "id")?),
+                            "cond" => {
+                                cond = Some(super::Decoded::field(super::required::<
+                                    _,
+                                    super::Seq<Cond>,
+                                >(
+                                    &mut map, "cond"
+                                )?));
+                            }
+                            _ => super::keep(&mut map, key, &mut unknown)?,
+                        }
+                    }
+                    Ok(Call {
+                        id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                        cond: cond.ok_or_else(|| serde::de::Error::missing_field("cond"))?,
+                    })
+                }
+            }
+            d.deserialize_map(V)
+        }
     }
 
     #[derive(Debug, serde::Deserialize)]
@@ -2464,7 +2731,7 @@ mod tests {
         let strict = crate::decode_strict::<Response>(json).expect_err("a tag is missing");
         let message = strict.to_string();
         assert!(
-            message.contains("`cond[0]`: missing field `kind`")
+            message.starts_with("at `cond[0]`: missing field `kind`")
                 && message.contains("member `Call`"),
             "{message}"
         );

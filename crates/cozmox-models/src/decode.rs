@@ -32,6 +32,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::DeserializeOwned;
@@ -105,21 +106,197 @@ impl From<serde_json::Error> for DecodeError {
 impl From<serde_path_to_error::Error<serde_json::Error>> for DecodeError {
     fn from(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        let mut message = inner.to_string();
-        if inner.line() > 0 {
-            let suffix = format!(" at line {} column {}", inner.line(), inner.column());
-            if let Some(stripped) = message.strip_suffix(&suffix) {
-                message = stripped.to_owned();
-            }
-        }
         DecodeError {
             path,
-            message,
-            line: inner.line(),
-            column: inner.column(),
+            ..DecodeError::from(e.into_inner())
         }
     }
+}
+
+impl DecodeError {
+    /// The error of the whole document `text`: when that is an array, the
+    /// index of the element where decoding stopped leads the path. serde's
+    /// `Vec`, which a list response decodes with, records no index (the
+    /// generated decoders' array fields do, see [`Step`]); the element is
+    /// found from the error's position, on this error path only.
+    #[cold]
+    fn in_document(mut self, text: &str) -> Self {
+        if self.line == 0 || self.path.starts_with('[') || !text.trim_start().starts_with('[') {
+            return self;
+        }
+        let offset = text
+            .split_inclusive('\n')
+            .take(self.line - 1)
+            .map(str::len)
+            .sum::<usize>()
+            + self.column;
+        if let Some(index) = element_at(text, offset) {
+            self.path = match self.path.as_str() {
+                "." => format!("[{index}]"),
+                inner => format!("[{index}].{inner}"),
+            };
+        }
+        self
+    }
+
+    /// `error`, at the path its way out of the decoders recorded (see
+    /// [`Step`]); the record is taken, so the next error starts afresh.
+    pub(crate) fn traced(error: serde_json::Error) -> Self {
+        DecodeError {
+            path: take_path(),
+            ..DecodeError::from(error)
+        }
+    }
+}
+
+/// The index of the element of the array `text` that holds byte `offset`
+/// (past its first byte, up to just after its last: where a decoder stops
+/// reading it); for an array that does not read to its end, the element
+/// being read when it stopped. `None` when no element holds it.
+fn element_at(text: &str, offset: usize) -> Option<usize> {
+    struct Spans<'a> {
+        base: usize,
+        spans: &'a mut Vec<(usize, usize)>,
+    }
+    impl<'de> serde::de::Visitor<'de> for Spans<'_> {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<bool, S::Error> {
+            loop {
+                match seq.next_element::<&'de serde_json::value::RawValue>() {
+                    Ok(Some(raw)) => {
+                        let raw = raw.get();
+                        let start = raw.as_ptr() as usize - self.base;
+                        self.spans.push((start, start + raw.len()));
+                    }
+                    Ok(None) => return Ok(true),
+                    Err(_) => return Ok(false),
+                }
+            }
+        }
+    }
+    let mut spans = Vec::new();
+    let mut reading = serde_json::Deserializer::from_str(text);
+    let whole = serde::Deserializer::deserialize_seq(
+        &mut reading,
+        Spans {
+            base: text.as_ptr() as usize,
+            spans: &mut spans,
+        },
+    )
+    .unwrap_or(false);
+    if let Some(index) = spans
+        .iter()
+        .position(|&(start, end)| start < offset && offset <= end)
+    {
+        return Some(index);
+    }
+    let read = spans.last().map_or(0, |&(_, end)| end);
+    (!whole && offset > read).then_some(spans.len())
+}
+
+/// One step of the JSON path of an error, recorded as the error leaves the
+/// decoder that was reading there: a struct's field ([`crate::de::required`],
+/// [`crate::de::optional`]), a key kept as unknown ([`crate::de::keep`]), an
+/// element of an array field ([`crate::de::Seq`]).
+///
+/// The path is recorded as the error unwinds, not tracked on the way in:
+/// decoding that succeeds records nothing and pays nothing for it, and
+/// there is one copy of each generated decoder, the one the document is
+/// decoded with. (`serde_path_to_error`, which tracks the path on the way
+/// in, wraps the deserializer: a second copy of every decoder, in every
+/// crate that decodes, about a fifth of the build of the generated crates.)
+/// A decoder that catches an error and goes on (a union trying another
+/// member, an optional field kept as sent) forgets what it recorded
+/// ([`forget`]), or keeps it aside for an error it may report later
+/// ([`take_trail`], [`restore`]).
+pub(crate) enum Step {
+    Field(&'static str),
+    Key(Box<str>),
+    Index(usize),
+}
+
+/// The most steps kept: deeper steps of a longer path are dropped (serde_json
+/// nests at most 128 levels; a deserializer that catches errors without
+/// forgetting their steps, which no decoder of this crate does, cannot grow
+/// the record past this).
+const MAX_STEPS: usize = 256;
+
+thread_local! {
+    /// The steps of the error on its way out, innermost first.
+    static TRAIL: RefCell<Vec<Step>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Record `step` of the path of an error on its way out.
+#[cold]
+#[inline(never)]
+pub(crate) fn record(step: Step) {
+    TRAIL.with(|trail| {
+        let mut trail = trail.borrow_mut();
+        if trail.len() < MAX_STEPS {
+            trail.push(step);
+        }
+    });
+}
+
+/// Forget the steps recorded: the error they were the path of was caught
+/// and dropped.
+#[inline]
+pub(crate) fn forget() {
+    TRAIL.with(|trail| {
+        if let Ok(mut trail) = trail.try_borrow_mut()
+            && !trail.is_empty()
+        {
+            trail.clear();
+        }
+    });
+}
+
+/// The steps recorded, taken out (for an error that may be reported later:
+/// [`restore`] puts them back).
+#[cold]
+pub(crate) fn take_trail() -> Vec<Step> {
+    TRAIL.with(|trail| std::mem::take(&mut *trail.borrow_mut()))
+}
+
+/// Put back the steps [`take_trail`] took, for the error they belong to,
+/// which is being returned now.
+#[cold]
+pub(crate) fn restore(steps: Vec<Step>) {
+    TRAIL.with(|trail| *trail.borrow_mut() = steps);
+}
+
+/// The path the steps recorded spell (`.` for none), as
+/// `serde_path_to_error` writes one: `messages[3].content`; the record is
+/// taken.
+#[cold]
+pub(crate) fn take_path() -> String {
+    let steps = take_trail();
+    if steps.is_empty() {
+        return ".".to_owned();
+    }
+    let mut path = String::new();
+    for step in steps.iter().rev() {
+        match step {
+            Step::Index(i) => {
+                path.push('[');
+                path.push_str(&i.to_string());
+                path.push(']');
+            }
+            Step::Field(name) => push_name(&mut path, name),
+            Step::Key(name) => push_name(&mut path, name),
+        }
+    }
+    path
+}
+
+fn push_name(path: &mut String, name: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(name);
 }
 
 /// Decode `json` as a `T`, keeping data the spec does not describe, and the
@@ -132,22 +309,28 @@ impl From<serde_path_to_error::Error<serde_json::Error>> for DecodeError {
 ///   about 15 % of the instructions of decoding a `Session`. Input that is not
 ///   UTF-8 is not JSON (RFC 8259 §8.1) and fails, with the path of the first
 ///   string that is not, or of what does not parse before it;
-/// - the JSON path of an error is tracked only when decoding fails, by
-///   decoding again (path tracking copies every key, which made decoding
-///   about 1.5× slower);
-/// - optional fields are tolerated only then too: that second decoding
-///   buffers the value of each optional field and decodes it on its own, so
-///   that one which does not fit is kept as sent instead of failing the
-///   document.
+/// - the JSON path of an error is recorded only as the error leaves the
+///   decoders: nothing is tracked while decoding succeeds (path
+///   tracking copies every key, which made decoding about 1.5× slower);
+/// - optional fields are tolerated only when decoding fails: a second
+///   decoding buffers the value of each optional field and decodes it on
+///   its own, so that one which does not fit is kept as sent instead of
+///   failing the document.
 pub fn decode<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> {
     let text = utf8(json)?;
+    forget();
     match serde_json::from_str(text) {
         Ok(value) => Ok(value),
         // Not JSON, or deeper than serde_json's limit as a whole (counting
         // the values read as text, which its own count skips): no optional
-        // field can be the reason; the error, with its path.
-        Err(_) if !crate::de::reads_as_a_whole(text) => decode_with_path(text),
-        Err(_) => crate::de::tolerantly(|| decode_with_path(text)),
+        // field can be the reason; the error, at the path it recorded.
+        Err(e) if !crate::de::reads_as_a_whole(text) => {
+            Err(DecodeError::traced(e).in_document(text))
+        }
+        Err(_) => {
+            forget();
+            crate::de::tolerantly(|| decode_traced(text)).map_err(|e| e.in_document(text))
+        }
     }
 }
 
@@ -176,18 +359,11 @@ fn utf8(json: &[u8]) -> Result<&str, DecodeError> {
     })
 }
 
-/// [`decode`], tracking the JSON path all along (tolerating optional fields
-/// when called inside [`crate::de::tolerantly`]).
-pub(crate) fn decode_with_path<T: DeserializeOwned>(json: &str) -> Result<T, DecodeError> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let value = serde_path_to_error::deserialize(&mut de)?;
-    de.end().map_err(|e| DecodeError {
-        path: ".".to_owned(),
-        message: e.to_string(),
-        line: e.line(),
-        column: e.column(),
-    })?;
-    Ok(value)
+/// [`decode`]'s reading of `json` as a `T`, the error at its path
+/// (tolerating optional fields when called inside
+/// [`crate::de::tolerantly`]).
+pub(crate) fn decode_traced<T: DeserializeOwned>(json: &str) -> Result<T, DecodeError> {
+    serde_json::from_str(json).map_err(DecodeError::traced)
 }
 
 impl DecodeError {
@@ -236,9 +412,14 @@ impl std::error::Error for StrictError {}
 /// that pin a server to the spec.
 pub fn decode_strict<T: DeserializeOwned + Drift>(json: &[u8]) -> Result<T, StrictError> {
     let text = utf8(json).map_err(StrictError::Decode)?;
+    forget();
     let value: T = match serde_json::from_str(text) {
         Ok(value) => value,
-        Err(_) => decode_with_path(text).map_err(StrictError::Decode)?,
+        Err(e) => {
+            return Err(StrictError::Decode(
+                DecodeError::traced(e).in_document(text),
+            ));
+        }
     };
     let unknown = value.unknown_data();
     if unknown.is_empty() {
@@ -252,10 +433,57 @@ pub fn decode_strict<T: DeserializeOwned + Drift>(json: &[u8]) -> Result<T, Stri
 mod tests {
     use super::decode;
 
-    #[derive(Debug, serde::Deserialize)]
+    /// Decoded as the generated structs are: fields record their names,
+    /// array fields the index, in the path of an error.
+    #[derive(Debug)]
     struct Named {
-        #[allow(dead_code)]
         name: String,
+        items: Option<Vec<Named>>,
+    }
+
+    impl crate::Drift for Named {
+        fn drift<'a>(&'a self, _: &mut crate::drift::Collector<'a>) {}
+    }
+
+    impl<'de> serde::Deserialize<'de> for Named {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Named;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a Named")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Named, A::Error> {
+                    use crate::de::{Decoded, Key, Seq, keep, optional, required};
+                    let tolerant = crate::de::tolerant();
+                    let mut unknown = crate::UnknownFields::new();
+                    let (mut name, mut items) = (None, None);
+                    while let Some(key) = map.next_key::<Key<'de>>()? {
+                        match key.as_str() {
+                            "name" => name = Some(required(&mut map, "name")?),
+                            "items" => {
+                                items = Decoded::field(optional::<_, Option<Seq<Named>>>(
+                                    tolerant,
+                                    &mut map,
+                                    "items",
+                                    &mut unknown,
+                                )?)
+                                .flatten();
+                            }
+                            _ => keep(&mut map, key, &mut unknown)?,
+                        }
+                    }
+                    Ok(Named {
+                        name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                        items,
+                    })
+                }
+            }
+            d.deserialize_map(V)
+        }
     }
 
     #[test]
@@ -282,5 +510,97 @@ mod tests {
         assert_eq!(named.name, "caf\u{e9} \u{e9}");
         let error = decode::<Named>(b"{\"name\": 5}").expect_err("a number");
         assert_eq!(error.path(), "name", "{error}");
+    }
+
+    #[test]
+    fn the_path_names_fields_and_indices_on_every_path() {
+        let json =
+            br#"{"name": "a", "items": [{"name": "b"}, {"name": "c", "items": [{"name": 1}]}]}"#;
+        // `items` is optional: strictly, the error is at its place.
+        let strict = super::decode_strict::<Named>(json).map(|_| ()).unwrap_err();
+        assert_eq!(
+            strict.to_string().split(':').next(),
+            Some("at `items[1].items[0].name`")
+        );
+        // Tolerantly, the document decodes; the value kept says why, at the
+        // path inside it.
+        let decoded = decode::<Named>(json).expect("tolerated");
+        let items = decoded.items.expect("the outer array decodes");
+        assert_eq!(items[1].name, "c");
+        assert!(items[1].items.is_none());
+        // A required field fails the document where it is, whether the
+        // error comes from the first reading or the tolerant one.
+        let error = decode::<Named>(br#"{"items": [{"name": "b"}], "name": ["x"]}"#).unwrap_err();
+        assert_eq!(error.path(), "name", "{error}");
+        // Input that does not parse: the path to where it stops.
+        let error = decode::<Named>(br#"{"name": "a", "items": [{"name": "b"}, {"name": "c", "#)
+            .unwrap_err();
+        assert_eq!(error.path(), "items[1]", "{error}");
+        // A key the struct does not declare, whose value does not parse.
+        let error = decode::<Named>(br#"{"name": "a", "extra": [1, }"#).unwrap_err();
+        assert_eq!(error.path(), "extra", "{error}");
+    }
+
+    #[test]
+    fn a_document_that_is_an_array_names_the_element() {
+        let json =
+            b"[{\"name\": \"a\"},\n {\"name\": \"b\", \"items\": [{\"name\": 1}]}, {\"name\": 2}]";
+        let error = decode::<Vec<Named>>(json).unwrap_err();
+        assert_eq!(error.path(), "[2].name", "{error}");
+        let strict = super::decode_strict::<Vec<Named>>(json)
+            .map(|_| ())
+            .unwrap_err();
+        assert!(
+            strict.to_string().starts_with("at `[1].items[0].name`"),
+            "{strict}"
+        );
+        // A missing field: the element it is missing from.
+        let error = decode::<Vec<Named>>(br#"[{"name": "a"}, {"items": []}]"#).unwrap_err();
+        assert_eq!(error.path(), "[1]", "{error}");
+        // Input that stops inside an element.
+        let error =
+            decode::<Vec<Named>>(br#"[{"name": "a"}, {"name": "b"}, {"name": "#).unwrap_err();
+        assert_eq!(error.path(), "[2].name", "{error}");
+        // Not an array where one is expected, and an array where an object is.
+        assert_eq!(
+            decode::<Vec<Named>>(br#"{"name": "a"}"#)
+                .unwrap_err()
+                .path(),
+            "."
+        );
+        assert_eq!(
+            decode::<Named>(br#"[{"name": "a"}]"#).unwrap_err().path(),
+            "."
+        );
+        // After the array.
+        assert_eq!(
+            decode::<Vec<Named>>(br#"[{"name": "a"}] x"#)
+                .unwrap_err()
+                .path(),
+            "."
+        );
+    }
+
+    #[test]
+    fn an_error_caught_leaves_no_step_behind() {
+        // A user's own reading of a generated type, which fails: its steps
+        // are left on this thread, and the next decode starts afresh.
+        assert!(serde_json::from_str::<Named>(r#"{"items": [{"name": 1}]}"#).is_err());
+        let error = decode::<Named>(br#"{"name": 2}"#).unwrap_err();
+        assert_eq!(error.path(), "name", "{error}");
+        // An optional value kept as sent takes its error's path with it.
+        let decoded =
+            decode::<Named>(br#"{"name": "a", "items": [{"name": 3}]}"#).expect("tolerated");
+        assert!(decoded.items.is_none());
+        let error = decode::<Named>(br#"{"name": "a", "items": [], "name": 4}"#).unwrap_err();
+        assert_eq!(error.path(), "name", "{error}");
+    }
+
+    #[test]
+    fn the_record_is_bounded() {
+        for _ in 0..super::MAX_STEPS * 2 {
+            let _ = serde_json::from_str::<Named>(r#"{"items": [{"items": [{"name": 1}]}]}"#);
+        }
+        assert!(super::TRAIL.with(|t| t.borrow().len()) <= super::MAX_STEPS);
     }
 }

@@ -36,7 +36,7 @@ pub fn json_schema_derives(file: &mut syn::File) -> usize {
             // One string: schemars' derive parses no array expressions.
             let names = required.join("\0");
             attrs.push(syn::parse_quote! {
-                #[cfg_attr(feature = "schemars", schemars(transform = crate::de::required(#names)))]
+                #[cfg_attr(feature = "schemars", schemars(transform = crate::de::schema_required(#names)))]
             });
         }
         for v in variants.into_iter().flatten() {
@@ -109,7 +109,7 @@ mod tests {
             "{t}"
         );
         assert!(
-            t.contains("schemars(transform=crate::de::required(\"c\")))]"),
+            t.contains("schemars(transform=crate::de::schema_required(\"c\")))]"),
             "{t}"
         );
         assert!(

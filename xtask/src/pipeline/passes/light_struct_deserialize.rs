@@ -81,23 +81,43 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
             quote::quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
         });
         // Optional fields go through `crate::de::optional`, which tolerates
-        // a value that does not fit when decoding tolerantly.
+        // a value that does not fit when decoding tolerantly; required ones
+        // through `crate::de::required`. Both record the field's name in the
+        // path of an error; an array field is read as `crate::de::Seq`,
+        // which records the index of the element that fails.
         let arms = fields.iter().zip(&slots).map(|(f, slot)| {
             let json = &f.json;
+            let spot = if f.nullable {
+                generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone())
+            } else {
+                f.ty.clone()
+            };
+            let as_seq = seq_decode(&spot);
+            let read = match (&as_seq, f.nullable) {
+                (Some(as_seq), _) => quote::quote!(::<_, #as_seq>),
+                (None, true) => quote::quote!(::<_, #spot>),
+                (None, false) => quote::quote!(),
+            };
+            let value = |call: proc_macro2::TokenStream| match as_seq {
+                Some(_) => quote::quote!(crate::de::Decoded::field(#call?)),
+                None => quote::quote!(#call?),
+            };
             match (f.nullable, f.tolerant()) {
                 (true, true) => {
-                    let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
-                    quote::quote!(#json => #slot = crate::de::optional::<_, #inner>(tolerant, &mut map, #json, &mut unknown)?.map(::std::option::Option::Some),)
+                    let value = value(quote::quote!(crate::de::optional #read (tolerant, &mut map, #json, &mut unknown)));
+                    quote::quote!(#json => #slot = #value.map(::std::option::Option::Some),)
                 }
                 (true, false) => {
-                    let inner = generic_arg(&f.ty, "Option").unwrap_or_else(|| f.ty.clone());
-                    quote::quote!(#json => #slot = ::std::option::Option::Some(::std::option::Option::Some(map.next_value::<#inner>()?)),)
+                    let value = value(quote::quote!(crate::de::required #read (&mut map, #json)));
+                    quote::quote!(#json => #slot = ::std::option::Option::Some(::std::option::Option::Some(#value)),)
                 }
                 (false, true) => {
-                    quote::quote!(#json => #slot = crate::de::optional(tolerant, &mut map, #json, &mut unknown)?,)
+                    let value = value(quote::quote!(crate::de::optional #read (tolerant, &mut map, #json, &mut unknown)));
+                    quote::quote!(#json => #slot = #value,)
                 }
                 (false, false) => {
-                    quote::quote!(#json => #slot = ::std::option::Option::Some(map.next_value()?),)
+                    let value = value(quote::quote!(crate::de::required #read (&mut map, #json)));
+                    quote::quote!(#json => #slot = ::std::option::Option::Some(#value),)
                 }
             }
         });
@@ -138,9 +158,7 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
                             while let ::std::option::Option::Some(key) = map.next_key::<crate::de::Key<'de>>()? {
                                 match key.as_str() {
                                     #(#arms)*
-                                    _ => {
-                                        unknown.keep(key.into_string(), map.next_value()?);
-                                    }
+                                    _ => crate::de::keep(&mut map, key, &mut unknown)?,
                                 }
                             }
                             ::std::result::Result::Ok(#name { #(#inits)* #unknown_ident: unknown })
@@ -165,6 +183,28 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
     );
     complete_struct_exprs(file, &added);
     changed
+}
+
+/// What an array field (`Vec<T>`, or `Option<Vec<T>>`) is read as:
+/// `crate::de::Seq<T>`, which records the index of an element that fails in
+/// the error's path; a map field (`HashMap<String, T>`) as
+/// `crate::de::Entries<T>`, which records the key; `None` for other fields.
+fn seq_decode(ty: &syn::Type) -> Option<syn::Type> {
+    let recording = |ty: &syn::Type| -> Option<syn::Type> {
+        if let Some(element) = generic_arg(ty, "Vec") {
+            return Some(syn::parse_quote!(crate::de::Seq<#element>));
+        }
+        let key = generic_arg(ty, "HashMap")?;
+        let value = crate::pipeline::syntax::nth_generic_arg(ty, "HashMap", 1)?;
+        let default_hasher = crate::pipeline::syntax::nth_generic_arg(ty, "HashMap", 2).is_none();
+        (default_hasher && crate::pipeline::syntax::type_ident(&key).as_deref() == Some("String"))
+            .then(|| syn::parse_quote!(crate::de::Entries<#value>))
+    };
+    if let Some(read) = recording(ty) {
+        return Some(read);
+    }
+    let read = recording(&generic_arg(ty, "Option")?)?;
+    Some(syn::parse_quote!(::std::option::Option<#read>))
 }
 
 /// Add the field that keeps unknown object fields to a struct, and to the
@@ -284,7 +324,9 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("\"id\"=>f0=::std::option::Option::Some(map.next_value()?),"),
+            text.contains(
+                "\"id\"=>{f0=::std::option::Option::Some(crate::de::required(&mutmap,\"id\")?,);}"
+            ),
             "{text}"
         );
         assert!(text.contains("missing_field(\"id\")"), "{text}");
@@ -304,13 +346,41 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("unknown.keep(key.into_string(),map.next_value()?)"),
+            text.contains("_=>crate::de::keep(&mutmap,key,&mutunknown)?,"),
             "{text}"
         );
         assert!(
             text.contains("pubunknown_fields:crate::UnknownFields"),
             "{text}"
         );
+    }
+
+    /// Array and map fields are read as `Seq` and `Entries` (which record
+    /// the index or key of a value that fails in the error's path) and
+    /// handed on as the field's type; other collections as they are.
+    #[test]
+    fn array_and_map_fields_record_where_they_fail() {
+        let mut file: syn::File = syn::parse2(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct A {
+                pub items: ::std::vec::Vec<Item>,
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub more: ::std::option::Option<::std::vec::Vec<Item>>,
+                pub by_name: ::std::collections::HashMap<::std::string::String, Item>,
+                pub other: ::std::collections::BTreeMap<::std::string::String, Item>,
+            }
+        })
+        .unwrap();
+        assert_eq!(light_struct_deserialize(&mut file), ["A"]);
+        let text: String = prettyplease::unparse(&file).split_whitespace().collect();
+        for expected in [
+            "f0=::std::option::Option::Some(crate::de::Decoded::field(crate::de::required::<_,crate::de::Seq<Item>,>(&mutmap,\"items\")?,),);",
+            "f1=crate::de::Decoded::field(crate::de::optional::<_,::std::option::Option<crate::de::Seq<Item>>,>(tolerant,&mutmap,\"more\",&mutunknown)?,);",
+            "f2=::std::option::Option::Some(crate::de::Decoded::field(crate::de::required::<_,crate::de::Entries<Item>,>(&mutmap,\"by_name\")?,),);",
+            "f3=::std::option::Option::Some(crate::de::required(&mutmap,\"other\")?,);",
+        ] {
+            assert!(text.contains(expected), "{expected}\n{text}");
+        }
     }
 
     /// A required nullable field (typify marks it with
@@ -331,7 +401,7 @@ mod tests {
         assert_eq!(light_struct_deserialize(&mut file), ["M"]);
         let text: String = prettyplease::unparse(&file).split_whitespace().collect();
         assert!(
-            text.contains("\"content\"=>f0=::std::option::Option::Some(map.next_value()?),"),
+            text.contains("\"content\"=>{f0=::std::option::Option::Some(crate::de::required(&mutmap,\"content\")?,);}"),
             "{text}"
         );
         assert!(text.contains("missing_field(\"content\")"), "{text}");
