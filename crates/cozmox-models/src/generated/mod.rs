@@ -101,10 +101,12 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f0 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AnalysisCost {
@@ -367,12 +369,19 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                             )?;
                         }
                         "structuredDataMultiPlan" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "structuredDataMultiPlan",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<StructuredDataMultiPlan>,
+                                    >,
+                                >(
+                                    tolerant,
+                                    &mut map,
+                                    "structuredDataMultiPlan",
+                                    &mut unknown,
+                                )?,
+                            );
                         }
                         "structuredDataPlan" => {
                             f2 = crate::de::optional(
@@ -398,9 +407,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AnalysisPlan {
@@ -578,10 +585,12 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
                                 &mut unknown,
                             )?;
                         }
-                        "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "provider" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "provider")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AnthropicCredential {
@@ -1028,12 +1037,12 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                             )?;
                         }
                         "messages" => {
-                            f4 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "messages",
-                                &mut unknown,
-                            )?;
+                            f4 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<Message>>,
+                                >(tolerant, &mut map, "messages", &mut unknown)?,
+                            );
                         }
                         "model" => {
                             f5 = crate::de::optional(
@@ -1051,7 +1060,11 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                                 &mut unknown,
                             )?;
                         }
-                        "provider" => f7 = ::std::option::Option::Some(map.next_value()?),
+                        "provider" => {
+                            f7 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "provider")?,
+                            );
+                        }
                         "temperature" => {
                             f8 = crate::de::optional(
                                 tolerant,
@@ -1069,24 +1082,22 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
                             )?;
                         }
                         "toolIds" => {
-                            f10 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "toolIds",
-                                &mut unknown,
-                            )?;
+                            f10 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "toolIds", &mut unknown)?,
+                            );
                         }
                         "tools" => {
-                            f11 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "tools",
-                                &mut unknown,
-                            )?;
+                            f11 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<Tool>>,
+                                >(tolerant, &mut map, "tools", &mut unknown)?,
+                            );
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AnthropicModel {
@@ -1321,10 +1332,12 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
                                 &mut unknown,
                             )?;
                         }
-                        "type" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f1 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AnthropicThinkingEnabled {
@@ -1767,12 +1780,12 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                             )?;
                         }
                         "messages" => {
-                            f5 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "messages",
-                                &mut unknown,
-                            )?;
+                            f5 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<ToolExecutionMessage>>,
+                                >(tolerant, &mut map, "messages", &mut unknown)?,
+                            );
                         }
                         "method" => {
                             f6 = crate::de::optional(
@@ -1798,7 +1811,11 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                                 &mut unknown,
                             )?;
                         }
-                        "type" => f9 = ::std::option::Option::Some(map.next_value()?),
+                        "type" => {
+                            f9 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
+                        }
                         "url" => {
                             f10 = crate::de::optional(
                                 tolerant,
@@ -1815,9 +1832,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(ApiRequestTool {
@@ -2225,9 +2240,7 @@ impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(ArtifactPlan {
@@ -2836,7 +2849,9 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                             )?;
                         }
                         "provider" => {
-                            f10 = ::std::option::Option::Some(map.next_value()?);
+                            f10 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "provider")?,
+                            );
                         }
                         "realtimeUrl" => {
                             f11 = crate::de::optional(
@@ -2847,12 +2862,12 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                             )?;
                         }
                         "wordBoost" => {
-                            f12 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "wordBoost",
-                                &mut unknown,
-                            )?;
+                            f12 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "wordBoost", &mut unknown)?,
+                            );
                         }
                         "wordFinalizationMaxWaitTime" => {
                             f13 = crate::de::optional(
@@ -2862,9 +2877,7 @@ impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AssemblyAiTranscriber {
@@ -3089,12 +3102,12 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                             )?;
                         }
                         "regexOptions" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "regexOptions",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<RegexOption>>,
+                                >(tolerant, &mut map, "regexOptions", &mut unknown)?,
+                            );
                         }
                         "timeoutSeconds" => {
                             f2 = crate::de::optional(
@@ -3104,10 +3117,12 @@ impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
                                 &mut unknown,
                             )?;
                         }
-                        "type" => f3 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f3 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AssistantCustomEndpointingRule {
@@ -3407,7 +3422,11 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                                 &mut unknown,
                             )?;
                         }
-                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "role")?,
+                            );
+                        }
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
                                 tolerant,
@@ -3424,9 +3443,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AssistantMessage {
@@ -4632,12 +4649,14 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                             )?;
                         }
                         "clientMessages" => {
-                            f5 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "clientMessages",
-                                &mut unknown,
-                            )?;
+                            f5 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<AssistantOverridesClientMessagesItem>,
+                                    >,
+                                >(tolerant, &mut map, "clientMessages", &mut unknown)?,
+                            );
                         }
                         "compliancePlan" => {
                             f6 = crate::de::optional(
@@ -4648,20 +4667,20 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                             )?;
                         }
                         "credentialIds" => {
-                            f7 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "credentialIds",
-                                &mut unknown,
-                            )?;
+                            f7 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "credentialIds", &mut unknown)?,
+                            );
                         }
                         "credentials" => {
-                            f8 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "credentials",
-                                &mut unknown,
-                            )?;
+                            f8 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<Credential>>,
+                                >(tolerant, &mut map, "credentials", &mut unknown)?,
+                            );
                         }
                         "endCallMessage" => {
                             f9 = crate::de::optional(
@@ -4672,12 +4691,12 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                             )?;
                         }
                         "endCallPhrases" => {
-                            f10 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "endCallPhrases",
-                                &mut unknown,
-                            )?;
+                            f10 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "endCallPhrases", &mut unknown)?,
+                            );
                         }
                         "firstMessage" => {
                             f11 = crate::de::optional(
@@ -4704,12 +4723,12 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                             )?;
                         }
                         "hooks" => {
-                            f14 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "hooks",
-                                &mut unknown,
-                            )?;
+                            f14 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<AssistantHook>>,
+                                >(tolerant, &mut map, "hooks", &mut unknown)?,
+                            );
                         }
                         "keypadInputPlan" => {
                             f15 = crate::de::optional(
@@ -4792,12 +4811,14 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                             )?;
                         }
                         "serverMessages" => {
-                            f25 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "serverMessages",
-                                &mut unknown,
-                            )?;
+                            f25 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<AssistantOverridesServerMessagesItem>,
+                                    >,
+                                >(tolerant, &mut map, "serverMessages", &mut unknown)?,
+                            );
                         }
                         "silenceTimeoutSeconds" => {
                             f26 = crate::de::optional(
@@ -4832,12 +4853,19 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                             )?;
                         }
                         "transportConfigurations" => {
-                            f30 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "transportConfigurations",
-                                &mut unknown,
-                            )?;
+                            f30 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<TransportConfiguration>,
+                                    >,
+                                >(
+                                    tolerant,
+                                    &mut map,
+                                    "transportConfigurations",
+                                    &mut unknown,
+                                )?,
+                            );
                         }
                         "variableValues" => {
                             f31 = crate::de::optional(
@@ -4871,9 +4899,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AssistantOverrides {
@@ -5195,7 +5221,11 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                                 &mut unknown,
                             )?;
                         }
-                        "provider" => f3 = ::std::option::Option::Some(map.next_value()?),
+                        "provider" => {
+                            f3 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "provider")?,
+                            );
+                        }
                         "speed" => {
                             f4 = crate::de::optional(
                                 tolerant,
@@ -5212,9 +5242,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(AzureVoice {
@@ -5396,9 +5424,7 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(BackgroundSpeechDenoisingPlan {
@@ -5626,25 +5652,27 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
                 {
                     match key.as_str() {
                         "do" => {
-                            f0 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "do",
-                                &mut unknown,
-                            )?;
+                            f0 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<HookAction>>,
+                                >(tolerant, &mut map, "do", &mut unknown)?,
+                            );
                         }
                         "filters" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "filters",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<CallHookFilter>>,
+                                >(tolerant, &mut map, "filters", &mut unknown)?,
+                            );
                         }
-                        "on" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "on" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "on")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(CallHookCallEnding {
@@ -5792,17 +5820,19 @@ impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
                 {
                     match key.as_str() {
                         "do" => {
-                            f0 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "do",
-                                &mut unknown,
-                            )?;
+                            f0 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<HookAction>>,
+                                >(tolerant, &mut map, "do", &mut unknown)?,
+                            );
                         }
-                        "on" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "on" => {
+                            f1 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "on")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(CallHookCallRinging {
@@ -6052,17 +6082,19 @@ impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
                             )?;
                         }
                         "oneOf" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "oneOf",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "oneOf", &mut unknown)?,
+                            );
                         }
-                        "type" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(CallHookFilterOneOf {
@@ -6289,16 +6321,19 @@ impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
                             )?;
                         }
                         "punctuationBoundaries" => {
-                            f3 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "punctuationBoundaries",
-                                &mut unknown,
-                            )?;
+                            f3 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(
+                                    tolerant,
+                                    &mut map,
+                                    "punctuationBoundaries",
+                                    &mut unknown,
+                                )?,
+                            );
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(ChunkPlan {
@@ -6464,9 +6499,7 @@ impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(CompliancePlan {
@@ -6655,9 +6688,7 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(Condition {
@@ -6770,10 +6801,12 @@ impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "provider" => {
+                            f0 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "provider")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(CozmoxSmartEndpointingPlan {
@@ -7944,12 +7977,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                             )?;
                         }
                         "clientMessages" => {
-                            f5 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "clientMessages",
-                                &mut unknown,
-                            )?;
+                            f5 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<CreateAssistantDtoClientMessagesItem>,
+                                    >,
+                                >(tolerant, &mut map, "clientMessages", &mut unknown)?,
+                            );
                         }
                         "compliancePlan" => {
                             f6 = crate::de::optional(
@@ -7960,20 +7995,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                             )?;
                         }
                         "credentialIds" => {
-                            f7 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "credentialIds",
-                                &mut unknown,
-                            )?;
+                            f7 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "credentialIds", &mut unknown)?,
+                            );
                         }
                         "credentials" => {
-                            f8 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "credentials",
-                                &mut unknown,
-                            )?;
+                            f8 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<Credential>>,
+                                >(tolerant, &mut map, "credentials", &mut unknown)?,
+                            );
                         }
                         "endCallMessage" => {
                             f9 = crate::de::optional(
@@ -7984,12 +8019,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                             )?;
                         }
                         "endCallPhrases" => {
-                            f10 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "endCallPhrases",
-                                &mut unknown,
-                            )?;
+                            f10 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "endCallPhrases", &mut unknown)?,
+                            );
                         }
                         "firstMessage" => {
                             f11 = crate::de::optional(
@@ -8016,12 +8051,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                             )?;
                         }
                         "hooks" => {
-                            f14 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "hooks",
-                                &mut unknown,
-                            )?;
+                            f14 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<AssistantHook>>,
+                                >(tolerant, &mut map, "hooks", &mut unknown)?,
+                            );
                         }
                         "keypadInputPlan" => {
                             f15 = crate::de::optional(
@@ -8104,12 +8139,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                             )?;
                         }
                         "serverMessages" => {
-                            f25 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "serverMessages",
-                                &mut unknown,
-                            )?;
+                            f25 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<CreateAssistantDtoServerMessagesItem>,
+                                    >,
+                                >(tolerant, &mut map, "serverMessages", &mut unknown)?,
+                            );
                         }
                         "silenceTimeoutSeconds" => {
                             f26 = crate::de::optional(
@@ -8144,12 +8181,19 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                             )?;
                         }
                         "transportConfigurations" => {
-                            f30 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "transportConfigurations",
-                                &mut unknown,
-                            )?;
+                            f30 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<TransportConfiguration>,
+                                    >,
+                                >(
+                                    tolerant,
+                                    &mut map,
+                                    "transportConfigurations",
+                                    &mut unknown,
+                                )?,
+                            );
                         }
                         "voice" => {
                             f31 = crate::de::optional(
@@ -8175,9 +8219,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(CreateAssistantDto {
@@ -8594,9 +8636,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(CreateCustomerDto {
@@ -9147,12 +9187,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                             )?;
                         }
                         "messages" => {
-                            f6 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "messages",
-                                &mut unknown,
-                            )?;
+                            f6 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<CreateSessionDtoMessagesItem>,
+                                    >,
+                                >(tolerant, &mut map, "messages", &mut unknown)?,
+                            );
                         }
                         "name" => {
                             f7 = crate::de::optional(
@@ -9202,9 +9244,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(CreateSessionDto {
@@ -9526,7 +9566,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "provider" => {
+                            f0 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "provider")?,
+                            );
+                        }
                         "server" => {
                             f1 = crate::de::optional(
                                 tolerant,
@@ -9535,9 +9579,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(CustomKnowledgeBase {
@@ -9769,7 +9811,11 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                                 &mut unknown,
                             )?;
                         }
-                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "role")?,
+                            );
+                        }
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
                                 tolerant,
@@ -9786,9 +9832,7 @@ impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(DeveloperMessage {
@@ -10004,7 +10048,11 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                                 &mut unknown,
                             )?;
                         }
-                        "type" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "type" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
+                        }
                         "value" => {
                             f3 = crate::de::optional(
                                 tolerant,
@@ -10013,9 +10061,7 @@ impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(ExactReplacement {
@@ -10145,16 +10191,14 @@ impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
                 {
                     match key.as_str() {
                         "transcribers" => {
-                            f0 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "transcribers",
-                                &mut unknown,
-                            )?;
+                            f0 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<Transcriber>>,
+                                >(tolerant, &mut map, "transcribers", &mut unknown)?,
+                            );
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(FallbackTranscriberPlan {
@@ -10269,16 +10313,14 @@ impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
                 {
                     match key.as_str() {
                         "voices" => {
-                            f0 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "voices",
-                                &mut unknown,
-                            )?;
+                            f0 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<Voice>>,
+                                >(tolerant, &mut map, "voices", &mut unknown)?,
+                            );
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(FallbackVoicePlan {
@@ -10448,10 +10490,12 @@ impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
                                 &mut unknown,
                             )?;
                         }
-                        "type" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(FixedBackoffPlan {
@@ -10683,16 +10727,14 @@ impl<'de> ::serde::Deserialize<'de> for FormatPlan {
                             )?;
                         }
                         "replacements" => {
-                            f3 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "replacements",
-                                &mut unknown,
-                            )?;
+                            f3 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<Replacement>>,
+                                >(tolerant, &mut map, "replacements", &mut unknown)?,
+                            );
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(FormatPlan {
@@ -10986,9 +11028,7 @@ impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(FourierDenoisingPlan {
@@ -11161,20 +11201,20 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                 {
                     match key.as_str() {
                         "properties" => {
-                            f0 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "properties",
-                                &mut unknown,
-                            )?;
+                            f0 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Entries<JsonSchema>>,
+                                >(tolerant, &mut map, "properties", &mut unknown)?,
+                            );
                         }
                         "required" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "required",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "required", &mut unknown)?,
+                            );
                         }
                         "type" => {
                             f2 = crate::de::optional(
@@ -11184,9 +11224,7 @@ impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(FunctionParameters {
@@ -11374,10 +11412,12 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
                                 &mut unknown,
                             )?;
                         }
-                        "provider" => f2 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "provider" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "provider")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(GoogleVoicemailDetectionPlan {
@@ -11512,9 +11552,7 @@ impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(HipaaCompliancePlan {
@@ -12047,12 +12085,12 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                             )?;
                         }
                         "hooks" => {
-                            f2 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "hooks",
-                                &mut unknown,
-                            )?;
+                            f2 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<PhoneNumberHook>>,
+                                >(tolerant, &mut map, "hooks", &mut unknown)?,
+                            );
                         }
                         "name" => {
                             f3 = crate::de::optional(
@@ -12134,9 +12172,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(ImportTwilioPhoneNumberDto {
@@ -12478,12 +12514,12 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                             )?;
                         }
                         "enum" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "enum",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "enum", &mut unknown)?,
+                            );
                         }
                         "format" => {
                             f2 = crate::de::optional(
@@ -12510,20 +12546,20 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                             )?;
                         }
                         "properties" => {
-                            f5 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "properties",
-                                &mut unknown,
-                            )?;
+                            f5 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Entries<JsonSchema>>,
+                                >(tolerant, &mut map, "properties", &mut unknown)?,
+                            );
                         }
                         "required" => {
-                            f6 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "required",
-                                &mut unknown,
-                            )?;
+                            f6 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "required", &mut unknown)?,
+                            );
                         }
                         "title" => {
                             f7 = crate::de::optional(
@@ -12541,9 +12577,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchema {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(JsonSchema {
@@ -12742,9 +12776,7 @@ impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(KeypadInputPlan {
@@ -12981,18 +13013,20 @@ impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
                                 &mut unknown,
                             )?;
                         }
-                        "provider" => f1 = ::std::option::Option::Some(map.next_value()?),
+                        "provider" => {
+                            f1 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "provider")?,
+                            );
+                        }
                         "tags" => {
-                            f2 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "tags",
-                                &mut unknown,
-                            )?;
+                            f2 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "tags", &mut unknown)?,
+                            );
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(LangfuseObservabilityPlan {
@@ -13397,12 +13431,12 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                             )?;
                         }
                         "idleMessages" => {
-                            f2 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "idleMessages",
-                                &mut unknown,
-                            )?;
+                            f2 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "idleMessages", &mut unknown)?,
+                            );
                         }
                         "idleTimeoutSeconds" => {
                             f3 = crate::de::optional(
@@ -13420,9 +13454,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(MessagePlan {
@@ -13597,10 +13629,12 @@ impl<'de> ::serde::Deserialize<'de> for ModelCost {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f0 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(ModelCost {
@@ -13851,9 +13885,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(MonitorPlan {
@@ -14063,17 +14095,21 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
                 {
                     match key.as_str() {
                         "currentPage" => {
-                            f0 = ::std::option::Option::Some(map.next_value()?);
+                            f0 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "currentPage")?,
+                            );
                         }
                         "itemsPerPage" => {
-                            f1 = ::std::option::Option::Some(map.next_value()?);
+                            f1 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "itemsPerPage")?,
+                            );
                         }
                         "totalItems" => {
-                            f2 = ::std::option::Option::Some(map.next_value()?);
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "totalItems")?,
+                            );
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(PaginationMeta {
@@ -14221,9 +14257,7 @@ impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(PciCompliancePlan {
@@ -14440,9 +14474,7 @@ impl<'de> ::serde::Deserialize<'de> for RegexOption {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(RegexOption {
@@ -14741,9 +14773,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(Server {
@@ -15390,15 +15420,17 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                             )?;
                         }
                         "costs" => {
-                            f5 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "costs",
-                                &mut unknown,
-                            )?;
+                            f5 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<SessionCostsItem>>,
+                                >(tolerant, &mut map, "costs", &mut unknown)?,
+                            );
                         }
                         "createdAt" => {
-                            f6 = ::std::option::Option::Some(map.next_value()?);
+                            f6 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "createdAt")?,
+                            );
                         }
                         "customer" => {
                             f7 = crate::de::optional(
@@ -15424,14 +15456,18 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                                 &mut unknown,
                             )?;
                         }
-                        "id" => f10 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            f10 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "id")?,
+                            );
+                        }
                         "messages" => {
-                            f11 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "messages",
-                                &mut unknown,
-                            )?;
+                            f11 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<SessionMessagesItem>>,
+                                >(tolerant, &mut map, "messages", &mut unknown)?,
+                            );
                         }
                         "name" => {
                             f12 = crate::de::optional(
@@ -15441,7 +15477,11 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                                 &mut unknown,
                             )?;
                         }
-                        "orgId" => f13 = ::std::option::Option::Some(map.next_value()?),
+                        "orgId" => {
+                            f13 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "orgId")?,
+                            );
+                        }
                         "phoneNumber" => {
                             f14 = crate::de::optional(
                                 tolerant,
@@ -15483,11 +15523,11 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                             )?;
                         }
                         "updatedAt" => {
-                            f19 = ::std::option::Option::Some(map.next_value()?);
+                            f19 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "updatedAt")?,
+                            );
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(Session {
@@ -15642,10 +15682,12 @@ impl<'de> ::serde::Deserialize<'de> for SessionCost {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f0 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(SessionCost {
@@ -16050,11 +16092,22 @@ impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "metadata" => f0 = ::std::option::Option::Some(map.next_value()?),
-                        "results" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "metadata" => {
+                            f0 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "metadata")?,
+                            );
                         }
+                        "results" => {
+                            f1 = ::std::option::Option::Some(
+                                crate::de::Decoded::field(
+                                    crate::de::required::<
+                                        _,
+                                        crate::de::Seq<Session>,
+                                    >(&mut map, "results")?,
+                                ),
+                            );
+                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(SessionPaginatedResponse {
@@ -16191,9 +16244,7 @@ impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(SmartDenoisingPlan {
@@ -16514,12 +16565,17 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                 {
                     match key.as_str() {
                         "customEndpointingRules" => {
-                            f0 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "customEndpointingRules",
-                                &mut unknown,
-                            )?;
+                            f0 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<CustomEndpointingRule>>,
+                                >(
+                                    tolerant,
+                                    &mut map,
+                                    "customEndpointingRules",
+                                    &mut unknown,
+                                )?,
+                            );
                         }
                         "smartEndpointingEnabled" => {
                             f1 = crate::de::optional(
@@ -16553,9 +16609,7 @@ impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(StartSpeakingPlan {
@@ -16790,12 +16844,17 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                 {
                     match key.as_str() {
                         "acknowledgementPhrases" => {
-                            f0 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "acknowledgementPhrases",
-                                &mut unknown,
-                            )?;
+                            f0 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(
+                                    tolerant,
+                                    &mut map,
+                                    "acknowledgementPhrases",
+                                    &mut unknown,
+                                )?,
+                            );
                         }
                         "backoffSeconds" => {
                             f1 = crate::de::optional(
@@ -16806,12 +16865,12 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                             )?;
                         }
                         "interruptionPhrases" => {
-                            f2 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "interruptionPhrases",
-                                &mut unknown,
-                            )?;
+                            f2 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<::std::string::String>>,
+                                >(tolerant, &mut map, "interruptionPhrases", &mut unknown)?,
+                            );
                         }
                         "numWords" => {
                             f3 = crate::de::optional(
@@ -16829,9 +16888,7 @@ impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(StopSpeakingPlan {
@@ -16986,9 +17043,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(StructuredDataMultiPlan {
@@ -17174,12 +17229,12 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                             )?;
                         }
                         "messages" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "messages",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<crate::JsonObject>>,
+                                >(tolerant, &mut map, "messages", &mut unknown)?,
+                            );
                         }
                         "schema" => {
                             f2 = crate::de::optional(
@@ -17197,9 +17252,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(StructuredDataPlan {
@@ -17392,12 +17445,12 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                             )?;
                         }
                         "messages" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "messages",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<crate::JsonObject>>,
+                                >(tolerant, &mut map, "messages", &mut unknown)?,
+                            );
                         }
                         "rubric" => {
                             f2 = crate::de::optional(
@@ -17415,9 +17468,7 @@ impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(SuccessEvaluationPlan {
@@ -17593,12 +17644,12 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                             )?;
                         }
                         "messages" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "messages",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<crate::JsonObject>>,
+                                >(tolerant, &mut map, "messages", &mut unknown)?,
+                            );
                         }
                         "timeoutSeconds" => {
                             f2 = crate::de::optional(
@@ -17608,9 +17659,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(SummaryPlan {
@@ -17826,7 +17875,11 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                                 &mut unknown,
                             )?;
                         }
-                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "role")?,
+                            );
+                        }
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
                                 tolerant,
@@ -17843,9 +17896,7 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(SystemMessage {
@@ -18213,9 +18264,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolFunction {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(ToolFunction {
@@ -18432,7 +18481,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                                 &mut unknown,
                             )?;
                         }
-                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "role")?,
+                            );
+                        }
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
                                 tolerant,
@@ -18449,9 +18502,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessage {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(ToolMessage {
@@ -18679,12 +18730,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                             )?;
                         }
                         "conditions" => {
-                            f1 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "conditions",
-                                &mut unknown,
-                            )?;
+                            f1 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<crate::de::Seq<Condition>>,
+                                >(tolerant, &mut map, "conditions", &mut unknown)?,
+                            );
                         }
                         "content" => {
                             f2 = crate::de::optional(
@@ -18702,10 +18753,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
                                 &mut unknown,
                             )?;
                         }
-                        "type" => f4 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f4 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(ToolMessageStart {
@@ -18980,9 +19033,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(TranscriptPlan {
@@ -19178,9 +19229,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(TranscriptionEndpointingPlan {
@@ -19613,10 +19662,12 @@ impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
                                 &mut unknown,
                             )?;
                         }
-                        "type" => f7 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f7 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(TransferDestinationNumber {
@@ -19788,9 +19839,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(TransferFallbackPlan {
@@ -19933,10 +19982,12 @@ impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
                                 &mut unknown,
                             )?;
                         }
-                        "type" => f1 = ::std::option::Option::Some(map.next_value()?),
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
+                        "type" => {
+                            f1 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "type")?,
+                            );
                         }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(TransferHookAction {
@@ -20395,9 +20446,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(TransferPlan {
@@ -20666,7 +20715,11 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                     .next_key::<crate::de::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider" => f0 = ::std::option::Option::Some(map.next_value()?),
+                        "provider" => {
+                            f0 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "provider")?,
+                            );
+                        }
                         "record" => {
                             f1 = crate::de::optional(
                                 tolerant,
@@ -20691,9 +20744,7 @@ impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(TransportConfigurationTwilio {
@@ -21257,12 +21308,14 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                             )?;
                         }
                         "messages" => {
-                            f6 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "messages",
-                                &mut unknown,
-                            )?;
+                            f6 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<UpdateSessionDtoMessagesItem>,
+                                    >,
+                                >(tolerant, &mut map, "messages", &mut unknown)?,
+                            );
                         }
                         "name" => {
                             f7 = crate::de::optional(
@@ -21312,9 +21365,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(UpdateSessionDto {
@@ -21540,7 +21591,11 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                                 &mut unknown,
                             )?;
                         }
-                        "role" => f2 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => {
+                            f2 = ::std::option::Option::Some(
+                                crate::de::required(&mut map, "role")?,
+                            );
+                        }
                         "secondsFromStart" => {
                             f3 = crate::de::optional(
                                 tolerant,
@@ -21557,9 +21612,7 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(UserMessage {
@@ -21728,9 +21781,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(VariableExtractionAlias {
@@ -21865,12 +21916,14 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
                 {
                     match key.as_str() {
                         "aliases" => {
-                            f0 = crate::de::optional(
-                                tolerant,
-                                &mut map,
-                                "aliases",
-                                &mut unknown,
-                            )?;
+                            f0 = crate::de::Decoded::field(
+                                crate::de::optional::<
+                                    _,
+                                    ::std::option::Option<
+                                        crate::de::Seq<VariableExtractionAlias>,
+                                    >,
+                                >(tolerant, &mut map, "aliases", &mut unknown)?,
+                            );
                         }
                         "schema" => {
                             f1 = crate::de::optional(
@@ -21880,9 +21933,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(VariableExtractionPlan {
@@ -22203,9 +22254,7 @@ impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
                                 &mut unknown,
                             )?;
                         }
-                        _ => {
-                            unknown.keep(key.into_string(), map.next_value()?);
-                        }
+                        _ => crate::de::keep(&mut map, key, &mut unknown)?,
                     }
                 }
                 ::std::result::Result::Ok(VoicemailDetectionBackoffPlan {
