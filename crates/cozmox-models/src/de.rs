@@ -268,7 +268,10 @@ fn optional_tolerant<'de, A: MapAccess<'de>, T: DeserializeOwned>(
             Err(e) => Err(at_field(key, e)),
         };
     }
-    let text = buffer_value(map).map_err(|e| at_field(key, e))?;
+    let text = match buffer_value(map) {
+        Ok(text) => text,
+        Err(e) => return Err(at_field(key, e)),
+    };
     Ok(decode_buffered(levels, text, key, unknown))
 }
 
@@ -300,29 +303,42 @@ impl<'de> DeserializeSeed<'de> for TrustedText {
 
 /// `text`, the value of optional field `key`, decoded as a `T` with one
 /// level less to tolerate; kept in `unknown` with why when it does not.
+/// Only the decoding is a copy per field type; the rest is [`tolerate`]'s.
 fn decode_buffered<T: DeserializeOwned>(
     levels: u32,
     text: Buffered<'_>,
     key: &str,
     unknown: &mut UnknownFields,
 ) -> Option<T> {
+    let mut decoded = None;
+    tolerate(levels, text, key, unknown, &mut |text| {
+        decoded = Some(crate::decode::decode_traced::<T>(text)?);
+        Ok(())
+    });
+    decoded
+}
+
+/// Run `decode` on `text` with one level less to tolerate, and keep `text`
+/// in `unknown` with why when it fails.
+#[inline(never)]
+fn tolerate(
+    levels: u32,
+    text: Buffered<'_>,
+    key: &str,
+    unknown: &mut UnknownFields,
+    decode: &mut dyn FnMut(&str) -> Result<(), crate::decode::DecodeError>,
+) {
     let decoded = {
         let _levels = Levels::set(levels - 1);
         // An error takes its recorded path with it: the value is kept,
         // decoding goes on.
-        crate::decode::decode_traced::<T>(text.as_str())
+        decode(text.as_str())
     };
     match decoded {
-        Ok(decoded) => {
-            // A key sent twice: this value wins, as it would on the fast
-            // path; an earlier one kept for it is dropped.
-            unknown.accept(key);
-            Some(decoded)
-        }
-        Err(error) => {
-            unknown.reject(key, text.into_raw(), error.without_position());
-            None
-        }
+        // A key sent twice: this value wins, as it would on the fast path;
+        // an earlier one kept for it is dropped.
+        Ok(()) => unknown.accept(key),
+        Err(error) => unknown.reject(key, text.into_raw(), error.without_position()),
     }
 }
 
@@ -742,7 +758,22 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
                 }
                 continue;
             }
-            let tag_value = map.next_value::<TagValue<'de>>()?;
+            // The tag's text, lent by the input: a member decodes it again
+            // from there with the reader the document is read with (one copy
+            // of each field's decoder, not another over a string
+            // deserializer). A deserializer that does not lend it gets the
+            // object decoded again from text.
+            let tag_text = match map.next_value::<Buffered<'de>>()? {
+                Buffered::Borrowed(text) => text,
+                owned @ Buffered::Owned(_) => {
+                    let rest = rest_as_text(vec![(T::TAG.to_owned(), owned.into_string())], map)?;
+                    return from_object_text::<T, A>(&seen, &rest);
+                }
+            };
+            let tag_value: TagValue<'de> = match serde_json::from_str(tag_text) {
+                Ok(value) => value,
+                Err(e) => return Err(de::Error::custom(e)),
+            };
             let members = match &tag_value {
                 TagValue::Str(tag) => T::members(Some(tag.as_str())),
                 TagValue::Other(_) => &[],
@@ -750,8 +781,8 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
             if let [one] = members
                 && let TagValue::Str(tag) = tag_value
             {
-                let shown = tag.clone();
-                let replay = Replay::new(seen, Some((T::TAG, tag)), Some(map));
+                let shown = tag;
+                let replay = Replay::new(seen, Some((T::TAG, tag_text)), Some(map));
                 return T::decode_member(*one, replay).map_err(|e| {
                     MISSING.with(|m| m.set(false));
                     member_error::<_, T>(e.error, *one, Some(shown.as_str()))
@@ -784,7 +815,10 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
                 return from_object_text::<T, A>(&[], &entries);
             }
             let tag = match tag_value {
-                TagValue::Str(tag) => tag,
+                TagValue::Str(value) => Tag {
+                    value,
+                    text: tag_text,
+                },
                 // Not a string: no member has it, the unknown member.
                 other @ TagValue::Other(_) => {
                     return object::<T, A::Error>(&seen, Some((at, other.into_value())));
@@ -798,7 +832,7 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
                             Err(_) => crate::decode::forget(),
                         }
                     }
-                    let tag = Value::String(tag.into_string());
+                    let tag = Value::String(tag.value.into_string());
                     object::<T, A::Error>(&seen, Some((at, tag)))
                 }
                 several => best_fit::<T, A>(several, &seen, Some(&tag)),
@@ -909,6 +943,19 @@ fn object<T: Tagged, E: de::Error>(
     }
     text.push('}');
     Ok(T::unknown(Json::from_checked(text)))
+}
+
+/// A union's tag value that is a string: the string, and the tag's JSON text
+/// as the input lent it (a member decodes the tag again from it).
+struct Tag<'de> {
+    value: Key<'de>,
+    text: &'de str,
+}
+
+impl Tag<'_> {
+    fn as_str(&self) -> &str {
+        self.value.as_str()
+    }
 }
 
 /// A value buffered while looking for a union's tag (or an untagged union's
@@ -1191,7 +1238,7 @@ impl<'de> Visitor<'de> for TagValueVisitor {
 fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
     members: &[u16],
     seen: &[(Key<'de>, &'de str)],
-    tag: Option<&Key<'de>>,
+    tag: Option<&Tag<'de>>,
 ) -> Result<T, A::Error> {
     let _clear = ClearMissing;
     // The member the object's keys were written for, if they tell, decodes
@@ -1202,7 +1249,7 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
         match T::decode_member(index, buffered::<A, T>(seen, tag)) {
             Ok(value) => return Ok(value),
             Err(e) if !tolerant() => {
-                return Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str)));
+                return Err(member_error::<_, T>(e.error, index, tag.map(Tag::as_str)));
             }
             Err(_) => crate::decode::forget(),
         }
@@ -1226,7 +1273,7 @@ fn best_fit<'de, T: Tagged, A: MapAccess<'de>>(
 fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
     members: &[u16],
     seen: &[(Key<'de>, &'de str)],
-    tag: Option<&Key<'de>>,
+    tag: Option<&Tag<'de>>,
 ) -> Result<T, A::Error> {
     let mut best: Option<(usize, T)> = None;
     let mut errors = Vec::new();
@@ -1259,7 +1306,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
         [one] => match errors.into_iter().nth(*one) {
             Some((index, e, _, steps)) => {
                 crate::decode::restore(steps);
-                Err(member_error::<_, T>(e.error, index, tag.map(Key::as_str)))
+                Err(member_error::<_, T>(e.error, index, tag.map(Tag::as_str)))
             }
             None => Err(de::Error::custom("no member to decode")),
         },
@@ -1275,7 +1322,7 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
                     )
                 })
                 .collect();
-            let how = match tag.map(Key::as_str) {
+            let how = match tag.map(Tag::as_str) {
                 Some(tag) => format!("selected by {} = {tag:?}", T::TAG),
                 None => format!("selected because `{}` is absent", T::TAG),
             };
@@ -1308,7 +1355,7 @@ type MemberFailure<E> = (u16, MemberError<E>, bool, Vec<crate::decode::Step>);
 fn closest_members<'de, T: Tagged, A: MapAccess<'de>>(
     errors: &[MemberFailure<A::Error>],
     seen: &[(Key<'de>, &'de str)],
-    tag: Option<&Key<'de>>,
+    tag: Option<&Tag<'de>>,
 ) -> Vec<usize> {
     if errors.len() < 2 {
         return (0..errors.len()).collect();
@@ -1615,13 +1662,13 @@ use serde::Deserialize as _;
 /// decoder is instantiated once for both.
 fn buffered<'de, A: MapAccess<'de>, T: Tagged>(
     seen: &[(Key<'de>, &'de str)],
-    tag: Option<&Key<'de>>,
+    tag: Option<&Tag<'de>>,
 ) -> Replay<'de, A> {
-    Replay::new(seen.to_vec(), tag.map(|t| (T::TAG, t.clone())), None)
+    Replay::new(seen.to_vec(), tag.map(|t| (T::TAG, t.text)), None)
 }
 
 /// The keys of an object read up to `seen` and its tag, if it had one.
-fn keys_of<'a, T: Tagged>(seen: &'a [(Key<'_>, &str)], tag: Option<&Key<'_>>) -> Vec<&'a str> {
+fn keys_of<'a, T: Tagged>(seen: &'a [(Key<'_>, &str)], tag: Option<&Tag<'_>>) -> Vec<&'a str> {
     let mut keys: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
     if tag.is_some() {
         keys.push(T::TAG);
@@ -1722,21 +1769,16 @@ pub(crate) struct Replay<'de, A> {
     /// fields that pass straight through.
     live: bool,
     buffered: std::vec::IntoIter<(Key<'de>, &'de str)>,
-    tag: Option<(&'static str, Key<'de>)>,
-    pending: Option<Pending<'de>>,
+    tag: Option<(&'static str, &'de str)>,
+    /// The text of the value of the entry whose key was just given out.
+    pending: Option<&'de str>,
     rest: Option<A>,
-}
-
-/// The value of the entry whose key [`Replay`] has just given out.
-enum Pending<'de> {
-    Buffered(&'de str),
-    Tag(Key<'de>),
 }
 
 impl<'de, A: MapAccess<'de>> Replay<'de, A> {
     fn new(
         buffered: Vec<(Key<'de>, &'de str)>,
-        tag: Option<(&'static str, Key<'de>)>,
+        tag: Option<(&'static str, &'de str)>,
         rest: Option<A>,
     ) -> Self {
         Replay {
@@ -1792,17 +1834,20 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
     ) -> Result<Option<K::Value>, MemberError<A::Error>> {
         if let Some((key, value)) = self.buffered.next() {
             let out = key_seed(seed, &key);
-            self.pending = Some(Pending::Buffered(value));
+            self.pending = Some(value);
             return out.map(Some);
         }
         if let Some((name, value)) = self.tag.take() {
             let out = key_seed(seed, &Key::Borrowed(name));
-            self.pending = Some(Pending::Tag(value));
+            self.pending = Some(value);
             return out.map(Some);
         }
         self.live = self.pending.is_some();
         match &mut self.rest {
-            Some(rest) => rest.next_key_seed(seed).map_err(MemberError::other),
+            Some(rest) => match rest.next_key_seed(seed) {
+                Ok(key) => Ok(key),
+                Err(e) => Err(MemberError::other(e)),
+            },
             None => Ok(None),
         }
     }
@@ -1814,21 +1859,21 @@ impl<'de, A: MapAccess<'de>> Replay<'de, A> {
     ) -> Result<V::Value, MemberError<A::Error>> {
         let Some(pending) = self.pending.take() else {
             return match &mut self.rest {
-                Some(rest) => rest.next_value_seed(seed).map_err(MemberError::other),
+                Some(rest) => match rest.next_value_seed(seed) {
+                    Ok(value) => Ok(value),
+                    Err(e) => Err(MemberError::other(e)),
+                },
                 None => Err(de::Error::custom("a value was asked for before its key")),
             };
         };
         self.live = self.buffered.len() > 0 || self.tag.is_some();
-        match pending {
-            // Read again from its text with the reader the document is
-            // read with (one copy of each field's decoder, not a second one
-            // over a `Value`).
-            Pending::Buffered(text) => seed
-                .deserialize(&mut serde_json::Deserializer::from_str(text))
-                .map_err(|e| replayed(&e)),
-            Pending::Tag(value) => seed
-                .deserialize(TagStr::<A::Error>(value, PhantomData))
-                .map_err(|e| replayed(&e)),
+        // Read again from its text with the reader the document is read
+        // with (one copy of each field's decoder, not a second one over a
+        // `Value`). A `match`, not `map_err` with a closure: those are a
+        // function each per field type, in every crate's build.
+        match seed.deserialize(&mut serde_json::Deserializer::from_str(pending)) {
+            Ok(value) => Ok(value),
+            Err(e) => Err(replayed(&e)),
         }
     }
 }
@@ -1847,7 +1892,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
             return self.replay_key(seed);
         }
         match &mut self.rest {
-            Some(rest) => rest.next_key_seed(seed).map_err(MemberError::other),
+            Some(rest) => match rest.next_key_seed(seed) {
+                Ok(key) => Ok(key),
+                Err(e) => Err(MemberError::other(e)),
+            },
             None => Ok(None),
         }
     }
@@ -1861,7 +1909,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
             return self.replay_value(seed);
         }
         match &mut self.rest {
-            Some(rest) => rest.next_value_seed(seed).map_err(MemberError::other),
+            Some(rest) => match rest.next_value_seed(seed) {
+                Ok(value) => Ok(value),
+                Err(e) => Err(MemberError::other(e)),
+            },
             None => Err(de::Error::custom("a value was asked for before its key")),
         }
     }
@@ -1871,63 +1922,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
 /// `deserialize_newtype_struct`), to be given the value's text; a test
 /// checks it still is.
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
-
-/// The tag's string value, replayed as a JSON string would be (an `Option`
-/// field gets `Some`, a newtype its content) without buffering it in a
-/// `Value`.
-struct TagStr<'de, E>(Key<'de>, PhantomData<E>);
-
-impl<'de, E: de::Error> Deserializer<'de> for TagStr<'de, E> {
-    type Error = E;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        match self.0 {
-            Key::Borrowed(s) => visitor.visit_borrowed_str(s),
-            Key::Owned(s) => visitor.visit_string(s),
-        }
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        visitor.visit_some(self)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, E> {
-        if name == RAW_VALUE {
-            // The tag kept as sent (a member whose type does not declare
-            // it keeps it among its unknown fields): as serde_json's `Value`
-            // gives a `RawValue`, which only its deserializers can.
-            return Value::String(self.0.into_string())
-                .deserialize_newtype_struct(name, visitor)
-                .map_err(de::Error::custom);
-        }
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, E> {
-        match self.0 {
-            Key::Borrowed(s) => de::value::BorrowedStrDeserializer::<E>::new(s)
-                .deserialize_enum(name, variants, visitor),
-            Key::Owned(s) => {
-                de::value::StringDeserializer::<E>::new(s).deserialize_enum(name, variants, visitor)
-            }
-        }
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple
-        tuple_struct map struct identifier ignored_any
-    }
-}
 
 /// A schema transform adding `names` (separated by NUL) to an object
 /// schema's `required`: schemars takes every `Option` field as optional, but
@@ -1994,18 +1988,6 @@ mod tests {
         }
         let Users::Kept(buffered) = serde_json::from_str(r#"{"y": [null, 2.5]}"#).expect("kept");
         assert_eq!(buffered.0.get(), r#"{"y":[null,2.5]}"#);
-    }
-
-    #[test]
-    fn a_tag_replayed_gives_serde_jsons_raw_value() {
-        use serde::Deserialize as _;
-        let tag = super::TagStr::<serde_json::Error>(
-            super::Key::Borrowed("a\"b"),
-            std::marker::PhantomData,
-        );
-        let raw = Box::<serde_json::value::RawValue>::deserialize(tag)
-            .expect("the raw token is serde_json's");
-        assert_eq!(raw.get(), r#""a\"b""#);
     }
 
     use super::{Tagged, strip_position};

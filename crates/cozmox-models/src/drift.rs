@@ -194,15 +194,17 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// Visit the field `key` of an object.
-    pub fn field<T: Drift + ?Sized>(&mut self, key: &'a str, value: &'a T) {
+    /// Visit the field `key` of an object. The value is a trait object: one
+    /// copy of this for every field of every type (a generic one was a
+    /// copy per field type, in every crate's build).
+    pub fn field(&mut self, key: &'a str, value: &'a dyn Drift) {
         self.path.push(Segment::Key(key));
         value.drift(self);
         self.path.pop();
     }
 
     /// Visit element `index` of an array.
-    pub fn index<T: Drift + ?Sized>(&mut self, index: usize, value: &'a T) {
+    pub fn index(&mut self, index: usize, value: &'a dyn Drift) {
         self.path.push(Segment::Index(index));
         value.drift(self);
         self.path.pop();
@@ -271,21 +273,33 @@ pub trait Drift {
     /// known ones. Empty when the value is exactly what the spec describes.
     /// At most [`MAX_REPORTED`] places, then one [`UnknownKind::Omitted`]
     /// that counts the rest; paths of at most about [`MAX_PATH_BYTES`].
-    fn unknown_data(&self) -> Vec<UnknownData> {
-        let mut collector = Collector::default();
-        self.drift(&mut collector);
-        if collector.omitted > 0 {
-            collector.found.push(UnknownData {
-                path: String::new(),
-                kind: UnknownKind::Omitted(collector.omitted),
-            });
-        }
-        collector.found
+    ///
+    /// (Not in the trait's vtable, `Self: Sized`: [`Collector::field`] takes
+    /// fields as `&dyn Drift`, and a method in the vtable would be compiled
+    /// for every type of the crate.)
+    fn unknown_data(&self) -> Vec<UnknownData>
+    where
+        Self: Sized,
+    {
+        unknown_data_of(self)
     }
 }
 
+/// [`Drift::unknown_data`], one copy for every type.
+fn unknown_data_of(value: &dyn Drift) -> Vec<UnknownData> {
+    let mut collector = Collector::default();
+    value.drift(&mut collector);
+    if collector.omitted > 0 {
+        collector.found.push(UnknownData {
+            path: String::new(),
+            kind: UnknownKind::Omitted(collector.omitted),
+        });
+    }
+    collector.found
+}
+
 /// How many places in `value` hold unknown data (no paths are built).
-pub fn count<T: Drift + ?Sized>(value: &T) -> usize {
+pub fn count(value: &dyn Drift) -> usize {
     let mut collector = Collector {
         counting: true,
         ..Collector::default()

@@ -136,6 +136,26 @@ impl Validator {
         self.within(Segment::Index(index), check);
     }
 
+    /// Check the field `name` (its JSON name) with the calls that follow, up
+    /// to [`leave`](Self::leave): what the generated impls call, rather than
+    /// [`field`](Self::field), whose closure is a function of its own per
+    /// field in the crate's build.
+    pub fn enter_field(&mut self, name: &'static str) {
+        self.path.push(Segment::Field(name));
+    }
+
+    /// Check the item at `index` of an array with the calls that follow, up
+    /// to [`leave`](Self::leave).
+    pub fn enter_index(&mut self, index: usize) {
+        self.path.push(Segment::Index(index));
+    }
+
+    /// End what [`enter_field`](Self::enter_field) or
+    /// [`enter_index`](Self::enter_index) began.
+    pub fn leave(&mut self) {
+        self.path.pop();
+    }
+
     /// Check a number against `minimum`/`maximum` (inclusive) and
     /// `exclusiveMinimum`/`exclusiveMaximum`.
     pub fn number(

@@ -165,7 +165,9 @@ fn leaf_checks(
         {
             out.extend(quote! {
                 for (i, x) in #expr.iter().enumerate() {
-                    v.index(i, |v| { #body });
+                    v.enter_index(i);
+                    #body
+                    v.leave();
                 }
             });
         }
@@ -350,7 +352,7 @@ pub fn validate_impls(
                     continue;
                 }
                 body.extend(match json {
-                    Some(j) => quote!(v.field(#j, |v| { #checks });),
+                    Some(j) => quote!(v.enter_field(#j); #checks v.leave();),
                     None => checks,
                 });
             }
@@ -466,7 +468,7 @@ mod tests {
         );
         assert!(
             t.contains(
-                "v.field(\"inner\",|v|{crate::validate::Validate::validate_into(&self.inner,v);},);"
+                "v.enter_field(\"inner\");crate::validate::Validate::validate_into(&self.inner,v);v.leave();"
             ),
             "{t}"
         );
