@@ -8849,38 +8849,32 @@ impl ::serde::Serialize for CreateSessionDto {
 #[cfg(feature = "sessions")]
 impl crate::validate::Validate for CreateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
-        v.field(
-            "expirationSeconds",
-            |v| {
-                {
-                    let x = &self.expiration_seconds;
-                    if let ::std::option::Option::Some(x) = x {
-                        v.number(
-                            crate::validate::AsF64::as_f64(x),
-                            ::std::option::Option::Some(60f64),
-                            ::std::option::Option::Some(2592000f64),
-                            ::std::option::Option::None,
-                            ::std::option::Option::None,
-                        );
-                    }
-                }
-            },
-        );
-        v.field(
-            "name",
-            |v| {
-                {
-                    let x = &self.name;
-                    if let ::std::option::Option::Some(x) = x {
-                        v.length(
-                            x.as_str(),
-                            ::std::option::Option::None,
-                            ::std::option::Option::Some(40usize),
-                        );
-                    }
-                }
-            },
-        );
+        v.enter_field("expirationSeconds");
+        {
+            let x = &self.expiration_seconds;
+            if let ::std::option::Option::Some(x) = x {
+                v.number(
+                    crate::validate::AsF64::as_f64(x),
+                    ::std::option::Option::Some(60f64),
+                    ::std::option::Option::Some(2592000f64),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
+            }
+        }
+        v.leave();
+        v.enter_field("name");
+        {
+            let x = &self.name;
+            if let ::std::option::Option::Some(x) = x {
+                v.length(
+                    x.as_str(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(40usize),
+                );
+            }
+        }
+        v.leave();
     }
 }
 #[cfg(feature = "sessions")]
@@ -20970,38 +20964,32 @@ impl ::serde::Serialize for UpdateSessionDto {
 #[cfg(feature = "sessions")]
 impl crate::validate::Validate for UpdateSessionDto {
     fn validate_into(&self, v: &mut crate::validate::Validator) {
-        v.field(
-            "expirationSeconds",
-            |v| {
-                {
-                    let x = &self.expiration_seconds;
-                    if let ::std::option::Option::Some(x) = x {
-                        v.number(
-                            crate::validate::AsF64::as_f64(x),
-                            ::std::option::Option::Some(60f64),
-                            ::std::option::Option::Some(2592000f64),
-                            ::std::option::Option::None,
-                            ::std::option::Option::None,
-                        );
-                    }
-                }
-            },
-        );
-        v.field(
-            "name",
-            |v| {
-                {
-                    let x = &self.name;
-                    if let ::std::option::Option::Some(x) = x {
-                        v.length(
-                            x.as_str(),
-                            ::std::option::Option::None,
-                            ::std::option::Option::Some(40usize),
-                        );
-                    }
-                }
-            },
-        );
+        v.enter_field("expirationSeconds");
+        {
+            let x = &self.expiration_seconds;
+            if let ::std::option::Option::Some(x) = x {
+                v.number(
+                    crate::validate::AsF64::as_f64(x),
+                    ::std::option::Option::Some(60f64),
+                    ::std::option::Option::Some(2592000f64),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
+            }
+        }
+        v.leave();
+        v.enter_field("name");
+        {
+            let x = &self.name;
+            if let ::std::option::Option::Some(x) = x {
+                v.length(
+                    x.as_str(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(40usize),
+                );
+            }
+        }
+        v.leave();
     }
 }
 #[cfg(feature = "sessions")]
