@@ -564,6 +564,10 @@ pub trait Tagged: Sized + Drift {
     /// members whose tag is optional (selected when the tag is absent). An
     /// empty list means the value is not one the spec describes.
     fn members(tag: Option<&str>) -> &'static [u16];
+    /// The JSON text of tag value `tag` if a member declares it
+    /// (`"\"user\""`): the member decodes its tag from it, with the reader
+    /// the document is read with. `None` for other values.
+    fn tag_text(tag: &str) -> Option<&'static str>;
     /// Members whose tag is a free-form string in the spec: tried, best fit
     /// first, for a tag value no other member claims.
     const OPEN: &'static [u16] = &[];
@@ -758,21 +762,33 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
                 }
                 continue;
             }
-            // The tag's text, lent by the input: a member decodes it again
-            // from there with the reader the document is read with (one copy
-            // of each field's decoder, not another over a string
-            // deserializer). A deserializer that does not lend it gets the
-            // object decoded again from text.
-            let tag_text = match map.next_value::<Buffered<'de>>()? {
-                Buffered::Borrowed(text) => text,
-                owned @ Buffered::Owned(_) => {
-                    let rest = rest_as_text(vec![(T::TAG.to_owned(), owned.into_string())], map)?;
-                    return from_object_text::<T, A>(&seen, &rest);
+            // A member decodes the tag again from its JSON text, with the
+            // reader the document is read with (one copy of each field's
+            // decoder, not another over a deserializer of the tag's string):
+            // the text the union declares for the value; for a union whose
+            // members take tag values it does not list (`OPEN`), the text
+            // the input lends (a deserializer that does not lend it gets the
+            // object decoded again from text).
+            let (tag_value, tag_text): (TagValue<'de>, &'de str) = if T::OPEN.is_empty() {
+                let value = map.next_value::<TagValue<'de>>()?;
+                let text = match &value {
+                    TagValue::Str(tag) => T::tag_text(tag.as_str()).unwrap_or(""),
+                    TagValue::Other(_) => "",
+                };
+                (value, text)
+            } else {
+                let text = match map.next_value::<Buffered<'de>>()? {
+                    Buffered::Borrowed(text) => text,
+                    owned @ Buffered::Owned(_) => {
+                        let rest =
+                            rest_as_text(vec![(T::TAG.to_owned(), owned.into_string())], map)?;
+                        return from_object_text::<T, A>(&seen, &rest);
+                    }
+                };
+                match serde_json::from_str(text) {
+                    Ok(value) => (value, text),
+                    Err(e) => return Err(de::Error::custom(e)),
                 }
-            };
-            let tag_value: TagValue<'de> = match serde_json::from_str(tag_text) {
-                Ok(value) => value,
-                Err(e) => return Err(de::Error::custom(e)),
             };
             let members = match &tag_value {
                 TagValue::Str(tag) => T::members(Some(tag.as_str())),
@@ -2064,6 +2080,12 @@ mod tests {
                 _ => &[],
             }
         }
+        fn tag_text(tag: &str) -> Option<&'static str> {
+            match tag {
+                "a" => Some("\"a\""),
+                _ => None,
+            }
+        }
         fn member_name(_: u16) -> &'static str {
             "Member"
         }
@@ -2217,6 +2239,12 @@ mod tests {
                         _ => &[],
                     }
                 }
+                fn tag_text(tag: &str) -> Option<&'static str> {
+                    match tag {
+                        "t" => Some("\"t\""),
+                        _ => None,
+                    }
+                }
                 fn member_name(index: u16) -> &'static str {
                     [stringify!($first), stringify!($second)][usize::from(index)]
                 }
@@ -2356,6 +2384,12 @@ mod tests {
             match tag {
                 Some("n") => &[0],
                 _ => &[],
+            }
+        }
+        fn tag_text(tag: &str) -> Option<&'static str> {
+            match tag {
+                "n" => Some("\"n\""),
+                _ => None,
             }
         }
         fn member_name(_: u16) -> &'static str {
@@ -2547,6 +2581,12 @@ mod tests {
             match tag {
                 Some("regex") => &[0],
                 _ => &[],
+            }
+        }
+        fn tag_text(tag: &str) -> Option<&'static str> {
+            match tag {
+                "regex" => Some("\"regex\""),
+                _ => None,
             }
         }
         fn member_name(_: u16) -> &'static str {

@@ -367,6 +367,17 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
             let none_arm = (!optional.is_empty())
                 .then(|| quote!(::std::option::Option::None => &[#(#optional),*],));
             let property = &tag.property;
+            // The JSON text of each value a member declares, which the
+            // member decodes its tag from (`crate::de::tagged`).
+            let declared: BTreeSet<&str> = tag
+                .values
+                .iter()
+                .flat_map(|(values, _)| values.iter().map(String::as_str))
+                .collect();
+            let text_arms = declared.iter().map(|value| {
+                let text = serde_json::Value::from(*value).to_string();
+                quote!(#value => ::std::option::Option::Some(#text),)
+            });
             out.push(syn::parse_quote! {
                 impl crate::de::Tagged for #name {
                     const NAME: &'static str = #name_str;
@@ -377,6 +388,12 @@ pub fn union_impls(file: &mut syn::File, enums: &BTreeMap<String, Vec<String>>) 
                             #(#arms)*
                             #none_arm
                             _ => &[],
+                        }
+                    }
+                    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+                        match tag {
+                            #(#text_arms)*
+                            _ => ::std::option::Option::None,
                         }
                     }
                     fn member_name(index: u16) -> &'static str {
