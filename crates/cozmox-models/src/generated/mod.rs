@@ -1155,6 +1155,12 @@ impl crate::de::Tagged for AnthropicThinking {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "enabled" => ::std::option::Option::Some("\"enabled\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["AnthropicThinkingEnabled"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -3165,6 +3171,12 @@ impl crate::de::Tagged for AssistantHook {
         match tag {
             ::std::option::Option::Some("call.ending") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "call.ending" => ::std::option::Option::Some("\"call.ending\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -5460,6 +5472,12 @@ impl crate::de::Tagged for BackoffPlan {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "fixed" => ::std::option::Option::Some("\"fixed\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["FixedBackoffPlan"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -5878,6 +5896,12 @@ impl crate::de::Tagged for CallHookFilter {
         match tag {
             ::std::option::Option::Some("oneOf") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "oneOf" => ::std::option::Option::Some("\"oneOf\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -9322,6 +9346,12 @@ impl crate::de::Tagged for Credential {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "anthropic" => ::std::option::Option::Some("\"anthropic\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["AnthropicCredential"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -9391,6 +9421,12 @@ impl crate::de::Tagged for CustomEndpointingRule {
         match tag {
             ::std::option::Option::Some("assistant") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "assistant" => ::std::option::Option::Some("\"assistant\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -11581,6 +11617,12 @@ impl crate::de::Tagged for HookAction {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "transfer" => ::std::option::Option::Some("\"transfer\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["TransferHookAction"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -12807,6 +12849,14 @@ impl crate::de::Tagged for KnowledgeBase {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "custom-knowledge-base" => {
+                ::std::option::Option::Some("\"custom-knowledge-base\"")
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["CustomKnowledgeBase"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -13075,6 +13125,16 @@ impl crate::de::Tagged for Message {
             ::std::option::Option::Some("tool") => &[3],
             ::std::option::Option::Some("developer") => &[4],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "assistant" => ::std::option::Option::Some("\"assistant\""),
+            "developer" => ::std::option::Option::Some("\"developer\""),
+            "system" => ::std::option::Option::Some("\"system\""),
+            "tool" => ::std::option::Option::Some("\"tool\""),
+            "user" => ::std::option::Option::Some("\"user\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -13485,6 +13545,12 @@ impl crate::de::Tagged for Model {
         match tag {
             ::std::option::Option::Some("anthropic") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "anthropic" => ::std::option::Option::Some("\"anthropic\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -13917,6 +13983,12 @@ impl crate::de::Tagged for ObservabilityPlan {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "langfuse" => ::std::option::Option::Some("\"langfuse\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["LangfuseObservabilityPlan"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -14286,6 +14358,12 @@ impl crate::de::Tagged for PhoneNumberHook {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "call.ringing" => ::std::option::Option::Some("\"call.ringing\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["CallHookCallRinging"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -14507,6 +14585,12 @@ impl crate::de::Tagged for Replacement {
         match tag {
             ::std::option::Option::Some("exact") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "exact" => ::std::option::Option::Some("\"exact\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -15732,6 +15816,14 @@ impl crate::de::Tagged for SessionCostsItem {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "analysis" => ::std::option::Option::Some("\"analysis\""),
+            "model" => ::std::option::Option::Some("\"model\""),
+            "session" => ::std::option::Option::Some("\"session\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["ModelCost", "AnalysisCost", "SessionCost"]
             .get(usize::from(index))
@@ -15825,6 +15917,16 @@ impl crate::de::Tagged for SessionMessagesItem {
             ::std::option::Option::Some("tool") => &[3],
             ::std::option::Option::Some("developer") => &[4],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "assistant" => ::std::option::Option::Some("\"assistant\""),
+            "developer" => ::std::option::Option::Some("\"developer\""),
+            "system" => ::std::option::Option::Some("\"system\""),
+            "tool" => ::std::option::Option::Some("\"tool\""),
+            "user" => ::std::option::Option::Some("\"user\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -16271,6 +16373,12 @@ impl crate::de::Tagged for SmartEndpointingPlan {
         match tag {
             ::std::option::Option::Some("cozmox") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "cozmox" => ::std::option::Option::Some("\"cozmox\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -17941,6 +18049,12 @@ impl crate::de::Tagged for Tool {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "apiRequest" => ::std::option::Option::Some("\"apiRequest\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["ApiRequestTool"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -18007,6 +18121,12 @@ impl crate::de::Tagged for ToolExecutionMessage {
         match tag {
             ::std::option::Option::Some("request-start") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "request-start" => ::std::option::Option::Some("\"request-start\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -18803,6 +18923,12 @@ impl crate::de::Tagged for Transcriber {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "assembly-ai" => ::std::option::Option::Some("\"assembly-ai\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["AssemblyAiTranscriber"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -19258,6 +19384,12 @@ impl crate::de::Tagged for TransferDestination {
         match tag {
             ::std::option::Option::Some("number") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "number" => ::std::option::Option::Some("\"number\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -20492,6 +20624,12 @@ impl crate::de::Tagged for TransportConfiguration {
         match tag {
             ::std::option::Option::Some("twilio") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "twilio" => ::std::option::Option::Some("\"twilio\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
@@ -21957,6 +22095,12 @@ impl crate::de::Tagged for Voice {
             _ => &[],
         }
     }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "azure" => ::std::option::Option::Some("\"azure\""),
+            _ => ::std::option::Option::None,
+        }
+    }
     fn member_name(index: u16) -> &'static str {
         ["AzureVoice"].get(usize::from(index)).copied().unwrap_or("?")
     }
@@ -22021,6 +22165,12 @@ impl crate::de::Tagged for VoicemailDetection {
         match tag {
             ::std::option::Option::Some("google") => &[0],
             _ => &[],
+        }
+    }
+    fn tag_text(tag: &str) -> ::std::option::Option<&'static str> {
+        match tag {
+            "google" => ::std::option::Option::Some("\"google\""),
+            _ => ::std::option::Option::None,
         }
     }
     fn member_name(index: u16) -> &'static str {
