@@ -91,7 +91,7 @@ pub fn optional<'de, A: MapAccess<'de>, T: DeserializeOwned>(
 }
 
 /// The value of the required field `key`: `map.next_value()`, with the
-/// field's name recorded in the path of an error ([`crate::decode`]'s
+/// field's name recorded in the path of an error ([`mod@crate::decode`]'s
 /// `Step`s).
 #[inline]
 pub fn required<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
