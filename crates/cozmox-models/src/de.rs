@@ -752,7 +752,7 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
         let mut seen: Vec<(Key<'de>, &'de str)> = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if key.as_str() != T::TAG {
-                match map.next_value::<Buffered<'de>>()? {
+                match value_at::<_, Buffered<'de>>(&mut map, key.as_str())? {
                     Buffered::Borrowed(text) => seen.push((key, text)),
                     owned @ Buffered::Owned(_) => {
                         let rest =
@@ -770,14 +770,25 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
             // the input lends (a deserializer that does not lend it gets the
             // object decoded again from text).
             let (tag_value, tag_text): (TagValue<'de>, &'de str) = if T::OPEN.is_empty() {
-                let value = map.next_value::<TagValue<'de>>()?;
+                let value = value_at::<_, TagValue<'de>>(&mut map, T::TAG)?;
                 let text = match &value {
-                    TagValue::Str(tag) => T::tag_text(tag.as_str()).unwrap_or(""),
+                    TagValue::Str(tag) => match T::tag_text(tag.as_str()) {
+                        Some(text) => text,
+                        None if T::members(Some(tag.as_str())).is_empty() => "",
+                        None => {
+                            return Err(de::Error::custom(format_args!(
+                                "`{}` selects members for {} = {:?} but declares no text for it (`Tagged::tag_text`)",
+                                T::NAME,
+                                T::TAG,
+                                tag.as_str()
+                            )));
+                        }
+                    },
                     TagValue::Other(_) => "",
                 };
                 (value, text)
             } else {
-                let text = match map.next_value::<Buffered<'de>>()? {
+                let text = match value_at::<_, Buffered<'de>>(&mut map, T::TAG)? {
                     Buffered::Borrowed(text) => text,
                     owned @ Buffered::Owned(_) => {
                         let rest =
@@ -808,8 +819,8 @@ impl<'de, T: Tagged + DeserializeOwned> Visitor<'de> for TaggedVisitor<T> {
             // from them.
             let at = seen.len();
             let mut rest: Vec<(String, String)> = Vec::new();
-            while let Some((k, v)) = map.next_entry::<Key<'de>, Buffered<'de>>()? {
-                match v {
+            while let Some(k) = map.next_key::<Key<'de>>()? {
+                match value_at::<_, Buffered<'de>>(&mut map, k.as_str())? {
                     Buffered::Borrowed(text) if rest.is_empty() => seen.push((k, text)),
                     other => rest.push((k.into_string(), other.into_string())),
                 }
@@ -871,10 +882,26 @@ fn rest_as_text<'de, A: MapAccess<'de>>(
     mut rest: Vec<(String, String)>,
     mut map: A,
 ) -> Result<Vec<(String, String)>, A::Error> {
-    while let Some((k, v)) = map.next_entry::<Key<'de>, Buffered<'de>>()? {
+    while let Some(k) = map.next_key::<Key<'de>>()? {
+        let v = value_at::<_, Buffered<'de>>(&mut map, k.as_str())?;
         rest.push((k.into_string(), v.into_string()));
     }
     Ok(rest)
+}
+
+/// The value of the entry `key` of `map` that a union reads itself, the key
+/// recorded in the path of an error.
+fn value_at<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
+    map: &mut A,
+    key: &str,
+) -> Result<T, A::Error> {
+    match map.next_value() {
+        Ok(value) => Ok(value),
+        Err(e) => {
+            crate::decode::record(crate::decode::Step::Key(key.into()));
+            Err(e)
+        }
+    }
 }
 
 /// A tagged union from a deserializer that does not lend the input's text
@@ -2210,6 +2237,10 @@ mod tests {
             "{before}"
         );
         // After the tag too, the path goes into the member.
+        // A value the union reads itself (before the tag, to choose the
+        // member) that is not JSON it can keep: at its key.
+        let unreadable = strictly(br#"{"n": 1e999, "kind": "a"}"#);
+        assert_eq!(unreadable.path(), "n", "{unreadable}");
         let after = strictly(br#"{"kind": "a", "n": "x"}"#);
         assert_eq!(after.path(), "n", "{after}");
     }

@@ -46,6 +46,9 @@ pub struct DecodeError {
     message: String,
     line: usize,
     column: usize,
+    /// Whether the path starts at an index a decoder recorded (so the
+    /// document's own array index is not added again, [`Self::in_document`]).
+    indexed: bool,
 }
 
 impl DecodeError {
@@ -99,6 +102,7 @@ impl From<serde_json::Error> for DecodeError {
             message,
             line: e.line(),
             column: e.column(),
+            indexed: false,
         }
     }
 }
@@ -121,7 +125,7 @@ impl DecodeError {
     /// found from the error's position, on this error path only.
     #[cold]
     fn in_document(mut self, text: &str) -> Self {
-        if self.line == 0 || self.path.starts_with('[') || !text.trim_start().starts_with('[') {
+        if self.line == 0 || self.indexed || !text.trim_start().starts_with('[') {
             return self;
         }
         let offset = text
@@ -142,16 +146,19 @@ impl DecodeError {
     /// `error`, at the path its way out of the decoders recorded (see
     /// [`Step`]); the record is taken, so the next error starts afresh.
     pub(crate) fn traced(error: serde_json::Error) -> Self {
+        let (path, indexed) = take_path();
         DecodeError {
-            path: take_path(),
+            path,
+            indexed,
             ..DecodeError::from(error)
         }
     }
 }
 
 /// The index of the element of the array `text` that holds byte `offset`
-/// (past its first byte, up to just after its last: where a decoder stops
-/// reading it); for an array that does not read to its end, the element
+/// (from its first byte, where serde_json reports a value of the wrong type,
+/// to just after its last, where a decoder stops reading it; elements are
+/// apart by a comma, so no offset is in two); for an array that does not read to its end, the element
 /// being read when it stopped. `None` when no element holds it.
 fn element_at(text: &str, offset: usize) -> Option<usize> {
     struct Spans<'a> {
@@ -189,7 +196,7 @@ fn element_at(text: &str, offset: usize) -> Option<usize> {
     .unwrap_or(false);
     if let Some(index) = spans
         .iter()
-        .position(|&(start, end)| start < offset && offset <= end)
+        .position(|&(start, end)| start <= offset && offset <= end)
     {
         return Some(index);
     }
@@ -218,10 +225,11 @@ pub(crate) enum Step {
     Index(usize),
 }
 
-/// The most steps kept: deeper steps of a longer path are dropped (serde_json
-/// nests at most 128 levels; a deserializer that catches errors without
-/// forgetting their steps, which no decoder of this crate does, cannot grow
-/// the record past this).
+/// The most steps kept: the outer steps of a longer path are dropped
+/// (serde_json nests at most 128 levels; a deserializer that catches errors
+/// without forgetting their steps, which no decoder of this crate does but
+/// a user's `#[serde(untagged)]` enum around generated types does, cannot
+/// grow the record past this).
 const MAX_STEPS: usize = 256;
 
 thread_local! {
@@ -233,9 +241,12 @@ thread_local! {
 #[cold]
 #[inline(never)]
 pub(crate) fn record(step: Step) {
-    TRAIL.with(|trail| {
-        let mut trail = trail.borrow_mut();
-        if trail.len() < MAX_STEPS {
+    // `try_with`: nothing is recorded while the thread's locals are torn
+    // down (a decode in another thread-local's destructor).
+    let _ = TRAIL.try_with(|trail| {
+        if let Ok(mut trail) = trail.try_borrow_mut()
+            && trail.len() < MAX_STEPS
+        {
             trail.push(step);
         }
     });
@@ -245,7 +256,7 @@ pub(crate) fn record(step: Step) {
 /// and dropped.
 #[inline]
 pub(crate) fn forget() {
-    TRAIL.with(|trail| {
+    let _ = TRAIL.try_with(|trail| {
         if let Ok(mut trail) = trail.try_borrow_mut()
             && !trail.is_empty()
         {
@@ -258,25 +269,34 @@ pub(crate) fn forget() {
 /// [`restore`] puts them back).
 #[cold]
 pub(crate) fn take_trail() -> Vec<Step> {
-    TRAIL.with(|trail| std::mem::take(&mut *trail.borrow_mut()))
+    TRAIL
+        .try_with(|trail| trail.try_borrow_mut().map(|mut t| std::mem::take(&mut *t)))
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default()
 }
 
 /// Put back the steps [`take_trail`] took, for the error they belong to,
 /// which is being returned now.
 #[cold]
 pub(crate) fn restore(steps: Vec<Step>) {
-    TRAIL.with(|trail| *trail.borrow_mut() = steps);
+    let _ = TRAIL.try_with(|trail| {
+        if let Ok(mut trail) = trail.try_borrow_mut() {
+            *trail = steps;
+        }
+    });
 }
 
 /// The path the steps recorded spell (`.` for none), as
 /// `serde_path_to_error` writes one: `messages[3].content`; the record is
 /// taken.
 #[cold]
-pub(crate) fn take_path() -> String {
+pub(crate) fn take_path() -> (String, bool) {
     let steps = take_trail();
     if steps.is_empty() {
-        return ".".to_owned();
+        return (".".to_owned(), false);
     }
+    let indexed = matches!(steps.last(), Some(Step::Index(_)));
     let mut path = String::new();
     for step in steps.iter().rev() {
         match step {
@@ -289,7 +309,7 @@ pub(crate) fn take_path() -> String {
             Step::Key(name) => push_name(&mut path, name),
         }
     }
-    path
+    (path, indexed)
 }
 
 fn push_name(path: &mut String, name: &str) {
@@ -354,6 +374,7 @@ fn utf8(json: &[u8]) -> Result<&str, DecodeError> {
                 message: format!("the input is not UTF-8 at byte {}", not_utf8.valid_up_to()),
                 line: 0,
                 column: 0,
+                indexed: false,
             },
         }
     })
@@ -557,6 +578,13 @@ mod tests {
         // A missing field: the element it is missing from.
         let error = decode::<Vec<Named>>(br#"[{"name": "a"}, {"items": []}]"#).unwrap_err();
         assert_eq!(error.path(), "[1]", "{error}");
+        // Not an object where one is expected, found at the element's first
+        // byte.
+        let error = decode::<Vec<Named>>(br#"[{"name": "a"}, []]"#).unwrap_err();
+        assert_eq!(error.path(), "[1]", "{error}");
+        // A key that starts like an index.
+        let error = decode::<Vec<Named>>(br#"[{"name": "a", "[k": [1, }]"#).unwrap_err();
+        assert_eq!(error.path(), "[0].[k", "{error}");
         // Input that stops inside an element.
         let error =
             decode::<Vec<Named>>(br#"[{"name": "a"}, {"name": "b"}, {"name": "#).unwrap_err();

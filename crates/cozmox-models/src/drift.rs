@@ -276,17 +276,19 @@ pub trait Drift {
     ///
     /// (Not in the trait's vtable, `Self: Sized`: [`Collector::field`] takes
     /// fields as `&dyn Drift`, and a method in the vtable would be compiled
-    /// for every type of the crate.)
+    /// for every type of the crate. For a `&dyn Drift`, call
+    /// [`unknown_data`](fn@unknown_data).)
     fn unknown_data(&self) -> Vec<UnknownData>
     where
         Self: Sized,
     {
-        unknown_data_of(self)
+        unknown_data(self)
     }
 }
 
-/// [`Drift::unknown_data`], one copy for every type.
-fn unknown_data_of(value: &dyn Drift) -> Vec<UnknownData> {
+/// [`Drift::unknown_data`] of a trait object (the method needs a sized
+/// value); one copy for every type.
+pub fn unknown_data(value: &dyn Drift) -> Vec<UnknownData> {
     let mut collector = Collector::default();
     value.drift(&mut collector);
     if collector.omitted > 0 {
@@ -299,7 +301,7 @@ fn unknown_data_of(value: &dyn Drift) -> Vec<UnknownData> {
 }
 
 /// How many places in `value` hold unknown data (no paths are built).
-pub fn count(value: &dyn Drift) -> usize {
+pub fn count<T: Drift + ?Sized>(value: &T) -> usize {
     let mut collector = Collector {
         counting: true,
         ..Collector::default()
