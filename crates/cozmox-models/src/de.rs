@@ -1357,10 +1357,13 @@ fn best_fit_once<'de, T: Tagged, A: MapAccess<'de>>(
             let reasons: Vec<String> = several
                 .iter()
                 .map(|&p| {
-                    let (index, e, _, _) = &errors[p];
+                    // The path inside the member, in its reason: the error
+                    // reported is the union's, at the union.
+                    let (index, e, _, steps) = &errors[p];
                     format!(
-                        "`{}`: {}",
+                        "`{}`: {}{}",
                         T::member_name(*index),
+                        crate::decode::path_prefix(steps),
                         strip_position(e.to_string())
                     )
                 })
@@ -1686,8 +1689,9 @@ fn try_members_once<T: Untagged>(
                 }
             }
             Err(e) => {
-                crate::decode::forget();
-                errors.push((*name, strip_position(e.to_string())));
+                let steps = crate::decode::take_trail();
+                let at = crate::decode::path_prefix(&steps);
+                errors.push((*name, format!("{at}{}", strip_position(e.to_string()))));
             }
         }
     }

@@ -293,10 +293,26 @@ pub(crate) fn restore(steps: Vec<Step>) {
 #[cold]
 pub(crate) fn take_path() -> (String, bool) {
     let steps = take_trail();
-    if steps.is_empty() {
-        return (".".to_owned(), false);
-    }
     let indexed = matches!(steps.last(), Some(Step::Index(_)));
+    (path_of(&steps), indexed)
+}
+
+/// "`path`: " for the steps of an error reported inside another one's
+/// message (a union member's, when no member fits); empty for none.
+#[cold]
+pub(crate) fn path_prefix(steps: &[Step]) -> String {
+    if steps.is_empty() {
+        String::new()
+    } else {
+        format!("`{}`: ", path_of(steps))
+    }
+}
+
+/// The path `steps` (innermost first) spell.
+fn path_of(steps: &[Step]) -> String {
+    if steps.is_empty() {
+        return ".".to_owned();
+    }
     let mut path = String::new();
     for step in steps.iter().rev() {
         match step {
@@ -309,7 +325,7 @@ pub(crate) fn take_path() -> (String, bool) {
             Step::Key(name) => push_name(&mut path, name),
         }
     }
-    (path, indexed)
+    path
 }
 
 fn push_name(path: &mut String, name: &str) {

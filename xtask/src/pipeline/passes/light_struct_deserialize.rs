@@ -1,7 +1,9 @@
 //! Pass `light-struct-deserialize` (see [`PASSES`](super::PASSES)): replace
 //! serde's derived `Deserialize` of plain structs (named fields, no
 //! struct-level serde attributes, field attributes limited to what typify and
-//! the passes above emit) with a generated impl that only visits a map.
+//! the passes above emit) with a generated impl that only visits a map, and
+//! records the path of an error as it leaves (`crate::de::required`,
+//! `optional`, `keep`, `Seq`, `Entries`: see `crates/cozmox-models/src/decode.rs`).
 //! serde's derive also emits a field-index enum with its own visitor and a
 //! `visit_seq` no JSON object needs; in a crate of a thousand structs that is
 //! most of the type- and borrow-checking time. Missing fields, defaults,
@@ -83,8 +85,9 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
         // Optional fields go through `crate::de::optional`, which tolerates
         // a value that does not fit when decoding tolerantly; required ones
         // through `crate::de::required`. Both record the field's name in the
-        // path of an error; an array field is read as `crate::de::Seq`,
-        // which records the index of the element that fails.
+        // path of an error; an array field is read as `crate::de::Seq`
+        // (which records the index of the element that fails) and a map
+        // field as `crate::de::Entries` (the key), see [`recorded_read`].
         let arms = fields.iter().zip(&slots).map(|(f, slot)| {
             let json = &f.json;
             let spot = if f.nullable {
@@ -92,13 +95,13 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
             } else {
                 f.ty.clone()
             };
-            let as_seq = seq_decode(&spot);
-            let read = match (&as_seq, f.nullable) {
-                (Some(as_seq), _) => quote::quote!(::<_, #as_seq>),
+            let read_as = recorded_read(&spot);
+            let read = match (&read_as, f.nullable) {
+                (Some(read_as), _) => quote::quote!(::<_, #read_as>),
                 (None, true) => quote::quote!(::<_, #spot>),
                 (None, false) => quote::quote!(),
             };
-            let value = |call: proc_macro2::TokenStream| match as_seq {
+            let value = |call: proc_macro2::TokenStream| match read_as {
                 Some(_) => quote::quote!(crate::de::Decoded::field(#call?)),
                 None => quote::quote!(#call?),
             };
@@ -189,7 +192,7 @@ pub fn light_struct_deserialize(file: &mut syn::File) -> Vec<String> {
 /// `crate::de::Seq<T>`, which records the index of an element that fails in
 /// the error's path; a map field (`HashMap<String, T>`) as
 /// `crate::de::Entries<T>`, which records the key; `None` for other fields.
-fn seq_decode(ty: &syn::Type) -> Option<syn::Type> {
+fn recorded_read(ty: &syn::Type) -> Option<syn::Type> {
     let recording = |ty: &syn::Type| -> Option<syn::Type> {
         if let Some(element) = generic_arg(ty, "Vec") {
             return Some(syn::parse_quote!(crate::de::Seq<#element>));
