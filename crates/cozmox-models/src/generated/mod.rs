@@ -79,6 +79,7 @@ impl crate::de::Shaped for AnalysisCost {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnalysisCost {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -327,6 +328,7 @@ impl crate::de::Shaped for AnalysisPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnalysisPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -540,6 +542,7 @@ impl crate::de::Shaped for AnthropicCredential {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnthropicCredential {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -956,6 +959,7 @@ impl crate::de::Shaped for AnthropicModel {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnthropicModel {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1306,6 +1310,7 @@ impl crate::de::Shaped for AnthropicThinkingEnabled {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingEnabled {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1699,6 +1704,7 @@ impl crate::de::Shaped for ApiRequestTool {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ApiRequestTool {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2153,6 +2159,7 @@ impl crate::de::Shaped for ArtifactPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ArtifactPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2730,6 +2737,7 @@ impl crate::de::Shaped for AssemblyAiTranscriber {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AssemblyAiTranscriber {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -3069,6 +3077,7 @@ impl crate::de::Shaped for AssistantCustomEndpointingRule {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AssistantCustomEndpointingRule {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -3387,6 +3396,7 @@ impl crate::de::Shaped for AssistantMessage {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4509,6 +4519,7 @@ impl crate::de::Shaped for AssistantOverrides {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AssistantOverrides {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5177,6 +5188,7 @@ impl crate::de::Shaped for AzureVoice {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for AzureVoice {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5392,6 +5404,7 @@ impl crate::de::Shaped for BackgroundSpeechDenoisingPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for BackgroundSpeechDenoisingPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5640,6 +5653,7 @@ impl crate::de::Shaped for CallHookCallEnding {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CallHookCallEnding {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5811,6 +5825,7 @@ impl crate::de::Shaped for CallHookCallRinging {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CallHookCallRinging {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6068,6 +6083,7 @@ impl crate::de::Shaped for CallHookFilterOneOf {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CallHookFilterOneOf {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6292,6 +6308,7 @@ impl crate::de::Shaped for ChunkPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ChunkPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6479,6 +6496,7 @@ impl crate::de::Shaped for CompliancePlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CompliancePlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6657,6 +6675,7 @@ impl crate::de::Shaped for Condition {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Condition {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6803,6 +6822,7 @@ impl crate::de::Shaped for CozmoxSmartEndpointingPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CozmoxSmartEndpointingPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -7852,6 +7872,7 @@ impl crate::de::Shaped for CreateAssistantDto {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CreateAssistantDto {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -8553,6 +8574,7 @@ impl crate::de::Shaped for CreateCustomerDto {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CreateCustomerDto {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -9097,6 +9119,7 @@ impl crate::de::Shaped for CreateSessionDto {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionDto {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -9572,6 +9595,7 @@ impl crate::de::Shaped for CustomKnowledgeBase {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CustomKnowledgeBase {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -9794,6 +9818,7 @@ impl crate::de::Shaped for DeveloperMessage {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for DeveloperMessage {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10032,6 +10057,7 @@ impl crate::de::Shaped for ExactReplacement {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ExactReplacement {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10195,6 +10221,7 @@ impl crate::de::Shaped for FallbackTranscriberPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FallbackTranscriberPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10317,6 +10344,7 @@ impl crate::de::Shaped for FallbackVoicePlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FallbackVoicePlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10479,6 +10507,7 @@ impl crate::de::Shaped for FixedBackoffPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FixedBackoffPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10702,6 +10731,7 @@ impl crate::de::Shaped for FormatPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FormatPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10982,6 +11012,7 @@ impl crate::de::Shaped for FourierDenoisingPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FourierDenoisingPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -11197,6 +11228,7 @@ impl crate::de::Shaped for FunctionParameters {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for FunctionParameters {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -11397,6 +11429,7 @@ impl crate::de::Shaped for GoogleVoicemailDetectionPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for GoogleVoicemailDetectionPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -11551,6 +11584,7 @@ impl crate::de::Shaped for HipaaCompliancePlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for HipaaCompliancePlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -12047,6 +12081,7 @@ impl crate::de::Shaped for ImportTwilioPhoneNumberDto {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ImportTwilioPhoneNumberDto {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -12490,6 +12525,7 @@ impl crate::de::Shaped for JsonSchema {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for JsonSchema {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -12761,6 +12797,7 @@ impl crate::de::Shaped for KeypadInputPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for KeypadInputPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -13020,6 +13057,7 @@ impl crate::de::Shaped for LangfuseObservabilityPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for LangfuseObservabilityPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -13437,6 +13475,7 @@ impl crate::de::Shaped for MessagePlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for MessagePlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -13667,6 +13706,7 @@ impl crate::de::Shaped for ModelCost {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ModelCost {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -13887,6 +13927,7 @@ impl crate::de::Shaped for MonitorPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for MonitorPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -14136,6 +14177,7 @@ impl crate::de::Shaped for PaginationMeta {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -14292,6 +14334,7 @@ impl crate::de::Shaped for PciCompliancePlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for PciCompliancePlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -14504,6 +14547,7 @@ impl crate::de::Shaped for RegexOption {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for RegexOption {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -14789,6 +14833,7 @@ impl crate::de::Shaped for Server {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Server {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -15387,6 +15432,7 @@ impl crate::de::Shaped for Session {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for Session {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -15738,6 +15784,7 @@ impl crate::de::Shaped for SessionCost {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SessionCost {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16165,6 +16212,7 @@ impl crate::de::Shaped for SessionPaginatedResponse {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SessionPaginatedResponse {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16309,6 +16357,7 @@ impl crate::de::Shaped for SmartDenoisingPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SmartDenoisingPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16633,6 +16682,7 @@ impl crate::de::Shaped for StartSpeakingPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for StartSpeakingPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16914,6 +16964,7 @@ impl crate::de::Shaped for StopSpeakingPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for StopSpeakingPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -17101,6 +17152,7 @@ impl crate::de::Shaped for StructuredDataMultiPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for StructuredDataMultiPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -17294,6 +17346,7 @@ impl crate::de::Shaped for StructuredDataPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for StructuredDataPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -17508,6 +17561,7 @@ impl crate::de::Shaped for SuccessEvaluationPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SuccessEvaluationPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -17710,6 +17764,7 @@ impl crate::de::Shaped for SummaryPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SummaryPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -17930,6 +17985,7 @@ impl crate::de::Shaped for SystemMessage {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for SystemMessage {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -18314,6 +18370,7 @@ impl crate::de::Shaped for ToolFunction {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ToolFunction {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -18548,6 +18605,7 @@ impl crate::de::Shaped for ToolMessage {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ToolMessage {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -18802,6 +18860,7 @@ impl crate::de::Shaped for ToolMessageStart {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for ToolMessageStart {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -19100,6 +19159,7 @@ impl crate::de::Shaped for TranscriptPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TranscriptPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -19300,6 +19360,7 @@ impl crate::de::Shaped for TranscriptionEndpointingPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TranscriptionEndpointingPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -19690,6 +19751,7 @@ impl crate::de::Shaped for TransferDestinationNumber {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransferDestinationNumber {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -19923,6 +19985,7 @@ impl crate::de::Shaped for TransferFallbackPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransferFallbackPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -20074,6 +20137,7 @@ impl crate::de::Shaped for TransferHookAction {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransferHookAction {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -20446,6 +20510,7 @@ impl crate::de::Shaped for TransferPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransferPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -20817,6 +20882,7 @@ impl crate::de::Shaped for TransportConfigurationTwilio {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TransportConfigurationTwilio {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -21326,6 +21392,7 @@ impl crate::de::Shaped for UpdateSessionDto {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for UpdateSessionDto {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -21670,6 +21737,7 @@ impl crate::de::Shaped for UserMessage {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for UserMessage {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -21863,6 +21931,7 @@ impl crate::de::Shaped for VariableExtractionAlias {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for VariableExtractionAlias {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -22015,6 +22084,7 @@ impl crate::de::Shaped for VariableExtractionPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for VariableExtractionPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -22343,6 +22413,7 @@ impl crate::de::Shaped for VoicemailDetectionBackoffPlan {
 }
 #[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for VoicemailDetectionBackoffPlan {
+    #[inline(never)]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
