@@ -570,13 +570,7 @@ impl<'a, Q: PageQuery<'a>> Unpin for PageStream<'a, Q> {}
 /// when it has no such string.
 #[doc(hidden)]
 pub fn json_id<T: serde::Serialize>(item: &T, field: &str) -> Option<String> {
-    match serde_json::to_value(item).ok()? {
-        serde_json::Value::Object(mut fields) => match fields.remove(field)? {
-            serde_json::Value::String(id) => Some(id),
-            _ => None,
-        },
-        _ => None,
-    }
+    property::string_property(item, field)
 }
 
 /// A time of `item` as its JSON has it (`field`, an RFC 3339 string): the
@@ -587,15 +581,10 @@ pub fn json_time<T: serde::Serialize>(
     item: &T,
     field: &str,
 ) -> Option<chrono::DateTime<chrono::Utc>> {
-    match serde_json::to_value(item).ok()? {
-        serde_json::Value::Object(mut fields) => match fields.remove(field)? {
-            serde_json::Value::String(time) => chrono::DateTime::parse_from_rfc3339(&time)
-                .ok()
-                .map(|t| t.to_utc()),
-            _ => None,
-        },
-        _ => None,
-    }
+    let time = property::string_property(item, field)?;
+    chrono::DateTime::parse_from_rfc3339(&time)
+        .ok()
+        .map(|t| t.to_utc())
 }
 
 #[cfg(test)]
@@ -627,5 +616,323 @@ mod tests {
         assert_eq!(total(-0.0_f64), Some(0));
         assert_eq!(total(f64::INFINITY), None);
         assert_eq!(total(1e300_f64), None);
+    }
+}
+
+/// One string property of a value's JSON, read as the value serializes,
+/// without building the rest of its JSON.
+///
+/// The paginators read the `id` or `createdAt` of list items that have no
+/// typed field for it (a union whose members each have one) from the
+/// item's JSON. Serializing the whole item into a `serde_json::Value` for
+/// that instantiated every type inside the item for `Value`'s serializer in
+/// the client crate, about 600 `Serialize` impls at the vendor's size, and
+/// built a tree per item. The serializers here stop at the item's own
+/// properties: a property's value is serialized only when it is the one
+/// asked for, and then only a string (or an `Option` or newtype of one) is
+/// taken, so the types deeper inside the item are instantiated for none of
+/// them.
+mod property {
+    use std::fmt;
+
+    use serde::Serialize;
+    use serde::ser::{self, Impossible};
+
+    /// The string value of the top-level property `field` of `value`'s JSON;
+    /// `None` when it is not an object, lacks the property or the property is
+    /// not a string.
+    pub(super) fn string_property<T: Serialize + ?Sized>(value: &T, field: &str) -> Option<String> {
+        value.serialize(Object { field }).ok().flatten()
+    }
+
+    /// Why a value was not read: it is not what was asked for.
+    #[derive(Debug)]
+    pub(super) struct Skip;
+
+    impl fmt::Display for Skip {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("not the property asked for")
+        }
+    }
+
+    impl std::error::Error for Skip {}
+
+    impl ser::Error for Skip {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Skip
+        }
+    }
+
+    /// Methods of a serializer that refuse the value (`Err(Skip)`).
+    macro_rules! refuse {
+        ($($method:ident($($arg:ty),*);)*) => {
+            $(fn $method(self, $(_: $arg),*) -> Result<Self::Ok, Skip> { Err(Skip) })*
+        };
+    }
+
+    /// The methods refusing what is neither an object nor a string.
+    macro_rules! refuse_scalars {
+        () => {
+            refuse! {
+                serialize_bool(bool); serialize_i8(i8); serialize_i16(i16);
+                serialize_i32(i32); serialize_i64(i64); serialize_u8(u8);
+                serialize_u16(u16); serialize_u32(u32); serialize_u64(u64);
+                serialize_f32(f32); serialize_f64(f64); serialize_char(char);
+                serialize_bytes(&[u8]); serialize_none(); serialize_unit();
+                serialize_unit_struct(&'static str);
+            }
+            fn serialize_unit_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+            ) -> Result<Self::Ok, Skip> {
+                Err(Skip)
+            }
+            fn serialize_newtype_variant<T: Serialize + ?Sized>(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: &T,
+            ) -> Result<Self::Ok, Skip> {
+                Err(Skip)
+            }
+            fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Skip> {
+                Err(Skip)
+            }
+            fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Skip> {
+                Err(Skip)
+            }
+            fn serialize_tuple_struct(
+                self,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeTupleStruct, Skip> {
+                Err(Skip)
+            }
+            fn serialize_tuple_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeTupleVariant, Skip> {
+                Err(Skip)
+            }
+            fn serialize_struct_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeStructVariant, Skip> {
+                Err(Skip)
+            }
+        };
+    }
+
+    /// The value whose property is read: an object (a map or a struct), or an
+    /// `Option` or newtype of one (a union's member, a boxed one).
+    struct Object<'f> {
+        field: &'f str,
+    }
+
+    impl<'f> ser::Serializer for Object<'f> {
+        type Ok = Option<String>;
+        type Error = Skip;
+        type SerializeSeq = Impossible<Option<String>, Skip>;
+        type SerializeTuple = Impossible<Option<String>, Skip>;
+        type SerializeTupleStruct = Impossible<Option<String>, Skip>;
+        type SerializeTupleVariant = Impossible<Option<String>, Skip>;
+        type SerializeMap = Properties<'f>;
+        type SerializeStruct = Properties<'f>;
+        type SerializeStructVariant = Impossible<Option<String>, Skip>;
+
+        refuse_scalars!();
+        refuse! { serialize_str(&str); }
+
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Option<String>, Skip> {
+            value.serialize(self)
+        }
+
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            value: &T,
+        ) -> Result<Option<String>, Skip> {
+            value.serialize(self)
+        }
+
+        fn serialize_map(self, _: Option<usize>) -> Result<Properties<'f>, Skip> {
+            Ok(Properties::new(self.field))
+        }
+
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Properties<'f>, Skip> {
+            Ok(Properties::new(self.field))
+        }
+    }
+
+    /// The properties of the object, of which only the one asked for has its
+    /// value serialized.
+    struct Properties<'f> {
+        field: &'f str,
+        /// Whether the key just given is the one asked for.
+        wanted: bool,
+        found: Option<String>,
+    }
+
+    impl<'f> Properties<'f> {
+        fn new(field: &'f str) -> Self {
+            Properties {
+                field,
+                wanted: false,
+                found: None,
+            }
+        }
+
+        fn value<T: Serialize + ?Sized>(&mut self, value: &T) {
+            // The last value of a key sent twice, as a JSON reader takes it.
+            if self.wanted {
+                self.found = value.serialize(Text).ok();
+            }
+        }
+    }
+
+    impl ser::SerializeMap for Properties<'_> {
+        type Ok = Option<String>;
+        type Error = Skip;
+
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Skip> {
+            self.wanted = key.serialize(Text).is_ok_and(|key| key == self.field);
+            Ok(())
+        }
+
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Skip> {
+            self.value(value);
+            Ok(())
+        }
+
+        fn end(self) -> Result<Option<String>, Skip> {
+            Ok(self.found)
+        }
+    }
+
+    impl ser::SerializeStruct for Properties<'_> {
+        type Ok = Option<String>;
+        type Error = Skip;
+
+        fn serialize_field<T: Serialize + ?Sized>(
+            &mut self,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), Skip> {
+            self.wanted = key == self.field;
+            self.value(value);
+            Ok(())
+        }
+
+        fn end(self) -> Result<Option<String>, Skip> {
+            Ok(self.found)
+        }
+    }
+
+    /// A string, or an `Option` or newtype of one; nothing else.
+    struct Text;
+
+    impl ser::Serializer for Text {
+        type Ok = String;
+        type Error = Skip;
+        type SerializeSeq = Impossible<String, Skip>;
+        type SerializeTuple = Impossible<String, Skip>;
+        type SerializeTupleStruct = Impossible<String, Skip>;
+        type SerializeTupleVariant = Impossible<String, Skip>;
+        type SerializeMap = Impossible<String, Skip>;
+        type SerializeStruct = Impossible<String, Skip>;
+        type SerializeStructVariant = Impossible<String, Skip>;
+
+        refuse_scalars!();
+
+        fn serialize_str(self, value: &str) -> Result<String, Skip> {
+            Ok(value.to_owned())
+        }
+
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, Skip> {
+            value.serialize(self)
+        }
+
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            value: &T,
+        ) -> Result<String, Skip> {
+            value.serialize(self)
+        }
+
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Skip> {
+            Err(Skip)
+        }
+
+        fn serialize_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStruct, Skip> {
+            Err(Skip)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use serde_json::json;
+
+        use super::string_property;
+
+        #[test]
+        fn reads_a_string_property_of_an_object_and_nothing_else() {
+            let item = json!({"id": "a1", "n": 2, "inner": {"id": "deep"}, "createdAt": "2024-01-02T03:04:05Z"});
+            assert_eq!(string_property(&item, "id").as_deref(), Some("a1"));
+            assert_eq!(
+                string_property(&item, "createdAt").as_deref(),
+                Some("2024-01-02T03:04:05Z")
+            );
+            // Not a string, absent, nested only, or not an object: none.
+            assert_eq!(string_property(&item, "n"), None);
+            assert_eq!(string_property(&item, "missing"), None);
+            assert_eq!(string_property(&json!({"inner": {"id": "x"}}), "id"), None);
+            assert_eq!(string_property(&json!(["id"]), "id"), None);
+            assert_eq!(string_property(&json!("id"), "id"), None);
+        }
+
+        #[test]
+        fn reads_through_options_newtypes_structs_and_unions() {
+            #[derive(serde::Serialize)]
+            struct Id(String);
+            #[derive(serde::Serialize)]
+            struct Member {
+                #[serde(rename = "id")]
+                id: Option<Id>,
+                other: Vec<u8>,
+            }
+            #[derive(serde::Serialize)]
+            #[serde(untagged)]
+            enum Union {
+                Member(Box<Member>),
+                Unknown(serde_json::Value),
+            }
+            let member = Union::Member(Box::new(Member {
+                id: Some(Id("m1".to_owned())),
+                other: vec![1],
+            }));
+            assert_eq!(string_property(&member, "id").as_deref(), Some("m1"));
+            assert_eq!(string_property(&Some(&member), "id").as_deref(), Some("m1"));
+            let unknown = Union::Unknown(json!({"id": "u1"}));
+            assert_eq!(string_property(&unknown, "id").as_deref(), Some("u1"));
+            let without = Union::Member(Box::new(Member {
+                id: None,
+                other: vec![],
+            }));
+            assert_eq!(string_property(&without, "id"), None);
+        }
     }
 }
