@@ -257,11 +257,13 @@ impl UnknownFields {
     /// one of its declared fields (a value kept because it did not fit, once
     /// the field has been given a value: the new value wins; or a declared
     /// name put here by hand): an object never carries a key twice.
+    /// `written` is a trait object so that this is one copy per serializer,
+    /// not one per struct (each passes its own closure).
     #[doc(hidden)]
     pub fn serialize_into<M: SerializeMap>(
         &self,
         map: &mut M,
-        written: impl Fn(&str) -> bool,
+        written: &dyn Fn(&str) -> bool,
     ) -> Result<(), M::Error> {
         let Some(inner) = &self.0 else {
             return Ok(());
@@ -360,7 +362,7 @@ impl<'a> IntoIterator for &'a UnknownFields {
 impl Serialize for UnknownFields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.names().count()))?;
-        self.serialize_into(&mut map, |_| false)?;
+        self.serialize_into(&mut map, &|_| false)?;
         map.end()
     }
 }

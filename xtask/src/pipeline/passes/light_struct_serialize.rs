@@ -133,10 +133,12 @@ fn serialize_impl(name: &syn::Ident, fields: &[FieldDecode], unknown: &syn::Iden
     if !always.is_empty() {
         written.push(quote!(#(#always)|* => true,));
     }
+    // A trait object (`serialize_into` takes `&dyn Fn`): one copy of it per
+    // serializer, not one per struct.
     let written = if written.is_empty() {
-        quote!(|_| false)
+        quote!(&|_| false)
     } else {
-        quote!(|key| match key { #(#written)* _ => false })
+        quote!(&|key| match key { #(#written)* _ => false })
     };
     syn::parse_quote! {
         impl ::serde::Serialize for #name {
@@ -189,7 +191,7 @@ mod tests {
             "{t}"
         );
         assert!(
-            t.contains("self.unknown_fields.serialize_into(&mutmap,|key|matchkey{\"orgId\"=>!::std::option::Option::is_none(&self.org_id),\"id\"=>true,_=>false,},)?;"),
+            t.contains("self.unknown_fields.serialize_into(&mutmap,&|key|matchkey{\"orgId\"=>!::std::option::Option::is_none(&self.org_id),\"id\"=>true,_=>false,},)?;"),
             "{t}"
         );
         assert!(
