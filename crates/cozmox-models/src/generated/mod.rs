@@ -36,7 +36,7 @@ impl ::serde::Serialize for AnalysisCost {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "type" => true,
                     _ => false,
                 },
@@ -216,7 +216,7 @@ impl ::serde::Serialize for AnalysisPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "minMessagesThreshold" => {
                         !::std::option::Option::is_none(&self.min_messages_threshold)
                     }
@@ -468,7 +468,7 @@ impl ::serde::Serialize for AnthropicCredential {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "apiKey" => !::std::option::Option::is_none(&self.api_key),
                     "name" => !::std::option::Option::is_none(&self.name),
                     "provider" => true,
@@ -754,7 +754,7 @@ impl ::serde::Serialize for AnthropicModel {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "emotionRecognitionEnabled" => {
                         !::std::option::Option::is_none(
                             &self.emotion_recognition_enabled,
@@ -1250,7 +1250,7 @@ impl ::serde::Serialize for AnthropicThinkingEnabled {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "budgetTokens" => {
                         !::std::option::Option::is_none(&self.budget_tokens)
                     }
@@ -1508,7 +1508,7 @@ impl ::serde::Serialize for ApiRequestTool {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "backoffPlan" => !::std::option::Option::is_none(&self.backoff_plan),
                     "body" => !::std::option::Option::is_none(&self.body),
                     "description" => !::std::option::Option::is_none(&self.description),
@@ -2021,7 +2021,7 @@ impl ::serde::Serialize for ArtifactPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "pcapEnabled" => !::std::option::Option::is_none(&self.pcap_enabled),
                     "pcapS3PathPrefix" => {
                         !::std::option::Option::is_none(&self.pcap_s3_path_prefix)
@@ -2463,7 +2463,7 @@ impl ::serde::Serialize for AssemblyAiTranscriber {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "confidenceThreshold" => {
                         !::std::option::Option::is_none(&self.confidence_threshold)
                     }
@@ -2989,7 +2989,7 @@ impl ::serde::Serialize for AssistantCustomEndpointingRule {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "regex" => !::std::option::Option::is_none(&self.regex),
                     "regexOptions" => {
                         !::std::option::Option::is_none(&self.regex_options)
@@ -3300,7 +3300,7 @@ impl ::serde::Serialize for AssistantMessage {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "content" => !::std::option::Option::is_none(&self.content),
                     "message" => !::std::option::Option::is_none(&self.message),
                     "secondsFromStart" => {
@@ -3922,7 +3922,7 @@ impl ::serde::Serialize for AssistantOverrides {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "analysisPlan" => {
                         !::std::option::Option::is_none(&self.analysis_plan)
                     }
@@ -5075,7 +5075,7 @@ impl ::serde::Serialize for AzureVoice {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "cachingEnabled" => {
                         !::std::option::Option::is_none(&self.caching_enabled)
                     }
@@ -5341,7 +5341,7 @@ impl ::serde::Serialize for BackgroundSpeechDenoisingPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "fourierDenoisingPlan" => {
                         !::std::option::Option::is_none(&self.fourier_denoising_plan)
                     }
@@ -5582,7 +5582,7 @@ impl ::serde::Serialize for CallHookCallEnding {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "do" => !::std::option::Option::is_none(&self.do_),
                     "filters" => !::std::option::Option::is_none(&self.filters),
                     "on" => true,
@@ -5764,7 +5764,7 @@ impl ::serde::Serialize for CallHookCallRinging {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "do" => !::std::option::Option::is_none(&self.do_),
                     "on" => true,
                     _ => false,
@@ -6009,7 +6009,7 @@ impl ::serde::Serialize for CallHookFilterOneOf {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "key" => !::std::option::Option::is_none(&self.key),
                     "oneOf" => !::std::option::Option::is_none(&self.one_of),
                     "type" => true,
@@ -6228,7 +6228,7 @@ impl ::serde::Serialize for ChunkPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "enabled" => !::std::option::Option::is_none(&self.enabled),
                     "formatPlan" => !::std::option::Option::is_none(&self.format_plan),
                     "minCharacters" => {
@@ -6435,7 +6435,7 @@ impl ::serde::Serialize for CompliancePlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "hipaaEnabled" => {
                         !::std::option::Option::is_none(&self.hipaa_enabled)
                     }
@@ -6603,7 +6603,7 @@ impl ::serde::Serialize for Condition {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "operator" => !::std::option::Option::is_none(&self.operator),
                     "param" => !::std::option::Option::is_none(&self.param),
                     "value" => !::std::option::Option::is_none(&self.value),
@@ -6774,7 +6774,7 @@ impl ::serde::Serialize for CozmoxSmartEndpointingPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "provider" => true,
                     _ => false,
                 },
@@ -7291,7 +7291,7 @@ impl ::serde::Serialize for CreateAssistantDto {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "analysisPlan" => {
                         !::std::option::Option::is_none(&self.analysis_plan)
                     }
@@ -8420,7 +8420,7 @@ impl ::serde::Serialize for CreateCustomerDto {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "assistantOverrides" => {
                         !::std::option::Option::is_none(&self.assistant_overrides)
                     }
@@ -8866,7 +8866,7 @@ impl ::serde::Serialize for CreateSessionDto {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "assistant" => !::std::option::Option::is_none(&self.assistant),
                     "assistantId" => !::std::option::Option::is_none(&self.assistant_id),
                     "assistantOverrides" => {
@@ -9537,7 +9537,7 @@ impl ::serde::Serialize for CustomKnowledgeBase {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "server" => !::std::option::Option::is_none(&self.server),
                     "provider" => true,
                     _ => false,
@@ -9722,7 +9722,7 @@ impl ::serde::Serialize for DeveloperMessage {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "content" => !::std::option::Option::is_none(&self.content),
                     "message" => !::std::option::Option::is_none(&self.message),
                     "secondsFromStart" => {
@@ -9970,7 +9970,7 @@ impl ::serde::Serialize for ExactReplacement {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "key" => !::std::option::Option::is_none(&self.key),
                     "replaceAllEnabled" => {
                         !::std::option::Option::is_none(&self.replace_all_enabled)
@@ -10175,7 +10175,7 @@ impl ::serde::Serialize for FallbackTranscriberPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "transcribers" => !::std::option::Option::is_none(&self.transcribers),
                     _ => false,
                 },
@@ -10298,7 +10298,7 @@ impl ::serde::Serialize for FallbackVoicePlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "voices" => !::std::option::Option::is_none(&self.voices),
                     _ => false,
                 },
@@ -10439,7 +10439,7 @@ impl ::serde::Serialize for FixedBackoffPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "baseDelaySeconds" => {
                         !::std::option::Option::is_none(&self.base_delay_seconds)
                     }
@@ -10640,7 +10640,7 @@ impl ::serde::Serialize for FormatPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "enabled" => !::std::option::Option::is_none(&self.enabled),
                     "formattersEnabled" => {
                         !::std::option::Option::is_none(&self.formatters_enabled)
@@ -10899,7 +10899,7 @@ impl ::serde::Serialize for FourierDenoisingPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "baselineOffsetDb" => {
                         !::std::option::Option::is_none(&self.baseline_offset_db)
                     }
@@ -11154,7 +11154,7 @@ impl ::serde::Serialize for FunctionParameters {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "properties" => !::std::option::Option::is_none(&self.properties),
                     "required" => !::std::option::Option::is_none(&self.required),
                     "type" => !::std::option::Option::is_none(&self.type_),
@@ -11353,7 +11353,7 @@ impl ::serde::Serialize for GoogleVoicemailDetectionPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "backoffPlan" => !::std::option::Option::is_none(&self.backoff_plan),
                     "beepMaxAwaitSeconds" => {
                         !::std::option::Option::is_none(&self.beep_max_await_seconds)
@@ -11539,7 +11539,7 @@ impl ::serde::Serialize for HipaaCompliancePlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "hipaaEnabled" => {
                         !::std::option::Option::is_none(&self.hipaa_enabled)
                     }
@@ -11859,7 +11859,7 @@ impl ::serde::Serialize for ImportTwilioPhoneNumberDto {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "assistantId" => !::std::option::Option::is_none(&self.assistant_id),
                     "fallbackDestination" => {
                         !::std::option::Option::is_none(&self.fallback_destination)
@@ -12372,7 +12372,7 @@ impl ::serde::Serialize for JsonSchema {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "description" => !::std::option::Option::is_none(&self.description),
                     "enum" => !::std::option::Option::is_none(&self.enum_),
                     "format" => !::std::option::Option::is_none(&self.format),
@@ -12729,7 +12729,7 @@ impl ::serde::Serialize for KeypadInputPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "delimiters" => !::std::option::Option::is_none(&self.delimiters),
                     "enabled" => !::std::option::Option::is_none(&self.enabled),
                     "timeoutSeconds" => {
@@ -12983,7 +12983,7 @@ impl ::serde::Serialize for LangfuseObservabilityPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "metadata" => !::std::option::Option::is_none(&self.metadata),
                     "tags" => !::std::option::Option::is_none(&self.tags),
                     "provider" => true,
@@ -13350,7 +13350,7 @@ impl ::serde::Serialize for MessagePlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "idleMessageMaxSpokenCount" => {
                         !::std::option::Option::is_none(
                             &self.idle_message_max_spoken_count,
@@ -13663,7 +13663,7 @@ impl ::serde::Serialize for ModelCost {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "type" => true,
                     _ => false,
                 },
@@ -13829,7 +13829,7 @@ impl ::serde::Serialize for MonitorPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "controlAuthenticationEnabled" => {
                         !::std::option::Option::is_none(
                             &self.control_authentication_enabled,
@@ -14112,7 +14112,7 @@ impl ::serde::Serialize for PaginationMeta {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "currentPage" | "itemsPerPage" | "totalItems" => true,
                     _ => false,
                 },
@@ -14291,7 +14291,7 @@ impl ::serde::Serialize for PciCompliancePlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "pciEnabled" => !::std::option::Option::is_none(&self.pci_enabled),
                     _ => false,
                 },
@@ -14494,7 +14494,7 @@ impl ::serde::Serialize for RegexOption {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "enabled" => !::std::option::Option::is_none(&self.enabled),
                     "type" => !::std::option::Option::is_none(&self.type_),
                     _ => false,
@@ -14749,7 +14749,7 @@ impl ::serde::Serialize for Server {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "backoffPlan" => !::std::option::Option::is_none(&self.backoff_plan),
                     "headers" => !::std::option::Option::is_none(&self.headers),
                     "timeoutSeconds" => {
@@ -15122,7 +15122,7 @@ impl ::serde::Serialize for Session {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "artifact" => !::std::option::Option::is_none(&self.artifact),
                     "assistant" => !::std::option::Option::is_none(&self.assistant),
                     "assistantId" => !::std::option::Option::is_none(&self.assistant_id),
@@ -15741,7 +15741,7 @@ impl ::serde::Serialize for SessionCost {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "type" => true,
                     _ => false,
                 },
@@ -16154,7 +16154,7 @@ impl ::serde::Serialize for SessionPaginatedResponse {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "metadata" | "results" => true,
                     _ => false,
                 },
@@ -16314,7 +16314,7 @@ impl ::serde::Serialize for SmartDenoisingPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "enabled" => !::std::option::Option::is_none(&self.enabled),
                     _ => false,
                 },
@@ -16570,7 +16570,7 @@ impl ::serde::Serialize for StartSpeakingPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "customEndpointingRules" => {
                         !::std::option::Option::is_none(&self.custom_endpointing_rules)
                     }
@@ -16861,7 +16861,7 @@ impl ::serde::Serialize for StopSpeakingPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "acknowledgementPhrases" => {
                         !::std::option::Option::is_none(&self.acknowledgement_phrases)
                     }
@@ -17096,7 +17096,7 @@ impl ::serde::Serialize for StructuredDataMultiPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "key" => !::std::option::Option::is_none(&self.key),
                     "plan" => !::std::option::Option::is_none(&self.plan),
                     _ => false,
@@ -17268,7 +17268,7 @@ impl ::serde::Serialize for StructuredDataPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "enabled" => !::std::option::Option::is_none(&self.enabled),
                     "messages" => !::std::option::Option::is_none(&self.messages),
                     "schema" => !::std::option::Option::is_none(&self.schema),
@@ -17480,7 +17480,7 @@ impl ::serde::Serialize for SuccessEvaluationPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "enabled" => !::std::option::Option::is_none(&self.enabled),
                     "messages" => !::std::option::Option::is_none(&self.messages),
                     "rubric" => !::std::option::Option::is_none(&self.rubric),
@@ -17696,7 +17696,7 @@ impl ::serde::Serialize for SummaryPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "enabled" => !::std::option::Option::is_none(&self.enabled),
                     "messages" => !::std::option::Option::is_none(&self.messages),
                     "timeoutSeconds" => {
@@ -17894,7 +17894,7 @@ impl ::serde::Serialize for SystemMessage {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "content" => !::std::option::Option::is_none(&self.content),
                     "message" => !::std::option::Option::is_none(&self.message),
                     "secondsFromStart" => {
@@ -18288,7 +18288,7 @@ impl ::serde::Serialize for ToolFunction {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "description" => !::std::option::Option::is_none(&self.description),
                     "name" => !::std::option::Option::is_none(&self.name),
                     "parameters" => !::std::option::Option::is_none(&self.parameters),
@@ -18514,7 +18514,7 @@ impl ::serde::Serialize for ToolMessage {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "content" => !::std::option::Option::is_none(&self.content),
                     "message" => !::std::option::Option::is_none(&self.message),
                     "secondsFromStart" => {
@@ -18763,7 +18763,7 @@ impl ::serde::Serialize for ToolMessageStart {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "blocking" => !::std::option::Option::is_none(&self.blocking),
                     "conditions" => !::std::option::Option::is_none(&self.conditions),
                     "content" => !::std::option::Option::is_none(&self.content),
@@ -19088,7 +19088,7 @@ impl ::serde::Serialize for TranscriptPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "assistantName" => {
                         !::std::option::Option::is_none(&self.assistant_name)
                     }
@@ -19285,7 +19285,7 @@ impl ::serde::Serialize for TranscriptionEndpointingPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "onNoPunctuationSeconds" => {
                         !::std::option::Option::is_none(&self.on_no_punctuation_seconds)
                     }
@@ -19597,7 +19597,7 @@ impl ::serde::Serialize for TransferDestinationNumber {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "callerId" => !::std::option::Option::is_none(&self.caller_id),
                     "description" => !::std::option::Option::is_none(&self.description),
                     "extension" => !::std::option::Option::is_none(&self.extension),
@@ -19927,7 +19927,7 @@ impl ::serde::Serialize for TransferFallbackPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "endCallEnabled" => {
                         !::std::option::Option::is_none(&self.end_call_enabled)
                     }
@@ -20076,7 +20076,7 @@ impl ::serde::Serialize for TransferHookAction {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "destination" => !::std::option::Option::is_none(&self.destination),
                     "type" => true,
                     _ => false,
@@ -20329,7 +20329,7 @@ impl ::serde::Serialize for TransferPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "fallbackPlan" => {
                         !::std::option::Option::is_none(&self.fallback_plan)
                     }
@@ -20799,7 +20799,7 @@ impl ::serde::Serialize for TransportConfigurationTwilio {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "record" => !::std::option::Option::is_none(&self.record),
                     "recordingChannels" => {
                         !::std::option::Option::is_none(&self.recording_channels)
@@ -21139,7 +21139,7 @@ impl ::serde::Serialize for UpdateSessionDto {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "assistant" => !::std::option::Option::is_none(&self.assistant),
                     "assistantId" => !::std::option::Option::is_none(&self.assistant_id),
                     "assistantOverrides" => {
@@ -21646,7 +21646,7 @@ impl ::serde::Serialize for UserMessage {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "content" => !::std::option::Option::is_none(&self.content),
                     "message" => !::std::option::Option::is_none(&self.message),
                     "secondsFromStart" => {
@@ -21872,7 +21872,7 @@ impl ::serde::Serialize for VariableExtractionAlias {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "key" => !::std::option::Option::is_none(&self.key),
                     "value" => !::std::option::Option::is_none(&self.value),
                     _ => false,
@@ -22028,7 +22028,7 @@ impl ::serde::Serialize for VariableExtractionPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "aliases" => !::std::option::Option::is_none(&self.aliases),
                     "schema" => !::std::option::Option::is_none(&self.schema),
                     _ => false,
@@ -22346,7 +22346,7 @@ impl ::serde::Serialize for VoicemailDetectionBackoffPlan {
         self.unknown_fields
             .serialize_into(
                 &mut map,
-                |key| match key {
+                &|key| match key {
                     "frequencySeconds" => {
                         !::std::option::Option::is_none(&self.frequency_seconds)
                     }
