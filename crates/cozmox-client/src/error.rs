@@ -880,25 +880,79 @@ pub async fn lift<T, E>(
     outcome: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     decoder: Option<Decoder<T>>,
 ) -> Result<Response<T>, Error> {
-    use progenitor_client::Error as P;
     let error = match outcome.await {
         Ok(value) => return Ok(Response::from_progenitor(value)),
         Err(e) => e,
     };
-    Err(match error {
-        P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest(message),
-        P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => transport(e),
-        P::InvalidResponsePayload(body, e) => {
+    // A copy of this function per operation: what does not need the
+    // answer's type is in `lift_error`, one copy per error type.
+    match lift_error(error, decoder.is_some()).await {
+        Lifted::Failed(error) => Err(error),
+        Lifted::Undecoded { body, error } => {
+            // The path of the error: decoded again with the models' decoder.
             let error = match decoder.map(|d| d(&body)) {
                 Some(Err(with_path)) => with_path,
-                _ => DecodeError::from(e),
+                _ => error,
             };
-            Error::Decode(ResponseDecodeError {
+            Err(Error::Decode(ResponseDecodeError {
                 status: StatusCode::OK,
                 headers: HeaderMap::new(),
                 error,
                 body,
-            })
+            }))
+        }
+        Lifted::Body {
+            body,
+            status,
+            headers,
+        } => match decoder.map(|d| d(&body)) {
+            Some(Ok(value)) => Ok(Response::new(value, status, headers)),
+            Some(Err(error)) => Err(Error::Decode(ResponseDecodeError {
+                status,
+                headers,
+                error,
+                body,
+            })),
+            None => Err(Error::Decode(ResponseDecodeError {
+                status,
+                headers,
+                error: DecodeError::from(<serde_json::Error as serde::de::Error>::custom(
+                    "a body to decode without a decoder",
+                )),
+                body,
+            })),
+        },
+    }
+}
+
+/// What [`lift_error`] made of progenitor's error.
+enum Lifted {
+    /// The SDK's error.
+    Failed(Error),
+    /// A success whose body progenitor could not decode (`error`, without
+    /// its path).
+    Undecoded { body: Bytes, error: DecodeError },
+    /// A success progenitor did not expect (a 2xx it does not list), whose
+    /// body is to be decoded.
+    Body {
+        body: Bytes,
+        status: StatusCode,
+        headers: HeaderMap,
+    },
+}
+
+/// The SDK's error for progenitor's `error`, or the body of a success to
+/// decode (`decoding`: the call decodes its answer).
+async fn lift_error<E>(error: progenitor_client::Error<E>, decoding: bool) -> Lifted {
+    use progenitor_client::Error as P;
+    Lifted::Failed(match error {
+        P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest(message),
+        P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => transport(e),
+        P::InvalidResponsePayload(body, e) => {
+            return Lifted::Undecoded {
+                body,
+                error: DecodeError::from(e),
+            };
         }
         P::ErrorResponse(value) => Error::Api(ApiError {
             status: value.status(),
@@ -915,9 +969,7 @@ pub async fn lift<T, E>(
                 .get::<CallInfo>()
                 .copied()
                 .unwrap_or_default();
-            if status.is_success()
-                && let Some(decoder) = decoder
-            {
+            if status.is_success() && decoding {
                 let limit = info.max_response_bytes;
                 let declared = response
                     .content_length()
@@ -928,11 +980,11 @@ pub async fn lift<T, E>(
                     None => match read_up_to(&mut response, limit).await {
                         Ok((body, false)) => Some(body),
                         Ok((_, true)) => None,
-                        Err(e) => return Err(transport(e)),
+                        Err(e) => return Lifted::Failed(transport(e)),
                     },
                 };
                 let Some(body) = body else {
-                    return Err(Error::TooLarge(TooLargeError {
+                    return Lifted::Failed(Error::TooLarge(TooLargeError {
                         status,
                         headers: std::mem::take(response.headers_mut()),
                         limit,
@@ -940,21 +992,16 @@ pub async fn lift<T, E>(
                         set_by: LimitSetBy::Client,
                     }));
                 };
-                let headers = std::mem::take(response.headers_mut());
-                return match decoder(&body) {
-                    Ok(value) => Ok(Response::new(value, status, headers)),
-                    Err(error) => Err(Error::Decode(ResponseDecodeError {
-                        status,
-                        headers,
-                        error,
-                        body,
-                    })),
+                return Lifted::Body {
+                    body,
+                    status,
+                    headers: std::mem::take(response.headers_mut()),
                 };
             }
             let (body, body_truncated) =
                 match read_up_to(&mut response, MAX_ERROR_BODY_BYTES as u64).await {
                     Ok(read) => read,
-                    Err(e) => return Err(transport(e)),
+                    Err(e) => return Lifted::Failed(transport(e)),
                 };
             Error::Api(ApiError {
                 status,
