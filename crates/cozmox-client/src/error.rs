@@ -932,8 +932,8 @@ enum Lifted {
     /// A success whose body progenitor could not decode (`error`, without
     /// its path).
     Undecoded { body: Bytes, error: DecodeError },
-    /// A success progenitor did not expect (a 2xx it does not list), whose
-    /// body is to be decoded.
+    /// A success handed over by [`defer`] (progenitor's `UnexpectedResponse`),
+    /// whose body is to be decoded.
     Body {
         body: Bytes,
         status: StatusCode,

@@ -630,8 +630,9 @@ mod tests {
 /// built a tree per item. The serializers here stop at the item's own
 /// properties: a property's value is serialized only when it is the one
 /// asked for, and then only a string (or an `Option` or newtype of one) is
-/// taken, so the types deeper inside the item are instantiated for none of
-/// them.
+/// taken. Each property's type is instantiated for the reader of a string,
+/// whose refusal of objects stops there: the types deeper inside the item
+/// are instantiated for none of them.
 mod property {
     use std::fmt;
 
@@ -680,14 +681,6 @@ mod property {
                 serialize_f32(f32); serialize_f64(f64); serialize_char(char);
                 serialize_bytes(&[u8]); serialize_none(); serialize_unit();
                 serialize_unit_struct(&'static str);
-            }
-            fn serialize_unit_variant(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-            ) -> Result<Self::Ok, Skip> {
-                Err(Skip)
             }
             fn serialize_newtype_variant<T: Serialize + ?Sized>(
                 self,
@@ -751,6 +744,15 @@ mod property {
 
         refuse_scalars!();
         refuse! { serialize_str(&str); }
+
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+        ) -> Result<Option<String>, Skip> {
+            Err(Skip)
+        }
 
         fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Option<String>, Skip> {
             value.serialize(self)
@@ -857,6 +859,16 @@ mod property {
             Ok(value.to_owned())
         }
 
+        // An enum's unit variant is its name in JSON.
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+        ) -> Result<String, Skip> {
+            Ok(variant.to_owned())
+        }
+
         fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, Skip> {
             value.serialize(self)
         }
@@ -933,6 +945,20 @@ mod property {
                 other: vec![],
             }));
             assert_eq!(string_property(&without, "id"), None);
+            // A unit variant reads as its name, as in JSON.
+            #[derive(serde::Serialize)]
+            enum Kind {
+                #[serde(rename = "k1")]
+                K1,
+            }
+            #[derive(serde::Serialize)]
+            struct Tagged {
+                id: Kind,
+            }
+            assert_eq!(
+                string_property(&Tagged { id: Kind::K1 }, "id").as_deref(),
+                Some("k1")
+            );
         }
     }
 }
